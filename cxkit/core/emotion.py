@@ -1,0 +1,231 @@
+"""Experience → emotion (不満 / 満足 / 感動) → remembered journey experience.
+
+Implements MODELS.md §1.1 and §1.3:
+
+* step disconfirmation ``D = P − E`` (points, 0–10 scale);
+* step valence ``s = β_P·(P − 5) + β⁺·max(D, 0) − β⁻·max(−D, 0)``
+  (Oliver 1980; Anderson & Sullivan 1993: shortfalls weigh more);
+* class: dissatisfied if ``D < −τ⁻``, delighted if ``D > τ⁺``, else satisfied
+  (zone of tolerance, Zeithaml, Berry & Parasuraman 1993);
+* a wait step's performance ``P = E + clip((W_exp − w)/u_w, −10, 2)``;
+* journey aggregates: peak-end ``(peak + end)/2`` (Kahneman et al. 1993), mean,
+  hybrid ``w_pe·PE + (1 − w_pe)·MEAN`` and recency-weighted mean;
+* synthetic survey answers ``CSAT5 = clip(floor(4 + J/2 + 0.5), 1, 5)`` and
+  ``NPS10 = clip(floor(7 + J + 0.5), 0, 10)``.
+
+Examples
+--------
+MODELS.md Example A, the billing-inquiry journey:
+
+>>> [step_valence(e, p) for e, p in [(6, 4), (6, 3), (7, 7), (7, 10)]]
+[-4.0, -6.0, 0.0, 3.0]
+>>> agg = aggregate_valences([-4, -6, 0, 3])
+>>> agg.peak_end, agg.mean, round(agg.recency, 4), agg.emotion.label("ja")
+(-1.5, -1.75, 0.5333, '不満')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cxkit.core.model import Emotion
+from cxkit.core.params import EmotionParams
+
+__all__ = [
+    "JourneyEmotion",
+    "aggregate_valences",
+    "classify",
+    "disconfirmation",
+    "step_valence",
+    "synthetic_csat5",
+    "synthetic_nps10",
+    "update_expectation",
+    "wait_disconfirmation",
+    "wait_experience",
+]
+
+_DEFAULT = EmotionParams()
+
+
+def disconfirmation(expectation: float, experience: float) -> float:
+    """``D = P − E`` in points.
+
+    >>> disconfirmation(6, 4)
+    -2.0
+    """
+    return float(experience) - float(expectation)
+
+
+def step_valence(expectation: float, experience: float, params: EmotionParams = _DEFAULT) -> float:
+    """The step valence ``s`` in sat-points (MODELS.md §1.1).
+
+    >>> step_valence(7, 10)
+    3.0
+    >>> step_valence(7, 10, EmotionParams(beta_p=0.5))
+    5.5
+    """
+    d = disconfirmation(expectation, experience)
+    return (
+        params.beta_p * (float(experience) - 5.0)
+        + params.beta_plus * max(d, 0.0)
+        - params.beta_minus * max(-d, 0.0)
+    )
+
+
+def classify(d: float, params: EmotionParams = _DEFAULT) -> Emotion:
+    """Emotion class of a disconfirmation (or of a journey score ``J``).
+
+    The boundaries belong to "satisfied": ``D = −τ⁻`` and ``D = τ⁺`` are satisfied.
+
+    >>> classify(-2).value, classify(-1).value, classify(2).value, classify(2.5).value
+    ('dissatisfied', 'satisfied', 'satisfied', 'delighted')
+    """
+    if d < -params.tau_minus:
+        return Emotion.DISSATISFIED
+    if d > params.tau_plus:
+        return Emotion.DELIGHTED
+    return Emotion.SATISFIED
+
+
+def wait_disconfirmation(wait_s: float, expected_wait_s: float | None = None,
+                         params: EmotionParams = _DEFAULT) -> float:
+    """``D_wait = clip((W_exp − w)/u_w, −10, +2)`` in points.
+
+    >>> wait_disconfirmation(180, 60)
+    -3.0
+    """
+    w_exp = params.expected_wait_s if expected_wait_s is None else float(expected_wait_s)
+    raw = (w_exp - float(wait_s)) / params.wait_seconds_per_point
+    return min(max(raw, -10.0), 2.0)
+
+
+def wait_experience(expectation: float, wait_s: float, expected_wait_s: float | None = None,
+                    params: EmotionParams = _DEFAULT) -> float:
+    """Performance of a wait step, ``E + D_wait`` (not clipped to 0–10: ``D_wait`` is).
+
+    >>> wait_experience(6, 180, 60)
+    3.0
+    """
+    return float(expectation) + wait_disconfirmation(wait_s, expected_wait_s, params)
+
+
+def update_expectation(expectation: float, experience: float, params: EmotionParams = _DEFAULT) -> float:
+    """The expectation for the next encounter, ``E + η·(P − E)`` (Rust & Oliver 2000).
+
+    >>> round(update_expectation(7, 10), 6)
+    7.9
+    """
+    return float(expectation) + params.eta * (float(experience) - float(expectation))
+
+
+def synthetic_csat5(score: float) -> int:
+    """Synthetic CSAT answer (1–5) for a remembered experience ``J``. [ASSUMPTION]
+
+    >>> synthetic_csat5(-1.5), synthetic_csat5(0.0)
+    (3, 4)
+    """
+    return int(min(max(math.floor(4 + score / 2 + 0.5), 1), 5))
+
+
+def synthetic_nps10(score: float) -> int:
+    """Synthetic likelihood-to-recommend answer (0–10) for ``J``. [ASSUMPTION]
+
+    >>> synthetic_nps10(-1.5), synthetic_nps10(0.0)
+    (6, 7)
+    """
+    return int(min(max(math.floor(7 + score + 0.5), 0), 10))
+
+
+@dataclass(frozen=True)
+class JourneyEmotion:
+    """Aggregates of a journey's step valences (MODELS.md §1.3).
+
+    Attributes
+    ----------
+    peak, end
+        The peak valence and the final one.
+    peak_index
+        0-based position of the peak among the valences given.
+    peak_end
+        ``(peak + end)/2``.
+    mean
+        Plain mean.
+    score
+        The remembered experience ``J = w_pe·PE + (1 − w_pe)·MEAN``.
+    recency
+        Recency-weighted mean ``Σ δ^{K−k} s_k / Σ δ^{K−k}``.
+    emotion
+        Class of ``score`` with the step thresholds.
+    """
+
+    peak: float
+    end: float
+    peak_index: int
+    peak_end: float
+    mean: float
+    score: float
+    recency: float
+    emotion: Emotion
+    n_steps: int
+
+    @property
+    def csat5(self) -> int:
+        """Synthetic CSAT (1–5) of ``score``."""
+        return synthetic_csat5(self.score)
+
+    @property
+    def nps10(self) -> int:
+        """Synthetic likelihood to recommend (0–10) of ``score``."""
+        return synthetic_nps10(self.score)
+
+
+def aggregate_valences(valences: Sequence[float], params: EmotionParams = _DEFAULT) -> JourneyEmotion:
+    """Aggregate chronological step valences into the remembered experience.
+
+    Parameters
+    ----------
+    valences
+        ``s_1 … s_K`` in chronological order; at least one.
+    params
+        ``w_pe``, ``recency_decay`` (δ), ``peak`` and the class thresholds are used.
+
+    Raises
+    ------
+    ValueError
+        When ``valences`` is empty.
+
+    Examples
+    --------
+    >>> aggregate_valences([-4, -6, 0, 3], EmotionParams(w_pe=0.5)).score
+    -1.625
+    >>> aggregate_valences([-4, -6, 0, 0]).peak_end
+    -3.0
+    """
+    values = [float(v) for v in valences]
+    if not values:
+        raise ValueError("a journey needs at least one step with a valence to aggregate")
+    k = len(values)
+    if params.peak == "worst":
+        peak_index = min(range(k), key=lambda i: (values[i], -i))
+    else:
+        peak_index = max(range(k), key=lambda i: (abs(values[i]), i))
+    peak = values[peak_index]
+    end = values[-1]
+    peak_end = (peak + end) / 2
+    mean = sum(values) / k
+    score = params.w_pe * peak_end + (1 - params.w_pe) * mean
+    weights = [params.recency_decay ** (k - 1 - i) for i in range(k)]
+    recency = sum(w * v for w, v in zip(weights, values)) / sum(weights)
+    return JourneyEmotion(
+        peak=peak,
+        end=end,
+        peak_index=peak_index,
+        peak_end=peak_end,
+        mean=mean,
+        score=score,
+        recency=recency,
+        emotion=classify(score, params),
+        n_steps=k,
+    )

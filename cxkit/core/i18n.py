@@ -1,0 +1,108 @@
+"""User-visible labels in English and Japanese.
+
+Every label cxkit itself shows (emotion classes, channel names, column headers,
+CLI summaries) is looked up here, so that adding a language is one table.
+
+Examples
+--------
+>>> label("delighted", "ja")
+'感動'
+>>> label("delighted")
+'delighted'
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["LANGUAGES", "Language", "label", "labels"]
+
+Language = Literal["en", "ja"]
+LANGUAGES: tuple[str, ...] = ("en", "ja")
+
+_LABELS: dict[str, dict[str, str]] = {
+    # emotion classes (expectation–disconfirmation)
+    "dissatisfied": {"en": "dissatisfied", "ja": "不満"},
+    "satisfied": {"en": "satisfied", "ja": "満足"},
+    "delighted": {"en": "delighted", "ja": "感動"},
+    # channels
+    "store": {"en": "Store", "ja": "店舗"},
+    "tv": {"en": "TV / ads", "ja": "テレビ・広告"},
+    "ec": {"en": "EC site", "ja": "ECサイト"},
+    "web": {"en": "Official web", "ja": "公式サイト"},
+    "sns": {"en": "SNS", "ja": "SNS"},
+    "call_center": {"en": "Call center", "ja": "コールセンター"},
+    "phone": {"en": "Phone", "ja": "電話"},
+    "email": {"en": "Email", "ja": "メール"},
+    "webform": {"en": "Web form", "ja": "Webフォーム"},
+    "chat": {"en": "Chat", "ja": "チャット"},
+    # outcome kinds
+    "purchase": {"en": "purchase", "ja": "購入"},
+    "resolved": {"en": "resolved", "ja": "解決"},
+    "churn": {"en": "churn", "ja": "解約"},
+    "abandon": {"en": "abandon", "ja": "離脱"},
+    "other": {"en": "other", "ja": "その他"},
+    # evidence levels
+    "assumed": {"en": "assumed", "ja": "仮説"},
+    "observed": {"en": "observed", "ja": "観察"},
+    "measured": {"en": "measured", "ja": "計測"},
+    # touchpoint kinds
+    "marketing": {"en": "marketing", "ja": "マーケティング"},
+    "sales": {"en": "sales", "ja": "販売"},
+    "service": {"en": "service", "ja": "サービス"},
+    # summary headings and column names
+    "journey": {"en": "Journey", "ja": "ジャーニー"},
+    "persona": {"en": "Persona", "ja": "ペルソナ"},
+    "stage": {"en": "Stage", "ja": "ステージ"},
+    "stages": {"en": "Stages", "ja": "ステージ"},
+    "step": {"en": "Step", "ja": "ステップ"},
+    "steps": {"en": "Steps", "ja": "ステップ"},
+    "touchpoint": {"en": "Touchpoint", "ja": "タッチポイント"},
+    "touchpoints": {"en": "Touchpoints", "ja": "タッチポイント"},
+    "channel": {"en": "Channel", "ja": "チャネル"},
+    "handoffs": {"en": "Hand-offs", "ja": "引き継ぎ"},
+    "outcomes": {"en": "Outcomes", "ja": "結果"},
+    "action": {"en": "Action", "ja": "行動"},
+    "call_reason": {"en": "Call reason", "ja": "問い合わせ理由"},
+    "expectation": {"en": "Expectation", "ja": "事前期待"},
+    "experience": {"en": "Experience", "ja": "体験"},
+    "disconfirmation": {"en": "Gap", "ja": "ギャップ"},
+    "valence": {"en": "Valence", "ja": "感情値"},
+    "emotion": {"en": "Emotion", "ja": "感情"},
+    "effort": {"en": "Effort (CES)", "ja": "努力度 (CES)"},
+    "wait": {"en": "Wait (s)", "ja": "待ち時間 (秒)"},
+    "pain_points": {"en": "Pain points", "ja": "ペインポイント"},
+    "opportunities": {"en": "Opportunities", "ja": "改善機会"},
+    "evidence": {"en": "Evidence", "ja": "根拠"},
+    "peak_end": {"en": "Peak-end", "ja": "ピーク・エンド"},
+    "mean": {"en": "Mean", "ja": "平均"},
+    "recency": {"en": "Recency-weighted", "ja": "直近重み付け"},
+    "remembered": {"en": "Remembered experience", "ja": "記憶される体験"},
+    "journey_emotion": {"en": "Journey emotion", "ja": "ジャーニー全体の感情"},
+    "ces": {"en": "Journey effort (CES 1–5)", "ja": "ジャーニー努力度 (CES 1–5)"},
+    "csat": {"en": "Synthetic CSAT (1–5)", "ja": "推定CSAT (1–5)"},
+    "nps": {"en": "Synthetic likelihood to recommend (0–10)", "ja": "推定推奨度 (0–10)"},
+    "valid": {"en": "valid", "ja": "有効"},
+    "invalid": {"en": "invalid", "ja": "無効"},
+}
+
+
+def label(key: str, lang: str = "en") -> str:
+    """Return the label of ``key`` in ``lang``, falling back to English, then to the key.
+
+    Parameters
+    ----------
+    key
+        A label key such as ``"delighted"`` or ``"phone"``.
+    lang
+        A language code; ``"en"`` and ``"ja"`` are built in.
+    """
+    entry = _LABELS.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang) or entry["en"]
+
+
+def labels(lang: str = "en") -> dict[str, str]:
+    """All labels in one language, as a fresh dict (for templates and widgets)."""
+    return {key: label(key, lang) for key in _LABELS}

@@ -1,0 +1,30 @@
+"""Did-you-mean suggestions for misspelled keys and ids."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = ["did_you_mean"]
+
+
+def did_you_mean(value: object, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """``"did you mean 'phone'?"`` for the closest candidate, or ``None``.
+
+    Matching ignores case; ``cutoff`` is :func:`difflib.get_close_matches`'s.
+
+    Examples
+    --------
+    >>> did_you_mean("phnoe", ["phone", "web"])
+    "did you mean 'phone'?"
+    >>> did_you_mean("zzz", ["phone"]) is None
+    True
+    """
+    if not isinstance(value, str):
+        return None
+    pool = list(dict.fromkeys(candidates))
+    lowered = {c.lower(): c for c in pool}
+    matches = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
+    if not matches:
+        return None
+    return f"did you mean {lowered[matches[0]]!r}?"

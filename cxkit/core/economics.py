@@ -93,8 +93,20 @@ class EffectChange(str, Enum):
 
 #: Fields an effect may change, per target kind.
 EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
-    "handoff": ("probability", "context_carryover", "wait_s", "reexplain_effort", "reexplain_time_s"),
-    "handoffs": ("probability", "context_carryover", "wait_s", "reexplain_effort", "reexplain_time_s"),
+    "handoff": (
+        "probability",
+        "context_carryover",
+        "wait_s",
+        "reexplain_effort",
+        "reexplain_time_s",
+    ),
+    "handoffs": (
+        "probability",
+        "context_carryover",
+        "wait_s",
+        "reexplain_effort",
+        "reexplain_time_s",
+    ),
     "touchpoint": ("cost_per_contact", "handle_time_s", "capacity"),
     "step": ("expectation", "experience", "effort", "wait_s"),
     "parameter": (),
@@ -178,8 +190,9 @@ def parse_effect_target(target: str) -> tuple[str, tuple[str, ...]]:
     >>> parse_effect_target("parameter:effort.w_wait_per_minute")
     ('parameter', ('effort', 'w_wait_per_minute'))
     """
-    forms = ("handoff:A->B, handoffs:A->* (wildcards *), touchpoint:ID, step:ID, "
-             "parameter:GROUP.NAME")
+    forms = (
+        "handoff:A->B, handoffs:A->* (wildcards *), touchpoint:ID, step:ID, parameter:GROUP.NAME"
+    )
     kind, sep, rest = str(target).partition(":")
     rest = rest.strip()
     if not sep or kind not in EFFECT_FIELDS or not rest:
@@ -195,7 +208,9 @@ def parse_effect_target(target: str) -> tuple[str, tuple[str, ...]]:
     if kind == "parameter":
         group, dot, name = rest.partition(".")
         if not dot or group not in ("emotion", "effort") or not name:
-            raise ValueError(f"malformed effect target {target!r}; expected parameter:emotion.NAME "
-                             "or parameter:effort.NAME")
+            raise ValueError(
+                f"malformed effect target {target!r}; expected parameter:emotion.NAME "
+                "or parameter:effort.NAME"
+            )
         return kind, (group, name)
     return kind, (rest,)

@@ -89,8 +89,9 @@ def classify(d: float, params: EmotionParams = _DEFAULT) -> Emotion:
     return Emotion.SATISFIED
 
 
-def wait_disconfirmation(wait_s: float, expected_wait_s: float | None = None,
-                         params: EmotionParams = _DEFAULT) -> float:
+def wait_disconfirmation(
+    wait_s: float, expected_wait_s: float | None = None, params: EmotionParams = _DEFAULT
+) -> float:
     """``D_wait = clip((W_exp − w)/u_w, −10, +2)`` in points.
 
     >>> wait_disconfirmation(180, 60)
@@ -101,8 +102,12 @@ def wait_disconfirmation(wait_s: float, expected_wait_s: float | None = None,
     return min(max(raw, -10.0), 2.0)
 
 
-def wait_experience(expectation: float, wait_s: float, expected_wait_s: float | None = None,
-                    params: EmotionParams = _DEFAULT) -> float:
+def wait_experience(
+    expectation: float,
+    wait_s: float,
+    expected_wait_s: float | None = None,
+    params: EmotionParams = _DEFAULT,
+) -> float:
     """Performance of a wait step, ``E + D_wait`` (not clipped to 0–10: ``D_wait`` is).
 
     >>> wait_experience(6, 180, 60)
@@ -111,7 +116,9 @@ def wait_experience(expectation: float, wait_s: float, expected_wait_s: float | 
     return float(expectation) + wait_disconfirmation(wait_s, expected_wait_s, params)
 
 
-def update_expectation(expectation: float, experience: float, params: EmotionParams = _DEFAULT) -> float:
+def update_expectation(
+    expectation: float, experience: float, params: EmotionParams = _DEFAULT
+) -> float:
     """The expectation for the next encounter, ``E + η·(P − E)`` (Rust & Oliver 2000).
 
     >>> round(update_expectation(7, 10), 6)
@@ -181,7 +188,9 @@ class JourneyEmotion:
         return synthetic_nps10(self.score)
 
 
-def aggregate_valences(valences: Sequence[float], params: EmotionParams = _DEFAULT) -> JourneyEmotion:
+def aggregate_valences(
+    valences: Sequence[float], params: EmotionParams = _DEFAULT
+) -> JourneyEmotion:
     """Aggregate chronological step valences into the remembered experience.
 
     Parameters

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 __all__ = [
+    "NO_VALUE",
     "CxkitError",
     "JourneyValidationError",
-    "NO_VALUE",
     "Problem",
-    "ReferenceError_",
     "SimulationError",
     "TemplateNotFoundError",
+    "UnknownReferenceError",
     "YamlSyntaxError",
     "format_value",
     "raise_if_errors",
@@ -129,7 +129,9 @@ class Problem:
         text = head + self.message
         if self.has_value and f"got {format_value(self.value)}" not in text:
             text += f" (got {format_value(self.value)})"
-        extras = [x for x in (f"expected {self.expected}" if self.expected else None, self.hint) if x]
+        extras = [
+            x for x in (f"expected {self.expected}" if self.expected else None, self.hint) if x
+        ]
         if extras:
             text += " — " + "; ".join(extras)
         return text
@@ -200,7 +202,7 @@ class YamlSyntaxError(JourneyValidationError):
     (Python object tags, alias bombs, duplicate keys)."""
 
 
-class ReferenceError_(JourneyValidationError):  # noqa: N801 - avoid shadowing the builtin
+class UnknownReferenceError(JourneyValidationError):
     """An id refers to nothing declared (kept for ``except`` clauses; the
     validator reports references as :class:`JourneyValidationError`)."""
 

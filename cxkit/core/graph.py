@@ -10,7 +10,7 @@ everyone to the remainder outcome (the validator warns about it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -20,7 +20,7 @@ import networkx as nx
 from cxkit.core.channels import BUILTIN_CHANNELS, Channel
 from cxkit.core.errors import CxkitError
 from cxkit.core.model import CallReason, Handoff, Outcome, Touchpoint, frozen_mapping
-from cxkit.core.suggest import did_you_mean
+from cxkit.core.suggest import unknown_message as _unknown
 
 __all__ = ["PROBABILITY_TOLERANCE", "TouchpointGraph"]
 
@@ -51,11 +51,17 @@ class TouchpointGraph:
     >>> from cxkit.core.model import Touchpoint, Handoff, Outcome, OutcomeKind
     >>> g = TouchpointGraph(
     ...     touchpoints=(Touchpoint("web", channel="web"), Touchpoint("phone", channel="phone")),
-    ...     handoffs=(Handoff("web", "resolved", 0.5), Handoff("web", "phone", 0.3),
-    ...               Handoff("phone", "resolved", 0.8)),
-    ...     outcomes=(Outcome("resolved", kind=OutcomeKind.RESOLVED),
-    ...               Outcome("abandon", kind=OutcomeKind.ABANDON)),
-    ...     entry={"web": 1.0})
+    ...     handoffs=(
+    ...         Handoff("web", "resolved", 0.5),
+    ...         Handoff("web", "phone", 0.3),
+    ...         Handoff("phone", "resolved", 0.8),
+    ...     ),
+    ...     outcomes=(
+    ...         Outcome("resolved", kind=OutcomeKind.RESOLVED),
+    ...         Outcome("abandon", kind=OutcomeKind.ABANDON),
+    ...     ),
+    ...     entry={"web": 1.0},
+    ... )
     >>> round(g.remainder("web"), 10)
     0.2
     >>> g.is_channel_switch(g.handoff("web", "phone"))
@@ -195,23 +201,43 @@ class TouchpointGraph:
         """
         g = nx.DiGraph(remainder_outcome=self.remainder_outcome)
         for tp in self.touchpoints:
-            g.add_node(tp.id, kind="touchpoint", touchpoint=tp, label=tp.display,
-                       channel=tp.channel, entry=float(self.entry.get(tp.id, 0.0)))
+            g.add_node(
+                tp.id,
+                kind="touchpoint",
+                touchpoint=tp,
+                label=tp.display,
+                channel=tp.channel,
+                entry=float(self.entry.get(tp.id, 0.0)),
+            )
         for o in self.outcomes:
             g.add_node(o.id, kind="outcome", outcome=o, label=o.display)
         for h in self.handoffs:
-            g.add_edge(h.source, h.target, handoff=h, probability=h.probability,
-                       context_carryover=h.context_carryover, transfer=h.transfer,
-                       channel_switch=self.is_channel_switch(h), remainder=False)
+            g.add_edge(
+                h.source,
+                h.target,
+                handoff=h,
+                probability=h.probability,
+                context_carryover=h.context_carryover,
+                transfer=h.transfer,
+                channel_switch=self.is_channel_switch(h),
+                remainder=False,
+            )
         for tp in self.touchpoints:
             rest = self.remainder(tp.id)
             if rest > PROBABILITY_TOLERANCE and self.remainder_outcome in self._outcome_index:
                 if g.has_edge(tp.id, self.remainder_outcome):
                     g.edges[tp.id, self.remainder_outcome]["probability"] += rest
                 else:
-                    g.add_edge(tp.id, self.remainder_outcome, handoff=None, probability=rest,
-                               context_carryover=1.0, transfer=False,
-                               channel_switch=False, remainder=True)
+                    g.add_edge(
+                        tp.id,
+                        self.remainder_outcome,
+                        handoff=None,
+                        probability=rest,
+                        context_carryover=1.0,
+                        transfer=False,
+                        channel_switch=False,
+                        remainder=True,
+                    )
         return nx.freeze(g)
 
     # -- edits (return new graphs) ---------------------------------------------------
@@ -247,15 +273,18 @@ class TouchpointGraph:
         """
         self.touchpoint(source)
         if not (self.has_touchpoint(target) or self.has_outcome(target)):
-            raise CxkitError(_unknown("hand-off target", target, self.touchpoint_ids + self.outcome_ids))
+            raise CxkitError(
+                _unknown("hand-off target", target, self.touchpoint_ids + self.outcome_ids)
+            )
         key = (source, target)
         if key in self._handoff_index:
             new = replace(self._handoff_index[key], **changes)
             handoffs = tuple(new if h.key == key else h for h in self.handoffs)
         else:
             if "probability" not in changes:
-                raise CxkitError(f"hand-off {source}->{target} does not exist; "
-                                 "give probability= to add it")
+                raise CxkitError(
+                    f"hand-off {source}->{target} does not exist; give probability= to add it"
+                )
             handoffs = (*self.handoffs, Handoff(source, target, **changes))
         return replace(self, handoffs=handoffs)
 
@@ -271,15 +300,3 @@ class TouchpointGraph:
         else:
             outs = (*self.outcomes, outcome)
         return replace(self, outcomes=outs)
-
-
-def _unknown(what: str, value: str, known: Iterable[str]) -> str:
-    known = list(known)
-    msg = f"unknown {what} {value!r}"
-    hint = did_you_mean(value, known)
-    if hint:
-        msg += f"; {hint}"
-    elif known:
-        shown = ", ".join(repr(k) for k in known[:10]) + (", …" if len(known) > 10 else "")
-        msg += f"; expected one of {shown}"
-    return msg

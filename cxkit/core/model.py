@@ -9,10 +9,11 @@ Field names are the YAML keys (see ``docs/reference/yaml.md``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from cxkit.core.i18n import label as _label
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["did_you_mean"]
+__all__ = ["did_you_mean", "unknown_message"]
 
 
 def did_you_mean(value: object, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
@@ -28,3 +28,20 @@ def did_you_mean(value: object, candidates: Iterable[str], *, cutoff: float = 0.
     if not matches:
         return None
     return f"did you mean {lowered[matches[0]]!r}?"
+
+
+def unknown_message(what: str, value: object, known: Iterable[str]) -> str:
+    """``"unknown touchpoint 'phnoe'; did you mean 'phone'?"`` or the list of known ids.
+
+    >>> unknown_message("stage", "x", ["a", "b"])
+    "unknown stage 'x'; expected one of 'a', 'b'"
+    """
+    known = list(known)
+    msg = f"unknown {what} {value!r}"
+    hint = did_you_mean(value, known)
+    if hint:
+        return f"{msg}; {hint}"
+    if known:
+        shown = ", ".join(repr(k) for k in known[:10]) + (", …" if len(known) > 10 else "")
+        return f"{msg}; expected one of {shown}"
+    return f"{msg}; none are declared"

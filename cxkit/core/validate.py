@@ -1,0 +1,446 @@
+"""Checks beyond the schema: references, duplicates, probabilities, reachability.
+
+:func:`validate_journey` returns every :class:`~cxkit.core.errors.Problem` it finds,
+errors and warnings, each with the field path in the journey's YAML spelling
+(``handoffs[3].to``); :mod:`cxkit.io` adds file, line and column.
+
+Rules
+-----
+* ids are unique within touchpoints, outcomes, stages, steps, call reasons,
+  channels and initiatives, and no touchpoint shares an id with an outcome;
+* every reference names something declared (with a did-you-mean);
+* a touchpoint's hand-off probabilities sum to at most 1 (+1e-9); the remainder
+  goes to ``remainder_outcome``, which must be declared when any remainder exists;
+* ``entry``, call-reason shares and each call reason's ``entry`` sum to 1 (±1e-6);
+* from every touchpoint some outcome is reachable (else the chain never ends);
+* touchpoints unreachable from the entry are warnings, as are dead ends (a
+  touchpoint with no hand-offs when the graph has hand-offs) and steps whose stage
+  runs backwards;
+* initiatives: known prerequisites without cycles, known exclusions, effect targets
+  that exist, ``low ≤ mode ≤ high``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from cxkit.core.economics import EFFECT_FIELDS, parse_effect_target
+from cxkit.core.errors import Problem
+from cxkit.core.graph import PROBABILITY_TOLERANCE
+from cxkit.core.params import EffortParams, EmotionParams
+from cxkit.core.suggest import unknown_message
+
+if TYPE_CHECKING:
+    from cxkit.core.journey import Journey
+
+__all__ = ["SUM_TOLERANCE", "validate_journey"]
+
+#: Tolerance for distributions that must sum to exactly 1.
+SUM_TOLERANCE = 1e-6
+
+
+def _duplicates(items: Sequence[str | None], section: str, what: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(items):
+        if item is None:
+            continue
+        if item in seen:
+            out.append(
+                Problem(
+                    f"duplicate {what} id {item!r} (first declared at {section}[{seen[item]}])",
+                    path=f"{section}[{i}].id",
+                    value=item,
+                    expected="a unique id",
+                    code="duplicate-id",
+                )
+            )
+        else:
+            seen[item] = i
+    return out
+
+
+def _ref(value: str, known: Iterable[str], what: str, path: str) -> Problem:
+    return Problem(
+        unknown_message(what, value, known), path=path, value=value, code="unknown-reference"
+    )
+
+
+def validate_journey(journey: Journey) -> list[Problem]:
+    """Every problem of ``journey``: errors first, then warnings, in file order."""
+    g = journey.graph
+    problems: list[Problem] = []
+    tp_ids = [t.id for t in g.touchpoints]
+    out_ids = [o.id for o in g.outcomes]
+    stage_ids = [s.id for s in journey.stages]
+    reason_ids = [c.id for c in g.call_reasons]
+    tp_set, out_set = set(tp_ids), set(out_ids)
+    node_ids = tp_ids + out_ids
+
+    problems += _duplicates(tp_ids, "touchpoints", "touchpoint")
+    problems += _duplicates(out_ids, "outcomes", "outcome")
+    problems += _duplicates(stage_ids, "stages", "stage")
+    problems += _duplicates([s.id for s in journey.steps], "steps", "step")
+    problems += _duplicates(reason_ids, "call_reasons", "call reason")
+    problems += _duplicates([c.id for c in g.channels], "channels", "channel")
+    problems += _duplicates([i.id for i in journey.initiatives], "initiatives", "initiative")
+    for i, o in enumerate(g.outcomes):
+        if o.id in tp_set:
+            problems.append(
+                Problem(
+                    f"outcome id {o.id!r} is also a touchpoint id; hand-off targets would be ambiguous",
+                    path=f"outcomes[{i}].id",
+                    value=o.id,
+                    expected="an id no touchpoint uses",
+                    code="duplicate-id",
+                )
+            )
+
+    # channels
+    channel_ids = set(g.channel_ids)
+    for i, ch in enumerate(g.channels):
+        if ch.parent is not None and ch.parent not in channel_ids:
+            problems.append(
+                _ref(ch.parent, g.channel_ids, "parent channel", f"channels[{i}].parent")
+            )
+    for i, tp in enumerate(g.touchpoints):
+        if tp.channel not in channel_ids:
+            p = _ref(tp.channel, g.channel_ids, "channel", f"touchpoints[{i}].channel")
+            problems.append(
+                Problem(
+                    p.message + " (declare custom channels under 'channels:')",
+                    path=p.path,
+                    value=p.value,
+                    code=p.code,
+                )
+            )
+
+    # hand-offs
+    seen_edges: dict[tuple[str, str], int] = {}
+    sums: dict[str, float] = Counter()
+    for i, h in enumerate(g.handoffs):
+        if h.source in out_set:
+            problems.append(
+                Problem(
+                    f"hand-off starts at outcome {h.source!r}; outcomes are absorbing and have no "
+                    "hand-offs",
+                    path=f"handoffs[{i}].from",
+                    value=h.source,
+                    expected="a touchpoint id",
+                    code="absorbing-source",
+                )
+            )
+        elif h.source not in tp_set:
+            problems.append(_ref(h.source, tp_ids, "touchpoint", f"handoffs[{i}].from"))
+        if h.target not in tp_set and h.target not in out_set:
+            problems.append(_ref(h.target, node_ids, "touchpoint or outcome", f"handoffs[{i}].to"))
+        if h.key in seen_edges:
+            problems.append(
+                Problem(
+                    f"duplicate hand-off {h.source}->{h.target} (first declared at "
+                    f"handoffs[{seen_edges[h.key]}]); merge them into one",
+                    path=f"handoffs[{i}]",
+                    value=f"{h.source}->{h.target}",
+                    expected="one hand-off per pair",
+                    code="duplicate-handoff",
+                )
+            )
+        else:
+            seen_edges[h.key] = i
+        sums[h.source] += h.probability
+    for tp_index, tp in enumerate(g.touchpoints):
+        total = sums.get(tp.id, 0.0)
+        if total > 1 + PROBABILITY_TOLERANCE:
+            edges = [f"{h.target}={h.probability:g}" for h in g.handoffs if h.source == tp.id]
+            first = next(i for i, h in enumerate(g.handoffs) if h.source == tp.id)
+            problems.append(
+                Problem(
+                    f"hand-off probabilities from touchpoint {tp.id!r} sum to {total:.6g} "
+                    f"({', '.join(edges)})",
+                    path=f"handoffs[{first}].probability",
+                    value=round(total, 12),
+                    expected=f"a sum of at most 1 (the remainder goes to {g.remainder_outcome!r})",
+                    code="probability-sum",
+                )
+            )
+    needs_remainder = [
+        tp.id
+        for tp in g.touchpoints
+        if g.handoffs and 1 - sums.get(tp.id, 0.0) > PROBABILITY_TOLERANCE
+    ]
+    if needs_remainder and g.remainder_outcome not in out_set:
+        problems.append(
+            Problem(
+                f"touchpoints {', '.join(map(repr, needs_remainder[:5]))} have probabilities summing "
+                f"below 1 and the remainder outcome {g.remainder_outcome!r} is not declared",
+                path="remainder_outcome",
+                value=g.remainder_outcome,
+                expected="a declared outcome id (add it under 'outcomes:' or set remainder_outcome)",
+                hint=unknown_message("outcome", g.remainder_outcome, out_ids).split("; ", 1)[-1]
+                if out_ids
+                else None,
+                code="unknown-reference",
+            )
+        )
+
+    # entry and call reasons
+    problems += _distribution(dict(g.entry), tp_ids, "entry")
+    if g.call_reasons:
+        total = sum(c.share for c in g.call_reasons)
+        if abs(total - 1) > SUM_TOLERANCE:
+            problems.append(
+                Problem(
+                    f"call-reason shares sum to {total:.6g}",
+                    path="call_reasons",
+                    value=round(total, 12),
+                    expected="shares summing to 1",
+                    code="probability-sum",
+                )
+            )
+    for i, c in enumerate(g.call_reasons):
+        problems += _distribution(dict(c.entry), tp_ids, f"call_reasons[{i}].entry")
+        for key in c.expectations:
+            if key not in tp_set:
+                problems.append(
+                    _ref(key, tp_ids, "touchpoint", f"call_reasons[{i}].expectations.{key}")
+                )
+
+    # stages and steps
+    stage_pos = {s: k for k, s in enumerate(stage_ids)}
+    last_stage = -1
+    for i, s in enumerate(journey.steps):
+        if s.stage not in stage_pos:
+            problems.append(_ref(s.stage, stage_ids, "stage", f"steps[{i}].stage"))
+        else:
+            if stage_pos[s.stage] < last_stage:
+                problems.append(
+                    Problem(
+                        f"step is in stage {s.stage!r}, which comes before the previous step's stage",
+                        path=f"steps[{i}].stage",
+                        value=s.stage,
+                        expected="steps ordered by stage",
+                        severity="warning",
+                        code="stage-order",
+                    )
+                )
+            last_stage = max(last_stage, stage_pos[s.stage])
+        if s.touchpoint not in tp_set:
+            problems.append(_ref(s.touchpoint, tp_ids, "touchpoint", f"steps[{i}].touchpoint"))
+        if s.call_reason is not None and s.call_reason not in reason_ids:
+            problems.append(
+                _ref(s.call_reason, reason_ids, "call reason", f"steps[{i}].call_reason")
+            )
+    if g.remainder_outcome and g.remainder_outcome in tp_set:
+        problems.append(
+            Problem(
+                "remainder_outcome names a touchpoint",
+                path="remainder_outcome",
+                value=g.remainder_outcome,
+                expected="an outcome id",
+                code="unknown-reference",
+            )
+        )
+
+    if not any(p.code == "unknown-reference" and p.path.startswith("handoffs") for p in problems):
+        problems += _reachability(journey)
+    problems += _initiatives(journey)
+    problems.sort(key=lambda p: p.severity != "error")
+    return problems
+
+
+def _distribution(dist: dict[str, float], tp_ids: list[str], path: str) -> list[Problem]:
+    out = []
+    for key in dist:
+        if key not in tp_ids:
+            out.append(_ref(key, tp_ids, "touchpoint", f"{path}.{key}"))
+    if dist:
+        total = sum(dist.values())
+        if abs(total - 1) > SUM_TOLERANCE:
+            out.append(
+                Problem(
+                    f"start probabilities sum to {total:.6g}",
+                    path=path,
+                    value=round(total, 12),
+                    expected="a sum of 1",
+                    code="probability-sum",
+                )
+            )
+    return out
+
+
+def _reachability(journey: Journey) -> list[Problem]:
+    g = journey.graph
+    if not g.handoffs or not g.touchpoints:
+        return []
+    graph = g.nx
+    out_ids = set(g.outcome_ids)
+    problems = []
+    # touchpoints from which no outcome is reachable: the chain never ends there
+    can_finish: set[str] = set()
+    for o in out_ids:
+        if o in graph:
+            can_finish |= nx.ancestors(graph, o)
+    stuck = [tp.id for tp in g.touchpoints if tp.id not in can_finish]
+    if stuck:
+        first = g.touchpoint_ids.index(stuck[0])
+        problems.append(
+            Problem(
+                f"no outcome can be reached from touchpoint(s) {', '.join(map(repr, stuck))}: "
+                "customers there would circle forever",
+                path=f"touchpoints[{first}]",
+                value=stuck,
+                expected="a path of hand-offs from every touchpoint to some outcome",
+                code="no-outcome-reachable",
+            )
+        )
+    start = [t for t in journey.start_distribution() if t in graph]
+    reachable: set[str] = set(start)
+    for t in start:
+        reachable |= nx.descendants(graph, t)
+    for i, tp in enumerate(g.touchpoints):
+        if tp.id not in reachable:
+            problems.append(
+                Problem(
+                    f"touchpoint {tp.id!r} cannot be reached from the entry "
+                    f"({', '.join(start) or 'none'})",
+                    path=f"touchpoints[{i}]",
+                    value=tp.id,
+                    expected="a hand-off path from an entry touchpoint",
+                    severity="warning",
+                    code="unreachable",
+                )
+            )
+        if not g.handoffs_from(tp.id) and tp.id not in stuck:
+            problems.append(
+                Problem(
+                    f"touchpoint {tp.id!r} has no hand-offs: all its customers go to "
+                    f"{g.remainder_outcome!r} by the remainder rule",
+                    path=f"touchpoints[{i}]",
+                    value=tp.id,
+                    severity="warning",
+                    code="dead-end",
+                )
+            )
+    return problems
+
+
+def _initiatives(journey: Journey) -> list[Problem]:
+    g = journey.graph
+    ids = [i.id for i in journey.initiatives]
+    tp_ids, node_ids = list(g.touchpoint_ids), list(g.touchpoint_ids) + list(g.outcome_ids)
+    step_ids = [s.id for s in journey.steps if s.id]
+    problems: list[Problem] = []
+    deps = nx.DiGraph()
+    for k, ini in enumerate(journey.initiatives):
+        base = f"initiatives[{k}]"
+        deps.add_node(ini.id)
+        for j, pre in enumerate(ini.prerequisites):
+            if pre.id not in ids:
+                problems.append(_ref(pre.id, ids, "initiative", f"{base}.prerequisites[{j}].id"))
+            elif pre.id == ini.id:
+                problems.append(
+                    Problem(
+                        "an initiative cannot require itself",
+                        path=f"{base}.prerequisites[{j}].id",
+                        value=pre.id,
+                        code="prerequisite-cycle",
+                    )
+                )
+            else:
+                deps.add_edge(pre.id, ini.id)
+        for j, ex in enumerate(ini.excludes):
+            if ex not in ids:
+                problems.append(_ref(ex, ids, "initiative", f"{base}.excludes[{j}]"))
+        for j, eff in enumerate(ini.effects):
+            path = f"{base}.effects[{j}]"
+            if not eff.low <= eff.mode <= eff.high:
+                problems.append(
+                    Problem(
+                        f"effect range is not ordered: low={eff.low:g}, mode={eff.mode:g}, "
+                        f"high={eff.high:g}",
+                        path=f"{path}.low",
+                        value=[eff.low, eff.mode, eff.high],
+                        expected="low ≤ mode ≤ high",
+                        code="bad-range",
+                    )
+                )
+            try:
+                kind, parts = parse_effect_target(eff.target)
+            except ValueError as exc:
+                problems.append(
+                    Problem(str(exc), path=f"{path}.target", value=eff.target, code="bad-target")
+                )
+                continue
+            if kind in ("handoff", "handoffs"):
+                for part, what in zip(parts, ("from", "to")):
+                    pool = tp_ids if what == "from" else node_ids
+                    if part != "*" and part not in pool:
+                        problems.append(
+                            _ref(
+                                part,
+                                pool,
+                                "touchpoint" if what == "from" else "touchpoint or outcome",
+                                f"{path}.target",
+                            )
+                        )
+                if kind == "handoff" and all(p in node_ids for p in parts):
+                    try:
+                        g.handoff(*parts)
+                    except Exception:
+                        problems.append(
+                            Problem(
+                                f"there is no hand-off {parts[0]}->{parts[1]} to change",
+                                path=f"{path}.target",
+                                value=eff.target,
+                                expected="a declared hand-off (or 'handoffs:' with wildcards)",
+                                code="unknown-reference",
+                            )
+                        )
+            elif kind == "touchpoint" and parts[0] not in tp_ids:
+                problems.append(_ref(parts[0], tp_ids, "touchpoint", f"{path}.target"))
+            elif kind == "step" and parts[0] not in step_ids:
+                problems.append(_ref(parts[0], step_ids, "step id", f"{path}.target"))
+            elif kind == "parameter":
+                group, name = parts
+                names = list(
+                    (EmotionParams if group == "emotion" else EffortParams).__dataclass_fields__
+                )
+                if name not in names:
+                    problems.append(_ref(name, names, f"{group} parameter", f"{path}.target"))
+            allowed = EFFECT_FIELDS[kind]
+            if kind != "parameter" and eff.field not in allowed:
+                problems.append(
+                    Problem(
+                        f"field {eff.field!r} cannot be changed on a {kind} target",
+                        path=f"{path}.field",
+                        value=eff.field,
+                        expected="one of " + ", ".join(repr(a) for a in allowed),
+                        hint=(
+                            unknown_message("field", eff.field, allowed).split("; ", 1)[1]
+                            if eff.field
+                            else None
+                        ),
+                        code="bad-field",
+                    )
+                )
+    try:
+        cycle = nx.find_cycle(deps)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        names = [a for a, _ in cycle] + [cycle[0][0]]
+        k = ids.index(cycle[0][1])
+        problems.append(
+            Problem(
+                "initiative prerequisites form a cycle: " + " -> ".join(names),
+                path=f"initiatives[{k}].prerequisites",
+                value=names,
+                expected="prerequisites without cycles",
+                code="prerequisite-cycle",
+            )
+        )
+    return problems

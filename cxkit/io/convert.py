@@ -1,0 +1,225 @@
+"""Schema objects ↔ core model ↔ plain data (the YAML/JSON document).
+
+:func:`journey_from_schema` builds the core model from a validated
+:class:`~cxkit.io.schema.JourneyFile`; :func:`journey_to_data` writes a journey back
+as plain data in canonical key order, leaving out values equal to their defaults,
+so that ``load → dump → load`` gives an equal journey.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, fields, is_dataclass
+from enum import Enum
+from typing import Any
+
+from cxkit.core.channels import Channel
+from cxkit.core.economics import (
+    Distribution,
+    Economics,
+    Effect,
+    EffectChange,
+    Initiative,
+    Prerequisite,
+)
+from cxkit.core.graph import TouchpointGraph
+from cxkit.core.journey import Journey
+from cxkit.core.model import (
+    CallReason,
+    Emotion,
+    Evidence,
+    Handoff,
+    Outcome,
+    OutcomeKind,
+    Persona,
+    Stage,
+    Step,
+    Touchpoint,
+    TouchpointKind,
+)
+from cxkit.core.params import EffortParams, EmotionParams, ModelParams
+from cxkit.io.schema import FORMAT_VERSION, JourneyFile
+
+__all__ = ["journey_from_schema", "journey_to_data"]
+
+
+def _clean(schema: Any, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: v for k, v in schema.model_dump(exclude_none=False).items() if k not in exclude}
+
+
+def journey_from_schema(doc: JourneyFile, *, source: str | None = None) -> Journey:
+    """Build a :class:`Journey` from a validated schema object (no cross-checks)."""
+    touchpoints = tuple(
+        Touchpoint(**{**_clean(t), "kind": TouchpointKind(t.kind)}) for t in doc.touchpoints
+    )
+    outcomes = tuple(Outcome(**{**_clean(o), "kind": OutcomeKind(o.kind)}) for o in doc.outcomes)
+    handoffs = tuple(Handoff(**_clean(h)) for h in doc.handoffs)
+    channels = tuple(Channel(**_clean(c)) for c in doc.channels)
+    reasons = tuple(CallReason(**_clean(c)) for c in doc.call_reasons)
+    graph = TouchpointGraph(
+        touchpoints=touchpoints,
+        handoffs=handoffs,
+        outcomes=outcomes,
+        channels=channels,
+        entry=dict(doc.entry),
+        call_reasons=reasons,
+        remainder_outcome=doc.remainder_outcome,
+    )
+    steps = []
+    for s in doc.steps:
+        data = _clean(s)
+        data["emotion"] = Emotion.parse(s.emotion) if s.emotion is not None else None
+        data["evidence"] = Evidence(s.evidence)
+        data["pain_points"] = tuple(s.pain_points)
+        data["opportunities"] = tuple(s.opportunities)
+        steps.append(Step(**data))
+    persona = None
+    if doc.persona is not None:
+        p = doc.persona
+        persona = Persona(p.name, p.description, tuple(p.goals), tuple(p.frustrations))
+    params = ModelParams()
+    if doc.parameters is not None:
+        emo = doc.parameters.emotion.model_dump(exclude_none=True) if doc.parameters.emotion else {}
+        eff = doc.parameters.effort.model_dump(exclude_none=True) if doc.parameters.effort else {}
+        params = ModelParams(EmotionParams(**emo), EffortParams(**eff))
+    economics = Economics(**_clean(doc.economics)) if doc.economics is not None else None
+    initiatives = []
+    for ini in doc.initiatives:
+        effects = tuple(
+            Effect(
+                **{
+                    **_clean(e),
+                    "change": EffectChange(e.change),
+                    "distribution": Distribution(e.distribution),
+                }
+            )
+            for e in ini.effects
+        )
+        initiatives.append(
+            Initiative(
+                **_clean(ini, exclude=("prerequisites", "excludes", "effects")),
+                prerequisites=tuple(Prerequisite(p.id, p.lag) for p in ini.prerequisites),
+                excludes=tuple(ini.excludes),
+                effects=effects,
+            )
+        )
+    return Journey(
+        id=doc.id,
+        title=doc.title,
+        graph=graph,
+        stages=tuple(Stage(**_clean(s)) for s in doc.stages),
+        steps=tuple(steps),
+        persona=persona,
+        description=doc.description,
+        language=doc.language,
+        params=params,
+        economics=economics,
+        initiatives=tuple(initiatives),
+        tags=tuple(doc.tags),
+        source=source,
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return value  # keep floats as floats: 1.0 stays 1.0
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if is_dataclass(value):
+        return _compact(value)
+    return value
+
+
+def _compact(
+    obj: Any, rename: dict[str, str] | None = None, keep: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Fields of a dataclass that differ from their defaults, as plain data."""
+    out: dict[str, Any] = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if f.default is not MISSING:
+            default = f.default
+        elif f.default_factory is not MISSING:
+            default = f.default_factory()
+        else:
+            default = MISSING
+        if f.name not in keep and default is not MISSING and _same(value, default):
+            continue
+        out[(rename or {}).get(f.name, f.name)] = _plain(value)
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if hasattr(a, "items") and hasattr(b, "items"):
+        return dict(a) == dict(b)
+    return a == b
+
+
+def journey_to_data(journey: Journey) -> dict[str, Any]:
+    """The journey as plain data in the YAML format's canonical order.
+
+    Explicit emotions are written in the journey's language when it is Japanese
+    (``感動``), in English otherwise.
+    """
+    g = journey.graph
+    data: dict[str, Any] = {"cxkit": FORMAT_VERSION, "id": journey.id}
+    if journey.title:
+        data["title"] = journey.title
+    if journey.description is not None:
+        data["description"] = journey.description
+    data["language"] = journey.language
+    if journey.tags:
+        data["tags"] = list(journey.tags)
+    if journey.persona is not None:
+        data["persona"] = _compact(journey.persona)
+    if journey.stages:
+        data["stages"] = [_compact(s, keep=("id",)) for s in journey.stages]
+    if g.channels:
+        data["channels"] = [_compact(c, keep=("id",)) for c in g.channels]
+    if g.touchpoints:
+        data["touchpoints"] = [_compact(t, keep=("id", "channel")) for t in g.touchpoints]
+    if g.outcomes:
+        data["outcomes"] = [_compact(o, keep=("id",)) for o in g.outcomes]
+    if g.entry:
+        data["entry"] = dict(g.entry)
+    if g.remainder_outcome != "abandon":
+        data["remainder_outcome"] = g.remainder_outcome
+    if g.call_reasons:
+        data["call_reasons"] = [_compact(c, keep=("id",)) for c in g.call_reasons]
+    if g.handoffs:
+        data["handoffs"] = [
+            _compact(h, rename={"source": "from", "target": "to"}, keep=("probability",))
+            for h in g.handoffs
+        ]
+    if journey.steps:
+        steps = []
+        for s in journey.steps:
+            d = _compact(s, keep=("stage", "touchpoint"))
+            if s.emotion is not None and journey.language.startswith("ja"):
+                d["emotion"] = s.emotion.label("ja")
+            # id first, then the rest in field order: easier to read
+            steps.append({**({"id": d.pop("id")} if "id" in d else {}), **d})
+        data["steps"] = steps
+    overrides = journey.params.overrides()
+    if overrides:
+        data["parameters"] = _plain(overrides)
+    if journey.economics is not None:
+        data["economics"] = _compact(journey.economics)
+    if journey.initiatives:
+        out = []
+        for ini in journey.initiatives:
+            d = _compact(ini, keep=("id",))
+            if ini.prerequisites:
+                d["prerequisites"] = [
+                    p.id if p.lag == 1 else {"id": p.id, "lag": p.lag} for p in ini.prerequisites
+                ]
+            if ini.effects:
+                d["effects"] = [
+                    _compact(e, keep=("target", "low", "mode", "high")) for e in ini.effects
+                ]
+            out.append(d)
+        data["initiatives"] = out
+    return data

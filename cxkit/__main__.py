@@ -1,0 +1,7 @@
+"""``python -m cxkit``."""
+
+import sys
+
+from cxkit.cli import main
+
+sys.exit(main())

@@ -222,6 +222,12 @@ class Journey:
             f"{len(g.outcomes)} outcomes>"
         )
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """Show the journey map in notebooks (text if the map cannot be drawn)."""
+        from cxkit.core.display import JOURNEY_RENDERER, mimebundle
+
+        return mimebundle(self, JOURNEY_RENDERER, repr(self))
+
     # -- convenient views ------------------------------------------------------------
     @property
     def nx(self) -> nx.DiGraph:

@@ -226,7 +226,7 @@ def aggregate_valences(
     mean = sum(values) / k
     score = params.w_pe * peak_end + (1 - params.w_pe) * mean
     weights = [params.recency_decay ** (k - 1 - i) for i in range(k)]
-    recency = sum(w * v for w, v in zip(weights, values)) / sum(weights)
+    recency = sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights)
     return JourneyEmotion(
         peak=peak,
         end=end,

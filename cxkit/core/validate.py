@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from cxkit.core.economics import EFFECT_FIELDS, parse_effect_target
-from cxkit.core.errors import Problem
+from cxkit.core.errors import CxkitError, Problem
 from cxkit.core.graph import PROBABILITY_TOLERANCE
 from cxkit.core.params import EffortParams, EmotionParams
 from cxkit.core.suggest import unknown_message
@@ -92,7 +92,8 @@ def validate_journey(journey: Journey) -> list[Problem]:
         if o.id in tp_set:
             problems.append(
                 Problem(
-                    f"outcome id {o.id!r} is also a touchpoint id; hand-off targets would be ambiguous",
+                    f"outcome id {o.id!r} is also a touchpoint id; "
+                    "hand-off targets would be ambiguous",
                     path=f"outcomes[{i}].id",
                     value=o.id,
                     expected="an id no touchpoint uses",
@@ -152,7 +153,7 @@ def validate_journey(journey: Journey) -> list[Problem]:
         else:
             seen_edges[h.key] = i
         sums[h.source] += h.probability
-    for tp_index, tp in enumerate(g.touchpoints):
+    for tp in g.touchpoints:
         total = sums.get(tp.id, 0.0)
         if total > 1 + PROBABILITY_TOLERANCE:
             edges = [f"{h.target}={h.probability:g}" for h in g.handoffs if h.source == tp.id]
@@ -175,11 +176,13 @@ def validate_journey(journey: Journey) -> list[Problem]:
     if needs_remainder and g.remainder_outcome not in out_set:
         problems.append(
             Problem(
-                f"touchpoints {', '.join(map(repr, needs_remainder[:5]))} have probabilities summing "
+                f"touchpoints {', '.join(map(repr, needs_remainder[:5]))} have probabilities "
+                f"summing "
                 f"below 1 and the remainder outcome {g.remainder_outcome!r} is not declared",
                 path="remainder_outcome",
                 value=g.remainder_outcome,
-                expected="a declared outcome id (add it under 'outcomes:' or set remainder_outcome)",
+                expected="a declared outcome id "
+                "(add it under 'outcomes:' or set remainder_outcome)",
                 hint=unknown_message("outcome", g.remainder_outcome, out_ids).split("; ", 1)[-1]
                 if out_ids
                 else None,
@@ -219,7 +222,8 @@ def validate_journey(journey: Journey) -> list[Problem]:
             if stage_pos[s.stage] < last_stage:
                 problems.append(
                     Problem(
-                        f"step is in stage {s.stage!r}, which comes before the previous step's stage",
+                        f"step is in stage {s.stage!r}, "
+                        "which comes before the previous step's stage",
                         path=f"steps[{i}].stage",
                         value=s.stage,
                         expected="steps ordered by stage",
@@ -376,7 +380,7 @@ def _initiatives(journey: Journey) -> list[Problem]:
                 )
                 continue
             if kind in ("handoff", "handoffs"):
-                for part, what in zip(parts, ("from", "to")):
+                for part, what in zip(parts, ("from", "to"), strict=True):
                     pool = tp_ids if what == "from" else node_ids
                     if part != "*" and part not in pool:
                         problems.append(
@@ -390,7 +394,7 @@ def _initiatives(journey: Journey) -> list[Problem]:
                 if kind == "handoff" and all(p in node_ids for p in parts):
                     try:
                         g.handoff(*parts)
-                    except Exception:
+                    except CxkitError:
                         problems.append(
                             Problem(
                                 f"there is no hand-off {parts[0]}->{parts[1]} to change",

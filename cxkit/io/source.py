@@ -131,7 +131,7 @@ class _Reader:
         if key in self._sizes:
             return self._sizes[key]
         if key in active:
-            raise _Recursive(node)
+            raise _RecursiveAliasError(node)
         active.add(key)
         total = 1
         if isinstance(node, yaml.MappingNode):
@@ -219,7 +219,7 @@ class _Reader:
         return value
 
 
-class _Recursive(Exception):
+class _RecursiveAliasError(Exception):
     def __init__(self, node: yaml.Node) -> None:
         self.node = node
 
@@ -278,7 +278,7 @@ def read_yaml(text: str | bytes, file: str = "<string>") -> Located:
         )
     try:
         size = reader.size(node, set())
-    except _Recursive as exc:
+    except _RecursiveAliasError as exc:
         reader.problem(
             exc.node.start_mark, "recursive YAML alias: a node contains itself", code="alias-bomb"
         )

@@ -66,8 +66,10 @@ class TouchpointGraph:
     0.2
     >>> g.is_channel_switch(g.handoff("web", "phone"))
     True
-    >>> g.nx.number_of_edges()
-    3
+    >>> g.nx.number_of_edges()  # 3 hand-offs + 2 remainder edges to 'abandon'
+    5
+    >>> g.nx.edges["web", "abandon"]["remainder"]
+    True
     """
 
     touchpoints: tuple[Touchpoint, ...] = ()

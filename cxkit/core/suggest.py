@@ -17,6 +17,8 @@ def did_you_mean(value: object, candidates: Iterable[str], *, cutoff: float = 0.
     --------
     >>> did_you_mean("phnoe", ["phone", "web"])
     "did you mean 'phone'?"
+    >>> did_you_mean("prob", ["from", "probability"])
+    "did you mean 'probability'?"
     >>> did_you_mean("zzz", ["phone"]) is None
     True
     """
@@ -25,6 +27,9 @@ def did_you_mean(value: object, candidates: Iterable[str], *, cutoff: float = 0.
     pool = list(dict.fromkeys(candidates))
     lowered = {c.lower(): c for c in pool}
     matches = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
+    if not matches and len(value) >= 3:
+        # abbreviations: 'prob' for 'probability'
+        matches = [c for c in lowered if c.startswith(value.lower())][:1]
     if not matches:
         return None
     return f"did you mean {lowered[matches[0]]!r}?"

@@ -261,94 +261,107 @@ def _from_pydantic(err: Any, located: Located) -> Problem:
     loc = tuple(p for p in err["loc"] if p != "[key]" and not str(p).startswith("function-"))
     is_key = "[key]" in err["loc"]
     kind = err["type"]
-    path = format_path(loc)
-    line, col = located.position(loc, prefer_value=kind not in ("extra_forbidden", "missing"))
-    base: dict[str, Any] = {
-        "path": path,
-        "file": located.file,
-        "line": line,
-        "column": col,
-        "code": "schema",
-    }
+    at_key = kind in ("extra_forbidden", "missing")
+    line, col = located.position(loc, prefer_value=not at_key)
+    where: dict[str, Any] = {"file": located.file, "line": line, "column": col}
     value = err.get("input")
+    shown = format_value(value) if isinstance(value, (dict, list)) else value
     if kind == "missing":
-        parent = _schema_at(loc[:-1])
         return Problem(
             f"missing required key {loc[-1]!r}",
-            **{**base, "path": format_path(loc[:-1])},
-            expected=f"a '{loc[-1]}' entry"
-            + (f" in this {parent.__name__[:-6].lower()}" if parent else ""),
+            path=format_path(loc[:-1]),
+            expected=f"a {loc[-1]!r} entry here",
             code="missing",
+            **where,
         )
+    path = format_path(loc)
     if kind == "extra_forbidden":
         schema = _schema_at(loc[:-1])
         allowed = _keys_of(schema) if schema else []
-        hint = did_you_mean(loc[-1], allowed)
         return Problem(
             f"unknown key {loc[-1]!r}",
-            **{**base, "code": "unknown-key"},
+            path=path,
             expected="one of " + ", ".join(allowed) if allowed else None,
-            hint=hint,
+            hint=did_you_mean(loc[-1], allowed),
+            code="unknown-key",
+            **where,
         )
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",")]
         return Problem(
             "value is not one of the allowed choices",
-            **base,
+            path=path,
             value=value,
             expected="one of " + expected,
             hint=did_you_mean(value, options),
+            code="schema",
+            **where,
         )
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        msg = err["msg"].replace("Input should be ", "")
+        bound = err["msg"].replace("Input should be ", "")
         return Problem(
             "value out of range",
-            **base,
+            path=path,
             value=value,
-            expected=f"a number {msg}",
+            expected=f"a number {bound}",
             code="out-of-range",
+            **where,
         )
-    expected = _EXPECTED.get(kind)
-    hint = None
-    if kind in ("float_type", "int_type") and isinstance(value, str):
-        try:
-            float(value)
-            hint = "write the number without quotes"
-        except ValueError:
-            pass
-    if kind == "int_from_float":
-        hint = "use a whole number"
-    if kind == "string_pattern_mismatch" and is_key:
-        return Problem("key is not a valid id", **base, value=value, expected=expected)
+    if kind == "string_pattern_mismatch":
+        return Problem(
+            "key is not a valid id" if is_key else "invalid id",
+            path=path,
+            value=value,
+            expected=_EXPECTED[kind],
+            code="bad-id",
+            **where,
+        )
     if kind == "string_too_long":
         return Problem(
             "text is too long",
-            **base,
+            path=path,
             value=format_value(value),
             expected=err["msg"].replace("String should have ", ""),
+            code="schema",
+            **where,
         )
-    if expected:
-        what = "id" if kind == "string_pattern_mismatch" else type(value).__name__
-        if isinstance(value, bool):
-            what = "boolean"
-        elif value is None:
-            what = "empty value"
-        elif isinstance(value, (dict, list)):
-            what = "mapping" if isinstance(value, dict) else "list"
+    if kind in _EXPECTED:
+        hint = None
+        if kind in ("float_type", "int_type") and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                float(value)
+                hint = "write the number without quotes"
+        if kind == "int_from_float":
+            hint = "use a whole number"
         return Problem(
-            f"wrong type: got a {what}" if kind != "string_pattern_mismatch" else "invalid id",
-            **base,
-            value=value if not isinstance(value, (dict, list)) else format_value(value),
-            expected=expected,
+            f"wrong type: got {_describe(value)}",
+            path=path,
+            value=shown,
+            expected=_EXPECTED[kind],
             hint=hint,
-            code="type" if kind != "string_pattern_mismatch" else "bad-id",
+            code="type",
+            **where,
         )
-    return Problem(
-        err["msg"],
-        **base,
-        value=value if not isinstance(value, (dict, list)) else format_value(value),
-    )
+    return Problem(err["msg"], path=path, value=shown, code="schema", **where)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, float):
+        return (
+            "a number" if value == value and abs(value) != float("inf") else "a non-finite number"
+        )
+    return "a " + type(value).__name__
 
 
 # -- dumping and saving ------------------------------------------------------------------

@@ -246,7 +246,13 @@ def read_yaml(text: str | bytes, file: str = "<string>") -> Located:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            _fail(file, f"file is not UTF-8 text (byte {exc.start}: {exc.reason})", code="encoding")
+            line = text.count(b"\n", 0, exc.start) + 1
+            _fail(
+                file,
+                f"file is not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8",
+                code="encoding",
+                line=line,
+            )
     if len(text) > MAX_FILE_BYTES:
         _fail(file, f"text is {len(text)} characters; cxkit reads journeys up to {MAX_FILE_BYTES}")
     reader = _Reader(text, file)

@@ -217,7 +217,7 @@ def irr(values: ArrayLike) -> float:
     -------
     float
         The IRR per period, or ``nan`` when the NPV does not change sign on the
-        bracket (e.g. all flows of one sign, or an IRR above 1000 %).
+        bracket (e.g. all flows of one sign or all zero, or an IRR above 1000 %).
 
     Notes
     -----
@@ -236,6 +236,8 @@ def irr(values: ArrayLike) -> float:
     nan
     """
     arr = _flows(values, "values")
+    if not np.any(arr):
+        return math.nan
     lo, hi = IRR_BRACKET
     grid = np.concatenate([np.linspace(lo, 1.0, 400, endpoint=False), np.linspace(1.0, hi, 200)])
     disc = (1.0 + grid)[:, None] ** -np.arange(arr.size, dtype=float)[None, :]

@@ -36,7 +36,14 @@ from cxkit.core.journey import Journey
 from cxkit.core.suggest import did_you_mean
 from cxkit.io.convert import journey_from_schema, journey_to_data
 from cxkit.io.schema import JourneyFile
-from cxkit.io.source import Located, format_path, parse_path, read_yaml
+from cxkit.io.source import (
+    EXPONENT_FLOAT,
+    EXPONENT_FLOAT_FIRST,
+    Located,
+    format_path,
+    parse_path,
+    read_yaml,
+)
 
 __all__ = [
     "dump_journey",
@@ -379,6 +386,8 @@ def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str_presenter)
+# quote text such as "1e5" that the loader would read as a number
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:float", EXPONENT_FLOAT, EXPONENT_FLOAT_FIRST)
 
 
 def dump_journey(journey: Journey) -> str:

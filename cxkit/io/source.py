@@ -11,6 +11,7 @@ Nothing here executes code: scalars are resolved by :class:`yaml.SafeLoader`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,10 +111,22 @@ class Located:
         return self.values.get((), (1, 1))
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that also reads YAML 1.2 / JSON exponent floats such as ``1e-06``
+    (YAML 1.1 insists on a dot and would read them as text)."""
+
+
+#: YAML 1.2 floats with an exponent and no dot (``1e-06``), which YAML 1.1 reads as text.
+EXPONENT_FLOAT = re.compile(r"^[-+]?(?:[0-9]+|[0-9]*\.[0-9]+)[eE][-+]?[0-9]+$")
+EXPONENT_FLOAT_FIRST = list("-+0123456789.")
+
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", EXPONENT_FLOAT, EXPONENT_FLOAT_FIRST)
+
+
 class _Reader:
     def __init__(self, text: str, file: str) -> None:
         self.file = file
-        self.loader = yaml.SafeLoader(text)
+        self.loader = _Loader(text)
         self.positions: dict[Path, tuple[int, int]] = {}
         self.values: dict[Path, tuple[int, int]] = {}
         self.problems: list[Problem] = []
@@ -239,6 +252,8 @@ def read_yaml(text: str | bytes, file: str = "<string>") -> Located:
     >>> doc = read_yaml("id: demo\\nsteps:\\n  - stage: s\\n")
     >>> doc.data["steps"][0]["stage"], doc.positions[("steps", 0, "stage")]
     ('s', (3, 5))
+    >>> read_yaml("p: 1e-06\\nn: 3\\n").data
+    {'p': 1e-06, 'n': 3}
     """
     if isinstance(text, bytes):
         if len(text) > MAX_FILE_BYTES:

@@ -1,1 +1,70 @@
-"""cxkit.sim."""
+"""Omnichannel hand-off simulation: exact Markov analysis, Monte Carlo, queues, loyalty.
+
+>>> import cxkit as cx
+>>> round(cx.sim.erlang_c(2, 1.0), 6)
+0.333333
+"""
+
+from cxkit.sim.loyalty import (
+    EffortChurnModel,
+    ResolutionChurnModel,
+    SBGFit,
+    calibrate_base_churn,
+    churn_from_effort,
+    churn_from_outcomes,
+    clv_constant,
+    clv_elasticity,
+    effort_disloyalty,
+    proportional_hazard_retention,
+    sbg_clv,
+    sbg_fit,
+    sbg_log_likelihood,
+    sbg_pmf,
+    sbg_retention,
+    sbg_survival,
+)
+from cxkit.sim.queues import (
+    ErlangAResult,
+    StaffingResult,
+    average_speed_of_answer,
+    erlang_a,
+    erlang_b,
+    erlang_c,
+    occupancy,
+    sample_waits,
+    service_level,
+    staffing,
+    staffing_table,
+    wait_exceedance,
+)
+
+__all__ = [
+    "EffortChurnModel",
+    "ErlangAResult",
+    "ResolutionChurnModel",
+    "SBGFit",
+    "StaffingResult",
+    "average_speed_of_answer",
+    "calibrate_base_churn",
+    "churn_from_effort",
+    "churn_from_outcomes",
+    "clv_constant",
+    "clv_elasticity",
+    "effort_disloyalty",
+    "erlang_a",
+    "erlang_b",
+    "erlang_c",
+    "occupancy",
+    "proportional_hazard_retention",
+    "sample_waits",
+    "sbg_clv",
+    "sbg_fit",
+    "sbg_log_likelihood",
+    "sbg_pmf",
+    "sbg_retention",
+    "sbg_survival",
+    "service_level",
+    "staffing",
+    "staffing_table",
+    "wait_exceedance",
+]

@@ -84,6 +84,24 @@ _LABELS: dict[str, dict[str, str]] = {
     "nps": {"en": "Synthetic likelihood to recommend (0–10)", "ja": "推定推奨度 (0–10)"},
     "valid": {"en": "valid", "ja": "有効"},
     "invalid": {"en": "invalid", "ja": "無効"},
+    # `cxkit show` and `cxkit templates` summaries
+    "peak": {"en": "Peak", "ja": "ピーク"},
+    "end": {"en": "End", "ja": "エンド"},
+    "aggregates": {"en": "Journey aggregates", "ja": "ジャーニー全体の指標"},
+    "goals": {"en": "Goals", "ja": "目標"},
+    "frustrations": {"en": "Frustrations", "ja": "困りごと"},
+    "language": {"en": "Language", "ja": "言語"},
+    "title": {"en": "Title", "ja": "タイトル"},
+    "template": {"en": "Template", "ja": "テンプレート"},
+    "switches": {"en": "Channel switches", "ja": "チャネル切替"},
+    "reexplanations": {"en": "Repeated explanations", "ja": "説明の繰り返し"},
+    "transfers": {"en": "Transfers", "ja": "転送"},
+    "repeat_contacts": {"en": "Repeat contacts", "ja": "再問い合わせ"},
+    "excess_wait": {"en": "Wait beyond expected (min)", "ja": "期待を超えた待ち時間 (分)"},
+    "no_valence": {
+        "en": "No step has both an expectation and an experience: nothing to aggregate.",
+        "ja": "事前期待と体験の両方を持つステップがないため、集計できません。",
+    },
 }
 
 

@@ -1,0 +1,215 @@
+"""What every exporter shows, computed once: rows of steps, aggregates, labels."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from cxkit.core.errors import CxkitError
+from cxkit.core.i18n import LANGUAGES, label
+from cxkit.core.journey import Journey, StepEvaluation
+
+__all__ = [
+    "AggregateRow",
+    "StepRow",
+    "aggregate_rows",
+    "check_journey",
+    "fmt_number",
+    "fmt_signed",
+    "mermaid_score",
+    "resolve_lang",
+    "stage_groups",
+    "step_rows",
+]
+
+
+def check_journey(journey: Any, argument: str = "journey") -> Journey:
+    """Return ``journey`` if it is a :class:`Journey`, else raise :class:`CxkitError`."""
+    if not isinstance(journey, Journey):
+        raise CxkitError(
+            f"`{argument}` must be a cxkit Journey (see cxkit.load_journey), "
+            f"got {type(journey).__name__}"
+        )
+    return journey
+
+
+def resolve_lang(lang: str | None, journey: Journey | None = None) -> str:
+    """The language of cxkit's own labels: ``lang``, else the journey's, else English.
+
+    >>> resolve_lang(None), resolve_lang("ja")
+    ('en', 'ja')
+    """
+    if lang is None:
+        own = journey.language if journey is not None else "en"
+        return own if own in LANGUAGES else "en"
+    if lang not in LANGUAGES:
+        raise CxkitError(
+            f"`lang` must be one of {', '.join(repr(x) for x in LANGUAGES)}, got {lang!r}"
+        )
+    return lang
+
+
+def fmt_number(value: float | None, digits: int = 2) -> str:
+    """A number for tables: integers without decimals, others rounded; ``—`` for none.
+
+    >>> fmt_number(6.0), fmt_number(0.53333), fmt_number(None), fmt_number(-0.0)
+    ('6', '0.53', '—', '0')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    rounded = round(float(value), digits)
+    if rounded == 0:
+        return "0"
+    if rounded == int(rounded):
+        return str(int(rounded))
+    return f"{rounded:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def fmt_signed(value: float | None) -> str:
+    """A gap with its sign: ``+3``, ``-2``, ``0``.
+
+    >>> fmt_signed(3.0), fmt_signed(-2.0), fmt_signed(0.0), fmt_signed(None)
+    ('+3', '-2', '0', '—')
+    """
+    text = fmt_number(value)
+    if value is not None and text not in ("0", "—") and not text.startswith("-"):
+        return "+" + text
+    return text
+
+
+def mermaid_score(evaluation: StepEvaluation) -> int:
+    """The 1–5 score of a step in a Mermaid ``journey`` diagram.
+
+    With a valence ``s`` (sat-points): ``clip(floor(3 + s/2 + 0.5), 1, 5)`` — meeting
+    the expectation (``s = 0``) is 3, each 2 sat-points is one face, half-points round
+    up. Without a valence, an explicit emotion maps to 2 (dissatisfied), 3 (satisfied)
+    or 4 (delighted), and a step with neither is 3.
+
+    >>> import cxkit as cx
+    >>> ev = cx.load_journey("billing_inquiry").evaluate()
+    >>> [mermaid_score(s) for s in ev.steps]  # valences -4, -6, 0, +3
+    [1, 1, 3, 5]
+    """
+    if evaluation.valence is not None:
+        raw = math.floor(3 + evaluation.valence / 2 + 0.5)
+        return int(min(max(raw, 1), 5))
+    if evaluation.emotion is not None:
+        return {"dissatisfied": 2, "satisfied": 3, "delighted": 4}[evaluation.emotion.value]
+    return 3
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One step as the exporters show it (labels not yet escaped)."""
+
+    number: int
+    stage_id: str
+    stage: str
+    touchpoint: str
+    channel: str
+    action: str
+    expectation: str
+    experience: str
+    gap: str
+    emotion: str
+    effort: str
+    evidence: str
+    pain_points: tuple[str, ...]
+    opportunities: tuple[str, ...]
+    score: int
+
+
+def step_rows(journey: Journey, lang: str) -> list[StepRow]:
+    """The steps of ``journey`` with their evaluation, formatted for display."""
+    stages = {s.id: s.display for s in journey.stages}
+    rows = []
+    for ev in journey.evaluate().steps:
+        s = ev.step
+        graph = journey.graph
+        if graph.has_touchpoint(s.touchpoint):
+            tp = graph.touchpoint(s.touchpoint)
+            tp_label, channel = tp.display, _channel_label(journey, tp.channel, lang)
+        else:
+            tp_label, channel = s.touchpoint, ""
+        emotion = ev.emotion.label(lang) if ev.emotion is not None else "—"
+        if ev.emotion_source == "explicit":
+            emotion += f" ({label('viz_explicit', lang)})"
+        rows.append(
+            StepRow(
+                number=ev.index + 1,
+                stage_id=s.stage,
+                stage=stages.get(s.stage, s.stage),
+                touchpoint=tp_label,
+                channel=channel,
+                action=s.action,
+                expectation=fmt_number(ev.expectation),
+                experience=fmt_number(ev.experience),
+                gap=fmt_signed(ev.disconfirmation),
+                emotion=emotion,
+                effort=fmt_number(s.effort),
+                evidence=s.evidence.label(lang),
+                pain_points=tuple(s.pain_points),
+                opportunities=tuple(s.opportunities),
+                score=mermaid_score(ev),
+            )
+        )
+    return rows
+
+
+def _channel_label(journey: Journey, channel_id: str, lang: str) -> str:
+    try:
+        return journey.graph.channel(channel_id).label(lang)
+    except CxkitError:
+        return channel_id
+
+
+def stage_groups(journey: Journey, rows: list[StepRow]) -> list[tuple[str, str, list[StepRow]]]:
+    """``(stage id, stage label, rows)`` in stage order; stages without steps are kept,
+    steps on undeclared stages come last, in order of appearance."""
+    groups: dict[str, tuple[str, list[StepRow]]] = {s.id: (s.display, []) for s in journey.stages}
+    for row in rows:
+        groups.setdefault(row.stage_id, (row.stage, []))[1].append(row)
+    return [(sid, name, items) for sid, (name, items) in groups.items()]
+
+
+@dataclass(frozen=True)
+class AggregateRow:
+    """One line of the journey aggregates table."""
+
+    key: str
+    label: str
+    value: str
+
+
+def aggregate_rows(journey: Journey, lang: str) -> list[AggregateRow]:
+    """Peak, end, peak-end, mean, recency, remembered score and class, synthetic survey
+    answers and the effort breakdown (MODELS.md §1.3, §3.4)."""
+    ev = journey.evaluate()
+    rows: list[AggregateRow] = []
+    agg = ev.aggregate
+    if agg is not None:
+        for key, value in (
+            ("peak", agg.peak),
+            ("end", agg.end),
+            ("peak_end", agg.peak_end),
+            ("mean", agg.mean),
+            ("recency", agg.recency),
+            ("remembered", agg.score),
+        ):
+            rows.append(AggregateRow(key, label(key, lang), fmt_number(value)))
+        emotion = agg.emotion.label(lang)
+        rows.append(AggregateRow("journey_emotion", label("journey_emotion", lang), emotion))
+        rows.append(AggregateRow("csat", label("csat", lang), str(agg.csat5)))
+        rows.append(AggregateRow("nps", label("nps", lang), str(agg.nps10)))
+    eff = ev.effort
+    rows.append(AggregateRow("ces", label("ces", lang), fmt_number(eff.ces5)))
+    for key, value in (
+        ("switches", eff.switches),
+        ("reexplanations", eff.reexplanations),
+        ("transfers", eff.transfers),
+        ("repeat_contacts", eff.repeat_contacts),
+        ("excess_wait", eff.excess_wait_minutes),
+    ):
+        rows.append(AggregateRow(key, label(key, lang), fmt_number(value)))
+    return rows

@@ -1,0 +1,163 @@
+"""Thin writers: one journey to a file in any export format, atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from cxkit.core.errors import CxkitError
+from cxkit.core.journey import Journey
+from cxkit.export._common import check_journey, resolve_lang
+
+__all__ = ["FORMATS", "SUFFIXES", "atomic_write_bytes", "format_for", "render", "write"]
+
+#: Export formats, with the file suffix each is written with by default.
+FORMATS: dict[str, str] = {
+    "md": ".md",
+    "mermaid": ".mmd",
+    "flowchart": ".mmd",
+    "html": ".html",
+    "svg": ".svg",
+    "png": ".png",
+    "yaml": ".yaml",
+    "json": ".json",
+}
+
+#: File suffix → format (``.mmd`` is the journey diagram; ask for ``flowchart``).
+SUFFIXES: dict[str, str] = {
+    ".md": "md",
+    ".markdown": "md",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".html": "html",
+    ".htm": "html",
+    ".svg": "svg",
+    ".png": "png",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+}
+
+
+def format_for(path: str | os.PathLike[str], to: str | None = None) -> str:
+    """The export format for ``path``: ``to`` if given, else from the file suffix.
+
+    >>> format_for("map.md"), format_for("x.out", to="html"), format_for("j.YML")
+    ('md', 'html', 'yaml')
+    """
+    if to is not None:
+        if to not in FORMATS:
+            raise CxkitError(f"`to` must be one of {', '.join(FORMATS)}, got {to!r}")
+        return to
+    suffix = Path(os.fspath(path)).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise CxkitError(
+            f"cannot tell the export format of {os.fspath(path)!r} from its suffix "
+            f"{suffix or '(none)'!r}; expected one of {', '.join(SUFFIXES)}, or give `to=`"
+        )
+    return SUFFIXES[suffix]
+
+
+def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes:
+    """The journey in format ``to`` (see :data:`FORMATS`): text, or bytes for PNG.
+
+    >>> import cxkit as cx
+    >>> render(cx.load_journey("billing_inquiry"), "mermaid").splitlines()[0]
+    'journey'
+    """
+    from cxkit import export
+
+    journey = check_journey(journey)
+    if to not in FORMATS:
+        raise CxkitError(f"`to` must be one of {', '.join(FORMATS)}, got {to!r}")
+    lang = resolve_lang(lang, journey)
+    if to == "md":
+        return export.markdown(journey, lang=lang)
+    if to == "mermaid":
+        return export.mermaid_journey(journey, lang) + "\n"
+    if to == "flowchart":
+        return export.mermaid_flowchart(journey, lang) + "\n"
+    if to == "html":
+        return export.html(journey, lang=lang)
+    if to == "svg":
+        return export.svg(journey, lang)
+    if to == "png":
+        return export.png(journey, lang)
+    if to == "yaml":
+        return export.yaml(journey)
+    return export.json(journey) + "\n"
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically: a temporary file beside it, flushed to
+    disk, then renamed over it (the file is complete or absent, never partial).
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> atomic_write_bytes(d / "x.bin", b"\\x00\\x01").read_bytes()
+    b'\\x00\\x01'
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise CxkitError(f"`data` must be bytes, got {type(data).__name__}")
+    target = Path(os.fspath(path))
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise CxkitError(f"{target}: folder {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(bytes(data))
+            fh.flush()
+            os.fsync(fh.fileno())
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def write(
+    journey: Journey,
+    path: str | os.PathLike[str],
+    to: str | None = None,
+    *,
+    lang: str | None = None,
+) -> Path:
+    """Write the journey to ``path`` in format ``to`` (default: from the suffix).
+
+    The whole output is rendered first and written atomically, so a failure leaves
+    any previous file untouched.
+
+    Parameters
+    ----------
+    journey
+        The journey.
+    path
+        The file to write; its folder must exist.
+    to
+        One of :data:`FORMATS` (``md``, ``mermaid``, ``flowchart``, ``html``, ``svg``,
+        ``png``, ``yaml``, ``json``); ``None`` infers it from the suffix.
+    lang
+        Language of cxkit's own labels.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, cxkit as cx
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "billing.mmd"
+    >>> write(cx.load_journey("billing_inquiry"), out).read_text().splitlines()[0]
+    'journey'
+    """
+    from cxkit.io import atomic_write_text
+
+    fmt = format_for(path, to)
+    data = render(journey, fmt, lang=lang)
+    target = Path(os.fspath(path))
+    if isinstance(data, bytes):
+        return atomic_write_bytes(target, data)
+    atomic_write_text(target, data)
+    return target

@@ -1,0 +1,253 @@
+"""The journey as one self-contained HTML page (no network, strict CSP)."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import re
+from importlib import resources
+
+from cxkit.core.errors import CxkitError
+from cxkit.core.i18n import label
+from cxkit.core.journey import Journey
+from cxkit.export._common import (
+    aggregate_rows,
+    check_journey,
+    resolve_lang,
+    stage_groups,
+    step_rows,
+)
+from cxkit.export._mermaid import mermaid_flowchart, mermaid_journey
+from cxkit.export.escape import html_attr, html_text, json_for_script
+
+__all__ = ["BUNDLE_MARKER", "asset_text", "html", "page_scripts"]
+
+#: Comment written before the inlined third-party scripts (tests cut the page there).
+BUNDLE_MARKER = "<!-- cxkit: inlined scripts (vega, vega-lite, vega-embed, mermaid, loader) -->"
+
+
+@functools.cache
+def asset_text(name: str) -> str:
+    """A file of ``cxkit/export/assets`` as text."""
+    return (resources.files("cxkit.export") / "assets" / name).read_text(encoding="utf-8")
+
+
+def _sha256(code: str) -> str:
+    digest = hashlib.sha256(code.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def page_scripts(vl_version: str | None) -> tuple[str, ...]:
+    """The scripts a page inlines: the Vega bundle, Mermaid and cxkit's loader."""
+    from cxkit.export._chart import vega_bundle
+
+    scripts = (vega_bundle(vl_version), asset_text("mermaid.min.js"), asset_text("cxkit-loader.js"))
+    for code in scripts:
+        if re.search(r"</script|<script", code, re.IGNORECASE):  # pragma: no cover
+            raise CxkitError("a bundled script contains '<script' and cannot be inlined")
+    return scripts
+
+
+_CSS = """
+:root { color-scheme: light; --fg: #1b1b1b; --muted: #5f6368; --line: #dadce0; }
+body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK JP",
+  "Hiragino Sans", "Yu Gothic", sans-serif; color: var(--fg); margin: 0; line-height: 1.5; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 1.8rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }
+h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.05rem; margin-top: 1.2rem; }
+h1, h2, h3, p, li { overflow-wrap: anywhere; }
+td, th { overflow-wrap: break-word; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+th, td { border: 1px solid var(--line); padding: .3rem .55rem; vertical-align: top; }
+th { background: #f8f9fa; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.emo-dissatisfied { background: #fdecea; }
+td.emo-satisfied { background: #eef5ee; }
+td.emo-delighted { background: #e3f2fd; }
+.cxkit-chart { margin: 1rem 0; overflow-x: auto; }
+pre.mermaid { background: none; }
+.cxkit-error { color: #b00020; font-weight: bold; }
+footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; }
+"""
+
+
+def _paragraphs(text: str) -> str:
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
+    return "".join(f"<p>{html_text(p).replace(chr(10), '<br>')}</p>" for p in parts if p)
+
+
+def _list(items: list[str]) -> str:
+    if not items:
+        return "<p>—</p>"
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def html(journey: Journey, *, lang: str | None = None) -> str:
+    """The journey as a self-contained HTML page that needs no network at all.
+
+    The page holds the summary, aggregates, stage tables, pain points and
+    opportunities (as :func:`markdown`), the journey map chart (its Vega-Lite spec in
+    a ``<script type="application/json">`` block, drawn by vega-embed), and the
+    Mermaid journey diagram and touchpoint flowchart. vega, vega-lite and vega-embed
+    (from :func:`vl_convert.javascript_bundle`, wrapped in an IIFE), Mermaid (shipped
+    in ``cxkit/export/assets``) and cxkit's loader are inlined. A
+    Content-Security-Policy allows only those three scripts (by SHA-256 hash), no
+    remote load of any kind (``default-src 'none'``), no ``eval`` and no forms. Every
+    label is HTML-escaped; JSON in scripts has ``<`` written as ``\\u003c``.
+
+    Parameters
+    ----------
+    journey
+        The journey.
+    lang
+        Language of cxkit's own labels; ``None`` uses the journey's language.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> page = html(cx.load_journey("billing_inquiry"))
+    >>> page.startswith("<!DOCTYPE html>"), "default-src 'none'" in page
+    (True, True)
+    """
+    from cxkit import __version__
+    from cxkit.export._chart import chart_spec, vl_version_of
+
+    journey = check_journey(journey)
+    lang = resolve_lang(lang, journey)
+
+    def t(key: str) -> str:
+        return html_text(label(key, lang))
+
+    spec = chart_spec(journey, lang)
+    scripts = page_scripts(vl_version_of(spec))
+    csp = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(_sha256(code) for code in scripts),
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "font-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    title = journey.title or journey.id
+    body: list[str] = [f"<header><h1>{html_text(title)}</h1></header>"]
+    if journey.description:
+        body.append(f'<section class="description">{_paragraphs(journey.description)}</section>')
+
+    persona = journey.persona
+    if persona is not None and (
+        persona.name or persona.description or persona.goals or persona.frustrations
+    ):
+        part = [f"<h2>{t('persona')}</h2>"]
+        if persona.name:
+            part.append(f"<p><strong>{html_text(persona.name)}</strong></p>")
+        if persona.description:
+            part.append(_paragraphs(persona.description))
+        for key, items in (("goals", persona.goals), ("frustrations", persona.frustrations)):
+            if items:
+                part.append(f"<h3>{t(key)}</h3>" + _list([html_text(x) for x in items]))
+        body.append('<section class="persona">' + "".join(part) + "</section>")
+
+    agg = [f"<h2>{t('aggregates')}</h2>"]
+    if journey.evaluate().aggregate is None:
+        agg.append(f"<p>{t('no_valence')}</p>")
+    agg.append(
+        f"<table><thead><tr><th>{t('export_measure')}</th><th>{t('export_value')}</th></tr>"
+        "</thead><tbody>"
+    )
+    agg += [
+        f'<tr><th scope="row">{html_text(r.label)}</th><td class="num">{html_text(r.value)}</td>'
+        "</tr>"
+        for r in aggregate_rows(journey, lang)
+    ]
+    agg.append("</tbody></table>")
+    body.append('<section class="aggregates">' + "".join(agg) + "</section>")
+
+    body.append(
+        f'<section class="map"><h2>{t("viz_journey_map")}</h2><div class="cxkit-chart">'
+        f'<script type="application/json" class="cxkit-vega">{json_for_script(spec)}</script>'
+        "</div></section>"
+    )
+
+    rows = step_rows(journey, lang)
+    head_keys = (
+        "export_step_no",
+        "touchpoint",
+        "action",
+        "expectation",
+        "experience",
+        "disconfirmation",
+        "emotion",
+        "effort",
+        "evidence",
+    )
+    thead = "<thead><tr>" + "".join(f"<th>{t(k)}</th>" for k in head_keys) + "</tr></thead>"
+    stages = [f"<h2>{t('stages')}</h2>"]
+    emotions = {ev.index + 1: ev.emotion for ev in journey.evaluate().steps}
+    for stage_id, stage_name, items in stage_groups(journey, rows):
+        stages.append(f"<h3>{html_text(stage_name)}</h3>")
+        stage = next((s for s in journey.stages if s.id == stage_id), None)
+        if stage is not None and stage.description:
+            stages.append(_paragraphs(stage.description))
+        if not items:
+            stages.append("<p>—</p>")
+            continue
+        trs = []
+        for r in items:
+            emotion = emotions.get(r.number)
+            emo_class = f"emo-{emotion.value}" if emotion is not None else ""
+            trs.append(
+                "<tr>"
+                f'<td class="num">{r.number}</td>'
+                f"<td>{html_text(r.touchpoint)}</td>"
+                f"<td>{html_text(r.action)}</td>"
+                f'<td class="num">{html_text(r.expectation)}</td>'
+                f'<td class="num">{html_text(r.experience)}</td>'
+                f'<td class="num">{html_text(r.gap)}</td>'
+                f'<td class="{emo_class}">{html_text(r.emotion)}</td>'
+                f'<td class="num">{html_text(r.effort)}</td>'
+                f"<td>{html_text(r.evidence)}</td>"
+                "</tr>"
+            )
+        stages.append(f"<table>{thead}<tbody>{''.join(trs)}</tbody></table>")
+    body.append('<section class="stages">' + "".join(stages) + "</section>")
+
+    for key in ("pain_points", "opportunities"):
+        items = [
+            f"<strong>{r.number} · {html_text(r.touchpoint)}</strong> — {html_text(text)}"
+            for r in rows
+            for text in getattr(r, key)
+        ]
+        body.append(f'<section class="{key}"><h2>{t(key)}</h2>{_list(items)}</section>')
+
+    for key, text in (
+        ("export_journey_diagram", mermaid_journey(journey, lang)),
+        ("viz_touchpoint_graph", mermaid_flowchart(journey, lang)),
+    ):
+        body.append(
+            f'<section class="diagram"><h2>{t(key)}</h2>'
+            f'<pre class="mermaid">{html_text(text)}</pre></section>'
+        )
+    body.append(f"<footer>{t('export_generated_by')} {html_text(__version__)}</footer>")
+
+    head = [
+        "<!DOCTYPE html>",
+        f'<html lang="{html_attr(lang)}" data-cxkit-mermaid="run">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{html_attr(csp)}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="cxkit {html_attr(__version__)}">',
+        f"<title>{html_text(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+    ]
+    tail = ["</main>", BUNDLE_MARKER, *(f"<script>{code}</script>" for code in scripts)]
+    return "\n".join([*head, *body, *tail, "</body>", "</html>", ""])

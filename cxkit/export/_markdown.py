@@ -1,0 +1,172 @@
+"""The journey as a Markdown page (for docs sites, wikis and pull requests)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from cxkit.core.errors import CxkitError
+from cxkit.core.i18n import label
+from cxkit.core.journey import Journey
+from cxkit.export._common import (
+    aggregate_rows,
+    check_journey,
+    resolve_lang,
+    stage_groups,
+    step_rows,
+)
+from cxkit.export._mermaid import mermaid_flowchart, mermaid_journey
+from cxkit.export.escape import json_for_script, markdown_block, markdown_cell, markdown_inline
+
+__all__ = ["CHART_MODES", "chart_html", "markdown"]
+
+ChartMode = Literal["svg", "vega"] | None
+
+#: Accepted values of ``chart=``.
+CHART_MODES = ("svg", "vega", None)
+
+
+def _check_chart(chart: object) -> None:
+    if chart not in CHART_MODES:
+        raise CxkitError(f"`chart` must be 'svg', 'vega' or None, got {chart!r}")
+
+
+def chart_html(journey: Journey, lang: str, chart: ChartMode) -> str:
+    """The chart as one line of HTML: an inline ``<svg>`` or a Vega-Lite spec block.
+
+    The spec block is ``<script type="application/json" class="cxkit-vega">`` (never
+    executed: the site's loader reads it and calls ``vegaEmbed``); its JSON has every
+    ``<`` written as ``\\u003c``, so no label can close the element.
+    """
+    from cxkit.export._chart import chart_spec, svg
+
+    if chart == "svg":
+        image = svg(journey, lang).strip().replace("\r", " ").replace("\n", " ")
+        return f'<div class="cxkit-chart">{image}</div>'
+    spec = json_for_script(chart_spec(journey, lang))
+    return (
+        '<div class="cxkit-chart">'
+        f'<script type="application/json" class="cxkit-vega">{spec}</script></div>'
+    )
+
+
+def _bullets(items: list[str]) -> list[str]:
+    return [f"- {item}" for item in items] if items else ["—"]
+
+
+def markdown(journey: Journey, *, lang: str | None = None, chart: ChartMode = "svg") -> str:
+    """The journey as a Markdown page.
+
+    Sections: the summary (title, description, persona), the journey aggregates
+    (peak-end, mean, recency, remembered score and emotion, synthetic CSAT/NPS, CES
+    and its drivers), one table per stage (step, touchpoint, action, expectation E,
+    experience P, gap D = P − E, emotion, effort, evidence), pain points and
+    opportunities, a Mermaid ``journey`` diagram (valences mapped to 1–5 faces by
+    ``clip(floor(3 + s/2 + 0.5), 1, 5)``), the touchpoint graph as a Mermaid
+    flowchart, and the journey map chart.
+
+    Every label is escaped (:mod:`cxkit.export.escape`): no label can become a
+    link, an image, raw HTML, a heading, a list, an attribute list or a table cell
+    break, and the page renders the same under CommonMark and Python-Markdown.
+
+    Parameters
+    ----------
+    journey
+        The journey.
+    lang
+        Language of cxkit's own headings and labels (``"en"`` or ``"ja"``); ``None``
+        uses the journey's language.
+    chart
+        ``"svg"``: the chart inline as SVG (rendered offline by vl-convert);
+        ``"vega"``: a Vega-Lite spec block that a site's loader script draws
+        (:func:`cxkit.export.site` ships one); ``None``: no chart.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> md = markdown(cx.load_journey("billing_inquiry"), chart=None)
+    >>> print(md.splitlines()[0])
+    # Billing inquiry (MODELS.md Example A)
+    >>> row = next(line for line in md.splitlines() if line.startswith("| 2 "))
+    >>> row.split(" | ")[3:7]  # E, P, gap D = P - E, emotion
+    ['6', '3', '-3', 'dissatisfied']
+    """
+    journey = check_journey(journey)
+    lang = resolve_lang(lang, journey)
+    _check_chart(chart)
+    t = lambda key: label(key, lang)  # noqa: E731
+    out: list[str] = [f"# {markdown_inline(journey.title or journey.id)}", ""]
+    if journey.description:
+        out += [markdown_block(journey.description), ""]
+
+    persona = journey.persona
+    if persona is not None and (
+        persona.name or persona.description or persona.goals or persona.frustrations
+    ):
+        out += [f"## {t('persona')}", ""]
+        if persona.name:
+            out += [f"**{markdown_inline(persona.name)}**", ""]
+        if persona.description:
+            out += [markdown_block(persona.description), ""]
+        for key, items in (("goals", persona.goals), ("frustrations", persona.frustrations)):
+            if items:
+                out += [f"**{t(key)}**", "", *_bullets([markdown_inline(x) for x in items]), ""]
+
+    out += [f"## {t('aggregates')}", ""]
+    if journey.evaluate().aggregate is None:
+        out += [t("no_valence"), ""]
+    out += [f"| {t('export_measure')} | {t('export_value')} |", "|---|---:|"]
+    out += [f"| {markdown_cell(r.label)} | {r.value} |" for r in aggregate_rows(journey, lang)]
+    out.append("")
+
+    rows = step_rows(journey, lang)
+    header = [
+        t("export_step_no"),
+        t("touchpoint"),
+        t("action"),
+        t("expectation"),
+        t("experience"),
+        t("disconfirmation"),
+        t("emotion"),
+        t("effort"),
+        t("evidence"),
+    ]
+    out += [f"## {t('stages')}", ""]
+    for stage_id, stage_name, items in stage_groups(journey, rows):
+        out += [f"### {markdown_inline(stage_name)}", ""]
+        stage = next((s for s in journey.stages if s.id == stage_id), None)
+        if stage is not None and stage.description:
+            out += [markdown_block(stage.description), ""]
+        if not items:
+            out += ["—", ""]
+            continue
+        out.append("| " + " | ".join(header) + " |")
+        out.append("|---:|---|---|---:|---:|---:|---|---:|---|")
+        for r in items:
+            cells = [
+                str(r.number),
+                markdown_cell(r.touchpoint),
+                markdown_cell(r.action),
+                r.expectation,
+                r.experience,
+                r.gap,
+                markdown_cell(r.emotion),
+                r.effort,
+                markdown_cell(r.evidence),
+            ]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+
+    for key in ("pain_points", "opportunities"):
+        items = [
+            f"**{r.number} · {markdown_inline(r.touchpoint)}** — {markdown_inline(text)}"
+            for r in rows
+            for text in getattr(r, key)
+        ]
+        out += [f"## {t(key)}", "", *_bullets(items), ""]
+
+    out += [f"## {t('export_journey_diagram')}", "", "```mermaid", mermaid_journey(journey, lang)]
+    out += ["```", "", f"## {t('viz_touchpoint_graph')}", "", "```mermaid"]
+    out += [mermaid_flowchart(journey, lang), "```", ""]
+    if chart is not None:
+        out += [f"## {t('viz_journey_map')}", "", chart_html(journey, lang, chart), ""]
+    return "\n".join(out)

@@ -1,0 +1,271 @@
+"""A MkDocs (Material) project of journey pages that builds and renders offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cxkit.core.errors import CxkitError
+from cxkit.core.i18n import label
+from cxkit.core.journey import Journey
+from cxkit.export._common import aggregate_rows, check_journey, fmt_number, resolve_lang
+from cxkit.export.escape import html_text, markdown_cell, markdown_inline
+
+__all__ = ["ASSET_DIR", "build_site", "site", "site_assets"]
+
+#: Where a site keeps cxkit's scripts and styles, relative to ``docs/``.
+ASSET_DIR = "assets/cxkit"
+
+#: Files copied verbatim from ``cxkit/export/assets`` into every site.
+_SHIPPED = (
+    "mermaid.min.js",
+    "mermaid.LICENSE.txt",
+    "iframe-worker-shim.js",
+    "iframe-worker.LICENSE.txt",
+    "cxkit-loader.js",
+    "cxkit.css",
+)
+
+
+def site_assets(vl_version: str | None = None) -> dict[str, str]:
+    """The asset files of a site: name → text (Mermaid, the iframe-worker shim for
+    search over ``file://``, the Vega bundle, cxkit's loader and CSS).
+
+    >>> sorted(site_assets())[:3]
+    ['cxkit-loader.js', 'cxkit.css', 'iframe-worker-shim.js']
+    """
+    from cxkit.export._chart import vega_bundle
+
+    folder = resources.files("cxkit.export") / "assets"
+    files = {name: (folder / name).read_text(encoding="utf-8") for name in _SHIPPED}
+    files["vega-bundle.js"] = vega_bundle(vl_version)
+    return files
+
+
+def mkdocs_yml(title: str, lang: str, pages: list[str]) -> str:
+    """The ``mkdocs.yml`` of a journey site (``pages``: paths under ``docs/``)."""
+    # MkDocs templates insert site_name unescaped: write it HTML-escaped, as JSON
+    # (a JSON string is a valid YAML double-quoted scalar).
+    nav_pages = "\n".join(f"      - {json.dumps(p)}" for p in pages)
+    return f"""\
+# Written by cxkit.export.site(). Build it with:
+#   NO_MKDOCS_2_WARNING=1 mkdocs build --strict
+# (needs: pip install 'cxkit[docs]'). The site renders without any network:
+# Mermaid, Vega and the search shim are in docs/{ASSET_DIR}, fonts are the system's.
+site_name: {json.dumps(html_text(title))}
+docs_dir: docs
+site_dir: site
+use_directory_urls: false
+theme:
+  name: material
+  language: {lang}
+  font: false
+plugins:
+  - search
+  - offline
+markdown_extensions:
+  - tables
+  - toc
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+extra:
+  generator: false
+  polyfills:
+    - {ASSET_DIR}/iframe-worker-shim.js
+extra_css:
+  - {ASSET_DIR}/cxkit.css
+extra_javascript:
+  - {ASSET_DIR}/mermaid.min.js
+  - {ASSET_DIR}/vega-bundle.js
+  - {ASSET_DIR}/cxkit-loader.js
+nav:
+  - index.md
+  - {json.dumps(label("export_journeys", lang))}:
+{nav_pages}
+"""
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-_").lower()
+    return slug[:60] or "journey"
+
+
+def _journeys(journeys: Any) -> list[Journey]:
+    from cxkit.io import load_journey
+
+    if isinstance(journeys, (Journey, str, os.PathLike)):
+        journeys = [journeys]
+    if not isinstance(journeys, Iterable):
+        raise CxkitError(
+            "`journeys` must be a journey or a list of journeys, paths or template names, "
+            f"got {type(journeys).__name__}"
+        )
+    out = []
+    for i, item in enumerate(journeys):
+        if isinstance(item, (str, os.PathLike)):
+            out.append(load_journey(item))
+        else:
+            out.append(check_journey(item, f"journeys[{i}]"))
+    if not out:
+        raise CxkitError("`journeys` must contain at least one journey, got none")
+    return out
+
+
+def index_md(title: str, entries: list[tuple[str, Journey]], lang: str) -> str:
+    """The site's home page: a table of the journeys and their headline numbers."""
+
+    def t(key: str) -> str:
+        return label(key, lang)
+
+    lines = [
+        f"# {markdown_inline(title)}",
+        "",
+        f"| {t('journey')} | {t('persona')} | {t('steps')} | {t('journey_emotion')} | "
+        f"{t('peak_end')} | {t('ces')} |",
+        "|---|---|---:|---|---:|---:|",
+    ]
+    for page, j in entries:
+        agg = j.evaluate().aggregate
+        persona = j.persona.name if j.persona is not None else ""
+        emotion = agg.emotion.label(lang) if agg is not None else "—"
+        peak_end = fmt_number(agg.peak_end) if agg is not None else "—"
+        ces = next(r.value for r in aggregate_rows(j, lang) if r.key == "ces")
+        link = f"[{markdown_cell(j.title or j.id)}]({page})"
+        lines.append(
+            f"| {link} | {markdown_cell(persona)} | {len(j.steps)} | {emotion} | "
+            f"{peak_end} | {ces} |"
+        )
+    lines += ["", f"{t('export_generated_by')}.", ""]
+    return "\n".join(lines)
+
+
+def site(
+    journeys: Any,
+    out_dir: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    lang: str | None = None,
+) -> Path:
+    """Write a MkDocs (Material) project with one page per journey.
+
+    The project — ``mkdocs.yml``, ``docs/index.md`` (a table of the journeys),
+    ``docs/journeys/<id>.md`` (:func:`markdown` with ``chart="vega"``) and
+    ``docs/assets/cxkit/`` (Mermaid, the Vega bundle, cxkit's loader, the search
+    shim) — builds with ``mkdocs build --strict`` (:func:`build_site`) into a site
+    that renders fully offline, also from ``file://``: no Google fonts
+    (``theme.font: false``), Material's offline plugin, no CDN. Every file is
+    written atomically; other files in ``out_dir`` are left alone.
+
+    Parameters
+    ----------
+    journeys
+        Journeys, or paths / template names to load.
+    out_dir
+        The project folder (created if missing).
+    title
+        The site's name; default "Journeys" (in ``lang``).
+    lang
+        Language of cxkit's labels and of the theme; default: the first journey's.
+
+    Returns
+    -------
+    Path
+        ``out_dir``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = site(["billing_inquiry"], pathlib.Path(tempfile.mkdtemp()) / "site")
+    >>> sorted(p.name for p in (out / "docs" / "journeys").iterdir())
+    ['billing_inquiry.md']
+    """
+    from cxkit.export._chart import chart_spec, vl_version_of
+    from cxkit.export._files import atomic_write_bytes
+    from cxkit.export._markdown import markdown
+    from cxkit.io import atomic_write_text
+
+    items = _journeys(journeys)
+    lang = resolve_lang(lang, items[0])
+    if title is not None and not isinstance(title, str):
+        raise CxkitError(f"`title` must be text, got {type(title).__name__}")
+    title = title or label("export_journeys", lang)
+    out = Path(os.fspath(out_dir))
+    if out.exists() and not out.is_dir():
+        raise CxkitError(f"`out_dir` {os.fspath(out_dir)!r} exists and is not a folder")
+    docs = out / "docs"
+    assets = docs / ASSET_DIR
+    (docs / "journeys").mkdir(parents=True, exist_ok=True)
+    assets.mkdir(parents=True, exist_ok=True)
+
+    entries: list[tuple[str, Journey]] = []
+    used: set[str] = set()
+    for j in items:
+        slug = base = _slug(j.id)
+        n = 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        page = f"journeys/{slug}.md"
+        atomic_write_text(docs / page, markdown(j, lang=lang, chart="vega"))
+        entries.append((page, j))
+
+    vl_version = vl_version_of(chart_spec(items[0], lang))
+    for name, text in site_assets(vl_version).items():
+        atomic_write_bytes(assets / name, text.encode("utf-8"))
+    atomic_write_text(docs / "index.md", index_md(title, entries, lang))
+    atomic_write_text(out / "mkdocs.yml", mkdocs_yml(title, lang, [p for p, _ in entries]))
+    return out
+
+
+def build_site(
+    project_dir: str | os.PathLike[str],
+    *,
+    site_dir: str | os.PathLike[str] | None = None,
+    strict: bool = True,
+    timeout: float = 600,
+) -> Path:
+    """Run ``mkdocs build`` (``--strict`` by default) on a project written by :func:`site`.
+
+    Returns the folder of the built site. Raises :class:`CxkitError` with MkDocs'
+    own messages when MkDocs is missing or the build fails.
+    """
+    project = Path(os.fspath(project_dir))
+    config = project / "mkdocs.yml"
+    if not config.is_file():
+        raise CxkitError(f"`project_dir` {os.fspath(project_dir)!r} has no mkdocs.yml")
+    if not (_has_module("mkdocs") and _has_module("material")):
+        raise CxkitError(
+            "building a site needs MkDocs and mkdocs-material: pip install 'cxkit[docs]'"
+        )
+    target = Path(os.fspath(site_dir)) if site_dir is not None else project / "site"
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(target)]
+    if strict:
+        cmd.append("--strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    try:
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, env=env, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise CxkitError(f"mkdocs build did not finish in {timeout:g} s") from None
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        detail = "\n".join(lines[-20:])
+        raise CxkitError(f"mkdocs build failed (exit {proc.returncode}):\n{detail}")
+    return target
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None

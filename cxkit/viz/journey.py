@@ -1,0 +1,1433 @@
+"""Charts of one journey: the journey map, emotion curve, touchpoint graph and gap heatmap.
+
+All functions take the journey first and return an altair chart built from polars
+frames whose values are the journey's own evaluation (:meth:`Journey.evaluate`), so
+a chart never disagrees with ``cxkit show``. Charts are deterministic (layouts are
+seeded), carry cxkit's theme (:mod:`cxkit.viz.theme`) and label themselves in
+``lang`` — by default the journey's ``language`` — through :mod:`cxkit.core.i18n`.
+
+Examples
+--------
+>>> import cxkit as cx
+>>> j = cx.load_journey("billing_inquiry")
+>>> chart = emotion_curve(j)
+>>> chart.layer[2].data["valence"].to_list()  # the points layer
+[-4.0, -6.0, 0.0, 3.0]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import networkx as nx
+import polars as pl
+
+from cxkit.core.errors import CxkitError
+from cxkit.core.i18n import LANGUAGES
+from cxkit.core.i18n import label as _label
+from cxkit.core.journey import Journey, StepEvaluation
+from cxkit.viz.theme import (
+    CARRYOVER_COLORS,
+    EMOTION_COLORS,
+    INK,
+    MUTED,
+    apply_theme,
+    channel_color,
+    emotion_scale,
+    outcome_color,
+)
+
+__all__ = [
+    "GRAPH_LAYOUTS",
+    "emotion_curve",
+    "expectation_gap_heatmap",
+    "journey_map",
+    "step_frame",
+    "touchpoint_graph",
+]
+
+#: Layouts accepted by :func:`touchpoint_graph`.
+GRAPH_LAYOUTS: tuple[str, ...] = ("spring", "kamada_kawai", "circular", "shell", "layered")
+
+_STEP_PX = 150  # default width of one step column in the journey map
+_MIN_WIDTH = 480
+_FONT_SIZE = 11
+_LINE_PX = 15
+_STAGE_FILL = "#3A4B5C"
+_NO_VALUE_COLOR = "#B0B0B0"
+_OUTCOME_EDGE_COLOR = "#9A9A9A"
+_WIDE = re.compile(
+    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+_NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’!?,.;:)]}")
+
+
+# -- arguments ------------------------------------------------------------------------
+def _check_journey(journey: Any) -> Journey:
+    if not isinstance(journey, Journey):
+        raise CxkitError(
+            "`journey` must be a cxkit Journey (e.g. cx.load_journey('billing_inquiry')), "
+            f"got {type(journey).__name__}"
+        )
+    return journey
+
+
+def _resolve_lang(journey: Journey, lang: str | None) -> str:
+    if lang is None:
+        return journey.language if journey.language in LANGUAGES else "en"
+    if lang not in LANGUAGES:
+        raise CxkitError(f"`lang` must be one of {', '.join(map(repr, LANGUAGES))}, got {lang!r}")
+    return lang
+
+
+def _check_width(width: Any) -> int | None:
+    if width is None:
+        return None
+    if isinstance(width, bool) or not isinstance(width, (int, float)) or not width >= 120:
+        raise CxkitError(f"`width` must be a number of pixels ≥ 120 or None, got {width!r}")
+    return int(width)
+
+
+# -- text helpers ---------------------------------------------------------------------
+def _char_px(ch: str, font_size: float) -> float:
+    if _WIDE.match(ch) or unicodedata.east_asian_width(ch) in ("W", "F"):
+        return font_size
+    if ch in "ilj.,:;'|!":
+        return font_size * 0.3
+    if ch.isupper() or ch in "mwMW":
+        return font_size * 0.7
+    return font_size * 0.55
+
+
+def wrap_text(text: str, max_px: float, font_size: float = _FONT_SIZE, max_lines: int = 4) -> str:
+    """Wrap ``text`` into lines of at most ``max_px`` pixels, joined by ``"\\n"``.
+
+    Breaks at spaces and between wide (Japanese, Chinese, Korean) characters, keeps
+    Japanese closing punctuation off the start of a line, and ends with ``…`` when
+    more than ``max_lines`` lines would be needed.
+
+    Examples
+    --------
+    >>> wrap_text("Searches the FAQ for the unexpected charge", 120)
+    'Searches the FAQ\\nfor the unexpected\\ncharge'
+    >>> wrap_text("請求内容についてFAQを検索する", 90)
+    '請求内容について\\nFAQを検索する'
+    >>> wrap_text("a b c d e f g h", 10, max_lines=2)
+    'a\\nb…'
+    """
+    lines: list[str] = []
+    for paragraph in str(text).splitlines() or [""]:
+        line = ""
+        width = 0.0
+        brk = -1  # index in `line` where a break may happen
+        for ch in paragraph:
+            cw = _char_px(ch, font_size)
+            if width + cw > max_px and line.strip():
+                if ch == " ":
+                    lines.append(line.rstrip())
+                    line, width, brk = "", 0.0, -1
+                    continue
+                if ch in _NO_LINE_START and len(line) > 1:
+                    brk = len(line) - 1 if brk <= 0 else brk
+                if brk > 0:
+                    lines.append(line[:brk].rstrip())
+                    line = line[brk:].lstrip()
+                else:
+                    lines.append(line.rstrip())
+                    line = ""
+                width = sum(_char_px(c, font_size) for c in line)
+                brk = -1
+            wide = bool(_WIDE.match(ch)) or unicodedata.east_asian_width(ch) in ("W", "F")
+            if wide and line and ch not in _NO_LINE_START:
+                brk = len(line)
+            line += ch
+            width += cw
+            if ch == " " or (wide and ch not in "（「『【〔〈《"):
+                brk = len(line)
+        lines.append(line.rstrip())
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip(" .…") + "…"
+    return "\n".join(lines)
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    v = round(float(value), digits)
+    text = str(int(v)) if v == int(v) else f"{v:g}"
+    return text.replace("-", "−")
+
+
+def _tint(color: str, amount: float) -> str:
+    """``color`` mixed with white (``amount`` = share of white), as ``#rrggbb``."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (round(c + (255 - c) * amount) for c in (r, g, b))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _signed(value: float | None) -> str:
+    text = _fmt(value)
+    return "+" + text if value is not None and round(value, 2) > 0 else text
+
+
+def _unique(labels: Sequence[str], ids: Sequence[str]) -> list[str]:
+    """Labels, with the id appended where two labels would collide."""
+    counts: dict[str, int] = {}
+    for lab in labels:
+        counts[lab] = counts.get(lab, 0) + 1
+    return [lab if counts[lab] == 1 else f"{lab} ({i})" for lab, i in zip(labels, ids, strict=True)]
+
+
+def _row_axis(names: Sequence[str], values: Sequence[float]) -> alt.Axis:
+    """A y axis that shows ``names`` at ``values`` (row headers of the journey map)."""
+    table = json.dumps(list(names), ensure_ascii=True)
+    index = {float(v): i for i, v in enumerate(values)}
+    test = " : ".join(f"datum.value === {v} ? {table}[{i}]" for v, i in index.items())
+    return alt.Axis(
+        values=list(values),
+        labelExpr=f"{test} : ''",
+        title=None,
+        ticks=False,
+        domain=False,
+        grid=False,
+        labelFontWeight=600,
+        labelFontSize=12,
+        labelPadding=8,
+        labelLimit=120,
+    )
+
+
+# -- the step table -------------------------------------------------------------------
+def _map_order(journey: Journey) -> list[StepEvaluation]:
+    """Evaluated steps in map order: by stage order, then by step order (stable)."""
+    stage_rank = {st.id: i for i, st in enumerate(journey.stages)}
+    evaluated = list(journey.evaluate().steps)
+    return sorted(evaluated, key=lambda ev: stage_rank.get(ev.step.stage, len(stage_rank)))
+
+
+def step_frame(journey: Journey, *, lang: str | None = None) -> pl.DataFrame:
+    """One row per step, in map order, with every annotation the charts show.
+
+    Numeric columns (``expectation``, ``experience``, ``gap``, ``valence``, ``effort``,
+    ``wait_s``) are the journey's evaluation; ``*_text`` columns are the same values
+    formatted for tooltips; ``emotion_key`` is the class id and ``emotion`` its label
+    in ``lang``.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> f = step_frame(cx.load_journey("billing_inquiry"), lang="ja")
+    >>> f["valence"].to_list(), f["emotion"].to_list()
+    ([-4.0, -6.0, 0.0, 3.0], ['不満', '不満', '満足', '感動'])
+    """
+    journey = _check_journey(journey)
+    lang = _resolve_lang(journey, lang)
+    g = journey.graph
+    stage_labels = {st.id: st.display for st in journey.stages}
+    yes, no = _label("viz_yes", lang), _label("viz_no", lang)
+    ordered = _map_order(journey)
+    agg = journey.evaluate().aggregate
+    with_valence = [ev.index for ev in journey.evaluate().steps if ev.valence is not None]
+    peak_index = with_valence[agg.peak_index] if agg is not None else None
+    end_index = with_valence[-1] if with_valence else None
+    rows: list[dict[str, Any]] = []
+    for pos, ev in enumerate(ordered):
+        s = ev.step
+        if g.has_touchpoint(s.touchpoint):
+            tp = g.touchpoint(s.touchpoint)
+            tp_label, channel_id = tp.display, tp.channel
+            channel_label = g.channel(channel_id).label(lang)
+        else:  # an invalid reference still shows, under its raw id
+            tp_label, channel_id, channel_label = s.touchpoint, "?", "?"
+        emotion_key = ev.emotion.value if ev.emotion is not None else None
+        marks = []
+        if ev.index == peak_index:
+            marks.append(_label("peak", lang))
+        if ev.index == end_index:
+            marks.append(_label("end", lang))
+        rows.append(
+            {
+                "pos": pos,
+                "index": ev.index,
+                "step_no": ev.index + 1,
+                "step_id": s.id or f"#{ev.index + 1}",
+                "stage_id": s.stage,
+                "stage": stage_labels.get(s.stage, s.stage),
+                "touchpoint_id": s.touchpoint,
+                "touchpoint": tp_label,
+                "channel_id": channel_id,
+                "channel": channel_label,
+                "action": s.action,
+                "call_reason": s.call_reason or "—",
+                "expectation": ev.expectation,
+                "experience": ev.experience,
+                "gap": ev.disconfirmation,
+                "valence": ev.valence,
+                "emotion_key": emotion_key,
+                "emotion": ev.emotion.label(lang) if ev.emotion is not None else "—",
+                "emotion_source": _label(f"viz_{ev.emotion_source}", lang)
+                if ev.emotion_source
+                else "—",
+                "peak_end": " · ".join(marks),
+                "effort": s.effort,
+                "wait_s": s.wait_s,
+                "expected_wait_s": ev.expected_wait_s,
+                "expectation_text": _fmt(ev.expectation),
+                "experience_text": _fmt(ev.experience),
+                "gap_text": _signed(ev.disconfirmation),
+                "valence_text": _signed(ev.valence),
+                "effort_text": _fmt(s.effort),
+                "wait_text": _fmt(s.wait_s, 0),
+                "expected_wait_text": _fmt(ev.expected_wait_s, 0),
+                "context_lost": yes if s.context_lost else no,
+                "transfer": yes if s.transfer else no,
+                "repeat_contact": yes if s.repeat_contact else no,
+                "pain_points": "; ".join(s.pain_points) or "—",
+                "n_pain": len(s.pain_points),
+                "opportunities": "; ".join(s.opportunities) or "—",
+                "n_opp": len(s.opportunities),
+                "evidence": s.evidence.label(lang),
+                "notes": s.notes or "—",
+            }
+        )
+    schema = {
+        "pos": pl.Int64,
+        "index": pl.Int64,
+        "step_no": pl.Int64,
+        "expectation": pl.Float64,
+        "experience": pl.Float64,
+        "gap": pl.Float64,
+        "valence": pl.Float64,
+        "emotion_key": pl.String,
+        "effort": pl.Float64,
+        "wait_s": pl.Float64,
+        "expected_wait_s": pl.Float64,
+        "n_pain": pl.Int64,
+        "n_opp": pl.Int64,
+    }
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame(rows, schema_overrides=schema, infer_schema_length=None)
+
+
+def _step_tooltip(lang: str) -> list[alt.Tooltip]:
+    def t(field: str, key: str) -> alt.Tooltip:
+        return alt.Tooltip(f"{field}:N", title=_label(key, lang))
+
+    return [
+        t("stage", "stage"),
+        t("action", "action"),
+        t("touchpoint", "touchpoint"),
+        t("channel", "channel"),
+        t("call_reason", "call_reason"),
+        t("expectation_text", "expectation"),
+        t("experience_text", "experience"),
+        t("gap_text", "disconfirmation"),
+        t("valence_text", "valence"),
+        t("emotion", "emotion"),
+        t("emotion_source", "viz_emotion_source"),
+        t("effort_text", "effort"),
+        t("wait_text", "viz_wait_s"),
+        t("expected_wait_text", "viz_expected_wait_s"),
+        t("context_lost", "viz_context_lost"),
+        t("transfer", "viz_transfer"),
+        t("repeat_contact", "viz_repeat_contact"),
+        t("pain_points", "pain_points"),
+        t("opportunities", "opportunities"),
+        t("evidence", "evidence"),
+        t("notes", "viz_notes"),
+    ]
+
+
+def _emotion_color(lang: str, *, legend: bool = True) -> alt.Color:
+    domain, colors = emotion_scale(lang)
+    return alt.Color(
+        "emotion:N",
+        scale=alt.Scale(domain=domain, range=colors),
+        legend=alt.Legend(title=_label("emotion", lang), orient="right") if legend else None,
+    )
+
+
+def _subtitle(journey: Journey, lang: str) -> list[str]:
+    ev = journey.evaluate()
+    parts: list[str] = []
+    if journey.persona is not None and journey.persona.name:
+        parts.append(f"{_label('persona', lang)}: {journey.persona.name}")
+    line: list[str] = []
+    if ev.aggregate is not None:
+        a = ev.aggregate
+        line.append(
+            f"{_label('remembered', lang)} ({_label('peak_end', lang)}): "
+            f"{_signed(a.peak_end)} · {a.emotion.label(lang)}"
+        )
+    line.append(f"{_label('ces', lang)}: {_fmt(ev.effort.ces5)}")
+    parts.append("   |   ".join(line))
+    return parts
+
+
+def _title(journey: Journey, lang: str, key: str) -> alt.TitleParams:
+    name = journey.title or journey.id
+    return alt.TitleParams(
+        text=f"{name} — {_label(key, lang)}", subtitle=_subtitle(journey, lang), anchor="start"
+    )
+
+
+def _empty_chart(journey: Journey, lang: str, key: str, message_key: str) -> alt.LayerChart:
+    text = alt.Chart(pl.DataFrame({"message": [_label(message_key, lang)]})).mark_text(
+        color=MUTED, fontSize=13
+    )
+    chart = alt.layer(text.encode(text="message:N")).properties(
+        width=_MIN_WIDTH, height=60, title=_title(journey, lang, key)
+    )
+    return apply_theme(chart)
+
+
+# -- the journey map ------------------------------------------------------------------
+def journey_map(
+    journey: Journey, *, lang: str | None = None, width: float | None = None
+) -> alt.VConcatChart | alt.LayerChart:
+    """The journey map: stages, steps, channel lanes, expectation vs experience, emotion.
+
+    Panels share the x axis (one column per step, steps grouped by stage in stage
+    order) and are stacked top to bottom:
+
+    1. stage headers;
+    2. the steps (what the customer does);
+    3. one lane per channel holding the step's touchpoint, coloured by channel, with a
+       line following the customer across lanes (each lane change is a channel switch);
+    4. expectation (bar) and experience (dot) per step on 0–10, joined by the gap,
+       coloured by emotion class;
+    5. the emotion curve: step valences coloured 不満 / 満足 / 感動 around the zero line,
+       with the peak and end of the peak-end rule marked;
+    6. pain points and 7. opportunities, with count badges and the texts themselves.
+
+    Every mark's tooltip carries all of the step's annotations. Steps without a
+    valence still appear (their emotion mark is a hollow grey ring at zero).
+
+    Parameters
+    ----------
+    journey
+        The journey to draw.
+    lang
+        Language of cxkit's own labels (``"en"`` or ``"ja"``); defaults to the
+        journey's ``language``. The journey's own texts are shown as written.
+    width
+        Width in pixels of the plotting area (all steps); default 150 per step,
+        at least 480.
+
+    Returns
+    -------
+    altair.VConcatChart
+        The map (an altair ``LayerChart`` with a message if the journey has no steps).
+
+    Raises
+    ------
+    CxkitError
+        If ``journey`` is not a Journey, ``lang`` is unknown or ``width`` is not a
+        number of pixels ≥ 120.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> chart = journey_map(cx.load_journey("billing_inquiry"), lang="ja")
+    >>> len(chart.vconcat)
+    7
+    >>> chart.vconcat[0].data["stage"].to_list()  # the stage header band
+    ['Self-service search', 'Contact the center', 'Resolution']
+    """
+    journey = _check_journey(journey)
+    lang = _resolve_lang(journey, lang)
+    width = _check_width(width)
+    frame = step_frame(journey, lang=lang)
+    n = frame.height
+    if n == 0:
+        return _empty_chart(journey, lang, "viz_journey_map", "viz_no_steps")
+    plot_w = width or max(_MIN_WIDTH, _STEP_PX * n)
+    step_px = plot_w / n
+    x_scale = alt.Scale(domain=[-0.5, n - 0.5], nice=False, zero=False)
+    x = alt.X("pos:Q", scale=x_scale, axis=None)
+    tooltip = _step_tooltip(lang)
+    text_px = step_px - 14
+
+    # stage boundaries, drawn faintly across the lower panels
+    stages = (
+        frame.group_by("stage_id", maintain_order=True)
+        .agg(
+            pl.col("stage").first(),
+            pl.col("pos").min().alias("first"),
+            pl.col("pos").max().alias("last"),
+            pl.len().alias("n_steps"),
+        )
+        .with_columns(
+            (pl.col("first") - 0.5).alias("x0"),
+            (pl.col("last") + 0.5).alias("x1"),
+            ((pl.col("first") + pl.col("last")) / 2).alias("xc"),
+        )
+    )
+    stages = stages.with_columns(
+        pl.Series(
+            "stage_text",
+            [
+                wrap_text(s, (r["x1"] - r["x0"]) * step_px - 12, 12, 2)
+                for s, r in zip(stages["stage"], stages.iter_rows(named=True), strict=True)
+            ],
+        )
+    )
+    bounds = stages.filter(pl.col("first") > 0).select(pl.col("x0").alias("b"))
+
+    def separators() -> alt.Chart:
+        return (
+            alt.Chart(bounds)
+            .mark_rule(color="#D0D0D0", strokeDash=[3, 3], strokeWidth=1)
+            .encode(x=alt.X("b:Q", scale=x_scale, axis=None))
+        )
+
+    # 1. stage headers
+    one_row = alt.Y(
+        "row:Q", scale=alt.Scale(domain=[0, 1]), axis=_row_axis([_label("stage", lang)], [0.5])
+    )
+    stage_base = alt.Chart(
+        stages.with_columns(
+            pl.lit(0.06).alias("r0"), pl.lit(0.94).alias("r1"), pl.lit(0.5).alias("row")
+        )
+    )
+    stage_panel = alt.layer(
+        stage_base.mark_rect(color=_STAGE_FILL, cornerRadius=4, xOffset=2, x2Offset=-2).encode(
+            x=alt.X("x0:Q", scale=x_scale, axis=None),
+            x2="x1:Q",
+            y=alt.Y(
+                "r0:Q",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=_row_axis([_label("stage", lang)], [0.5]),
+            ),
+            y2="r1:Q",
+            tooltip=[
+                alt.Tooltip("stage:N", title=_label("stage", lang)),
+                alt.Tooltip("n_steps:Q", title=_label("viz_n_steps", lang)),
+            ],
+        ),
+        stage_base.mark_text(color="white", fontWeight=600, fontSize=12, lineBreak="\n").encode(
+            x=alt.X("xc:Q", scale=x_scale, axis=None),
+            y=one_row,
+            text="stage_text:N",
+            tooltip=[alt.Tooltip("stage:N", title=_label("stage", lang))],
+        ),
+    ).properties(
+        width=plot_w, height=34 if stages["stage_text"].str.contains("\n").sum() == 0 else 46
+    )
+
+    # 2. steps
+    step_text = [
+        wrap_text(f"{no}. {a}" if a else f"{no}. {sid}", text_px, _FONT_SIZE, 4)
+        for no, a, sid in zip(frame["step_no"], frame["action"], frame["step_id"], strict=True)
+    ]
+    step_lines = max(t.count("\n") + 1 for t in step_text)
+    steps_df = frame.with_columns(pl.Series("step_text", step_text), pl.lit(0.5).alias("row"))
+    step_panel = alt.layer(
+        separators(),
+        alt.Chart(steps_df)
+        .mark_text(
+            align="center",
+            baseline="middle",
+            lineBreak="\n",
+            fontSize=_FONT_SIZE,
+            lineHeight=_LINE_PX,
+        )
+        .encode(
+            x=x,
+            y=alt.Y(
+                "row:Q",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=_row_axis([_label("step", lang)], [0.5]),
+            ),
+            text="step_text:N",
+            tooltip=tooltip,
+        ),
+    ).properties(width=plot_w, height=step_lines * _LINE_PX + 14)
+
+    # 3. channel lanes
+    lanes = list(dict.fromkeys(frame["channel"].to_list()))
+    lane_ids = list(dict.fromkeys(frame["channel_id"].to_list()))
+    lane_of = {c: i for i, c in enumerate(lanes)}
+    k = len(lanes)
+    tp_text = [wrap_text(t, text_px - 8, _FONT_SIZE - 0.5, 2) for t in frame["touchpoint"]]
+    lane_df = frame.with_columns(
+        pl.Series("lane", [float(lane_of[c]) for c in frame["channel"]]),
+        pl.Series("tp_text", tp_text),
+        (pl.col("pos") - 0.42).alias("x0"),
+        (pl.col("pos") + 0.42).alias("x1"),
+    ).with_columns((pl.col("lane") - 0.36).alias("y0"), (pl.col("lane") + 0.36).alias("y1"))
+    lane_scale = alt.Scale(domain=[k - 0.5, -0.5], nice=False, zero=False)
+    lane_axis = _row_axis(lanes, [float(i) for i in range(k)])
+    channel_colors = alt.Color(
+        "channel:N",
+        scale=alt.Scale(domain=lanes, range=[_tint(channel_color(c), 0.8) for c in lane_ids]),
+        legend=None,
+    )
+    lane_panel = alt.layer(
+        separators(),
+        alt.Chart(lane_df)
+        .mark_line(color=MUTED, strokeWidth=2, strokeDash=[4, 3], interpolate="linear")
+        .encode(x=x, y=alt.Y("lane:Q", scale=lane_scale, axis=lane_axis), order="pos:Q"),
+        alt.Chart(lane_df)
+        .mark_rect(cornerRadius=5, strokeWidth=1.5)
+        .encode(
+            x=alt.X("x0:Q", scale=x_scale, axis=None),
+            x2="x1:Q",
+            y=alt.Y("y0:Q", scale=lane_scale, axis=lane_axis),
+            y2="y1:Q",
+            fill=channel_colors,
+            stroke=alt.Stroke(
+                "channel:N",
+                scale=alt.Scale(domain=lanes, range=[channel_color(c) for c in lane_ids]),
+                legend=None,
+            ),
+            tooltip=tooltip,
+        ),
+        alt.Chart(lane_df)
+        .mark_text(lineBreak="\n", fontSize=_FONT_SIZE - 0.5, lineHeight=13, color=INK)
+        .encode(
+            x=x,
+            y=alt.Y("lane:Q", scale=lane_scale, axis=lane_axis),
+            text="tp_text:N",
+            tooltip=tooltip,
+        ),
+    ).properties(width=plot_w, height=46 * k)
+
+    # 4. expectation vs experience
+    score_scale = alt.Scale(domain=[0, 10], nice=False)
+    kinds = [_label("expectation", lang), _label("experience", lang)]
+    shape = alt.Shape(
+        "kind:N",
+        scale=alt.Scale(domain=kinds, range=["M-1,-0.22H1V0.22H-1Z", "circle"]),
+        legend=alt.Legend(
+            title=None, orient="right", symbolFillColor="#666666", symbolStrokeColor="#666666"
+        ),
+    )
+    exp_df = frame.with_columns(pl.lit(kinds[0]).alias("kind"))
+    got_df = frame.filter(pl.col("experience").is_not_null()).with_columns(
+        pl.lit(kinds[1]).alias("kind")
+    )
+    gap_df = frame.filter(pl.col("gap").is_not_null()).with_columns(
+        ((pl.col("expectation") + pl.col("experience")) / 2).alias("mid")
+    )
+    score_y = alt.Axis(
+        title=_label("viz_score", lang), values=[0, 5, 10], grid=True, titleFontWeight=600
+    )
+    score_panel = alt.layer(
+        separators(),
+        alt.Chart(gap_df)
+        .mark_rule(strokeWidth=4, opacity=0.45)
+        .encode(
+            x=x,
+            y=alt.Y("expectation:Q", scale=score_scale, axis=score_y),
+            y2="experience:Q",
+            color=_emotion_color(lang, legend=False),
+            tooltip=tooltip,
+        ),
+        alt.Chart(exp_df.filter(pl.col("expectation").is_not_null()))
+        .mark_point(filled=True, size=260, color="#555555", opacity=1)
+        .encode(
+            x=x,
+            y=alt.Y("expectation:Q", scale=score_scale, axis=score_y),
+            shape=shape,
+            tooltip=tooltip,
+        ),
+        alt.Chart(got_df)
+        .mark_point(filled=True, size=110, opacity=1, stroke="white", strokeWidth=1)
+        .encode(
+            x=x,
+            y=alt.Y("experience:Q", scale=score_scale, axis=score_y),
+            shape=shape,
+            color=_emotion_color(lang, legend=False),
+            tooltip=tooltip,
+        ),
+        alt.Chart(gap_df)
+        .mark_text(align="left", dx=12, fontSize=_FONT_SIZE, fontWeight=600)
+        .encode(
+            x=x,
+            y=alt.Y("mid:Q", scale=score_scale, axis=score_y),
+            text="gap_text:N",
+            color=_emotion_color(lang, legend=False),
+            tooltip=tooltip,
+        ),
+    ).properties(width=plot_w, height=130)
+
+    # 5. emotion curve
+    vals = frame["valence"].drop_nulls()
+    bound = max(5.0, math.ceil(float(vals.abs().max())) + 1.0) if vals.len() else 5.0
+    v_scale = alt.Scale(domain=[-bound, bound], nice=False)
+    v_axis = alt.Axis(title=_label("valence", lang), grid=False, titleFontWeight=600, tickCount=5)
+    valued = frame.filter(pl.col("valence").is_not_null()).with_columns(
+        pl.when(pl.col("valence") >= 0).then(pl.lit(-1)).otherwise(pl.lit(1)).alias("side"),
+        pl.when(pl.col("peak_end") == "")
+        .then(pl.col("valence_text"))
+        .otherwise(
+            pl.concat_str(pl.col("valence_text"), pl.lit(" ("), pl.col("peak_end"), pl.lit(")"))
+        )
+        .alias("valence_label"),
+    )
+    missing = frame.filter(pl.col("valence").is_null()).with_columns(
+        pl.lit(0.0).alias("zero"), pl.lit(_label("viz_no_valence_step", lang)).alias("why")
+    )
+    emo_layers: list[Any] = [
+        separators(),
+        alt.Chart(pl.DataFrame({"zero": [0.0]}))
+        .mark_rule(color=INK, strokeWidth=1)
+        .encode(y=alt.Y("zero:Q", scale=v_scale, axis=v_axis)),
+        alt.Chart(valued)
+        .mark_line(color="#7A7A7A", strokeWidth=2, interpolate="monotone")
+        .encode(x=x, y=alt.Y("valence:Q", scale=v_scale, axis=v_axis), order="pos:Q"),
+        alt.Chart(valued)
+        .mark_point(filled=True, size=170, opacity=1, stroke="white", strokeWidth=1.5)
+        .encode(
+            x=x,
+            y=alt.Y("valence:Q", scale=v_scale, axis=v_axis),
+            color=_emotion_color(lang),
+            tooltip=tooltip,
+        ),
+        alt.Chart(valued.filter(pl.col("side") < 0))
+        .mark_text(dy=-14, fontWeight=600, fontSize=_FONT_SIZE)
+        .encode(
+            x=x,
+            y=alt.Y("valence:Q", scale=v_scale, axis=v_axis),
+            text="valence_label:N",
+            color=_emotion_color(lang, legend=False),
+        ),
+        alt.Chart(valued.filter(pl.col("side") > 0))
+        .mark_text(dy=15, fontWeight=600, fontSize=_FONT_SIZE)
+        .encode(
+            x=x,
+            y=alt.Y("valence:Q", scale=v_scale, axis=v_axis),
+            text="valence_label:N",
+            color=_emotion_color(lang, legend=False),
+        ),
+    ]
+    if missing.height:
+        emo_layers.append(
+            alt.Chart(missing)
+            .mark_point(filled=False, size=120, strokeWidth=2, color=_NO_VALUE_COLOR)
+            .encode(
+                x=x,
+                y=alt.Y("zero:Q", scale=v_scale, axis=v_axis),
+                tooltip=[alt.Tooltip("why:N", title=_label("valence", lang)), *tooltip],
+            )
+        )
+    emotion_panel = alt.layer(*emo_layers).properties(width=plot_w, height=150)
+
+    # 6–7. pain points and opportunities
+    def notes_panel(column: str, count: str, key: str, color: str) -> alt.LayerChart:
+        texts = [
+            wrap_text(
+                "\n".join(f"• {t}" for t in (v.split("; ") if v != "—" else [])),
+                text_px - 24,
+                _FONT_SIZE - 0.5,
+                5,
+            )
+            for v in frame[column]
+        ]
+        lines = max(1, *(t.count("\n") + 1 if t else 1 for t in texts))
+        h = lines * 14 + 16
+        df = frame.with_columns(
+            pl.Series("note_text", texts),
+            (pl.col("pos") - 0.5).alias("left"),
+            pl.lit(1.0).alias("top"),
+            pl.lit(0.5).alias("row"),
+        )
+        y_scale = alt.Scale(domain=[0, 1], nice=False)
+        axis = _row_axis([_label(key, lang)], [0.5])
+        badge_y = 1 - 13 / h
+        badges = df.filter(pl.col(count) > 0).with_columns(pl.lit(badge_y).alias("by"))
+        return alt.layer(
+            separators(),
+            alt.Chart(df)
+            .mark_point(opacity=0)
+            .encode(x=x, y=alt.Y("row:Q", scale=y_scale, axis=axis)),
+            alt.Chart(badges)
+            .mark_circle(size=290, color=color, opacity=1, xOffset=14)
+            .encode(
+                x=alt.X("left:Q", scale=x_scale, axis=None),
+                y=alt.Y("by:Q", scale=y_scale, axis=axis),
+                tooltip=tooltip,
+            ),
+            alt.Chart(badges)
+            .mark_text(color="white", fontWeight=700, fontSize=_FONT_SIZE, xOffset=14)
+            .encode(
+                x=alt.X("left:Q", scale=x_scale, axis=None),
+                y=alt.Y("by:Q", scale=y_scale, axis=axis),
+                text=f"{count}:Q",
+            ),
+            alt.Chart(df)
+            .mark_text(
+                align="left",
+                baseline="top",
+                lineBreak="\n",
+                fontSize=_FONT_SIZE - 0.5,
+                lineHeight=14,
+                dx=28,
+                dy=5,
+                color=INK,
+            )
+            .encode(
+                x=alt.X("left:Q", scale=x_scale, axis=None),
+                y=alt.Y("top:Q", scale=y_scale, axis=axis),
+                text="note_text:N",
+                tooltip=tooltip,
+            ),
+        ).properties(width=plot_w, height=h)
+
+    pain_panel = notes_panel("pain_points", "n_pain", "pain_points", EMOTION_COLORS["dissatisfied"])
+    opp_panel = notes_panel("opportunities", "n_opp", "opportunities", EMOTION_COLORS["delighted"])
+
+    chart = (
+        alt.vconcat(
+            stage_panel,
+            step_panel,
+            lane_panel,
+            score_panel,
+            emotion_panel,
+            pain_panel,
+            opp_panel,
+            spacing=6,
+        )
+        .resolve_scale(
+            color="independent", shape="independent", fill="independent", stroke="independent"
+        )
+        .properties(title=_title(journey, lang, "viz_journey_map"))
+    )
+    return apply_theme(chart)
+
+
+# -- emotion curve --------------------------------------------------------------------
+def emotion_curve(journey: Journey, *, lang: str | None = None) -> alt.LayerChart:
+    """The emotion curve: each step's valence, coloured 不満 / 満足 / 感動, around zero.
+
+    The line joins the steps that have a valence, in map order; the peak and the end
+    of the peak-end rule are marked; steps without a valence are hollow grey rings
+    at zero. The x axis names the steps.
+
+    Parameters
+    ----------
+    journey
+        The journey to draw.
+    lang
+        Language of cxkit's labels; defaults to the journey's ``language``.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Raises
+    ------
+    CxkitError
+        If ``journey`` is not a Journey or ``lang`` is unknown.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> spec = emotion_curve(cx.load_journey("billing_inquiry"), lang="ja").to_dict()
+    >>> spec["layer"][2]["encoding"]["color"]["scale"]["domain"]
+    ['不満', '満足', '感動']
+    """
+    journey = _check_journey(journey)
+    lang = _resolve_lang(journey, lang)
+    frame = step_frame(journey, lang=lang)
+    n = frame.height
+    if n == 0:
+        return _empty_chart(journey, lang, "viz_emotion_curve", "viz_no_steps")
+    plot_w = max(_MIN_WIDTH, 120 * n)
+    names = [
+        wrap_text(f"{no}. {a or sid}", plot_w / n - 10, _FONT_SIZE, 3).split("\n")
+        for no, a, sid in zip(frame["step_no"], frame["action"], frame["step_id"], strict=True)
+    ]
+    table = json.dumps(names, ensure_ascii=True)
+    x = alt.X(
+        "pos:Q",
+        scale=alt.Scale(domain=[-0.5, n - 0.5], nice=False, zero=False),
+        axis=alt.Axis(
+            title=None,
+            values=list(range(n)),
+            labelExpr=f"{table}[datum.value]",
+            grid=False,
+            ticks=False,
+            domain=False,
+            labelPadding=10,
+            labelLineHeight=14,
+            labelBaseline="top",
+        ),
+    )
+    vals = frame["valence"].drop_nulls()
+    bound = max(5.0, math.ceil(float(vals.abs().max())) + 1.0) if vals.len() else 5.0
+    y_scale = alt.Scale(domain=[-bound, bound], nice=False)
+    y_axis = alt.Axis(title=_label("valence", lang), grid=True, tickCount=5)
+    y = alt.Y("valence:Q", scale=y_scale, axis=y_axis)
+    tooltip = _step_tooltip(lang)
+    valued = frame.filter(pl.col("valence").is_not_null()).with_columns(
+        pl.when(pl.col("peak_end") == "")
+        .then(pl.col("valence_text"))
+        .otherwise(
+            pl.concat_str(pl.col("valence_text"), pl.lit(" ("), pl.col("peak_end"), pl.lit(")"))
+        )
+        .alias("valence_label")
+    )
+    missing = frame.filter(pl.col("valence").is_null()).with_columns(
+        pl.lit(0.0).alias("valence"),
+        pl.lit(_label("viz_no_valence_step", lang)).alias("why"),
+    )
+    layers: list[Any] = [
+        alt.Chart(pl.DataFrame({"valence": [0.0]})).mark_rule(color=INK, strokeWidth=1).encode(y=y),
+        alt.Chart(valued)
+        .mark_line(color="#7A7A7A", strokeWidth=2.5, interpolate="monotone")
+        .encode(x=x, y=y, order="pos:Q"),
+        alt.Chart(valued)
+        .mark_point(filled=True, size=200, opacity=1, stroke="white", strokeWidth=1.5)
+        .encode(x=x, y=y, color=_emotion_color(lang), tooltip=tooltip),
+        alt.Chart(valued.filter(pl.col("valence") >= 0))
+        .mark_text(dy=-15, fontWeight=600)
+        .encode(x=x, y=y, text="valence_label:N", color=_emotion_color(lang, legend=False)),
+        alt.Chart(valued.filter(pl.col("valence") < 0))
+        .mark_text(dy=16, fontWeight=600)
+        .encode(x=x, y=y, text="valence_label:N", color=_emotion_color(lang, legend=False)),
+    ]
+    if missing.height:
+        layers.append(
+            alt.Chart(missing)
+            .mark_point(filled=False, size=130, strokeWidth=2, color=_NO_VALUE_COLOR)
+            .encode(
+                x=x, y=y, tooltip=[alt.Tooltip("why:N", title=_label("valence", lang)), *tooltip]
+            )
+        )
+    chart = alt.layer(*layers).properties(
+        width=plot_w, height=240, title=_title(journey, lang, "viz_emotion_curve")
+    )
+    return apply_theme(chart)
+
+
+# -- touchpoint graph -----------------------------------------------------------------
+def _layered_layout(g: nx.DiGraph, starts: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Left-to-right layers by hop distance from the entry touchpoints; outcomes last."""
+    outcomes = [v for v, d in g.nodes(data=True) if d.get("kind") == "outcome"]
+    touch = [v for v in g.nodes if v not in set(outcomes)]
+    depth: dict[str, int] = {}
+    sources = [s for s in starts if s in g] or touch[:1]
+    if sources:
+        lengths = nx.multi_source_dijkstra_path_length(g.subgraph(touch), sources, weight=None)
+        depth.update({v: int(d) for v, d in lengths.items()})
+    deepest = max(depth.values(), default=-1)
+    for v in touch:  # unreachable touchpoints go one column further
+        depth.setdefault(v, deepest + 1)
+    last = max(depth.values(), default=-1) + 1
+    for v in outcomes:
+        depth[v] = last
+    layers: dict[int, list[str]] = {}
+    for v in g.nodes:  # graph order inside a layer
+        layers.setdefault(depth[v], []).append(v)
+    pos: dict[str, tuple[float, float]] = {}
+    for d, members in layers.items():
+        m = len(members)
+        for i, v in enumerate(members):
+            pos[v] = (float(d), (m - 1) / 2 - i)
+    return pos
+
+
+def _layout(g: nx.DiGraph, layout: str, seed: int, starts: Sequence[str]) -> dict[str, Any]:
+    if layout == "layered":
+        return _layered_layout(g, starts)
+    if g.number_of_nodes() == 1:
+        return {next(iter(g.nodes)): (0.0, 0.0)}
+    undirected = nx.Graph()
+    undirected.add_nodes_from(g.nodes)
+    for u, v, d in g.edges(data=True):
+        w = undirected.get_edge_data(u, v, {}).get("weight", 0.0)
+        undirected.add_edge(u, v, weight=w + float(d.get("probability", 0.0)) + 0.05)
+    if layout == "spring":
+        # start from the left-to-right layers so that flows read from entry to outcome
+        start = {
+            v: (x, y + 0.01 * i) for i, (v, (x, y)) in enumerate(_layered_layout(g, starts).items())
+        }
+        return nx.spring_layout(
+            undirected,
+            pos=start,
+            seed=seed,
+            weight="weight",
+            k=2.6 / math.sqrt(len(g)),
+            iterations=60,
+        )
+    if layout == "kamada_kawai":
+        return nx.kamada_kawai_layout(undirected)
+    if layout == "circular":
+        return nx.circular_layout(undirected)
+    outcomes = [v for v, d in g.nodes(data=True) if d.get("kind") == "outcome"]
+    touch = [v for v in g.nodes if v not in set(outcomes)]
+    shells = [s for s in (touch, outcomes) if s]
+    return nx.shell_layout(undirected, nlist=shells)
+
+
+def touchpoint_graph(
+    journey: Journey,
+    *,
+    lang: str | None = None,
+    layout: str = "spring",
+    seed: int = 0,
+    width: int = 560,
+    height: int = 420,
+) -> alt.LayerChart:
+    """The touchpoint graph: touchpoints, outcomes and hand-offs as a node-link chart.
+
+    Touchpoints are circles coloured by channel; outcomes are squares coloured by kind
+    (good outcomes green, losses dark). Each hand-off is a line whose width grows with
+    its probability and whose colour runs from vermillion (context lost: carry-over 0)
+    to green (context kept: 1), with an arrowhead towards the target and its
+    probability written at the middle. Remainder edges (the unassigned share that goes
+    to ``remainder_outcome``) are dashed.
+
+    Parameters
+    ----------
+    journey
+        The journey to draw.
+    lang
+        Language of cxkit's labels; defaults to the journey's ``language``.
+    layout
+        ``"spring"`` (networkx spring layout, seeded), ``"kamada_kawai"``,
+        ``"circular"``, ``"shell"`` (touchpoints inside, outcomes outside) or
+        ``"layered"`` (left to right by hops from the entry touchpoints).
+    seed
+        Seed of the spring layout (same seed, same picture).
+    width, height
+        Size in pixels.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Raises
+    ------
+    CxkitError
+        If ``journey`` is not a Journey, ``lang`` or ``layout`` is unknown, ``seed``
+        is not an integer or a size is not a positive number of pixels.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> chart = touchpoint_graph(cx.load_journey("billing_inquiry"), seed=1)
+    >>> between = chart.layer[0].data  # hand-offs between touchpoints
+    >>> between.select("source", "target", "probability", "carryover").rows()
+    [('web_faq', 'phone_queue', 0.5, 0.0), ('phone_queue', 'agent', 0.9, 1.0)]
+    """
+    journey = _check_journey(journey)
+    lang = _resolve_lang(journey, lang)
+    if layout not in GRAPH_LAYOUTS:
+        raise CxkitError(
+            f"`layout` must be one of {', '.join(map(repr, GRAPH_LAYOUTS))}, got {layout!r}"
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise CxkitError(f"`seed` must be an integer, got {seed!r}")
+    for name, value in (("width", width), ("height", height)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 120:
+            raise CxkitError(f"`{name}` must be a number of pixels ≥ 120, got {value!r}")
+    g = journey.nx
+    if g.number_of_nodes() == 0:
+        return _empty_chart(journey, lang, "viz_touchpoint_graph", "viz_no_steps")
+    starts = list(journey.start_distribution())
+    pos = _layout(g, layout, seed, starts)
+    xs = [float(p[0]) for p in pos.values()]
+    ys = [float(p[1]) for p in pos.values()]
+    x_span = max(max(xs) - min(xs), 1e-9)
+    y_span = max(max(ys) - min(ys), 1e-9)
+    pad_x, pad_y = 0.14 * x_span + 0.05, 0.14 * y_span + 0.05
+    x_dom = [min(xs) - pad_x, max(xs) + pad_x]
+    y_dom = [min(ys) - pad_y, max(ys) + pad_y]
+    px_x = width / (x_dom[1] - x_dom[0])
+    px_y = height / (y_dom[1] - y_dom[0])
+
+    yes, no = _label("viz_yes", lang), _label("viz_no", lang)
+    node_rows: list[dict[str, Any]] = []
+    for v, d in g.nodes(data=True):
+        x0, y0 = (float(c) for c in pos[v])
+        if d.get("kind") == "outcome":
+            oc = d["outcome"]
+            node_rows.append(
+                {
+                    "id": v,
+                    "label": oc.display,
+                    "x": x0,
+                    "y": y0,
+                    "is_outcome": True,
+                    "group": oc.kind.label(lang),
+                    "color": outcome_color(oc.kind.value),
+                    "channel": "—",
+                    "entry": "—",
+                    "owner": "—",
+                }
+            )
+        else:
+            tp = d["touchpoint"]
+            node_rows.append(
+                {
+                    "id": v,
+                    "label": tp.display,
+                    "x": x0,
+                    "y": y0,
+                    "is_outcome": False,
+                    "group": journey.graph.channel(tp.channel).label(lang),
+                    "color": channel_color(tp.channel),
+                    "channel": journey.graph.channel(tp.channel).label(lang),
+                    "entry": _fmt(d.get("entry", 0.0)),
+                    "owner": tp.owner or "—",
+                }
+            )
+    nodes = pl.DataFrame(node_rows).with_columns(
+        pl.Series(
+            "text", [wrap_text(t, 120, _FONT_SIZE, 2) for t in (r["label"] for r in node_rows)]
+        )
+    )
+    labels_of = {r["id"]: r["label"] for r in node_rows}
+
+    edge_rows: list[dict[str, Any]] = []
+    for u, v, d in g.edges(data=True):
+        (x1, y1), (x2, y2) = (tuple(map(float, pos[u])), tuple(map(float, pos[v])))
+        if g.has_edge(v, u):  # a pair of opposite edges: shift both sideways
+            nx_, ny_ = -(y2 - y1), x2 - x1
+            norm = math.hypot(nx_ * px_x, ny_ * px_y) or 1.0
+            off = 7.0 / norm
+            x1, y1, x2, y2 = x1 + nx_ * off, y1 + ny_ * off, x2 + nx_ * off, y2 + ny_ * off
+        sx, sy = (x2 - x1) * px_x, -(y2 - y1) * px_y
+        length = math.hypot(sx, sy)
+        # arrowhead just before the target marker (≈ 20 px from its centre)
+        t = max(0.5, 1.0 - 24.0 / length) if length > 0 else 0.5
+        prob = float(d["probability"])
+        handoff = d.get("handoff")
+        edge_rows.append(
+            {
+                "source": u,
+                "target": v,
+                "from": labels_of[u],
+                "to": labels_of[v],
+                "x": x1,
+                "y": y1,
+                "x2": x2,
+                "y2": y2,
+                "ax": x1 + (x2 - x1) * t,
+                "ay": y1 + (y2 - y1) * t,
+                "mx": x1 + (x2 - x1) * 0.42,
+                "my": y1 + (y2 - y1) * 0.42,
+                "angle": math.degrees(math.atan2(sx, -sy)) % 360 if length > 0 else 0.0,
+                "probability": round(prob, 12),
+                "carryover": float(d.get("context_carryover", 1.0)),
+                "remainder": bool(d.get("remainder", False)),
+                "to_outcome": g.nodes[v].get("kind") == "outcome",
+                "prob_text": f"{prob:.0%}" if prob >= 0.01 else f"{prob:.1%}",
+                "carry_text": _fmt(d.get("context_carryover", 1.0)),
+                "switch": yes if d.get("channel_switch") else no,
+                "transfer": yes if d.get("transfer") else no,
+                "wait": _fmt(handoff.wait_s if handoff is not None else 0.0, 0),
+                "kind": _label("viz_remainder", lang) if d.get("remainder") else "",
+            }
+        )
+    edge_schema = {
+        "probability": pl.Float64,
+        "carryover": pl.Float64,
+        "remainder": pl.Boolean,
+        "to_outcome": pl.Boolean,
+    }
+    edges = pl.DataFrame(edge_rows, schema_overrides=edge_schema) if edge_rows else None
+
+    xq = alt.Scale(domain=x_dom, nice=False, zero=False)
+    yq = alt.Scale(domain=y_dom, nice=False, zero=False)
+    x_enc = alt.X("x:Q", scale=xq, axis=None)
+    y_enc = alt.Y("y:Q", scale=yq, axis=None)
+    edge_tip = [
+        alt.Tooltip("from:N", title=_label("viz_from", lang)),
+        alt.Tooltip("to:N", title=_label("viz_to", lang)),
+        alt.Tooltip("prob_text:N", title=_label("viz_probability", lang)),
+        alt.Tooltip("carry_text:N", title=_label("viz_carryover", lang)),
+        alt.Tooltip("switch:N", title=_label("viz_channel_switch", lang)),
+        alt.Tooltip("transfer:N", title=_label("viz_transfer", lang)),
+        alt.Tooltip("wait:N", title=_label("viz_wait_s", lang)),
+        alt.Tooltip("kind:N", title=""),
+    ]
+    carry_scale = alt.Scale(domain=[0, 0.5, 1], range=list(CARRYOVER_COLORS))
+    width_enc = alt.StrokeWidth(
+        "probability:Q",
+        scale=alt.Scale(domain=[0, 1], range=[1, 9]),
+        legend=alt.Legend(
+            title=_label("viz_probability", lang),
+            orient="right",
+            format=".0%",
+            values=[0.1, 0.5, 1.0],
+        ),
+    )
+    dash = alt.condition("datum.remainder", alt.value([5, 4]), alt.value([1, 0]))
+    layers: list[Any] = []
+    if edges is not None:
+        # hand-offs between touchpoints can lose context: coloured by carry-over;
+        # edges into an outcome cannot (MODELS: only touchpoint → touchpoint): grey
+        between = edges.filter(~pl.col("to_outcome"))
+        into = edges.filter(pl.col("to_outcome"))
+        parts: list[tuple[pl.DataFrame, Any]] = []
+        if between.height:
+            parts.append(
+                (
+                    between,
+                    alt.Color(
+                        "carryover:Q",
+                        scale=carry_scale,
+                        legend=alt.Legend(
+                            title=_label("viz_carryover", lang),
+                            orient="right",
+                            gradientLength=90,
+                            format=".0%",
+                        ),
+                    ),
+                )
+            )
+        if into.height:
+            parts.append((into, alt.value(_OUTCOME_EDGE_COLOR)))
+        for df, color in parts:
+            layers.append(
+                alt.Chart(df)
+                .mark_rule(strokeCap="round")
+                .encode(
+                    x=x_enc,
+                    y=y_enc,
+                    x2="x2:Q",
+                    y2="y2:Q",
+                    color=color,
+                    strokeWidth=width_enc,
+                    strokeDash=dash,
+                    tooltip=edge_tip,
+                )
+            )
+        for df, color in parts:
+            arrow_color = (
+                alt.Color("carryover:Q", scale=carry_scale, legend=None) if df is between else color
+            )
+            layers.append(
+                alt.Chart(df)
+                .mark_point(shape="triangle-up", filled=True, size=110, opacity=1)
+                .encode(
+                    x=alt.X("ax:Q", scale=xq, axis=None),
+                    y=alt.Y("ay:Q", scale=yq, axis=None),
+                    angle=alt.Angle("angle:Q", scale=None),
+                    color=arrow_color,
+                    tooltip=edge_tip,
+                )
+            )
+        mid = {"x": alt.X("mx:Q", scale=xq, axis=None), "y": alt.Y("my:Q", scale=yq, axis=None)}
+        layers += [
+            alt.Chart(edges)
+            .mark_text(fontSize=_FONT_SIZE - 1, color="white", stroke="white", strokeWidth=4)
+            .encode(**mid, text="prob_text:N"),
+            alt.Chart(edges)
+            .mark_text(fontSize=_FONT_SIZE - 1, color=INK)
+            .encode(**mid, text="prob_text:N", tooltip=edge_tip),
+        ]
+    node_tip = [
+        alt.Tooltip("label:N", title=_label("touchpoint", lang)),
+        alt.Tooltip("group:N", title=_label("viz_kind", lang)),
+        alt.Tooltip("channel:N", title=_label("channel", lang)),
+        alt.Tooltip("entry:N", title=_label("viz_entry", lang)),
+        alt.Tooltip("owner:N", title=_label("viz_owner", lang)),
+    ]
+    touch = nodes.filter(~pl.col("is_outcome"))
+    outs = nodes.filter(pl.col("is_outcome"))
+    if touch.height:
+        domain = list(dict.fromkeys(touch["group"].to_list()))
+        colors = [touch.filter(pl.col("group") == c)["color"][0] for c in domain]
+        layers.append(
+            alt.Chart(touch)
+            .mark_circle(size=620, opacity=1, stroke="white", strokeWidth=2)
+            .encode(
+                x=x_enc,
+                y=y_enc,
+                color=alt.Color(
+                    "group:N",
+                    scale=alt.Scale(domain=domain, range=colors),
+                    legend=alt.Legend(
+                        title=_label("channel", lang), orient="right", symbolSize=160
+                    ),
+                ),
+                tooltip=node_tip,
+            )
+        )
+    if outs.height:
+        domain = list(dict.fromkeys(outs["group"].to_list()))
+        colors = [outs.filter(pl.col("group") == c)["color"][0] for c in domain]
+        layers.append(
+            alt.Chart(outs)
+            .mark_square(size=520, opacity=1, stroke="white", strokeWidth=2)
+            .encode(
+                x=x_enc,
+                y=y_enc,
+                fill=alt.Fill(
+                    "group:N",
+                    scale=alt.Scale(domain=domain, range=colors),
+                    legend=alt.Legend(
+                        title=_label("outcomes", lang),
+                        orient="right",
+                        symbolType="square",
+                        symbolSize=160,
+                    ),
+                ),
+                tooltip=node_tip,
+            )
+        )
+    layers += [
+        alt.Chart(nodes)
+        .mark_text(
+            dy=20,
+            baseline="top",
+            lineBreak="\n",
+            fontSize=_FONT_SIZE,
+            fontWeight=600,
+            color=INK,
+            stroke="white",
+            strokeWidth=5,
+        )
+        .encode(x=x_enc, y=y_enc, text="text:N"),
+        alt.Chart(nodes)
+        .mark_text(
+            dy=20, baseline="top", lineBreak="\n", fontSize=_FONT_SIZE, fontWeight=600, color=INK
+        )
+        .encode(x=x_enc, y=y_enc, text="text:N", tooltip=node_tip),
+    ]
+    chart = (
+        alt.layer(*layers)
+        .resolve_scale(color="independent", fill="independent")
+        .properties(width=width, height=height, title=_title(journey, lang, "viz_touchpoint_graph"))
+    )
+    return apply_theme(chart)
+
+
+# -- expectation-gap heatmap ----------------------------------------------------------
+def expectation_gap_heatmap(journey: Journey, *, lang: str | None = None) -> alt.LayerChart:
+    """Mean disconfirmation (experience − expectation) per stage × touchpoint.
+
+    Cells average the steps that have both an expectation and an experience; the
+    diverging colour scale is centred at 0 (vermillion below expectations, green
+    above) and symmetric, so equal gaps look equally strong either way. Each cell
+    shows its mean and its tooltip lists the steps.
+
+    Parameters
+    ----------
+    journey
+        The journey to draw.
+    lang
+        Language of cxkit's labels; defaults to the journey's ``language``.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Raises
+    ------
+    CxkitError
+        If ``journey`` is not a Journey or ``lang`` is unknown.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> spec = expectation_gap_heatmap(cx.load_journey("billing_inquiry")).to_dict()
+    >>> rows = next(iter(spec["datasets"].values()))
+    >>> for r in rows:
+    ...     print(r["stage"], "|", r["touchpoint"], "|", r["mean_gap"])
+    Self-service search | Official web FAQ | -2.0
+    Contact the center | Phone queue (IVR) | -3.0
+    Contact the center | Billing agent | 0.0
+    Resolution | Billing agent | 3.0
+    """
+    journey = _check_journey(journey)
+    lang = _resolve_lang(journey, lang)
+    frame = step_frame(journey, lang=lang)
+    cells = (
+        frame.filter(pl.col("gap").is_not_null())
+        .group_by("stage_id", "touchpoint_id", maintain_order=True)
+        .agg(
+            pl.col("stage").first(),
+            pl.col("touchpoint").first(),
+            pl.col("gap").mean().alias("mean_gap"),
+            pl.len().alias("n"),
+            pl.col("action").str.join("; ").alias("steps"),
+        )
+        if frame.height
+        else pl.DataFrame()
+    )
+    if cells.height == 0:
+        return _empty_chart(journey, lang, "viz_gap_heatmap", "no_valence")
+    bound = max(1.0, float(cells["mean_gap"].abs().max()))
+    cells = cells.with_columns(
+        pl.col("mean_gap").map_elements(_signed, return_dtype=pl.String).alias("gap_text"),
+        (pl.col("mean_gap").abs() > 0.6 * bound).alias("strong"),
+    )
+    stage_order = list(
+        dict.fromkeys([st.display for st in journey.stages] + cells["stage"].to_list())
+    )
+    stage_order = [s for s in stage_order if s in set(cells["stage"].to_list())]
+    tp_order = [
+        t
+        for t in dict.fromkeys(
+            [tp.display for tp in journey.touchpoints] + cells["touchpoint"].to_list()
+        )
+        if t in set(cells["touchpoint"].to_list())
+    ]
+    x = alt.X(
+        "stage:N",
+        sort=stage_order,
+        title=_label("stage", lang),
+        axis=alt.Axis(labelAngle=0, orient="top", labelLimit=160, domain=False, ticks=False),
+    )
+    y = alt.Y(
+        "touchpoint:N",
+        sort=tp_order,
+        title=_label("touchpoint", lang),
+        axis=alt.Axis(labelLimit=180, domain=False, ticks=False),
+    )
+    tip = [
+        alt.Tooltip("stage:N", title=_label("stage", lang)),
+        alt.Tooltip("touchpoint:N", title=_label("touchpoint", lang)),
+        alt.Tooltip("gap_text:N", title=_label("viz_mean_gap", lang)),
+        alt.Tooltip("n:Q", title=_label("viz_n_steps", lang)),
+        alt.Tooltip("steps:N", title=_label("steps", lang)),
+    ]
+    rect = (
+        alt.Chart(cells)
+        .mark_rect(cornerRadius=3, stroke="white", strokeWidth=2)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "mean_gap:Q",
+                scale=alt.Scale(
+                    domain=[-bound, bound],
+                    domainMid=0,
+                    range=[CARRYOVER_COLORS[0], "#F4F4F4", CARRYOVER_COLORS[2]],
+                ),
+                legend=alt.Legend(title=_label("viz_mean_gap", lang), gradientLength=120),
+            ),
+            tooltip=tip,
+        )
+    )
+    text = (
+        alt.Chart(cells)
+        .mark_text(fontSize=13, fontWeight=600)
+        .encode(
+            x=x,
+            y=y,
+            text="gap_text:N",
+            color=alt.condition("datum.strong", alt.value("white"), alt.value(INK)),
+            tooltip=tip,
+        )
+    )
+    chart = alt.layer(rect, text).properties(
+        width=max(260, 130 * len(stage_order)),
+        height=max(80, 48 * len(tp_order)),
+        title=_title(journey, lang, "viz_gap_heatmap"),
+    )
+    return apply_theme(chart)

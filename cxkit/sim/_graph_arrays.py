@@ -1,0 +1,499 @@
+"""Compile a journey into the flat arrays both simulation engines work on.
+
+The touchpoint graph becomes a CSR table of out-edges, one row per touchpoint,
+*including* the remainder edge of each touchpoint (``1 − Σ p`` to the journey's
+``remainder_outcome``; see :mod:`cxkit.core.graph`). Node indices ``0 … n−1`` are
+the touchpoints in declaration order and ``n … n+m−1`` the outcomes.
+
+Everything a journey built from core objects could get wrong (a probability
+outside [0, 1], rows summing above 1, an undeclared remainder outcome, a start
+distribution that does not sum to 1…) raises :class:`~cxkit.core.errors.SimulationError`
+naming the field, the value received and what was expected — the engines never
+compute on a silently broken chain.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cxkit.core.errors import SimulationError, format_value
+from cxkit.core.graph import PROBABILITY_TOLERANCE
+from cxkit.core.model import TouchpointKind
+from cxkit.core.suggest import unknown_message
+
+if TYPE_CHECKING:
+    from cxkit.core.journey import Journey
+
+__all__ = [
+    "GraphArrays",
+    "StartTable",
+    "compile_graph",
+    "cyclic_touchpoints",
+    "experience_tables",
+    "start_table",
+]
+
+#: Start distributions and call-reason shares must sum to 1 within this.
+SUM_TOLERANCE = 1e-6
+
+#: Expectation used when neither the call reason nor a designed step gives one.
+NEUTRAL_EXPECTATION = 5.0
+
+
+@dataclass(frozen=True, eq=False)
+class GraphArrays:
+    """The touchpoint graph as arrays (CSR over touchpoints, remainder edges included).
+
+    Attributes
+    ----------
+    touchpoint_ids, outcome_ids
+        Node names; touchpoint ``i`` is node ``i``, outcome ``k`` is node ``n + k``.
+    row_ptr
+        ``row_ptr[i]:row_ptr[i+1]`` are the out-edges of touchpoint ``i``.
+    source, target, prob
+        Per edge: source touchpoint, target node, probability.
+    kappa
+        Context carry-over ``κ`` (1 for edges into outcomes).
+    between_touchpoints, switch, transfer, remainder
+        Edge flags: touchpoint → touchpoint (the only edges that can lose
+        context), channel switch, transfer, remainder edge.
+    wait_s
+        Mean wait before the target serves the customer.
+    reexplain_effort, reexplain_time_s
+        Effort (CES points) and handle time (s) one context loss on the edge costs.
+    cost, handle_time_s, is_service, channel
+        Per touchpoint.
+    """
+
+    touchpoint_ids: tuple[str, ...]
+    outcome_ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    row_ptr: NDArray[np.int64]
+    source: NDArray[np.int64]
+    target: NDArray[np.int64]
+    prob: NDArray[np.float64]
+    kappa: NDArray[np.float64]
+    between_touchpoints: NDArray[np.bool_]
+    switch: NDArray[np.bool_]
+    transfer: NDArray[np.bool_]
+    remainder: NDArray[np.bool_]
+    wait_s: NDArray[np.float64]
+    reexplain_effort: NDArray[np.float64]
+    reexplain_time_s: NDArray[np.float64]
+    cost: NDArray[np.float64]
+    handle_time_s: NDArray[np.float64]
+    is_service: NDArray[np.bool_]
+    channel: tuple[str, ...]
+
+    @property
+    def n(self) -> int:
+        """Number of touchpoints (transient states)."""
+        return len(self.touchpoint_ids)
+
+    @property
+    def m(self) -> int:
+        """Number of outcomes (absorbing states)."""
+        return len(self.outcome_ids)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of edges, remainder edges included."""
+        return int(self.prob.size)
+
+    def edge_name(self, e: int) -> str:
+        """``"source->target"`` of edge ``e``."""
+        t = int(self.target[e])
+        names = self.touchpoint_ids + self.outcome_ids
+        return f"{self.touchpoint_ids[int(self.source[e])]}->{names[t]}"
+
+
+def _finite(value: object, path: str, expected: str, low: float, high: float) -> float:
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        x = math.nan
+    if not (math.isfinite(x) and low <= x <= high):
+        raise SimulationError(f"{path} must be {expected}, got {format_value(value)}")
+    return x
+
+
+def compile_graph(journey: Journey) -> GraphArrays:
+    """Compile ``journey.graph`` (with its model parameters) into :class:`GraphArrays`.
+
+    Raises
+    ------
+    SimulationError
+        When a hand-off, touchpoint or the remainder rule is unusable, naming it.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> a = compile_graph(cx.load_journey("billing_inquiry"))
+    >>> a.touchpoint_ids, a.outcome_ids
+    (('web_faq', 'phone_queue', 'agent'), ('resolved', 'churn', 'abandon'))
+    >>> [a.edge_name(e) for e in range(a.n_edges)][:3]
+    ['web_faq->resolved', 'web_faq->phone_queue', 'web_faq->abandon']
+    >>> [round(float(p), 2) for p in a.prob[:3]]
+    [0.4, 0.5, 0.1]
+    """
+    g = journey.graph
+    effort = journey.params.effort
+    tp_ids = g.touchpoint_ids
+    out_ids = g.outcome_ids
+    if not tp_ids:
+        raise SimulationError(
+            f"journey {journey.id!r} has no touchpoints; a simulation needs at least one "
+            "touchpoint and one outcome"
+        )
+    if not out_ids:
+        raise SimulationError(
+            f"journey {journey.id!r} has no outcomes; customers could never finish "
+            "(expected at least one outcome such as 'resolved' or 'abandon')"
+        )
+    n = len(tp_ids)
+    tp_index = {t: i for i, t in enumerate(tp_ids)}
+    node_index = dict(tp_index)
+    node_index.update({o: n + k for k, o in enumerate(out_ids)})
+    rows: list[list[tuple[int, float, float, bool, bool, bool, float, float, float]]] = [
+        [] for _ in range(n)
+    ]
+    for k, h in enumerate(g.handoffs):
+        path = f"handoffs[{k}] ({h.source}->{h.target})"
+        if h.source not in tp_index:
+            raise SimulationError(
+                f"{path}.from: "
+                + unknown_message("touchpoint", h.source, tp_ids)
+                + " (hand-offs leave touchpoints; outcomes are absorbing)"
+            )
+        if h.target not in node_index:
+            raise SimulationError(
+                f"{path}.to: " + unknown_message("touchpoint or outcome", h.target, node_index)
+            )
+        p = _finite(h.probability, f"{path}.probability", "a number in [0, 1]", 0.0, 1.0)
+        kappa = _finite(
+            h.context_carryover, f"{path}.context_carryover", "a number in [0, 1]", 0.0, 1.0
+        )
+        wait = _finite(h.wait_s, f"{path}.wait_s", "a number of seconds ≥ 0", 0.0, math.inf)
+        re_eff = effort.w_reexplain if h.reexplain_effort is None else h.reexplain_effort
+        re_eff = _finite(
+            re_eff, f"{path}.reexplain_effort", "a number of CES points ≥ 0", 0.0, math.inf
+        )
+        re_t = effort.reexplain_time_s if h.reexplain_time_s is None else h.reexplain_time_s
+        re_t = _finite(re_t, f"{path}.reexplain_time_s", "a number of seconds ≥ 0", 0, math.inf)
+        between = h.target in tp_index
+        rows[tp_index[h.source]].append(
+            (
+                node_index[h.target],
+                p,
+                kappa if between else 1.0,
+                between,
+                g.is_channel_switch(h),
+                bool(h.transfer),
+                wait,
+                re_eff,
+                re_t,
+            )
+        )
+    remainder_target = node_index.get(g.remainder_outcome)
+    declared_counts = [len(r) for r in rows]
+    for i, tp in enumerate(tp_ids):
+        total = math.fsum(r[1] for r in rows[i])
+        if total > 1.0 + PROBABILITY_TOLERANCE:
+            raise SimulationError(
+                f"hand-off probabilities leaving touchpoint {tp!r} sum to {total:.6g}; "
+                "expected at most 1 (the remainder goes to the remainder outcome)"
+            )
+        rest = 1.0 - total
+        if rest > PROBABILITY_TOLERANCE:
+            if remainder_target is None or remainder_target < n:
+                raise SimulationError(
+                    f"touchpoint {tp!r} sends {rest:.6g} of its customers to the remainder "
+                    f"outcome {g.remainder_outcome!r}, which is not a declared outcome; "
+                    "declare it or make the hand-off probabilities sum to 1"
+                )
+            rows[i].append((remainder_target, rest, 1.0, False, False, False, 0.0, 0.0, 0.0))
+    counts = np.array([len(r) for r in rows], dtype=np.int64)
+    row_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    flat = [e for r in rows for e in r]
+    # the remainder edge is the one appended after a touchpoint's declared hand-offs
+    remainder_flags: list[bool] = []
+    for declared, r in zip(declared_counts, rows, strict=True):
+        remainder_flags.extend([j >= declared for j in range(len(r))])
+
+    def col(j: int, dtype: type) -> NDArray:  # type: ignore[type-arg]
+        return np.array([e[j] for e in flat], dtype=dtype)
+
+    tps = g.touchpoints
+    cost = np.array(
+        [
+            _finite(
+                tp.cost_per_contact,
+                f"touchpoints.{tp.id}.cost_per_contact",
+                "a number",
+                -math.inf,
+                math.inf,
+            )
+            for tp in tps
+        ]
+    )
+    handle = np.array(
+        [
+            _finite(
+                tp.handle_time_s,
+                f"touchpoints.{tp.id}.handle_time_s",
+                "a number of seconds ≥ 0",
+                0.0,
+                math.inf,
+            )
+            for tp in tps
+        ]
+    )
+    return GraphArrays(
+        touchpoint_ids=tp_ids,
+        outcome_ids=out_ids,
+        labels=tuple(tp.display for tp in tps) + tuple(o.display for o in g.outcomes),
+        row_ptr=row_ptr,
+        source=np.repeat(np.arange(n, dtype=np.int64), counts),
+        target=col(0, np.int64),
+        prob=col(1, np.float64),
+        kappa=col(2, np.float64),
+        between_touchpoints=col(3, np.bool_),
+        switch=col(4, np.bool_),
+        transfer=col(5, np.bool_),
+        remainder=np.array(remainder_flags, dtype=np.bool_),
+        wait_s=col(6, np.float64),
+        reexplain_effort=col(7, np.float64),
+        reexplain_time_s=col(8, np.float64),
+        cost=cost,
+        handle_time_s=handle,
+        is_service=np.array([tp.kind == TouchpointKind.SERVICE for tp in tps], dtype=np.bool_),
+        channel=tuple(tp.channel for tp in tps),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class StartTable:
+    """Call reasons, their shares and each one's start distribution.
+
+    ``reasons`` holds ``None`` alone when the journey declares no call reasons.
+    ``pi0[c]`` is the start distribution over touchpoints for reason ``c``.
+    """
+
+    reasons: tuple[str | None, ...]
+    shares: NDArray[np.float64]
+    pi0: NDArray[np.float64]
+
+    @property
+    def mixed(self) -> NDArray[np.float64]:
+        """``Σ_c w_c π0[c]``: the start distribution of the call-reason mix."""
+        return self.shares @ self.pi0
+
+    def mix_dict(self) -> dict[str, float]:
+        """``{reason: share}`` (empty when the journey has no call reasons)."""
+        return {r: float(s) for r, s in zip(self.reasons, self.shares, strict=True) if r}
+
+
+def _distribution(
+    dist: Mapping[str, float], tp_ids: Sequence[str], path: str
+) -> NDArray[np.float64]:
+    index = {t: i for i, t in enumerate(tp_ids)}
+    out = np.zeros(len(tp_ids))
+    for key, value in dist.items():
+        if key not in index:
+            raise SimulationError(f"{path}: " + unknown_message("touchpoint", key, tp_ids))
+        out[index[key]] += _finite(value, f"{path}[{key!r}]", "a probability in [0, 1]", 0, 1)
+    total = math.fsum(out)
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        raise SimulationError(
+            f"{path} sums to {total:.6g}; expected a start distribution summing to 1 "
+            f"(got {format_value(dict(dist))})"
+        )
+    return out / total
+
+
+def start_table(
+    journey: Journey,
+    *,
+    call_reason: str | None = None,
+    call_reason_mix: Mapping[str, float] | None = None,
+    start: Mapping[str, float] | None = None,
+) -> StartTable:
+    """Where customers start and why: the call-reason mix ``w_c`` and ``π0[c]``.
+
+    Each call reason starts from its own ``entry`` when it has one, else from
+    :meth:`Journey.start_distribution`. ``call_reason`` keeps one reason only;
+    ``call_reason_mix`` overrides the shares; ``start`` overrides every start
+    distribution.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> t = start_table(cx.load_journey("billing_inquiry"))
+    >>> t.reasons, t.shares.tolist(), t.pi0.tolist()
+    (('billing',), [1.0], [[1.0, 0.0, 0.0]])
+    """
+    g = journey.graph
+    tp_ids = g.touchpoint_ids
+    reasons = list(g.call_reasons)
+    known = [r.id for r in reasons]
+    if call_reason is not None:
+        if call_reason not in known:
+            raise SimulationError(
+                "call_reason: " + unknown_message("call reason", call_reason, known)
+            )
+        reasons = [r for r in reasons if r.id == call_reason]
+        shares = np.array([1.0])
+    elif call_reason_mix is not None:
+        for key in call_reason_mix:
+            if key not in known:
+                raise SimulationError(
+                    "call_reason_mix: " + unknown_message("call reason", key, known)
+                )
+        shares = np.array(
+            [
+                _finite(
+                    call_reason_mix.get(r.id, 0.0),
+                    f"call_reason_mix[{r.id!r}]",
+                    "a share in [0, 1]",
+                    0.0,
+                    1.0,
+                )
+                for r in reasons
+            ]
+        )
+    else:
+        shares = np.array(
+            [
+                _finite(r.share, f"call_reasons.{r.id}.share", "a share in [0, 1]", 0.0, 1.0)
+                for r in reasons
+            ]
+        )
+    if reasons:
+        total = math.fsum(shares)
+        if abs(total - 1.0) > SUM_TOLERANCE:
+            where = "call_reason_mix" if call_reason_mix is not None else "call_reasons[*].share"
+            raise SimulationError(
+                f"{where} sums to {total:.6g}; expected call-reason shares summing to 1"
+            )
+        shares = shares / total
+    default = journey.start_distribution() if start is None else dict(start)
+    default_path = "entry" if start is None else "start"
+    if not default and not reasons:
+        raise SimulationError(f"journey {journey.id!r} has no entry touchpoint to start from")
+    if not reasons:
+        return StartTable(
+            (None,), np.array([1.0]), _distribution(default, tp_ids, default_path)[None]
+        )
+    pi0 = np.vstack(
+        [
+            _distribution(r.entry, tp_ids, f"call_reasons.{r.id}.entry")
+            if (r.entry and start is None)
+            else _distribution(default, tp_ids, default_path)
+            for r in reasons
+        ]
+    )
+    return StartTable(tuple(r.id for r in reasons), shares, pi0)
+
+
+@dataclass(frozen=True, eq=False)
+class ExperienceTables:
+    """Per call reason and touchpoint: expectation ``E``, designed performance ``P``.
+
+    ``expected_wait_s[c]`` is ``W_exp`` of reason ``c``.
+    """
+
+    expectation: NDArray[np.float64]
+    performance: NDArray[np.float64]
+    expected_wait_s: NDArray[np.float64]
+
+
+def experience_tables(journey: Journey, starts: StartTable) -> ExperienceTables:
+    """Expectations and performances used for simulated step valences.
+
+    * ``E[c, τ]``: the call reason's expectation at ``τ``; else the mean effective
+      expectation of the journey's designed steps at ``τ``; else 5 (neutral).
+    * ``P[c, τ]``: the mean effective experience of the designed steps at ``τ``
+      (wait-derived experiences included); else ``E[c, τ]`` (meets expectation).
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> j = cx.load_journey("billing_inquiry")
+    >>> t = experience_tables(j, start_table(j))
+    >>> t.expectation.tolist(), t.performance.tolist(), t.expected_wait_s.tolist()
+    ([[6.0, 6.0, 7.0]], [[4.0, 3.0, 8.5]], [60.0])
+    """
+    g = journey.graph
+    tp_ids = g.touchpoint_ids
+    index = {t: i for i, t in enumerate(tp_ids)}
+    n = len(tp_ids)
+    exp_sum, exp_n = np.zeros(n), np.zeros(n)
+    perf_sum, perf_n = np.zeros(n), np.zeros(n)
+    for ev in journey.evaluate().steps:
+        i = index.get(ev.step.touchpoint)
+        if i is None:
+            continue
+        if ev.expectation is not None:
+            exp_sum[i] += ev.expectation
+            exp_n[i] += 1
+        if ev.experience is not None:
+            perf_sum[i] += ev.experience
+            perf_n[i] += 1
+    designed_e = np.where(exp_n > 0, exp_sum / np.maximum(exp_n, 1), NEUTRAL_EXPECTATION)
+    designed_p = np.where(perf_n > 0, perf_sum / np.maximum(perf_n, 1), np.nan)
+    by_id = {r.id: r for r in g.call_reasons}
+    rows_e, waits = [], []
+    default_wait = journey.params.emotion.expected_wait_s
+    for rid in starts.reasons:
+        row = designed_e.copy()
+        reason = by_id.get(rid) if rid else None
+        if reason is not None:
+            for key, value in reason.expectations.items():
+                if key in index:
+                    row[index[key]] = _finite(
+                        value,
+                        f"call_reasons.{rid}.expectations[{key!r}]",
+                        "a number of points in [0, 10]",
+                        0.0,
+                        10.0,
+                    )
+        rows_e.append(row)
+        w = (
+            default_wait
+            if reason is None or reason.expected_wait_s is None
+            else (reason.expected_wait_s)
+        )
+        waits.append(_finite(w, f"call_reasons.{rid}.expected_wait_s", "seconds ≥ 0", 0, math.inf))
+    e = np.vstack(rows_e)
+    p = np.where(np.isnan(designed_p)[None, :], e, designed_p[None, :])
+    return ExperienceTables(e, p, np.array(waits, dtype=np.float64))
+
+
+def cyclic_touchpoints(a: GraphArrays) -> NDArray[np.bool_]:
+    """Touchpoints on a cycle of positive-probability hand-offs (revisits possible).
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> cyclic_touchpoints(compile_graph(cx.load_journey("billing_inquiry"))).tolist()
+    [False, False, False]
+    """
+    import scipy.sparse as sp
+    from scipy.sparse import csgraph
+
+    n = a.n
+    tt = (a.prob > 0) & (a.target < n)
+    adj = sp.csr_matrix(
+        (np.ones(int(tt.sum()), dtype=np.int8), (a.source[tt], a.target[tt])), shape=(n, n)
+    )
+    _, labels = csgraph.connected_components(adj, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=1)
+    loops = np.zeros(n, dtype=bool)
+    loops[a.source[tt & (a.source == a.target)]] = True
+    return (sizes[labels] > 1) | loops

@@ -1,0 +1,651 @@
+"""The exact engine: the touchpoint graph as an absorbing Markov chain (MODELS.md §3.2).
+
+Touchpoints are the transient states, outcomes the absorbing ones; each
+touchpoint's probability remainder goes to ``remainder_outcome``. With ``Q`` the
+touchpoint → touchpoint block and ``R`` the touchpoint → outcome block
+(Kemeny & Snell 1960; Grinstead & Snell ch. 11 [SRC 38]):
+
+* ``N = (I − Q)⁻¹`` is never formed. One sparse LU factorisation of ``I − Q``
+  (:func:`scipy.sparse.linalg.splu`) answers every question by solves:
+  expected visits ``v = π0ᵀN`` from ``(I − Q)ᵀ v = π0``; expected steps
+  ``t = N·1``; absorption ``B = N·R``; the variance of the number of steps
+  ``Var = (2N − I)t − t∘t`` from ``N·t``.
+* Edge quantities are sums over hand-offs of the expected traversals
+  ``v_i·p_ij``: channel switches, transfers, context losses
+  ``Σ v_i p_ij (1 − κ_ij)`` over touchpoint → touchpoint hand-offs (the only ones
+  that can lose context), re-explanation time and effort, waits.
+* Repeat contacts (a visit to a service touchpoint the customer has already
+  visited) are ``Σ_j v_j − P(ever visit j)`` over service touchpoints, with
+  ``P(ever visit j) = v_j / N_jj``; ``N_jj`` is 1 off cycles and comes from
+  column solves for the touchpoints on a cycle.
+
+**Why touchpoints and not (touchpoint, context-known) pairs.** DESIGN.md
+describes the transient states as (touchpoint, context-known) pairs. In cxkit's
+model no transition probability depends on whether the context is known; a
+context loss is a coin flipped on the hand-off itself. The pair chain is
+therefore a *lumpable* lifting of the touchpoint chain: summing its visits over
+the context flag gives the touchpoint chain's ``v``, and its expected visits to
+"(τ, context lost)" states equal ``Σ v_i p_iτ (1 − κ_iτ)``. The touchpoint chain
+is half the size and gives identical numbers; ``tests/sim/test_exact.py``
+builds the pair chain and checks the equality.
+
+A chain that never ends (a touchpoint reachable from the start from which no
+outcome can be reached, i.e. ``ρ(Q) = 1`` on the reachable part) raises
+:class:`~cxkit.core.errors.SimulationError` naming those touchpoints.
+
+Examples
+--------
+MODELS.md Example B:
+
+>>> from cxkit.core.model import Touchpoint, Handoff, Outcome, OutcomeKind
+>>> from cxkit.core.graph import TouchpointGraph
+>>> from cxkit.core.journey import Journey
+>>> g = TouchpointGraph(
+...     touchpoints=(
+...         Touchpoint("web", channel="web", cost_per_contact=10),
+...         Touchpoint("phone", channel="phone", cost_per_contact=600),
+...     ),
+...     handoffs=(
+...         Handoff("web", "resolved", 0.5),
+...         Handoff("web", "phone", 0.3, context_carryover=0.0),
+...         Handoff("web", "churn", 0.2),
+...         Handoff("phone", "resolved", 0.8),
+...         Handoff("phone", "phone", 0.1, context_carryover=0.5),
+...         Handoff("phone", "churn", 0.1),
+...     ),
+...     outcomes=(
+...         Outcome("resolved", kind=OutcomeKind.RESOLVED),
+...         Outcome("churn", kind=OutcomeKind.CHURN),
+...     ),
+...     entry={"web": 1.0},
+... )
+>>> r = exact(Journey("example_b", graph=g))
+>>> round(r.expected_steps, 12), round(r.absorption["resolved"], 12)
+(1.333333333333, 0.766666666667)
+>>> round(r.expected_cost, 9), round(r.expected_context_losses, 6)
+(210.0, 0.316667)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.sparse import csgraph
+from scipy.sparse.linalg import splu
+
+from cxkit.core.errors import SimulationError
+from cxkit.sim._graph_arrays import GraphArrays, compile_graph, experience_tables, start_table
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from cxkit.core.journey import Journey
+
+__all__ = ["EdgeFlow", "ExactResult", "exact"]
+
+#: Columns of ``N`` solved at once when diagonal entries are needed.
+_DIAG_BLOCK = 256
+
+#: Scalar metrics of :class:`ExactResult`, in report order.
+SCALAR_METRICS: tuple[str, ...] = (
+    "expected_contacts",
+    "steps_variance",
+    "expected_service_contacts",
+    "expected_switches",
+    "expected_transfers",
+    "expected_context_losses",
+    "expected_repeat_contacts",
+    "expected_wait_s",
+    "expected_excess_wait_s",
+    "expected_effort_index",
+    "expected_cost",
+    "expected_handle_time_s",
+    "expected_reexplain_time_s",
+)
+
+
+def _ro(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+def _json_float(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+@dataclass(frozen=True)
+class EdgeFlow:
+    """Expected traffic on one edge of the chain (per journey started).
+
+    ``traversals = v_source · probability``; ``context_losses`` is
+    ``traversals · (1 − κ)`` on touchpoint → touchpoint hand-offs, else 0.
+    ``remainder`` marks the implicit edge to the remainder outcome.
+    """
+
+    source: str
+    target: str
+    probability: float
+    traversals: float
+    context_losses: float
+    channel_switch: bool
+    transfer: bool
+    remainder: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return {
+            "source": self.source,
+            "target": self.target,
+            "probability": self.probability,
+            "traversals": self.traversals,
+            "context_losses": self.context_losses,
+            "channel_switch": self.channel_switch,
+            "transfer": self.transfer,
+            "remainder": self.remainder,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ExactResult:
+    """What the absorbing chain says about one journey, per customer who starts it.
+
+    Attributes
+    ----------
+    journey_id
+        The journey's id.
+    call_reason
+        The call reason analysed, or ``None`` for the whole call-reason mix.
+    call_reason_mix
+        ``{reason: share}`` used (empty when the journey has no call reasons).
+    start
+        The start distribution ``π0`` (touchpoints with a positive share).
+    touchpoints, outcomes
+        Ids in declaration order.
+    absorption
+        ``{outcome: probability}``; sums to 1.
+    expected_visits
+        Expected visits (contacts) per touchpoint, ``v = π0ᵀN``.
+    visit_probability
+        Probability of visiting each touchpoint at least once, ``v_j / N_jj``.
+    expected_contacts
+        Expected visits in total, ``Σ v = π0ᵀ t`` (the expected number of steps).
+    steps_variance
+        Variance of the number of steps (Kemeny–Snell).
+    expected_service_contacts
+        Expected visits to service touchpoints.
+    expected_switches, expected_transfers
+        Expected channel switches and transfers, ``Σ v_i p_ij`` over flagged edges.
+    expected_context_losses
+        Expected repeated explanations, ``Σ v_i p_ij (1 − κ_ij)`` over
+        touchpoint → touchpoint hand-offs.
+    expected_repeat_contacts
+        Expected visits to service touchpoints already visited in the journey.
+    expected_wait_s, expected_excess_wait_s
+        Expected total wait on hand-offs and the part beyond the expected wait
+        ``W_exp`` of the call reason (waits taken as their mean ``wait_s``).
+    expected_effort_index
+        ``E[1 + w_sw·switches + Σ re-explanation effort + w_tr·transfers +
+        w_rc·repeat contacts + w_wait·excess minutes]``: the effort index before
+        clipping to CES 1–5 (the mean of the clipped CES needs the Monte Carlo engine).
+    expected_cost
+        ``v · cost_per_contact``.
+    expected_handle_time_s, expected_reexplain_time_s
+        ``v · handle_time_s`` plus re-explanation time per context loss, and that
+        re-explanation part alone.
+    steps_from, absorption_from
+        Per touchpoint, as if the journey started there: expected steps ``t`` and
+        absorption probabilities (a row of ``B``). ``nan`` for touchpoints from
+        which the chain does not end.
+    edges
+        :class:`EdgeFlow` per hand-off (remainder edges included).
+    by_call_reason
+        The scalar metrics and absorption for each call reason alone.
+    """
+
+    journey_id: str
+    call_reason: str | None
+    call_reason_mix: Mapping[str, float]
+    start: Mapping[str, float]
+    touchpoints: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    absorption: Mapping[str, float]
+    expected_visits: Mapping[str, float]
+    visit_probability: Mapping[str, float]
+    expected_contacts: float
+    steps_variance: float
+    expected_service_contacts: float
+    expected_switches: float
+    expected_transfers: float
+    expected_context_losses: float
+    expected_repeat_contacts: float
+    expected_wait_s: float
+    expected_excess_wait_s: float
+    expected_effort_index: float
+    expected_cost: float
+    expected_handle_time_s: float
+    expected_reexplain_time_s: float
+    steps_from: Mapping[str, float]
+    absorption_from: Mapping[str, Mapping[str, float]]
+    edges: tuple[EdgeFlow, ...]
+    by_call_reason: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    touchpoint_info: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+
+    @property
+    def expected_steps(self) -> float:
+        """Expected number of steps (touchpoint visits) before an outcome; ``π0ᵀN·1``."""
+        return self.expected_contacts
+
+    @property
+    def steps_std(self) -> float:
+        """Standard deviation of the number of steps."""
+        return math.sqrt(max(self.steps_variance, 0.0))
+
+    def edge(self, source: str, target: str) -> EdgeFlow:
+        """The :class:`EdgeFlow` of ``source → target``."""
+        for e in self.edges:
+            if (e.source, e.target) == (source, target):
+                return e
+        raise SimulationError(
+            f"no edge {source}->{target} in the chain; edges: "
+            + ", ".join(f"{e.source}->{e.target}" for e in self.edges[:10])
+        )
+
+    def scalars(self) -> dict[str, float]:
+        """The scalar metrics as a dict (``expected_contacts`` … ``expected_reexplain_time_s``)."""
+        return {name: float(getattr(self, name)) for name in SCALAR_METRICS}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (non-finite numbers become ``None``).
+
+        Examples
+        --------
+        >>> import cxkit as cx
+        >>> d = exact(cx.load_journey("billing_inquiry")).to_dict()
+        >>> sorted(d["absorption"])
+        ['abandon', 'churn', 'resolved']
+        >>> round(d["expected_contacts"], 6)
+        1.95
+        """
+        return {
+            "journey": self.journey_id,
+            "call_reason": self.call_reason,
+            "call_reason_mix": dict(self.call_reason_mix),
+            "start": dict(self.start),
+            "absorption": dict(self.absorption),
+            "expected_steps": self.expected_steps,
+            "steps_std": self.steps_std,
+            **self.scalars(),
+            "touchpoints": [
+                {
+                    "touchpoint": tp,
+                    **{k: v for k, v in self.touchpoint_info.get(tp, {}).items()},
+                    "expected_visits": self.expected_visits[tp],
+                    "visit_probability": _json_float(self.visit_probability[tp]),
+                    "expected_steps_from": _json_float(self.steps_from[tp]),
+                    "absorption_from": {
+                        o: _json_float(p) for o, p in self.absorption_from[tp].items()
+                    },
+                }
+                for tp in self.touchpoints
+            ],
+            "edges": [e.to_dict() for e in self.edges],
+            "by_call_reason": {k: dict(v) for k, v in self.by_call_reason.items()},
+        }
+
+    def to_frame(self) -> pl.DataFrame:
+        """One row per touchpoint: visits, reach, steps and absorption from there.
+
+        Columns: ``touchpoint``, ``label``, ``channel``, ``kind``,
+        ``expected_visits``, ``visit_probability``, ``expected_steps_from``,
+        ``cost``, ``handle_time_s`` (expected per journey) and one
+        ``p_<outcome>`` column per outcome (absorption when starting there).
+
+        Examples
+        --------
+        >>> import cxkit as cx
+        >>> f = exact(cx.load_journey("billing_inquiry")).to_frame()
+        >>> f.select("touchpoint", "expected_visits").rows()
+        [('web_faq', 1.0), ('phone_queue', 0.5), ('agent', 0.45)]
+        """
+        import polars as pl
+
+        info = self.touchpoint_info
+        data: dict[str, Any] = {
+            "touchpoint": list(self.touchpoints),
+            "label": [info.get(t, {}).get("label", t) for t in self.touchpoints],
+            "channel": [info.get(t, {}).get("channel") for t in self.touchpoints],
+            "kind": [info.get(t, {}).get("kind") for t in self.touchpoints],
+            "expected_visits": [self.expected_visits[t] for t in self.touchpoints],
+            "visit_probability": [self.visit_probability[t] for t in self.touchpoints],
+            "expected_steps_from": [self.steps_from[t] for t in self.touchpoints],
+            "cost": [info.get(t, {}).get("cost", math.nan) for t in self.touchpoints],
+            "handle_time_s": [
+                info.get(t, {}).get("handle_time_s", math.nan) for t in self.touchpoints
+            ],
+        }
+        for o in self.outcomes:
+            data[f"p_{o}"] = [self.absorption_from[t][o] for t in self.touchpoints]
+        return pl.DataFrame(data)
+
+    def edges_frame(self) -> pl.DataFrame:
+        """One row per edge: probability, expected traversals and context losses.
+
+        Examples
+        --------
+        >>> import cxkit as cx
+        >>> f = exact(cx.load_journey("billing_inquiry")).edges_frame()
+        >>> rem = f.filter(f["remainder"]).select("source", "target", "traversals")
+        >>> [(s, t, round(x, 12)) for s, t, x in rem.rows()][0]
+        ('web_faq', 'abandon', 0.1)
+        """
+        import polars as pl
+
+        return pl.DataFrame(
+            [e.to_dict() for e in self.edges],
+            schema={
+                "source": pl.String,
+                "target": pl.String,
+                "probability": pl.Float64,
+                "traversals": pl.Float64,
+                "context_losses": pl.Float64,
+                "channel_switch": pl.Boolean,
+                "transfer": pl.Boolean,
+                "remainder": pl.Boolean,
+            },
+        )
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _reach(adj: sp.csr_matrix, seeds: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Nodes reachable from any seed along ``adj`` (seeds included)."""
+    n = adj.shape[0]
+    if not seeds.any():
+        return np.zeros(n, dtype=bool)
+    # a super-source linked to every seed
+    rows = np.concatenate([adj.nonzero()[0], np.full(int(seeds.sum()), n)])
+    cols = np.concatenate([adj.nonzero()[1], np.flatnonzero(seeds)])
+    big = sp.csr_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n + 1, n + 1))
+    order = csgraph.breadth_first_order(big, n, directed=True, return_predecessors=False)
+    out = np.zeros(n + 1, dtype=bool)
+    out[order] = True
+    return out[:n]
+
+
+def _names(ids: tuple[str, ...], mask: NDArray[np.bool_], limit: int = 10) -> str:
+    chosen = [ids[i] for i in np.flatnonzero(mask)]
+    shown = ", ".join(repr(c) for c in chosen[:limit])
+    return shown + (f", … ({len(chosen)} in all)" if len(chosen) > limit else "")
+
+
+def _check_ends(a: GraphArrays, start_mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Touchpoints from which the chain surely ends; raise if the start reaches others."""
+    n = a.n
+    pos = a.prob > 0
+    tt = pos & (a.target < n)
+    adj = sp.csr_matrix(
+        (np.ones(int(tt.sum()), dtype=np.int8), (a.source[tt], a.target[tt])), shape=(n, n)
+    )
+    exits = np.zeros(n, dtype=bool)
+    exits[a.source[pos & (a.target >= n)]] = True
+    can_end = _reach(adj.T.tocsr(), exits)
+    trapped = ~can_end
+    # touchpoints that can fall into a trap do not surely end either
+    doomed = _reach(adj.T.tocsr(), trapped)
+    reachable = _reach(adj, start_mask)
+    stuck = trapped & reachable
+    if stuck.any():
+        raise SimulationError(
+            "the journey never ends for some customers: no outcome can be reached from "
+            f"touchpoint(s) {_names(a.touchpoint_ids, stuck)}, which customers reach from "
+            f"the start {_names(a.touchpoint_ids, start_mask)} (the chain's spectral "
+            "radius is 1; I − Q is singular); expected every touchpoint reachable from the "
+            "start to lead to an outcome — add a hand-off from them to an outcome"
+        )
+    return ~doomed
+
+
+@dataclass(frozen=True, eq=False)
+class _Solved:
+    """Solves of one journey's chain, over the touchpoints where it surely ends."""
+
+    ok: NDArray[np.bool_]  # touchpoints in the solved system
+    visits: NDArray[np.float64]  # (n, R) expected visits per reason
+    steps_from: NDArray[np.float64]  # (n,)
+    second_from: NDArray[np.float64]  # (n,) E[steps²] from each touchpoint
+    absorption_from: NDArray[np.float64]  # (n, m)
+    n_diag: NDArray[np.float64]  # (n,) N_jj (1 off cycles; nan outside ok)
+
+
+def _solve(a: GraphArrays, pi0: NDArray[np.float64]) -> _Solved:
+    n, m = a.n, a.m
+    ok = _check_ends(a, (pi0 > 0).any(axis=0))
+    idx = np.flatnonzero(ok)
+    local = np.full(n, -1, dtype=np.int64)
+    local[idx] = np.arange(idx.size)
+    k = idx.size
+    pos = a.prob > 0
+    src_ok = pos & ok[a.source]
+    tt = src_ok & (a.target < n)
+    tt &= ok[np.minimum(a.target, n - 1)]
+    to = src_ok & (a.target >= n)
+    q = sp.csr_matrix((a.prob[tt], (local[a.source[tt]], local[a.target[tt]])), shape=(k, k))
+    r = np.zeros((k, m))
+    np.add.at(r, (local[a.source[to]], a.target[to] - n), a.prob[to])
+    lhs = (sp.identity(k, format="csc") - q.tocsc()).tocsc()
+    try:
+        lu = splu(lhs)
+    except RuntimeError as exc:  # pragma: no cover - guarded by _check_ends
+        raise SimulationError(
+            f"I − Q is singular for touchpoints {_names(a.touchpoint_ids, ok)}: {exc}"
+        ) from None
+    pi_local = np.ascontiguousarray(pi0[:, idx].T)  # (k, R)
+    v_local = lu.solve(pi_local, trans="T")
+    if v_local.ndim == 1:
+        v_local = v_local[:, None]
+    t_local = lu.solve(np.ones(k))
+    nt_local = lu.solve(t_local)
+    b_local = lu.solve(r) if m else np.zeros((k, 0))
+    if b_local.ndim == 1:
+        b_local = b_local[:, None]
+    for name, arr in (("visits", v_local), ("steps", t_local), ("absorption", b_local)):
+        if not np.all(np.isfinite(arr)):  # pragma: no cover - numerically singular chain
+            raise SimulationError(
+                f"the chain is numerically singular: expected {name} are not finite"
+            )
+    # N_jj on cycles (strongly connected components with a cycle, or self-loops)
+    ndiag_local = np.ones(k)
+    if k:
+        _, labels = csgraph.connected_components(q, directed=True, connection="strong")
+        sizes = np.bincount(labels)
+        cyclic = (sizes[labels] > 1) | (q.diagonal() > 0)
+        need = np.flatnonzero(cyclic & (v_local.sum(axis=1) > 0))
+        for lo in range(0, need.size, _DIAG_BLOCK):
+            cols = need[lo : lo + _DIAG_BLOCK]
+            rhs = np.zeros((k, cols.size))
+            rhs[cols, np.arange(cols.size)] = 1.0
+            sol = lu.solve(rhs)
+            if sol.ndim == 1:
+                sol = sol[:, None]
+            ndiag_local[cols] = sol[cols, np.arange(cols.size)]
+        ndiag_local[cyclic & ~(v_local.sum(axis=1) > 0)] = np.nan
+    visits = np.zeros((n, pi0.shape[0]))
+    visits[idx] = v_local
+    steps_from = np.full(n, np.nan)
+    steps_from[idx] = t_local
+    second = np.full(n, np.nan)
+    second[idx] = 2 * nt_local - t_local
+    absorption_from = np.full((n, m), np.nan)
+    absorption_from[idx] = b_local
+    n_diag = np.full(n, np.nan)
+    n_diag[idx] = ndiag_local
+    return _Solved(ok, visits, steps_from, second, absorption_from, n_diag)
+
+
+# ----------------------------------------------------------------------------- engine
+
+
+def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
+    """Solve the journey's absorbing chain exactly (sparse LU, no inverse).
+
+    Parameters
+    ----------
+    journey
+        The journey; its touchpoint graph, call reasons, start distribution and
+        effort parameters are used.
+    call_reason
+        Analyse customers with this call reason only. ``None`` (default) weighs
+        the call reasons by their shares; each starts from its own ``entry`` or
+        else from :meth:`~cxkit.core.journey.Journey.start_distribution`.
+
+    Returns
+    -------
+    ExactResult
+
+    Raises
+    ------
+    SimulationError
+        When the chain never ends for customers who start as given (naming the
+        touchpoints), or a probability, share or start distribution is invalid.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> r = exact(cx.load_journey("billing_inquiry"))
+    >>> {k: round(v, 6) for k, v in r.absorption.items()}
+    {'resolved': 0.7825, 'churn': 0.0225, 'abandon': 0.195}
+    >>> round(r.expected_switches, 6), round(r.expected_context_losses, 6)
+    (0.5, 0.5)
+    """
+    a = compile_graph(journey)
+    starts = start_table(journey, call_reason=call_reason)
+    tables = experience_tables(journey, starts)
+    solved = _solve(a, starts.pi0)
+    w = starts.shares
+    visits = solved.visits  # (n, R)
+    ep = journey.params.effort
+
+    # expected traversals of every edge, per call reason: (E, R)
+    trav = visits[a.source] * a.prob[:, None]
+    lose = np.where(a.between_touchpoints, 1.0 - a.kappa, 0.0)[:, None] * trav
+    excess_per_edge = np.maximum(a.wait_s[:, None] - tables.expected_wait_s[None, :], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ever = np.where(np.isfinite(solved.n_diag), 1.0 / solved.n_diag, 0.0)
+    revisits = visits * (1.0 - ever)[:, None]
+
+    per: dict[str, NDArray[np.float64]] = {
+        "expected_contacts": visits.sum(axis=0),
+        "expected_service_contacts": visits[a.is_service].sum(axis=0),
+        "expected_switches": trav[a.switch].sum(axis=0),
+        "expected_transfers": trav[a.transfer].sum(axis=0),
+        "expected_context_losses": lose.sum(axis=0),
+        "expected_repeat_contacts": revisits[a.is_service].sum(axis=0),
+        "expected_wait_s": (trav * a.wait_s[:, None]).sum(axis=0),
+        "expected_excess_wait_s": (trav * excess_per_edge).sum(axis=0),
+        "expected_cost": a.cost @ visits,
+        "expected_reexplain_time_s": (lose * a.reexplain_time_s[:, None]).sum(axis=0),
+    }
+    per["expected_handle_time_s"] = a.handle_time_s @ visits + per["expected_reexplain_time_s"]
+    per["expected_effort_index"] = (
+        1.0
+        + ep.w_switch * per["expected_switches"]
+        + (lose * a.reexplain_effort[:, None]).sum(axis=0)
+        + ep.w_transfer * per["expected_transfers"]
+        + ep.w_repeat_contact * per["expected_repeat_contacts"]
+        + ep.w_wait_per_minute * per["expected_excess_wait_s"] / 60.0
+    )
+    pi0 = starts.pi0
+    second = np.where(pi0 > 0, pi0 * np.nan_to_num(solved.second_from)[None, :], 0.0).sum(axis=1)
+    per["steps_variance"] = second - per["expected_contacts"] ** 2
+    absorption_r = pi0[:, solved.ok] @ solved.absorption_from[solved.ok]  # (R, m)
+
+    mixed = {k: float(w @ v) for k, v in per.items()}
+    mixed["steps_variance"] = float(w @ second) - mixed["expected_contacts"] ** 2
+    absorption = w @ absorption_r
+    v_mix = visits @ w
+    with np.errstate(invalid="ignore"):
+        reach = v_mix * ever
+    reach = np.where(v_mix > 0, reach, 0.0)
+
+    by_reason: dict[str, Mapping[str, Any]] = {}
+    for c, rid in enumerate(starts.reasons):
+        if rid is None:
+            continue
+        entry = {k: float(per[k][c]) for k in SCALAR_METRICS}
+        entry["share"] = float(w[c])
+        entry["absorption"] = {
+            o: float(p) for o, p in zip(a.outcome_ids, absorption_r[c], strict=True)
+        }
+        by_reason[rid] = _ro(entry)
+
+    names = a.touchpoint_ids + a.outcome_ids
+    edges = tuple(
+        EdgeFlow(
+            source=a.touchpoint_ids[int(a.source[e])],
+            target=names[int(a.target[e])],
+            probability=float(a.prob[e]),
+            traversals=float(trav[e] @ w),
+            context_losses=float(lose[e] @ w),
+            channel_switch=bool(a.switch[e]),
+            transfer=bool(a.transfer[e]),
+            remainder=bool(a.remainder[e]),
+        )
+        for e in range(a.n_edges)
+    )
+    g = journey.graph
+    info = {
+        tp.id: _ro(
+            {
+                "label": tp.display,
+                "channel": tp.channel,
+                "kind": tp.kind.value,
+                "cost": float(a.cost[i] * v_mix[i]),
+                "handle_time_s": float(a.handle_time_s[i] * v_mix[i]),
+            }
+        )
+        for i, tp in enumerate(g.touchpoints)
+    }
+    mix_start = starts.mixed
+    return ExactResult(
+        journey_id=journey.id,
+        call_reason=call_reason,
+        call_reason_mix=_ro(starts.mix_dict()),
+        start=_ro({a.touchpoint_ids[i]: float(mix_start[i]) for i in np.flatnonzero(mix_start)}),
+        touchpoints=a.touchpoint_ids,
+        outcomes=a.outcome_ids,
+        absorption=_ro({o: float(p) for o, p in zip(a.outcome_ids, absorption, strict=True)}),
+        expected_visits=_ro({t: float(v) for t, v in zip(a.touchpoint_ids, v_mix, strict=True)}),
+        visit_probability=_ro({t: float(h) for t, h in zip(a.touchpoint_ids, reach, strict=True)}),
+        expected_contacts=mixed["expected_contacts"],
+        steps_variance=mixed["steps_variance"],
+        expected_service_contacts=mixed["expected_service_contacts"],
+        expected_switches=mixed["expected_switches"],
+        expected_transfers=mixed["expected_transfers"],
+        expected_context_losses=mixed["expected_context_losses"],
+        expected_repeat_contacts=mixed["expected_repeat_contacts"],
+        expected_wait_s=mixed["expected_wait_s"],
+        expected_excess_wait_s=mixed["expected_excess_wait_s"],
+        expected_effort_index=mixed["expected_effort_index"],
+        expected_cost=mixed["expected_cost"],
+        expected_handle_time_s=mixed["expected_handle_time_s"],
+        expected_reexplain_time_s=mixed["expected_reexplain_time_s"],
+        steps_from=_ro(
+            {t: float(x) for t, x in zip(a.touchpoint_ids, solved.steps_from, strict=True)}
+        ),
+        absorption_from=_ro(
+            {
+                t: _ro({o: float(p) for o, p in zip(a.outcome_ids, row, strict=True)})
+                for t, row in zip(a.touchpoint_ids, solved.absorption_from, strict=True)
+            }
+        ),
+        edges=edges,
+        by_call_reason=_ro(by_reason),
+        touchpoint_info=_ro(info),
+    )

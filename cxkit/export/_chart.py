@@ -8,6 +8,7 @@ here, inside functions, so that ``import cxkit.export`` stays light.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any
 
@@ -29,11 +30,18 @@ def chart_spec(journey: Journey, lang: str | None = None) -> dict[str, Any]:
     """The Vega-Lite spec (a dict) of the journey map of :func:`cxkit.viz.journey_map`."""
     journey = check_journey(journey)
     lang = resolve_lang(lang, journey)
+    return json.loads(_spec_json(journey, lang))
+
+
+@functools.lru_cache(maxsize=64)
+def _spec_json(journey: Journey, lang: str) -> str:
+    # Journeys are immutable values: the same journey gives the same chart, so a
+    # site or an export to several formats draws each chart once.
     try:
         from cxkit.viz import journey_map
     except ImportError as exc:
         raise _missing(exc.name or "altair", exc) from None
-    return journey_map(journey, lang=lang).to_dict()
+    return json.dumps(journey_map(journey, lang=lang).to_dict())
 
 
 def _vl_convert() -> Any:

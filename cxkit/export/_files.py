@@ -55,7 +55,8 @@ def format_for(path: str | os.PathLike[str], to: str | None = None) -> str:
     if suffix not in SUFFIXES:
         raise CxkitError(
             f"cannot tell the export format of {os.fspath(path)!r} from its suffix "
-            f"{suffix or '(none)'!r}; expected one of {', '.join(SUFFIXES)}, or give `to=`"
+            f"{suffix or '(none)'!r}; expected one of {', '.join(SUFFIXES)}, "
+            "or give the format (`to=`, --to)"
         )
     return SUFFIXES[suffix]
 

@@ -28,8 +28,14 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from cxkit.core.economics import EFFECT_FIELDS, parse_effect_target
-from cxkit.core.errors import CxkitError, Problem
+from cxkit.core.economics import (
+    ECONOMICS_EFFECT_NAMES,
+    EFFECT_FIELDS,
+    OUTCOME_KINDS,
+    Estimate,
+    parse_effect_target,
+)
+from cxkit.core.errors import Problem
 from cxkit.core.graph import PROBABILITY_TOLERANCE
 from cxkit.core.params import EffortParams, EmotionParams
 from cxkit.core.suggest import unknown_message
@@ -332,13 +338,68 @@ def _reachability(journey: Journey) -> list[Problem]:
     return problems
 
 
-def _initiatives(journey: Journey) -> list[Problem]:
+def _initiatives(journey: Journey, *, check_targets: bool = True) -> list[Problem]:
+    """Problems of the journey's ``initiatives:`` and ROI ``economics:`` inputs.
+
+    Checks prerequisites (known, not the initiative itself, no cycles), exclusions,
+    ordered ranges (``low ≤ mode ≤ high``) of effects, ``benefit_per_period``,
+    ``npv`` and ``economics.phi``/``phi_effort``, effect targets and fields, values
+    that a ``set`` cannot take (a probability above 1), ``via`` for ``reroute:``
+    targets, and the touchpoints and hand-offs initiatives add. With
+    ``check_targets=False`` (a stand-alone initiatives file, no journey yet) ids and
+    channels that only a journey can resolve are not checked.
+    """
     g = journey.graph
     ids = [i.id for i in journey.initiatives]
-    tp_ids, node_ids = list(g.touchpoint_ids), list(g.touchpoint_ids) + list(g.outcome_ids)
+    added_tps = [t.id for ini in journey.initiatives for t in ini.add_touchpoints]
+    tp_ids = list(dict.fromkeys([*g.touchpoint_ids, *added_tps]))
+    node_ids = tp_ids + list(g.outcome_ids)
     step_ids = [s.id for s in journey.steps if s.id]
+    channel_ids = list(g.channel_ids)
     problems: list[Problem] = []
     deps = nx.DiGraph()
+
+    def ordered(est: Estimate | None, path: str) -> None:
+        if est is not None and not est.low <= est.mode <= est.high:
+            problems.append(
+                Problem(
+                    f"range is not ordered: low={est.low:g}, mode={est.mode:g}, high={est.high:g}",
+                    path=f"{path}.low",
+                    value=[est.low, est.mode, est.high],
+                    expected="low ≤ mode ≤ high",
+                    code="bad-range",
+                )
+            )
+
+    def pattern(part: str, role: str, path: str) -> None:
+        """Check one hand-off end: ``role`` is 'from' or 'to'."""
+        if part == "*":
+            return
+        if part.startswith("@"):
+            if check_targets and part[1:] not in channel_ids:
+                problems.append(_ref(part[1:], channel_ids, "channel", path))
+            return
+        if part.startswith("="):
+            if role == "from":
+                problems.append(
+                    Problem(
+                        f"hand-offs cannot start at outcomes ({part!r})",
+                        path=path,
+                        value=part,
+                        expected="a touchpoint id, '*' or '@CHANNEL'",
+                        code="bad-target",
+                    )
+                )
+            elif part[1:] not in OUTCOME_KINDS:
+                problems.append(_ref(part[1:], OUTCOME_KINDS, "outcome kind", path))
+            return
+        if not check_targets:
+            return
+        pool = tp_ids if role == "from" else node_ids
+        if part not in pool:
+            what = "touchpoint" if role == "from" else "touchpoint or outcome"
+            problems.append(_ref(part, pool, what, path))
+
     for k, ini in enumerate(journey.initiatives):
         base = f"initiatives[{k}]"
         deps.add_node(ini.id)
@@ -357,21 +418,40 @@ def _initiatives(journey: Journey) -> list[Problem]:
             else:
                 deps.add_edge(pre.id, ini.id)
         for j, ex in enumerate(ini.excludes):
-            if ex not in ids:
-                problems.append(_ref(ex, ids, "initiative", f"{base}.excludes[{j}]"))
-        for j, eff in enumerate(ini.effects):
-            path = f"{base}.effects[{j}]"
-            if not eff.low <= eff.mode <= eff.high:
+            if ex == ini.id:
                 problems.append(
                     Problem(
-                        f"effect range is not ordered: low={eff.low:g}, mode={eff.mode:g}, "
-                        f"high={eff.high:g}",
-                        path=f"{path}.low",
-                        value=[eff.low, eff.mode, eff.high],
-                        expected="low ≤ mode ≤ high",
-                        code="bad-range",
+                        "an initiative cannot exclude itself",
+                        path=f"{base}.excludes[{j}]",
+                        value=ex,
+                        code="bad-reference",
                     )
                 )
+            elif ex not in ids:
+                problems.append(_ref(ex, ids, "initiative", f"{base}.excludes[{j}]"))
+        ordered(ini.benefit_per_period, f"{base}.benefit_per_period")
+        ordered(ini.npv, f"{base}.npv")
+        for j, tp in enumerate(ini.add_touchpoints):
+            if tp.id in g.outcome_ids:
+                problems.append(
+                    Problem(
+                        f"added touchpoint id {tp.id!r} is an outcome id",
+                        path=f"{base}.add_touchpoints[{j}].id",
+                        value=tp.id,
+                        expected="an id no outcome uses",
+                        code="duplicate-id",
+                    )
+                )
+            if check_targets and tp.channel not in channel_ids:
+                problems.append(
+                    _ref(tp.channel, channel_ids, "channel", f"{base}.add_touchpoints[{j}].channel")
+                )
+        for j, h in enumerate(ini.add_handoffs):
+            pattern(h.source, "from", f"{base}.add_handoffs[{j}].from")
+            pattern(h.target, "to", f"{base}.add_handoffs[{j}].to")
+        for j, eff in enumerate(ini.effects):
+            path = f"{base}.effects[{j}]"
+            ordered(eff.estimate, path)
             try:
                 kind, parts = parse_effect_target(eff.target)
             except ValueError as exc:
@@ -379,35 +459,48 @@ def _initiatives(journey: Journey) -> list[Problem]:
                     Problem(str(exc), path=f"{path}.target", value=eff.target, code="bad-target")
                 )
                 continue
-            if kind in ("handoff", "handoffs"):
+            if kind in ("handoff", "handoffs", "reroute"):
+                n_before = len(problems)
                 for part, what in zip(parts, ("from", "to"), strict=True):
-                    pool = tp_ids if what == "from" else node_ids
-                    if part != "*" and part not in pool:
-                        problems.append(
-                            _ref(
-                                part,
-                                pool,
-                                "touchpoint" if what == "from" else "touchpoint or outcome",
-                                f"{path}.target",
-                            )
+                    pattern(part, what, f"{path}.target")
+                declared = {h.key for h in g.handoffs} | {
+                    h.key for i2 in journey.initiatives for h in i2.add_handoffs
+                }
+                if (
+                    check_targets
+                    and kind == "handoff"
+                    and len(problems) == n_before
+                    and tuple(parts) not in declared
+                ):
+                    problems.append(
+                        Problem(
+                            f"there is no hand-off {parts[0]}->{parts[1]} to change",
+                            path=f"{path}.target",
+                            value=eff.target,
+                            expected="a declared hand-off (or 'handoffs:' with patterns)",
+                            code="unknown-reference",
                         )
-                if kind == "handoff" and all(p in node_ids for p in parts):
-                    try:
-                        g.handoff(*parts)
-                    except CxkitError:
-                        problems.append(
-                            Problem(
-                                f"there is no hand-off {parts[0]}->{parts[1]} to change",
-                                path=f"{path}.target",
-                                value=eff.target,
-                                expected="a declared hand-off (or 'handoffs:' with wildcards)",
-                                code="unknown-reference",
-                            )
+                    )
+            elif kind == "touchpoint":
+                if check_targets and parts[0] not in tp_ids:
+                    problems.append(_ref(parts[0], tp_ids, "touchpoint", f"{path}.target"))
+            elif kind in ("touchpoints", "steps"):
+                part = parts[0]
+                if part.startswith("="):
+                    problems.append(
+                        Problem(
+                            f"{kind} patterns select touchpoints, not outcomes ({part!r})",
+                            path=f"{path}.target",
+                            value=eff.target,
+                            expected="a touchpoint id, '*' or '@CHANNEL'",
+                            code="bad-target",
                         )
-            elif kind == "touchpoint" and parts[0] not in tp_ids:
-                problems.append(_ref(parts[0], tp_ids, "touchpoint", f"{path}.target"))
-            elif kind == "step" and parts[0] not in step_ids:
-                problems.append(_ref(parts[0], step_ids, "step id", f"{path}.target"))
+                    )
+                else:
+                    pattern(part, "from", f"{path}.target")
+            elif kind == "step":
+                if check_targets and parts[0] not in step_ids:
+                    problems.append(_ref(parts[0], step_ids, "step id", f"{path}.target"))
             elif kind == "parameter":
                 group, name = parts
                 names = list(
@@ -415,11 +508,20 @@ def _initiatives(journey: Journey) -> list[Problem]:
                 )
                 if name not in names:
                     problems.append(_ref(name, names, f"{group} parameter", f"{path}.target"))
+            elif kind == "economics" and parts[0] not in ECONOMICS_EFFECT_NAMES:
+                problems.append(
+                    _ref(parts[0], ECONOMICS_EFFECT_NAMES, "economics input", f"{path}.target")
+                )
             allowed = EFFECT_FIELDS[kind]
-            if kind != "parameter" and eff.field not in allowed:
+            field = eff.field
+            if kind == "reroute" and field is None:
+                field = "share"
+            if allowed and field not in allowed:
                 problems.append(
                     Problem(
-                        f"field {eff.field!r} cannot be changed on a {kind} target",
+                        f"field {eff.field!r} cannot be changed on a {kind} target"
+                        if eff.field
+                        else f"a {kind} target needs a field",
                         path=f"{path}.field",
                         value=eff.field,
                         expected="one of " + ", ".join(repr(a) for a in allowed),
@@ -429,6 +531,91 @@ def _initiatives(journey: Journey) -> list[Problem]:
                             else None
                         ),
                         code="bad-field",
+                    )
+                )
+            elif not allowed and eff.field is not None:
+                problems.append(
+                    Problem(
+                        f"a {kind} target names its field in the target; remove 'field'",
+                        path=f"{path}.field",
+                        value=eff.field,
+                        expected="no field",
+                        code="bad-field",
+                    )
+                )
+            if kind == "reroute":
+                if not eff.via:
+                    problems.append(
+                        Problem(
+                            "a reroute: effect needs 'via', the touchpoint that receives "
+                            "the moved share",
+                            path=f"{path}.via",
+                            expected="a touchpoint id (existing or added by an initiative)",
+                            code="missing",
+                        )
+                    )
+                elif check_targets and eff.via not in tp_ids:
+                    problems.append(_ref(eff.via, tp_ids, "touchpoint", f"{path}.via"))
+            elif eff.via is not None:
+                problems.append(
+                    Problem(
+                        "'via' only applies to reroute: targets",
+                        path=f"{path}.via",
+                        value=eff.via,
+                        code="bad-field",
+                    )
+                )
+            if (eff.channel_switch_only or eff.transfer_only) and kind not in (
+                "handoffs",
+                "reroute",
+            ):
+                problems.append(
+                    Problem(
+                        "channel_switch_only and transfer_only filter hand-offs matched by "
+                        "'handoffs:' or 'reroute:' targets",
+                        path=f"{path}.target",
+                        value=eff.target,
+                        code="bad-field",
+                    )
+                )
+            bounded = field in ("probability", "context_carryover", "share") or (
+                kind == "economics" and parts[0] in ("churn", "contact_rate")
+            )
+            if eff.change.value == "set" and bounded and (eff.low < 0 or eff.high > 1):
+                problems.append(
+                    Problem(
+                        f"a {field or parts[0]} is set to a value outside [0, 1]",
+                        path=f"{path}.high" if eff.high > 1 else f"{path}.low",
+                        value=[eff.low, eff.mode, eff.high],
+                        expected="values in [0, 1]",
+                        code="out-of-range",
+                    )
+                )
+            if eff.change.value == "multiply" and eff.low < 0:
+                problems.append(
+                    Problem(
+                        "a multiplier must not be negative",
+                        path=f"{path}.low",
+                        value=eff.low,
+                        expected="a factor ≥ 0 (0.9 means −10 %)",
+                        code="out-of-range",
+                    )
+                )
+    econ = journey.economics
+    if econ is not None:
+        ordered(econ.phi, "economics.phi")
+        ordered(econ.phi_effort, "economics.phi_effort")
+        for name in ("phi", "phi_effort"):
+            est = getattr(econ, name)
+            top = 1.0 if name == "phi_effort" else 10.0
+            if est.low < 0 or est.high > top:
+                problems.append(
+                    Problem(
+                        f"{name} must lie in [0, {top:g}]",
+                        path=f"economics.{name}",
+                        value=[est.low, est.mode, est.high],
+                        expected=f"values in [0, {top:g}]",
+                        code="out-of-range",
                     )
                 )
     try:

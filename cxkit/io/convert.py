@@ -18,6 +18,7 @@ from cxkit.core.economics import (
     Economics,
     Effect,
     EffectChange,
+    Estimate,
     Initiative,
     Prerequisite,
 )
@@ -37,9 +38,22 @@ from cxkit.core.model import (
     TouchpointKind,
 )
 from cxkit.core.params import EffortParams, EmotionParams, ModelParams
-from cxkit.io.schema import FORMAT_VERSION, JourneyFile
+from cxkit.io.schema import (
+    FORMAT_VERSION,
+    EconomicsSchema,
+    EstimateSchema,
+    InitiativeSchema,
+    JourneyFile,
+)
 
-__all__ = ["journey_from_schema", "journey_to_data"]
+__all__ = [
+    "economics_from_schema",
+    "economics_to_data",
+    "initiative_from_schema",
+    "initiative_to_data",
+    "journey_from_schema",
+    "journey_to_data",
+]
 
 
 def _clean(schema: Any, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -81,27 +95,8 @@ def journey_from_schema(doc: JourneyFile, *, source: str | None = None) -> Journ
         emo = doc.parameters.emotion.model_dump(exclude_none=True) if doc.parameters.emotion else {}
         eff = doc.parameters.effort.model_dump(exclude_none=True) if doc.parameters.effort else {}
         params = ModelParams(EmotionParams(**emo), EffortParams(**eff))
-    economics = Economics(**_clean(doc.economics)) if doc.economics is not None else None
-    initiatives = []
-    for ini in doc.initiatives:
-        effects = tuple(
-            Effect(
-                **{
-                    **_clean(e),
-                    "change": EffectChange(e.change),
-                    "distribution": Distribution(e.distribution),
-                }
-            )
-            for e in ini.effects
-        )
-        initiatives.append(
-            Initiative(
-                **_clean(ini, exclude=("prerequisites", "excludes", "effects")),
-                prerequisites=tuple(Prerequisite(p.id, p.lag) for p in ini.prerequisites),
-                excludes=tuple(ini.excludes),
-                effects=effects,
-            )
-        )
+    economics = economics_from_schema(doc.economics) if doc.economics is not None else None
+    initiatives = [initiative_from_schema(ini) for ini in doc.initiatives]
     return Journey(
         id=doc.id,
         title=doc.title,
@@ -207,19 +202,105 @@ def journey_to_data(journey: Journey) -> dict[str, Any]:
     if overrides:
         data["parameters"] = _plain(overrides)
     if journey.economics is not None:
-        data["economics"] = _compact(journey.economics)
+        data["economics"] = economics_to_data(journey.economics)
     if journey.initiatives:
-        out = []
-        for ini in journey.initiatives:
-            d = _compact(ini, keep=("id",))
-            if ini.prerequisites:
-                d["prerequisites"] = [
-                    p.id if p.lag == 1 else {"id": p.id, "lag": p.lag} for p in ini.prerequisites
-                ]
-            if ini.effects:
-                d["effects"] = [
-                    _compact(e, keep=("target", "low", "mode", "high")) for e in ini.effects
-                ]
-            out.append(d)
-        data["initiatives"] = out
+        data["initiatives"] = [initiative_to_data(ini) for ini in journey.initiatives]
     return data
+
+
+# -- economics and initiatives -----------------------------------------------------------
+def _estimate(schema: EstimateSchema | None) -> Estimate | None:
+    if schema is None:
+        return None
+    return Estimate(schema.low, schema.mode, schema.high, Distribution(schema.distribution))
+
+
+def economics_from_schema(schema: EconomicsSchema) -> Economics:
+    """Build :class:`Economics` from a validated ``economics:`` block."""
+    data = _clean(schema, exclude=("phi", "phi_effort", "budgets"))
+    extra: dict[str, Any] = {"budgets": tuple(schema.budgets)}
+    for name in ("phi", "phi_effort"):
+        value = _estimate(getattr(schema, name))
+        if value is not None:
+            extra[name] = value
+    return Economics(**data, **extra)
+
+
+def initiative_from_schema(ini: InitiativeSchema) -> Initiative:
+    """Build an :class:`Initiative` from a validated ``initiatives:`` entry."""
+    effects = tuple(
+        Effect(
+            **{
+                **_clean(e),
+                "change": EffectChange(e.change),
+                "distribution": Distribution(e.distribution),
+            }
+        )
+        for e in ini.effects
+    )
+    return Initiative(
+        **_clean(
+            ini,
+            exclude=(
+                "prerequisites",
+                "excludes",
+                "effects",
+                "benefit_per_period",
+                "npv",
+                "add_touchpoints",
+                "add_handoffs",
+            ),
+        ),
+        prerequisites=tuple(Prerequisite(p.id, p.lag) for p in ini.prerequisites),
+        excludes=tuple(ini.excludes),
+        effects=effects,
+        benefit_per_period=_estimate(ini.benefit_per_period),
+        npv=_estimate(ini.npv),
+        add_touchpoints=tuple(
+            Touchpoint(**{**_clean(t), "kind": TouchpointKind(t.kind)}) for t in ini.add_touchpoints
+        ),
+        add_handoffs=tuple(Handoff(**_clean(h)) for h in ini.add_handoffs),
+    )
+
+
+def _estimate_data(value: Estimate) -> Any:
+    if value.is_fixed:
+        return value.mode
+    out: dict[str, Any] = {"low": value.low, "mode": value.mode, "high": value.high}
+    if value.distribution != Distribution.TRIANGULAR:
+        out["distribution"] = value.distribution.value
+    return out
+
+
+def economics_to_data(economics: Economics) -> dict[str, Any]:
+    """The ``economics:`` block as plain data (defaults left out)."""
+    d = _compact(economics)
+    for name in ("phi", "phi_effort"):
+        if name in d:
+            d[name] = _estimate_data(getattr(economics, name))
+    return d
+
+
+def initiative_to_data(ini: Initiative) -> dict[str, Any]:
+    """One ``initiatives:`` entry as plain data (defaults left out)."""
+    d = _compact(ini, keep=("id",))
+    if ini.prerequisites:
+        d["prerequisites"] = [
+            p.id if p.lag == 1 else {"id": p.id, "lag": p.lag} for p in ini.prerequisites
+        ]
+    for name in ("benefit_per_period", "npv"):
+        value = getattr(ini, name)
+        if value is not None:
+            d[name] = _estimate_data(value)
+    if ini.add_touchpoints:
+        d["add_touchpoints"] = [_compact(t, keep=("id", "channel")) for t in ini.add_touchpoints]
+    if ini.add_handoffs:
+        d["add_handoffs"] = [
+            _compact(h, rename={"source": "from", "target": "to"}, keep=("probability",))
+            for h in ini.add_handoffs
+        ]
+    if ini.effects:
+        # the effects last: they are the longest part
+        d.pop("effects", None)
+        d["effects"] = [_compact(e, keep=("target", "low", "mode", "high")) for e in ini.effects]
+    return d

@@ -155,9 +155,27 @@ class ParametersSchema(_Schema):
     effort: EffortParamsSchema | None = None
 
 
+def _estimate(value: Any) -> Any:
+    """A plain number is a fixed estimate: ``phi: 1.0`` means ``{low: 1, mode: 1, high: 1}``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {"low": value, "mode": value, "high": value, "distribution": "fixed"}
+    return value
+
+
+class EstimateSchema(_Schema):
+    low: float
+    mode: float
+    high: float
+    distribution: Literal["triangular", "pert", "uniform", "fixed"] = "triangular"
+
+
+Estimate = Annotated[EstimateSchema, BeforeValidator(_estimate)]
+Period = Literal["year", "quarter", "month"]
+
+
 class EconomicsSchema(_Schema):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "JPY"
-    period: Literal["year", "quarter", "month"] = "year"
+    period: Period = "year"
     customers: Annotated[int, Field(ge=0)] = 0
     journeys_per_period: NonNegative | None = None
     margin_per_customer: float = 0.0
@@ -168,6 +186,14 @@ class EconomicsSchema(_Schema):
     baseline_churn: Probability | None = None
     risk_benefit: Probability = 0.10
     risk_cost: Annotated[float, Field(ge=0.0, le=10.0)] = 0.05
+    cash_flow_period: Period = "quarter"
+    phi: Estimate | None = None
+    phi_effort: Estimate | None = None
+    value_basis: Literal["margin", "clv"] = "margin"
+    spend_uplift: NonNegative = 0.0
+    budgets: list[NonNegative] = []
+    carry_over: bool = False
+    start_discount: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
 
 
 class EffectSchema(_Schema):
@@ -179,6 +205,8 @@ class EffectSchema(_Schema):
     high: float
     distribution: Literal["triangular", "pert", "uniform", "fixed"] = "triangular"
     channel_switch_only: bool = False
+    transfer_only: bool = False
+    via: Id | None = None
 
 
 class PrerequisiteSchema(_Schema):
@@ -193,6 +221,27 @@ def _prerequisite(value: Any) -> Any:
     return value
 
 
+#: A hand-off end in an initiative's ``add_handoffs``: an id or a pattern
+#: (``*``, ``@CHANNEL``, ``=KIND``).
+Endpoint = Annotated[
+    str,
+    BeforeValidator(_scalar_text),
+    StringConstraints(pattern=r"^(\*|[@=]?[\w][\w.\-]*)$", max_length=81),
+]
+
+
+class AddedHandoffSchema(_Schema):
+    source: Endpoint = Field(alias="from")
+    target: Endpoint = Field(alias="to")
+    probability: Probability
+    context_carryover: Probability = 1.0
+    reexplain_effort: NonNegative | None = None
+    reexplain_time_s: NonNegative | None = None
+    wait_s: NonNegative = 0.0
+    transfer: bool = False
+    label: Text | None = None
+
+
 class InitiativeSchema(_Schema):
     id: Id
     label: Text = ""
@@ -203,6 +252,10 @@ class InitiativeSchema(_Schema):
     ramp_up_periods: Annotated[int, Field(ge=0, le=1000)] = 0
     prerequisites: list[Annotated[PrerequisiteSchema, BeforeValidator(_prerequisite)]] = []
     excludes: list[Id] = []
+    benefit_per_period: Estimate | None = None
+    npv: Estimate | None = None
+    add_touchpoints: list[TouchpointSchema] = []
+    add_handoffs: list[AddedHandoffSchema] = []
     effects: list[EffectSchema] = []
 
 

@@ -1,0 +1,28 @@
+"""Event logs: a generator of synthetic ones and the examples shipped with cxkit.
+
+>>> import cxkit as cx
+>>> cx.data.list_examples()
+['retail_omnichannel', 'subscription_support']
+>>> events = cx.data.load_example("retail_omnichannel")
+>>> events.columns == list(cx.data.EVENT_COLUMNS)
+True
+>>> log = cx.data.generate_events(cx.load_journey("web_phone_faq"), 100, seed=1)
+>>> log["customer_id"].n_unique()
+100
+"""
+
+from cxkit.data.examples import example_path, list_examples, load_example, read_events_csv
+from cxkit.data.generate import EVENT_COLUMNS, EVENT_SCHEMA, OPTIONAL_COLUMNS, generate_events
+from cxkit.data.synthetic import random_journey
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "EVENT_SCHEMA",
+    "OPTIONAL_COLUMNS",
+    "example_path",
+    "generate_events",
+    "list_examples",
+    "load_example",
+    "random_journey",
+    "read_events_csv",
+]

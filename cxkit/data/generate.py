@@ -1,0 +1,654 @@
+"""Synthetic customer event logs sampled from a journey's touchpoint graph.
+
+:func:`generate_events` walks customers through a journey's touchpoint graph the way
+the Monte Carlo engine of MODELS.md §3.4 does — vectorised over customers, one
+numpy pass per step — and writes down what a company's systems would have
+recorded: one row per contact, with its time, touchpoint, channel, call reason,
+whether the customer had to repeat themselves, how long they waited and how they
+felt, the outcome on each customer's last row, and post-journey survey answers
+(CES, CSAT, NPS). ``with_noise=True`` makes the log look like a real export:
+some missing values, duplicated events and rows out of chronological order.
+
+The columns are documented in :data:`EVENT_SCHEMA` and in
+``cxkit/data/examples/README.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.journey import Journey
+from cxkit.data._tables import JourneyTables, compile_journey
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "EVENT_SCHEMA",
+    "OPTIONAL_COLUMNS",
+    "SeedLike",
+    "as_generator",
+    "generate_events",
+    "parse_duration",
+]
+
+#: What a ``seed=`` argument accepts.
+SeedLike = Union[int, np.integer, np.random.SeedSequence, np.random.Generator]  # noqa: UP007
+
+#: The columns of a generated log in order, with their polars types. The
+#: ``timestamp`` column carries the ``tz=`` time zone given to the generator.
+EVENT_SCHEMA: Mapping[str, pl.DataType] = {
+    "customer_id": pl.String(),
+    "timestamp": pl.Datetime("us"),
+    "touchpoint": pl.String(),
+    "channel": pl.String(),
+    "call_reason": pl.String(),
+    "emotion": pl.String(),
+    "effort": pl.Int64(),
+    "outcome": pl.String(),
+    "csat": pl.Int64(),
+    "nps": pl.Int64(),
+    "context_lost": pl.Boolean(),
+    "wait_s": pl.Float64(),
+}
+
+#: Column names in order.
+EVENT_COLUMNS: tuple[str, ...] = tuple(EVENT_SCHEMA)
+
+#: Columns that ``with_noise=True`` blanks out now and then (never the ids, times,
+#: touchpoints, channels or outcomes).
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "call_reason",
+    "emotion",
+    "effort",
+    "csat",
+    "nps",
+    "context_lost",
+    "wait_s",
+)
+
+_UNITS = {
+    "s": 1.0,
+    "sec": 1.0,
+    "m": 60.0,
+    "min": 60.0,
+    "h": 3600.0,
+    "d": 86400.0,
+    "w": 604800.0,
+}
+_DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-z]+)?\s*$")
+
+
+def as_generator(seed: SeedLike, *, argument: str = "seed") -> np.random.Generator:
+    """Turn ``seed`` into a :class:`numpy.random.Generator` (``PCG64``, MODELS.md §0).
+
+    Parameters
+    ----------
+    seed
+        A non-negative integer, a :class:`numpy.random.SeedSequence` or a
+        :class:`numpy.random.Generator` (returned as is).
+    argument
+        The argument name used in error messages.
+
+    Raises
+    ------
+    CxkitError
+        For ``None``, a negative integer or another type.
+
+    Examples
+    --------
+    >>> float(as_generator(1).random()) == float(np.random.default_rng(1).random())
+    True
+    >>> as_generator(None)
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: `seed` is required (got None); ...
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.Generator(np.random.PCG64(seed))
+    if seed is None:
+        raise CxkitError(
+            f"`{argument}` is required (got None); pass an integer such as {argument}=1 "
+            "— cxkit never draws from an unseeded stream"
+        )
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and int(seed) >= 0:
+        return np.random.Generator(np.random.PCG64(int(seed)))
+    raise CxkitError(
+        f"`{argument}` must be a non-negative integer, a numpy SeedSequence or a "
+        f"numpy Generator, got {format_value(seed)}"
+    )
+
+
+def parse_duration(value: str | float | _dt.timedelta, *, argument: str) -> float:
+    """Seconds in ``value``: ``"90s"``, ``"15min"``, ``"2h"``, ``"30d"``, ``"1w"``, a number of
+    seconds or a :class:`datetime.timedelta`.
+
+    Raises
+    ------
+    CxkitError
+        Naming ``argument`` when the value is not a positive duration.
+
+    Examples
+    --------
+    >>> parse_duration("2h", argument="mean_gap"), parse_duration("1.5d", argument="span")
+    (7200.0, 129600.0)
+    >>> parse_duration("2 hours", argument="mean_gap")
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: `mean_gap` must be a positive duration such as ... got '2 hours'
+    """
+    seconds = math.nan
+    if isinstance(value, _dt.timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        match = _DURATION.match(value.lower())
+        if match and (match.group(2) or "s") in _UNITS:
+            seconds = float(match.group(1)) * _UNITS[match.group(2) or "s"]
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise CxkitError(
+            f"`{argument}` must be a positive duration such as '90s', '15min', '2h', '30d' "
+            f"or a number of seconds, got {format_value(value)}"
+        )
+    return seconds
+
+
+def _rate(value: object, argument: str) -> float:
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        x = float(value)
+        if 0.0 <= x <= 1.0:
+            return x
+    raise CxkitError(f"`{argument}` must be a share in [0, 1], got {format_value(value)}")
+
+
+def _non_negative(value: object, argument: str) -> float:
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        x = float(value)
+        if math.isfinite(x) and x >= 0.0:
+            return x
+    raise CxkitError(f"`{argument}` must be a number ≥ 0, got {format_value(value)}")
+
+
+def _start_epoch_us(start: str | _dt.date | _dt.datetime, tz: str | None) -> int:
+    """Microseconds since the Unix epoch of ``start`` read as a wall time in ``tz``."""
+    zone: _dt.tzinfo
+    if tz is None:
+        zone = _dt.timezone.utc
+    else:
+        try:
+            zone = ZoneInfo(str(tz))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CxkitError(
+                f"`tz` must be an IANA time zone such as 'Asia/Tokyo' or 'UTC', or None, "
+                f"got {format_value(tz)}"
+            ) from None
+    if isinstance(start, _dt.datetime):
+        moment = start
+    elif isinstance(start, _dt.date):
+        moment = _dt.datetime(start.year, start.month, start.day)
+    elif isinstance(start, str):
+        try:
+            moment = _dt.datetime.fromisoformat(start)
+        except ValueError:
+            raise CxkitError(
+                "`start` must be an ISO date or date-time such as '2026-01-01' or "
+                f"'2026-01-01T09:00', got {format_value(start)}"
+            ) from None
+    else:
+        raise CxkitError(
+            f"`start` must be an ISO date string, a date or a datetime, got {format_value(start)}"
+        )
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    epoch = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+    return (moment - epoch) // _dt.timedelta(microseconds=1)
+
+
+def _categorical_draw(
+    rng: np.random.Generator, cumulative: NDArray[np.float64], rows: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """For each entry of ``rows``, a column drawn from that row of ``cumulative``.
+
+    Vectorised over customers: one ``searchsorted`` per distinct row (touchpoint or
+    call reason), never a Python loop per customer.
+    """
+    u = rng.random(rows.size)
+    out = np.empty(rows.size, dtype=np.int64)
+    order = np.argsort(rows, kind="stable")
+    sorted_rows = rows[order]
+    bounds = np.flatnonzero(np.diff(sorted_rows)) + 1
+    for chunk in np.split(order, bounds):
+        if chunk.size:
+            r = rows[chunk[0]]
+            out[chunk] = np.searchsorted(cumulative[r], u[chunk], side="right")
+    return np.minimum(out, cumulative.shape[1] - 1)
+
+
+def _resolve_journey(journey: Journey | str | Path) -> Journey:
+    if isinstance(journey, Journey):
+        return journey
+    if isinstance(journey, (str, Path)):
+        from cxkit.io import load_journey
+
+        return load_journey(journey)
+    raise CxkitError(
+        "`journey` must be a cxkit.Journey, a template name or a path to a journey file, "
+        f"got {format_value(journey)}"
+    )
+
+
+def generate_events(
+    journey: Journey | str | Path,
+    n_customers: int,
+    *,
+    seed: SeedLike,
+    start: str | _dt.date | _dt.datetime = "2026-01-01",
+    tz: str | None = "Asia/Tokyo",
+    mean_gap: str | float | _dt.timedelta = "2h",
+    span: str | float | _dt.timedelta = "30d",
+    max_steps: int | None = None,
+    emotion_noise: float = 1.0,
+    effort_noise: float = 0.5,
+    with_surveys: bool = True,
+    with_noise: bool = False,
+    null_rate: float = 0.05,
+    duplicate_rate: float = 0.01,
+    shuffle_rate: float = 0.02,
+    id_prefix: str = "c",
+) -> pl.DataFrame:
+    """Sample an event log of ``n_customers`` customers moving through ``journey``.
+
+    Each customer gets a call reason from the mix ``w_c``, a start touchpoint from
+    that reason's start distribution, then moves along hand-offs drawn with their
+    probabilities — the remainder ``1 − Σ p`` of a touchpoint going to the journey's
+    ``remainder_outcome`` — until an outcome absorbs them or ``max_steps`` contacts
+    have been made (the journey is then cut and ends in the remainder outcome,
+    MODELS.md §3.4). Sampling is vectorised over customers: the loop runs over steps,
+    and each step handles every customer still on the way at once.
+
+    What is recorded per contact:
+
+    * ``timestamp``: the first contact of each customer falls uniformly in
+      ``[start, start + span)``; later ones follow after ``1 s + Exp(mean_gap)``
+      (whole seconds, so a customer's events never tie);
+    * ``context_lost``: on arriving through a hand-off between two touchpoints, the
+      customer's context is lost with probability ``1 − context_carryover``;
+    * ``wait_s``: ``Exp(mean)`` seconds, the mean being the hand-off's ``wait_s`` or
+      the designed steps' wait at that touchpoint (0 for self-service);
+    * ``emotion``: the designed steps' disconfirmation ``D = P − E`` at that
+      touchpoint (a wait-derived step uses the sampled wait,
+      ``clip((W_exp − w)/u_w, −10, 2)``), less ``π_rep`` when context was lost, plus
+      ``N(0, emotion_noise²)``, classified with ``τ⁻``/``τ⁺`` (MODELS.md §1.1). Where
+      the journey says nothing about a touchpoint (no designed step, no call-reason
+      expectation) the emotion is null.
+
+    What is recorded once per customer, on their last row:
+
+    * ``outcome``: the outcome id;
+    * ``effort``: CES 1–5, ``1 + w_sw·switches + w_ri·context losses +
+      w_tr·transfers + w_rc·repeat contacts + w_wait·minutes waited beyond
+      ``W_exp```` (MODELS.md §3.4, the journey's ``parameters.effort``), plus
+      ``N(0, effort_noise²)``, rounded and clipped to 1–5; a repeat contact is a
+      second visit to a service touchpoint;
+    * ``csat`` (1–5) and ``nps`` (0–10): the synthetic survey answers of the
+      peak-end score ``J`` of the customer's step valences (MODELS.md §1.3); null
+      when no step had an emotion or ``with_surveys=False``.
+
+    Parameters
+    ----------
+    journey
+        A :class:`~cxkit.Journey`, a template name or a journey file.
+    n_customers
+        Number of customers (≥ 1).
+    seed
+        Seed of the random stream; the same seed gives the same frame.
+    start, tz
+        Start of the period as a wall time in time zone ``tz`` (IANA name; ``None``
+        gives naive timestamps read as UTC).
+    mean_gap
+        Mean time between a customer's consecutive contacts (``"2h"``, ``"45min"``,
+        seconds…).
+    span
+        Length of the period over which customers start.
+    max_steps
+        Contacts after which a journey is cut; ``None`` uses the journey's
+        ``parameters.effort.max_steps`` (50).
+    emotion_noise, effort_noise
+        Standard deviations of the per-contact disconfirmation noise (points) and of
+        the CES answer noise.
+    with_surveys
+        Fill ``csat`` and ``nps``.
+    with_noise
+        Make the log look like a real export: blank ``null_rate`` of the values of
+        each of :data:`OPTIONAL_COLUMNS`, duplicate ``duplicate_rate`` of the rows,
+        and move ``shuffle_rate`` of the rows out of chronological order.
+    null_rate, duplicate_rate, shuffle_rate
+        Shares in [0, 1] used when ``with_noise`` is true.
+    id_prefix
+        Prefix of the customer ids (``"c0001"``…).
+
+    Returns
+    -------
+    polars.DataFrame
+        Columns :data:`EVENT_COLUMNS`, rows in chronological order (unless
+        ``with_noise``).
+
+    Raises
+    ------
+    CxkitError
+        For a bad argument, naming it, the value received and what was expected;
+        :class:`~cxkit.core.errors.SimulationError` for a journey whose graph
+        cannot be sampled.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> events = generate_events("billing_inquiry", 1000, seed=1)
+    >>> events.columns[:6]
+    ['customer_id', 'timestamp', 'touchpoint', 'channel', 'call_reason', 'emotion']
+    >>> events.filter(pl.col("customer_id") == "c0001").select("touchpoint", "outcome").rows()
+    [('web_faq', None), ('phone_queue', None), ('agent', 'churn')]
+    >>> first = events.group_by("customer_id").agg(pl.col("touchpoint").first())
+    >>> first["touchpoint"].unique().to_list()  # everyone starts on the FAQ
+    ['web_faq']
+    >>> events["outcome"].drop_nulls().len()  # one outcome per customer
+    1000
+    >>> generate_events("billing_inquiry", 5, seed=1).equals(
+    ...     generate_events("billing_inquiry", 5, seed=1)
+    ... )
+    True
+    """
+    j = _resolve_journey(journey)
+    if (
+        not isinstance(n_customers, numbers.Integral)
+        or isinstance(n_customers, bool)
+        or n_customers < 1
+    ):
+        raise CxkitError(
+            f"`n_customers` must be a whole number ≥ 1, got {format_value(n_customers)}"
+        )
+    n_customers = int(n_customers)
+    rng = as_generator(seed)
+    t0 = _start_epoch_us(start, tz)
+    gap_s = parse_duration(mean_gap, argument="mean_gap")
+    span_s = parse_duration(span, argument="span")
+    if max_steps is None:
+        max_steps = j.params.effort.max_steps
+    if not isinstance(max_steps, numbers.Integral) or isinstance(max_steps, bool) or max_steps < 1:
+        raise CxkitError(f"`max_steps` must be a whole number ≥ 1, got {format_value(max_steps)}")
+    emotion_sd = _non_negative(emotion_noise, "emotion_noise")
+    effort_sd = _non_negative(effort_noise, "effort_noise")
+    rates = {
+        "null_rate": _rate(null_rate, "null_rate"),
+        "duplicate_rate": _rate(duplicate_rate, "duplicate_rate"),
+        "shuffle_rate": _rate(shuffle_rate, "shuffle_rate"),
+    }
+    if not isinstance(id_prefix, str):
+        raise CxkitError(f"`id_prefix` must be a string, got {format_value(id_prefix)}")
+    tables = compile_journey(j)
+    columns = _walk(
+        j, tables, n_customers, int(max_steps), rng, gap_s, span_s, emotion_sd, effort_sd
+    )
+    frame = _to_frame(
+        tables, columns, n_customers, t0, tz, id_prefix, with_surveys=bool(with_surveys)
+    )
+    if with_noise:
+        frame = _add_noise(frame, rng, **rates)
+    return frame
+
+
+def _walk(
+    journey: Journey,
+    t: JourneyTables,
+    n_customers: int,
+    max_steps: int,
+    rng: np.random.Generator,
+    gap_s: float,
+    span_s: float,
+    emotion_sd: float,
+    effort_sd: float,
+) -> dict[str, NDArray[Any]]:
+    """Sample every customer's path; returns per-event and per-customer arrays."""
+    ep = journey.params.emotion
+    fp = journey.params.effort
+    n = t.n
+    cum = t.cumulative
+    reason = _categorical_draw(
+        rng, np.cumsum(t.shares)[None], np.zeros(n_customers, dtype=np.int64)
+    )
+    start_cum = np.cumsum(t.start, axis=1)
+    start_cum[:, -1] = 1.0
+    current = _categorical_draw(rng, start_cum, reason)
+    clock = np.floor(rng.random(n_customers) * span_s).astype(np.int64)
+    lost = np.zeros(n_customers, dtype=bool)
+    wait_mean = t.entry_wait_mean[current]
+    visited = np.zeros((n_customers, n), dtype=bool)
+    w_exp = t.expected_wait[reason]
+
+    # per-customer accumulators
+    ces = np.ones(n_customers)
+    peak = np.zeros(n_customers)
+    peak_abs = np.full(n_customers, -1.0)
+    end = np.full(n_customers, np.nan)
+    total_s = np.zeros(n_customers)
+    n_s = np.zeros(n_customers)
+    outcome = np.full(n_customers, -1, dtype=np.int64)
+    last_event = np.zeros(n_customers, dtype=np.int64)
+
+    ev_customer: list[NDArray[np.int64]] = []
+    ev_touchpoint: list[NDArray[np.int64]] = []
+    ev_time: list[NDArray[np.int64]] = []
+    ev_lost: list[NDArray[np.bool_]] = []
+    ev_wait: list[NDArray[np.float64]] = []
+    ev_emotion: list[NDArray[np.int8]] = []
+    alive = np.arange(n_customers, dtype=np.int64)
+    offset = 0
+    for step in range(max_steps):
+        if alive.size == 0:
+            break
+        tp = current[alive]
+        c = reason[alive]
+        if step > 0:
+            clock[alive] += 1 + np.floor(rng.exponential(gap_s, alive.size)).astype(np.int64)
+        mean_w = wait_mean[alive]
+        wait = np.where(mean_w > 0, np.round(rng.exponential(np.maximum(mean_w, 1e-12))), 0.0)
+        ces[alive] += fp.w_wait_per_minute * np.maximum(wait - w_exp[alive], 0.0) / 60.0
+        repeat = visited[alive, tp] & t.is_service[tp]
+        ces[alive] += fp.w_repeat_contact * repeat
+        visited[alive, tp] = True
+
+        # emotion at this contact
+        base = t.disconfirmation[c, tp]
+        wait_d = np.clip((w_exp[alive] - wait) / ep.wait_seconds_per_point, -10.0, 2.0)
+        d = np.where(t.wait_driven[tp], wait_d, base)
+        d = (
+            d
+            - fp.reexplain_penalty_points * lost[alive]
+            + emotion_sd * rng.standard_normal(alive.size)
+        )
+        known = ~np.isnan(d)
+        emotion = np.where(d < -ep.tau_minus, 0, np.where(d > ep.tau_plus, 2, 1)).astype(np.int8)
+        emotion[~known] = -1
+        p = t.expectation[c, tp] + d
+        s = (
+            ep.beta_p * (p - 5.0)
+            + ep.beta_plus * np.maximum(d, 0)
+            - ep.beta_minus * np.maximum(-d, 0)
+        )
+        ka = alive[known]
+        sk = s[known]
+        if ep.peak == "worst":
+            better = np.isnan(end[ka]) | (sk <= peak[ka])
+        else:
+            better = np.abs(sk) >= peak_abs[ka]
+        peak[ka[better]] = sk[better]
+        peak_abs[ka[better]] = np.abs(sk[better])
+        end[ka] = sk
+        total_s[ka] += sk
+        n_s[ka] += 1
+
+        ev_customer.append(alive)
+        ev_touchpoint.append(tp)
+        ev_time.append(clock[alive].copy())
+        ev_lost.append(lost[alive] if step > 0 else np.zeros(alive.size, dtype=bool))
+        ev_wait.append(wait)
+        ev_emotion.append(emotion)
+        last_event[alive] = offset + np.arange(alive.size)
+        offset += alive.size
+
+        # move on
+        nxt = _categorical_draw(rng, cum, tp)
+        absorbed = nxt >= n
+        if step == max_steps - 1:
+            nxt = np.where(absorbed, nxt, t.forced_outcome)
+            absorbed = np.ones(alive.size, dtype=bool)
+        outcome[alive[absorbed]] = nxt[absorbed] - n
+        moving = alive[~absorbed]
+        src, dst = tp[~absorbed], nxt[~absorbed]
+        lose = rng.random(moving.size) >= t.keep[src, dst]
+        lost[moving] = lose
+        ces[moving] += (
+            fp.w_switch * t.switch[src, dst]
+            + fp.w_transfer * t.transfer[src, dst]
+            + t.reexplain_effort[src, dst] * lose
+        )
+        wait_mean[moving] = t.wait_mean[src, dst]
+        current[moving] = dst
+        alive = moving
+
+    ces_answer = np.clip(
+        np.round(np.clip(ces, 1.0, 5.0) + effort_sd * rng.standard_normal(n_customers)), 1, 5
+    )
+    with np.errstate(invalid="ignore"):
+        pe = (peak + end) / 2.0
+        mean = total_s / n_s
+    score = ep.w_pe * pe + (1.0 - ep.w_pe) * mean
+    has_score = n_s > 0
+    csat = np.clip(np.floor(4.0 + np.where(has_score, score, 0.0) / 2.0 + 0.5), 1, 5)
+    nps = np.clip(np.floor(7.0 + np.where(has_score, score, 0.0) + 0.5), 0, 10)
+    return {
+        "customer": np.concatenate(ev_customer),
+        "touchpoint": np.concatenate(ev_touchpoint),
+        "time_s": np.concatenate(ev_time),
+        "context_lost": np.concatenate(ev_lost),
+        "wait_s": np.concatenate(ev_wait),
+        "emotion": np.concatenate(ev_emotion),
+        "reason": reason,
+        "outcome": outcome,
+        "last_event": last_event,
+        "effort": ces_answer.astype(np.int64),
+        "csat": csat.astype(np.int64),
+        "nps": nps.astype(np.int64),
+        "has_score": has_score,
+    }
+
+
+def _to_frame(
+    t: JourneyTables,
+    cols: dict[str, NDArray[Any]],
+    n_customers: int,
+    t0_us: int,
+    tz: str | None,
+    id_prefix: str,
+    *,
+    with_surveys: bool,
+) -> pl.DataFrame:
+    n_events = cols["customer"].size
+    # chronological order (ties: customer number), computed on integers before any
+    # string column exists
+    order = np.lexsort((cols["customer"], cols["time_s"]))
+    customer = cols["customer"][order]
+    is_last = np.zeros(n_events, dtype=bool)
+    is_last[cols["last_event"]] = True
+    is_last = is_last[order]
+    width = max(4, len(str(n_customers)))
+    ids = pl.Series("customer_id", np.arange(1, n_customers + 1)).cast(pl.String).str.zfill(width)
+    ids = (id_prefix + ids).gather(customer)
+    names = pl.Series(t.touchpoint_ids, dtype=pl.String)
+    channels = pl.Series(t.channels, dtype=pl.String)
+    reasons = pl.Series(list(t.reasons), dtype=pl.String)
+    outcomes = pl.Series(t.outcome_ids, dtype=pl.String)
+    emotions = pl.Series(["dissatisfied", "satisfied", "delighted"], dtype=pl.String)
+    not_last = pl.Series(~is_last)
+
+    def per_customer(values: NDArray[Any], mask: NDArray[np.bool_] | None = None) -> pl.Series:
+        keep = is_last if mask is None else is_last & mask[customer]
+        return pl.Series(values[customer]).set(pl.Series(~keep), None)
+
+    emotion_idx = cols["emotion"][order].astype(np.int64)
+    time_us = t0_us + cols["time_s"][order] * 1_000_000
+    timestamp = pl.Series("timestamp", time_us).cast(pl.Datetime("us"))
+    if tz is not None:
+        timestamp = timestamp.dt.replace_time_zone("UTC").dt.convert_time_zone(str(tz))
+    tp = cols["touchpoint"][order]
+    surveys = cols["has_score"] if with_surveys else np.zeros(n_customers, dtype=bool)
+    return pl.DataFrame(
+        {
+            "customer_id": ids,
+            "timestamp": timestamp,
+            "touchpoint": names.gather(tp),
+            "channel": channels.gather(tp),
+            "call_reason": reasons.gather(cols["reason"][customer]),
+            "emotion": emotions.gather(np.maximum(emotion_idx, 0)).set(
+                pl.Series(emotion_idx < 0), None
+            ),
+            "effort": per_customer(cols["effort"]),
+            "outcome": outcomes.gather(cols["outcome"][customer]).set(not_last, None),
+            "csat": per_customer(cols["csat"], surveys),
+            "nps": per_customer(cols["nps"], surveys),
+            "context_lost": pl.Series(cols["context_lost"][order]),
+            "wait_s": pl.Series(cols["wait_s"][order], dtype=pl.Float64),
+        }
+    )
+
+
+def _add_noise(
+    frame: pl.DataFrame,
+    rng: np.random.Generator,
+    *,
+    null_rate: float,
+    duplicate_rate: float,
+    shuffle_rate: float,
+) -> pl.DataFrame:
+    """Blank optional values, duplicate rows and move rows out of order."""
+    height = frame.height
+    if null_rate > 0:
+        blanks = {
+            name: pl.when(pl.Series(rng.random(height) < null_rate))
+            .then(None)
+            .otherwise(pl.col(name))
+            .alias(name)
+            for name in OPTIONAL_COLUMNS
+        }
+        frame = frame.with_columns(**blanks)
+    if duplicate_rate > 0:
+        dup = np.flatnonzero(rng.random(height) < duplicate_rate)
+        if dup.size:
+            position = np.concatenate([np.arange(height), dup]).astype(np.float64)
+            position[height:] += 0.5  # a copy lands right after its original
+            frame = (
+                pl.concat([frame, frame[dup]])
+                .with_columns(_pos=pl.Series(position))
+                .sort("_pos")
+                .drop("_pos")
+            )
+    if shuffle_rate > 0:
+        height = frame.height
+        chosen = np.flatnonzero(rng.random(height) < shuffle_rate)
+        order = np.arange(height)
+        order[chosen] = chosen[rng.permutation(chosen.size)]
+        frame = frame[order]
+    return frame

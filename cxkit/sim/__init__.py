@@ -3,8 +3,14 @@
 >>> import cxkit as cx
 >>> round(cx.sim.erlang_c(2, 1.0), 6)
 0.333333
+>>> r = cx.sim.exact(cx.load_journey("web_phone_faq"))
+>>> round(r.absorption["resolved"], 6)
+0.766667
 """
 
+# Import the engines' functions explicitly: ``cxkit.sim.exact`` must be the function,
+# not the submodule of the same name.
+from cxkit.sim.exact import EdgeFlow, ExactResult, exact
 from cxkit.sim.loyalty import (
     EffortChurnModel,
     ResolutionChurnModel,
@@ -23,6 +29,7 @@ from cxkit.sim.loyalty import (
     sbg_retention,
     sbg_survival,
 )
+from cxkit.sim.montecarlo import ErlangCQueue, compare, simulate
 from cxkit.sim.queues import (
     ErlangAResult,
     StaffingResult,
@@ -37,12 +44,19 @@ from cxkit.sim.queues import (
     staffing_table,
     wait_exceedance,
 )
+from cxkit.sim.results import Comparison, Estimate, SimulationResult
 
 __all__ = [
+    "Comparison",
+    "EdgeFlow",
     "EffortChurnModel",
     "ErlangAResult",
+    "ErlangCQueue",
+    "Estimate",
+    "ExactResult",
     "ResolutionChurnModel",
     "SBGFit",
+    "SimulationResult",
     "StaffingResult",
     "average_speed_of_answer",
     "calibrate_base_churn",
@@ -50,10 +64,12 @@ __all__ = [
     "churn_from_outcomes",
     "clv_constant",
     "clv_elasticity",
+    "compare",
     "effort_disloyalty",
     "erlang_a",
     "erlang_b",
     "erlang_c",
+    "exact",
     "occupancy",
     "proportional_hazard_retention",
     "sample_waits",
@@ -64,6 +80,7 @@ __all__ = [
     "sbg_retention",
     "sbg_survival",
     "service_level",
+    "simulate",
     "staffing",
     "staffing_table",
     "wait_exceedance",

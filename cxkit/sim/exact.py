@@ -206,6 +206,8 @@ class ExactResult:
         :class:`EdgeFlow` per hand-off (remainder edges included).
     by_call_reason
         The scalar metrics and absorption for each call reason alone.
+    touchpoint_info, outcome_info
+        Label, channel, kind… of each touchpoint and label and kind of each outcome.
     """
 
     journey_id: str
@@ -235,6 +237,7 @@ class ExactResult:
     edges: tuple[EdgeFlow, ...]
     by_call_reason: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     touchpoint_info: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    outcome_info: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def expected_steps(self) -> float:
@@ -648,4 +651,7 @@ def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
         edges=edges,
         by_call_reason=_ro(by_reason),
         touchpoint_info=_ro(info),
+        outcome_info=_ro(
+            {o.id: _ro({"label": o.display, "kind": o.kind.value}) for o in g.outcomes}
+        ),
     )

@@ -576,6 +576,8 @@ def simulate(
     if words and not use_mask:
         res[_REPEAT] = _repeats_from_log(acust, anode, track, n, tp_n)
     mwait = np.concatenate(mv_wait) if random_waits else a.wait_s[medge]
+    if len(outcome_ids) > a.m and not res_trunc.any():
+        outcome_ids = a.outcome_ids  # the stand-in 'abandon' outcome was not needed
     counts = _counts(a, n, acust, anode, mcust, medge, mlost, mwait, w_exp[res_reason[mcust]])
     counts["wait_s"] += start_wait
     counts["excess_wait_s"] += np.maximum(start_wait - w_exp[res_reason], 0.0) * (start_wait > 0)
@@ -592,6 +594,10 @@ def simulate(
         resolved_outcomes=_resolved(journey),
         data=data,
         events=(acust, anode),
+        outcome_kinds=tuple(o.kind.value for o in journey.graph.outcomes)
+        + (("abandon",) if len(outcome_ids) > a.m else ()),
+        labels=dict(zip(a.touchpoint_ids + a.outcome_ids, a.labels, strict=True)),
+        channels=dict(zip(a.touchpoint_ids, a.channel, strict=True)),
         settings={
             "waits": waits,
             "queues": {} if q is None else q.info,

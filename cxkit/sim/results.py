@@ -156,6 +156,10 @@ class SimulationResult:
         Category names; ``call_reasons`` is empty when the journey has none.
     resolved_outcomes
         Outcomes of kind ``resolved`` (used for first-contact resolution).
+    outcome_kinds
+        The kind (``resolved``, ``churn``…) of each outcome, in ``outcomes`` order.
+    labels, channels
+        Display label of every touchpoint and outcome; channel of every touchpoint.
     data
         The per-customer numpy arrays (read-only views), keyed by column name.
     """
@@ -174,6 +178,9 @@ class SimulationResult:
         data: Mapping[str, NDArray[Any]],
         events: tuple[NDArray[np.int32], NDArray[np.int32]],
         settings: Mapping[str, Any] | None = None,
+        outcome_kinds: Sequence[str] | None = None,
+        labels: Mapping[str, str] | None = None,
+        channels: Mapping[str, str] | None = None,
     ) -> None:
         self.journey_id = journey_id
         self.n_customers = int(n_customers)
@@ -191,6 +198,11 @@ class SimulationResult:
         self.data: Mapping[str, NDArray[Any]] = frozen
         self._events = events
         self.settings: dict[str, Any] = dict(settings or {})
+        self.outcome_kinds: tuple[str, ...] = (
+            tuple(outcome_kinds) if outcome_kinds is not None else ("other",) * len(self.outcomes)
+        )
+        self.labels: dict[str, str] = dict(labels or {})
+        self.channels: dict[str, str] = dict(channels or {})
 
     def __repr__(self) -> str:
         return (
@@ -273,6 +285,29 @@ class SimulationResult:
         return frame.with_columns(**rest)
 
     # -- summaries -------------------------------------------------------------------
+    def edge_traversals(self) -> dict[tuple[str, str], float]:
+        """Observed traversals of each edge per customer, ``{(source, target): mean}``.
+
+        Consecutive visits give touchpoint → touchpoint edges; the last visit and
+        the outcome give the edge into the outcome.
+        """
+        cust, node = self._events
+        n = self.n_customers
+        tp_n = len(self.touchpoints)
+        order = np.argsort(cust, kind="stable")
+        c, x = cust[order].astype(np.int64), node[order].astype(np.int64)
+        same = c[1:] == c[:-1]
+        src = np.concatenate([x[:-1][same], x[np.r_[~same, True]]])
+        last = np.r_[~same, True]
+        dst = np.concatenate([x[1:][same], tp_n + self.data["outcome"][c[last]]])
+        names = self.touchpoints + self.outcomes
+        keys, counts = np.unique(src * (tp_n + len(self.outcomes)) + dst, return_counts=True)
+        width = tp_n + len(self.outcomes)
+        return {
+            (names[int(k // width)], names[int(k % width)]): float(cnt) / n
+            for k, cnt in zip(keys, counts, strict=True)
+        }
+
     def outcome_counts(self) -> dict[str, int]:
         """``{outcome: customers}``."""
         counts = np.bincount(self.data["outcome"], minlength=len(self.outcomes))

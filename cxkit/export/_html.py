@@ -133,6 +133,7 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
             "form-action 'none'",
         ]
     )
+    assert not set(csp) & set('"<>&')  # written unescaped below: keep it readable
     title = journey.title or journey.id
     body: list[str] = [f"<header><h1>{html_text(title)}</h1></header>"]
     if journey.description:
@@ -239,7 +240,7 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
         f'<html lang="{html_attr(lang)}" data-cxkit-mermaid="run">',
         "<head>",
         '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{html_attr(csp)}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',  # cxkit's own text
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="cxkit {html_attr(__version__)}">',

@@ -14,7 +14,8 @@
 #   STAMP         prefix of the install stamps: $(STAMP)<extra> exists once `.[<extra>]`
 #                 is installed, and is remade only when pyproject.toml changes
 #   PYTEST_ARGS   extra pytest arguments                                 (empty)
-#   PYTEST_XDIST  how pytest spreads tests over cores                    (-n auto; empty = serial)
+#   PYTEST_XDIST  how pytest spreads tests over cores  (-n auto when the load average
+#                 leaves a core free, else serial; set it empty to force serial)
 #
 # Shared targets:
 #   venv               create $(VENV) if missing and upgrade pip in it
@@ -38,7 +39,11 @@ PIP_QUIET ?= --quiet
 CXKIT := $(VENV)/bin/cxkit
 STAMP := $(VENV)/.installed-
 PYTEST_ARGS ?=
-PYTEST_XDIST ?= -n auto
+# Spread the tests over the cores only when they are free: measured on this 2-core
+# machine, the suite needs ~52 s of CPU; `-n auto` is the faster choice on an idle
+# machine but took 184 s against 92 s serial when the load average was 6–7.
+PYTEST_XDIST ?= $(shell awk -v n="$$(nproc 2>/dev/null || echo 1)" \
+  '{ print ($$1 < n - 0.5 ? "-n auto" : "") }' /proc/loadavg 2>/dev/null || echo "-n auto")
 NOTEBOOK ?= notebooks/00_workshop.ipynb
 TEMPLATES_DIR := cxkit/templates/journeys
 # JupyterLab refuses to run as root without --allow-root (containers, CI images).

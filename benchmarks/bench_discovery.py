@@ -1,0 +1,431 @@
+"""Benchmark: discovering the touchpoint graph from an event log — cxkit against pm4py.
+
+The same synthetic log (``cxkit.data.generate_events`` on a 20-touchpoint
+``cxkit.data.random_journey``) at 100k, 1M and 5M events is generated once per size
+and cached in ``/tmp/cxkit-bench``. Each tool then runs in its own subprocess,
+which loads the log into the tool's input format, resets the kernel's peak-RSS
+counter (``/proc/self/clear_refs``), and times the call:
+
+* ``cxkit``: ``cxkit.analytics.discover(events)`` on the polars DataFrame (until that
+  lands: the first version of its edge counting, in polars, below);
+* ``pm4py``: the documented path, ``pm4py.format_dataframe`` + ``pm4py.discover_dfg``
+  on a pandas DataFrame;
+* ``pm4py-polars``: ``pm4py.discover_dfg`` on a polars LazyFrame (pm4py ≥ 2.7.17).
+
+The directly-follows edge counts of every tool must be identical. Goals: cxkit
+≥ 20× faster than pm4py's documented path and ≥ 5× faster than pm4py on polars, at no
+more than half its peak memory.
+
+pm4py is AGPL-3.0: it is a benchmark-only dependency (the ``bench`` extra) and is
+never imported by ``cxkit/``.
+
+Run::
+
+    .venv/bin/python benchmarks/bench_discovery.py [--sizes 100000,1000000,5000000]
+        [--tools cxkit,pm4py,pm4py-polars] [--repeat 3] [--cache /tmp/cxkit-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SIZES = (100_000, 1_000_000, 5_000_000)
+DEFAULT_CACHE = Path(tempfile.gettempdir()) / "cxkit-bench"
+TOOLS = ("cxkit", "pm4py", "pm4py-polars")
+JOURNEY_TOUCHPOINTS = 20
+JOURNEY_SEED = 7
+#: Bump when the generator or the journey changes, so that cached logs are rebuilt.
+LOG_VERSION = 1
+
+CASE, TIME, ACTIVITY = "customer_id", "timestamp", "touchpoint"
+
+
+# -- the shared log ------------------------------------------------------------------
+
+
+def bench_journey() -> Any:
+    """The journey every benchmark log is sampled from."""
+    from cxkit.data import random_journey
+
+    return random_journey(JOURNEY_TOUCHPOINTS, seed=JOURNEY_SEED)
+
+
+def bench_log(n_events: int, cache: Path = DEFAULT_CACHE) -> Path:
+    """Path of the cached benchmark log with exactly ``n_events`` rows (built if missing).
+
+    Customers start uniformly over 30 days and the log is cut at ``n_events`` rows
+    in time order, as an export window would be.
+    """
+    import polars as pl
+
+    from cxkit.data import generate_events
+
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"events_{n_events}_j{JOURNEY_TOUCHPOINTS}s{JOURNEY_SEED}_v{LOG_VERSION}.parquet"
+    if path.is_file():
+        return path
+    journey = bench_journey()
+    pilot = generate_events(journey, 20_000, seed=1)
+    per_customer = pilot.height / 20_000
+    n_customers = math.ceil(n_events / per_customer * 1.05) + 1_000
+    frame = pl.DataFrame()
+    while frame.height < n_events:
+        frame = generate_events(journey, n_customers, seed=n_events)
+        n_customers = int(n_customers * 1.1)
+    frame = frame.head(n_events)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=cache)
+    os.close(fd)
+    try:
+        frame.write_parquet(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+# -- memory ----------------------------------------------------------------------------
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def reset_peak() -> bool:
+    """Reset this process's peak RSS (VmHWM) to its current RSS; False if not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def measure(run: Callable[[], Any], repeat: int) -> tuple[Any, dict[str, float]]:
+    """Run ``run`` ``repeat`` times; best wall time, and peak RSS during the calls.
+
+    ``peak_mb`` is the process's peak resident memory during a call (input data and
+    imported libraries included); ``extra_mb`` is that peak minus the resident
+    memory just before the call (what the call itself needed).
+    """
+    best = math.inf
+    peak = extra = 0.0
+    result = None
+    for _ in range(max(1, repeat)):
+        result = None
+        gc.collect()
+        can_reset = reset_peak()
+        before = _status_kb("VmRSS")
+        t0 = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - t0)
+        hwm = (
+            _status_kb("VmHWM") if can_reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        )
+        peak = max(peak, hwm / 1024)
+        extra = max(extra, (hwm - before) / 1024)
+    return result, {"seconds": best, "peak_mb": peak, "extra_mb": extra}
+
+
+# -- the tools -------------------------------------------------------------------------
+
+
+def edge_counts_polars(events: Any) -> dict[tuple[str, str], int]:
+    """Directly-follows counts per customer in time order (first version, polars).
+
+    The stand-in for ``cxkit.analytics.discover`` until it lands. When the log is
+    already in time order (exports usually are) a group-by keeps each customer's
+    rows in order and no sort is needed; otherwise it sorts by customer and time.
+    """
+    import polars as pl
+
+    # touchpoints as an Enum: the per-customer lists hold integers, not strings
+    touchpoints = pl.Enum(events[ACTIVITY].unique().drop_nulls().sort())
+    lf = events.lazy().select(CASE, TIME, pl.col(ACTIVITY).cast(touchpoints))
+    if events[TIME].is_sorted():
+        seqs = lf.group_by(CASE).agg(pl.col(ACTIVITY))
+    else:
+        seqs = lf.group_by(CASE).agg(pl.col(ACTIVITY).sort_by(TIME))
+    pairs = (
+        seqs.select(
+            a=pl.col(ACTIVITY).list.slice(0, pl.col(ACTIVITY).list.len() - 1),
+            b=pl.col(ACTIVITY).list.slice(1),
+        )
+        .explode("a", "b")
+        .drop_nulls()
+        .group_by("a", "b")
+        .len()
+        .with_columns(pl.col("a", "b").cast(pl.String))
+        .collect()
+    )
+    return {(a, b): int(n) for a, b, n in pairs.iter_rows()}
+
+
+def _edges_from_discovery(found: Any) -> dict[tuple[str, str], int]:
+    """Touchpoint → touchpoint edge counts from what ``cxkit.analytics.discover`` returns."""
+    import polars as pl
+
+    touchpoints = None
+    for name in ("edge_counts", "edges", "transitions", "counts"):
+        table = getattr(found, name, None)
+        if callable(table):
+            table = table()
+        if isinstance(table, pl.DataFrame):
+            cols = table.columns
+            src = next(c for c in ("source", "from", "from_", "src") if c in cols)
+            dst = next(c for c in ("target", "to", "dst") if c in cols)
+            cnt = next(c for c in ("count", "n", "len", "transitions", "visits") if c in cols)
+            journey = getattr(found, "journey", None)
+            if journey is not None:
+                touchpoints = set(journey.graph.touchpoint_ids)
+            return {
+                (s, t): int(n)
+                for s, t, n in table.select(src, dst, cnt).iter_rows()
+                if touchpoints is None or (s in touchpoints and t in touchpoints)
+            }
+    raise RuntimeError(
+        "cannot read edge counts from cxkit.analytics.discover's result "
+        f"({type(found).__name__}); update _edges_from_discovery in bench_discovery.py"
+    )
+
+
+def _load_polars(path: str) -> Any:
+    import polars as pl
+
+    return pl.read_parquet(path)
+
+
+def _to_pandas(frame: Any) -> Any:
+    """A pandas DataFrame from polars without pyarrow (object strings, datetime64)."""
+    import pandas as pd
+
+    return pd.DataFrame({c: frame[c].to_numpy() for c in frame.columns})
+
+
+def tool_runner(tool: str, path: str) -> tuple[str, Callable[[], dict[tuple[str, str], int]]]:
+    """Load the log for ``tool``; returns (label, zero-argument call giving edge counts)."""
+    if tool == "cxkit":
+        events = _load_polars(path)
+        try:
+            from cxkit.analytics import discover  # type: ignore[attr-defined]
+        except ImportError:
+            return "cxkit (edge counting, polars)", lambda: edge_counts_polars(events)
+        return "cxkit.analytics.discover", lambda: _edges_from_discovery(discover(events))
+    if tool in ("pm4py", "pm4py-polars"):
+        import pm4py
+
+        if tool == "pm4py":
+            frame = _to_pandas(_load_polars(path))
+
+            def documented() -> dict[tuple[str, str], int]:
+                df = pm4py.format_dataframe(
+                    frame, case_id=CASE, activity_key=ACTIVITY, timestamp_key=TIME
+                )
+                dfg, _start, _end = pm4py.discover_dfg(df)
+                return {(a, b): int(n) for (a, b), n in dfg.items()}
+
+            return f"pm4py {pm4py.__version__} (pandas)", documented
+        lazy = _load_polars(path).lazy()
+
+        def on_polars() -> dict[tuple[str, str], int]:
+            dfg, _start, _end = pm4py.discover_dfg(
+                lazy, case_id_key=CASE, activity_key=ACTIVITY, timestamp_key=TIME
+            )
+            return {(a, b): int(n) for (a, b), n in dfg.items()}
+
+        return f"pm4py {pm4py.__version__} (polars lazy)", on_polars
+    raise SystemExit(f"unknown tool {tool!r}; expected one of {', '.join(TOOLS)}")
+
+
+def worker(tool: str, path: str, out: str, repeat: int) -> None:
+    """Subprocess body: load, measure, write a JSON record to ``out``."""
+    label, run = tool_runner(tool, path)
+    edges, stats = measure(run, repeat)
+    record = {
+        "tool": tool,
+        "label": label,
+        **stats,
+        "edges": sorted([a, b, n] for (a, b), n in edges.items()),
+    }
+    Path(out).write_text(json.dumps(record), encoding="utf-8")
+
+
+def run_in_subprocess(
+    script: str, tool: str, path: Path, repeat: int, timeout: float
+) -> dict[str, Any]:
+    """Run ``script --worker tool`` in a fresh interpreter and read its record."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "record.json"
+        cmd = [
+            sys.executable,
+            script,
+            "--worker",
+            tool,
+            "--log",
+            str(path),
+            "--out",
+            str(out),
+            "--repeat",
+            str(repeat),
+        ]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            return {"tool": tool, "error": f"timed out after {timeout:.0f} s"}
+        if proc.returncode != 0 or not out.is_file():
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+            return {"tool": tool, "error": " | ".join(tail) or f"exit {proc.returncode}"}
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+# -- the report ------------------------------------------------------------------------
+
+
+def format_table(rows: Sequence[dict[str, Any]]) -> str:
+    """The results as an aligned text table."""
+    head = ["events", "tool", "seconds", "peak MB", "extra MB", "time ÷ cxkit", "peak ÷ cxkit"]
+    lines = [head]
+    for r in rows:
+        if "error" in r:
+            lines.append([f"{r['size']:,}", r["tool"], "error: " + r["error"], "", "", "", ""])
+            continue
+        lines.append(
+            [
+                f"{r['size']:,}",
+                r["label"],
+                f"{r['seconds']:.3f}",
+                f"{r['peak_mb']:.0f}",
+                f"{r['extra_mb']:.0f}",
+                f"{r['time_ratio']:.1f}×" if r.get("time_ratio") else "",
+                f"{r['peak_ratio']:.2f}" if r.get("peak_ratio") else "",
+            ]
+        )
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
+    out = []
+    for k, line in enumerate(lines):
+        out.append(
+            "  ".join(
+                str(c).ljust(w) if i < 2 else str(c).rjust(w)
+                for i, (c, w) in enumerate(zip(line, widths, strict=True))
+            )
+        )
+        if k == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+GOALS = (
+    # (peer tool, minimum speed-up, maximum cxkit peak as a share of the peer's)
+    ("pm4py", 20.0, 0.5),
+    ("pm4py-polars", 5.0, 0.5),
+)
+
+
+def goal_lines(rows: Sequence[dict[str, Any]], what: str = "discovery") -> list[str]:
+    """``met`` / ``NOT met`` for each goal at each size."""
+    lines = []
+    by = {(r["size"], r["tool"]): r for r in rows if "error" not in r}
+    for size in sorted({r["size"] for r in rows}):
+        mine = by.get((size, "cxkit"))
+        for peer, speedup, mem in GOALS:
+            other = by.get((size, peer))
+            if mine is None or other is None:
+                continue
+            ratio = other["seconds"] / mine["seconds"]
+            share = mine["peak_mb"] / other["peak_mb"]
+            extra = mine["extra_mb"] / max(other["extra_mb"], 1e-9)
+            ok = ratio >= speedup and share <= mem
+            lines.append(
+                f"{size:>10,}  vs {peer:<13} speed {ratio:6.1f}× (goal ≥ {speedup:.0f}×), "
+                f"peak {share:5.2f} of its peak, working memory {extra:5.2f} of its "
+                f"(goal ≤ {mem})  → {'met' if ok else 'NOT met'}"
+            )
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print the table; exit 1 if edge counts disagree."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
+    parser.add_argument("--tools", default=",".join(TOOLS))
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best time)")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per tool and size")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--log", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.log, args.out, args.repeat)
+        return 0
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    tools = [t for t in args.tools.split(",") if t]
+    journey = bench_journey()
+    print(
+        "discovery benchmark — log from "
+        f"random_journey({JOURNEY_TOUCHPOINTS}, seed={JOURNEY_SEED}): "
+        f"{len(journey.graph.touchpoints)} touchpoints, {len(journey.graph.handoffs)} hand-offs; "
+        f"best of {args.repeat}; {os.cpu_count()} CPUs; python {sys.version.split()[0]}"
+    )
+    rows: list[dict[str, Any]] = []
+    status = 0
+    for size in sizes:
+        t0 = time.perf_counter()
+        path = bench_log(size, args.cache)
+        print(f"log {size:,} events: {path} ({time.perf_counter() - t0:.1f} s)", flush=True)
+        records = {}
+        for tool in tools:
+            rec = run_in_subprocess(__file__, tool, path, args.repeat, args.timeout)
+            rec["size"] = size
+            records[tool] = rec
+            rows.append(rec)
+            if "error" in rec:
+                print(f"  {tool}: error: {rec['error']}", flush=True)
+            else:
+                print(
+                    f"  {rec['label']}: {rec['seconds']:.3f} s, peak {rec['peak_mb']:.0f} MB",
+                    flush=True,
+                )
+        base = records.get("cxkit")
+        for rec in records.values():
+            if "error" in rec or base is None or "error" in base:
+                continue
+            rec["time_ratio"] = rec["seconds"] / base["seconds"]
+            rec["peak_ratio"] = rec["peak_mb"] / base["peak_mb"]
+            if rec["edges"] != base["edges"]:
+                status = 1
+                print(f"  EDGE COUNTS DIFFER: {rec['tool']} vs cxkit at {size:,} events")
+            elif rec is not base:
+                n_edges = len(base["edges"])
+                total = sum(e[2] for e in base["edges"])
+                print(
+                    f"  {rec['tool']}: identical edge counts "
+                    f"({n_edges} edges, {total:,} transitions)"
+                )
+    print()
+    print(format_table(rows))
+    print()
+    print("goals (peak = process peak RSS during the call; working memory = peak − RSS before):")
+    for line in goal_lines(rows):
+        print("  " + line)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

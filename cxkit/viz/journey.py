@@ -134,7 +134,7 @@ def wrap_text(text: str, max_px: float, font_size: float = _FONT_SIZE, max_lines
                     line, width, brk = "", 0.0, -1
                     continue
                 if ch in _NO_LINE_START and len(line) > 1:
-                    brk = len(line) - 1 if brk <= 0 else brk
+                    brk = len(line) - 1  # carry the previous character over with it
                 if brk > 0:
                     lines.append(line[:brk].rstrip())
                     line = line[brk:].lstrip()
@@ -344,6 +344,15 @@ def _step_tooltip(lang: str) -> list[alt.Tooltip]:
         t("evidence", "evidence"),
         t("notes", "viz_notes"),
     ]
+
+
+def _ring_color() -> pl.Expr:
+    """Colour of a step without valence: its annotated emotion's, else grey."""
+    return (
+        pl.col("emotion_key")
+        .replace_strict(EMOTION_COLORS, default=_NO_VALUE_COLOR, return_dtype=pl.String)
+        .alias("ring")
+    )
 
 
 def _emotion_color(lang: str, *, legend: bool = True) -> alt.Color:
@@ -557,7 +566,7 @@ def journey_map(
     lane_ids = list(dict.fromkeys(frame["channel_id"].to_list()))
     lane_of = {c: i for i, c in enumerate(lanes)}
     k = len(lanes)
-    tp_text = [wrap_text(t, text_px - 8, _FONT_SIZE - 0.5, 2) for t in frame["touchpoint"]]
+    tp_text = [wrap_text(t, 0.84 * step_px - 12, _FONT_SIZE - 0.5, 2) for t in frame["touchpoint"]]
     lane_df = frame.with_columns(
         pl.Series("lane", [float(lane_of[c]) for c in frame["channel"]]),
         pl.Series("tp_text", tp_text),
@@ -675,7 +684,9 @@ def journey_map(
         .alias("valence_label"),
     )
     missing = frame.filter(pl.col("valence").is_null()).with_columns(
-        pl.lit(0.0).alias("zero"), pl.lit(_label("viz_no_valence_step", lang)).alias("why")
+        pl.lit(0.0).alias("zero"),
+        pl.lit(_label("viz_no_valence_step", lang)).alias("why"),
+        _ring_color(),
     )
     emo_layers: list[Any] = [
         separators(),
@@ -713,8 +724,9 @@ def journey_map(
     if missing.height:
         emo_layers.append(
             alt.Chart(missing)
-            .mark_point(filled=False, size=120, strokeWidth=2, color=_NO_VALUE_COLOR)
+            .mark_point(filled=False, size=120, strokeWidth=2.5, opacity=1)
             .encode(
+                color=alt.Color("ring:N", scale=None),
                 x=x,
                 y=alt.Y("zero:Q", scale=v_scale, axis=v_axis),
                 tooltip=[alt.Tooltip("why:N", title=_label("valence", lang)), *tooltip],
@@ -880,6 +892,7 @@ def emotion_curve(journey: Journey, *, lang: str | None = None) -> alt.LayerChar
     missing = frame.filter(pl.col("valence").is_null()).with_columns(
         pl.lit(0.0).alias("valence"),
         pl.lit(_label("viz_no_valence_step", lang)).alias("why"),
+        _ring_color(),
     )
     layers: list[Any] = [
         alt.Chart(pl.DataFrame({"valence": [0.0]})).mark_rule(color=INK, strokeWidth=1).encode(y=y),
@@ -899,9 +912,12 @@ def emotion_curve(journey: Journey, *, lang: str | None = None) -> alt.LayerChar
     if missing.height:
         layers.append(
             alt.Chart(missing)
-            .mark_point(filled=False, size=130, strokeWidth=2, color=_NO_VALUE_COLOR)
+            .mark_point(filled=False, size=130, strokeWidth=2.5, opacity=1)
             .encode(
-                x=x, y=y, tooltip=[alt.Tooltip("why:N", title=_label("valence", lang)), *tooltip]
+                color=alt.Color("ring:N", scale=None),
+                x=x,
+                y=y,
+                tooltip=[alt.Tooltip("why:N", title=_label("valence", lang)), *tooltip],
             )
         )
     chart = alt.layer(*layers).properties(
@@ -948,17 +964,22 @@ def _layout(g: nx.DiGraph, layout: str, seed: int, starts: Sequence[str]) -> dic
         w = undirected.get_edge_data(u, v, {}).get("weight", 0.0)
         undirected.add_edge(u, v, weight=w + float(d.get("probability", 0.0)) + 0.05)
     if layout == "spring":
-        # start from the left-to-right layers so that flows read from entry to outcome
-        start = {
-            v: (x, y + 0.01 * i) for i, (v, (x, y)) in enumerate(_layered_layout(g, starts).items())
-        }
+        # Entry touchpoints are pinned on the left and outcomes on the right (their
+        # left-to-right layer positions), the rest settle by the seeded spring model:
+        # flows read from entry to outcome and the picture is the same for a seed.
+        layered = _layered_layout(g, starts)
+        pinned = [v for v in g.nodes if v in set(starts) or g.nodes[v].get("kind") == "outcome"]
+        start = {v: (x, y * 0.8 + 0.01 * i) for i, (v, (x, y)) in enumerate(layered.items())}
+        if len(pinned) == len(start):
+            return start
         return nx.spring_layout(
             undirected,
             pos=start,
+            fixed=pinned or None,
             seed=seed,
             weight="weight",
-            k=2.6 / math.sqrt(len(g)),
-            iterations=60,
+            k=1.0,
+            iterations=80,
         )
     if layout == "kamada_kawai":
         return nx.kamada_kawai_layout(undirected)

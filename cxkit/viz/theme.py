@@ -119,8 +119,8 @@ OUTCOME_COLORS: dict[str, str] = {
     "other": "#A0A0A0",
 }
 
-#: Context carry-over 0 → 1: vermillion → light grey → bluish green (colour-blind safe).
-CARRYOVER_COLORS: tuple[str, str, str] = ("#D55E00", "#C8C8C8", "#009E73")
+#: Context carry-over 0 → 1: vermillion → orange → bluish green (Okabe–Ito, colour-blind safe).
+CARRYOVER_COLORS: tuple[str, str, str] = ("#D55E00", "#E69F00", "#009E73")
 
 
 def channel_color(channel_id: str) -> str:

@@ -87,8 +87,7 @@ def _subtitle(result: Result, lang: str) -> str:
         return f"{result.journey_id} · {_label('sim_exact', lang)}"
     return (
         f"{result.journey_id} · {_label('sim_monte_carlo', lang)}: "
-        f"{result.n_customers:,} {_label('sim_customers', lang)}, "
-        f"{_label('sim_seed', lang)} {result.seed}"
+        f"n = {result.n_customers:,}, {_label('sim_seed', lang)} {result.seed}"
     )
 
 
@@ -249,6 +248,7 @@ def ces_distribution(
             ),
             x2="bin_end:Q",
             y=alt.Y("share:Q", title=_label("sim_share", lang), axis=alt.Axis(format="%")),
+            y2=alt.datum(0),
             tooltip=[
                 alt.Tooltip("bin_start:Q", title="CES ≥"),
                 alt.Tooltip("bin_end:Q", title="CES <"),
@@ -364,7 +364,8 @@ def flows_frames(
     ending there), ``x``, ``y0``, ``y1``, ``color``. ``bands`` has
     ``_FLOW_POINTS`` rows per edge with traffic: ``edge``, ``source``,
     ``target``, ``traversals``, ``probability``, ``context_losses``, ``t``, ``x``,
-    ``y0``, ``y1`` (the band's edges, ``traversals`` × the node scale apart), ``color``.
+    ``y0``, ``y1`` (the band's edges, ``traversals`` × the node scale apart), ``back``
+    (a loop or a hand-off to an earlier layer), ``color``.
 
     Examples
     --------
@@ -437,7 +438,8 @@ def flows_frames(
         yt = in_cursor[t] + h / 2
         in_cursor[t] += h
         xs, xt = pos[s][0] + node_w / 2, pos[t][0] - node_w / 2
-        if pos[t][0] > pos[s][0]:
+        back = not pos[t][0] > pos[s][0]
+        if not back:
             xx = xs + (xt - xs) * ts
             yy = ys + (yt - ys) * _smooth(ts)
         else:  # a loop or a hand-off back to an earlier step: an arc above
@@ -459,6 +461,7 @@ def flows_frames(
                     "x": float(xi),
                     "y0": float(yi - h / 2),
                     "y1": float(yi + h / 2),
+                    "back": back,
                     "color": color,
                 }
             )
@@ -475,6 +478,7 @@ def flows_frames(
             "x": pl.Float64,
             "y0": pl.Float64,
             "y1": pl.Float64,
+            "back": pl.Boolean,
             "color": pl.String,
         },
     )
@@ -514,7 +518,7 @@ def flows(
     >>> import cxkit as cx
     >>> spec = flows(cx.load_journey("billing_inquiry")).to_dict()
     >>> [layer["mark"]["type"] for layer in spec["layer"]]
-    ['area', 'rect', 'text']
+    ['area', 'trail', 'rect', 'text']
     """
     if isinstance(source, Journey):
         source = exact(source)
@@ -526,25 +530,43 @@ def flows(
     n_layers = int(nodes["layer"].max()) + 1 if nodes.height else 1
     x_scale = alt.Scale(domain=[-0.4, n_layers - 1 + 0.9])
     y_scale = alt.Scale(domain=[-0.25, 1.02], reverse=True)
-    band = (
-        alt.Chart(bands)
+    band_tooltip = [
+        alt.Tooltip("source:N", title=_label("viz_from", lang)),
+        alt.Tooltip("target:N", title=_label("viz_to", lang)),
+        alt.Tooltip("traversals:Q", title=_label("sim_traversals", lang), format=".3f"),
+        alt.Tooltip("probability:Q", title=_label("viz_probability", lang), format=".2f"),
+        alt.Tooltip("context_losses:Q", title=_label("sim_context_losses", lang), format=".3f"),
+    ]
+    # forward bands: areas between the band's edges (x grows along the band)
+    forward = (
+        alt.Chart(bands.filter(~pl.col("back")))
         .mark_area(opacity=0.45, interpolate="linear")
         .encode(
             x=alt.X("x:Q", axis=None, scale=x_scale),
             y=alt.Y("y0:Q", axis=None, scale=y_scale),
             y2="y1:Q",
             detail="edge:N",
-            order="t:Q",
             color=alt.Color("color:N", scale=None),
-            tooltip=[
-                alt.Tooltip("source:N", title=_label("viz_from", lang)),
-                alt.Tooltip("target:N", title=_label("viz_to", lang)),
-                alt.Tooltip("traversals:Q", title=_label("sim_traversals", lang), format=".3f"),
-                alt.Tooltip("probability:Q", title=_label("viz_probability", lang), format=".2f"),
-                alt.Tooltip(
-                    "context_losses:Q", title=_label("sim_context_losses", lang), format=".3f"
-                ),
-            ],
+            tooltip=band_tooltip,
+        )
+    )
+    # loops and hand-offs back to an earlier step: trails (path order), as wide in
+    # pixels as the band is tall in data units
+    span = y_scale.domain[1] - y_scale.domain[0]  # type: ignore[index]
+    backward = (
+        alt.Chart(bands.filter(pl.col("back")))
+        .transform_calculate(
+            px=f"(datum.y1 - datum.y0) * {height / span!r}", y="(datum.y0 + datum.y1) / 2"
+        )
+        .mark_trail(opacity=0.45)
+        .encode(
+            x=alt.X("x:Q", axis=None, scale=x_scale),
+            y=alt.Y("y:Q", axis=None, scale=y_scale),
+            detail="edge:N",
+            order="t:Q",
+            size=alt.Size("px:Q", scale=None),
+            color=alt.Color("color:N", scale=None),
+            tooltip=band_tooltip,
         )
     )
     node = (
@@ -573,7 +595,7 @@ def flows(
         .mark_text(align="left", dx=4, baseline="middle", color="#2B2B2B")
         .encode(x=alt.X("x2:Q", scale=x_scale), y=alt.Y("ymid:Q", scale=y_scale), text="caption:N")
     )
-    chart = alt.layer(band, node, text).properties(
+    chart = alt.layer(forward, backward, node, text).properties(
         width=width, height=height, title=_title("sim_flows", source, lang)
     )
     return apply_theme(chart)

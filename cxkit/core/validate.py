@@ -286,7 +286,8 @@ def _reachability(journey: Journey) -> list[Problem]:
     g = journey.graph
     if not g.handoffs or not g.touchpoints:
         return []
-    graph = g.nx
+    # a hand-off with probability 0 is drawn on the map but carries nobody
+    graph = nx.subgraph_view(g.nx, filter_edge=lambda u, v: g.nx.edges[u, v]["probability"] > 0)
     out_ids = set(g.outcome_ids)
     problems = []
     # touchpoints from which no outcome is reachable: the chain never ends there

@@ -130,3 +130,14 @@ def test_problem_records_are_json_ready():
         "expected": None,
         "hint": None,
     }
+
+
+def test_zero_probability_handoffs_do_not_make_touchpoints_reachable():
+    text = bad_inputs.BASE.replace(
+        "  - {from: web, to: phone, probability: 0.3}",
+        "  - {from: web, to: phone, probability: 0.0}",
+    )
+    problems = validate_text(text, file="zero.yaml")
+    assert [(p.code, p.severity, p.path) for p in problems] == [
+        ("unreachable", "warning", "touchpoints[1]")
+    ]

@@ -62,6 +62,8 @@ __all__ = [
 def yaml(journey: Journey) -> str:
     """The journey as YAML (:func:`cxkit.io.dump_journey`): ``loads_journey`` gives it back.
 
+    Examples
+    --------
     >>> import cxkit as cx
     >>> yaml(cx.load_journey("billing_inquiry")).splitlines()[0]
     'cxkit: 1'
@@ -74,8 +76,10 @@ def yaml(journey: Journey) -> str:
 def json(journey: Journey) -> str:
     """The journey as JSON (:func:`cxkit.io.dumps_json`), the same document as the YAML.
 
+    Examples
+    --------
     >>> import cxkit as cx
-    >>> json(cx.load_journey("billing_inquiry"))[:13]
+    >>> json(cx.load_journey("billing_inquiry"))[:14]
     '{\\n  "cxkit": 1'
     """
     from cxkit.io import dumps_json

@@ -63,6 +63,8 @@ def vl_version_of(spec: dict[str, Any]) -> str | None:
     The newest supported version of the same major is used when the exact minor is
     not bundled; ``None`` (vl-convert's default) when the spec names none.
 
+    Examples
+    --------
     >>> vl_version_of({"$schema": "https://vega.github.io/schema/vega-lite/v5.20.1.json"})
     '5.20'
     """

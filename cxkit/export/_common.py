@@ -37,6 +37,8 @@ def check_journey(journey: Any, argument: str = "journey") -> Journey:
 def resolve_lang(lang: str | None, journey: Journey | None = None) -> str:
     """The language of cxkit's own labels: ``lang``, else the journey's, else English.
 
+    Examples
+    --------
     >>> resolve_lang(None), resolve_lang("ja")
     ('en', 'ja')
     """
@@ -53,6 +55,8 @@ def resolve_lang(lang: str | None, journey: Journey | None = None) -> str:
 def fmt_number(value: float | None, digits: int = 2) -> str:
     """A number for tables: integers without decimals, others rounded; ``—`` for none.
 
+    Examples
+    --------
     >>> fmt_number(6.0), fmt_number(0.53333), fmt_number(None), fmt_number(-0.0)
     ('6', '0.53', '—', '0')
     """
@@ -69,6 +73,8 @@ def fmt_number(value: float | None, digits: int = 2) -> str:
 def fmt_signed(value: float | None) -> str:
     """A gap with its sign: ``+3``, ``-2``, ``0``.
 
+    Examples
+    --------
     >>> fmt_signed(3.0), fmt_signed(-2.0), fmt_signed(0.0), fmt_signed(None)
     ('+3', '-2', '0', '—')
     """
@@ -86,6 +92,8 @@ def mermaid_score(evaluation: StepEvaluation) -> int:
     up. Without a valence, an explicit emotion maps to 2 (dissatisfied), 3 (satisfied)
     or 4 (delighted), and a step with neither is 3.
 
+    Examples
+    --------
     >>> import cxkit as cx
     >>> ev = cx.load_journey("billing_inquiry").evaluate()
     >>> [mermaid_score(s) for s in ev.steps]  # valences -4, -6, 0, +3

@@ -44,6 +44,8 @@ SUFFIXES: dict[str, str] = {
 def format_for(path: str | os.PathLike[str], to: str | None = None) -> str:
     """The export format for ``path``: ``to`` if given, else from the file suffix.
 
+    Examples
+    --------
     >>> format_for("map.md"), format_for("x.out", to="html"), format_for("j.YML")
     ('md', 'html', 'yaml')
     """
@@ -64,6 +66,8 @@ def format_for(path: str | os.PathLike[str], to: str | None = None) -> str:
 def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes:
     """The journey in format ``to`` (see :data:`FORMATS`): text, or bytes for PNG.
 
+    Examples
+    --------
     >>> import cxkit as cx
     >>> render(cx.load_journey("billing_inquiry"), "mermaid").splitlines()[0]
     'journey'
@@ -95,6 +99,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically: a temporary file beside it, flushed to
     disk, then renamed over it (the file is complete or absent, never partial).
 
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> atomic_write_bytes(d / "x.bin", b"\\x00\\x01").read_bytes()

@@ -99,7 +99,7 @@ def mermaid_flowchart(journey: Journey, lang: str | None = None) -> str:
     >>> text = mermaid_flowchart(cx.load_journey("billing_inquiry"))
     >>> print(text.splitlines()[0])
     flowchart LR
-    >>> [line.strip() for line in text.splitlines() if "n0 " in line]
+    >>> [line.strip() for line in text.splitlines() if line.startswith("    n0 -")]
     ['n0 -->|"40%"| o0', 'n0 -->|"50% · context kept 0%"| n1', 'n0 -.->|"remainder 10%"| o2']
     """
     journey = check_journey(journey)

@@ -38,6 +38,8 @@ def site_assets(vl_version: str | None = None) -> dict[str, str]:
     """The asset files of a site: name → text (Mermaid, the iframe-worker shim for
     search over ``file://``, the Vega bundle, cxkit's loader and CSS).
 
+    Examples
+    --------
     >>> sorted(site_assets())[:3]
     ['cxkit-loader.js', 'cxkit.css', 'iframe-worker-shim.js']
     """

@@ -58,6 +58,8 @@ def _is_control(ch: str) -> bool:
 def one_line(text: str) -> str:
     """Collapse line breaks and control characters to single spaces.
 
+    Examples
+    --------
     >>> one_line("a\\nb\\r\\n c\\x00d")
     'a b c d'
     """
@@ -68,6 +70,8 @@ def one_line(text: str) -> str:
 def truncate(text: str, limit: int) -> str:
     """Cut ``text`` to at most ``limit`` characters, ending with "…" when cut.
 
+    Examples
+    --------
     >>> truncate("abcdef", 4), truncate("abc", 4)
     ('abc…', 'abc')
     """
@@ -81,6 +85,8 @@ def truncate(text: str, limit: int) -> str:
 def html_text(text: Any) -> str:
     """Escape text for HTML element content (``& < > " '``); line breaks are kept.
 
+    Examples
+    --------
     >>> html_text("<img src=x onerror=alert(1)>")
     '&lt;img src=x onerror=alert(1)&gt;'
     """
@@ -90,6 +96,8 @@ def html_text(text: Any) -> str:
 def html_attr(text: Any) -> str:
     """Escape text for a double-quoted HTML attribute value (line breaks become spaces).
 
+    Examples
+    --------
     >>> html_attr('a" onclick="x')
     'a&quot; onclick=&quot;x'
     """
@@ -105,6 +113,8 @@ def json_for_script(data: Any) -> str:
     neither ``</script>`` nor ``<!--`` can appear; U+2028/U+2029 are escaped too. This
     is stricter than writing ``</`` as ``<\\/``.
 
+    Examples
+    --------
     >>> json_for_script(["<!--", "a&b", "\\u2028"])
     '["\\\\u003c!--","a\\\\u0026b","\\\\u2028"]'
     """
@@ -157,6 +167,8 @@ def markdown_inline(text: Any) -> str:
     attribute lists (``{: …}``), headings, lists, block quotes and tables are all
     neutralised; line breaks become spaces.
 
+    Examples
+    --------
     >>> markdown_inline("<b>x</b> | `code` ~~del~~")
     '&lt;b&gt;x&lt;/b&gt; &#124; \\\\`code\\\\` &#126;&#126;del&#126;&#126;'
     >>> markdown_inline("- not a list"), markdown_inline("1. not a list")
@@ -169,6 +181,8 @@ def markdown_cell(text: Any) -> str:
     """Escape text for a Markdown table cell: as :func:`markdown_inline`, and line
     breaks become ``<br>`` so a label never ends the row.
 
+    Examples
+    --------
     >>> markdown_cell("a | b\\nc")
     'a &#124; b<br>c'
     """
@@ -183,6 +197,8 @@ def markdown_block(text: Any) -> str:
     line is escaped as :func:`markdown_inline` and its indentation dropped (so it
     cannot become a code block).
 
+    Examples
+    --------
     >>> print(markdown_block("# Title\\n\\n    code\\n> quote"))
     \\# Title
     <BLANKLINE>
@@ -212,6 +228,8 @@ def mermaid_text(text: Any, *, extra: str = "", limit: int = MERMAID_LABEL_LIMIT
     Mermaid turns ``#58;`` into ``&#58;`` in the SVG it draws, which shows ``:``.
     ``extra`` lists more characters to encode (``","`` for journey actors).
 
+    Examples
+    --------
     >>> mermaid_text('say "hi" --> [x]')
     'say #34;hi#34; --#62; #91;x#93;'
     """
@@ -223,6 +241,8 @@ def mermaid_text(text: Any, *, extra: str = "", limit: int = MERMAID_LABEL_LIMIT
 def mermaid_journey_title(text: Any) -> str:
     """A ``journey`` diagram title.
 
+    Examples
+    --------
     >>> mermaid_journey_title("Billing: phone")
     'Billing#58; phone'
     """
@@ -242,6 +262,8 @@ def mermaid_journey_task(text: Any) -> str:
 def mermaid_journey_actor(text: Any) -> str:
     """A ``journey`` actor (no ``,``, ``:`` or ``;``; a comma would split it in two).
 
+    Examples
+    --------
     >>> mermaid_journey_actor("Phone, IVR")
     'Phone#44; IVR'
     """
@@ -251,6 +273,8 @@ def mermaid_journey_actor(text: Any) -> str:
 def mermaid_flowchart_label(text: Any) -> str:
     """The inside of a double-quoted flowchart label (``n0["…"]``, ``-->|"…"|``).
 
+    Examples
+    --------
     >>> mermaid_flowchart_label('a "b" <c>')
     'a #34;b#34; #60;c#62;'
     """

@@ -35,8 +35,11 @@ from cxkit.core.journey import Journey, StepEvaluation
 from cxkit.viz.theme import (
     CARRYOVER_COLORS,
     EMOTION_COLORS,
+    EMOTION_TEXT_COLORS,
+    GAP_COLORS,
     INK,
     MUTED,
+    OPPORTUNITY_COLOR,
     apply_theme,
     channel_color,
     emotion_scale,
@@ -272,6 +275,7 @@ def step_frame(journey: Journey, *, lang: str | None = None) -> pl.DataFrame:
                 "valence": ev.valence,
                 "emotion_key": emotion_key,
                 "emotion": ev.emotion.label(lang) if ev.emotion is not None else "—",
+                "text_color": EMOTION_TEXT_COLORS.get(emotion_key or "", MUTED),
                 "emotion_source": _label(f"viz_{ev.emotion_source}", lang)
                 if ev.emotion_source
                 else "—",
@@ -353,6 +357,10 @@ def _ring_color() -> pl.Expr:
         .replace_strict(EMOTION_COLORS, default=_NO_VALUE_COLOR, return_dtype=pl.String)
         .alias("ring")
     )
+
+
+#: Text marks take the darker shade of their step's emotion (precomputed column).
+_TEXT_COLOR = alt.Color("text_color:N", scale=None)
 
 
 def _emotion_color(lang: str, *, legend: bool = True) -> alt.Color:
@@ -664,7 +672,7 @@ def journey_map(
             x=x,
             y=alt.Y("mid:Q", scale=score_scale, axis=score_y),
             text="gap_text:N",
-            color=_emotion_color(lang, legend=False),
+            color=_TEXT_COLOR,
             tooltip=tooltip,
         ),
     ).properties(width=plot_w, height=130)
@@ -710,7 +718,7 @@ def journey_map(
             x=x,
             y=alt.Y("valence:Q", scale=v_scale, axis=v_axis),
             text="valence_label:N",
-            color=_emotion_color(lang, legend=False),
+            color=_TEXT_COLOR,
         ),
         alt.Chart(valued.filter(pl.col("side") > 0))
         .mark_text(dy=15, fontWeight=600, fontSize=_FONT_SIZE)
@@ -718,7 +726,7 @@ def journey_map(
             x=x,
             y=alt.Y("valence:Q", scale=v_scale, axis=v_axis),
             text="valence_label:N",
-            color=_emotion_color(lang, legend=False),
+            color=_TEXT_COLOR,
         ),
     ]
     if missing.height:
@@ -796,7 +804,7 @@ def journey_map(
         ).properties(width=plot_w, height=h)
 
     pain_panel = notes_panel("pain_points", "n_pain", "pain_points", EMOTION_COLORS["dissatisfied"])
-    opp_panel = notes_panel("opportunities", "n_opp", "opportunities", EMOTION_COLORS["delighted"])
+    opp_panel = notes_panel("opportunities", "n_opp", "opportunities", OPPORTUNITY_COLOR)
 
     chart = (
         alt.vconcat(
@@ -904,10 +912,10 @@ def emotion_curve(journey: Journey, *, lang: str | None = None) -> alt.LayerChar
         .encode(x=x, y=y, color=_emotion_color(lang), tooltip=tooltip),
         alt.Chart(valued.filter(pl.col("valence") >= 0))
         .mark_text(dy=-15, fontWeight=600)
-        .encode(x=x, y=y, text="valence_label:N", color=_emotion_color(lang, legend=False)),
+        .encode(x=x, y=y, text="valence_label:N", color=_TEXT_COLOR),
         alt.Chart(valued.filter(pl.col("valence") < 0))
         .mark_text(dy=16, fontWeight=600)
-        .encode(x=x, y=y, text="valence_label:N", color=_emotion_color(lang, legend=False)),
+        .encode(x=x, y=y, text="valence_label:N", color=_TEXT_COLOR),
     ]
     if missing.height:
         layers.append(
@@ -1005,9 +1013,10 @@ def touchpoint_graph(
     Touchpoints are circles coloured by channel; outcomes are squares coloured by kind
     (good outcomes green, losses dark). Each hand-off is a line whose width grows with
     its probability and whose colour runs from vermillion (context lost: carry-over 0)
-    to green (context kept: 1), with an arrowhead towards the target and its
-    probability written at the middle. Remainder edges (the unassigned share that goes
-    to ``remainder_outcome``) are dashed.
+    to green (context kept: 1); edges into outcomes cannot lose context and are grey.
+    An arrowhead points to the target and the probability is written along the edge.
+    Remainder edges (the unassigned share that goes to ``remainder_outcome``) are
+    dashed.
 
     Parameters
     ----------
@@ -1332,7 +1341,7 @@ def expectation_gap_heatmap(journey: Journey, *, lang: str | None = None) -> alt
     """Mean disconfirmation (experience − expectation) per stage × touchpoint.
 
     Cells average the steps that have both an expectation and an experience; the
-    diverging colour scale is centred at 0 (vermillion below expectations, green
+    diverging colour scale is centred at 0 (red below expectations, blue
     above) and symmetric, so equal gaps look equally strong either way. Each cell
     shows its mean and its tooltip lists the steps.
 
@@ -1428,7 +1437,7 @@ def expectation_gap_heatmap(journey: Journey, *, lang: str | None = None) -> alt
                 scale=alt.Scale(
                     domain=[-bound, bound],
                     domainMid=0,
-                    range=[CARRYOVER_COLORS[0], "#F4F4F4", CARRYOVER_COLORS[2]],
+                    range=list(GAP_COLORS),
                 ),
                 legend=alt.Legend(title=_label("viz_mean_gap", lang), gradientLength=120),
             ),

@@ -5,8 +5,11 @@ One look for every cxkit chart, without touching altair's global state:
 * :data:`FONT` lists Latin-and-Japanese fonts, so labels such as ``感動`` render in
   notebooks, in SVG/PNG (vl-convert, see :mod:`cxkit.viz.fonts`) and in exported pages.
 * :data:`EMOTION_COLORS` gives the three emotion classes fixed, colour-blind-safe
-  colours from the Okabe–Ito palette (vermillion / blue / bluish green stay apart under
-  protanopia, deuteranopia and tritanopia).
+  colours: deep red (不満), blue (満足) and gold (感動). Simulated protanopia,
+  deuteranopia and tritanopia (Machado et al. 2009) keep every pair at least
+  ΔE 38 apart in CIELAB (the tests check it; Okabe–Ito's vermillion / blue / bluish
+  green fall to ΔE 17 for blue vs green under tritanopia).
+  :data:`EMOTION_TEXT_COLORS` are darker shades for text on white.
 * :func:`channel_color` gives every channel id a stable colour: built-in channels have
   fixed colours from Paul Tol's colour-blind-safe "muted" scheme; any other id is
   hashed (CRC-32, not Python's salted ``hash``) into a second safe palette, so the same
@@ -21,7 +24,7 @@ Chart functions in :mod:`cxkit.viz` return charts already themed with
 Examples
 --------
 >>> EMOTION_COLORS["delighted"]
-'#009E73'
+'#E69F00'
 >>> channel_color("phone")
 '#332288'
 >>> channel_color("line") == channel_color("line")
@@ -43,9 +46,12 @@ __all__ = [
     "CHANNEL_COLORS",
     "EMOTION_COLORS",
     "EMOTION_ORDER",
+    "EMOTION_TEXT_COLORS",
     "FONT",
+    "GAP_COLORS",
     "INK",
     "MUTED",
+    "OPPORTUNITY_COLOR",
     "OUTCOME_COLORS",
     "THEME_NAME",
     "apply_theme",
@@ -77,12 +83,25 @@ GRID = "#E6E6E6"
 #: Order of the emotion classes, worst to best (legend and scale order).
 EMOTION_ORDER: tuple[str, ...] = ("dissatisfied", "satisfied", "delighted")
 
-#: Fixed colours of the emotion classes (Okabe–Ito: vermillion, blue, bluish green).
+#: Fixed colours of the emotion classes: deep red, blue, gold (colour-blind safe).
 EMOTION_COLORS: dict[str, str] = {
-    "dissatisfied": "#D55E00",
+    "dissatisfied": "#C0392B",
     "satisfied": "#0072B2",
-    "delighted": "#009E73",
+    "delighted": "#E69F00",
 }
+
+#: Darker shades of :data:`EMOTION_COLORS` for text on white (contrast ≥ 3:1).
+EMOTION_TEXT_COLORS: dict[str, str] = {
+    "dissatisfied": "#B03A2E",
+    "satisfied": "#0072B2",
+    "delighted": "#9A6500",
+}
+
+#: Colour of improvement opportunities (badges in the journey map).
+OPPORTUNITY_COLOR = "#009E73"
+
+#: Diverging scale of expectation gaps: below expectations red, above blue.
+GAP_COLORS: tuple[str, str, str] = ("#C0392B", "#F4F4F4", "#0072B2")
 
 #: Fixed colours of the built-in channels (Paul Tol "muted" + Tol blue).
 CHANNEL_COLORS: dict[str, str] = {
@@ -183,17 +202,22 @@ def channel_scale(channel_ids: Iterable[str]) -> tuple[list[str], list[str]]:
     return domain, [channel_color(c) for c in domain]
 
 
-def emotion_scale(lang: str = "en") -> tuple[list[str], list[str]]:
+def emotion_scale(lang: str = "en", *, text: bool = False) -> tuple[list[str], list[str]]:
     """Domain (labels in ``lang``) and range of the emotion-class colour scale.
+
+    ``text=True`` gives the darker :data:`EMOTION_TEXT_COLORS` for labels.
 
     Examples
     --------
     >>> emotion_scale("ja")[0]
     ['不満', '満足', '感動']
+    >>> emotion_scale(text=True)[1][2]
+    '#9A6500'
     """
     from cxkit.core.i18n import label
 
-    return [label(k, lang) for k in EMOTION_ORDER], [EMOTION_COLORS[k] for k in EMOTION_ORDER]
+    colors = EMOTION_TEXT_COLORS if text else EMOTION_COLORS
+    return [label(k, lang) for k in EMOTION_ORDER], [colors[k] for k in EMOTION_ORDER]
 
 
 def theme_config() -> dict[str, Any]:
@@ -256,7 +280,7 @@ def theme_config() -> dict[str, Any]:
         "text": {"font": FONT, "color": INK, "fontSize": 11},
         "range": {
             "category": list(CHANNEL_COLORS.values()) + list(_EXTRA_CHANNEL_COLORS),
-            "diverging": [CARRYOVER_COLORS[0], "#F7F7F7", "#0072B2"],
+            "diverging": list(GAP_COLORS),
         },
         "concat": {"spacing": 14},
     }

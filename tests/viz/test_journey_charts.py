@@ -79,7 +79,7 @@ def test_journey_map_emotion_layer_values_and_colours(billing_map, units):
     ]
     scale = points["encoding"]["color"]["scale"]
     assert scale["domain"] == ["dissatisfied", "satisfied", "delighted"]
-    assert scale["range"] == EMOTION_RANGE == ["#D55E00", "#0072B2", "#009E73"]
+    assert scale["range"] == EMOTION_RANGE == ["#C0392B", "#0072B2", "#E69F00"]
     # the zero line is there
     (zero,) = units(chart, "rule", y="zero")
     assert zero["rows"] == [{"zero": 0.0}]

@@ -1,0 +1,77 @@
+"""The README's snippets are true: its Python prints what its comments say, its
+commands run, its links resolve and its quick start names real make targets."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from cxkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)\n```", README, re.S)
+
+
+def test_python_snippet_prints_what_its_comments_say(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    [code] = _blocks("python")
+    expected = [
+        line.split("#", 1)[1].strip().split()[0].rstrip(":")
+        for line in code.splitlines()
+        if line.startswith("print(")
+    ]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    assert out.getvalue().split() == expected == ["-1.5", "不満", "2.5", "-3.0"]
+    assert (tmp_path / "plain_ending.yaml").is_file()
+
+
+def test_cli_snippet_runs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    commands = [
+        line.split("#", 1)[0].strip().removeprefix("$ ")
+        for block in _blocks("console")
+        for line in block.splitlines()
+        if line.startswith("$ cxkit ")
+    ]
+    assert len(commands) == 5
+    for command in commands:
+        code = main(shlex.split(command)[1:])
+        out, err = capsys.readouterr()
+        assert code == 0, (command, err)
+        if command.endswith("--json"):
+            assert json.loads(out)["aggregate"]["peak_end"] == -1.5
+        if "--lang ja" in command:
+            assert "不満" in out and "ピーク・エンド" in out
+    assert (tmp_path / "my_journey.yaml").is_file()
+
+
+def test_quick_start_has_two_setup_commands_that_are_make_targets():
+    setup = [
+        line.split("#", 1)[0].strip().removeprefix("$ ")
+        for block in _blocks("console")
+        for line in block.splitlines()
+        if line.startswith("$ make ")
+    ]
+    assert setup == ["make lab", "make test"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("lab", "test", "demo", "help"):
+        assert re.search(rf"^{target}:", makefile, re.M), target
+    assert (ROOT / "notebooks" / "00_workshop.ipynb").is_file()
+
+
+@pytest.mark.parametrize("link", re.findall(r"\]\(([^)#]+)\)", README))
+def test_links_resolve(link):
+    assert not link.startswith("http"), "keep the README's links inside the repository"
+    assert (ROOT / link).exists(), link

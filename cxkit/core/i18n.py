@@ -195,6 +195,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "sim_service_level": {"en": "Service level", "ja": "サービスレベル"},
     "sim_asa": {"en": "ASA (s)", "ja": "平均応答時間 (秒)"},
     "sim_occupancy": {"en": "Occupancy", "ja": "稼働率"},
+    "sim_absorbing_chain": {"en": "absorbing Markov chain", "ja": "吸収マルコフ連鎖"},
+    "sim_max_steps": {"en": "max steps", "ja": "最大ステップ数"},
 }
 
 

@@ -281,6 +281,15 @@ class ExactResult:
             "call_reason_mix": dict(self.call_reason_mix),
             "start": dict(self.start),
             "absorption": dict(self.absorption),
+            "outcomes": [
+                {
+                    "outcome": o,
+                    "label": self.outcome_info.get(o, {}).get("label", o),
+                    "kind": self.outcome_info.get(o, {}).get("kind", "other"),
+                    "probability": self.absorption[o],
+                }
+                for o in self.outcomes
+            ],
             "expected_steps": self.expected_steps,
             "steps_std": self.steps_std,
             **self.scalars(),
@@ -306,8 +315,9 @@ class ExactResult:
 
         Columns: ``touchpoint``, ``label``, ``channel``, ``kind``,
         ``expected_visits``, ``visit_probability``, ``expected_steps_from``,
-        ``cost``, ``handle_time_s`` (expected per journey) and one
-        ``p_<outcome>`` column per outcome (absorption when starting there).
+        ``cost_per_contact``, ``expected_cost`` and ``expected_handle_time_s``
+        (per journey started) and one ``p_<outcome>`` column per outcome
+        (absorption when starting there).
 
         Examples
         --------
@@ -327,9 +337,14 @@ class ExactResult:
             "expected_visits": [self.expected_visits[t] for t in self.touchpoints],
             "visit_probability": [self.visit_probability[t] for t in self.touchpoints],
             "expected_steps_from": [self.steps_from[t] for t in self.touchpoints],
-            "cost": [info.get(t, {}).get("cost", math.nan) for t in self.touchpoints],
-            "handle_time_s": [
-                info.get(t, {}).get("handle_time_s", math.nan) for t in self.touchpoints
+            "cost_per_contact": [
+                info.get(t, {}).get("cost_per_contact", math.nan) for t in self.touchpoints
+            ],
+            "expected_cost": [
+                info.get(t, {}).get("expected_cost", math.nan) for t in self.touchpoints
+            ],
+            "expected_handle_time_s": [
+                info.get(t, {}).get("expected_handle_time_s", math.nan) for t in self.touchpoints
             ],
         }
         for o in self.outcomes:
@@ -609,8 +624,10 @@ def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
                 "label": tp.display,
                 "channel": tp.channel,
                 "kind": tp.kind.value,
-                "cost": float(a.cost[i] * v_mix[i]),
-                "handle_time_s": float(a.handle_time_s[i] * v_mix[i]),
+                "cost_per_contact": float(a.cost[i]),
+                "handle_time_s": float(a.handle_time_s[i]),
+                "expected_cost": float(a.cost[i] * v_mix[i]),
+                "expected_handle_time_s": float(a.handle_time_s[i] * v_mix[i]),
             }
         )
         for i, tp in enumerate(g.touchpoints)

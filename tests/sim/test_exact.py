@@ -319,7 +319,9 @@ def test_to_dict_is_strict_json_and_to_frame_has_a_row_per_touchpoint(journey_b)
     assert f["touchpoint"].to_list() == ["web", "phone"]
     assert f["expected_visits"].to_list() == pytest.approx([1.0, 1 / 3], abs=TOL)
     assert f["p_resolved"].to_list() == pytest.approx([23 / 30, 8 / 9], abs=TOL)
-    assert f["cost"].to_list() == pytest.approx([10.0, 200.0], abs=1e-9)
+    assert f["cost_per_contact"].to_list() == [10.0, 600.0]
+    assert f["expected_cost"].to_list() == pytest.approx([10.0, 200.0], abs=1e-9)
+    assert f["expected_handle_time_s"].to_list() == pytest.approx([0.0, 120.0], abs=1e-9)
     e = r.edges_frame()
     assert e.height == 6
     assert e.filter(e["channel_switch"])["traversals"].to_list() == pytest.approx([0.3])

@@ -1,0 +1,447 @@
+"""Simulation commands: ``cxkit simulate`` (both engines) and ``cxkit staffing`` (Erlang C).
+
+Both are thin over :mod:`cxkit.sim`; ``--json`` prints the documented document of
+``docs/reference/cli-simulate.md``.
+
+Examples
+--------
+>>> from cxkit.cli import main
+>>> main(["staffing", "--calls", "100", "--interval", "30", "--aht", "180"])  # doctest: +ELLIPSIS
+Erlang C staffing
+  100 calls in 30 min, AHT 180 s: traffic 10 Erlang
+  target: 80% answered within 20 s, occupancy ≤ 85%, shrinkage 30%
+<BLANKLINE>
+  Agents               14
+  Scheduled headcount  20
+...
+0
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import click
+
+from cxkit.cli.journey import envelope, resolve_source, text_width
+from cxkit.core.errors import CxkitError
+from cxkit.core.i18n import LANGUAGES
+from cxkit.core.i18n import label as _label
+from cxkit.core.journey import Journey
+from cxkit.io import load_journey
+
+__all__ = [
+    "register",
+    "render_simulate",
+    "render_staffing",
+    "simulate_command",
+    "simulate_payload",
+    "staffing_command",
+    "staffing_payload",
+]
+
+#: Default number of simulated customers and seed of ``cxkit simulate``.
+DEFAULT_CUSTOMERS = 100_000
+DEFAULT_SEED = 1
+#: Paths listed by ``cxkit simulate`` (text and JSON).
+TOP_PATHS = 10
+
+#: (label key, ExactResult attribute or None, Monte Carlo summary key or None, format)
+_ROWS: tuple[tuple[str, str | None, str | None, str], ...] = (
+    ("sim_contacts", "expected_contacts", "contacts", ".4g"),
+    ("sim_service_contacts", "expected_service_contacts", "service_contacts", ".4g"),
+    ("switches", "expected_switches", "channel_switches", ".4g"),
+    ("transfers", "expected_transfers", "transfers", ".4g"),
+    ("sim_context_losses", "expected_context_losses", "context_losses", ".4g"),
+    ("repeat_contacts", "expected_repeat_contacts", "repeat_contacts", ".4g"),
+    ("wait", "expected_wait_s", "wait_s", ".5g"),
+    ("sim_cost", "expected_cost", "cost", ".6g"),
+    ("sim_handle_time", "expected_handle_time_s", "handle_time_s", ".5g"),
+    ("ces", None, "ces5", ".3f"),
+    ("sim_fcr", None, "fcr", ".2%"),
+    ("remembered", None, "j", ".3f"),
+    ("csat", None, "csat5", ".3f"),
+)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _echo_json(data: dict[str, Any]) -> None:
+    click.echo(json.dumps(_finite(data), ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    space = " " * max(0, width - text_width(text))
+    return space + text if right else text + space
+
+
+def _table(rows: list[list[str]], align: str) -> list[str]:
+    widths = [max(text_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        (
+            "  " + "  ".join(_pad(c, w, a == "r") for c, w, a in zip(r, widths, align, strict=True))
+        ).rstrip()
+        for r in rows
+    ]
+
+
+# ---------------------------------------------------------------------------- simulate
+
+
+def simulate_payload(
+    journey: Journey,
+    *,
+    customers: int = DEFAULT_CUSTOMERS,
+    seed: int = DEFAULT_SEED,
+    max_steps: int | None = None,
+    top_paths: int = TOP_PATHS,
+) -> dict[str, Any]:
+    """The ``cxkit simulate --json`` document: both engines on one journey.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> p = simulate_payload(cx.load_journey("billing_inquiry"), customers=1000, seed=1)
+    >>> list(p)
+    ['cxkit', 'command', 'journey', 'exact', 'monte_carlo']
+    >>> round(p["exact"]["absorption"]["resolved"], 4), p["monte_carlo"]["n_customers"]
+    (0.7825, 1000)
+    """
+    from cxkit.sim.exact import exact
+    from cxkit.sim.montecarlo import simulate
+
+    ex = exact(journey)
+    mc = simulate(journey, customers, seed=seed, max_steps=max_steps)
+    mc_dict = mc.to_dict(top_paths=top_paths)
+    return envelope(
+        "simulate",
+        journey={"id": journey.id, "title": journey.title, "source": journey.source},
+        exact=ex.to_dict(),
+        monte_carlo={
+            "n_customers": mc_dict["n_customers"],
+            "seed": mc_dict["seed"],
+            "max_steps": mc_dict["max_steps"],
+            "summary": mc_dict["summary"],
+            "top_paths": mc_dict["top_paths"],
+        },
+    )
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return format(value, spec)
+
+
+def render_simulate(payload: dict[str, Any], lang: str = "en") -> str:
+    """The readable report printed by ``cxkit simulate``."""
+    j, ex, mc = payload["journey"], payload["exact"], payload["monte_carlo"]
+    s = mc["summary"]
+    head = [
+        f"{j['id']} — {j['title']}" if j.get("title") else j["id"],
+        f"{_label('sim_exact', lang)}: {_label('sim_absorbing_chain', lang)} · "
+        f"{_label('sim_monte_carlo', lang)}: n = {mc['n_customers']:,}, "
+        f"{_label('sim_seed', lang)} {mc['seed']}, {_label('sim_max_steps', lang)} "
+        f"{mc['max_steps']}",
+    ]
+    ci = "95% CI"
+    rows = [
+        [_label("outcomes", lang), _label("sim_exact", lang), _label("sim_monte_carlo", lang), ci]
+    ]
+    for o in ex["outcomes"]:
+        outcome, p = o["outcome"], o["probability"]
+        e = s["outcome_shares"].get(outcome)
+        shown = o["label"] if o["label"] != outcome else _label(outcome, lang)
+        rows.append(
+            [
+                shown,
+                _fmt(p, ".2%"),
+                _fmt(e["estimate"], ".2%") if e else "–",
+                f"[{_fmt(e['ci_low'], '.2%')}, {_fmt(e['ci_high'], '.2%')}]" if e else "",
+            ]
+        )
+    metrics = [
+        [_label("sim_metric", lang), _label("sim_exact", lang), _label("sim_monte_carlo", lang), ci]
+    ]
+    for key, attr, mc_key, spec in _ROWS:
+        e = s.get(mc_key) if mc_key else None
+        value = ex.get(attr) if attr else None
+        metrics.append(
+            [
+                _label(key, lang),
+                _fmt(value, spec),
+                _fmt(e["estimate"], spec) if e else "–",
+                f"[{_fmt(e['ci_low'], spec)}, {_fmt(e['ci_high'], spec)}]" if e else "",
+            ]
+        )
+    trunc = s.get("truncated", {}).get("estimate") or 0.0
+    lines = [*head, "", *_table(rows, "lrrl"), "", *_table(metrics, "lrrl")]
+    if trunc > 0:
+        lines += ["", f"  {_label('sim_truncated', lang)}: {trunc:.2%}"]
+    lines += ["", _label("sim_top_paths", lang)]
+    paths = [
+        [_fmt(p["share"], ".1%"), " > ".join([*p["path"], p["outcome"]])] for p in mc["top_paths"]
+    ]
+    if paths:
+        lines += _table(paths, "rl")
+    return "\n".join(lines)
+
+
+@click.command("simulate")
+@click.argument("path", metavar="PATH")
+@click.option(
+    "--customers",
+    type=click.IntRange(min=1),
+    default=DEFAULT_CUSTOMERS,
+    show_default=True,
+    help="Customers simulated by the Monte Carlo engine.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=DEFAULT_SEED,
+    show_default=True,
+    help="Seed of the random numbers: same seed, same numbers.",
+)
+@click.option(
+    "--max-steps",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most visits per customer (default: the journey's max_steps, 50).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of the text report (default: the journey's, else en).",
+)
+def simulate_command(
+    path: str,
+    customers: int,
+    seed: int,
+    max_steps: int | None,
+    as_json: bool,
+    lang: str | None,
+) -> None:
+    """Simulate the journey PATH (a file or a template name) with both engines.
+
+    The exact engine solves the absorbing Markov chain (outcome probabilities,
+    expected contacts, switches, context losses, cost); the Monte Carlo engine
+    simulates --customers customers for path-dependent metrics (CES, first-contact
+    resolution, remembered experience), each with a 95% confidence interval.
+    """
+    journey = load_journey(resolve_source(path))
+    payload = simulate_payload(journey, customers=customers, seed=seed, max_steps=max_steps)
+    if as_json:
+        _echo_json(payload)
+    else:
+        use = lang or (journey.language if journey.language in LANGUAGES else "en")
+        click.echo(render_simulate(payload, use))
+
+
+# ---------------------------------------------------------------------------- staffing
+
+
+def staffing_payload(
+    *,
+    calls: float,
+    interval_minutes: float,
+    aht_s: float,
+    target_s: float = 20.0,
+    service_level: float = 0.8,
+    max_occupancy: float = 0.85,
+    shrinkage: float = 0.30,
+) -> dict[str, Any]:
+    """The ``cxkit staffing --json`` document (Erlang C, MODELS.md §3.5).
+
+    Examples
+    --------
+    >>> p = staffing_payload(calls=100, interval_minutes=30, aht_s=180)
+    >>> p["result"]["agents"], p["result"]["scheduled"]
+    (14, 20)
+    >>> [row["agents"] for row in p["table"]]
+    [11, 12, 13, 14, 15]
+    """
+    from cxkit.sim.queues import staffing, staffing_table
+
+    if not (isinstance(interval_minutes, (int, float)) and interval_minutes > 0):
+        raise CxkitError(f"--interval must be a number of minutes > 0, got {interval_minutes!r}")
+    interval_s = float(interval_minutes) * 60.0
+    result = staffing(
+        calls,
+        interval_s,
+        aht_s,
+        target_s,
+        service_level=service_level,
+        max_occupancy=max_occupancy,
+        shrinkage=shrinkage,
+    )
+    load = result.traffic_erlangs
+    table = (
+        staffing_table(
+            calls,
+            interval_s,
+            aht_s,
+            target_s,
+            agents=range(math.floor(load) + 1, result.agents + 2),
+        )
+        if load > 0
+        else []
+    )
+    return envelope(
+        "staffing",
+        inputs={
+            "calls": calls,
+            "interval_minutes": interval_minutes,
+            "aht_s": aht_s,
+            "target_s": target_s,
+            "service_level": service_level,
+            "max_occupancy": max_occupancy,
+            "shrinkage": shrinkage,
+        },
+        result=result.to_dict(),
+        table=table,
+    )
+
+
+def render_staffing(payload: dict[str, Any], lang: str = "en") -> str:
+    """The readable report printed by ``cxkit staffing``."""
+    i, r = payload["inputs"], payload["result"]
+    lines = [
+        _label("sim_staffing", lang),
+        f"  {i['calls']:g} calls in {i['interval_minutes']:g} min, AHT {i['aht_s']:g} s: "
+        f"traffic {r['traffic_erlangs']:.4g} Erlang",
+        f"  target: {i['service_level']:.0%} answered within {i['target_s']:g} s, "
+        f"occupancy ≤ {i['max_occupancy']:.0%}, shrinkage {i['shrinkage']:.0%}",
+        "",
+    ]
+    lines += _table(
+        [
+            [_label("sim_agents", lang), str(r["agents"])],
+            [_label("sim_scheduled", lang), str(r["scheduled"])],
+            [_label("sim_p_wait", lang), f"{r['p_wait']:.4f}"],
+            [_label("sim_service_level", lang), f"{r['service_level']:.2%}"],
+            [_label("sim_asa", lang), f"{r['asa_s']:.2f}"],
+            [_label("sim_occupancy", lang), f"{r['occupancy']:.2%}"],
+        ],
+        "lr",
+    )
+    if payload["table"]:
+        rows = [
+            [
+                _label("sim_agents", lang),
+                _label("sim_p_wait", lang),
+                _label("sim_service_level", lang),
+                _label("sim_asa", lang),
+                _label("sim_occupancy", lang),
+            ]
+        ]
+        for t in payload["table"]:
+            rows.append(
+                [
+                    str(t["agents"]),
+                    f"{t['p_wait']:.4f}",
+                    f"{t['service_level']:.2%}",
+                    f"{t['asa_s']:.2f}",
+                    f"{t['occupancy']:.2%}",
+                ]
+            )
+        lines += ["", *_table(rows, "rrrrr")]
+    return "\n".join(lines)
+
+
+@click.command("staffing")
+@click.option("--calls", type=float, required=True, help="Calls offered in one interval.")
+@click.option(
+    "--interval",
+    "interval_minutes",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Interval length in minutes.",
+)
+@click.option("--aht", "aht_s", type=float, required=True, help="Average handle time (s).")
+@click.option(
+    "--target",
+    "target_s",
+    type=float,
+    default=20.0,
+    show_default=True,
+    help="Answer-time target T (s).",
+)
+@click.option(
+    "--service-level",
+    type=float,
+    default=0.8,
+    show_default=True,
+    help="Share to answer within the target, in (0, 1).",
+)
+@click.option(
+    "--max-occupancy",
+    type=float,
+    default=0.85,
+    show_default=True,
+    help="Highest acceptable occupancy, in (0, 1].",
+)
+@click.option(
+    "--shrinkage",
+    type=float,
+    default=0.30,
+    show_default=True,
+    help="Share of paid time agents are unavailable, in [0, 1).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the text report.",
+)
+def staffing_command(
+    calls: float,
+    interval_minutes: float,
+    aht_s: float,
+    target_s: float,
+    service_level: float,
+    max_occupancy: float,
+    shrinkage: float,
+    as_json: bool,
+    lang: str,
+) -> None:
+    """Agents needed for one interval by Erlang C (MODELS.md §3.5).
+
+    N* is the fewest agents answering --service-level of the calls within --target
+    seconds at an occupancy of at most --max-occupancy; the scheduled headcount is
+    ceil(N* / (1 − shrinkage)).
+    """
+    payload = staffing_payload(
+        calls=calls,
+        interval_minutes=interval_minutes,
+        aht_s=aht_s,
+        target_s=target_s,
+        service_level=service_level,
+        max_occupancy=max_occupancy,
+        shrinkage=shrinkage,
+    )
+    if as_json:
+        _echo_json(payload)
+    else:
+        click.echo(render_staffing(payload, lang))
+
+
+def register(group: click.Group) -> None:
+    """Add ``simulate`` and ``staffing`` to the ``cxkit`` group."""
+    group.add_command(simulate_command)
+    group.add_command(staffing_command)

@@ -139,40 +139,34 @@ def removal_effects_exact(events: Any, conversion: str = CONVERSION) -> dict[str
 
 
 def _from_cxkit_analytics(events: Any) -> Callable[[], dict[str, Any]] | None:
-    """A runner over ``cxkit.analytics``' attribution, once it exists."""
+    """A runner over ``cxkit.analytics.attribution`` (exact removal effects), if present."""
     try:
-        import cxkit.analytics as analytics
+        from cxkit.analytics import attribution  # type: ignore[attr-defined]
     except ImportError:
         return None
-    for name in ("removal_effects", "markov_attribution", "attribution"):
-        fn = getattr(analytics, name, None)
-        if callable(fn):
 
-            def run(fn: Callable[..., Any] = fn) -> dict[str, Any]:
-                return _normalise_cxkit_result(fn(events, conversion=CONVERSION))
+    def run() -> dict[str, Any]:
+        return _normalise_cxkit_result(attribution(events, target=CONVERSION))
 
-            return run
-    return None
+    return run
 
 
-def _normalise_cxkit_result(result: Any) -> dict[str, Any]:
-    """Removal effects and shares per touchpoint from ``cxkit.analytics``' result."""
+def _normalise_cxkit_result(table: Any) -> dict[str, Any]:
+    """Removal effects and Markov shares per touchpoint from ``attribution``'s frame."""
     import polars as pl
 
-    table = result if isinstance(result, pl.DataFrame) else getattr(result, "table", None)
-    if isinstance(table, pl.DataFrame):
-        cols = table.columns
-        key = next(c for c in ("touchpoint", "channel", "node") if c in cols)
-        re_col = next(c for c in ("removal_effect", "re") if c in cols)
-        share_col = next(c for c in ("share", "removal_share") if c in cols)
-        return {
-            "removal_effects": dict(table.select(key, re_col).iter_rows()),
-            "shares": dict(table.select(key, share_col).iter_rows()),
-        }
-    raise RuntimeError(
-        "cannot read removal effects from cxkit.analytics' result "
-        f"({type(result).__name__}); update _normalise_cxkit_result in bench_attribution.py"
-    )
+    if not isinstance(table, pl.DataFrame) or not {"touchpoint", "removal_effect"} <= set(
+        table.columns
+    ):
+        raise RuntimeError(
+            "cannot read removal effects from cxkit.analytics.attribution's result "
+            f"({type(table).__name__}); update _normalise_cxkit_result in bench_attribution.py"
+        )
+    share = "markov" if "markov" in table.columns else "share"
+    return {
+        "removal_effects": dict(table.select("touchpoint", "removal_effect").iter_rows()),
+        "shares": dict(table.select("touchpoint", share).iter_rows()),
+    }
 
 
 # -- ChannelAttribution: path strings, then simulation ------------------------------------
@@ -234,7 +228,7 @@ def tool_runner(tool: str, path: str) -> tuple[str, Callable[[], dict[str, Any]]
     if tool == "cxkit":
         run = _from_cxkit_analytics(events)
         if run is not None:
-            return "cxkit.analytics (exact)", run
+            return "cxkit.analytics.attribution (exact)", run
         return "cxkit exact removal (first version)", lambda: removal_effects_exact(events)
     if tool == "channelattribution":
         from importlib.metadata import version

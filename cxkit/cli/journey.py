@@ -363,6 +363,8 @@ def new_journey_text(
         text = edited if edited is not None else dump_journey(journey)
     if suffix == ".json":
         text = dumps_json(journey) + "\n"
+    elif source.suffix.lower() == ".json":  # a JSON journey copied to a YAML file
+        text = dump_journey(journey)
     checked = loads_journey(text, file=str(target_path))
     if checked != journey:  # pragma: no cover - a guard against a bad text edit
         raise CxkitError(f"{target_path}: the copied journey differs from the template")

@@ -188,6 +188,16 @@ def test_new_json_target(capsys, tmp_path):
     assert cx.load_journey(target) == cx.load_journey(TEMPLATE).replace(id="billing")
 
 
+def test_new_from_a_json_journey_writes_yaml(capsys, tmp_path):
+    source = tmp_path / "source.json"
+    assert run(capsys, "new", str(source), "-t", TEMPLATE)[0] == 0
+    target = tmp_path / "copy.yaml"
+    assert run(capsys, "new", str(target), "-t", str(source), "--id")[0] == 0
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("cxkit: 1\nid: copy\n")  # YAML, not JSON text in a .yaml file
+    assert cx.load_journey(target) == cx.load_journey(TEMPLATE).replace(id="copy")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -500,6 +510,19 @@ def test_show_json_default_language_is_the_journeys(capsys):
     doc = json.loads(run(capsys, "show", TEMPLATE, "--json")[1])
     assert doc["lang"] == "en"
     assert doc["aggregate"]["emotion_label"] == "dissatisfied"
+
+
+def test_show_defaults_to_the_journeys_language(capsys, tmp_path):
+    path = tmp_path / "ja.yaml"
+    text = template_path(TEMPLATE).read_text(encoding="utf-8")
+    path.write_text(text.replace("\nlanguage: en\n", "\nlanguage: ja\n"), encoding="utf-8")
+    code, out, _ = run(capsys, "show", str(path))
+    assert code == 0
+    assert "ジャーニー全体の感情 不満" in map(squeeze, out.splitlines())
+    doc = json.loads(run(capsys, "show", str(path), "--json")[1])
+    assert (doc["lang"], doc["aggregate"]["emotion_label"]) == ("ja", "不満")
+    code, out, _ = run(capsys, "show", str(path), "--lang", "en")
+    assert "Journey emotion dissatisfied" in map(squeeze, out.splitlines())
 
 
 def test_show_of_a_copied_file_and_an_invalid_one(capsys, tmp_path):

@@ -16,7 +16,7 @@ from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import label
 from cxkit.core.journey import Journey
 from cxkit.export._common import aggregate_rows, check_journey, fmt_number, resolve_lang
-from cxkit.export.escape import html_text, markdown_cell, markdown_inline
+from cxkit.export.escape import html_text, markdown_cell, markdown_inline, one_line
 
 __all__ = ["ASSET_DIR", "build_site", "site", "site_assets"]
 
@@ -51,17 +51,35 @@ def site_assets(vl_version: str | None = None) -> dict[str, str]:
     return files
 
 
+#: Characters PyYAML refuses or reads as line breaks (written as ``\\uXXXX`` escapes).
+_YAML_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _yaml_str(text: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax, readable Unicode kept).
+
+    Examples
+    --------
+    >>> print(_yaml_str('日本 "q"'))
+    "日本 \\"q\\""
+    """
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
 def mkdocs_yml(title: str, lang: str, pages: list[str]) -> str:
     """The ``mkdocs.yml`` of a journey site (``pages``: paths under ``docs/``)."""
     # MkDocs templates insert site_name unescaped: write it HTML-escaped, as JSON
     # (a JSON string is a valid YAML double-quoted scalar).
-    nav_pages = "\n".join(f"      - {json.dumps(p)}" for p in pages)
+    nav_pages = "\n".join(f"      - {_yaml_str(p)}" for p in pages)
     return f"""\
 # Written by cxkit.export.site(). Build it with:
 #   NO_MKDOCS_2_WARNING=1 mkdocs build --strict
 # (needs: pip install 'cxkit[docs]'). The site renders without any network:
 # Mermaid, Vega and the search shim are in docs/{ASSET_DIR}, fonts are the system's.
-site_name: {json.dumps(html_text(title))}
+site_name: {_yaml_str(html_text(one_line(title)))}
 docs_dir: docs
 site_dir: site
 use_directory_urls: false
@@ -92,7 +110,7 @@ extra_javascript:
   - {ASSET_DIR}/cxkit-loader.js
 nav:
   - index.md
-  - {json.dumps(label("export_journeys", lang))}:
+  - {_yaml_str(label("export_journeys", lang))}:
 {nav_pages}
 """
 

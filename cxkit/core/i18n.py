@@ -197,6 +197,83 @@ _LABELS: dict[str, dict[str, str]] = {
     "sim_occupancy": {"en": "Occupancy", "ja": "稼働率"},
     "sim_absorbing_chain": {"en": "absorbing Markov chain", "ja": "吸収マルコフ連鎖"},
     "sim_max_steps": {"en": "max steps", "ja": "最大ステップ数"},
+    # cxkit.roi: the built-in initiative catalogue
+    "roi_cat_crm_integration": {
+        "en": "CRM integration (context carried across channels)",
+        "ja": "CRM統合 (チャネル間で文脈を引き継ぐ)",
+    },
+    "roi_cat_cti_same_operator": {
+        "en": "CTI same-operator routing for repeat callers",
+        "ja": "CTI連携による再入電の同一オペレーター接続",
+    },
+    "roi_cat_faq_knowledge_base": {
+        "en": "FAQ / knowledge base",
+        "ja": "FAQ・ナレッジベース",
+    },
+    "roi_cat_talk_scripts_training": {
+        "en": "Talk scripts and training",
+        "ja": "トークスクリプトと研修",
+    },
+    "roi_cat_operator_empowerment": {
+        "en": "Operator empowerment and multi-skilling",
+        "ja": "オペレーターへの権限委譲とマルチスキル化",
+    },
+    "roi_cat_chat_channel": {"en": "Chat channel", "ja": "チャット窓口の開設"},
+    "roi_cat_sns_listening": {
+        "en": "SNS listening with proactive contact",
+        "ja": "SNSの傾聴と能動的な連絡",
+    },
+    "roi_cat_predictive_churn_outreach": {
+        "en": "Predictive churn outreach",
+        "ja": "解約予測にもとづく先回りの連絡",
+    },
+    # cxkit.roi: reports and charts
+    "roi_report": {"en": "ROI roadmap", "ja": "ROIロードマップ"},
+    "roi_initiative": {"en": "Initiative", "ja": "施策"},
+    "roi_npv": {"en": "NPV", "ja": "正味現在価値 (NPV)"},
+    "roi_npv_risk": {"en": "Risk-adjusted NPV", "ja": "リスク調整後NPV"},
+    "roi_roi": {"en": "ROI", "ja": "ROI"},
+    "roi_irr": {"en": "IRR per period", "ja": "期間あたりIRR"},
+    "roi_payback": {"en": "Payback (periods)", "ja": "回収期間 (期)"},
+    "roi_discounted_payback": {
+        "en": "Discounted payback (periods)",
+        "ja": "割引回収期間 (期)",
+    },
+    "roi_prob_negative": {"en": "P(NPV < 0)", "ja": "NPVが負になる確率"},
+    "roi_baseline": {"en": "Baseline", "ja": "現状"},
+    "roi_scenario": {"en": "Scenario", "ja": "施策後"},
+    "roi_churn": {"en": "Churn per period", "ja": "期間あたり解約率"},
+    "roi_fcr_shares": {
+        "en": "Resolution shares (FCR / multi-contact / unresolved)",
+        "ja": "解決の内訳 (一次解決 / 複数回 / 未解決)",
+    },
+    "roi_cost_per_journey": {"en": "Cost per journey", "ja": "ジャーニーあたりコスト"},
+    "roi_clv": {"en": "CLV per customer", "ja": "顧客あたりCLV"},
+    "roi_benefit_per_period": {"en": "Benefit per period", "ja": "期間あたり便益"},
+    "roi_chosen_roadmap": {"en": "Chosen roadmap", "ja": "選ばれたロードマップ"},
+    "roi_budget": {"en": "Budget", "ja": "予算"},
+    "roi_spend": {"en": "Spend", "ja": "支出"},
+    "roi_binding": {"en": "Binding constraints", "ja": "制約が効いている行"},
+    "roi_additive": {"en": "Additive estimate", "ja": "単純合算の見積り"},
+    "roi_joint": {"en": "Joint re-simulation", "ja": "同時に再シミュレーションした値"},
+    "roi_gap": {"en": "Interaction gap", "ja": "相互作用による差"},
+    "roi_not_selected": {"en": "Not selected", "ja": "選ばれなかった施策"},
+    "roi_period": {"en": "Period", "ja": "期"},
+    "roi_cumulative_cash_flow": {
+        "en": "Cumulative discounted cash flow",
+        "ja": "累積割引キャッシュフロー",
+    },
+    "roi_npv_fan": {"en": "NPV over time (P10–P90)", "ja": "NPVの推移 (P10〜P90)"},
+    "roi_gantt": {"en": "Roadmap", "ja": "ロードマップ"},
+    "roi_tornado": {"en": "Sensitivity of NPV", "ja": "NPVの感度"},
+    "roi_comparison": {"en": "Initiatives compared", "ja": "施策の比較"},
+    "roi_low": {"en": "low", "ja": "低"},
+    "roi_high": {"en": "high", "ja": "高"},
+    "roi_payback_marker": {"en": "payback", "ja": "回収"},
+    "roi_ramp_up": {"en": "ramp-up", "ja": "立ち上げ"},
+    "roi_full_benefit": {"en": "full benefit", "ja": "効果最大"},
+    "roi_warnings": {"en": "Warnings", "ja": "注意"},
+    "roi_convention": {"en": "Percentiles", "ja": "パーセンタイル"},
 }
 
 

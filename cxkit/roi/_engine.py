@@ -1,0 +1,1190 @@
+"""The batched exact engine of the ROI model: many effect draws, one vectorised solve.
+
+A *scenario* is a journey with a set of active initiatives. :func:`compile_scenario`
+turns it into flat arrays (touchpoints, hand-offs with one explicit remainder edge
+per touchpoint, start distributions per call reason) and a list of *operations*
+(one per effect, and one per hand-off an initiative adds). :func:`run` applies the
+operations to ``S`` rows of effect values at once and solves the ``S`` absorbing
+chains with one batched :func:`numpy.linalg.solve` on an ``(S, n, n)`` array —
+no Monte Carlo journey simulation and no Python loop per draw.
+
+Rules (also in ``docs/reference/roi.md``)
+-----------------------------------------
+* **Order.** Operations apply in initiative order, then effect order; ``set``
+  replaces, ``add`` adds, ``multiply`` multiplies the current value. Results are
+  clipped to their domain: probabilities, carry-overs and shares to [0, 1], times,
+  costs and capacities to ≥ 0.
+* **Renormalisation.** After all operations, at every touchpoint whose hand-off
+  probabilities were changed, the changed hand-offs keep their new values and all
+  the *other* hand-offs of that touchpoint — its remainder to ``remainder_outcome``
+  included — are scaled by one common factor so that the total is 1 again. If the
+  changed hand-offs alone exceed 1, they are scaled down to sum to 1 and the others
+  get 0 (counted in the warnings). If the others had no probability at all, the
+  free probability goes to the remainder. Sums above 1 are never produced.
+* **Reroute.** ``reroute:A->B`` with share ``s`` moves ``s·p_AB`` from each matched
+  hand-off to ``A → via`` (created if absent, copying the carry-over and
+  re-explanation fields of ``A → B``, without wait); both count as changed.
+* **Added hand-offs** set their probability (created at 0 if absent) while the
+  initiative is active; a source pattern adds one per matching touchpoint, a target
+  pattern takes the first match; no match drops the hand-off (a warning).
+
+Metrics per row (per customer who starts the journey, mixed over call reasons)
+--------------------------------------------------------------------------------
+The same definitions as :func:`cxkit.sim.exact.exact` (MODELS.md §3.2): absorption
+``B``, visits ``v = π0ᵀN``, switches, transfers and context losses
+``Σ v_i p_ij (1 − κ_ij)``, repeat contacts ``Σ_service v_j (1 − 1/N_jj)``, excess
+wait, the effort index before clipping, contact cost ``v·cost``. Added here:
+
+* **Re-explanation cost**: each context loss costs ``reexplain_time_s`` at the
+  receiving touchpoint's cost per second (``cost_per_contact / handle_time_s``).
+* **Resolution shares** ``π = (FCR, resolved in ≥ 2 contacts, unresolved)`` of
+  model V-A. A contact is a visit to a service touchpoint; FCR = absorbed in a
+  resolved ``purchase`` outcome with at most one contact. This is the chain
+  expanded with a contact counter capped at 2, solved layer by layer: layer 0 (no
+  contact yet) and layer 1 (one contact) only move through non-service
+  touchpoints, so they need solves of the size of the non-service set only; the
+  rest comes from ``v`` and ``B``.
+* **CES** = the effort index clipped to [1, 5] — the CES of the expected counts, an
+  upper bound of the mean clipped CES (Jensen); :func:`cxkit.sim.simulate` gives
+  its distribution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csgraph, csr_matrix
+
+from cxkit.core.economics import (
+    Effect,
+    EffectChange,
+    Initiative,
+    parse_effect_target,
+)
+from cxkit.core.errors import CxkitError, SimulationError
+from cxkit.core.graph import PROBABILITY_TOLERANCE
+from cxkit.core.model import OutcomeKind, TouchpointKind
+
+if TYPE_CHECKING:
+    from cxkit.core.journey import Journey
+
+__all__ = ["Compiled", "Metrics", "Op", "compile_scenario", "run"]
+
+Array = NDArray[np.float64]
+
+
+#: Effort parameters an ``parameter:effort.*`` effect may change in the engine.
+_EFFORT_NAMES = (
+    "w_switch",
+    "w_reexplain",
+    "w_transfer",
+    "w_repeat_contact",
+    "w_wait_per_minute",
+    "reexplain_time_s",
+)
+
+#: Rows per solve chunk are chosen so that an (S, n, n) block stays below this many floats.
+_CHUNK_FLOATS = 6_000_000
+
+_EDGE_FIELDS = (
+    "probability",
+    "context_carryover",
+    "wait_s",
+    "reexplain_effort",
+    "reexplain_time_s",
+)
+_TP_FIELDS = ("cost_per_contact", "handle_time_s", "capacity")
+
+
+@dataclass
+class Op:
+    """One change applied to every row: an effect or an added hand-off.
+
+    ``col`` is the column of the row-values matrix holding the effect's value;
+    ``None`` uses ``const``.
+    """
+
+    kind: str  # edge, reroute, tp, param, econ, step
+    field: str
+    change: EffectChange
+    idx: NDArray[np.int64]
+    idx2: NDArray[np.int64]
+    col: int | None
+    const: float
+    initiative: str
+    effect_index: int  # −1 for an added hand-off
+    group: str = ""  # parameter group, step ids live in idx
+
+
+@dataclass
+class Compiled:
+    """A journey plus active initiatives, as arrays and operations."""
+
+    journey: Journey
+    initiatives: tuple[Initiative, ...]
+    tp_ids: tuple[str, ...]
+    out_ids: tuple[str, ...]
+    out_kinds: tuple[OutcomeKind, ...]
+    resolved: NDArray[np.bool_]
+    channel: tuple[str, ...]
+    service: NDArray[np.bool_]
+    cost: Array
+    handle: Array
+    capacity: Array
+    src: NDArray[np.int64]
+    tgt: NDArray[np.int64]
+    prob: Array
+    kappa: Array
+    wait: Array
+    re_eff: Array  # nan = the row's w_reexplain
+    re_time: Array  # nan = the row's reexplain_time_s
+    between: NDArray[np.bool_]
+    switch: NDArray[np.bool_]
+    transfer: NDArray[np.bool_]
+    remainder: NDArray[np.bool_]
+    added: NDArray[np.bool_]
+    pi0: Array  # (R, n)
+    shares: Array  # (R,)
+    reason_wexp: Array  # (R,) nan = the row's default expected wait
+    ops: list[Op]
+    columns: list[tuple[str, int, Effect]]  # (initiative id, effect index, effect)
+    warnings: list[str] = field(default_factory=list)
+    virtual_remainder: bool = False
+
+    @property
+    def n(self) -> int:
+        """Touchpoints."""
+        return len(self.tp_ids)
+
+    @property
+    def m(self) -> int:
+        """Outcomes."""
+        return len(self.out_ids)
+
+    @property
+    def n_edges(self) -> int:
+        """Edges, remainder edges included."""
+        return int(self.prob.size)
+
+    def column(self, initiative: str, effect_index: int) -> int:
+        """Column of an effect in the row-values matrix."""
+        for k, (ini, j, _) in enumerate(self.columns):
+            if ini == initiative and j == effect_index:
+                return k
+        raise KeyError((initiative, effect_index))
+
+
+# ----------------------------------------------------------------------------- compile
+
+
+def _channel_family(journey: Journey, channel: str) -> set[str]:
+    """The channel and its ancestors (``{"phone", "call_center"}``)."""
+    out = {channel}
+    g = journey.graph
+    seen = 0
+    while seen < 10:
+        try:
+            parent = g.channel(channel).parent
+        except CxkitError:
+            break
+        if not parent or parent in out:
+            break
+        out.add(parent)
+        channel = parent
+        seen += 1
+    return out
+
+
+class _Nodes:
+    """Pattern matching over the scenario's touchpoints and outcomes."""
+
+    def __init__(
+        self, journey: Journey, tp_ids: list[str], channels: list[str], outs: Sequence[Any]
+    ) -> None:
+        self.tp_ids = tp_ids
+        self.tp_index = {t: i for i, t in enumerate(tp_ids)}
+        self.families = [_channel_family(journey, c) for c in channels]
+        self.out_ids = [o.id for o in outs]
+        self.out_kinds = [o.kind.value for o in outs]
+        self.n = len(tp_ids)
+
+    def sources(self, pat: str) -> list[int]:
+        """Touchpoint indices matching a source pattern."""
+        if pat == "*":
+            return list(range(self.n))
+        if pat.startswith("@"):
+            return [i for i, fam in enumerate(self.families) if pat[1:] in fam]
+        if pat.startswith("="):
+            return []
+        return [self.tp_index[pat]] if pat in self.tp_index else []
+
+    def targets(self, pat: str) -> list[int]:
+        """Node indices (touchpoints, then ``n + k`` for outcomes) matching a target pattern."""
+        if pat == "*":
+            return list(range(self.n + len(self.out_ids)))
+        if pat.startswith("="):
+            return [self.n + k for k, kind in enumerate(self.out_kinds) if kind == pat[1:]]
+        if pat.startswith("@"):
+            return self.sources(pat)
+        if pat in self.tp_index:
+            return [self.tp_index[pat]]
+        if pat in self.out_ids:
+            return [self.n + self.out_ids.index(pat)]
+        return []
+
+
+def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -> Compiled:
+    """Compile ``journey`` with ``initiatives`` active (structure and operations).
+
+    Raises
+    ------
+    SimulationError
+        When the journey cannot be solved (no touchpoints, no outcomes, invalid
+        probabilities or start distribution).
+    """
+    g = journey.graph
+    inits = tuple(initiatives)
+    warnings: list[str] = []
+    if not g.touchpoints:
+        raise SimulationError(f"journey {journey.id!r} has no touchpoints to evaluate")
+    if not g.outcomes:
+        raise SimulationError(f"journey {journey.id!r} has no outcomes; customers never finish")
+
+    tps = list(g.touchpoints)
+    known = {t.id for t in tps}
+    for ini in inits:
+        for tp in ini.add_touchpoints:
+            if tp.id not in known:
+                tps.append(tp)
+                known.add(tp.id)
+    tp_ids = [t.id for t in tps]
+    n = len(tp_ids)
+    outs = list(g.outcomes)
+    virtual = False
+    if g.remainder_outcome not in g.outcome_ids:
+        from cxkit.core.model import Outcome
+
+        outs.append(Outcome(g.remainder_outcome, kind=OutcomeKind.ABANDON))
+        virtual = True
+    out_ids = [o.id for o in outs]
+    channels = [t.channel for t in tps]
+    nodes = _Nodes(journey, tp_ids, channels, outs)
+    node_index = {t: i for i, t in enumerate(tp_ids)}
+    node_index.update({o: n + k for k, o in enumerate(out_ids)})
+
+    # edges: declared hand-offs first
+    rows: list[dict[str, Any]] = []
+    pair: dict[tuple[int, int], int] = {}
+
+    def add_edge(s: int, t: int, p: float, **attrs: Any) -> int:
+        key = (s, t)
+        if key in pair:
+            return pair[key]
+        rows.append(
+            {
+                "src": s,
+                "tgt": t,
+                "prob": p,
+                "kappa": attrs.get("kappa", 1.0),
+                "wait": attrs.get("wait", 0.0),
+                "re_eff": attrs.get("re_eff", math.nan),
+                "re_time": attrs.get("re_time", math.nan),
+                "transfer": attrs.get("transfer", False),
+                "remainder": attrs.get("remainder", False),
+                "added": attrs.get("added", False),
+            }
+        )
+        pair[key] = len(rows) - 1
+        return pair[key]
+
+    def attrs_of(h: Any) -> dict[str, Any]:
+        return {
+            "kappa": float(h.context_carryover),
+            "wait": float(h.wait_s),
+            "re_eff": math.nan if h.reexplain_effort is None else float(h.reexplain_effort),
+            "re_time": math.nan if h.reexplain_time_s is None else float(h.reexplain_time_s),
+            "transfer": bool(h.transfer),
+        }
+
+    for k, h in enumerate(g.handoffs):
+        if h.source not in node_index or h.source not in tp_ids:
+            raise SimulationError(f"handoffs[{k}].from: unknown touchpoint {h.source!r}")
+        if h.target not in node_index:
+            raise SimulationError(f"handoffs[{k}].to: unknown touchpoint or outcome {h.target!r}")
+        p = float(h.probability)
+        if not (math.isfinite(p) and 0.0 <= p <= 1.0):
+            raise SimulationError(
+                f"handoffs[{k}].probability ({h.source}->{h.target}) must be in [0, 1], got {p!r}"
+            )
+        if (node_index[h.source], node_index[h.target]) in pair:
+            raise SimulationError(f"handoffs[{k}]: duplicate hand-off {h.source}->{h.target}")
+        add_edge(node_index[h.source], node_index[h.target], p, **attrs_of(h))
+
+    ops: list[Op] = []
+    columns: list[tuple[str, int, Effect]] = []
+    empty = np.zeros(0, dtype=np.int64)
+
+    # structure of each initiative: added hand-offs (set ops), then reroute edges
+    for ini in inits:
+        for j, h in enumerate(ini.add_handoffs):
+            srcs = nodes.sources(h.source)
+            tgts = nodes.targets(h.target)
+            if not srcs or not tgts:
+                warnings.append(
+                    f"initiative {ini.id!r}: added hand-off {h.source}->{h.target} matches no "
+                    f"{'source' if not srcs else 'target'} in journey {journey.id!r}; dropped"
+                )
+                continue
+            idx = [
+                add_edge(s, tgts[0], 0.0, added=True, **attrs_of(h)) for s in srcs if s != tgts[0]
+            ]
+            ops.append(
+                Op(
+                    "edge",
+                    "probability",
+                    EffectChange.SET,
+                    np.array(idx, dtype=np.int64),
+                    empty,
+                    None,
+                    float(h.probability),
+                    ini.id,
+                    -1 - j,
+                )
+            )
+    # one remainder edge per touchpoint (never merged with a declared hand-off into the
+    # same outcome: it keeps its own slot); patterns may match it (``*->=abandon``)
+    rem_target = node_index[g.remainder_outcome]
+    for i in range(n):
+        total = math.fsum(r["prob"] for r in rows if r["src"] == i)
+        if total > 1.0 + PROBABILITY_TOLERANCE:
+            raise SimulationError(
+                f"hand-off probabilities leaving touchpoint {tp_ids[i]!r} sum to {total:.6g}; "
+                "expected at most 1"
+            )
+        rows.append(
+            {
+                "src": i,
+                "tgt": rem_target,
+                "prob": max(0.0, 1.0 - total),
+                "kappa": 1.0,
+                "wait": 0.0,
+                "re_eff": math.nan,
+                "re_time": math.nan,
+                "transfer": False,
+                "remainder": True,
+                "added": False,
+            }
+        )
+
+    n_declared = len(rows)
+
+    def match_edges(eff: Effect, src_pat: str, dst_pat: str, limit: int) -> list[int]:
+        srcs = set(nodes.sources(src_pat))
+        tgts = set(nodes.targets(dst_pat))
+        out = []
+        for e in range(limit):
+            r = rows[e]
+            if r["src"] not in srcs or r["tgt"] not in tgts:
+                continue
+            if eff.channel_switch_only and not (
+                r["tgt"] < n and channels[r["src"]] != channels[r["tgt"]]
+            ):
+                continue
+            if eff.transfer_only and not r["transfer"]:
+                continue
+            out.append(e)
+        return out
+
+    for ini in inits:
+        for j, eff in enumerate(ini.effects):
+            try:
+                kind, parts = parse_effect_target(eff.target)
+            except ValueError as exc:
+                raise CxkitError(f"initiative {ini.id!r} effects[{j}]: {exc}") from None
+            col = len(columns)
+            columns.append((ini.id, j, eff))
+            where = f"initiative {ini.id!r} effects[{j}] ({eff.target})"
+            if kind in ("handoff", "handoffs"):
+                if kind == "handoff" and not all(p in node_index for p in parts):
+                    raise CxkitError(f"{where}: unknown touchpoint or outcome in the target")
+                idx = match_edges(eff, parts[0], parts[1], n_declared)
+                if kind == "handoff" and not idx:
+                    raise CxkitError(f"{where}: there is no hand-off {parts[0]}->{parts[1]}")
+                field_name = eff.field or "probability"
+                if field_name not in _EDGE_FIELDS:
+                    raise CxkitError(f"{where}: field {eff.field!r} cannot change a hand-off")
+                if not idx:
+                    warnings.append(f"{where} matches no hand-off in journey {journey.id!r}")
+                ops.append(
+                    Op(
+                        "edge",
+                        field_name,
+                        eff.change,
+                        np.array(idx, dtype=np.int64),
+                        empty,
+                        col,
+                        0.0,
+                        ini.id,
+                        j,
+                    )
+                )
+            elif kind == "reroute":
+                via = eff.via
+                if via is None or via not in node_index or node_index[via] >= n:
+                    raise CxkitError(
+                        f"{where}: 'via' must name a touchpoint of the journey or one an "
+                        f"initiative adds, got {via!r}"
+                    )
+                v = node_index[via]
+                ab: list[int] = []
+                av: list[int] = []
+                for e in match_edges(eff, parts[0], parts[1], n_declared):
+                    r = rows[e]
+                    if r["src"] == v or r["tgt"] == v:
+                        continue
+                    ab.append(e)
+                    av.append(
+                        add_edge(
+                            r["src"],
+                            v,
+                            0.0,
+                            kappa=r["kappa"],
+                            re_eff=r["re_eff"],
+                            re_time=r["re_time"],
+                            added=True,
+                        )
+                    )
+                if not ab:
+                    warnings.append(f"{where} matches no hand-off in journey {journey.id!r}")
+                ops.append(
+                    Op(
+                        "reroute",
+                        "share",
+                        eff.change,
+                        np.array(ab, dtype=np.int64),
+                        np.array(av, dtype=np.int64),
+                        col,
+                        0.0,
+                        ini.id,
+                        j,
+                    )
+                )
+            elif kind in ("touchpoint", "touchpoints"):
+                if kind == "touchpoint" and parts[0] not in tp_ids:
+                    raise CxkitError(f"{where}: unknown touchpoint {parts[0]!r}")
+                idx = nodes.sources(parts[0])
+                if eff.field not in _TP_FIELDS:
+                    raise CxkitError(f"{where}: field {eff.field!r} cannot change a touchpoint")
+                if not idx:
+                    warnings.append(f"{where} matches no touchpoint in journey {journey.id!r}")
+                ops.append(
+                    Op(
+                        "tp",
+                        str(eff.field),
+                        eff.change,
+                        np.array(idx, dtype=np.int64),
+                        empty,
+                        col,
+                        0.0,
+                        ini.id,
+                        j,
+                    )
+                )
+            elif kind in ("step", "steps"):
+                if kind == "step":
+                    sidx = [i for i, s in enumerate(journey.steps) if s.id == parts[0]]
+                else:
+                    wanted = set(nodes.sources(parts[0]))
+                    sidx = [
+                        i
+                        for i, s in enumerate(journey.steps)
+                        if s.touchpoint in node_index and node_index[s.touchpoint] in wanted
+                    ]
+                if not sidx:
+                    warnings.append(f"{where} matches no step in journey {journey.id!r}")
+                ops.append(
+                    Op(
+                        "step",
+                        str(eff.field),
+                        eff.change,
+                        np.array(sidx, dtype=np.int64),
+                        empty,
+                        col,
+                        0.0,
+                        ini.id,
+                        j,
+                    )
+                )
+            elif kind == "parameter":
+                ops.append(
+                    Op("param", parts[1], eff.change, empty, empty, col, 0.0, ini.id, j, parts[0])
+                )
+            else:  # economics
+                ops.append(Op("econ", parts[0], eff.change, empty, empty, col, 0.0, ini.id, j))
+
+    def col_of(name: str, dtype: Any) -> NDArray[Any]:
+        return np.array([r[name] for r in rows], dtype=dtype)
+
+    src = col_of("src", np.int64)
+    tgt = col_of("tgt", np.int64)
+    between = tgt < n
+    tgt_tp = np.minimum(tgt, n - 1)
+    switch = between & (np.array(channels)[src] != np.array(channels)[tgt_tp])
+    kappa = np.where(between, col_of("kappa", np.float64), 1.0)
+
+    pi0, shares, reason_wexp = _starts(journey, tp_ids[: len(g.touchpoints)], n)
+    return Compiled(
+        journey=journey,
+        initiatives=inits,
+        tp_ids=tuple(tp_ids),
+        out_ids=tuple(out_ids),
+        out_kinds=tuple(o.kind for o in outs),
+        resolved=_resolved_mask(outs),
+        channel=tuple(channels),
+        service=np.array([t.kind == TouchpointKind.SERVICE for t in tps], dtype=bool),
+        cost=np.array([float(t.cost_per_contact) for t in tps]),
+        handle=np.array([float(t.handle_time_s) for t in tps]),
+        capacity=np.array([math.nan if t.capacity is None else float(t.capacity) for t in tps]),
+        src=src,
+        tgt=tgt,
+        prob=col_of("prob", np.float64),
+        kappa=kappa,
+        wait=col_of("wait", np.float64),
+        re_eff=col_of("re_eff", np.float64),
+        re_time=col_of("re_time", np.float64),
+        between=between,
+        switch=switch,
+        transfer=col_of("transfer", bool),
+        remainder=col_of("remainder", bool),
+        added=col_of("added", bool),
+        pi0=pi0,
+        shares=shares,
+        reason_wexp=reason_wexp,
+        ops=ops,
+        columns=columns,
+        warnings=warnings,
+        virtual_remainder=virtual,
+    )
+
+
+def _resolved_mask(outs: Sequence[Any]) -> NDArray[np.bool_]:
+    """Outcomes of kind ``resolved``; else those with a positive value sign."""
+    kinds = np.array([o.kind == OutcomeKind.RESOLVED for o in outs], dtype=bool)
+    if kinds.any():
+        return kinds
+    return np.array([o.sign > 0 for o in outs], dtype=bool)
+
+
+def _distribution(dist: Mapping[str, float], tp_ids: Sequence[str], n: int, path: str) -> Array:
+    index = {t: i for i, t in enumerate(tp_ids)}
+    out = np.zeros(n)
+    for key, value in dist.items():
+        if key not in index:
+            raise SimulationError(f"{path}: unknown touchpoint {key!r}")
+        out[index[key]] += float(value)
+    total = out.sum()
+    if not math.isfinite(total) or abs(total - 1.0) > 1e-6:
+        raise SimulationError(f"{path} sums to {total:.6g}; expected a distribution summing to 1")
+    return out / total
+
+
+def _starts(journey: Journey, tp_ids: Sequence[str], n: int) -> tuple[Array, Array, Array]:
+    """``π0`` per call reason, the shares and each reason's expected wait (nan = default)."""
+    g = journey.graph
+    default = journey.start_distribution()
+    reasons = list(g.call_reasons)
+    if not reasons:
+        if not default:
+            raise SimulationError(f"journey {journey.id!r} has no entry touchpoint")
+        return (
+            _distribution(default, tp_ids, n, "entry")[None],
+            np.array([1.0]),
+            np.array([math.nan]),
+        )
+    shares = np.array([float(r.share) for r in reasons])
+    total = shares.sum()
+    if abs(total - 1.0) > 1e-6:
+        raise SimulationError(f"call-reason shares sum to {total:.6g}; expected 1")
+    pi0 = np.vstack(
+        [
+            _distribution(r.entry, tp_ids, n, f"call_reasons.{r.id}.entry")
+            if r.entry
+            else _distribution(default, tp_ids, n, "entry")
+            for r in reasons
+        ]
+    )
+    wexp = np.array(
+        [math.nan if r.expected_wait_s is None else float(r.expected_wait_s) for r in reasons]
+    )
+    return pi0, shares / total, wexp
+
+
+# ----------------------------------------------------------------------------- run
+
+
+@dataclass
+class Metrics:
+    """Per-row results of :func:`run` (each array has the rows first)."""
+
+    absorption: Array  # (S, m)
+    visits: Array  # (S, n)
+    fcr_shares: Array  # (S, 3) FCR, multi-contact, unresolved
+    contacts: Array
+    service_contacts: Array
+    switches: Array
+    transfers: Array
+    context_losses: Array
+    repeat_contacts: Array
+    excess_wait_s: Array
+    effort_index: Array
+    ces: Array
+    contact_cost: Array
+    reexplain_cost: Array
+    handle_time_s: Array
+    resolved_without_contact: Array
+    econ: dict[str, tuple[Array, Array]]  # name → (multiplier, addend) per row
+    renormalised_overflow: int = 0
+
+    @property
+    def cost(self) -> Array:
+        """Cost to serve per journey: contacts plus re-explanation time."""
+        return self.contact_cost + self.reexplain_cost
+
+    def take(self, rows: NDArray[np.int64] | slice) -> Metrics:
+        """A subset of rows."""
+        out: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray):
+                out[name] = value[rows]
+            elif name == "econ":
+                out[name] = {k: (a[rows], b[rows]) for k, (a, b) in value.items()}
+            else:
+                out[name] = value
+        return Metrics(**out)
+
+
+def _combine(base: Array, x: Array, change: EffectChange) -> Array:
+    if change == EffectChange.SET:
+        return np.broadcast_to(x, np.broadcast_shapes(base.shape, x.shape)).copy()
+    if change == EffectChange.ADD:
+        return base + x
+    return base * x
+
+
+def _values(op: Op, values: Array | None, s: int) -> Array:
+    if op.col is None or values is None:
+        return np.full((s, 1), op.const)
+    return values[:, op.col : op.col + 1]
+
+
+def apply_ops(
+    c: Compiled, values: Array | None, s: int
+) -> tuple[dict[str, Array], dict[str, Array], dict[str, tuple[Array, Array]], int]:
+    """Apply the operations to ``s`` rows: edge and touchpoint arrays, parameters, economics.
+
+    Returns ``(edges, touchpoints, econ, overflow)`` where ``edges`` maps field
+    names to ``(s, E)`` arrays, ``touchpoints`` maps ``cost``/``handle``/
+    ``capacity`` and effort parameter names to arrays, ``econ`` maps economics
+    names to per-row ``(multiplier, addend)`` and ``overflow`` counts rows where
+    changed probabilities had to be scaled down.
+    """
+    ep = c.journey.params.effort
+    em = c.journey.params.emotion
+    edges: dict[str, Array] = {
+        "probability": np.tile(c.prob, (s, 1)),
+        "context_carryover": c.kappa[None, :],
+        "wait_s": c.wait[None, :],
+        "reexplain_effort": c.re_eff[None, :],
+        "reexplain_time_s": c.re_time[None, :],
+    }
+    tp: dict[str, Array] = {
+        "cost_per_contact": c.cost[None, :],
+        "handle_time_s": c.handle[None, :],
+        "capacity": c.capacity[None, :],
+    }
+    params: dict[str, Array] = {
+        name: np.full((s, 1), float(getattr(ep, name))) for name in _EFFORT_NAMES
+    }
+    params["expected_wait_s"] = np.full((s, 1), float(em.expected_wait_s))
+    econ: dict[str, tuple[Array, Array]] = {}
+    targeted = np.zeros(c.n_edges, dtype=bool)
+    prob = edges["probability"]
+    for op in c.ops:
+        x = _values(op, values, s)
+        if op.kind == "edge":
+            if op.idx.size == 0:
+                continue
+            arr = edges[op.field]
+            if arr.shape[0] != s:
+                arr = np.tile(arr, (s, 1))
+            new = _combine(arr[:, op.idx], x, op.change)
+            if op.field in ("probability", "context_carryover"):
+                new = np.clip(new, 0.0, 1.0)
+            else:
+                new = np.maximum(new, 0.0)
+            arr[:, op.idx] = new
+            edges[op.field] = arr
+            if op.field == "probability":
+                prob = arr
+                targeted[op.idx] = True
+        elif op.kind == "reroute":
+            if op.idx.size == 0:
+                continue
+            share = np.clip(_combine(np.zeros((s, 1)), x, op.change), 0.0, 1.0)
+            moved = prob[:, op.idx] * share
+            prob[:, op.idx] -= moved
+            np.add.at(prob.T, op.idx2, moved.T)
+            targeted[op.idx] = True
+            targeted[op.idx2] = True
+        elif op.kind == "tp":
+            if op.idx.size == 0:
+                continue
+            arr = tp[op.field]
+            if arr.shape[0] != s:
+                arr = np.tile(arr, (s, 1))
+            arr[:, op.idx] = np.maximum(_combine(arr[:, op.idx], x, op.change), 0.0)
+            tp[op.field] = arr
+        elif op.kind == "param":
+            known = (op.group == "effort" and op.field in _EFFORT_NAMES) or (
+                op.group == "emotion" and op.field == "expected_wait_s"
+            )
+            if known:
+                params[op.field] = np.maximum(_combine(params[op.field], x, op.change), 0.0)
+        elif op.kind == "econ":
+            mult, add = econ.get(op.field, (np.ones(s), np.zeros(s)))
+            xv = x[:, 0]
+            if op.change == EffectChange.MULTIPLY:
+                mult, add = mult * xv, add * xv
+            elif op.change == EffectChange.ADD:
+                add = add + xv
+            else:
+                mult, add = np.zeros(s), np.broadcast_to(xv, (s,)).copy()
+            econ[op.field] = (mult, add)
+    overflow = 0
+    if targeted.any():
+        prob, overflow = _renormalise(c, prob, targeted)
+    edges["probability"] = prob
+    tp.update(params)
+    return edges, tp, econ, overflow
+
+
+def _renormalise(c: Compiled, prob: Array, targeted: NDArray[np.bool_]) -> tuple[Array, int]:
+    """Changed hand-offs keep their values; the others of the touchpoint share the rest."""
+    n = c.n
+    onehot = np.zeros((c.n_edges, n))
+    onehot[np.arange(c.n_edges), c.src] = 1.0
+    t_mask = targeted.astype(float)
+    t_sum = (prob * t_mask) @ onehot  # (S, n)
+    u_sum = (prob * (1.0 - t_mask)) @ onehot
+    touched = (t_mask @ onehot) > 0  # touchpoints with a changed hand-off
+    over = touched[None, :] & (t_sum > 1.0 + 1e-12)
+    overflow = int(over.any(axis=1).sum())
+    t_scale = np.where(over, 1.0 / np.where(over, t_sum, 1.0), 1.0)
+    free = np.where(over, 0.0, 1.0 - t_sum)
+    free = np.maximum(free, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u_scale = np.where(u_sum > 0, free / np.where(u_sum > 0, u_sum, 1.0), 0.0)
+    u_scale = np.where(touched[None, :], u_scale, 1.0)
+    out = prob * np.where(targeted[None, :], t_scale[:, c.src], u_scale[:, c.src])
+    # no other probability to scale: the free part goes to the remainder edge
+    empty = touched[None, :] & (u_sum <= 0) & (free > 0)
+    if empty.any():
+        rem = np.flatnonzero(c.remainder)
+        rem_src = c.src[rem]
+        out[:, rem] += np.where(empty[:, rem_src], free[:, rem_src], 0.0)
+    return out, overflow
+
+
+def run(c: Compiled, values: Array | None = None, *, rows: int | None = None) -> Metrics:
+    """Solve the scenario for every row of effect ``values`` (``(S, n_columns)``).
+
+    ``values=None`` with ``rows=None`` solves the scenario once with its constant
+    operations only (the baseline, or initiatives whose effects are all fixed at
+    the given constants).
+    """
+    s = int(values.shape[0]) if values is not None else int(rows or 1)
+    edges, tp, econ, overflow = apply_ops(c, values, s)
+    prob = edges["probability"]
+    # identical chains in every row: solve once
+    same = s > 1 and bool(np.all(prob == prob[:1]))
+    if same:
+        solved = _solve(c, prob[:1])
+        solved = {k: np.broadcast_to(v, (s, *v.shape[1:])) for k, v in solved.items()}
+    else:
+        parts = []
+        chunk = max(1, _CHUNK_FLOATS // max(1, c.n * c.n + 4 * c.n_edges))
+        for lo in range(0, s, chunk):
+            parts.append(_solve(c, prob[lo : lo + chunk]))
+        solved = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return _metrics(c, edges, tp, econ, solved, s, overflow)
+
+
+def _stuck_and_cyclic(c: Compiled, prob: Array) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """Touchpoints that can never finish (in any row) and touchpoints on a cycle."""
+    n = c.n
+    pos = (prob > 0).any(axis=0)
+    tt = pos & c.between
+    adj = csr_matrix((np.ones(int(tt.sum())), (c.src[tt], c.tgt[tt])), shape=(n, n))
+    finishes = np.zeros(n, dtype=bool)
+    finishes[np.unique(c.src[pos & ~c.between])] = True
+    # backward reachability to the touchpoints that can reach an outcome directly
+    rev = adj.T.tocsr()
+    frontier = list(np.flatnonzero(finishes))
+    while frontier:
+        nxt = []
+        for j in frontier:
+            for i in rev.indices[rev.indptr[j] : rev.indptr[j + 1]]:
+                if not finishes[i]:
+                    finishes[i] = True
+                    nxt.append(i)
+        frontier = nxt
+    _, labels = csgraph.connected_components(adj, directed=True, connection="strong")
+    sizes = np.bincount(labels)
+    selfloop = np.zeros(n, dtype=bool)
+    selfloop[c.src[tt & (c.src == c.tgt)]] = True
+    cyclic = np.flatnonzero(((sizes[labels] > 1) | selfloop) & finishes)
+    return ~finishes, cyclic
+
+
+def _solve(c: Compiled, prob: Array) -> dict[str, Array]:
+    """Visits per reason, absorption per reason, N_jj and the FCR layers for rows of ``prob``."""
+    s = prob.shape[0]
+    n, m = c.n, c.m
+    r_count = c.pi0.shape[0]
+    stuck, cyclic = _stuck_and_cyclic(c, prob)
+    start_mask = c.pi0.sum(axis=0) > 0
+    if stuck.any():
+        reach = _reachable(c, prob, start_mask)
+        bad = stuck & reach
+        if bad.any():
+            names = ", ".join(repr(c.tp_ids[i]) for i in np.flatnonzero(bad)[:5])
+            raise SimulationError(
+                f"no outcome can be reached from touchpoint(s) {names}: customers there would "
+                "circle forever (check the hand-off probabilities the effects produce)"
+            )
+    tt = np.flatnonzero(c.between)
+    to = np.flatnonzero(~c.between)
+    q = np.zeros((s, n * n))
+    q[:, c.src[tt] * n + c.tgt[tt]] = prob[:, tt]
+    q = q.reshape(s, n, n)
+    if stuck.any():
+        q[:, stuck, :] = 0.0
+        q[:, :, stuck] = 0.0
+    onehot_r = np.zeros((to.size, n * m))
+    onehot_r[np.arange(to.size), c.src[to] * m + (c.tgt[to] - n)] = 1.0
+    r = (prob[:, to] @ onehot_r).reshape(s, n, m)
+    a_t = np.eye(n)[None] - q.transpose(0, 2, 1)
+    rhs = np.zeros((n, r_count + cyclic.size))
+    rhs[:, :r_count] = c.pi0.T
+    rhs[cyclic, r_count + np.arange(cyclic.size)] = 1.0
+    try:
+        sol = np.linalg.solve(a_t, np.broadcast_to(rhs, (s, *rhs.shape)))
+    except np.linalg.LinAlgError:
+        raise SimulationError(
+            "the chain is singular for some effect values: an effect makes customers circle "
+            "forever between touchpoints"
+        ) from None
+    if not np.all(np.isfinite(sol)):
+        raise SimulationError("the chain is numerically singular for some effect values")
+    visits = sol[:, :, :r_count]  # (S, n, R)
+    ndiag = np.ones((s, n))
+    if cyclic.size:
+        ndiag[:, cyclic] = sol[:, cyclic, r_count + np.arange(cyclic.size)]
+    absorption = np.einsum("snr,snm->srm", visits, r)  # (S, R, m)
+    # FCR layers over the non-service touchpoints
+    r_res = r @ c.resolved.astype(float)  # (S, n)
+    svc = c.service
+    ns = np.flatnonzero(~svc)
+    sv = np.flatnonzero(svc)
+    pi = np.broadcast_to(c.pi0.T, (s, n, r_count))  # (S, n, R)
+    if ns.size:
+        b0 = np.eye(ns.size)[None] - q[:, ns][:, :, ns]
+        inv_t = np.linalg.inv(b0).transpose(0, 2, 1)  # (I − Q_NS)^-T
+        v0 = inv_t @ pi[:, ns, :]  # (S, k0, R)
+        e1 = pi[:, sv, :] + q[:, ns][:, :, sv].transpose(0, 2, 1) @ v0  # (S, k1, R)
+        v1_ns = inv_t @ (q[:, sv][:, :, ns].transpose(0, 2, 1) @ e1)
+        le0 = np.einsum("snr,sn->sr", v0, r_res[:, ns])
+        le1 = (
+            le0
+            + np.einsum("snr,sn->sr", e1, r_res[:, sv])
+            + np.einsum("snr,sn->sr", v1_ns, r_res[:, ns])
+        )
+    else:
+        le0 = np.zeros((s, r_count))
+        le1 = np.einsum("snr,sn->sr", pi, r_res)
+    return {
+        "visits": visits,
+        "absorption": absorption,
+        "ndiag": ndiag,
+        "resolved_le1": le1,
+        "resolved_le0": le0,
+    }
+
+
+def _reachable(c: Compiled, prob: Array, start: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    pos = (prob > 0).any(axis=0) & c.between
+    adj = csr_matrix((np.ones(int(pos.sum())), (c.src[pos], c.tgt[pos])), shape=(c.n, c.n))
+    order = csgraph.breadth_first_order
+    seen = np.zeros(c.n, dtype=bool)
+    for i in np.flatnonzero(start):
+        nodes = order(adj, int(i), directed=True, return_predecessors=False)
+        seen[nodes] = True
+    return seen
+
+
+def _metrics(
+    c: Compiled,
+    edges: dict[str, Array],
+    tp: dict[str, Array],
+    econ: dict[str, tuple[Array, Array]],
+    solved: dict[str, Array],
+    s: int,
+    overflow: int,
+) -> Metrics:
+    n = c.n
+    w = c.shares
+    prob = edges["probability"]
+    visits_r = solved["visits"]  # (S, n, R)
+    v = visits_r @ w  # (S, n)
+    trav_r = visits_r[:, c.src, :] * prob[:, :, None]  # (S, E, R)
+    trav = trav_r @ w  # (S, E)
+    kappa = edges["context_carryover"]
+    lose = np.where(c.between[None, :], 1.0 - kappa, 0.0) * trav  # (S, E)
+    re_eff = np.where(
+        np.isnan(edges["reexplain_effort"]), tp["w_reexplain"], edges["reexplain_effort"]
+    )
+    re_time = np.where(
+        np.isnan(edges["reexplain_time_s"]), tp["reexplain_time_s"], edges["reexplain_time_s"]
+    )
+    wexp_default = tp["expected_wait_s"]  # (S, 1)
+    wexp = np.where(
+        np.isnan(c.reason_wexp)[None, :], wexp_default, c.reason_wexp[None, :]
+    )  # (S, R)
+    wait = np.broadcast_to(edges["wait_s"], prob.shape)
+    excess_r = np.maximum(wait[:, :, None] - wexp[:, None, :], 0.0) * trav_r  # (S, E, R)
+    excess = excess_r.sum(axis=1) @ w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ever = np.where(
+            np.isfinite(solved["ndiag"]) & (solved["ndiag"] > 0), 1.0 / solved["ndiag"], 0.0
+        )
+    revisits = v * (1.0 - ever)
+    cost = np.broadcast_to(tp["cost_per_contact"], (s, n))
+    handle = np.broadcast_to(tp["handle_time_s"], (s, n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(handle > 0, cost / np.where(handle > 0, handle, 1.0), 0.0)  # per second
+    tgt_tp = np.minimum(c.tgt, n - 1)
+    re_cost = (lose * re_time * np.where(c.between[None, :], rate[:, tgt_tp], 0.0)).sum(axis=1)
+    switches = trav[:, c.switch].sum(axis=1)
+    transfers = trav[:, c.transfer].sum(axis=1)
+    context_losses = lose.sum(axis=1)
+    repeat = revisits[:, c.service].sum(axis=1)
+    effort = (
+        1.0
+        + tp["w_switch"][:, 0] * switches
+        + (lose * re_eff).sum(axis=1)
+        + tp["w_transfer"][:, 0] * transfers
+        + tp["w_repeat_contact"][:, 0] * repeat
+        + tp["w_wait_per_minute"][:, 0] * excess / 60.0
+    )
+    absorption = solved["absorption"].transpose(0, 2, 1) @ w  # (S, m)
+    p_res = absorption @ c.resolved.astype(float)
+    le1 = np.minimum(solved["resolved_le1"] @ w, p_res)
+    fcr = np.stack([le1, p_res - le1, 1.0 - p_res], axis=1)
+    fcr = np.clip(fcr, 0.0, 1.0)
+    le0 = np.minimum(solved["resolved_le0"] @ w, le1)
+    return Metrics(
+        absorption=absorption,
+        visits=v,
+        fcr_shares=fcr,
+        contacts=v.sum(axis=1),
+        service_contacts=v[:, c.service].sum(axis=1),
+        switches=switches,
+        transfers=transfers,
+        context_losses=context_losses,
+        repeat_contacts=repeat,
+        excess_wait_s=excess,
+        effort_index=effort,
+        ces=np.clip(effort, 1.0, 5.0),
+        contact_cost=(v * cost).sum(axis=1),
+        reexplain_cost=re_cost,
+        handle_time_s=(v * handle).sum(axis=1) + (lose * re_time).sum(axis=1),
+        resolved_without_contact=le0,
+        econ=econ,
+        renormalised_overflow=overflow,
+    )
+
+
+# ----------------------------------------------------------------------------- effort levels
+
+#: Grid of the effort-level chain, in CES points.
+EFFORT_GRID = 0.25
+
+#: g(CES) anchors of model V-B (Gartner 2019 [SRC 26]): 0.09 at CES ≤ 2, 0.96 at CES ≥ 4.
+_G_ANCHORS = ((2.0, 0.09), (4.0, 0.96))
+
+
+def effort_distribution(
+    c: Compiled,
+    values: Array | None = None,
+    *,
+    rows: int | None = None,
+) -> tuple[Array, Array]:
+    """Mean CES5 (clipped to [1, 5]) and mean ``g(CES5)`` per row, from an effort-level chain.
+
+    The effort index of a customer is ``1 +`` the effort of every hand-off taken
+    (switch, transfer, excess wait, re-explanation when the context is lost, repeat
+    contact). Its clipped mean is not the clipped mean of the exact chain: waits of
+    a day (email) give a few customers huge indices. This chain tracks the effort
+    level on a grid of 0.25 points, from 1 up to 5, where it stops (a CES of 5 stays
+    5): states ``(touchpoint, level)``, one batched inverse of the zero-increment
+    part per row and one pass per level. Increments off the grid are split between
+    the two neighbouring levels so that the mean is kept; a repeat contact (a visit
+    to a service touchpoint already visited) is path-dependent, so its expected
+    count ``v_j (1 − 1/N_jj)`` is spread evenly over the hand-offs into ``j``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(mean CES5, mean g(CES5))``, one value per row; ``g`` is model V-B's
+        piecewise-linear disloyalty share (MODELS.md §4.4).
+    """
+    s = int(values.shape[0]) if values is not None else int(rows or 1)
+    edges, tp, _, _ = apply_ops(c, values, s)
+    prob = edges["probability"]
+    solved = _solve(c, prob)
+    return _effort_levels(c, edges, tp, solved, s)
+
+
+def _g(ces: Array) -> Array:
+    (x0, y0), (x1, y1) = _G_ANCHORS
+    return np.interp(ces, [x0, x1], [y0, y1])
+
+
+def _effort_levels(
+    c: Compiled, edges: dict[str, Array], tp: dict[str, Array], solved: dict[str, Array], s: int
+) -> tuple[Array, Array]:
+    n, r_count = c.n, c.pi0.shape[0]
+    n_levels = round(4.0 / EFFORT_GRID)  # levels 0 … 15 are CES 1.00 … 4.75
+    prob = edges["probability"]
+    e_count = c.n_edges
+    kappa = np.broadcast_to(
+        np.where(c.between[None, :], edges["context_carryover"], 1.0), (s, e_count)
+    )
+    re_eff = np.where(
+        np.isnan(edges["reexplain_effort"]), tp["w_reexplain"], edges["reexplain_effort"]
+    )
+    re_eff = np.broadcast_to(re_eff, (s, e_count))
+    visits = solved["visits"] @ c.shares  # (S, n)
+    nd = solved["ndiag"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ever = np.where(np.isfinite(nd) & (nd > 0), 1.0 / nd, 0.0)
+    revisits = np.where(c.service[None, :], visits * (1.0 - ever), 0.0)
+    start = c.pi0.T @ c.shares  # (n,)
+    entries = np.maximum(visits - start[None, :], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_entry = np.where(entries > 1e-15, revisits / np.where(entries > 1e-15, entries, 1), 0.0)
+    tgt_tp = np.minimum(c.tgt, n - 1)
+    base = (
+        tp["w_switch"] * c.switch[None, :]
+        + tp["w_transfer"] * c.transfer[None, :]
+        + tp["w_repeat_contact"] * np.where(c.between[None, :], per_entry[:, tgt_tp], 0.0)
+    )  # (S, E)
+    wexp_default = tp["expected_wait_s"]
+    wexp = np.where(np.isnan(c.reason_wexp)[None, :], wexp_default, c.reason_wexp[None, :])
+    wait = np.broadcast_to(edges["wait_s"], (s, e_count))
+    mean_ces = np.zeros(s)
+    mean_g = np.zeros(s)
+    levels_ces = 1.0 + EFFORT_GRID * np.arange(n_levels)
+    g_levels = _g(levels_ces)
+    g_cap = float(_g(np.array([5.0]))[0])
+    eye = np.eye(n)[None]
+    src = c.src
+    tt = c.between
+    tt_idx = np.flatnonzero(tt)
+    out_idx = np.flatnonzero(~tt)
+    flat_idx = src[tt_idx] * n + tgt_tp[tt_idx]  # unique (source, target) pairs
+    # the chain is linear in the start distribution: reasons with the same expected
+    # wait share one pass with their mixed start
+    groups: dict[float, list[int]] = {}
+    for ri in range(r_count):
+        key = float(c.reason_wexp[ri])
+        groups.setdefault(-1.0 if math.isnan(key) else key, []).append(ri)
+    for members in groups.values():
+        ri = members[0]
+        share = float(c.shares[members].sum())
+        if share <= 0:
+            continue
+        start_g = (c.shares[members] @ c.pi0[members]) / share
+        excess = np.maximum(wait - wexp[:, ri : ri + 1], 0.0) / 60.0 * tp["w_wait_per_minute"]
+        inc_keep = (base + excess) / EFFORT_GRID  # in grid units, context kept
+        inc_lose = inc_keep + re_eff / EFFORT_GRID  # context lost
+        shifts, weights = [], []
+        for inc, pw in ((inc_keep, kappa), (inc_lose, 1.0 - kappa)):
+            lo = np.floor(inc + 1e-12)
+            frac = np.clip(inc - lo, 0.0, 1.0)
+            lo_i = lo.astype(np.int64)
+            for sh, wt in ((lo_i, prob * pw * (1.0 - frac)), (lo_i + 1, prob * pw * frac)):
+                if wt.any():
+                    shifts.append(sh)
+                    weights.append(wt)
+        # weights by shift d = 0 … n_levels − 1, and d ≥ n_levels (always capped)
+        w_tt = np.zeros((n_levels + 1, s, tt_idx.size))
+        w_out = np.zeros((n_levels + 1, s, out_idx.size))
+        for sh, wt in zip(shifts, weights, strict=True):
+            d = np.minimum(sh, n_levels)
+            for k in np.unique(d):
+                mask = d == k
+                w_tt[k] += np.where(mask[:, tt_idx], wt[:, tt_idx], 0.0)
+                w_out[k] += np.where(mask[:, out_idx], wt[:, out_idx], 0.0)
+        q0 = np.zeros((s, n * n))
+        q0[:, flat_idx] = w_tt[0]
+        m0 = np.linalg.inv(eye - q0.reshape(s, n, n))  # (S, n, n)
+        # per shift k: only the hand-offs that can take it, sorted by target so that
+        # flows are summed per target with reduceat (no small BLAS products, which are
+        # slow under a busy threaded BLAS)
+        plan_tt = []
+        for k in range(1, n_levels + 1):
+            cols = np.flatnonzero(w_tt[k].any(axis=0))
+            if cols.size == 0:
+                continue
+            cols = cols[np.argsort(tgt_tp[tt_idx][cols], kind="stable")]
+            tg = tgt_tp[tt_idx][cols]
+            starts = np.flatnonzero(np.r_[True, tg[1:] != tg[:-1]])
+            plan_tt.append((k, src[tt_idx][cols], w_tt[k][:, cols], starts, tg[starts]))
+        plan_out = []
+        for k in range(n_levels + 1):
+            cols = np.flatnonzero(w_out[k].any(axis=0))
+            if cols.size:
+                plan_out.append((k, src[out_idx][cols], w_out[k][:, cols]))
+        entry = np.zeros((s, n_levels, n))
+        entry[:, 0, :] = start_g[None, :]
+        final = np.zeros((s, n_levels))
+        cap = np.zeros(s)
+        for level in range(n_levels):
+            v_l = np.einsum("sn,snm->sm", entry[:, level, :], m0)  # visits at this level
+            if not v_l.any():
+                continue
+            for k, srcs, wk in plan_out:
+                ends = (v_l[:, srcs] * wk).sum(axis=1)
+                if level + k < n_levels:
+                    final[:, level + k] += ends
+                else:
+                    cap += ends
+            for k, srcs, wk, starts, targets in plan_tt:
+                flow = v_l[:, srcs] * wk
+                if level + k < n_levels:
+                    entry[:, level + k, targets] += np.add.reduceat(flow, starts, axis=1)
+                else:
+                    cap += flow.sum(axis=1)
+        total = final.sum(axis=1) + cap
+        with np.errstate(invalid="ignore", divide="ignore"):
+            norm = np.where(total > 0, 1.0 / total, 0.0)
+        mean_ces += share * (final @ levels_ces + 5.0 * cap) * norm
+        mean_g += share * (final @ g_levels + g_cap * cap) * norm
+    return mean_ces, mean_g

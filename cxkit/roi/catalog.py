@@ -1,0 +1,350 @@
+"""The built-in catalogue of CX initiatives, with default effects on any journey.
+
+:func:`catalog` returns the systems and programmes the seeds name — CRM
+integration, CTI same-operator routing, FAQ / knowledge base, talk scripts and
+training, operator empowerment, a chat channel, SNS listening and predictive churn
+outreach — as :class:`~cxkit.core.economics.Initiative` objects whose effects use
+*patterns* (``@phone``, ``@call_center``, ``=resolved``, ``*`` with
+``channel_switch_only``/``transfer_only``) instead of ids, so that every one of
+them applies to any journey. An effect whose pattern matches nothing in a journey
+changes nothing (the evaluation reports it).
+
+Every number is a default to replace with your own: the ranges are
+``low / mode / high`` of a triangular distribution and carry the uncertainty of
+transferring published figures to your journey. Where no published value exists
+the range is an [ASSUMPTION] (MODELS.md's tag), chosen wide. Money amounts are
+JPY for a contact center of roughly 100 seats; scale them with ``cost_scale``.
+Running costs are per :attr:`~cxkit.core.economics.Economics.period` (a year by
+default).
+
+Reasoning and sources per initiative
+------------------------------------
+``crm_integration`` — *context carried across channels.* MODELS.md §5.1: CRM
+integration sets κ → 1 on all cross-channel hand-offs; the mode 0.9 and low 0.7
+allow for agents who do not open the record, and the same for transfers inside
+the center. The seeds' "operator already knows my history" is a Kano attribute
+(MODELS.md §1.2). A re-explanation costs 60 s of handle time (τ_rep, [ASSUMPTION])
+and 0.5 CES points (w_ri; Gartner 2019 [SRC 26] lists repeating information as a
+high-effort driver). Identification time −4 % (0–8 %) [ASSUMPTION].
+
+``cti_same_operator`` — *same operator for repeat callers; requires CRM.*
+MODELS.md §5.1: κ → 1 on phone → phone hand-offs (mode 0.95; the operator may be
+busy) [ASSUMPTION on the range].
+
+``faq_knowledge_base`` — *self-service resolution up, handle time down.* MODELS.md
+Example B raises web → resolved from 0.5 to 0.6 (+20 %); the default range is
++5 % … +30 % (mode +15 %) of every web → resolved hand-off, the rest of the web
+traffic renormalised. Agents who find answers faster: handle time and cost per
+contact −5 % (0–10 %), resolution at call-center touchpoints +3 % (0–6 %) — SQM's
+world-class FCR (≥ 80 %) against an average of 67–72 % [SRC 21, 35] bounds what a
+knowledge base can add. [ASSUMPTION on all ranges]
+
+``talk_scripts_training`` — *experience at call-center steps.* +0.5 points
+(0–1) of experience at designed call-center steps and +2 % (0–5 %) resolution
+at call-center touchpoints [ASSUMPTION]. The experience change moves the
+expectation–disconfirmation emotions (MODELS.md §1.1) of the journey map; only
+the resolution change carries money.
+
+``operator_empowerment`` — *fewer transfers, higher FCR.* Multi-skilling and
+authority to settle: transfer hand-offs × 0.7 (0.5–0.9) and call-center
+resolution +5 % (2–10 %) [ASSUMPTION]. Transfers are a Gartner/CEB high-effort
+event [SRC 26, 27].
+
+``chat_channel`` — *a new touchpoint.* Adds a ``chat`` touchpoint (400 JPY and
+540 s per contact) that resolves 70 % of its contacts and escalates 20 % to the
+first phone touchpoint with the transcript (κ = 0.9); 20 % (10–30 %) of the
+customers who would switch to the phone from another channel chat instead
+(``reroute:``). Requires the knowledge base (MODELS.md Example C4: Chat requires
+FAQ). [ASSUMPTION on all figures]
+
+``sns_listening`` — *proactive contact.* Complaints spotted on social media are
+answered before the customer gives up: hand-offs into churn outcomes × 0.92
+(0.85–0.98) and into abandon outcomes × 0.92 (0.85–1.0) [ASSUMPTION].
+
+``predictive_churn_outreach`` — *a retention model and a callback team; requires
+CRM data.* Churn per period × 0.97 (0.95–0.99) [ASSUMPTION]; the intent behind it
+is MODELS.md §4.4's φ: stated intent converts only partly to churn.
+
+Examples
+--------
+>>> [i.id for i in catalog()][:3]
+['crm_integration', 'cti_same_operator', 'faq_knowledge_base']
+>>> catalog("ja")[0].label
+'CRM統合 (チャネル間で文脈を引き継ぐ)'
+>>> catalog(cost_scale=0.5)[0].cost_one_off
+15000000.0
+"""
+
+from __future__ import annotations
+
+import math
+
+from cxkit.core.economics import Distribution, Effect, EffectChange, Initiative, Prerequisite
+from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.i18n import label
+from cxkit.core.model import Handoff, Touchpoint, TouchpointKind
+
+__all__ = ["CATALOG_IDS", "catalog"]
+
+#: Ids of the catalogue's initiatives, in order.
+CATALOG_IDS: tuple[str, ...] = (
+    "crm_integration",
+    "cti_same_operator",
+    "faq_knowledge_base",
+    "talk_scripts_training",
+    "operator_empowerment",
+    "chat_channel",
+    "sns_listening",
+    "predictive_churn_outreach",
+)
+
+_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "crm_integration": {
+        "en": "One customer record across channels: agents see what the customer did on the "
+        "web, in chat and in earlier calls, so the customer does not explain again. "
+        "Context carry-over on channel switches and transfers 0.7–1.0 (mode 0.9); "
+        "call-center handle time −0–8 %. Sources: MODELS.md §5.1; Gartner 2019.",
+        "ja": "チャネルをまたいだ顧客記録の統合。オペレーターがWeb・チャット・過去の通話の"
+        "履歴を見られるため、顧客は説明を繰り返さずに済む。チャネル切替と転送での文脈引継ぎ"
+        "0.7〜1.0 (最頻0.9)、コールセンターの処理時間 −0〜8 %。出典: MODELS.md §5.1、"
+        "Gartner 2019。",
+    },
+    "cti_same_operator": {
+        "en": "Computer-telephony integration routes repeat callers to the operator who "
+        "handled their last call. Context carry-over on phone → phone hand-offs 0.8–1.0 "
+        "(mode 0.95). Requires CRM integration. Source: MODELS.md §5.1.",
+        "ja": "CTI連携により、再入電の顧客を前回対応したオペレーターにつなぐ。電話→電話の"
+        "引継ぎの文脈引継ぎ0.8〜1.0 (最頻0.95)。CRM統合が前提。出典: MODELS.md §5.1。",
+    },
+    "faq_knowledge_base": {
+        "en": "Rewritten FAQ and an agent knowledge base: web self-service resolution "
+        "+5–30 % (mode +15 %), call-center handle time and cost per contact −0–10 %, "
+        "call-center resolution +0–6 %. Sources: MODELS.md Example B; SQM FCR benchmarks.",
+        "ja": "FAQの書き直しとオペレーター向けナレッジベース。Webの自己解決 +5〜30 % "
+        "(最頻 +15 %)、コールセンターの処理時間と1件あたりコスト −0〜10 %、"
+        "コールセンターでの解決 +0〜6 %。出典: MODELS.md 例B、SQMのFCRベンチマーク。",
+    },
+    "talk_scripts_training": {
+        "en": "Talk scripts and coaching for call-center staff: +0–1 point of experience at "
+        "call-center steps and +0–5 % resolution there. [ASSUMPTION]",
+        "ja": "トークスクリプトとコーチング。コールセンターのステップの体験 +0〜1点、"
+        "解決率 +0〜5 %。[仮定]",
+    },
+    "operator_empowerment": {
+        "en": "Multi-skilled operators with authority to settle: transfers ×0.5–0.9 "
+        "(mode 0.7) and call-center resolution +2–10 %. Source: Gartner/CEB effort "
+        "drivers; [ASSUMPTION] on the ranges.",
+        "ja": "マルチスキル化と裁量の付与。転送 ×0.5〜0.9 (最頻0.7)、コールセンターでの"
+        "解決 +2〜10 %。出典: Gartner/CEBの努力要因、範囲は[仮定]。",
+    },
+    "chat_channel": {
+        "en": "A chat channel (400 JPY, 540 s per contact): 70 % resolved in chat, 20 % "
+        "escalated to the phone with the transcript; 10–30 % of the customers who would "
+        "switch to the phone chat instead. Requires the knowledge base. [ASSUMPTION]",
+        "ja": "チャット窓口 (1件400円・540秒)。70 %がチャットで解決、20 %は履歴付きで電話へ"
+        "引継ぎ。電話に切り替えるはずだった顧客の10〜30 %がチャットを使う。"
+        "ナレッジベースが前提。[仮定]",
+    },
+    "sns_listening": {
+        "en": "Social listening with proactive replies: hand-offs into churn and abandon "
+        "outcomes ×0.85–0.98. [ASSUMPTION]",
+        "ja": "SNSの傾聴と能動的な返信。解約・離脱への遷移 ×0.85〜0.98。[仮定]",
+    },
+    "predictive_churn_outreach": {
+        "en": "A churn model flags at-risk customers and a retention team calls them first: "
+        "churn per period ×0.95–0.99. Requires CRM data. [ASSUMPTION]",
+        "ja": "解約予測モデルが離反リスクの高い顧客を検知し、リテンション担当が先に連絡する。"
+        "期間あたり解約率 ×0.95〜0.99。CRMデータが前提。[仮定]",
+    },
+}
+
+
+def _tri(
+    target: str,
+    field: str | None,
+    low: float,
+    mode: float,
+    high: float,
+    change: EffectChange = EffectChange.SET,
+    **kw: object,
+) -> Effect:
+    return Effect(
+        target,
+        field,
+        change,
+        low,
+        mode,
+        high,
+        Distribution.TRIANGULAR,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def catalog(lang: str = "en", *, cost_scale: float = 1.0) -> tuple[Initiative, ...]:
+    """The built-in initiatives, labelled in ``lang``, applicable to any journey.
+
+    Parameters
+    ----------
+    lang
+        ``"en"`` or ``"ja"`` for labels and descriptions.
+    cost_scale
+        Multiplies every money amount (investment, running cost, the chat
+        channel's cost per contact); the defaults are JPY for about 100 seats.
+
+    Returns
+    -------
+    tuple of Initiative
+        In the order of :data:`CATALOG_IDS`; see the module docstring for the
+        reasoning and sources behind each number.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> ev = cx.roi.evaluate(
+    ...     cx.load_journey("billing_inquiry"),
+    ...     catalog(),
+    ...     economics=cx.Economics(
+    ...         customers=100_000, margin_per_customer=12_000, contact_rate=0.3, baseline_churn=0.1
+    ...     ),
+    ...     n_sims=100,
+    ...     seed=1,
+    ... )
+    >>> len(ev), ev.ids[0]
+    (8, 'crm_integration')
+    """
+    if lang not in ("en", "ja"):
+        raise CxkitError(f"`lang` must be 'en' or 'ja', got {format_value(lang)}")
+    try:
+        scale = float(cost_scale)
+    except (TypeError, ValueError):
+        raise CxkitError(
+            f"`cost_scale` must be a number > 0, got {format_value(cost_scale)}"
+        ) from None
+    if not math.isfinite(scale) or scale <= 0:
+        raise CxkitError(f"`cost_scale` must be a number > 0, got {format_value(cost_scale)}")
+    mul = EffectChange.MULTIPLY
+
+    def make(
+        iid: str, category: str, one_off: float, running: float, ramp: int, **kw: object
+    ) -> Initiative:
+        return Initiative(
+            id=iid,
+            label=label(f"roi_cat_{iid}", lang),
+            description=_DESCRIPTIONS[iid][lang],
+            category=category,
+            cost_one_off=one_off * scale,
+            cost_per_period=running * scale,
+            ramp_up_periods=ramp,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    chat = Touchpoint(
+        "chat",
+        label=label("chat", lang),
+        channel="chat",
+        kind=TouchpointKind.SERVICE,
+        cost_per_contact=400.0 * scale,
+        handle_time_s=540.0,
+    )
+    return (
+        make(
+            "crm_integration",
+            "integration",
+            30_000_000,
+            6_000_000,
+            2,
+            effects=(
+                _tri("handoffs:*->*", "context_carryover", 0.7, 0.9, 1.0, channel_switch_only=True),
+                _tri("handoffs:*->*", "context_carryover", 0.7, 0.9, 1.0, transfer_only=True),
+                _tri("touchpoints:@call_center", "handle_time_s", 0.92, 0.96, 1.0, mul),
+            ),
+        ),
+        make(
+            "cti_same_operator",
+            "routing",
+            8_000_000,
+            1_200_000,
+            1,
+            prerequisites=(Prerequisite("crm_integration", 1),),
+            effects=(_tri("handoffs:@phone->@phone", "context_carryover", 0.8, 0.95, 1.0),),
+        ),
+        make(
+            "faq_knowledge_base",
+            "self-service",
+            10_000_000,
+            3_000_000,
+            2,
+            effects=(
+                _tri("handoffs:@web->=resolved", "probability", 1.05, 1.15, 1.30, mul),
+                _tri("touchpoints:@call_center", "handle_time_s", 0.90, 0.95, 1.0, mul),
+                _tri("touchpoints:@call_center", "cost_per_contact", 0.90, 0.95, 1.0, mul),
+                _tri("handoffs:@call_center->=resolved", "probability", 1.0, 1.03, 1.06, mul),
+            ),
+        ),
+        make(
+            "talk_scripts_training",
+            "people",
+            5_000_000,
+            2_000_000,
+            1,
+            effects=(
+                _tri("steps:@call_center", "experience", 0.0, 0.5, 1.0, EffectChange.ADD),
+                _tri("handoffs:@call_center->=resolved", "probability", 1.0, 1.02, 1.05, mul),
+            ),
+        ),
+        make(
+            "operator_empowerment",
+            "people",
+            8_000_000,
+            4_000_000,
+            2,
+            effects=(
+                _tri("handoffs:*->*", "probability", 0.5, 0.7, 0.9, mul, transfer_only=True),
+                _tri("handoffs:@call_center->=resolved", "probability", 1.02, 1.05, 1.10, mul),
+            ),
+        ),
+        make(
+            "chat_channel",
+            "channel",
+            15_000_000,
+            6_000_000,
+            2,
+            prerequisites=(Prerequisite("faq_knowledge_base", 1),),
+            add_touchpoints=(chat,),
+            add_handoffs=(
+                Handoff("chat", "=resolved", 0.70),
+                Handoff("chat", "@phone", 0.20, context_carryover=0.9),
+            ),
+            effects=(
+                _tri(
+                    "reroute:*->@phone",
+                    "share",
+                    0.1,
+                    0.2,
+                    0.3,
+                    channel_switch_only=True,
+                    via="chat",
+                ),
+            ),
+        ),
+        make(
+            "sns_listening",
+            "proactive",
+            6_000_000,
+            3_000_000,
+            1,
+            effects=(
+                _tri("handoffs:*->=churn", "probability", 0.85, 0.92, 0.98, mul),
+                _tri("handoffs:*->=abandon", "probability", 0.85, 0.92, 1.0, mul),
+            ),
+        ),
+        make(
+            "predictive_churn_outreach",
+            "retention",
+            12_000_000,
+            5_000_000,
+            2,
+            prerequisites=(Prerequisite("crm_integration", 1),),
+            effects=(_tri("economics:churn", None, 0.95, 0.97, 0.99, mul),),
+        ),
+    )

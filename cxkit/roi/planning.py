@@ -1,0 +1,461 @@
+"""The ROI roadmap: which initiatives to start in which period, under a budget.
+
+:func:`roadmap` (MODELS.md §5.3, DESIGN.md "ROI roadmap"):
+
+1. values every initiative alone with :func:`cxkit.roi.evaluate`;
+2. turns each into a :class:`~cxkit.roi.portfolio.Candidate`: ``V_{i,q}`` is the
+   expected risk-adjusted NPV at ``t = 0`` of a start in period ``q`` — its cash
+   flows shifted by ``q − 1`` periods and **truncated at the horizon** — or, with
+   ``start_discount`` (MODELS.md C4), ``V_{i,1}·start_discount^(q−1)``; its spend
+   per period after the start is the one-off cost then the running cost;
+   prerequisites (with their lags) and exclusions come from the initiatives;
+3. solves the time-indexed binary program with :func:`~cxkit.roi.portfolio.optimize_portfolio`
+   (HiGHS, zero gap; an infeasible ``must_include`` names the binding row);
+4. **re-simulates the chosen combination jointly**: the chain with the effects of
+   the initiatives started so far, with the same draws (common random numbers) as
+   their stand-alone evaluations. Initiatives are added in start order; the
+   benefit added by the ``k``-th is ``B(A_k) − B(A_{k−1})``, ramped from its own
+   start — so once every ramp is complete the joint benefit is exactly ``B`` of
+   the whole set. The joint NPV minus the additive estimate ``Σ V_{i,q_i}`` is the
+   **interaction gap**: negative when initiatives compete for the same customers
+   (two fixes of the same hand-off), positive when they reinforce each other.
+   Initiatives valued by an ``npv`` estimate are added as given (no interaction).
+
+Examples
+--------
+MODELS.md Example C4 through the roadmap (``roi_example_c``: NPVs 100/40/70/60,
+budgets 100 and 60, a start one period later keeps 90 %):
+
+>>> import cxkit as cx
+>>> plan = roadmap(cx.load_journey("roi_example_c"), n_sims=200, seed=1)
+>>> plan.starts, round(plan.value, 6)
+({'crm': 1, 'faq': 1, 'chat': 2}, 224.0)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cxkit.core.economics import Economics, Initiative
+from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.journey import Journey
+from cxkit.roi._engine import effort_distribution, run
+from cxkit.roi._random import SeedLike
+from cxkit.roi.evaluate import (
+    _BENEFIT_COLUMN,
+    ChurnModel,
+    Evaluation,
+    InitiativeResult,
+    _benefits,
+    _Context,
+    _draw,
+    _ra,
+    _resolve_initiatives,
+    evaluate,
+)
+from cxkit.roi.portfolio import Candidate, CapacityLimit, PortfolioPlan, optimize_portfolio
+from cxkit.roi.uncertainty import PERCENTILE_CONVENTION, PercentileSummary, percentiles
+
+__all__ = ["Roadmap", "ScheduledInitiative", "roadmap"]
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ScheduledInitiative:
+    """One row of the roadmap's Gantt chart.
+
+    ``start`` is the 1-based period; benefits begin the period after and reach
+    their full level at ``full_benefit`` (after the ramp-up); ``value`` is
+    ``V_{i,start}`` and ``spend`` the spend in the planning periods.
+    """
+
+    id: str
+    label: str
+    start: int
+    full_benefit: int
+    value: float
+    spend: tuple[float, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return {
+            "id": self.id,
+            "label": self.label,
+            "start": self.start,
+            "full_benefit": self.full_benefit,
+            "value": self.value,
+            "spend": list(self.spend),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Roadmap:
+    """The chosen plan, its values and the joint re-simulation; see :func:`roadmap`.
+
+    Attributes
+    ----------
+    plan
+        The :class:`~cxkit.roi.portfolio.PortfolioPlan` (starts, spend, slack,
+        binding budget rows).
+    evaluation
+        The stand-alone :class:`~cxkit.roi.evaluate.Evaluation` of every initiative.
+    period
+        ``"quarter"``, ``"year"`` or ``"month"``: the unit of the plan's periods.
+    values, costs
+        ``V_{i,q}`` for ``q = 1 … Q`` and spend ``k`` periods after a start, per id.
+    schedule
+        The selected initiatives in start order (:class:`ScheduledInitiative`).
+    additive_value
+        ``Σ V_{i,q_i}`` of the selected starts (the objective without synergies).
+    joint
+        The risk-adjusted NPV of the selected plan simulated jointly (P10/P50/P90).
+    interaction_gap
+        ``joint.mean − additive_value``.
+    joint_fan
+        Per period: (P10, P50, P90) of the plan's cumulative discounted net cash flow.
+    joint_benefit_flows, joint_cost_flows
+        Mean risk-adjusted benefit and cost per period of the plan.
+    start_discount
+        The delay multiplier used, or ``None`` (shifted cash flows).
+    """
+
+    plan: PortfolioPlan
+    evaluation: Evaluation
+    period: str
+    values: Mapping[str, tuple[float, ...]]
+    costs: Mapping[str, tuple[float, ...]]
+    schedule: tuple[ScheduledInitiative, ...]
+    additive_value: float
+    joint: PercentileSummary | None
+    interaction_gap: float
+    joint_fan: tuple[tuple[float, float, float], ...]
+    joint_benefit_flows: tuple[float, ...]
+    joint_cost_flows: tuple[float, ...]
+    start_discount: float | None
+    convention: str = PERCENTILE_CONVENTION
+    joint_draws: Array = field(repr=False, default_factory=lambda: np.zeros(0))
+
+    @property
+    def starts(self) -> dict[str, int]:
+        """``{id: start period}`` of the selected initiatives."""
+        return dict(self.plan.starts)
+
+    @property
+    def value(self) -> float:
+        """The optimiser's objective (Σ V plus synergies)."""
+        return self.plan.value
+
+    @property
+    def n_periods(self) -> int:
+        """Planning periods Q."""
+        return len(self.plan.budget_per_quarter)
+
+    @property
+    def relative_gap(self) -> float:
+        """``interaction_gap / |additive_value|`` (nan when the additive value is 0)."""
+        if self.additive_value == 0:
+            return math.nan
+        return self.interaction_gap / abs(self.additive_value)
+
+    def period_label(self, q: int) -> str:
+        """``"Q2"`` for the second quarter."""
+        return self.evaluation.period_label(q)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (the ``roadmap`` of ``cxkit roi --json``)."""
+        return {
+            "period": self.period,
+            "periods": self.n_periods,
+            "starts": self.starts,
+            "by_period": {
+                self.period_label(q): list(ids) for q, ids in self.plan.by_quarter().items()
+            },
+            "value": self.value,
+            "additive_value": self.additive_value,
+            "joint": None if self.joint is None else self.joint.to_dict(),
+            "interaction_gap": self.interaction_gap,
+            "relative_gap": self.relative_gap,
+            "start_discount": self.start_discount,
+            "budget_per_period": list(self.plan.budget_per_quarter),
+            "spend_per_period": list(self.plan.spend_per_quarter),
+            "slack_per_period": list(self.plan.slack_per_quarter),
+            "binding": list(self.plan.binding),
+            "carry_over": self.plan.carry_over,
+            "schedule": [s.to_dict() for s in self.schedule],
+            "values": {k: list(v) for k, v in self.values.items()},
+            "joint_fan": [list(x) for x in self.joint_fan],
+            "percentile_convention": self.convention,
+        }
+
+
+def _budgets(
+    budget: float | Sequence[float] | None, quarters: int | None, econ: Economics
+) -> tuple[float, ...]:
+    if budget is None:
+        budget = econ.budgets
+        if not budget:
+            raise CxkitError(
+                "`budget` is required: give one budget per period (budget=[100, 60]) or set "
+                "'budgets:' in the economics block"
+            )
+    if isinstance(budget, numbers.Real) and not isinstance(budget, bool):
+        values = [float(budget)]
+    elif isinstance(budget, (str, bytes)) or not isinstance(budget, Iterable):
+        raise CxkitError(
+            f"`budget` must be a number or a sequence of numbers, got {format_value(budget)}"
+        )
+    else:
+        values = []
+        for k, b in enumerate(budget):
+            try:
+                values.append(float(b))
+            except (TypeError, ValueError):
+                raise CxkitError(f"`budget[{k}]` must be a number, got {format_value(b)}") from None
+    if not values:
+        raise CxkitError("`budget` must give at least one period's budget, got none")
+    for k, v in enumerate(values):
+        if not math.isfinite(v) or v < 0:
+            raise CxkitError(f"`budget[{k}]` must be a finite amount ≥ 0, got {v!r}")
+    if quarters is not None:
+        if isinstance(quarters, bool) or not isinstance(quarters, numbers.Integral) or quarters < 1:
+            raise CxkitError(f"`quarters` must be an integer ≥ 1, got {format_value(quarters)}")
+        if len(values) == 1:
+            values = values * int(quarters)
+        elif len(values) != quarters:
+            raise CxkitError(
+                f"`budget` gives {len(values)} periods but `quarters` is {quarters}; give one "
+                "budget per period or a single budget repeated"
+            )
+    return tuple(values)
+
+
+def roadmap(
+    journey: Journey,
+    initiatives: Sequence[Initiative | str] | None = None,
+    *,
+    budget: float | Sequence[float] | None = None,
+    quarters: int | None = None,
+    carry_over: bool | None = None,
+    economics: Economics | None = None,
+    n_sims: int = 10_000,
+    seed: SeedLike = None,
+    churn_model: ChurnModel = "outcomes",
+    horizon_years: float | None = None,
+    periods: str | None = None,
+    start_discount: float | None = None,
+    must_include: Iterable[str] = (),
+    synergies: Mapping[tuple[str, str], float] | None = None,
+    capacity: CapacityLimit | Sequence[CapacityLimit] | None = None,
+    evaluation: Evaluation | None = None,
+) -> Roadmap:
+    """Schedule initiatives over periods under budgets to maximise expected NPV.
+
+    Parameters
+    ----------
+    journey
+        The baseline journey.
+    initiatives
+        Initiatives or ids of the journey's own; ``None`` takes
+        ``journey.initiatives``. Prerequisites must be among them.
+    budget
+        Budget per planning period (``[100, 60]``), or one number for every period
+        (with ``quarters``); ``None`` takes ``economics.budgets``.
+    quarters
+        Number of planning periods; defaults to ``len(budget)``.
+    carry_over
+        Whether unspent budget rolls forward; ``None`` takes ``economics.carry_over``.
+    economics
+        Overrides ``journey.economics``.
+    n_sims, seed, churn_model, horizon_years, periods
+        As in :func:`cxkit.roi.evaluate`; ``seed`` is required.
+    start_discount
+        Value a start delayed by one period at this share of a first-period start
+        (MODELS.md C4); ``None`` takes ``economics.start_discount``, and if that is
+        unset too, shifts the cash flows and truncates them at the horizon.
+    must_include, synergies, capacity
+        Passed to :func:`~cxkit.roi.portfolio.optimize_portfolio`.
+    evaluation
+        A previous :func:`~cxkit.roi.evaluate` of the same initiatives to reuse.
+
+    Returns
+    -------
+    Roadmap
+
+    Raises
+    ------
+    CxkitError
+        For a missing or negative budget, unknown prerequisites, cyclic
+        prerequisites, and an infeasible ``must_include`` (naming the binding
+        constraint).
+    """
+    inits = _resolve_initiatives(journey, initiatives)
+    econ = economics if economics is not None else journey.economics
+    if econ is None:
+        raise CxkitError(
+            f"journey {journey.id!r} has no economics: add an 'economics:' block or pass economics="
+        )
+    budgets = _budgets(budget, quarters, econ)
+    n_q = len(budgets)
+    carry = econ.carry_over if carry_over is None else bool(carry_over)
+    sd = econ.start_discount if start_discount is None else start_discount
+    if sd is not None and (not isinstance(sd, numbers.Real) or not 0 <= float(sd) <= 1):
+        raise CxkitError(f"`start_discount` must be in [0, 1] (0.9 keeps 90 %), got {sd!r}")
+    if evaluation is None:
+        evaluation = evaluate(
+            journey,
+            inits,
+            economics=econ,
+            n_sims=n_sims,
+            seed=seed,
+            churn_model=churn_model,
+            horizon_years=horizon_years,
+            periods=periods,
+        )
+    else:
+        missing = [i.id for i in inits if i.id not in evaluation.ids]
+        if missing:
+            raise CxkitError(f"`evaluation` does not hold initiatives {missing}")
+    results = {r.id: r for r in evaluation.initiatives}
+    values = {i.id: results[i.id].value_by_start(n_q, sd) for i in inits}
+    costs = {i.id: results[i.id].cost_schedule(n_q) for i in inits}
+    candidates = [
+        Candidate(
+            i.id,
+            values[i.id],
+            costs=costs[i.id],
+            prerequisites={p.id: p.lag for p in i.prerequisites},
+            excludes=tuple(i.excludes),
+        )
+        for i in inits
+    ]
+    plan = optimize_portfolio(
+        candidates,
+        budgets,
+        carry_over=carry,
+        synergies=synergies,
+        capacity=capacity,
+        must_include=must_include,
+    )
+    order = sorted(plan.starts, key=lambda i: (plan.starts[i], [x.id for x in inits].index(i)))
+    chosen = [next(x for x in inits if x.id == i) for i in order]
+    additive = float(sum(values[i][plan.starts[i] - 1] for i in order))
+    ctx: _Context = evaluation.context
+    joint_rows, fan, b_mean, c_mean = _joint(ctx, chosen, plan.starts, results, sd)
+    joint = None
+    gap = 0.0
+    if chosen:
+        joint = percentiles(joint_rows, seed=ctx.stream("__roadmap__", 0), n_boot=100)
+        gap = joint.mean - additive
+    schedule = tuple(
+        ScheduledInitiative(
+            i.id,
+            i.label or i.id,
+            plan.starts[i.id],
+            plan.starts[i.id] + max(1, i.ramp_up_periods),
+            values[i.id][plan.starts[i.id] - 1],
+            tuple(
+                costs[i.id][q - plan.starts[i.id]] if q >= plan.starts[i.id] else 0.0
+                for q in range(1, n_q + 1)
+            ),
+        )
+        for i in chosen
+    )
+    return Roadmap(
+        plan=plan,
+        evaluation=evaluation,
+        period=evaluation.period,
+        values=values,
+        costs=costs,
+        schedule=schedule,
+        additive_value=additive,
+        joint=joint,
+        interaction_gap=gap,
+        joint_fan=fan,
+        joint_benefit_flows=b_mean,
+        joint_cost_flows=c_mean,
+        start_discount=sd,
+        joint_draws=joint_rows,
+    )
+
+
+def _ramp(t: Array, r: int) -> Array:
+    return np.where(t >= 1, np.minimum(1.0, t / r) if r > 0 else 1.0, 0.0)
+
+
+def _joint(
+    ctx: _Context,
+    chosen: Sequence[Initiative],
+    starts: Mapping[str, int],
+    results: Mapping[str, InitiativeResult],
+    sd: float | None,
+) -> tuple[Array, tuple[tuple[float, float, float], ...], tuple[float, ...], tuple[float, ...]]:
+    """Joint risk-adjusted NPV per Monte Carlo row, the fan and the mean flows."""
+    n = ctx.n_sims
+    horizon = ctx.horizon
+    t = np.arange(horizon + 1, dtype=float)
+    benefit = np.zeros((n, horizon + 1))
+    cost = np.zeros(horizon + 1)
+    npv_sd = np.zeros(n)  # the start-discount convention
+    modelled = [i for i in chosen if i.npv is None]
+    prev = np.zeros(n)
+    for k, ini in enumerate(modelled):
+        active = modelled[: k + 1]
+        c = ctx.compile(active)
+        # the same draws as each initiative's stand-alone evaluation (its column j)
+        cols = [results[iid].draws[:, j] for iid, j, _ in c.columns]
+        values = np.column_stack(cols) if cols else None
+        m = run(c, values, rows=n)
+        ces_rows = g_rows = None
+        if ctx.need_levels:
+            ces_rows, g_rows = effort_distribution(c, values, rows=n)
+        business = np.zeros(n)
+        for a in active:
+            if a.benefit_per_period is not None:
+                business = business + _draw(ctx, a.benefit_per_period, a.id, _BENEFIT_COLUMN, n)
+        total = _benefits(ctx, m, ctx.phi_draws, business, ces_rows, g_rows)["total"]
+        delta = total - prev
+        prev = total
+        s = starts[ini.id] - 1
+        unshifted = delta[:, None] * ctx.factor * _ramp(t, ini.ramp_up_periods)[None, :]
+        if s <= horizon:
+            benefit[:, s:] += unshifted[:, : horizon + 1 - s]
+        b_ra_k, _ = _ra(ctx, unshifted, np.zeros(horizon + 1))
+        if sd is not None:
+            npv_sd += sd**s * (b_ra_k @ ctx.disc)
+    for ini in chosen:
+        s = starts[ini.id] - 1
+        r = results[ini.id]
+        c_un = np.asarray(r.cost_flows)
+        if s <= horizon:
+            cost[s:] += c_un[: horizon + 1 - s]
+        _, c_ra_k = _ra(ctx, np.zeros((1, horizon + 1)), c_un)
+        if ini.npv is not None:
+            draws = r.npv_override_draws
+            npv_sd += (sd**s if sd is not None else (1.0 + ctx.rate) ** -s) * draws
+        elif sd is not None:
+            npv_sd -= sd**s * float(c_ra_k @ ctx.disc)
+    b_ra, c_ra = _ra(ctx, benefit, cost)
+    net = (b_ra - c_ra[None, :]) * ctx.disc[None, :]
+    cum = np.cumsum(net, axis=1)
+    overrides = np.zeros(n)
+    for ini in chosen:
+        if ini.npv is not None:
+            s = starts[ini.id] - 1
+            overrides += (1.0 + ctx.rate) ** -s * results[ini.id].npv_override_draws
+    rows = npv_sd if sd is not None else cum[:, -1] + overrides
+    cum = cum + overrides[:, None]
+    fan = np.percentile(cum, [10, 50, 90], axis=0, method="linear").T
+    return (
+        rows,
+        tuple((float(a), float(b), float(c_)) for a, b, c_ in fan),
+        tuple(float(x) for x in b_ra.mean(axis=0)),
+        tuple(float(x) for x in c_ra),
+    )

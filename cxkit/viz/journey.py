@@ -203,7 +203,7 @@ def _row_axis(names: Sequence[str], values: Sequence[float]) -> alt.Axis:
         labelFontWeight=600,
         labelFontSize=12,
         labelPadding=8,
-        labelLimit=120,
+        labelLimit=150,
     )
 
 

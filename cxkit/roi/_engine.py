@@ -776,20 +776,21 @@ def apply_ops(
 
 def _renormalise(c: Compiled, prob: Array, targeted: NDArray[np.bool_]) -> tuple[Array, int]:
     """Changed hand-offs keep their values; the others of the touchpoint share the rest."""
-    n = c.n
-    onehot = np.zeros((c.n_edges, n))
-    onehot[np.arange(c.n_edges), c.src] = 1.0
+    order = np.argsort(c.src, kind="stable")  # every touchpoint has its remainder edge
+    starts = np.flatnonzero(np.r_[True, c.src[order][1:] != c.src[order][:-1]])
+
+    def per_source(x: Array) -> Array:
+        return np.add.reduceat(x[:, order], starts, axis=1)  # (S, n)
+
     t_mask = targeted.astype(float)
-    t_sum = (prob * t_mask) @ onehot  # (S, n)
-    u_sum = (prob * (1.0 - t_mask)) @ onehot
-    touched = (t_mask @ onehot) > 0  # touchpoints with a changed hand-off
+    t_sum = per_source(prob * t_mask)
+    u_sum = per_source(prob * (1.0 - t_mask))
+    touched = per_source(t_mask[None, :])[0] > 0  # touchpoints with a changed hand-off
     over = touched[None, :] & (t_sum > 1.0 + 1e-12)
     overflow = int(over.any(axis=1).sum())
     t_scale = np.where(over, 1.0 / np.where(over, t_sum, 1.0), 1.0)
-    free = np.where(over, 0.0, 1.0 - t_sum)
-    free = np.maximum(free, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        u_scale = np.where(u_sum > 0, free / np.where(u_sum > 0, u_sum, 1.0), 0.0)
+    free = np.maximum(np.where(over, 0.0, 1.0 - t_sum), 0.0)
+    u_scale = np.where(u_sum > 0, free / np.where(u_sum > 0, u_sum, 1.0), 0.0)
     u_scale = np.where(touched[None, :], u_scale, 1.0)
     out = prob * np.where(targeted[None, :], t_scale[:, c.src], u_scale[:, c.src])
     # no other probability to scale: the free part goes to the remainder edge
@@ -801,12 +802,22 @@ def _renormalise(c: Compiled, prob: Array, targeted: NDArray[np.bool_]) -> tuple
     return out, overflow
 
 
-def run(c: Compiled, values: Array | None = None, *, rows: int | None = None) -> Metrics:
+def run(
+    c: Compiled,
+    values: Array | None = None,
+    *,
+    rows: int | None = None,
+    detail_rows: int | None = None,
+) -> Metrics:
     """Solve the scenario for every row of effect ``values`` (``(S, n_columns)``).
 
     ``values=None`` with ``rows=None`` solves the scenario once with its constant
     operations only (the baseline, or initiatives whose effects are all fixed at
-    the given constants).
+    the given constants). With ``detail_rows=k`` only the first ``k`` rows get the
+    descriptive metrics (counts, waits, effort, handle time); the others get what
+    the valuation needs (absorption, resolution shares, cost) and ``nan``
+    elsewhere — this is how :func:`cxkit.roi.evaluate` keeps its Monte Carlo rows
+    cheap.
     """
     s = int(values.shape[0]) if values is not None else int(rows or 1)
     edges, tp, econ, overflow = apply_ops(c, values, s)
@@ -821,8 +832,11 @@ def run(c: Compiled, values: Array | None = None, *, rows: int | None = None) ->
         chunk = max(1, _CHUNK_FLOATS // max(1, c.n * c.n + 4 * c.n_edges))
         for lo in range(0, s, chunk):
             parts.append(_solve(c, prob[lo : lo + chunk]))
-        solved = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    return _metrics(c, edges, tp, econ, solved, s, overflow)
+        if len(parts) == 1:
+            solved = parts[0]
+        else:
+            solved = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return _metrics(c, edges, tp, econ, solved, s, overflow, detail_rows)
 
 
 def _stuck_and_cyclic(c: Compiled, prob: Array) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
@@ -876,9 +890,14 @@ def _solve(c: Compiled, prob: Array) -> dict[str, Array]:
     if stuck.any():
         q[:, stuck, :] = 0.0
         q[:, :, stuck] = 0.0
-    onehot_r = np.zeros((to.size, n * m))
-    onehot_r[np.arange(to.size), c.src[to] * m + (c.tgt[to] - n)] = 1.0
-    r = (prob[:, to] @ onehot_r).reshape(s, n, m)
+    # R: a remainder edge and a declared hand-off may share (touchpoint, outcome): sum
+    # them with reduceat over the edges sorted by that pair (no BLAS call)
+    key = c.src[to] * m + (c.tgt[to] - n)
+    order = np.argsort(key, kind="stable")
+    starts = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1]])
+    r = np.zeros((s, n * m))
+    r[:, key[order][starts]] = np.add.reduceat(prob[:, to[order]], starts, axis=1)
+    r = r.reshape(s, n, m)
     a_t = np.eye(n)[None] - q.transpose(0, 2, 1)
     rhs = np.zeros((n, r_count + cyclic.size))
     rhs[:, :r_count] = c.pi0.T
@@ -946,43 +965,104 @@ def _metrics(
     solved: dict[str, Array],
     s: int,
     overflow: int,
+    detail_rows: int | None = None,
 ) -> Metrics:
     n = c.n
     w = c.shares
     prob = edges["probability"]
     visits_r = solved["visits"]  # (S, n, R)
-    v = visits_r @ w  # (S, n)
-    trav_r = visits_r[:, c.src, :] * prob[:, :, None]  # (S, E, R)
-    trav = trav_r @ w  # (S, E)
+    v = np.einsum("snr,r->sn", visits_r, w)  # (S, n)
+    # what the valuation needs, for every row
     kappa = edges["context_carryover"]
-    lose = np.where(c.between[None, :], 1.0 - kappa, 0.0) * trav  # (S, E)
-    re_eff = np.where(
-        np.isnan(edges["reexplain_effort"]), tp["w_reexplain"], edges["reexplain_effort"]
+    lossy = np.flatnonzero(c.between & (np.broadcast_to(kappa, prob.shape) < 1).any(axis=0))
+    lose_l = (
+        (1.0 - np.broadcast_to(kappa, prob.shape)[:, lossy]) * v[:, c.src[lossy]] * prob[:, lossy]
     )
     re_time = np.where(
         np.isnan(edges["reexplain_time_s"]), tp["reexplain_time_s"], edges["reexplain_time_s"]
+    )
+    re_time_l = np.broadcast_to(re_time, prob.shape)[:, lossy]
+    cost = np.broadcast_to(tp["cost_per_contact"], (s, n))
+    handle = np.broadcast_to(tp["handle_time_s"], (s, n))
+    tgt_l = c.tgt[lossy]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate_l = np.where(
+            handle[:, tgt_l] > 0,
+            cost[:, tgt_l] / np.where(handle[:, tgt_l] > 0, handle[:, tgt_l], 1),
+            0,
+        )
+    re_cost = (lose_l * re_time_l * rate_l).sum(axis=1)
+    absorption = np.einsum("srm,r->sm", solved["absorption"], w)  # (S, m)
+    p_res = absorption @ c.resolved.astype(float)
+    le1 = np.minimum(np.einsum("sr,r->s", solved["resolved_le1"], w), p_res)
+    fcr = np.clip(np.stack([le1, p_res - le1, 1.0 - p_res], axis=1), 0.0, 1.0)
+    le0 = np.minimum(np.einsum("sr,r->s", solved["resolved_le0"], w), le1)
+    contact_cost = (v * cost).sum(axis=1)
+    k = s if detail_rows is None else min(s, int(detail_rows))
+    detail = _detail(c, edges, tp, solved, v[:k], prob[:k], k)
+    if k < s:
+        detail = {
+            name: np.concatenate([arr, np.full(s - k, np.nan)]) for name, arr in detail.items()
+        }
+    return Metrics(
+        absorption=absorption,
+        visits=v,
+        fcr_shares=fcr,
+        contact_cost=contact_cost,
+        reexplain_cost=re_cost,
+        resolved_without_contact=le0,
+        econ=econ,
+        renormalised_overflow=overflow,
+        **detail,
+    )
+
+
+def _detail(
+    c: Compiled,
+    edges: dict[str, Array],
+    tp: dict[str, Array],
+    solved: dict[str, Array],
+    v: Array,
+    prob: Array,
+    s: int,
+) -> dict[str, Array]:
+    """The descriptive metrics (counts, waits, effort, handle time) of the first ``s`` rows."""
+    n = c.n
+    w = c.shares
+    visits_r = solved["visits"][:s]
+    trav = v[:, c.src] * prob  # (S, E): expected traversals, mixed over reasons
+    kappa = np.broadcast_to(
+        edges["context_carryover"], (edges["context_carryover"].shape[0], prob.shape[1])
+    )[:s]
+    lose = np.where(c.between[None, :], 1.0 - kappa, 0.0) * trav  # (S, E)
+    tp = {k: val[:s] for k, val in tp.items()}
+    re_eff = np.where(
+        np.isnan(edges["reexplain_effort"][:s]), tp["w_reexplain"], edges["reexplain_effort"][:s]
+    )
+    re_time = np.where(
+        np.isnan(edges["reexplain_time_s"][:s]),
+        tp["reexplain_time_s"],
+        edges["reexplain_time_s"][:s],
     )
     wexp_default = tp["expected_wait_s"]  # (S, 1)
     wexp = np.where(
         np.isnan(c.reason_wexp)[None, :], wexp_default, c.reason_wexp[None, :]
     )  # (S, R)
-    wait = np.broadcast_to(edges["wait_s"], prob.shape)
-    excess_r = np.maximum(wait[:, :, None] - wexp[:, None, :], 0.0) * trav_r  # (S, E, R)
-    excess = excess_r.sum(axis=1) @ w
+    wait = np.broadcast_to(edges["wait_s"], (edges["wait_s"].shape[0], prob.shape[1]))[:s]
+    waits = np.flatnonzero((wait > 0).any(axis=0))  # only hand-offs with a wait matter
+    if waits.size:
+        trav_w = visits_r[:, c.src[waits], :] * prob[:, waits, None]  # (S, E_w, R)
+        over = np.maximum(wait[:, waits, None] - wexp[:, None, :], 0.0)
+        excess = np.einsum("ser,ser,r->s", trav_w, over, w)
+    else:
+        excess = np.zeros(s)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ever = np.where(
-            np.isfinite(solved["ndiag"]) & (solved["ndiag"] > 0), 1.0 / solved["ndiag"], 0.0
-        )
+        nd = solved["ndiag"][:s]
+        ever = np.where(np.isfinite(nd) & (nd > 0), 1.0 / nd, 0.0)
     revisits = v * (1.0 - ever)
-    cost = np.broadcast_to(tp["cost_per_contact"], (s, n))
     handle = np.broadcast_to(tp["handle_time_s"], (s, n))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(handle > 0, cost / np.where(handle > 0, handle, 1.0), 0.0)  # per second
-    tgt_tp = np.minimum(c.tgt, n - 1)
-    re_cost = (lose * re_time * np.where(c.between[None, :], rate[:, tgt_tp], 0.0)).sum(axis=1)
     switches = trav[:, c.switch].sum(axis=1)
     transfers = trav[:, c.transfer].sum(axis=1)
-    context_losses = lose.sum(axis=1)
     repeat = revisits[:, c.service].sum(axis=1)
     effort = (
         1.0
@@ -992,32 +1072,18 @@ def _metrics(
         + tp["w_repeat_contact"][:, 0] * repeat
         + tp["w_wait_per_minute"][:, 0] * excess / 60.0
     )
-    absorption = solved["absorption"].transpose(0, 2, 1) @ w  # (S, m)
-    p_res = absorption @ c.resolved.astype(float)
-    le1 = np.minimum(solved["resolved_le1"] @ w, p_res)
-    fcr = np.stack([le1, p_res - le1, 1.0 - p_res], axis=1)
-    fcr = np.clip(fcr, 0.0, 1.0)
-    le0 = np.minimum(solved["resolved_le0"] @ w, le1)
-    return Metrics(
-        absorption=absorption,
-        visits=v,
-        fcr_shares=fcr,
-        contacts=v.sum(axis=1),
-        service_contacts=v[:, c.service].sum(axis=1),
-        switches=switches,
-        transfers=transfers,
-        context_losses=context_losses,
-        repeat_contacts=repeat,
-        excess_wait_s=excess,
-        effort_index=effort,
-        ces=np.clip(effort, 1.0, 5.0),
-        contact_cost=(v * cost).sum(axis=1),
-        reexplain_cost=re_cost,
-        handle_time_s=(v * handle).sum(axis=1) + (lose * re_time).sum(axis=1),
-        resolved_without_contact=le0,
-        econ=econ,
-        renormalised_overflow=overflow,
-    )
+    return {
+        "contacts": v.sum(axis=1),
+        "service_contacts": v[:, c.service].sum(axis=1),
+        "switches": switches,
+        "transfers": transfers,
+        "context_losses": lose.sum(axis=1),
+        "repeat_contacts": repeat,
+        "excess_wait_s": excess,
+        "effort_index": effort,
+        "ces": np.clip(effort, 1.0, 5.0),
+        "handle_time_s": (v * handle).sum(axis=1) + (lose * re_time).sum(axis=1),
+    }
 
 
 # ----------------------------------------------------------------------------- effort levels

@@ -102,12 +102,7 @@ from cxkit.io.initiatives_io import check_initiatives
 from cxkit.roi._engine import Compiled, Metrics, compile_scenario, effort_distribution, run
 from cxkit.roi._random import SeedLike
 from cxkit.roi.finance import CashFlowSummary, annual_to_period_rate, summarize_cash_flows
-from cxkit.roi.uncertainty import (
-    PERCENTILE_CONVENTION,
-    PercentileSummary,
-    percentiles,
-    sample,
-)
+from cxkit.roi.uncertainty import PERCENTILE_CONVENTION, PercentileSummary, sample
 from cxkit.sim.loyalty import DEFAULT_DEFECTION, clv_constant
 
 __all__ = [
@@ -117,6 +112,7 @@ __all__ = [
     "ScenarioSummary",
     "Sensitivity",
     "evaluate",
+    "summarise",
 ]
 
 Array = NDArray[np.float64]
@@ -784,7 +780,7 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
         values[1 + 2 * k, k] = eff.low
         values[2 + 2 * k, k] = eff.high
     values[n_head:] = draws
-    m = run(c, values)
+    m = run(c, values, detail_rows=n_head)
     if ctx.need_levels:
         ces_rows, g_rows = effort_distribution(c, values)
     else:
@@ -820,10 +816,8 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
         summary = replace(summary, npv=v, roi=math.nan, irr=math.nan)
         risk = replace(risk, npv=v, roi=math.nan, irr=math.nan)
     mc = slice(n_head, None)
-    boot_seed = ctx.stream(ini.id, 200_000)
-    n_boot = 100 if n >= 20 else 0
-    npv_s = percentiles(npv_plain[mc], seed=boot_seed, n_boot=n_boot)
-    npv_ra_s = percentiles(npv_ra[mc], seed=boot_seed, n_boot=n_boot)
+    npv_s = summarise(npv_plain[mc])
+    npv_ra_s = summarise(npv_ra[mc])
     fan = np.percentile(cum_ra[mc], [10, 50, 90], axis=0, method="linear").T
     # tornado: effects at low/high (rows 1 … 2J), then φ and the business case on the mode row
     sens: list[Sensitivity] = []
@@ -919,6 +913,43 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
         benefit_draws=b_draws,
         npv_override_draws=override if value_source == "npv" else np.zeros(0),
         rate=ctx.rate,
+    )
+
+
+def summarise(x: Array) -> PercentileSummary:
+    """P10/P50/P90, mean and ``P(x < 0)`` with asymptotic standard errors.
+
+    The standard error of the ``p``-quantile is ``√(p(1 − p)/n)/f(q_p)`` (the
+    asymptotic law of a sample quantile), with ``1/f(q_p)`` estimated from the
+    empirical quantile function as ``(q_{p+h} − q_{p−h})/(2h)``, ``h = ½n^{−1/3}``
+    (at most ``p/2``). It costs one sort instead of a bootstrap; ``n_boot`` is 0 to
+    say that the errors are not bootstrap ones.
+
+    >>> s = summarise(np.random.default_rng(0).normal(size=10_000))
+    >>> round(s.p50, 1) + 0.0, bool(0.005 < s.se_p50 < 0.02)
+    (0.0, True)
+    """
+    arr = np.asarray(x, dtype=float)
+    n = arr.size
+    ps = np.array([0.1, 0.5, 0.9])
+    h = np.minimum(0.5 * n ** (-1.0 / 3.0), np.minimum(ps, 1 - ps) / 2)
+    grid = np.concatenate([ps, ps - h, ps + h]) * 100.0
+    q = np.percentile(arr, grid, method="linear")
+    p, lo, hi = q[:3], q[3:6], q[6:]
+    se = np.sqrt(ps * (1 - ps) / max(n, 1)) * (hi - lo) / (2 * h)
+    if n < 20:
+        se = np.full(3, math.nan)
+    return PercentileSummary(
+        p10=float(p[0]),
+        p50=float(p[1]),
+        p90=float(p[2]),
+        mean=float(arr.mean()),
+        prob_negative=float(np.mean(arr < 0.0)),
+        n=int(n),
+        se_p10=float(se[0]),
+        se_p50=float(se[1]),
+        se_p90=float(se[2]),
+        n_boot=0,
     )
 
 

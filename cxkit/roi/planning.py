@@ -59,9 +59,10 @@ from cxkit.roi.evaluate import (
     _ra,
     _resolve_initiatives,
     evaluate,
+    summarise,
 )
 from cxkit.roi.portfolio import Candidate, CapacityLimit, PortfolioPlan, optimize_portfolio
-from cxkit.roi.uncertainty import PERCENTILE_CONVENTION, PercentileSummary, percentiles
+from cxkit.roi.uncertainty import PERCENTILE_CONVENTION, PercentileSummary
 
 __all__ = ["Roadmap", "ScheduledInitiative", "roadmap"]
 
@@ -352,7 +353,7 @@ def roadmap(
     joint = None
     gap = 0.0
     if chosen:
-        joint = percentiles(joint_rows, seed=ctx.stream("__roadmap__", 0), n_boot=100)
+        joint = summarise(joint_rows)
         gap = joint.mean - additive
     schedule = tuple(
         ScheduledInitiative(
@@ -412,7 +413,7 @@ def _joint(
         # the same draws as each initiative's stand-alone evaluation (its column j)
         cols = [results[iid].draws[:, j] for iid, j, _ in c.columns]
         values = np.column_stack(cols) if cols else None
-        m = run(c, values, rows=n)
+        m = run(c, values, rows=n, detail_rows=0)
         ces_rows = g_rows = None
         if ctx.need_levels:
             ces_rows, g_rows = effort_distribution(c, values, rows=n)

@@ -10,6 +10,8 @@ its own subprocess (wall time and peak RSS as in ``bench_discovery.py``):
   log, the first-order absorbing chain, and for every touchpoint the exact
   conversion probability with that touchpoint removed (MODELS.md §3.3, Anderl et al.
   2016), by linear solves;
+* ``cxkit-ref``: for reference, that first version (``removal_effects_exact``) even
+  when ``cxkit.analytics`` has its own — what counting plus exact solves cost;
 * ``channelattribution``: building what ``ChannelAttribution.markov_model`` needs — one
   ``"a > b > c"`` path string per customer, aggregated to conversions and nulls per
   distinct path, as a pandas DataFrame — then ``markov_model(..., order=1)``, which
@@ -26,7 +28,9 @@ imported by ``cxkit/``.
 Run::
 
     .venv/bin/python benchmarks/bench_attribution.py [--sizes 100000,1000000,5000000]
-        [--tools cxkit,channelattribution] [--repeat 3]
+        [--tools cxkit,cxkit-ref,channelattribution] [--repeat 3]
+
+``$CXKIT_BENCH_SIZES`` sets the default sizes, as for ``bench_discovery.py``.
 """
 
 from __future__ import annotations
@@ -46,18 +50,18 @@ from bench_discovery import (
     ACTIVITY,
     CASE,
     DEFAULT_CACHE,
-    DEFAULT_SIZES,
     JOURNEY_SEED,
     JOURNEY_TOUCHPOINTS,
     TIME,
     bench_journey,
     bench_log,
+    default_sizes,
     format_table,
     measure,
     run_in_subprocess,
 )
 
-TOOLS = ("cxkit", "channelattribution")
+TOOLS = ("cxkit", "cxkit-ref", "channelattribution")
 CONVERSION = "purchase"
 CA_SEED = 1
 
@@ -225,6 +229,8 @@ def tool_runner(tool: str, path: str) -> tuple[str, Callable[[], dict[str, Any]]
     import polars as pl
 
     events = pl.read_parquet(path)
+    if tool == "cxkit-ref":
+        return "cxkit-ref (counts + exact solves)", lambda: removal_effects_exact(events)
     if tool == "cxkit":
         run = _from_cxkit_analytics(events)
         if run is not None:
@@ -274,7 +280,7 @@ def compare(mine: dict[str, Any], other: dict[str, Any], top: int = 5) -> list[s
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table, the comparisons and the goal."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
+    parser.add_argument("--sizes", default=default_sizes())
     parser.add_argument("--tools", default=",".join(TOOLS))
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best time)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
@@ -282,7 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--log", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        print(f"bench_attribution: ignoring unknown arguments {unknown}", file=sys.stderr)
     if args.worker:
         worker(args.worker, args.log, args.out, args.repeat)
         return 0
@@ -313,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"  {rec['label']}: {rec['seconds']:.3f} s, peak {rec['peak_mb']:.0f} MB",
                     flush=True,
                 )
-        base = records.get("cxkit")
+        base = records.get("cxkit") or records.get("cxkit-ref")
         if base is None or "error" in base:
             continue
         for rec in records.values():
@@ -321,15 +329,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             rec["time_ratio"] = rec["seconds"] / base["seconds"]
             rec["peak_ratio"] = rec["peak_mb"] / base["peak_mb"]
+        ref = records.get("cxkit-ref")
+        if base is not ref and ref is not None and "error" not in ref:
+            gap = max(
+                abs(v - ref["result"]["removal_effects"].get(k, float("nan")))
+                for k, v in base["result"]["removal_effects"].items()
+            )
+            notes.append(f"{size:>10,}: cxkit vs cxkit-ref removal effects: max |Δ| = {gap:.2e}")
         other = records.get("channelattribution")
         if other is not None and "error" not in other:
-            faster = other["seconds"] / base["seconds"]
-            notes.append(
-                f"{size:>10,}: cxkit {faster:.1f}× faster end to end → goal "
-                f"{'met' if faster > 1 else 'NOT met'}; ChannelAttribution read "
-                f"{other['result'].get('paths', '?'):,} distinct paths"
-            )
-            notes.extend("    " + line for line in compare(base["result"], other["result"]))
+            for name in ("cxkit", "cxkit-ref"):
+                mine = records.get(name)
+                if mine is None or "error" in mine:
+                    continue
+                faster = other["seconds"] / mine["seconds"]
+                notes.append(
+                    f"{size:>10,}: {name} {faster:.1f}× faster end to end → goal "
+                    f"{'met' if faster > 1 else 'NOT met'}; ChannelAttribution read "
+                    f"{other['result'].get('paths', '?'):,} distinct paths"
+                )
+                notes.extend("    " + line for line in compare(mine["result"], other["result"]))
     print()
     print(format_table(rows))
     print()

@@ -24,7 +24,10 @@ never imported by ``cxkit/``.
 Run::
 
     .venv/bin/python benchmarks/bench_discovery.py [--sizes 100000,1000000,5000000]
-        [--tools cxkit,pm4py,pm4py-polars] [--repeat 3] [--cache /tmp/cxkit-bench]
+        [--tools cxkit,cxkit-edges,pm4py,pm4py-polars] [--repeat 3] [--cache /tmp/cxkit-bench]
+
+``$CXKIT_BENCH_SIZES`` (e.g. ``100000``) sets the default sizes, for a quick run from
+``benchmarks/run.py``.
 """
 
 from __future__ import annotations
@@ -52,6 +55,11 @@ JOURNEY_SEED = 7
 LOG_VERSION = 1
 
 CASE, TIME, ACTIVITY = "customer_id", "timestamp", "touchpoint"
+
+
+def default_sizes() -> str:
+    """Sizes to run: ``$CXKIT_BENCH_SIZES`` (e.g. ``100000`` for a quick run) or all three."""
+    return os.environ.get("CXKIT_BENCH_SIZES") or ",".join(str(s) for s in DEFAULT_SIZES)
 
 
 # -- the shared log ------------------------------------------------------------------
@@ -302,6 +310,12 @@ def run_in_subprocess(
 # -- the report ------------------------------------------------------------------------
 
 
+def _ratio(value: float | None) -> str:
+    if not value:
+        return ""
+    return f"{value:.1f}×" if value >= 1 else f"{value:.2f}×"
+
+
 def format_table(rows: Sequence[dict[str, Any]]) -> str:
     """The results as an aligned text table."""
     head = ["events", "tool", "seconds", "peak MB", "extra MB", "time ÷ cxkit", "peak ÷ cxkit"]
@@ -317,7 +331,7 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
                 f"{r['seconds']:.3f}",
                 f"{r['peak_mb']:.0f}",
                 f"{r['extra_mb']:.0f}",
-                f"{r['time_ratio']:.1f}×" if r.get("time_ratio") else "",
+                _ratio(r.get("time_ratio")),
                 f"{r['peak_ratio']:.2f}" if r.get("peak_ratio") else "",
             ]
         )
@@ -367,7 +381,7 @@ def goal_lines(rows: Sequence[dict[str, Any]], tool: str = "cxkit") -> list[str]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table; exit 1 if edge counts disagree."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
+    parser.add_argument("--sizes", default=default_sizes())
     parser.add_argument("--tools", default=",".join(TOOLS))
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best time)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
@@ -375,7 +389,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--log", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        print(f"bench_discovery: ignoring unknown arguments {unknown}", file=sys.stderr)
     if args.worker:
         worker(args.worker, args.log, args.out, args.repeat)
         return 0

@@ -274,6 +274,126 @@ _LABELS: dict[str, dict[str, str]] = {
     "roi_full_benefit": {"en": "full benefit", "ja": "効果最大"},
     "roi_warnings": {"en": "Warnings", "ja": "注意"},
     "roi_convention": {"en": "Percentiles", "ja": "パーセンタイル"},
+    # cxkit.widgets: the workshop widgets (JourneyEditor, HandoffExplorer, RoadmapPlanner,
+    # EventExplorer); "{name}" placeholders are filled with str.format
+    "w_ready": {"en": "Ready.", "ja": "準備ができました。"},
+    "w_editor": {"en": "Journey editor", "ja": "ジャーニー編集"},
+    "w_undo": {"en": "Undo", "ja": "元に戻す"},
+    "w_redo": {"en": "Redo", "ja": "やり直す"},
+    "w_save": {"en": "Save", "ja": "保存"},
+    "w_file": {"en": "File", "ja": "ファイル"},
+    "w_add_step": {"en": "Add", "ja": "追加"},
+    "w_remove_step": {"en": "Remove", "ja": "削除"},
+    "w_move_up": {"en": "Up", "ja": "上へ"},
+    "w_move_down": {"en": "Down", "ja": "下へ"},
+    "w_set": {"en": "set", "ja": "入力"},
+    "w_one_per_line": {"en": "one per line", "ja": "1行に1項目"},
+    "w_emotion_auto": {"en": "auto (from the gap)", "ja": "自動 (ギャップから判定)"},
+    "w_status_edited": {"en": "Step {n} changed.", "ja": "ステップ{n}を変更しました。"},
+    "w_status_added": {"en": "Step {n} added.", "ja": "ステップ{n}を追加しました。"},
+    "w_status_removed": {"en": "Step {n} removed.", "ja": "ステップ{n}を削除しました。"},
+    "w_status_moved": {
+        "en": "Step {n} moved to position {to}.",
+        "ja": "ステップ{n}を{to}番目に移動しました。",
+    },
+    "w_status_replaced": {"en": "Journey replaced.", "ja": "ジャーニーを置き換えました。"},
+    "w_status_undone": {"en": "Undone.", "ja": "元に戻しました。"},
+    "w_status_redone": {"en": "Redone.", "ja": "やり直しました。"},
+    "w_nothing_to_undo": {"en": "Nothing to undo.", "ja": "元に戻す操作はありません。"},
+    "w_nothing_to_redo": {"en": "Nothing to redo.", "ja": "やり直す操作はありません。"},
+    "w_no_path": {
+        "en": "No file to save to: type a file name first.",
+        "ja": "保存先がありません。ファイル名を入力してください。",
+    },
+    "w_saved": {"en": "Saved {path} at {time}.", "ja": "{time} に {path} へ保存しました。"},
+    "w_saved_with_errors": {
+        "en": "The journey still has {n} error(s).",
+        "ja": "ジャーニーにはまだ{n}件のエラーがあります。",
+    },
+    "w_no_problems": {"en": "No problems found.", "ja": "問題は見つかりませんでした。"},
+    "w_problems": {
+        "en": "Problems: {errors} error(s), {warnings} warning(s)",
+        "ja": "問題点: エラー{errors}件、警告{warnings}件",
+    },
+    "w_handoff_explorer": {"en": "Hand-off explorer", "ja": "引き継ぎシミュレーター"},
+    "w_handoff": {"en": "Hand-off", "ja": "引き継ぎ"},
+    "w_reset": {"en": "Reset scenario", "ja": "シナリオを元に戻す"},
+    "w_no_handoffs": {
+        "en": "This journey has no hand-offs to explore.",
+        "ja": "このジャーニーには検討できる引き継ぎがありません。",
+    },
+    "w_engine_note": {
+        "en": (
+            "Shares, contacts, cost and repeated explanations: exact absorbing chain. "
+            "CES and first-contact resolution: Monte Carlo, {n} customers, seed {seed}, "
+            "common random numbers (95% CI of the paired difference)."
+        ),
+        "ja": (
+            "結果の割合・接点数・コスト・説明の繰り返しは吸収マルコフ連鎖による厳密解。"
+            "努力度 (CES) と初回解決率はモンテカルロ法 (顧客{n}人、乱数シード{seed}、"
+            "共通乱数、差の95%信頼区間)。"
+        ),
+    },
+    "w_status_scenario": {
+        "en": "Scenario: {edge} probability {p}, context carry-over {k}.",
+        "ja": "シナリオ: {edge} 遷移確率 {p}、文脈の引き継ぎ率 {k}。",
+    },
+    "w_status_reset": {
+        "en": "Scenario reset to the baseline.",
+        "ja": "シナリオを現状に戻しました。",
+    },
+    "w_remainder_note": {
+        "en": "The rest of {source}'s customers go to '{outcome}' (remainder rule).",
+        "ja": "{source}の残りの顧客は「{outcome}」に進みます (残余ルール)。",
+    },
+    "w_roadmap_planner": {"en": "ROI roadmap planner", "ja": "ROIロードマップ・プランナー"},
+    "w_initiatives": {"en": "Initiatives", "ja": "施策"},
+    "w_effect": {"en": "Effect", "ja": "効果"},
+    "w_mode": {"en": "mode", "ja": "最頻値"},
+    "w_apply": {"en": "Apply", "ja": "適用"},
+    "w_budget": {"en": "Budget per period", "ja": "期ごとの予算"},
+    "w_plan_value": {"en": "Plan value (expected NPV)", "ja": "計画の価値 (期待NPV)"},
+    "w_plan_payback": {"en": "Plan payback", "ja": "計画の回収時期"},
+    "w_no_plan": {
+        "en": "No selected initiative adds value within this budget: nothing is scheduled.",
+        "ja": "この予算では価値を生む施策がないため、何も計画されません。",
+    },
+    "w_never": {"en": "not within the horizon", "ja": "期間内に回収できない"},
+    "w_status_evaluated": {
+        "en": "Evaluated {n} initiative(s): {sims} draws, seed {seed}.",
+        "ja": "{n}件の施策を評価しました (試行{sims}回、乱数シード{seed})。",
+    },
+    "w_status_planned": {"en": "Plan updated.", "ja": "計画を更新しました。"},
+    "w_event_explorer": {"en": "Event explorer", "ja": "イベントログ分析"},
+    "w_example": {"en": "Example", "ja": "サンプル"},
+    "w_load": {"en": "Load", "ja": "読み込む"},
+    "w_date_from": {"en": "From", "ja": "開始日"},
+    "w_date_to": {"en": "To", "ja": "終了日"},
+    "w_call_reasons": {"en": "Call reasons", "ja": "問い合わせ理由"},
+    "w_no_reason": {"en": "(no reason)", "ja": "(理由なし)"},
+    "w_no_events_loaded": {
+        "en": "No event log yet: choose an example or give a file.",
+        "ja": "イベントログがありません。サンプルを選ぶかファイルを指定してください。",
+    },
+    "w_no_events": {
+        "en": "No event matches the filters.",
+        "ja": "条件に合うイベントがありません。",
+    },
+    "w_status_loaded": {
+        "en": "Loaded {events} events of {customers} customers.",
+        "ja": "{customers}人の顧客の{events}件のイベントを読み込みました。",
+    },
+    "w_status_filtered": {
+        "en": "{events} events, {customers} customers, {journeys} journeys after the filters.",
+        "ja": "絞り込み後: イベント{events}件、顧客{customers}人、ジャーニー{journeys}件。",
+    },
+    "w_metrics": {"en": "Touchpoint metrics", "ja": "タッチポイント別の指標"},
+    "w_col_contacts": {"en": "Contacts", "ja": "接触数"},
+    "w_col_repeat": {"en": "Repeat-contact rate", "ja": "再問い合わせ率"},
+    "w_col_context_loss": {"en": "Context loss rate", "ja": "文脈喪失率"},
+    "w_col_csat": {"en": "CSAT %", "ja": "CSAT (%)"},
+    "w_col_nps": {"en": "NPS", "ja": "NPS"},
+    "w_col_ces": {"en": "CES", "ja": "CES"},
 }
 
 

@@ -359,8 +359,9 @@ def _ring_color() -> pl.Expr:
     )
 
 
-#: Text marks take the darker shade of their step's emotion (precomputed column).
-_TEXT_COLOR = alt.Color("text_color:N", scale=None)
+def _text_color() -> alt.Color:
+    """Text marks take the darker shade of their step's emotion (precomputed column)."""
+    return alt.Color("text_color:N", scale=None)
 
 
 def _emotion_color(lang: str, *, legend: bool = True) -> alt.Color:
@@ -672,7 +673,7 @@ def journey_map(
             x=x,
             y=alt.Y("mid:Q", scale=score_scale, axis=score_y),
             text="gap_text:N",
-            color=_TEXT_COLOR,
+            color=_text_color(),
             tooltip=tooltip,
         ),
     ).properties(width=plot_w, height=130)
@@ -718,7 +719,7 @@ def journey_map(
             x=x,
             y=alt.Y("valence:Q", scale=v_scale, axis=v_axis),
             text="valence_label:N",
-            color=_TEXT_COLOR,
+            color=_text_color(),
         ),
         alt.Chart(valued.filter(pl.col("side") > 0))
         .mark_text(dy=15, fontWeight=600, fontSize=_FONT_SIZE)
@@ -726,7 +727,7 @@ def journey_map(
             x=x,
             y=alt.Y("valence:Q", scale=v_scale, axis=v_axis),
             text="valence_label:N",
-            color=_TEXT_COLOR,
+            color=_text_color(),
         ),
     ]
     if missing.height:
@@ -912,10 +913,10 @@ def emotion_curve(journey: Journey, *, lang: str | None = None) -> alt.LayerChar
         .encode(x=x, y=y, color=_emotion_color(lang), tooltip=tooltip),
         alt.Chart(valued.filter(pl.col("valence") >= 0))
         .mark_text(dy=-15, fontWeight=600)
-        .encode(x=x, y=y, text="valence_label:N", color=_TEXT_COLOR),
+        .encode(x=x, y=y, text="valence_label:N", color=_text_color()),
         alt.Chart(valued.filter(pl.col("valence") < 0))
         .mark_text(dy=16, fontWeight=600)
-        .encode(x=x, y=y, text="valence_label:N", color=_TEXT_COLOR),
+        .encode(x=x, y=y, text="valence_label:N", color=_text_color()),
     ]
     if missing.height:
         layers.append(

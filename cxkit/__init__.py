@@ -1,5 +1,7 @@
 """cxkit — design, simulate and justify customer journeys in Jupyter.
 
+Examples
+--------
 >>> import cxkit as cx
 >>> j = cx.load_journey("billing_inquiry")
 >>> j.evaluate().aggregate.peak_end

@@ -375,6 +375,8 @@ class Initiative:
 def is_pattern(part: str) -> bool:
     """Whether a target part is a pattern (``*``, ``@CHANNEL``, ``=KIND``) and not an id.
 
+    Examples
+    --------
     >>> is_pattern("@phone"), is_pattern("phone")
     (True, False)
     """

@@ -52,6 +52,8 @@ _DEFAULT = EmotionParams()
 def disconfirmation(expectation: float, experience: float) -> float:
     """``D = P − E`` in points.
 
+    Examples
+    --------
     >>> disconfirmation(6, 4)
     -2.0
     """
@@ -61,6 +63,8 @@ def disconfirmation(expectation: float, experience: float) -> float:
 def step_valence(expectation: float, experience: float, params: EmotionParams = _DEFAULT) -> float:
     """The step valence ``s`` in sat-points (MODELS.md §1.1).
 
+    Examples
+    --------
     >>> step_valence(7, 10)
     3.0
     >>> step_valence(7, 10, EmotionParams(beta_p=0.5))
@@ -79,6 +83,8 @@ def classify(d: float, params: EmotionParams = _DEFAULT) -> Emotion:
 
     The boundaries belong to "satisfied": ``D = −τ⁻`` and ``D = τ⁺`` are satisfied.
 
+    Examples
+    --------
     >>> classify(-2).value, classify(-1).value, classify(2).value, classify(2.5).value
     ('dissatisfied', 'satisfied', 'satisfied', 'delighted')
     """
@@ -94,6 +100,8 @@ def wait_disconfirmation(
 ) -> float:
     """``D_wait = clip((W_exp − w)/u_w, −10, +2)`` in points.
 
+    Examples
+    --------
     >>> wait_disconfirmation(180, 60)
     -3.0
     """
@@ -110,6 +118,8 @@ def wait_experience(
 ) -> float:
     """Performance of a wait step, ``E + D_wait`` (not clipped to 0–10: ``D_wait`` is).
 
+    Examples
+    --------
     >>> wait_experience(6, 180, 60)
     3.0
     """
@@ -121,6 +131,8 @@ def update_expectation(
 ) -> float:
     """The expectation for the next encounter, ``E + η·(P − E)`` (Rust & Oliver 2000).
 
+    Examples
+    --------
     >>> round(update_expectation(7, 10), 6)
     7.9
     """
@@ -130,6 +142,8 @@ def update_expectation(
 def synthetic_csat5(score: float) -> int:
     """Synthetic CSAT answer (1–5) for a remembered experience ``J``. [ASSUMPTION]
 
+    Examples
+    --------
     >>> synthetic_csat5(-1.5), synthetic_csat5(0.0)
     (3, 4)
     """
@@ -139,6 +153,8 @@ def synthetic_csat5(score: float) -> int:
 def synthetic_nps10(score: float) -> int:
     """Synthetic likelihood-to-recommend answer (0–10) for ``J``. [ASSUMPTION]
 
+    Examples
+    --------
     >>> synthetic_nps10(-1.5), synthetic_nps10(0.0)
     (6, 7)
     """

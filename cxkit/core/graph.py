@@ -268,6 +268,8 @@ class TouchpointGraph:
     def with_handoff(self, source: str, target: str, **changes: Any) -> TouchpointGraph:
         """Change the hand-off ``source → target``, or add it (``probability=`` required).
 
+        Examples
+        --------
         >>> from cxkit.core.model import Touchpoint, Outcome
         >>> g = TouchpointGraph((Touchpoint("a"),), (), (Outcome("done"),))
         >>> g.with_handoff("a", "done", probability=1.0).handoff("a", "done").probability

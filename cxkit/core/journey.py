@@ -401,6 +401,8 @@ class Journey:
     def with_handoff(self, source: str, target: str, **changes: Any) -> Journey:
         """Change (or add, with ``probability=``) the hand-off ``source → target``.
 
+        Examples
+        --------
         >>> import cxkit as cx
         >>> j = cx.load_journey("web_phone_faq")
         >>> j.with_handoff("web", "phone", context_carryover=1.0).graph.handoff(

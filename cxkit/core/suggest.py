@@ -38,6 +38,8 @@ def did_you_mean(value: object, candidates: Iterable[str], *, cutoff: float = 0.
 def unknown_message(what: str, value: object, known: Iterable[str]) -> str:
     """``"unknown touchpoint 'phnoe'; did you mean 'phone'?"`` or the list of known ids.
 
+    Examples
+    --------
     >>> unknown_message("stage", "x", ["a", "b"])
     "unknown stage 'x'; expected one of 'a', 'b'"
     """

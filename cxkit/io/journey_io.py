@@ -69,6 +69,8 @@ def _templates_dir() -> Path:
 def list_templates() -> list[str]:
     """Names of the built-in journey templates, sorted.
 
+    Examples
+    --------
     >>> "billing_inquiry" in list_templates()
     True
     """
@@ -393,6 +395,8 @@ _Dumper.add_implicit_resolver("tag:yaml.org,2002:float", EXPONENT_FLOAT, EXPONEN
 def dump_journey(journey: Journey) -> str:
     """The journey as YAML text (UTF-8, canonical key order, defaults left out).
 
+    Examples
+    --------
     >>> text = dump_journey(load_journey("billing_inquiry"))
     >>> loads_journey(text) == load_journey("billing_inquiry")
     True

@@ -53,6 +53,8 @@ _SAFE_TAGS = {
 def format_path(path: Path) -> str:
     """``("steps", 3, "expectation")`` → ``"steps[3].expectation"``.
 
+    Examples
+    --------
     >>> format_path(("handoffs", 0, "from"))
     'handoffs[0].from'
     """
@@ -68,6 +70,8 @@ def format_path(path: Path) -> str:
 def parse_path(text: str) -> Path:
     """The inverse of :func:`format_path`.
 
+    Examples
+    --------
     >>> parse_path("call_reasons[1].expectations.web")
     ('call_reasons', 1, 'expectations', 'web')
     """

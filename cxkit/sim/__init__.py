@@ -1,5 +1,7 @@
 """Omnichannel hand-off simulation: exact Markov analysis, Monte Carlo, queues, loyalty.
 
+Examples
+--------
 >>> import cxkit as cx
 >>> round(cx.sim.erlang_c(2, 1.0), 6)
 0.333333

@@ -86,8 +86,11 @@ install-%: $(STAMP)%  ## editable install of .[<extra>], e.g. install-test, inst
 install: install-notebook  ## editable install with the notebook extras
 
 # -- the two main jobs -------------------------------------------------------------------
+# The server's root is the repository (templates, docs and data are browsable); the
+# page it opens is the workshop notebook.
 lab: install-notebook  ## open JupyterLab on the workshop notebook
-	$(VENV)/bin/jupyter lab $(LAB_ARGS) $(NOTEBOOK)
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) --ServerApp.root_dir="$(CURDIR)" \
+	  --LabApp.default_url=/lab/tree/$(NOTEBOOK)
 
 demo: install-core  ## headless end-to-end tour of the CLI on the templates
 	@set -euo pipefail; \

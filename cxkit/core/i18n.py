@@ -394,6 +394,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "w_col_csat": {"en": "CSAT %", "ja": "CSAT (%)"},
     "w_col_nps": {"en": "NPS", "ja": "NPS"},
     "w_col_ces": {"en": "CES", "ja": "CES"},
+    "w_reset_filters": {"en": "Reset filters", "ja": "条件をリセット"},
+    "w_start": {"en": "Start", "ja": "開始"},
 }
 
 

@@ -21,7 +21,7 @@ import numbers
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
+from cxkit.core.rng import SeedLike, as_generator
 from cxkit.data._tables import JourneyTables, compile_journey
 
 __all__ = [
@@ -43,7 +44,6 @@ __all__ = [
 ]
 
 #: What a ``seed=`` argument accepts.
-SeedLike = Union[int, np.integer, np.random.SeedSequence, np.random.Generator]  # noqa: UP007
 
 #: The columns of a generated log in order, with their polars types. The
 #: ``timestamp`` column carries the ``tz=`` time zone given to the generator.
@@ -87,48 +87,6 @@ _UNITS = {
     "w": 604800.0,
 }
 _DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-z]+)?\s*$")
-
-
-def as_generator(seed: SeedLike, *, argument: str = "seed") -> np.random.Generator:
-    """Turn ``seed`` into a :class:`numpy.random.Generator` (``PCG64``, MODELS.md §0).
-
-    Parameters
-    ----------
-    seed
-        A non-negative integer, a :class:`numpy.random.SeedSequence` or a
-        :class:`numpy.random.Generator` (returned as is).
-    argument
-        The argument name used in error messages.
-
-    Raises
-    ------
-    CxkitError
-        For ``None``, a negative integer or another type.
-
-    Examples
-    --------
-    >>> float(as_generator(1).random()) == float(np.random.default_rng(1).random())
-    True
-    >>> as_generator(None)
-    Traceback (most recent call last):
-    ...
-    cxkit.core.errors.CxkitError: `seed` is required (got None); ...
-    """
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, np.random.SeedSequence):
-        return np.random.Generator(np.random.PCG64(seed))
-    if seed is None:
-        raise CxkitError(
-            f"`{argument}` is required (got None); pass an integer such as {argument}=1 "
-            "— cxkit never draws from an unseeded stream"
-        )
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and int(seed) >= 0:
-        return np.random.Generator(np.random.PCG64(int(seed)))
-    raise CxkitError(
-        f"`{argument}` must be a non-negative integer, a numpy SeedSequence or a "
-        f"numpy Generator, got {format_value(seed)}"
-    )
 
 
 def parse_duration(value: str | float | _dt.timedelta, *, argument: str) -> float:

@@ -48,6 +48,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.rng import as_generator
 
 __all__ = [
     "ErlangAResult",
@@ -834,16 +835,13 @@ def sample_waits(
     a = float(_load(load))
     h = float(_positive(aht_s, "aht_s", "average handle time in seconds"))
     count = int(_real("size", size, "a whole number ≥ 0", lambda x: (x >= 0) & (x == np.floor(x))))
-    if seed is None:
-        raise _fail("seed", seed, "a whole number ≥ 0 (every stochastic cxkit API needs one)")
-    s = int(_real("seed", seed, "a whole number ≥ 0", lambda x: (x >= 0) & (x == np.floor(x))))
     if a >= n:
         raise CxkitError(
             f"`load` must be below `servers` = {n} for waits to have a distribution "
             f"(the queue is unstable), got {format_value(load)}"
         )
     p_wait = float(_erlang_c(np.asarray(n), np.asarray(a)))
-    rng = np.random.Generator(np.random.PCG64(s))
+    rng = as_generator(seed)
     waits = rng.random(count) < p_wait
     exp = rng.exponential(h / (n - a), count)
     return np.where(waits, exp, 0.0)

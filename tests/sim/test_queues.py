@@ -411,11 +411,12 @@ BAD_INPUTS = [
     ),
     (
         lambda: sample_waits(14, 10.0, 180, 10, seed=None),  # type: ignore[arg-type]
-        "`seed` must be a whole number ≥ 0 (every stochastic cxkit API needs one), got None",
+        "`seed` is required (got None); pass an integer such as seed=1 or a "
+        "numpy.random.Generator — cxkit never draws from an unseeded stream",
     ),
     (
         lambda: sample_waits(14, 10.0, 180, 10, seed=-3),
-        "`seed` must be a whole number ≥ 0, got -3",
+        "`seed` must be a non-negative integer, got -3",
     ),
     (
         lambda: sample_waits(14, 10.0, 180, 2.5, seed=1),

@@ -1,0 +1,219 @@
+"""Shared pieces of the workshop widgets: labels, live charts, small HTML helpers."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import ipywidgets as w
+
+from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.i18n import LANGUAGES
+from cxkit.core.i18n import label as _label
+from cxkit.core.journey import Journey
+from cxkit.widgets._fastspec import SpecCache, SpecUpdate
+
+__all__ = [
+    "LiveChart",
+    "Timer",
+    "check_journey",
+    "fmt_number",
+    "html_table",
+    "resolve_lang",
+    "status_html",
+    "t",
+]
+
+_OFFLINE_READY = False
+
+
+def t(key: str, lang: str) -> str:
+    """The label of ``key`` in ``lang`` (:func:`cxkit.core.i18n.label`)."""
+    return _label(key, lang)
+
+
+def resolve_lang(lang: str | None, journey: Journey | None = None) -> str:
+    """``lang``, else the journey's language when cxkit has labels for it, else English.
+
+    >>> resolve_lang(None), resolve_lang("ja")
+    ('en', 'ja')
+    """
+    if lang is None:
+        if journey is not None and journey.language in LANGUAGES:
+            return journey.language
+        return "en"
+    if lang not in LANGUAGES:
+        raise CxkitError(
+            f"`lang` must be one of {', '.join(map(repr, LANGUAGES))}, got {format_value(lang)}"
+        )
+    return lang
+
+
+def check_journey(journey: Any, argument: str = "journey") -> Journey:
+    """A :class:`Journey`, or one loaded from a template name or a path."""
+    if isinstance(journey, Journey):
+        return journey
+    if isinstance(journey, str) or hasattr(journey, "__fspath__"):
+        from cxkit.io import load_journey
+
+        return load_journey(journey)
+    raise CxkitError(
+        f"`{argument}` must be a cxkit.Journey, a template name or a path, "
+        f"got {format_value(journey)}"
+    )
+
+
+def fmt_number(value: float | None, digits: int = 2, *, signed: bool = False) -> str:
+    """A number for a readout: ``—`` for ``None``/nan, thousands separators for money.
+
+    >>> fmt_number(1234567.8, 0), fmt_number(-0.25, signed=True), fmt_number(None)
+    ('1,234,568', '−0.25', '—')
+    """
+    if value is None or value != value:
+        return "—"
+    if value in (float("inf"), float("-inf")):
+        return "∞" if value > 0 else "−∞"
+    text = f"{value:+,.{digits}f}" if signed else f"{value:,.{digits}f}"
+    return text.replace("-", "−")
+
+
+def status_html(text: str, kind: str = "info") -> str:
+    """The status line: ``kind`` is ``info``, ``ok``, ``warning`` or ``error``."""
+    colors = {"info": "#555555", "ok": "#1B7F3B", "warning": "#A65E00", "error": "#B3261E"}
+    color = colors.get(kind, colors["info"])
+    return (
+        f'<div class="cxkit-status cxkit-status-{kind}" style="color:{color};'
+        f'font-size:12px;min-height:1.4em">{html.escape(text)}</div>'
+    )
+
+
+def html_table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    css_class: str = "cxkit-table",
+    align: Sequence[str] | None = None,
+) -> str:
+    """A small HTML table; every cell is escaped.
+
+    >>> html_table(["a"], [["<b>"]]).count("&lt;b&gt;")
+    1
+    """
+    align = list(align or ["left"] + ["right"] * (len(header) - 1))
+    cell = "padding:2px 8px;border-bottom:1px solid #E6E6E6;text-align:{}"
+    head = "".join(
+        f'<th style="{cell.format(a)};font-weight:600">{html.escape(str(h))}</th>'
+        for h, a in zip(header, align, strict=False)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td style="{cell.format(a)}">{html.escape(str(v))}</td>'
+            for v, a in zip(row, align, strict=False)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<table class="{css_class}" style="border-collapse:collapse;font-size:12px">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+class Timer:
+    """Wall and CPU time of the last update of a widget (for the benchmarks).
+
+    ``seconds`` is the wall time between a control change and the chart spec being
+    set; ``cpu_seconds`` the process CPU time over the same span.
+    """
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.cpu_seconds = 0.0
+        self._t0 = (0.0, 0.0)
+
+    def __enter__(self) -> Timer:
+        self._t0 = (time.perf_counter(), time.process_time())
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.seconds = time.perf_counter() - self._t0[0]
+        self.cpu_seconds = time.process_time() - self._t0[1]
+
+
+def _enable_offline() -> None:
+    """Load Vega into altair's JupyterChart from vl-convert (no CDN), once."""
+    global _OFFLINE_READY
+    if not _OFFLINE_READY:
+        import altair as alt
+
+        alt.JupyterChart.enable_offline()
+        _OFFLINE_READY = True
+
+
+class LiveChart:
+    """An offline :class:`altair.JupyterChart` fed by a chart function of :mod:`cxkit.viz`.
+
+    :meth:`update` computes the new spec through a :class:`SpecCache` (fast when only
+    the data changed) and sets the widget's ``spec``: the browser redraws.
+
+    Parameters
+    ----------
+    function, module
+        The chart function and its module (``"journey_map"``, ``"cxkit.viz.journey"``).
+    """
+
+    def __init__(self, function: str, module: str = "cxkit.viz.journey") -> None:
+        import altair as alt
+
+        _enable_offline()
+        self.cache = SpecCache(function, module)
+        self.widget = alt.JupyterChart(None, embed_options={"actions": False})
+        self.widget.add_class("cxkit-chart")
+        self.last: SpecUpdate | None = None
+
+    @property
+    def spec(self) -> dict[str, Any] | None:
+        """The Vega-Lite spec shown now."""
+        return self.widget.spec
+
+    def update(self, *args: Any, **kwargs: Any) -> SpecUpdate:
+        """Redraw with ``function(*args, **kwargs)``."""
+        self.last = self.cache.spec(*args, **kwargs)
+        self.widget.spec = self.last.spec
+        return self.last
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self.widget.spec = None
+
+
+def button(description: str, icon: str = "", *, tooltip: str = "", width: str = "auto") -> Any:
+    """A compact button."""
+    return w.Button(
+        description=description, icon=icon, tooltip=tooltip, layout=w.Layout(width=width)
+    )
+
+
+def on_click(btn: Any, callback: Callable[[], Any]) -> None:
+    """Call ``callback()`` (no argument) when ``btn`` is clicked."""
+    btn.on_click(lambda _b: callback())
+
+
+STYLE = """
+<style>
+.cxkit-widget { font-family: "Noto Sans", "Noto Sans CJK JP", "Helvetica Neue", Arial,
+  sans-serif; }
+.cxkit-widget .cxkit-title { font-size: 15px; font-weight: 600; margin: 2px 0 4px 0; }
+.cxkit-widget .cxkit-box { border: 1px solid #E3E3E3; border-radius: 6px; padding: 6px 8px; }
+.cxkit-widget .widget-label { color: #2B2B2B; }
+.cxkit-widget .cxkit-chart { overflow-x: auto; max-width: 100%; }
+</style>
+"""
+
+
+def title_html(text: str) -> str:
+    """A widget title line (escaped) with cxkit's widget CSS."""
+    return STYLE + f'<div class="cxkit-title">{html.escape(text)}</div>'

@@ -1,0 +1,381 @@
+"""Fast re-rendering of cxkit charts: rebuild the data, keep the altair structure.
+
+Building a journey map with altair costs ~0.5 s of CPU whatever the journey's size:
+the time goes into altair's schema objects (deep copies on every ``layer``,
+``properties`` and ``configure``, shorthand parsing), not into the data. A workshop
+slider must redraw in well under 100 ms, so :class:`SpecCache` renders a chart
+function of :mod:`cxkit.viz` in two ways:
+
+* **full**: call the function and ``to_dict()`` the chart — the reference;
+* **fast**: run the same function with ``alt`` (and ``apply_theme``) replaced by a
+  *recorder* that notes every altair call without building anything. When the
+  recorded calls are those of the previous full build except for (a) the data
+  frames given to ``alt.Chart`` and (b) the arguments of plain value objects
+  (``alt.Scale``, ``alt.Axis``, ``alt.TitleParams``…), the previous spec is reused:
+  its datasets are replaced by the new frames (converted by altair's own data
+  transformer, so names and values are those altair would write) and each changed
+  value object's dict by the new one. Anything else — a layer added, a width or a
+  height changed — falls back to a full build.
+
+The fast spec equals the full one (``tests/widgets/test_fastspec.py`` checks it on
+every template and on random edits of a 50-step journey). The chart functions stay
+the single source of truth: nothing of their design is duplicated here.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+__all__ = ["SpecCache", "SpecUpdate"]
+
+#: altair classes whose objects are plain values: their ``to_dict()`` is what appears,
+#: unchanged, wherever they are used in a spec.
+VALUE_CLASSES = frozenset(
+    {"Scale", "Axis", "Legend", "TitleParams", "Header", "Tooltip", "StringFieldDefWithCondition"}
+)
+
+_LOCK = threading.RLock()
+
+
+class _UnsupportedError(Exception):
+    """The chart function did something the recorder cannot follow."""
+
+
+class _Frame:
+    """A data frame seen by ``alt.Chart`` (compared by position, never by content)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Frame)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return f"<frame {self.index}>"
+
+
+class _Ref:
+    """A reference to the result of an earlier recorded operation."""
+
+    __slots__ = ("op",)
+
+    def __init__(self, op: int) -> None:
+        self.op = op
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Ref) and other.op == self.op
+
+    def __hash__(self) -> int:
+        return hash(("ref", self.op))
+
+    def __repr__(self) -> str:
+        return f"<op {self.op}>"
+
+
+class _Proxy:
+    """Stands for an altair object (or ``alt`` itself) while a chart function runs."""
+
+    __slots__ = ("_op", "_recorder")
+
+    def __init__(self, recorder: _Recorder, op: int) -> None:
+        object.__setattr__(self, "_recorder", recorder)
+        object.__setattr__(self, "_op", op)
+
+    def __getattr__(self, name: str) -> _Proxy:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._recorder.record("getattr", self._op, name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> _Proxy:
+        return self._recorder.record("call", self._op, args, kwargs)
+
+    def __add__(self, other: Any) -> _Proxy:
+        return self._recorder.record("op+", self._op, other)
+
+    def __or__(self, other: Any) -> _Proxy:
+        return self._recorder.record("op|", self._op, other)
+
+    def __and__(self, other: Any) -> _Proxy:
+        return self._recorder.record("op&", self._op, other)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise _UnsupportedError(f"attribute assignment {name!r} on an altair object")
+
+    def __bool__(self) -> bool:
+        raise _UnsupportedError("truth value of an altair object")
+
+    def __iter__(self) -> Iterator[Any]:
+        raise _UnsupportedError("iteration over an altair object")
+
+
+@dataclass
+class _Recorder:
+    """The operations of one run of a chart function, in order."""
+
+    ops: list[tuple[Any, ...]] = field(default_factory=list)
+    frames: list[Any] = field(default_factory=list)
+
+    def root(self, name: str) -> _Proxy:
+        self.ops.append(("root", name))
+        return _Proxy(self, len(self.ops) - 1)
+
+    def record(self, kind: str, target: int, *payload: Any) -> _Proxy:
+        self.ops.append((kind, target, *(self._norm(p) for p in payload)))
+        return _Proxy(self, len(self.ops) - 1)
+
+    def _norm(self, value: Any) -> Any:
+        if value is None or isinstance(value, (str, bool, int, float)):
+            return value
+        if isinstance(value, _Proxy):
+            return _Ref(value._op)
+        if isinstance(value, (list, tuple)):
+            return (type(value).__name__, tuple(self._norm(v) for v in value))
+        if isinstance(value, dict):
+            return ("dict", tuple((k, self._norm(v)) for k, v in value.items()))
+        module = type(value).__module__
+        if module.startswith("polars"):
+            self.frames.append(value)
+            return _Frame(len(self.frames) - 1)
+        if module.startswith("altair"):  # a module-level altair constant: by identity
+            return ("altair", id(value))
+        raise _UnsupportedError(f"argument of type {type(value).__name__}")
+
+
+@dataclass
+class _State:
+    """A full build: its recorded operations, its spec and its dataset names."""
+
+    ops: list[tuple[Any, ...]]
+    spec: dict[str, Any]
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class SpecUpdate:
+    """What :meth:`SpecCache.spec` did: the spec, the path taken and its duration."""
+
+    spec: dict[str, Any]
+    path: str  # "full" or "fast"
+    seconds: float
+    reason: str = ""
+
+
+def _value_dict(ops: list[tuple[Any, ...]], i: int, alt: ModuleType) -> dict[str, Any] | None:
+    """The spec dict of op ``i`` if it builds a plain value object, else ``None``."""
+    op = ops[i]
+    if op[0] != "call":
+        return None
+    callee = ops[op[1]]
+    if callee[0] != "getattr" or ops[callee[1]][0] != "root" or callee[2] not in VALUE_CLASSES:
+        return None
+    args, kwargs = op[2], op[3]
+    if _has_refs(args) or _has_refs(kwargs):
+        return None
+    cls = getattr(alt, callee[2])
+    return cls(*_plain(args), **dict(_plain(kwargs))).to_dict(validate=False)
+
+
+def _has_refs(value: Any) -> bool:
+    if isinstance(value, (_Ref, _Frame)):
+        return True
+    if isinstance(value, tuple):
+        return any(_has_refs(v) for v in value)
+    return False
+
+
+def _plain(value: Any) -> Any:
+    """Undo :meth:`_Recorder._norm` for plain values."""
+    if isinstance(value, tuple) and len(value) == 2 and value[0] in ("list", "tuple", "dict"):
+        kind, items = value
+        if kind == "dict":
+            return {k: _plain(v) for k, v in items}
+        return [_plain(v) for v in items]
+    return value
+
+
+def _replace(node: Any, renames: dict[str, str], swaps: list[tuple[Any, Any, list[int]]]) -> Any:
+    """A copy of ``node`` with dataset names renamed and value dicts swapped."""
+    if isinstance(node, dict):
+        for old, new, hits in swaps:
+            if node == old:
+                hits[0] += 1
+                return _copy(new)
+        out = {}
+        for k, v in node.items():
+            if k == "data" and isinstance(v, dict) and v.get("name") in renames:
+                out[k] = {**v, "name": renames[v["name"]]}
+            else:
+                out[k] = _replace(v, renames, swaps)
+        return out
+    if isinstance(node, list):
+        return [_replace(v, renames, swaps) for v in node]
+    return node
+
+
+def _copy(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _copy(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_copy(v) for v in node]
+    return node
+
+
+class SpecCache:
+    """Render a chart function of a :mod:`cxkit.viz` module fast when only data changes.
+
+    Parameters
+    ----------
+    function
+        The chart function's name in ``module`` (``"journey_map"``).
+    module
+        The module that defines it and refers to altair as ``alt`` (and to
+        ``apply_theme``); default :mod:`cxkit.viz.journey`.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> cache = SpecCache("journey_map")
+    >>> j = cx.load_journey("billing_inquiry")
+    >>> cache.spec(j).path
+    'full'
+    >>> update = cache.spec(j.with_step(0, experience=5.0))
+    >>> update.path
+    'fast'
+    >>> import cxkit.viz
+    >>> update.spec == cxkit.viz.journey_map(j.with_step(0, experience=5.0)).to_dict()
+    True
+    """
+
+    def __init__(self, function: str, module: ModuleType | str = "cxkit.viz.journey") -> None:
+        import importlib
+
+        self.module = importlib.import_module(module) if isinstance(module, str) else module
+        self.function = function
+        self._state: dict[tuple[Any, ...], _State] = {}
+        self.last: SpecUpdate | None = None
+
+    # -- the two paths -----------------------------------------------------------------
+    def full(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The spec of ``function(*args, **kwargs)`` built by altair."""
+        chart = getattr(self.module, self.function)(*args, **kwargs)
+        return chart.to_dict(validate=False)
+
+    def spec(self, *args: Any, **kwargs: Any) -> SpecUpdate:
+        """The spec of ``function(*args, **kwargs)``, fast when the structure is unchanged."""
+        t0 = time.perf_counter()
+        key = tuple(sorted(kwargs.items()))
+        reason = ""
+        with _LOCK:
+            try:
+                rec = self._record(*args, **kwargs)
+            except _UnsupportedError as exc:
+                rec, reason = None, f"not traceable: {exc}"
+            prev = self._state.get(key)
+            if rec is not None and prev is not None:
+                result = self._fast(prev, rec)
+                if isinstance(result, str):
+                    reason = result
+                else:
+                    spec, names = result
+                    self._state[key] = _State(rec.ops, spec, names)
+                    self.last = SpecUpdate(spec, "fast", time.perf_counter() - t0)
+                    return self.last
+        spec = self.full(*args, **kwargs)
+        if rec is not None:
+            names = self._names(rec.frames)
+            self._state[key] = _State(rec.ops, spec, names)
+        self.last = SpecUpdate(spec, "full", time.perf_counter() - t0, reason or "first build")
+        return self.last
+
+    # -- internals -----------------------------------------------------------------------
+    @contextmanager
+    def _patched(self, rec: _Recorder) -> Iterator[None]:
+        mod = self.module
+        saved = {name: getattr(mod, name) for name in ("alt", "apply_theme") if hasattr(mod, name)}
+        mod.alt = rec.root("alt")  # type: ignore[attr-defined]
+        mod.apply_theme = rec.root("apply_theme")  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                setattr(mod, name, value)
+
+    def _record(self, *args: Any, **kwargs: Any) -> _Recorder:
+        rec = _Recorder()
+        with self._patched(rec):
+            try:
+                getattr(self.module, self.function)(*args, **kwargs)
+            except _UnsupportedError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the full build reports real errors
+                raise _UnsupportedError(f"{type(exc).__name__}: {exc}") from None
+        return rec
+
+    @staticmethod
+    def _datasets(frames: list[Any]) -> tuple[list[str], dict[str, Any]]:
+        from altair.vegalite.v6.api import _prepare_data
+
+        context: dict[str, Any] = {}
+        seen: dict[int, str] = {}  # the same frame object is often given to several charts
+        names = []
+        for frame in frames:
+            name = seen.get(id(frame))
+            if name is None:
+                data = _prepare_data(frame, context)
+                name = data.to_dict()["name"] if hasattr(data, "to_dict") else data["name"]
+                seen[id(frame)] = name
+            names.append(name)
+        return names, context.get("datasets", {})
+
+    def _names(self, frames: list[Any]) -> list[str]:
+        return self._datasets(frames)[0]
+
+    def _fast(self, prev: _State, rec: _Recorder) -> tuple[dict[str, Any], list[str]] | str:
+        import altair as alt
+
+        old_ops, new_ops = prev.ops, rec.ops
+        if len(old_ops) != len(new_ops):
+            return "different number of altair calls"
+        changed = [i for i, (a, b) in enumerate(zip(old_ops, new_ops, strict=True)) if a != b]
+        swaps: list[tuple[Any, Any, list[int]]] = []
+        for i in changed:
+            a, b = old_ops[i], new_ops[i]
+            new = _value_dict(new_ops, i, alt)
+            if new is None or a[:2] != b[:2]:
+                return f"altair call {i} changed: {b[0]} {b[2:3]}"
+            old = _value_dict(old_ops, i, alt)
+            if old == new:
+                continue
+            # the old dict must identify this object alone in the spec
+            same_class = [
+                j
+                for j in range(len(new_ops))
+                if j not in changed and new_ops[j][0] == "call" and new_ops[j][1] == b[1]
+            ]
+            if any(_value_dict(new_ops, j, alt) == old for j in same_class):
+                return f"value object {i} is not unique in the spec"
+            if any(old == s[0] for s in swaps):
+                return f"value object {i} is not unique in the spec"
+            swaps.append((old, new, [0]))
+        names, datasets = self._datasets(rec.frames)
+        renames: dict[str, str] = {}
+        for old_name, new_name in zip(prev.names, names, strict=True):
+            if renames.setdefault(old_name, new_name) != new_name:
+                return "two frames that were equal now differ"
+        body = {k: v for k, v in prev.spec.items() if k != "datasets"}
+        spec = _replace(body, renames, swaps)
+        if any(hits[0] == 0 for _, _, hits in swaps):
+            return "a changed value object was not found in the spec"
+        spec["datasets"] = datasets
+        return spec, names

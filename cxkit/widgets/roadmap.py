@@ -1,0 +1,560 @@
+"""The roadmap planner: initiatives on and off, effect ranges, budgets → NPV fan, Gantt, payback."""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import ipywidgets as w
+
+from cxkit.core.economics import Economics, Initiative
+from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.journey import Journey
+from cxkit.core.suggest import unknown_message
+from cxkit.widgets._common import (
+    LiveChart,
+    Timer,
+    button,
+    check_journey,
+    fmt_number,
+    html_table,
+    on_click,
+    resolve_lang,
+    status_html,
+    t,
+    title_html,
+)
+
+__all__ = ["RoadmapPlanner"]
+
+_CHART_MODULE = "cxkit.widgets._roi_charts"
+
+
+def _charts_module() -> str:
+    """``cxkit.viz.roi`` when it offers the planner's charts, else cxkit's stand-ins."""
+    import importlib.util
+
+    if importlib.util.find_spec("cxkit.viz.roi") is not None:
+        import importlib
+
+        mod = importlib.import_module("cxkit.viz.roi")
+        if hasattr(mod, "npv_fan") and hasattr(mod, "roadmap_gantt"):
+            return "cxkit.viz.roi"
+    return _CHART_MODULE
+
+
+def _default_budget(initiatives: Sequence[Initiative], econ: Economics | None) -> tuple[float, ...]:
+    if econ is not None and econ.budgets:
+        return tuple(econ.budgets)
+    largest = max((i.cost_one_off + i.cost_per_period for i in initiatives), default=0.0)
+    return (float(largest),) * 4
+
+
+class RoadmapPlanner:
+    """Plan CX initiatives live: switch them on and off, adjust effect ranges and budgets.
+
+    The planner values every initiative once with :func:`cxkit.roi.evaluate`
+    (re-valued only when an effect range changes) and re-plans on every toggle or
+    budget change with :func:`cxkit.roi.roadmap` reusing that evaluation: start
+    periods under the budgets (HiGHS), the joint re-simulation of the chosen plan,
+    its NPV fan (P10/P50/P90 of the cumulative discounted net cash flow), its Gantt
+    chart and its payback.
+
+    Parameters
+    ----------
+    journey
+        A journey with an ``economics`` block (or pass ``economics=``), a template
+        name or a path.
+    initiatives
+        Initiatives or ids of the journey's own; default ``journey.initiatives``
+        (``cx.roi.catalog()`` gives built-in ones).
+    budget
+        Budget per period (quarters by default): a list, or one number for four
+        periods. Default ``economics.budgets``, else four periods each able to pay
+        the costliest initiative's first period.
+    seed
+        Seed of the effect draws (same seed, same numbers).
+    n_sims
+        Draws of the uncertain inputs per valuation (2,000 keeps edits quick).
+    economics
+        Overrides ``journey.economics``.
+    lang
+        Language of the labels; default the journey's language.
+
+    Attributes
+    ----------
+    initiatives : tuple of Initiative
+        As edited now (effect ranges included).
+    enabled : dict
+        ``{id: bool}``: which initiatives the roadmap may schedule.
+    budget : tuple of float
+        Budget per period.
+    evaluation : cxkit.roi.Evaluation
+        The valuation of every initiative alone.
+    plan : cxkit.roi.Roadmap or None
+        The current plan (``None`` when it cannot be made; see :attr:`status`).
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> rp = RoadmapPlanner(cx.load_journey("roi_example_c"), n_sims=200)
+    >>> rp.plan.starts
+    {'crm': 1, 'faq': 1, 'chat': 2}
+    >>> rp.toggle("chat", False)
+    >>> rp.plan.starts
+    {'crm': 1, 'faq': 1, 'cti': 2}
+    >>> rp.toggle("crm", False)
+    >>> rp.status
+    "switch on the prerequisites first: 'cti' needs 'crm'"
+    >>> rp.close()
+    """
+
+    def __init__(
+        self,
+        journey: Journey | str,
+        initiatives: Sequence[Initiative | str] | None = None,
+        *,
+        budget: float | Sequence[float] | None = None,
+        seed: int = 1,
+        n_sims: int = 2000,
+        economics: Economics | None = None,
+        lang: str | None = None,
+    ) -> None:
+        from cxkit.roi.evaluate import _resolve_initiatives
+
+        journey = check_journey(journey)
+        self.journey = journey
+        self.lang = resolve_lang(lang, journey)
+        self.economics = economics if economics is not None else journey.economics
+        if self.economics is None:
+            raise CxkitError(
+                f"journey {journey.id!r} has no economics: add an 'economics:' block or pass "
+                "economics= to RoadmapPlanner"
+            )
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+            raise CxkitError(f"`seed` must be a whole number ≥ 0, got {format_value(seed)}")
+        if isinstance(n_sims, bool) or not isinstance(n_sims, numbers.Integral) or n_sims < 10:
+            raise CxkitError(f"`n_sims` must be a whole number ≥ 10, got {format_value(n_sims)}")
+        self.seed = int(seed)
+        self.n_sims = int(n_sims)
+        self.initiatives: tuple[Initiative, ...] = tuple(_resolve_initiatives(journey, initiatives))
+        if not self.initiatives:
+            raise CxkitError(
+                f"no initiatives to plan: journey {journey.id!r} has none; pass initiatives= "
+                "(e.g. cx.roi.catalog())"
+            )
+        self.enabled = {i.id: True for i in self.initiatives}
+        self.budget = self._check_budget(
+            _default_budget(self.initiatives, self.economics) if budget is None else budget
+        )
+        self.plan: Any = None
+        self.status = ""
+        self.timer = Timer()
+        self.evaluate_timer = Timer()
+        self._syncing = False
+        self._build()
+        self._evaluate()
+        self._replan(
+            t("w_status_evaluated", self.lang).format(
+                n=len(self.initiatives), sims=self.n_sims, seed=self.seed
+            )
+        )
+
+    # -- public --------------------------------------------------------------------------
+    @property
+    def selected(self) -> tuple[str, ...]:
+        """Ids of the initiatives switched on."""
+        return tuple(i.id for i in self.initiatives if self.enabled[i.id])
+
+    def initiative(self, initiative_id: str) -> Initiative:
+        """The initiative with this id (as edited now)."""
+        for i in self.initiatives:
+            if i.id == initiative_id:
+                return i
+        raise CxkitError(
+            unknown_message("initiative", initiative_id, [i.id for i in self.initiatives])
+        )
+
+    def toggle(self, initiative_id: str, on: bool | None = None) -> None:
+        """Switch an initiative on (``True``), off (``False``) or over (``None``)."""
+        self.initiative(initiative_id)
+        self.enabled[initiative_id] = not self.enabled[initiative_id] if on is None else bool(on)
+        self._replan(t("w_status_planned", self.lang))
+
+    def set_budget(self, budget: float | Sequence[float]) -> None:
+        """Budgets per period (a list, or one number for every current period)."""
+        if isinstance(budget, numbers.Real) and not isinstance(budget, bool):
+            budget = [float(budget)] * len(self.budget)
+        self.budget = self._check_budget(budget)
+        self._sync_budget_fields()
+        self._replan(t("w_status_planned", self.lang))
+
+    def set_effect(
+        self,
+        initiative_id: str,
+        effect: int = 0,
+        *,
+        low: float | None = None,
+        mode: float | None = None,
+        high: float | None = None,
+    ) -> None:
+        """Change the range of effect number ``effect`` of an initiative; re-value and re-plan."""
+        ini = self.initiative(initiative_id)
+        if (
+            isinstance(effect, bool)
+            or not isinstance(effect, int)
+            or not 0 <= effect < len(ini.effects)
+        ):
+            raise CxkitError(
+                f"`effect` must be an index from 0 to {len(ini.effects) - 1} for "
+                f"{initiative_id!r}, got {format_value(effect)}"
+            )
+        eff = ini.effects[effect]
+        values = {"low": eff.low, "mode": eff.mode, "high": eff.high}
+        for name, v in (("low", low), ("mode", mode), ("high", high)):
+            if v is None:
+                continue
+            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
+                raise CxkitError(f"`{name}` must be a finite number, got {format_value(v)}")
+            values[name] = float(v)
+        if not values["low"] <= values["mode"] <= values["high"]:
+            raise CxkitError(
+                f"effect {effect} of {initiative_id!r} needs low ≤ mode ≤ high, got "
+                f"{values['low']:g} / {values['mode']:g} / {values['high']:g}"
+            )
+        effects = list(ini.effects)
+        effects[effect] = replace(eff, **values)
+        new = replace(ini, effects=tuple(effects))
+        self.initiatives = tuple(new if i.id == initiative_id else i for i in self.initiatives)
+        self._evaluate()
+        self._replan(
+            t("w_status_evaluated", self.lang).format(
+                n=len(self.initiatives), sims=self.n_sims, seed=self.seed
+            )
+        )
+
+    def payback(self) -> float:
+        """Payback of the plan in periods (mean risk-adjusted flows; ``inf`` = never)."""
+        from cxkit.roi import payback_period
+
+        if self.plan is None or not self.plan.schedule:
+            return math.inf
+        net = [
+            b - c
+            for b, c in zip(self.plan.joint_benefit_flows, self.plan.joint_cost_flows, strict=True)
+        ]
+        return float(payback_period(net))
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per initiative switched on: risk-adjusted NPV P10/P50/P90, payback, start."""
+        starts = self.plan.starts if self.plan is not None else {}
+        rows = []
+        for r in self.evaluation.table():
+            if not self.enabled.get(r["id"], False):
+                continue
+            rows.append({**r, "start": starts.get(r["id"])})
+        return rows
+
+    def close(self) -> None:
+        """Close every widget of the planner."""
+        for widget in self._widgets:
+            widget.close()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.ui)
+
+    # -- internals -----------------------------------------------------------------------
+    def _check_budget(self, budget: Any) -> tuple[float, ...]:
+        if isinstance(budget, numbers.Real) and not isinstance(budget, bool):
+            budget = [float(budget)] * 4
+        if isinstance(budget, (str, bytes)) or not isinstance(budget, Sequence) or not budget:
+            raise CxkitError(
+                f"`budget` must be a number or a list of numbers, got {format_value(budget)}"
+            )
+        out = []
+        for k, b in enumerate(budget):
+            if (
+                isinstance(b, bool)
+                or not isinstance(b, numbers.Real)
+                or not math.isfinite(b)
+                or b < 0
+            ):
+                raise CxkitError(f"`budget[{k}]` must be an amount ≥ 0, got {format_value(b)}")
+            out.append(float(b))
+        return tuple(out)
+
+    def _evaluate(self) -> None:
+        from cxkit.roi import evaluate
+
+        with self.evaluate_timer:
+            self.evaluation = evaluate(
+                self.journey,
+                list(self.initiatives),
+                economics=self.economics,
+                n_sims=self.n_sims,
+                seed=self.seed,
+            )
+
+    def _plan_inits(self) -> list[Initiative]:
+        chosen = [i for i in self.initiatives if self.enabled[i.id]]
+        ids = {i.id for i in chosen}
+        missing = [(i.id, p.id) for i in chosen for p in i.prerequisites if p.id not in ids]
+        if missing:
+            needs = ", ".join(f"{a!r} needs {b!r}" for a, b in missing)
+            raise CxkitError(f"switch on the prerequisites first: {needs}")
+        # an exclusion only matters between initiatives that are both switched on
+        return [replace(i, excludes=tuple(x for x in i.excludes if x in ids)) for i in chosen]
+
+    def _replan(self, message: str) -> None:
+        from cxkit.roi import roadmap
+
+        kind = "info"
+        with self.timer:
+            try:
+                inits = self._plan_inits()
+                if inits:
+                    self.plan = roadmap(
+                        self.journey,
+                        inits,
+                        budget=list(self.budget),
+                        economics=self.economics,
+                        n_sims=self.n_sims,
+                        seed=self.seed,
+                        evaluation=self.evaluation,
+                    )
+                else:
+                    self.plan = None
+            except CxkitError as exc:
+                self.plan = None
+                message, kind = str(exc), "error"
+            empty = t("w_no_plan", self.lang)
+            self.fan.update(self.plan, self.lang, empty)
+            self.gantt.update(self.plan, self.lang, empty)
+            self._summary.value = self._summary_html()
+            self._table.value = self._table_html()
+        if self.plan is not None and not self.plan.schedule and kind == "info":
+            message, kind = empty, "warning"
+        self._set_status(message, kind)
+
+    def _set_status(self, text: str, kind: str = "info") -> None:
+        self.status = text
+        self._status.value = status_html(text, kind)
+
+    def _effect_options(self) -> list[tuple[str, tuple[str, int]]]:
+        out = []
+        for ini in self.initiatives:
+            for k, e in enumerate(ini.effects):
+                what = f"{e.target} {e.field or ''}".strip()
+                out.append((f"{ini.label or ini.id} · {what}", (ini.id, k)))
+        return out
+
+    def _build(self) -> None:
+        lang = self.lang
+        j = self.journey
+        self._title = w.HTML(title_html(f"{t('w_roadmap_planner', lang)} — {j.title or j.id}"))
+        self._status = w.HTML(status_html(""))
+        cur = self.economics.currency if self.economics else ""
+        self._checks = {}
+        for ini in self.initiatives:
+            cost = fmt_number(ini.cost_one_off, 0)
+            box = w.Checkbox(
+                value=True,
+                description=f"{ini.label or ini.id} ({cost} {cur})",
+                indent=False,
+                layout=w.Layout(width="460px"),
+            )
+            box.observe(lambda c, i=ini.id: self._on_toggle(i, c["new"]), "value")
+            self._checks[ini.id] = box
+        checks = w.VBox(
+            [w.HTML(f"<b>{html.escape(t('w_initiatives', lang))}</b>"), *self._checks.values()]
+        )
+        period = self.economics.cash_flow_period if self.economics else "quarter"
+        from cxkit.roi.evaluate import PERIOD_PREFIX
+
+        prefix = PERIOD_PREFIX.get(period, "P")
+        self._budget_fields = []
+        for q in range(len(self.budget)):
+            field = w.FloatText(
+                value=self.budget[q],
+                description=f"{prefix}{q + 1}",
+                style={"description_width": "30px"},
+                layout=w.Layout(width="170px"),
+            )
+            field.observe(lambda _c: self._on_budget(), "value")
+            self._budget_fields.append(field)
+        budget = w.VBox(
+            [
+                w.HTML(f"<b>{html.escape(t('w_budget', lang))} ({html.escape(cur)})</b>"),
+                w.HBox(self._budget_fields, layout=w.Layout(flex_flow="row wrap")),
+            ]
+        )
+        options = self._effect_options()
+        self._effect = w.Dropdown(
+            options=options,
+            value=options[0][1] if options else None,
+            description=t("w_effect", lang),
+            style={"description_width": "60px"},
+            layout=w.Layout(width="520px"),
+        )
+        small = dict(layout=w.Layout(width="150px"), style={"description_width": "50px"})
+        self._low = w.FloatText(description=t("roi_low", lang), **small)
+        self._mode = w.FloatText(description=t("w_mode", lang), **small)
+        self._high = w.FloatText(description=t("roi_high", lang), **small)
+        self._apply = button(t("w_apply", lang), "check")
+        effect_box = w.VBox(
+            [self._effect, w.HBox([self._low, self._mode, self._high, self._apply])]
+        )
+        self._summary = w.HTML()
+        self._table = w.HTML()
+        module = _charts_module()
+        self.fan = LiveChart("npv_fan", module)
+        self.gantt = LiveChart("roadmap_gantt", module)
+        left = w.VBox([checks, budget, effect_box], layout=w.Layout(width="540px"))
+        self.ui = w.VBox(
+            [
+                self._title,
+                self._status,
+                w.HBox([left, w.VBox([self._summary, self._table])]),
+                w.HBox([self.fan.widget, self.gantt.widget]),
+            ]
+        )
+        self.ui.add_class("cxkit-widget")
+        self.ui.add_class("cxkit-roadmap-planner")
+        self._widgets = [
+            self._title,
+            self._status,
+            *self._checks.values(),
+            *self._budget_fields,
+            self._effect,
+            self._low,
+            self._mode,
+            self._high,
+            self._apply,
+            self._summary,
+            self._table,
+            self.fan.widget,
+            self.gantt.widget,
+            self.ui,
+        ]
+        self._effect.observe(lambda _c: self._sync_effect(), "value")
+        on_click(self._apply, self._apply_clicked)
+        self._sync_effect()
+
+    def _on_toggle(self, initiative_id: str, on: bool) -> None:
+        if not self._syncing:
+            self.toggle(initiative_id, on)
+
+    def _on_budget(self) -> None:
+        if self._syncing:
+            return
+        try:
+            self.set_budget([f.value for f in self._budget_fields])
+        except CxkitError as exc:
+            self._set_status(str(exc), "error")
+
+    def _apply_clicked(self) -> None:
+        if self._effect.value is None:
+            return
+        ini, k = self._effect.value
+        try:
+            self.set_effect(
+                ini, k, low=self._low.value, mode=self._mode.value, high=self._high.value
+            )
+        except CxkitError as exc:
+            self._set_status(str(exc), "error")
+
+    def _sync_effect(self) -> None:
+        if self._effect.value is None:
+            return
+        ini, k = self._effect.value
+        e = self.initiative(ini).effects[k]
+        self._syncing = True
+        try:
+            self._low.value, self._mode.value, self._high.value = e.low, e.mode, e.high
+        finally:
+            self._syncing = False
+
+    def _sync_budget_fields(self) -> None:
+        self._syncing = True
+        try:
+            for f, b in zip(self._budget_fields, self.budget, strict=False):
+                f.value = b
+        finally:
+            self._syncing = False
+
+    def _summary_html(self) -> str:
+        lang = self.lang
+        cur = self.economics.currency if self.economics else ""
+        p = self.plan
+        rows: list[tuple[str, str]] = []
+        if p is not None and p.schedule:
+            pay = self.payback()
+            rows.append((t("w_plan_value", lang), f"{fmt_number(p.value, 0)} {cur}"))
+            if p.joint is not None:
+                rows.append(
+                    (
+                        t("roi_joint", lang) + " (P10 / P50 / P90)",
+                        " / ".join(
+                            fmt_number(x, 0) for x in (p.joint.p10, p.joint.p50, p.joint.p90)
+                        )
+                        + f" {cur}",
+                    )
+                )
+            rows.append(
+                (t("roi_gap", lang), f"{fmt_number(p.interaction_gap, 0, signed=True)} {cur}")
+            )
+            rows.append(
+                (
+                    t("w_plan_payback", lang),
+                    t("w_never", lang)
+                    if math.isinf(pay)
+                    else f"{fmt_number(pay, 1)} ({p.evaluation.period})",
+                )
+            )
+        body = "".join(
+            f'<tr><td style="padding:1px 8px 1px 0;color:#555">{html.escape(k)}</td>'
+            f'<td class="cxkit-value" style="font-weight:600">{html.escape(v)}</td></tr>'
+            for k, v in rows
+        )
+        return (
+            '<div class="cxkit-box cxkit-plan-summary">'
+            f"<b>{html.escape(t('roi_report', lang))}</b>"
+            f'<table style="font-size:12px">{body}</table></div>'
+        )
+
+    def _table_html(self) -> str:
+        lang = self.lang
+        ev = self.evaluation
+        rows = []
+        for r in self.table():
+            start = ev.period_label(r["start"]) if r["start"] else "—"
+            pay = r["payback"]
+            rows.append(
+                [
+                    r["label"] or r["id"],
+                    fmt_number(r["p10"], 0),
+                    fmt_number(r["p50"], 0),
+                    fmt_number(r["p90"], 0),
+                    "—" if pay is None or math.isinf(pay) else fmt_number(pay, 1),
+                    start,
+                ]
+            )
+        header = [
+            t("roi_initiative", lang),
+            "NPV P10",
+            "P50",
+            "P90",
+            t("roi_payback", lang),
+            t("w_start", lang),
+        ]
+        return (
+            '<div class="cxkit-initiatives" style="margin-top:6px">'
+            + html_table(header, rows)
+            + "</div>"
+        )

@@ -4,6 +4,9 @@
 * every ``<!-- cxkit-example: ARGS -->`` JSON block must equal what ``cxkit ARGS``
   prints there (ignoring only the version and machine-specific paths);
 * the text examples of ``validate`` and ``show --lang ja`` are compared line by line.
+
+When a change of cxkit changes an example on purpose, rewrite the JSON examples with
+``.venv/bin/python tests/cli/test_cli_docs.py`` and review the diff.
 """
 
 from __future__ import annotations
@@ -123,3 +126,42 @@ def test_misspelled_template_example(capsys, docdir):
     code, _, err = _run(capsys, ["show", "billing_inquiri"])
     assert code == 1
     assert err.splitlines() == _console("cxkit show billing_inquiri")
+
+
+def regenerate() -> None:
+    """Rewrite the doc's JSON examples from what the commands print now."""
+    import contextlib
+    import io
+    import os
+    import tempfile
+
+    text = TEXT
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, body in FILES.items():
+            Path(tmp, name).write_text(body, encoding="utf-8")
+        here = os.getcwd()
+        os.chdir(tmp)
+        try:
+            for args, body in EXAMPLES:
+                out = io.StringIO()
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+                    main(shlex.split(args))
+                doc = json.loads(out.getvalue())
+                if doc["command"] == "show":
+                    doc["journey"]["source"] = json.loads(body)["journey"]["source"]
+                if doc["command"] == "templates":
+                    documented = {t["name"]: t for t in json.loads(body)["templates"]}
+                    doc["templates"] = [
+                        {**t, "path": documented[t["name"]]["path"]}
+                        for t in doc["templates"]
+                        if t["name"] in documented
+                    ]
+                new = json.dumps(doc, ensure_ascii=False, indent=2)
+                text = text.replace(f"```json\n{body}\n```", f"```json\n{new}\n```", 1)
+        finally:
+            os.chdir(here)
+    DOC.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    regenerate()

@@ -150,6 +150,10 @@ class ScenarioSummary:
         Mean CES5 (clipped to 1–5), from the effort-level chain.
     cost_per_journey
         Contact cost plus re-explanation cost.
+    contact_cost, reexplain_cost
+        Its two parts: ``v·cost_per_contact`` (what :func:`cxkit.sim.exact` calls
+        the expected cost) and the re-explanation time at the receiving
+        touchpoint's cost per second.
     handle_time_s
         Expected handle time, re-explanations included.
     churn, retention
@@ -169,6 +173,8 @@ class ScenarioSummary:
     effort_index: float
     ces: float
     cost_per_journey: float
+    contact_cost: float
+    reexplain_cost: float
     handle_time_s: float
     churn: float
     retention: float
@@ -555,7 +561,7 @@ def _context(
         raise CxkitError(f"`horizon_years` must be a number > 0, got {format_value(years)}")
     ppy = PERIODS_PER_YEAR[period]
     horizon = max(1, round(years * ppy))
-    # prerequisites may name initiatives of the journey that are not evaluated here
+    # prerequisites may name initiatives that are not evaluated here; roadmap() checks them
     given = {i.id for i in initiatives}
     pool = list(initiatives) + [i for i in journey.initiatives if i.id not in given]
     problems = check_initiatives(pool, econ, journey=journey)
@@ -564,6 +570,8 @@ def _context(
     def mine(path: str) -> bool:
         if not path.startswith("initiatives["):
             return True
+        if ".prerequisites" in path or ".excludes" in path:
+            return False  # they matter to roadmap(), which checks them
         return int(path[len("initiatives[") : path.index("]")]) < n_given
 
     errors = [p for p in problems if p.severity == "error" and mine(p.path)]
@@ -748,6 +756,8 @@ def _summary(ctx: _Context, m: Metrics, row: int, churn: float) -> ScenarioSumma
         effort_index=float(m.effort_index[row]),
         ces=float(m.ces[row]),
         cost_per_journey=float(m.cost[row]),
+        contact_cost=float(m.contact_cost[row]),
+        reexplain_cost=float(m.reexplain_cost[row]),
         handle_time_s=float(m.handle_time_s[row]),
         churn=float(churn),
         retention=float(retention),

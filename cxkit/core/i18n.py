@@ -274,6 +274,27 @@ _LABELS: dict[str, dict[str, str]] = {
     "roi_full_benefit": {"en": "full benefit", "ja": "効果最大"},
     "roi_warnings": {"en": "Warnings", "ja": "注意"},
     "roi_convention": {"en": "Percentiles", "ja": "パーセンタイル"},
+    "roi_mode": {"en": "at mode", "ja": "最頻値"},
+    "roi_payback_short": {"en": "payback", "ja": "回収"},
+    "roi_discounted_short": {"en": "disc. payback", "ja": "割引回収"},
+    "roi_risk_adjusted_short": {"en": "risk-adj.", "ja": "リスク調整後"},
+    "roi_quarters": {"en": "quarters", "ja": "四半期"},
+    "roi_years": {"en": "years", "ja": "年"},
+    "roi_months": {"en": "months", "ja": "か月"},
+    "roi_note_table": {
+        "en": "NPV at the mode of every input; P10/P50/P90 and P(<0) over the draws; payback in "
+        "{period}; * = NPV given by the initiative (business case)",
+        "ja": "NPVは全入力の最頻値で計算。P10/P50/P90とP(<0)は試行全体から。回収期間の単位は"
+        "{period}。* = 施策に与えられたNPV (ビジネスケース)",
+    },
+    "roi_note_effects": {
+        "en": "effects at their mode; benefit per period of the economics",
+        "ja": "効果は最頻値。便益は経済条件の期間あたり",
+    },
+    "roi_note_no_budget": {
+        "en": "(no roadmap: pass --budget 100,60 or set economics.budgets)",
+        "ja": "(ロードマップなし: --budget 100,60 を指定するか economics.budgets を設定)",
+    },
     # cxkit.widgets: the workshop widgets (JourneyEditor, HandoffExplorer, RoadmapPlanner,
     # EventExplorer); "{name}" placeholders are filled with str.format
     "w_ready": {"en": "Ready.", "ja": "準備ができました。"},

@@ -823,8 +823,10 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
     risk = summarize_cash_flows(b_mode, costs, ctx.rate, econ.risk_benefit, econ.risk_cost)
     if value_source == "npv":
         v = float(npv_plain[0])
-        summary = replace(summary, npv=v, roi=math.nan, irr=math.nan)
-        risk = replace(risk, npv=v, roi=math.nan, irr=math.nan)
+        unknown = {"roi": math.nan, "irr": math.nan, "payback": math.nan}
+        unknown["discounted_payback"] = math.nan
+        summary = replace(summary, npv=v, **unknown)
+        risk = replace(risk, npv=v, **unknown)
     mc = slice(n_head, None)
     npv_s = summarise(npv_plain[mc])
     npv_ra_s = summarise(npv_ra[mc])

@@ -1,0 +1,397 @@
+"""``cxkit roi``: value CX initiatives on a journey and plan them under a budget.
+
+Thin over :func:`cxkit.roi.evaluate` and :func:`cxkit.roi.roadmap`; ``--json``
+prints the document described in ``docs/reference/roi.md`` (the envelope of
+``docs/reference/cli.md``: ``{"cxkit": version, "command": "roi", …}``).
+
+Examples
+--------
+>>> from cxkit.cli import main
+>>> main(["roi", "roi_example_c", "--sims", "200"])  # doctest: +ELLIPSIS
+ROI roadmap — roi_example_c
+...
+  Q1  crm, faq...
+  Q2  chat...
+0
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from cxkit.cli.journey import envelope, resolve_source, text_width
+from cxkit.core.economics import Initiative
+from cxkit.core.errors import CxkitError
+from cxkit.core.i18n import LANGUAGES
+from cxkit.core.i18n import label as _label
+from cxkit.core.journey import Journey
+from cxkit.io import load_journey
+
+__all__ = ["DEFAULT_SEED", "DEFAULT_SIMS", "register", "render_roi", "roi_command", "run_roi"]
+
+#: Defaults of ``cxkit roi``.
+DEFAULT_SIMS = 10_000
+DEFAULT_SEED = 1
+
+_PERIOD_WORD = {"quarter": "quarter", "year": "year", "month": "month"}
+
+
+def _budget(ctx: click.Context, param: click.Parameter, value: str | None) -> list[float] | None:
+    if value is None:
+        return None
+    out = []
+    for part in value.replace(";", ",").split(","):
+        part = part.strip().replace("_", "")
+        if not part:
+            continue
+        try:
+            out.append(float(part))
+        except ValueError:
+            raise click.BadParameter(
+                f"expected numbers separated by commas (100,60), got {part!r}"
+            ) from None
+    if not out:
+        raise click.BadParameter("expected at least one budget, e.g. --budget 100,60")
+    return out
+
+
+def run_roi(
+    journey: Journey,
+    *,
+    initiatives_file: str | None = None,
+    use_catalog: bool = False,
+    budget: Sequence[float] | None = None,
+    quarters: int | None = None,
+    carry_over: bool | None = None,
+    n_sims: int = DEFAULT_SIMS,
+    seed: int = DEFAULT_SEED,
+    churn_model: str = "outcomes",
+    periods: str | None = None,
+    horizon_years: float | None = None,
+    start_discount: float | None = None,
+    lang: str = "en",
+) -> tuple[Any, Any]:
+    """Evaluate (and, when a budget is known, plan) as ``cxkit roi`` does.
+
+    Returns ``(evaluation, roadmap)``; ``roadmap`` is ``None`` without a budget
+    (neither ``budget`` nor ``economics.budgets``) or without initiatives.
+    """
+    from cxkit.roi import catalog, evaluate, load_initiatives, roadmap
+
+    inits: list[Initiative] = list(journey.initiatives)
+    econ = journey.economics
+    if initiatives_file is not None:
+        extra, file_econ = load_initiatives(initiatives_file)
+        inits += list(extra)
+        econ = file_econ or econ
+    if use_catalog:
+        inits += list(catalog(lang))
+    seen: dict[str, str] = {}
+    for ini in inits:
+        if ini.id in seen:
+            raise CxkitError(
+                f"initiative id {ini.id!r} is given twice (in the journey, --initiatives and/or "
+                "--catalog); rename one of them"
+            )
+        seen[ini.id] = ini.id
+    if not inits:
+        raise CxkitError(
+            f"journey {journey.id!r} has no initiatives: add an 'initiatives:' block, pass "
+            "--initiatives FILE or --catalog"
+        )
+    ev = evaluate(
+        journey,
+        inits,
+        economics=econ,
+        n_sims=n_sims,
+        seed=seed,
+        churn_model=churn_model,  # type: ignore[arg-type]
+        horizon_years=horizon_years,
+        periods=periods,
+    )
+    plan = None
+    if budget is not None or (ev.economics.budgets and quarters is None) or quarters:
+        if budget is None and not ev.economics.budgets:
+            raise CxkitError("--quarters needs a budget: pass --budget or set economics.budgets")
+        plan = roadmap(
+            journey,
+            inits,
+            budget=budget,
+            quarters=quarters,
+            carry_over=carry_over,
+            economics=econ,
+            start_discount=start_discount,
+            evaluation=ev,
+        )
+    return ev, plan
+
+
+# -- text ----------------------------------------------------------------------------------
+def _money(x: float | None) -> str:
+    """``12,171``, ``1,589.03``, ``-63.55M``; ``–`` for none."""
+    if x is None or not math.isfinite(x):
+        return "–"
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.2f}M"
+    if abs(x) >= 1e4 or abs(x - round(x)) < 1e-6 * max(1.0, abs(x)):
+        return f"{x:,.0f}"
+    return f"{x:,.2f}"
+
+
+def _pct(x: float) -> str:
+    return "–" if x is None or not math.isfinite(x) else f"{100 * x:.1f} %"
+
+
+def _periods(x: float) -> str:
+    if math.isinf(x):
+        return "never"
+    return "–" if not math.isfinite(x) else f"{x:.2f}"
+
+
+def _table(rows: list[list[str]], align: str) -> list[str]:
+    widths = [max(text_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for row in rows:
+        cells = []
+        for cell, w, a in zip(row, widths, align, strict=True):
+            pad = " " * (w - text_width(cell))
+            cells.append(pad + cell if a == "r" else cell + pad)
+        out.append(("  " + "  ".join(cells)).rstrip())
+    return out
+
+
+def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
+    """The readable report of ``cxkit roi`` (see the module docstring)."""
+
+    def t(key: str) -> str:
+        return _label(key, lang)
+
+    e = ev.economics
+    word = _PERIOD_WORD.get(ev.period, ev.period)
+    lines = [f"{t('roi_report')} — {ev.journey_id}"]
+    model = (
+        "V-A (resolution outcomes, SQM 5/9/25 %)"
+        if ev.churn_model == "outcomes"
+        else "V-B (customer effort, Gartner 9/96 %)"
+    )
+    phi = e.phi if ev.churn_model == "outcomes" else e.phi_effort
+    phi_text = (
+        f"{phi.mode:g}"
+        if phi.is_fixed
+        else f"{phi.distribution.value}({phi.low:g}, {phi.mode:g}, {phi.high:g})"
+    )
+    lines += [
+        f"  {e.currency}; cash flows per {word}, {ev.horizon_periods} {word}s; discount "
+        f"{100 * ev.rate:.3g} % per {word}; TEI risk ρ_B {e.risk_benefit:g}, ρ_C {e.risk_cost:g}",
+        f"  churn model {model}, φ = {phi_text}; value basis: {e.value_basis}; "
+        f"{ev.n_sims:,} draws, seed {ev.seed}",
+        f"  {t('roi_convention')}: {ev.convention}",
+        "",
+    ]
+    b = ev.baseline
+    lines.append(
+        f"{t('roi_baseline')}: {t('roi_churn')} ({e.period}) {_pct(b.churn)}, "
+        f"FCR/multi/unresolved {' / '.join(_pct(x) for x in b.fcr_shares)}, "
+        f"{t('roi_cost_per_journey')} {_money(b.cost_per_journey)}, CES {b.ces:.2f}, "
+        f"CLV {_money(b.clv)}"
+    )
+    lines.append("")
+    header = [
+        t("roi_initiative"),
+        "",
+        t("roi_mode"),
+        "P10",
+        "P50",
+        "P90",
+        "P(<0)",
+        "ROI",
+        t("roi_payback_short"),
+        t("roi_discounted_short"),
+    ]
+    rows = [header]
+    for r in ev.initiatives:
+        for basis, cf, mc in (
+            ("NPV", r.summary, r.npv),
+            (t("roi_risk_adjusted_short"), r.risk_adjusted, r.npv_risk_adjusted),
+        ):
+            rows.append(
+                [
+                    (r.id + (" *" if r.value_source == "npv" else "")) if basis == "NPV" else "",
+                    basis,
+                    _money(cf.npv),
+                    _money(mc.p10),
+                    _money(mc.p50),
+                    _money(mc.p90),
+                    _pct(mc.prob_negative),
+                    _pct(cf.roi),
+                    _periods(cf.payback),
+                    _periods(cf.discounted_payback),
+                ]
+            )
+    lines += _table(rows, "llrrrrrrrr")
+    lines.append("  " + t("roi_note_table").format(period=t(f"roi_{word}s")))
+    lines.append("")
+    rows = [
+        [
+            t("roi_initiative"),
+            "churn",
+            "FCR/multi/unres.",
+            "cost/journey",
+            "CES",
+            f"benefit/{e.period}",
+        ]
+    ]
+    for r in ev.initiatives:
+        sc = r.scenario
+        rows.append(
+            [
+                r.id,
+                _pct(sc.churn),
+                "/".join(f"{100 * x:.1f}" for x in sc.fcr_shares),
+                _money(sc.cost_per_journey),
+                f"{sc.ces:.2f}",
+                _money(r.benefits["total"]),
+            ]
+        )
+    lines += _table(rows, "lrrrrr")
+    lines.append("  " + t("roi_note_effects"))
+    if plan is not None:
+        p = plan.plan
+        lines.append("")
+        budgets = ", ".join(_money(x) for x in p.budget_per_quarter)
+        carry = "carry-over" if p.carry_over else "no carry-over"
+        lines.append(
+            f"{t('roi_chosen_roadmap')} ({t('roi_budget')} per {word}: {budgets}; {carry})"
+        )
+        by = p.by_quarter()
+        for q in range(1, len(p.budget_per_quarter) + 1):
+            ids = by.get(q, ())
+            spend = p.spend_per_quarter[q - 1]
+            tag = " (binding)" if any(name.endswith(f"Q{q}") for name in p.binding) else ""
+            lines.append(
+                f"  {ev.period_label(q)}  {', '.join(ids) or '–'}  "
+                f"[{t('roi_spend')} {_money(spend)} / {_money(p.budget_per_quarter[q - 1])}{tag}]"
+            )
+        left = [i for i in ev.ids if i not in p.starts]
+        lines.append(f"  {t('roi_not_selected')}: {', '.join(left) or '–'}")
+        lines.append(f"  {t('roi_additive')} Σ V = {_money(plan.additive_value)}")
+        if plan.joint is not None:
+            j = plan.joint
+            rel = plan.relative_gap
+            lines.append(
+                f"  {t('roi_joint')}: mean {_money(j.mean)} (P10 {_money(j.p10)}, "
+                f"P50 {_money(j.p50)}, P90 {_money(j.p90)}); {t('roi_gap')} "
+                f"{_money(plan.interaction_gap)}"
+                + ("" if not math.isfinite(rel) else f" ({100 * rel:+.1f} %)")
+            )
+        if plan.start_discount is not None:
+            lines.append(
+                f"  a start one {word} later keeps {100 * plan.start_discount:g} % of the value"
+            )
+    else:
+        lines.append("")
+        lines.append("  " + t("roi_note_no_budget"))
+    if ev.warnings:
+        lines.append("")
+        lines.append(f"{t('roi_warnings')}:")
+        lines += [f"  - {w}" for w in ev.warnings]
+    return "\n".join(lines)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def roi_payload(ev: Any, plan: Any) -> dict[str, Any]:
+    """The ``cxkit roi --json`` document (non-finite numbers become ``null``)."""
+    return envelope(
+        "roi",
+        journey=ev.journey_id,
+        evaluation=_json_safe(ev.to_dict()),
+        roadmap=None if plan is None else _json_safe(plan.to_dict()),
+    )
+
+
+@click.command("roi")
+@click.argument("path")
+@click.option("--initiatives", "initiatives_file", metavar="FILE", help="Add the initiatives "
+              "(and economics) of a stand-alone initiatives file.")  # fmt: skip
+@click.option("--catalog", "use_catalog", is_flag=True, help="Add cxkit's built-in catalogue.")
+@click.option("--budget", callback=_budget, metavar="B1,B2,…",
+              help="Budget per period, comma-separated (default: economics.budgets).")  # fmt: skip
+@click.option("--quarters", type=click.IntRange(min=1), help="Planning periods (repeats a single "
+              "budget).")  # fmt: skip
+@click.option("--carry-over/--no-carry-over", default=None,
+              help="Let unspent budget roll forward (default: economics.carry_over).")  # fmt: skip
+@click.option("--sims", type=click.IntRange(min=1), default=DEFAULT_SIMS, show_default=True,
+              help="Monte Carlo draws of the uncertain effects.")  # fmt: skip
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True)
+@click.option("--churn-model", type=click.Choice(["outcomes", "effort"]), default="outcomes",
+              show_default=True, help="V-A (resolution outcomes) or V-B (effort).")  # fmt: skip
+@click.option("--periods", type=click.Choice(["quarter", "year", "month"]),
+              help="Period of the cash flows (default: economics.cash_flow_period).")  # fmt: skip
+@click.option("--horizon", "horizon_years", type=click.FloatRange(min=0, min_open=True),
+              help="Horizon in years (default: economics.horizon_years).")  # fmt: skip
+@click.option("--start-discount", type=click.FloatRange(0, 1),
+              help="Value kept by a start one period later (default: shifted flows).")  # fmt: skip
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON document.")
+def roi_command(
+    path: str,
+    initiatives_file: str | None,
+    use_catalog: bool,
+    budget: list[float] | None,
+    quarters: int | None,
+    carry_over: bool | None,
+    sims: int,
+    seed: int,
+    churn_model: str,
+    periods: str | None,
+    horizon_years: float | None,
+    start_discount: float | None,
+    lang: str,
+    as_json: bool,
+) -> None:
+    """Value the initiatives of a journey and plan them under a budget.
+
+    PATH is a journey file or a template name. Each initiative is valued against
+    the baseline (NPV, risk-adjusted P10/P50/P90, payback); with a budget the
+    roadmap says which to start in which period and how far the joint effect
+    differs from the sum of the parts.
+    """
+    journey = load_journey(resolve_source(path))
+    ev, plan = run_roi(
+        journey,
+        initiatives_file=initiatives_file,
+        use_catalog=use_catalog,
+        budget=budget,
+        quarters=quarters,
+        carry_over=carry_over,
+        n_sims=sims,
+        seed=seed,
+        churn_model=churn_model,
+        periods=periods,
+        horizon_years=horizon_years,
+        start_discount=start_discount,
+        lang=lang,
+    )
+    if as_json:
+        click.echo(json.dumps(roi_payload(ev, plan), ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        click.echo(render_roi(ev, plan, lang))
+
+
+def register(group: click.Group) -> None:
+    """Add ``cxkit roi`` to the ``cxkit`` group."""
+    group.add_command(roi_command)

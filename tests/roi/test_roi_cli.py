@@ -1,0 +1,168 @@
+"""``cxkit roi``: Example C through the command line (main() and the installed entry
+point), the JSON contract and clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cxkit import __version__
+from cxkit.cli import main
+
+C2 = """\
+cxkit: 1
+initiatives:
+  - id: fcr_case
+    label: FCR programme business case (MODELS.md C2–C3)
+    cost_one_off: 50000
+    cost_per_period: 5000
+    benefit_per_period: {low: 20000, mode: 30000, high: 40000}
+"""
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["roi", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_example_c_report(capsys) -> None:
+    code, out, err = run(capsys, "roi_example_c", "--sims", "500")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "ROI roadmap — roi_example_c"
+    assert any(line.startswith("  Percentiles: P10/P50/P90 = 10th/50th/90th") for line in lines)
+    # C1: the FCR initiative's scenario
+    faq = next(line for line in lines if line.startswith("  faq ") and "%" in line and "/" in line)
+    assert "19.4 %" in faq and "80.0/15.0/5.0" in faq and "30,000" in faq
+    assert "Baseline: Churn per period (year) 20.0 %" in out
+    assert "CLV 266.67" in out
+    # C4: the roadmap
+    assert "  Q1  crm, faq  [Spend 100 / 100 (binding)]" in lines
+    assert "  Q2  chat  [Spend 50 / 60]" in lines
+    assert "  Not selected: cti" in lines
+    assert "  Additive estimate Σ V = 224" in lines
+    assert "Interaction gap 0 (+0.0 %)" in out
+
+
+def test_example_c2_c3_through_an_initiatives_file(capsys, tmp_path) -> None:
+    path = tmp_path / "c2.yaml"
+    path.write_text(C2, encoding="utf-8")
+    args = ["roi_example_c", "--initiatives", str(path), "--periods", "year"]
+    code, out, err = run(capsys, *args, "--sims", "200000", "--seed", "12345", "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert list(doc)[:3] == ["cxkit", "command", "journey"]
+    assert (doc["cxkit"], doc["command"], doc["journey"]) == (__version__, "roi", "roi_example_c")
+    ev = doc["evaluation"]
+    case = next(i for i in ev["initiatives"] if i["id"] == "fcr_case")
+    s = case["summary"]
+    assert s["npv"] == pytest.approx(12_171.30, abs=0.01)
+    assert s["roi"] == pytest.approx(0.19495, abs=1e-5)
+    assert s["irr"] == pytest.approx(0.23375, abs=1e-5)
+    assert (round(s["payback"], 3), round(s["discounted_payback"], 3)) == (2.0, 2.352)
+    assert case["risk_adjusted"]["npv"] == pytest.approx(1_589.03, abs=0.01)
+    tol = 0.005 * 20_000 * 2.486852
+    npv = case["npv"]
+    assert abs(npv["p10"] - -1_575.68) < tol
+    assert abs(npv["p50"] - 12_171.30) < tol
+    assert abs(npv["p90"] - 25_918.28) < tol
+    assert abs(npv["prob_negative"] - 0.130343) < 0.005
+    assert ev["percentile_convention"].startswith("P10/P50/P90 = 10th/50th/90th percentile")
+    # C4 is unchanged by the extra (unaffordable) business case
+    rm = doc["roadmap"]
+    assert rm["starts"] == {"crm": 1, "faq": 1, "chat": 2}
+    assert rm["by_period"] == {"Y1": ["crm", "faq"], "Y2": ["chat"]}
+    assert rm["value"] == pytest.approx(224.0)
+    # non-finite numbers are null: a business-case NPV has no payback
+    crm = next(i for i in ev["initiatives"] if i["id"] == "crm")
+    assert crm["summary"]["payback"] is None
+
+
+def test_catalogue_on_a_journey_with_economics_from_a_file(capsys, tmp_path) -> None:
+    path = tmp_path / "econ.yaml"
+    path.write_text(
+        "cxkit: 1\neconomics: {customers: 100000, margin_per_customer: 12000, "
+        "contact_rate: 0.3, baseline_churn: 0.12, budgets: [40000000, 20000000]}\n"
+        "initiatives: []\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "billing_inquiry", "--catalog", "--initiatives", str(path), "--sims", "300",
+        "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    doc = json.loads(out)
+    ids = [i["id"] for i in doc["evaluation"]["initiatives"]]
+    assert ids[0] == "crm_integration" and len(ids) == 8
+    plan = doc["roadmap"]
+    pairs = zip(plan["spend_per_period"], plan["budget_per_period"], strict=True)
+    assert all(s <= b + 1e-6 for s, b in pairs)
+
+
+def test_japanese_report(capsys) -> None:
+    code, out, _ = run(capsys, "roi_example_c", "--sims", "200", "--lang", "ja")
+    assert code == 0
+    assert out.startswith("ROIロードマップ — roi_example_c")
+    assert "選ばれたロードマップ" in out and "選ばれなかった施策: cti" in out
+
+
+def test_no_budget_means_no_roadmap(capsys) -> None:
+    code, out, _ = run(capsys, "subscription_support", "--sims", "100")
+    assert code == 0
+    assert "(no roadmap: pass --budget 100,60 or set economics.budgets)" in out
+    code, out, _ = run(capsys, "subscription_support", "--sims", "100", "--json")
+    assert json.loads(out)["roadmap"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "fragment"),
+    [
+        (["billing_inquiri"], 1, "did you mean 'billing_inquiry'?"),
+        (["billing_inquiry"], 1, "has no initiatives: add an 'initiatives:' block"),
+        (["roi_example_c", "--budget", "100,x"], 2, "expected numbers separated by commas"),
+        (["roi_example_c", "--budget", "100,-5"], 1, "`budget[1]` must be a finite amount ≥ 0"),
+        (["roi_example_c", "--initiatives", "missing.yaml"], 1, "missing.yaml: no such file"),
+        (["roi_example_c", "--sims", "0"], 2, "0 is not in the range x>=1"),
+        (["roi_example_c", "--churn-model", "ces"], 2, "'ces' is not one of"),
+        (["billing_inquiry", "--catalog"], 1, "has no economics"),
+    ],
+)
+def test_errors(capsys, args, code, fragment) -> None:
+    got, _, err = run(capsys, *args)
+    assert got == code
+    assert fragment in err
+    assert "Traceback" not in err
+    if code == 1:
+        assert err.startswith("cxkit: error: ")
+
+
+def test_duplicate_ids_between_sources(capsys, tmp_path) -> None:
+    path = tmp_path / "dup.yaml"
+    path.write_text("cxkit: 1\ninitiatives:\n  - id: crm\n", encoding="utf-8")
+    code, _, err = run(capsys, "roi_example_c", "--initiatives", str(path))
+    assert code == 1
+    assert "initiative id 'crm' is given twice" in err
+
+
+def test_the_installed_entry_point() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxkit", "roi", "roi_example_c", "--sims", "300", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["roadmap"]["starts"] == {"crm": 1, "faq": 1, "chat": 2}
+    bad = subprocess.run(
+        [sys.executable, "-m", "cxkit", "roi", "roi_example_c", "--budget", "-1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("cxkit: error: `budget[0]` must be a finite amount ≥ 0")

@@ -537,7 +537,10 @@ class JourneyEditor:
             self.select(int(change["new"]))
 
     def _save_clicked(self) -> None:
-        self._guard(self.save)
+        try:
+            self.save()
+        except CxkitError:
+            pass  # save() has put the reason in the status line
 
     def _remove_clicked(self) -> None:
         self._guard(self.remove_step)

@@ -1,0 +1,143 @@
+"""RoadmapPlanner: toggles, budgets and effect ranges drive cxkit.roi.roadmap."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import cxkit as cx
+from cxkit.widgets import RoadmapPlanner
+
+SIMS = 200
+
+
+@pytest.fixture
+def example_c():
+    return cx.load_journey("roi_example_c")
+
+
+@pytest.fixture
+def planner(example_c):
+    return RoadmapPlanner(example_c, n_sims=SIMS, seed=1)
+
+
+def reference(journey, ids, budget, **kwargs):
+    return cx.roi.roadmap(journey, ids, budget=budget, n_sims=SIMS, seed=1, **kwargs)
+
+
+def test_the_first_plan_is_example_c4(planner, example_c):
+    assert planner.budget == (100.0, 60.0)
+    assert planner.plan.starts == {"crm": 1, "faq": 1, "chat": 2}
+    assert planner.plan.value == pytest.approx(224.0)
+    assert planner.plan.starts == reference(example_c, None, [100, 60]).starts
+    assert [r["id"] for r in planner.table()] == ["crm", "cti", "faq", "chat"]
+    assert {r["id"]: r["start"] for r in planner.table()} == {
+        "crm": 1,
+        "cti": None,
+        "faq": 1,
+        "chat": 2,
+    }
+
+
+def test_a_checkbox_switches_an_initiative_off_and_on(planner, example_c):
+    planner._checks["chat"].value = False
+    assert planner.enabled["chat"] is False
+    assert planner.plan.starts == reference(example_c, ["crm", "cti", "faq"], [100, 60]).starts
+    assert planner.plan.starts == {"crm": 1, "faq": 1, "cti": 2}
+    assert "chat" not in [r["id"] for r in planner.table()]
+    planner._checks["chat"].value = True
+    assert planner.plan.starts == {"crm": 1, "faq": 1, "chat": 2}
+
+
+def test_a_prerequisite_switched_off_is_explained(planner):
+    planner.toggle("crm", False)
+    assert planner.plan is None
+    assert planner.status == "switch on the prerequisites first: 'cti' needs 'crm'"
+    planner.toggle("cti", False)
+    assert planner.plan is not None
+    assert "crm" not in planner.plan.starts and "cti" not in planner.plan.starts
+
+
+def test_budget_fields_replan(planner, example_c):
+    planner._budget_fields[1].value = 0.0
+    assert planner.budget == (100.0, 0.0)
+    assert planner.plan.starts == reference(example_c, None, [100, 0]).starts
+    planner.set_budget(1000)
+    assert planner.budget == (1000.0, 1000.0)
+    assert [f.value for f in planner._budget_fields] == [1000.0, 1000.0]
+    assert planner.plan.starts == reference(example_c, None, [1000, 1000]).starts
+
+
+def test_nothing_switched_on_or_nothing_affordable(planner):
+    planner.set_budget([0, 0])
+    assert planner.plan.schedule == ()
+    assert planner.status.startswith("No selected initiative adds value")
+    assert planner.fan.spec["layer"][0]["mark"]["type"] == "text"
+    assert math.isinf(planner.payback())
+
+
+def test_charts_show_the_plan(planner):
+    plan = planner.plan
+    fan = planner.fan.spec
+    fan_rows = next(rows for rows in fan["datasets"].values() if rows and "p50" in rows[0])
+    assert [r["p50"] for r in fan_rows] == pytest.approx([x[1] for x in plan.joint_fan])
+    gantt = planner.gantt.spec
+    ids = {r["id"] for rows in gantt["datasets"].values() for r in rows if "id" in r}
+    assert ids == set(plan.starts)
+    planner.toggle("chat", False)
+    assert {
+        r["id"] for rows in planner.gantt.spec["datasets"].values() for r in rows if "id" in r
+    } == set(planner.plan.starts)
+
+
+def test_an_effect_range_is_revalued(example_c):
+    j = cx.load_journey("subscription_support")
+    rp = RoadmapPlanner(j, n_sims=SIMS, seed=2)
+    ini = rp.initiative("operator_empowerment")
+    k = 0
+    e = ini.effects[k]
+    before = next(r for r in rp.table() if r["id"] == ini.id)["p50"]
+    rp._effect.value = (ini.id, k)
+    assert (rp._low.value, rp._mode.value, rp._high.value) == (e.low, e.mode, e.high)
+    # the same effect at its low end everywhere: a smaller change, another NPV
+    rp._mode.value = e.low
+    rp._high.value = e.low
+    rp._apply.click()
+    changed = rp.initiative(ini.id).effects[k]
+    assert (changed.low, changed.mode, changed.high) == (e.low, e.low, e.low)
+    assert j.initiatives[[i.id for i in j.initiatives].index(ini.id)].effects[k] == e
+    after = next(r for r in rp.table() if r["id"] == ini.id)["p50"]
+    assert after != before
+    ref = cx.roi.evaluate(j, list(rp.initiatives), n_sims=SIMS, seed=2)[ini.id]
+    assert after == ref.npv_risk_adjusted.p50
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda rp: rp.toggle("crn"), r"unknown initiative 'crn'; did you mean 'crm'\?"),
+        (lambda rp: rp.set_budget([100, -1]), r"`budget\[1\]` must be an amount ≥ 0, got -1"),
+        (lambda rp: rp.set_budget("lots"), r"`budget` must be a number or a list of numbers"),
+        (lambda rp: rp.set_effect("faq", 5), r"`effect` must be an index from 0 to"),
+        (
+            lambda rp: rp.set_effect("faq", 0, low=0.9, mode=0.1),
+            r"needs low ≤ mode ≤ high, got 0.9 / 0.1 /",
+        ),
+    ],
+)
+def test_bad_inputs(planner, call, message):
+    with pytest.raises(cx.CxkitError, match=message):
+        call(planner)
+
+
+def test_a_journey_without_economics_is_refused():
+    with pytest.raises(cx.CxkitError, match="has no economics"):
+        RoadmapPlanner(cx.load_journey("billing_inquiry"))
+
+
+def test_japanese_labels(example_c):
+    rp = RoadmapPlanner(example_c, n_sims=SIMS, lang="ja")
+    assert "施策" in rp._table.value
+    assert rp._apply.description == "適用"
+    assert rp.fan.spec["title"]["text"] == "NPVの推移 (P10〜P90)"

@@ -160,121 +160,139 @@ def compile_graph(journey: Journey) -> GraphArrays:
     tp_index = {t: i for i, t in enumerate(tp_ids)}
     node_index = dict(tp_index)
     node_index.update({o: n + k for k, o in enumerate(out_ids)})
-    rows: list[list[tuple[int, float, float, bool, bool, bool, float, float, float]]] = [
-        [] for _ in range(n)
-    ]
-    for k, h in enumerate(g.handoffs):
-        path = f"handoffs[{k}] ({h.source}->{h.target})"
-        if h.source not in tp_index:
+    hs = g.handoffs
+
+    def where(k: int) -> str:
+        return f"handoffs[{k}] ({hs[k].source}->{hs[k].target})"
+
+    src = np.array([tp_index.get(h.source, -1) for h in hs], dtype=np.int64)
+    tgt = np.array([node_index.get(h.target, -1) for h in hs], dtype=np.int64)
+    if (src < 0).any():
+        k = int(np.flatnonzero(src < 0)[0])
+        raise SimulationError(
+            f"{where(k)}.from: "
+            + unknown_message("touchpoint", hs[k].source, tp_ids)
+            + " (hand-offs leave touchpoints; outcomes are absorbing)"
+        )
+    if (tgt < 0).any():
+        k = int(np.flatnonzero(tgt < 0)[0])
+        raise SimulationError(
+            f"{where(k)}.to: " + unknown_message("touchpoint or outcome", hs[k].target, node_index)
+        )
+
+    def column(name: str, values: list[object], expected: str, low: float, high: float):  # type: ignore[no-untyped-def]
+        try:
+            arr = np.array(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            arr = np.array([_num(v) for v in values], dtype=np.float64)
+        bad = ~(np.isfinite(arr) & (arr >= low) & (arr <= high))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
             raise SimulationError(
-                f"{path}.from: "
-                + unknown_message("touchpoint", h.source, tp_ids)
-                + " (hand-offs leave touchpoints; outcomes are absorbing)"
+                f"{where(k)}.{name} must be {expected}, got {format_value(values[k])}"
             )
-        if h.target not in node_index:
-            raise SimulationError(
-                f"{path}.to: " + unknown_message("touchpoint or outcome", h.target, node_index)
-            )
-        p = _finite(h.probability, f"{path}.probability", "a number in [0, 1]", 0.0, 1.0)
-        kappa = _finite(
-            h.context_carryover, f"{path}.context_carryover", "a number in [0, 1]", 0.0, 1.0
+        return arr
+
+    prob = column("probability", [h.probability for h in hs], "a number in [0, 1]", 0, 1)
+    kappa = column(
+        "context_carryover", [h.context_carryover for h in hs], "a number in [0, 1]", 0, 1
+    )
+    wait = column("wait_s", [h.wait_s for h in hs], "a number of seconds ≥ 0", 0, math.inf)
+    re_eff = column(
+        "reexplain_effort",
+        [effort.w_reexplain if h.reexplain_effort is None else h.reexplain_effort for h in hs],
+        "a number of CES points ≥ 0",
+        0,
+        math.inf,
+    )
+    re_t = column(
+        "reexplain_time_s",
+        [effort.reexplain_time_s if h.reexplain_time_s is None else h.reexplain_time_s for h in hs],
+        "a number of seconds ≥ 0",
+        0,
+        math.inf,
+    )
+    transfer = np.array([bool(h.transfer) for h in hs], dtype=bool)
+    between = tgt < n
+    channel = tuple(tp.channel for tp in g.touchpoints)
+    chan_code = np.unique(np.array(channel, dtype=object), return_inverse=True)[1].ravel()
+    switch = between & (chan_code[src] != chan_code[np.minimum(tgt, n - 1)])
+    kappa = np.where(between, kappa, 1.0)
+
+    totals = np.bincount(src, weights=prob, minlength=n)
+    over = totals > 1.0 + PROBABILITY_TOLERANCE
+    if over.any():
+        i = int(np.flatnonzero(over)[0])
+        raise SimulationError(
+            f"hand-off probabilities leaving touchpoint {tp_ids[i]!r} sum to {totals[i]:.6g}; "
+            "expected at most 1 (the remainder goes to the remainder outcome)"
         )
-        wait = _finite(h.wait_s, f"{path}.wait_s", "a number of seconds ≥ 0", 0.0, math.inf)
-        re_eff = effort.w_reexplain if h.reexplain_effort is None else h.reexplain_effort
-        re_eff = _finite(
-            re_eff, f"{path}.reexplain_effort", "a number of CES points ≥ 0", 0.0, math.inf
-        )
-        re_t = effort.reexplain_time_s if h.reexplain_time_s is None else h.reexplain_time_s
-        re_t = _finite(re_t, f"{path}.reexplain_time_s", "a number of seconds ≥ 0", 0, math.inf)
-        between = h.target in tp_index
-        rows[tp_index[h.source]].append(
-            (
-                node_index[h.target],
-                p,
-                kappa if between else 1.0,
-                between,
-                g.is_channel_switch(h),
-                bool(h.transfer),
-                wait,
-                re_eff,
-                re_t,
-            )
-        )
+    rest = 1.0 - totals
+    needs = np.flatnonzero(rest > PROBABILITY_TOLERANCE)
     remainder_target = node_index.get(g.remainder_outcome)
-    declared_counts = [len(r) for r in rows]
-    for i, tp in enumerate(tp_ids):
-        total = math.fsum(r[1] for r in rows[i])
-        if total > 1.0 + PROBABILITY_TOLERANCE:
-            raise SimulationError(
-                f"hand-off probabilities leaving touchpoint {tp!r} sum to {total:.6g}; "
-                "expected at most 1 (the remainder goes to the remainder outcome)"
-            )
-        rest = 1.0 - total
-        if rest > PROBABILITY_TOLERANCE:
-            if remainder_target is None or remainder_target < n:
-                raise SimulationError(
-                    f"touchpoint {tp!r} sends {rest:.6g} of its customers to the remainder "
-                    f"outcome {g.remainder_outcome!r}, which is not a declared outcome; "
-                    "declare it or make the hand-off probabilities sum to 1"
-                )
-            rows[i].append((remainder_target, rest, 1.0, False, False, False, 0.0, 0.0, 0.0))
-    counts = np.array([len(r) for r in rows], dtype=np.int64)
-    row_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    flat = [e for r in rows for e in r]
-    # the remainder edge is the one appended after a touchpoint's declared hand-offs
-    remainder_flags: list[bool] = []
-    for declared, r in zip(declared_counts, rows, strict=True):
-        remainder_flags.extend([j >= declared for j in range(len(r))])
+    if needs.size and (remainder_target is None or remainder_target < n):
+        i = int(needs[0])
+        raise SimulationError(
+            f"touchpoint {tp_ids[i]!r} sends {rest[i]:.6g} of its customers to the remainder "
+            f"outcome {g.remainder_outcome!r}, which is not a declared outcome; "
+            "declare it or make the hand-off probabilities sum to 1"
+        )
+    r = needs.size
+    # declared hand-offs first, then each touchpoint's remainder edge; grouped by source
+    all_src = np.concatenate([src, needs])
+    order = np.argsort(all_src, kind="stable")
 
-    def col(j: int, dtype: type) -> NDArray:  # type: ignore[type-arg]
-        return np.array([e[j] for e in flat], dtype=dtype)
+    def cat(declared: NDArray, extra: object, dtype: type) -> NDArray:  # type: ignore[type-arg]
+        return np.concatenate([declared, np.full(r, extra, dtype=dtype)]).astype(dtype)[order]
 
+    counts = np.bincount(all_src, minlength=n)
     tps = g.touchpoints
-    cost = np.array(
-        [
-            _finite(
-                tp.cost_per_contact,
-                f"touchpoints.{tp.id}.cost_per_contact",
-                "a number",
-                -math.inf,
-                math.inf,
-            )
-            for tp in tps
-        ]
-    )
-    handle = np.array(
-        [
-            _finite(
-                tp.handle_time_s,
-                f"touchpoints.{tp.id}.handle_time_s",
-                "a number of seconds ≥ 0",
-                0.0,
-                math.inf,
-            )
-            for tp in tps
-        ]
-    )
+    cost = np.array([_num(tp.cost_per_contact) for tp in tps], dtype=np.float64)
+    if not np.isfinite(cost).all():
+        k = int(np.flatnonzero(~np.isfinite(cost))[0])
+        raise SimulationError(
+            f"touchpoints.{tps[k].id}.cost_per_contact must be a number, "
+            f"got {format_value(tps[k].cost_per_contact)}"
+        )
+    handle = np.array([_num(tp.handle_time_s) for tp in tps], dtype=np.float64)
+    bad = ~(np.isfinite(handle) & (handle >= 0))
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise SimulationError(
+            f"touchpoints.{tps[k].id}.handle_time_s must be a number of seconds ≥ 0, "
+            f"got {format_value(tps[k].handle_time_s)}"
+        )
     return GraphArrays(
         touchpoint_ids=tp_ids,
         outcome_ids=out_ids,
         labels=tuple(tp.display for tp in tps) + tuple(o.display for o in g.outcomes),
-        row_ptr=row_ptr,
-        source=np.repeat(np.arange(n, dtype=np.int64), counts),
-        target=col(0, np.int64),
-        prob=col(1, np.float64),
-        kappa=col(2, np.float64),
-        between_touchpoints=col(3, np.bool_),
-        switch=col(4, np.bool_),
-        transfer=col(5, np.bool_),
-        remainder=np.array(remainder_flags, dtype=np.bool_),
-        wait_s=col(6, np.float64),
-        reexplain_effort=col(7, np.float64),
-        reexplain_time_s=col(8, np.float64),
+        row_ptr=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        source=all_src[order].astype(np.int64),
+        target=np.concatenate([tgt, np.full(r, remainder_target or 0)])[order].astype(np.int64),
+        prob=np.concatenate([prob, rest[needs]])[order],
+        kappa=cat(kappa, 1.0, np.float64),
+        between_touchpoints=cat(between, False, np.bool_),
+        switch=cat(switch, False, np.bool_),
+        transfer=cat(transfer, False, np.bool_),
+        remainder=cat(np.zeros(len(hs), dtype=bool), True, np.bool_),
+        wait_s=cat(wait, 0.0, np.float64),
+        reexplain_effort=cat(re_eff, 0.0, np.float64),
+        reexplain_time_s=cat(re_t, 0.0, np.float64),
         cost=cost,
         handle_time_s=handle,
         is_service=np.array([tp.kind == TouchpointKind.SERVICE for tp in tps], dtype=np.bool_),
-        channel=tuple(tp.channel for tp in tps),
+        channel=channel,
     )
+
+
+def _num(value: object) -> float:
+    """``float(value)``, or ``nan`` for anything that is not a real number."""
+    if isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,8 +16,12 @@ touchpoint → touchpoint block and ``R`` the touchpoint → outcome block
   that can lose context), re-explanation time and effort, waits.
 * Repeat contacts (a visit to a service touchpoint the customer has already
   visited) are ``Σ_j v_j − P(ever visit j)`` over service touchpoints, with
-  ``P(ever visit j) = v_j / N_jj``; ``N_jj`` is 1 off cycles and comes from
-  column solves for the touchpoints on a cycle.
+  ``P(ever visit j) = v_j / N_jj``; ``N_jj`` is 1 off cycles and, on a cycle,
+  comes from column solves within ``j``'s strongly connected component (a path
+  back to ``j`` never leaves it). That is cheap when loops are local (10,000
+  touchpoints in ~1,000 small loops: a few hundredths of a second) but costs one
+  column solve per touchpoint of a giant component (tens of seconds for 10,000
+  touchpoints all on one cycle); ``exact(..., revisits=False)`` skips it.
 
 **Why touchpoints and not (touchpoint, context-known) pairs.** DESIGN.md
 describes the transient states as (touchpoint, context-known) pairs. In cxkit's
@@ -71,6 +75,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -208,6 +213,10 @@ class ExactResult:
         The scalar metrics and absorption for each call reason alone.
     touchpoint_info, outcome_info
         Label, channel, kind… of each touchpoint and label and kind of each outcome.
+    tp_arrays, edge_arrays
+        The numpy arrays behind the per-touchpoint and per-edge views (read-only);
+        the views (``expected_visits``, ``edges``…) are built on first use, so that
+        a 10,000-touchpoint chain does not pay for 40,000 Python objects.
     """
 
     journey_id: str
@@ -217,8 +226,6 @@ class ExactResult:
     touchpoints: tuple[str, ...]
     outcomes: tuple[str, ...]
     absorption: Mapping[str, float]
-    expected_visits: Mapping[str, float]
-    visit_probability: Mapping[str, float]
     expected_contacts: float
     steps_variance: float
     expected_service_contacts: float
@@ -232,12 +239,90 @@ class ExactResult:
     expected_cost: float
     expected_handle_time_s: float
     expected_reexplain_time_s: float
-    steps_from: Mapping[str, float]
-    absorption_from: Mapping[str, Mapping[str, float]]
-    edges: tuple[EdgeFlow, ...]
     by_call_reason: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    touchpoint_info: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
     outcome_info: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    #: per-touchpoint arrays (visits, reach, steps_from, absorption_from, label…)
+    tp_arrays: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    #: per-edge arrays (source, target, probability, traversals, context_losses…)
+    edge_arrays: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    # -- per-touchpoint and per-edge views, built on first use ---------------------------
+    def _by_tp(self, key: str) -> Mapping[str, float]:
+        return MappingProxyType(
+            dict(zip(self.touchpoints, self.tp_arrays[key].tolist(), strict=True))
+        )
+
+    @cached_property
+    def expected_visits(self) -> Mapping[str, float]:
+        """Expected visits (contacts) per touchpoint, ``v = π0ᵀN``."""
+        return self._by_tp("visits")
+
+    @cached_property
+    def visit_probability(self) -> Mapping[str, float]:
+        """Probability of at least one visit per touchpoint, ``v_j / N_jj``."""
+        return self._by_tp("reach")
+
+    @cached_property
+    def steps_from(self) -> Mapping[str, float]:
+        """Expected steps as if starting at each touchpoint (``t = N·1``; ``nan`` if endless)."""
+        return self._by_tp("steps_from")
+
+    @cached_property
+    def absorption_from(self) -> Mapping[str, Mapping[str, float]]:
+        """Absorption probabilities as if starting at each touchpoint (rows of ``B``)."""
+        rows = self.tp_arrays["absorption_from"].tolist()
+        return MappingProxyType(
+            {
+                t: MappingProxyType(dict(zip(self.outcomes, row, strict=True)))
+                for t, row in zip(self.touchpoints, rows, strict=True)
+            }
+        )
+
+    @cached_property
+    def touchpoint_info(self) -> Mapping[str, Mapping[str, Any]]:
+        """Label, channel, kind, cost and handle time of each touchpoint (per journey)."""
+        keys = (
+            "label",
+            "channel",
+            "kind",
+            "cost_per_contact",
+            "handle_time_s",
+            "expected_cost",
+            "expected_handle_time_s",
+        )
+        cols = [list(self.tp_arrays[k]) for k in keys]
+        return MappingProxyType(
+            {
+                t: MappingProxyType(
+                    {
+                        k: (v.item() if hasattr(v, "item") else v)
+                        for k, v in zip(keys, vals, strict=True)
+                    }
+                )
+                for t, *vals in zip(self.touchpoints, *cols, strict=True)
+            }
+        )
+
+    @cached_property
+    def edges(self) -> tuple[EdgeFlow, ...]:
+        """:class:`EdgeFlow` per hand-off, remainder edges included, in graph order."""
+        e = self.edge_arrays
+        if not e:
+            return ()
+        return tuple(
+            EdgeFlow(*row)
+            for row in zip(
+                e["source"],
+                e["target"],
+                e["probability"].tolist(),
+                e["traversals"].tolist(),
+                e["context_losses"].tolist(),
+                e["channel_switch"].tolist(),
+                e["transfer"].tolist(),
+                e["remainder"].tolist(),
+                strict=True,
+            )
+        )
 
     @property
     def expected_steps(self) -> float:
@@ -328,27 +413,21 @@ class ExactResult:
         """
         import polars as pl
 
-        info = self.touchpoint_info
+        a = self.tp_arrays
         data: dict[str, Any] = {
             "touchpoint": list(self.touchpoints),
-            "label": [info.get(t, {}).get("label", t) for t in self.touchpoints],
-            "channel": [info.get(t, {}).get("channel") for t in self.touchpoints],
-            "kind": [info.get(t, {}).get("kind") for t in self.touchpoints],
-            "expected_visits": [self.expected_visits[t] for t in self.touchpoints],
-            "visit_probability": [self.visit_probability[t] for t in self.touchpoints],
-            "expected_steps_from": [self.steps_from[t] for t in self.touchpoints],
-            "cost_per_contact": [
-                info.get(t, {}).get("cost_per_contact", math.nan) for t in self.touchpoints
-            ],
-            "expected_cost": [
-                info.get(t, {}).get("expected_cost", math.nan) for t in self.touchpoints
-            ],
-            "expected_handle_time_s": [
-                info.get(t, {}).get("expected_handle_time_s", math.nan) for t in self.touchpoints
-            ],
+            "label": list(a["label"]),
+            "channel": list(a["channel"]),
+            "kind": list(a["kind"]),
+            "expected_visits": a["visits"],
+            "visit_probability": a["reach"],
+            "expected_steps_from": a["steps_from"],
+            "cost_per_contact": a["cost_per_contact"],
+            "expected_cost": a["expected_cost"],
+            "expected_handle_time_s": a["expected_handle_time_s"],
         }
-        for o in self.outcomes:
-            data[f"p_{o}"] = [self.absorption_from[t][o] for t in self.touchpoints]
+        for k, o in enumerate(self.outcomes):
+            data[f"p_{o}"] = a["absorption_from"][:, k]
         return pl.DataFrame(data)
 
     def edges_frame(self) -> pl.DataFrame:
@@ -364,18 +443,18 @@ class ExactResult:
         """
         import polars as pl
 
+        e = self.edge_arrays
         return pl.DataFrame(
-            [e.to_dict() for e in self.edges],
-            schema={
-                "source": pl.String,
-                "target": pl.String,
-                "probability": pl.Float64,
-                "traversals": pl.Float64,
-                "context_losses": pl.Float64,
-                "channel_switch": pl.Boolean,
-                "transfer": pl.Boolean,
-                "remainder": pl.Boolean,
-            },
+            {
+                "source": pl.Series(list(e.get("source", ())), dtype=pl.String),
+                "target": pl.Series(list(e.get("target", ())), dtype=pl.String),
+                "probability": pl.Series(e.get("probability", []), dtype=pl.Float64),
+                "traversals": pl.Series(e.get("traversals", []), dtype=pl.Float64),
+                "context_losses": pl.Series(e.get("context_losses", []), dtype=pl.Float64),
+                "channel_switch": pl.Series(e.get("channel_switch", []), dtype=pl.Boolean),
+                "transfer": pl.Series(e.get("transfer", []), dtype=pl.Boolean),
+                "remainder": pl.Series(e.get("remainder", []), dtype=pl.Boolean),
+            }
         )
 
 
@@ -442,7 +521,68 @@ class _Solved:
     n_diag: NDArray[np.float64]  # (n,) N_jj (1 off cycles; nan outside ok)
 
 
-def _solve(a: GraphArrays, pi0: NDArray[np.float64]) -> _Solved:
+def _cyclic(q: sp.csr_matrix) -> NDArray[np.bool_]:
+    """States on a cycle of ``Q`` (a strongly connected component of size > 1 or a loop)."""
+    _, labels = csgraph.connected_components(q, directed=True, connection="strong")
+    return (np.bincount(labels)[labels] > 1) | (q.diagonal() > 0)
+
+
+def _diag_of_n(q: sp.csr_matrix, need: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """``N_jj`` for the states in ``need`` (1 for states on no cycle; ``nan`` if not needed).
+
+    A path from ``j`` back to ``j`` never leaves ``j``'s strongly connected
+    component C, so ``N_jj = [(I − Q_CC)⁻¹]_jj``: a self-loop alone gives
+    ``1/(1 − q_jj)``; a small component (≤ 64 states) is solved densely; a larger
+    one by a sparse LU of ``I − Q_CC`` and column solves, ``_DIAG_BLOCK`` at a time.
+    """
+    k = q.shape[0]
+    out = np.ones(k)
+    _, labels = csgraph.connected_components(q, directed=True, connection="strong")
+    sizes = np.bincount(labels)
+    qdiag = q.diagonal()
+    cyclic = (sizes[labels] > 1) | (qdiag > 0)
+    out[cyclic & ~need] = np.nan
+    single = cyclic & need & (sizes[labels] == 1)
+    out[single] = 1.0 / (1.0 - qdiag[single])
+    multi = need & (sizes[labels] > 1)
+    if not multi.any():
+        return out
+    order = np.argsort(labels, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    rank = np.empty(k, dtype=np.int64)
+    rank[order] = np.arange(k) - bounds[labels[order]]
+    # the entries of Q inside each component, grouped by component
+    coo = q.tocoo()
+    inside = labels[coo.row] == labels[coo.col]
+    e_comp = labels[coo.row[inside]]
+    e_order = np.argsort(e_comp, kind="stable")
+    e_comp = e_comp[e_order]
+    e_row = rank[coo.row[inside][e_order]]
+    e_col = rank[coo.col[inside][e_order]]
+    e_val = coo.data[inside][e_order]
+    for comp in np.unique(labels[multi]):  # one iteration per component, not per customer
+        members = order[bounds[comp] : bounds[comp + 1]]
+        size = members.size
+        want = np.flatnonzero(need[members])
+        lo, hi = np.searchsorted(e_comp, [comp, comp + 1])
+        rhs = np.zeros((size, want.size))
+        rhs[want, np.arange(want.size)] = 1.0
+        if size <= 64:
+            lhs = np.eye(size)
+            np.subtract.at(lhs, (e_row[lo:hi], e_col[lo:hi]), e_val[lo:hi])
+            sol = np.linalg.solve(lhs, rhs)
+        else:
+            block = sp.csc_matrix((e_val[lo:hi], (e_row[lo:hi], e_col[lo:hi])), shape=(size, size))
+            lu = splu((sp.identity(size, format="csc") - block).tocsc())
+            sol = np.empty_like(rhs)
+            for j in range(0, want.size, _DIAG_BLOCK):
+                part = lu.solve(rhs[:, j : j + _DIAG_BLOCK])
+                sol[:, j : j + _DIAG_BLOCK] = part.reshape(size, -1)
+        out[members[want]] = sol[want, np.arange(want.size)]
+    return out
+
+
+def _solve(a: GraphArrays, pi0: NDArray[np.float64], revisits: bool = True) -> _Solved:
     n, m = a.n, a.m
     ok = _check_ends(a, (pi0 > 0).any(axis=0))
     idx = np.flatnonzero(ok)
@@ -478,22 +618,11 @@ def _solve(a: GraphArrays, pi0: NDArray[np.float64]) -> _Solved:
             raise SimulationError(
                 f"the chain is numerically singular: expected {name} are not finite"
             )
-    # N_jj on cycles (strongly connected components with a cycle, or self-loops)
-    ndiag_local = np.ones(k)
-    if k:
-        _, labels = csgraph.connected_components(q, directed=True, connection="strong")
-        sizes = np.bincount(labels)
-        cyclic = (sizes[labels] > 1) | (q.diagonal() > 0)
-        need = np.flatnonzero(cyclic & (v_local.sum(axis=1) > 0))
-        for lo in range(0, need.size, _DIAG_BLOCK):
-            cols = need[lo : lo + _DIAG_BLOCK]
-            rhs = np.zeros((k, cols.size))
-            rhs[cols, np.arange(cols.size)] = 1.0
-            sol = lu.solve(rhs)
-            if sol.ndim == 1:
-                sol = sol[:, None]
-            ndiag_local[cols] = sol[cols, np.arange(cols.size)]
-        ndiag_local[cyclic & ~(v_local.sum(axis=1) > 0)] = np.nan
+    # N_jj: 1 off cycles; on cycles from the strongly connected component alone
+    visited = v_local.sum(axis=1) > 0
+    ndiag_local = _diag_of_n(q, visited) if (k and revisits) else np.ones(k)
+    if k and not revisits:
+        ndiag_local[_cyclic(q) & visited] = np.nan
     visits = np.zeros((n, pi0.shape[0]))
     visits[idx] = v_local
     steps_from = np.full(n, np.nan)
@@ -510,7 +639,9 @@ def _solve(a: GraphArrays, pi0: NDArray[np.float64]) -> _Solved:
 # ----------------------------------------------------------------------------- engine
 
 
-def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
+def exact(
+    journey: Journey, *, call_reason: str | None = None, revisits: bool = True
+) -> ExactResult:
     """Solve the journey's absorbing chain exactly (sparse LU, no inverse).
 
     Parameters
@@ -522,6 +653,12 @@ def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
         Analyse customers with this call reason only. ``None`` (default) weighs
         the call reasons by their shares; each starts from its own ``entry`` or
         else from :meth:`~cxkit.core.journey.Journey.start_distribution`.
+    revisits
+        Compute ``visit_probability``, ``expected_repeat_contacts`` and so
+        ``expected_effort_index``, which need the diagonal of ``N`` on cycles (one
+        column solve per touchpoint on a cycle, within its strongly connected
+        component). ``False`` skips them (``nan`` where a cycle makes them
+        unknown) for very large cyclic graphs.
 
     Returns
     -------
@@ -545,7 +682,7 @@ def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
     a = compile_graph(journey)
     starts = start_table(journey, call_reason=call_reason)
     tables = experience_tables(journey, starts)
-    solved = _solve(a, starts.pi0)
+    solved = _solve(a, starts.pi0, revisits)
     w = starts.shares
     visits = solved.visits  # (n, R)
     ep = journey.params.effort
@@ -554,9 +691,11 @@ def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
     trav = visits[a.source] * a.prob[:, None]
     lose = np.where(a.between_touchpoints, 1.0 - a.kappa, 0.0)[:, None] * trav
     excess_per_edge = np.maximum(a.wait_s[:, None] - tables.expected_wait_s[None, :], 0.0)
+    # P(ever visit j | visits) = 1/N_jj; nan where revisits=False left N_jj unknown
+    seen = visits.sum(axis=1) > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        ever = np.where(np.isfinite(solved.n_diag), 1.0 / solved.n_diag, 0.0)
-    revisits = visits * (1.0 - ever)[:, None]
+        ever = np.where(seen, 1.0 / solved.n_diag, 1.0)
+    revisit_visits = visits * (1.0 - ever)[:, None]
 
     per: dict[str, NDArray[np.float64]] = {
         "expected_contacts": visits.sum(axis=0),
@@ -564,7 +703,7 @@ def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
         "expected_switches": trav[a.switch].sum(axis=0),
         "expected_transfers": trav[a.transfer].sum(axis=0),
         "expected_context_losses": lose.sum(axis=0),
-        "expected_repeat_contacts": revisits[a.is_service].sum(axis=0),
+        "expected_repeat_contacts": revisit_visits[a.is_service].sum(axis=0),
         "expected_wait_s": (trav * a.wait_s[:, None]).sum(axis=0),
         "expected_excess_wait_s": (trav * excess_per_edge).sum(axis=0),
         "expected_cost": a.cost @ visits,
@@ -603,35 +742,33 @@ def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
         }
         by_reason[rid] = _ro(entry)
 
-    names = a.touchpoint_ids + a.outcome_ids
-    edges = tuple(
-        EdgeFlow(
-            source=a.touchpoint_ids[int(a.source[e])],
-            target=names[int(a.target[e])],
-            probability=float(a.prob[e]),
-            traversals=float(trav[e] @ w),
-            context_losses=float(lose[e] @ w),
-            channel_switch=bool(a.switch[e]),
-            transfer=bool(a.transfer[e]),
-            remainder=bool(a.remainder[e]),
-        )
-        for e in range(a.n_edges)
-    )
-    g = journey.graph
-    info = {
-        tp.id: _ro(
-            {
-                "label": tp.display,
-                "channel": tp.channel,
-                "kind": tp.kind.value,
-                "cost_per_contact": float(a.cost[i]),
-                "handle_time_s": float(a.handle_time_s[i]),
-                "expected_cost": float(a.cost[i] * v_mix[i]),
-                "expected_handle_time_s": float(a.handle_time_s[i] * v_mix[i]),
-            }
-        )
-        for i, tp in enumerate(g.touchpoints)
+    names = np.array(a.touchpoint_ids + a.outcome_ids, dtype=object)
+    edge_arrays = {
+        "source": names[a.source],
+        "target": names[a.target],
+        "probability": a.prob.copy(),
+        "traversals": trav @ w,
+        "context_losses": lose @ w,
+        "channel_switch": a.switch.copy(),
+        "transfer": a.transfer.copy(),
+        "remainder": a.remainder.copy(),
     }
+    g = journey.graph
+    tp_arrays = {
+        "visits": v_mix,
+        "reach": reach,
+        "steps_from": solved.steps_from,
+        "absorption_from": solved.absorption_from,
+        "label": np.array([tp.display for tp in g.touchpoints], dtype=object),
+        "channel": np.array(a.channel, dtype=object),
+        "kind": np.array([tp.kind.value for tp in g.touchpoints], dtype=object),
+        "cost_per_contact": a.cost,
+        "handle_time_s": a.handle_time_s,
+        "expected_cost": a.cost * v_mix,
+        "expected_handle_time_s": a.handle_time_s * v_mix,
+    }
+    for arr in (*tp_arrays.values(), *edge_arrays.values()):
+        arr.flags.writeable = False
     mix_start = starts.mixed
     return ExactResult(
         journey_id=journey.id,
@@ -641,8 +778,6 @@ def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
         touchpoints=a.touchpoint_ids,
         outcomes=a.outcome_ids,
         absorption=_ro({o: float(p) for o, p in zip(a.outcome_ids, absorption, strict=True)}),
-        expected_visits=_ro({t: float(v) for t, v in zip(a.touchpoint_ids, v_mix, strict=True)}),
-        visit_probability=_ro({t: float(h) for t, h in zip(a.touchpoint_ids, reach, strict=True)}),
         expected_contacts=mixed["expected_contacts"],
         steps_variance=mixed["steps_variance"],
         expected_service_contacts=mixed["expected_service_contacts"],
@@ -656,18 +791,9 @@ def exact(journey: Journey, *, call_reason: str | None = None) -> ExactResult:
         expected_cost=mixed["expected_cost"],
         expected_handle_time_s=mixed["expected_handle_time_s"],
         expected_reexplain_time_s=mixed["expected_reexplain_time_s"],
-        steps_from=_ro(
-            {t: float(x) for t, x in zip(a.touchpoint_ids, solved.steps_from, strict=True)}
-        ),
-        absorption_from=_ro(
-            {
-                t: _ro({o: float(p) for o, p in zip(a.outcome_ids, row, strict=True)})
-                for t, row in zip(a.touchpoint_ids, solved.absorption_from, strict=True)
-            }
-        ),
-        edges=edges,
+        tp_arrays=_ro(tp_arrays),
+        edge_arrays=_ro(edge_arrays),
         by_call_reason=_ro(by_reason),
-        touchpoint_info=_ro(info),
         outcome_info=_ro(
             {o.id: _ro({"label": o.display, "kind": o.kind.value}) for o in g.outcomes}
         ),

@@ -217,6 +217,24 @@ def test_large_sparse_graph_against_dense_reference():
     assert np.allclose([res.absorption[o] for o in a.outcome_ids], pi0 @ big_n @ r, atol=1e-10)
     losses = sum(v[int(a.source[e])] * a.prob[e] * 0.7 for e in range(a.n_edges) if a.target[e] < n)
     assert math.isclose(res.expected_context_losses, losses, rel_tol=1e-9)
+    # one strongly connected component of 150 touchpoints: N_jj by sparse column solves
+    h = v / np.diag(big_n)
+    assert np.allclose([res.visit_probability[x] for x in a.touchpoint_ids], h, atol=1e-10)
+    assert math.isclose(res.expected_repeat_contacts, float((v - h).sum()), rel_tol=1e-9)
+    # revisits=False skips N_jj: only what needs it is unknown
+    fast = exact(j, revisits=False)
+    assert math.isnan(fast.expected_repeat_contacts) and math.isnan(fast.expected_effort_index)
+    assert math.isnan(fast.visit_probability["t0"])
+    assert fast.expected_context_losses == res.expected_context_losses
+    assert fast.absorption == res.absorption
+
+
+def test_revisits_off_changes_nothing_without_cycles():
+    j = cx.load_journey("billing_inquiry")
+    r = exact(j, revisits=False)
+    assert r.expected_repeat_contacts == 0.0
+    assert r.visit_probability["agent"] == pytest.approx(0.45)
+    assert r.expected_effort_index == exact(j).expected_effort_index
 
 
 # --------------------------------------------------------------------- call reasons

@@ -123,7 +123,9 @@ class Roadmap:
     joint_fan
         Per period: (P10, P50, P90) of the plan's cumulative discounted net cash flow.
     joint_benefit_flows, joint_cost_flows
-        Mean risk-adjusted benefit and cost per period of the plan.
+        Mean risk-adjusted benefit and cost per period of the plan's modelled
+        initiatives (a business-case ``npv`` has no cash flows: it enters the joint
+        value and the fan from its start period, net of its costs).
     start_discount
         The delay multiplier used, or ``None`` (shifted cash flows).
     """
@@ -431,28 +433,28 @@ def _joint(
         b_ra_k, _ = _ra(ctx, unshifted, np.zeros(horizon + 1))
         if sd is not None:
             npv_sd += sd**s * (b_ra_k @ ctx.disc)
+    given = np.zeros((n, horizon + 1))  # business-case NPVs, counted from their start
     for ini in chosen:
         s = starts[ini.id] - 1
         r = results[ini.id]
+        if ini.npv is not None:
+            # an NPV given as a business case is net of its costs; no cash flows
+            factor = sd**s if sd is not None else (1.0 + ctx.rate) ** -s
+            contribution = factor * r.npv_override_draws
+            npv_sd += contribution
+            if s <= horizon:
+                given[:, s:] += contribution[:, None]
+            continue
         c_un = np.asarray(r.cost_flows)
         if s <= horizon:
             cost[s:] += c_un[: horizon + 1 - s]
-        _, c_ra_k = _ra(ctx, np.zeros((1, horizon + 1)), c_un)
-        if ini.npv is not None:
-            draws = r.npv_override_draws
-            npv_sd += (sd**s if sd is not None else (1.0 + ctx.rate) ** -s) * draws
-        elif sd is not None:
+        if sd is not None:
+            _, c_ra_k = _ra(ctx, np.zeros((1, horizon + 1)), c_un)
             npv_sd -= sd**s * float(c_ra_k @ ctx.disc)
     b_ra, c_ra = _ra(ctx, benefit, cost)
     net = (b_ra - c_ra[None, :]) * ctx.disc[None, :]
-    cum = np.cumsum(net, axis=1)
-    overrides = np.zeros(n)
-    for ini in chosen:
-        if ini.npv is not None:
-            s = starts[ini.id] - 1
-            overrides += (1.0 + ctx.rate) ** -s * results[ini.id].npv_override_draws
-    rows = npv_sd if sd is not None else cum[:, -1] + overrides
-    cum = cum + overrides[:, None]
+    cum = np.cumsum(net, axis=1) + given
+    rows = npv_sd if sd is not None else cum[:, -1]
     fan = np.percentile(cum, [10, 50, 90], axis=0, method="linear").T
     return (
         rows,

@@ -154,7 +154,7 @@ def _enable_offline() -> None:
 
 
 class LiveChart:
-    """An offline :class:`altair.JupyterChart` fed by a chart function of :mod:`cxkit.viz`.
+    """An offline :class:`altair.JupyterChart` fed by chart functions of :mod:`cxkit.viz`.
 
     :meth:`update` computes the new spec through a :class:`SpecCache` (fast when only
     the data changed) and sets the widget's ``spec``: the browser redraws.
@@ -162,26 +162,43 @@ class LiveChart:
     Parameters
     ----------
     function, module
-        The chart function and its module (``"journey_map"``, ``"cxkit.viz.journey"``).
+        The default chart function and its module (``"journey_map"``,
+        ``"cxkit.viz.journey"``); :meth:`render` draws with another one.
     """
 
     def __init__(self, function: str, module: str = "cxkit.viz.journey") -> None:
         import altair as alt
 
         _enable_offline()
-        self.cache = SpecCache(function, module)
+        self.function, self.module = function, module
+        self._caches: dict[tuple[str, str], SpecCache] = {}
         self.widget = alt.JupyterChart(None, embed_options={"actions": False})
         self.widget.add_class("cxkit-chart")
         self.last: SpecUpdate | None = None
+
+    @property
+    def cache(self) -> SpecCache:
+        """The spec cache of the default chart function."""
+        return self._cache(self.module, self.function)
 
     @property
     def spec(self) -> dict[str, Any] | None:
         """The Vega-Lite spec shown now."""
         return self.widget.spec
 
+    def _cache(self, module: str, function: str) -> SpecCache:
+        key = (module, function)
+        if key not in self._caches:
+            self._caches[key] = SpecCache(function, module)
+        return self._caches[key]
+
     def update(self, *args: Any, **kwargs: Any) -> SpecUpdate:
         """Redraw with ``function(*args, **kwargs)``."""
-        self.last = self.cache.spec(*args, **kwargs)
+        return self.render(self.module, self.function, *args, **kwargs)
+
+    def render(self, module: str, function: str, *args: Any, **kwargs: Any) -> SpecUpdate:
+        """Redraw with ``module.function(*args, **kwargs)``."""
+        self.last = self._cache(module, function).spec(*args, **kwargs)
         self.widget.spec = self.last.spec
         return self.last
 

@@ -1,7 +1,8 @@
 """Charts of a :class:`cxkit.roi.Roadmap` for the RoadmapPlanner.
 
-Stand-ins until ``cxkit.viz.roi`` offers a fan chart and a Gantt chart of a roadmap:
-:class:`~cxkit.widgets.roadmap.RoadmapPlanner` uses those when they exist. Built from
+Stand-ins for ``cxkit.viz.roi.npv_fan`` and ``cxkit.viz.roi.roadmap_gantt`` (same
+signatures), used by :class:`~cxkit.widgets.roadmap.RoadmapPlanner` only when
+``cxkit.viz.roi`` is not installed; :func:`message` draws an empty plan. Built from
 the roadmap's own numbers (``joint_fan``, ``schedule``, ``plan``), themed by
 :func:`cxkit.viz.theme.apply_theme`, labelled through :mod:`cxkit.core.i18n`.
 """
@@ -16,7 +17,7 @@ import polars as pl
 from cxkit.core.i18n import label as _label
 from cxkit.viz.theme import MUTED, apply_theme
 
-__all__ = ["npv_fan", "roadmap_gantt"]
+__all__ = ["message", "npv_fan", "roadmap_gantt"]
 
 _WIDTH = 520
 _BAND = "#9ECAE1"
@@ -26,7 +27,12 @@ _FULL = "#1B9E77"
 _BUDGET = "#555555"
 
 
-def _message(text: str, title: str, height: int = 80) -> alt.LayerChart:
+def message(text: str, title: str, height: int = 80) -> alt.LayerChart:
+    """A chart that only says ``text`` (an empty roadmap…) under ``title``.
+
+    >>> message("nothing", "Roadmap").to_dict()["title"]
+    'Roadmap'
+    """
     chart = alt.layer(
         alt.Chart(pl.DataFrame({"message": [text]}))
         .mark_text(color=MUTED, fontSize=13)
@@ -35,10 +41,11 @@ def _message(text: str, title: str, height: int = 80) -> alt.LayerChart:
     return apply_theme(chart)
 
 
-def npv_fan(plan: Any, lang: str = "en", empty: str = "") -> alt.LayerChart:
+def npv_fan(plan: Any, initiative: str | None = None, *, lang: str = "en") -> alt.LayerChart:
     """Cumulative discounted net cash flow of the plan per period: P10–P90 band, P50 line.
 
-    ``plan`` is a :class:`cxkit.roi.Roadmap`; ``None`` or an empty plan shows ``empty``.
+    ``plan`` is a :class:`cxkit.roi.Roadmap` (``initiative`` is ignored; it is there
+    for the signature of ``cxkit.viz.roi.npv_fan``).
 
     Examples
     --------
@@ -49,8 +56,6 @@ def npv_fan(plan: Any, lang: str = "en", empty: str = "") -> alt.LayerChart:
     ['area', 'rule', 'line', 'point']
     """
     title = _label("roi_npv_fan", lang)
-    if plan is None or not plan.schedule:
-        return _message(empty, title)
     ev = plan.evaluation
     rows = [
         {
@@ -102,7 +107,7 @@ def npv_fan(plan: Any, lang: str = "en", empty: str = "") -> alt.LayerChart:
     return apply_theme(chart)
 
 
-def roadmap_gantt(plan: Any, lang: str = "en", empty: str = "") -> alt.VConcatChart:
+def roadmap_gantt(plan: Any, *, lang: str = "en") -> alt.VConcatChart:
     """The roadmap: one bar per scheduled initiative (ramp-up, then full benefit) and the
     spend against the budget per period.
 
@@ -115,8 +120,6 @@ def roadmap_gantt(plan: Any, lang: str = "en", empty: str = "") -> alt.VConcatCh
     ['chat', 'crm', 'faq']
     """
     title = _label("roi_gantt", lang)
-    if plan is None or not plan.schedule:
-        return _message(empty, title)
     ev = plan.evaluation
     n_q = plan.n_periods
     end = max(n_q, *(s.full_benefit for s in plan.schedule)) + 1

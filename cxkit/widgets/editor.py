@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 from dataclasses import fields
@@ -537,10 +538,8 @@ class JourneyEditor:
             self.select(int(change["new"]))
 
     def _save_clicked(self) -> None:
-        try:
+        with contextlib.suppress(CxkitError):  # save() puts the reason in the status line
             self.save()
-        except CxkitError:
-            pass  # save() has put the reason in the status line
 
     def _remove_clicked(self) -> None:
         self._guard(self.remove_step)

@@ -334,8 +334,13 @@ class RoadmapPlanner:
                 self.plan = None
                 message, kind = str(exc), "error"
             empty = t("w_no_plan", self.lang)
-            self.fan.update(self.plan, self.lang, empty)
-            self.gantt.update(self.plan, self.lang, empty)
+            lang = self.lang
+            if self.plan is not None and self.plan.schedule:
+                self.fan.render(self._charts, "npv_fan", self.plan, lang=lang)
+                self.gantt.render(self._charts, "roadmap_gantt", self.plan, lang=lang)
+            else:
+                for chart, key in ((self.fan, "roi_npv_fan"), (self.gantt, "roi_gantt")):
+                    chart.render(_CHART_MODULE, "message", empty, t(key, lang))
             self._summary.value = self._summary_html()
             self._table.value = self._table_html()
         if self.plan is not None and not self.plan.schedule and kind == "info":
@@ -412,9 +417,9 @@ class RoadmapPlanner:
         )
         self._summary = w.HTML()
         self._table = w.HTML()
-        module = _charts_module()
-        self.fan = LiveChart("npv_fan", module)
-        self.gantt = LiveChart("roadmap_gantt", module)
+        self._charts = _charts_module()
+        self.fan = LiveChart("npv_fan", self._charts)
+        self.gantt = LiveChart("roadmap_gantt", self._charts)
         left = w.VBox([checks, budget, effect_box], layout=w.Layout(width="540px"))
         self.ui = w.VBox(
             [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import math
 
 import pytest
@@ -91,6 +93,28 @@ def test_charts_show_the_plan(planner):
     } == set(planner.plan.starts)
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("cxkit.viz.roi") is None, reason="cxkit.viz.roi not installed"
+)
+def test_the_charts_are_cxkit_viz_roi(planner):
+    import cxkit.viz.roi as viz_roi
+
+    assert planner._charts == "cxkit.viz.roi"
+    assert planner.fan.spec == viz_roi.npv_fan(planner.plan).to_dict(validate=False)
+    assert planner.gantt.spec == viz_roi.roadmap_gantt(planner.plan).to_dict(validate=False)
+
+
+def test_the_stand_in_charts_draw_the_same_plan(planner):
+    from cxkit.widgets import _roi_charts
+
+    fan = _roi_charts.npv_fan(planner.plan).to_dict()
+    rows = next(r for r in fan["datasets"].values() if r and "p50" in r[0])
+    assert [r["p50"] for r in rows] == pytest.approx([x[1] for x in planner.plan.joint_fan])
+    gantt = _roi_charts.roadmap_gantt(planner.plan, lang="ja").to_dict()
+    ids = {r["id"] for rows in gantt["datasets"].values() for r in rows if "id" in r}
+    assert ids == set(planner.plan.starts)
+
+
 def test_an_effect_range_is_revalued(example_c):
     j = cx.load_journey("subscription_support")
     rp = RoadmapPlanner(j, n_sims=SIMS, seed=2)
@@ -140,4 +164,4 @@ def test_japanese_labels(example_c):
     rp = RoadmapPlanner(example_c, n_sims=SIMS, lang="ja")
     assert "施策" in rp._table.value
     assert rp._apply.description == "適用"
-    assert rp.fan.spec["title"]["text"] == "NPVの推移 (P10〜P90)"
+    assert "NPVの推移 (P10〜P90)" in json.dumps(rp.fan.spec, ensure_ascii=False)

@@ -1,0 +1,268 @@
+"""Benchmark of the workshop widgets: time from a control change to the new chart spec.
+
+Run: ``.venv/bin/python benchmarks/bench_widgets.py [--repeat N] [--steps 50]``.
+
+A random journey with ``--steps`` touchpoints and one designed step per touchpoint
+(:func:`cxkit.data.random_journey`) is edited through the widgets' own controls
+(setting ``.value`` fires the observers, as a browser does through the kernel).
+Each row gives the widget's :class:`~cxkit.widgets._common.Timer` over ``N`` changes:
+wall time (median and worst) and CPU time of this process (median), and how the
+chart spec was made — ``fast`` (data swapped into the cached altair structure) or
+``full`` (altair build). The reference row shows what a full altair build of the
+same chart costs. Wall times grow with the machine's load (printed first); the CPU
+time is the work the update needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import cxkit as cx
+from cxkit.data import generate_events, random_journey
+
+Row = tuple[str, str, str, list[float], list[float]]
+
+
+def _measure(
+    widget: Any, timer: Any, chart: Any, label: str, action: str, changes: list[Callable[[], Any]]
+) -> Row:
+    walls, cpus, paths = [], [], []
+    for change in changes:
+        change()
+        walls.append(timer.seconds)
+        cpus.append(timer.cpu_seconds)
+        if chart is not None and chart.last is not None:
+            paths.append(chart.last.path)
+    path = "/".join(sorted(set(paths))) or "—"
+    return (label, action, path, walls, cpus)
+
+
+def _reference(label: str, func: Callable[[], Any], repeat: int) -> Row:
+    walls, cpus = [], []
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        func()
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return (label, "full altair build of the same chart", "full", walls, cpus)
+
+
+def main(argv: list[str] | None = None) -> list[Row]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=8, help="changes per action")
+    parser.add_argument("--steps", type=int, default=50, help="touchpoints (= steps)")
+    parser.add_argument("--customers", type=int, default=20_000, help="HandoffExplorer runs")
+    args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")  # duplicate-event repairs of the example logs
+
+    from cxkit.viz import journey_map, touchpoint_graph, what_if
+    from cxkit.widgets import EventExplorer, HandoffExplorer, JourneyEditor, RoadmapPlanner
+
+    n = args.repeat
+    j = random_journey(args.steps, seed=1)
+    print(f"journey: {j!r}")
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    rows: list[Row] = []
+
+    # -- JourneyEditor -----------------------------------------------------------------
+    t0 = time.perf_counter()
+    ed = JourneyEditor(j)
+    print(
+        f"JourneyEditor first display (altair import, first build): "
+        f"{time.perf_counter() - t0:.2f} s"
+    )
+    values = [float(v % 11) for v in range(3, 3 + n)]
+    steps = [(7 * k) % len(j.steps) for k in range(n)]
+
+    def slide(name: str, step: int, value: float) -> Callable[[], None]:
+        def change() -> None:
+            ed._steps.value = step
+            getattr(ed, f"_{name}_set").value = True
+            getattr(ed, f"_{name}").value = value
+
+        return change
+
+    rows.append(
+        _measure(
+            ed,
+            ed.timer,
+            ed.chart,
+            "JourneyEditor",
+            "experience slider",
+            [slide("experience", s, v) for s, v in zip(steps, values, strict=True)],
+        )
+    )
+    rows.append(
+        _measure(
+            ed,
+            ed.timer,
+            ed.chart,
+            "JourneyEditor",
+            "expectation slider",
+            [slide("expectation", s, 10 - v) for s, v in zip(steps, values, strict=True)],
+        )
+    )
+    emotions = ["delighted", "auto", "dissatisfied", "satisfied"]
+
+    def emotion(k: int) -> Callable[[], None]:
+        return lambda: setattr(ed._emotion, "value", emotions[k % 4])
+
+    rows.append(
+        _measure(
+            ed,
+            ed.timer,
+            ed.chart,
+            "JourneyEditor",
+            "emotion choice",
+            [emotion(k) for k in range(n)],
+        )
+    )
+    rows.append(_measure(ed, ed.timer, ed.chart, "JourneyEditor", "undo", [ed.undo] * n))
+    rows.append(_measure(ed, ed.timer, ed.chart, "JourneyEditor", "redo", [ed.redo] * n))
+    rows.append(
+        _measure(
+            ed,
+            ed.timer,
+            ed.chart,
+            "JourneyEditor",
+            "add step (structure)",
+            [ed._add_btn.click] * min(n, 3),
+        )
+    )
+    rows.append(_reference("JourneyEditor", lambda: journey_map(ed.journey).to_dict(), 3))
+
+    # -- HandoffExplorer ---------------------------------------------------------------
+    ex = HandoffExplorer(j, n_customers=args.customers, seed=1)
+    between = [k for k in ex.handoffs if ex.baseline.graph.has_touchpoint(k[1])]
+    ex.select(*between[0])
+
+    def carry(k: int) -> Callable[[], None]:
+        return lambda: setattr(ex._carryover, "value", round(0.1 * (k % 10), 2))
+
+    rows.append(
+        _measure(
+            ex,
+            ex.timer,
+            ex.chart,
+            "HandoffExplorer",
+            f"carry-over slider ({args.customers:,} customers)",
+            [carry(k + 1) for k in range(n)],
+        )
+    )
+    top = ex._probability.max
+
+    def prob(k: int) -> Callable[[], None]:
+        return lambda: setattr(ex._probability, "value", round(top * (k % 5 + 1) / 6, 2))
+
+    rows.append(
+        _measure(
+            ex,
+            ex.timer,
+            ex.chart,
+            "HandoffExplorer",
+            "probability slider",
+            [prob(k) for k in range(n)],
+        )
+    )
+    rows.append(_reference("HandoffExplorer", lambda: what_if(ex.comparison).to_dict(), 3))
+
+    # -- RoadmapPlanner ----------------------------------------------------------------
+    rj = cx.load_journey("subscription_support")
+    rp = RoadmapPlanner(rj, seed=1)
+    ids = list(rp.enabled)
+
+    def toggle(k: int) -> Callable[[], None]:  # each initiative off, then on again
+        box = rp._checks[ids[(k // 2) % len(ids)]]
+        return lambda: setattr(box, "value", not box.value)
+
+    rows.append(
+        _measure(
+            rp,
+            rp.timer,
+            rp.fan,
+            "RoadmapPlanner",
+            f"initiative off/on ({rj.id}, {len(ids)} initiatives)",
+            [toggle(k) for k in range(n)],
+        )
+    )
+    base = rp.budget[0]
+
+    def budget(k: int) -> Callable[[], None]:
+        return lambda: setattr(rp._budget_fields[0], "value", base * (0.5 + 0.1 * (k % 6)))
+
+    rows.append(
+        _measure(
+            rp, rp.timer, rp.fan, "RoadmapPlanner", "budget field", [budget(k) for k in range(n)]
+        )
+    )
+    eff = rp._effect.value
+    e0 = rp.initiative(eff[0]).effects[eff[1]]
+
+    def effect(k: int) -> Callable[[], None]:
+        def change() -> None:
+            rp._high.value = e0.high
+            rp._mode.value = e0.mode if k % 2 else e0.low
+            rp._apply.click()
+
+        return change
+
+    walls, cpus = [], []
+    for k in range(min(n, 3)):
+        effect(k)()
+        walls.append(rp.evaluate_timer.seconds + rp.timer.seconds)
+        cpus.append(rp.evaluate_timer.cpu_seconds + rp.timer.cpu_seconds)
+    rows.append(
+        (
+            "RoadmapPlanner",
+            f"effect range (re-evaluate, {rp.n_sims} draws)",
+            rp.fan.last.path if rp.fan.last else "—",
+            walls,
+            cpus,
+        )
+    )
+
+    # -- EventExplorer -----------------------------------------------------------------
+    log = generate_events(j, 2000, seed=1)
+    ee = EventExplorer(log)
+    reasons = [r for r in ee.call_reasons if r]
+
+    def reason(k: int) -> Callable[[], None]:
+        return lambda: setattr(ee._reasons, "value", (reasons[k % len(reasons)],))
+
+    rows.append(
+        _measure(
+            ee,
+            ee.timer,
+            ee.chart,
+            "EventExplorer",
+            f"call-reason filter ({log.height:,} events, {args.steps} touchpoints)",
+            [reason(k) for k in range(n)],
+        )
+    )
+    rows.append(
+        _reference("EventExplorer", lambda: touchpoint_graph(ee.discovery.journey).to_dict(), 3)
+    )
+
+    print()
+    print(
+        f"{'widget':<16} {'action':<52} {'spec':<9} {'wall med':>9} {'wall max':>9} "
+        f"{'cpu med':>8}  n"
+    )
+    for label, action, path, walls, cpus in rows:
+        print(
+            f"{label:<16} {action:<52} {path:<9} {1000 * statistics.median(walls):>7.0f}ms "
+            f"{1000 * max(walls):>7.0f}ms {1000 * statistics.median(cpus):>6.0f}ms  {len(walls)}"
+        )
+    for widget in (ed, ex, rp, ee):
+        widget.close()
+    return rows
+
+
+if __name__ == "__main__":
+    main()

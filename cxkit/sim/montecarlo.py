@@ -59,6 +59,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import sys
@@ -90,6 +91,12 @@ __all__ = ["ErlangCQueue", "compare", "simulate"]
 #: run from the visit log instead of with a per-customer bit set.
 _MAX_MASK_WORDS = 8
 
+#: Customers simulated together: small enough for the working arrays to stay in cache.
+_CHUNK = 1 << 16
+
+#: Threads walking chunks at once (numpy releases the GIL in its array loops).
+_THREADS = max(1, min(4, os.cpu_count() or 1))
+
 #: ``progress=None`` shows progress only for runs of at least this many customers.
 _PROGRESS_MIN_CUSTOMERS = 200_000
 
@@ -98,6 +105,8 @@ _PEAK, _END, _VSUM, _RECNUM, _VCOUNT, _REPEAT = range(6)
 _N_STATE = 6
 
 WaitModel = Literal["fixed", "exponential"]
+
+_BELOW_ONE = float(np.nextafter(1.0, 0.0))
 
 
 @dataclass(frozen=True)
@@ -224,18 +233,14 @@ def _queue_arrays(journey: Journey, a: GraphArrays, queues: Mapping[str, Any]) -
 class _Progress:
     """A one-line progress printer on stderr (no dependency)."""
 
-    def __init__(self, enabled: bool, total_steps: int, n: int) -> None:
+    def __init__(self, enabled: bool, n: int) -> None:
         self.enabled = enabled
-        self.total = total_steps
         self.n = n
         self.shown = False
 
-    def update(self, step: int, active: int) -> None:
+    def update(self, done: int) -> None:
         if self.enabled:
-            sys.stderr.write(
-                f"\rcxkit simulate: step {step}/{self.total}, {active:,} of {self.n:,} "
-                "customers still travelling   "
-            )
+            sys.stderr.write(f"\rcxkit simulate: {done:,} of {self.n:,} customers   ")
             sys.stderr.flush()
             self.shown = True
 
@@ -263,13 +268,20 @@ def _whole(value: Any, name: str, low: int, what: str) -> int:
     return int(value)
 
 
-def _uniforms(seed: int, step: int, stream: int, idx: NDArray[np.int64]) -> NDArray[np.float64]:
-    """The ``idx``-th numbers of stream ``(step, stream)``: the same for every scenario."""
+def _uniforms(
+    seed: int, step: int, stream: int, idx: NDArray[np.int64], lo: int = 0
+) -> NDArray[np.float64]:
+    """Numbers ``idx`` of stream ``(step, stream)``: the same for every scenario and chunk.
+
+    ``idx`` is ascending and ≥ ``lo``; the stream is advanced to ``lo`` first (PCG64
+    jumps ahead in O(log lo)), so a chunk of customers draws only its own numbers.
+    """
     if idx.size == 0:
         return np.empty(0)
-    ss = np.random.SeedSequence(seed, spawn_key=(step, stream))
-    rng = np.random.Generator(np.random.PCG64(ss))
-    return rng.random(int(idx[-1]) + 1)[idx]
+    bits = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(step, stream)))
+    if lo:
+        bits.advance(lo)
+    return np.random.Generator(bits).random(int(idx[-1]) + 1 - lo)[idx - lo]
 
 
 def _pick(
@@ -282,10 +294,10 @@ def _pick(
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Choose an entry per row from its cumulative probabilities; recycle the uniform."""
     e = np.searchsorted(cum_flat, row + u, side="right")
-    e = np.minimum(e, last[row])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = (u - lo_local[e]) / prob[e]
-    r = np.clip(np.nan_to_num(r, nan=0.0), 0.0, np.nextafter(1.0, 0.0))
+    np.minimum(e, last[row], out=e)
+    # the chosen entry has p > 0; rounding at interval ends can put r a hair outside [0, 1)
+    r = (u - lo_local[e]) / prob[e]
+    np.clip(r, 0.0, _BELOW_ONE, out=r)
     return e, r
 
 
@@ -294,6 +306,7 @@ def _cumulative(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
     """Row-offset cumulative sums (``row + Σ p``; each row ends at exactly ``row + 1``)."""
     cum_local = np.zeros(prob.size)
+    lo_local = np.zeros(prob.size)
     last = np.zeros(row_ptr.size - 1, dtype=np.int64)
     for r in range(row_ptr.size - 1):  # one iteration per row (touchpoint), not per customer
         lo, hi = int(row_ptr[r]), int(row_ptr[r + 1])
@@ -302,10 +315,10 @@ def _cumulative(
         c = np.cumsum(prob[lo:hi])
         c[-1] = 1.0
         cum_local[lo:hi] = c
+        lo_local[lo + 1 : hi] = c[:-1]  # each interval starts exactly where the last ends
         positive = np.flatnonzero(prob[lo:hi] > 0)
         last[r] = lo + (int(positive[-1]) if positive.size else hi - lo - 1)
-    lo_local = cum_local - prob
-    return row_of + cum_local, np.maximum(lo_local, 0.0), last
+    return row_of + cum_local, lo_local, last
 
 
 def _forced_outcome(journey: Journey, a: GraphArrays) -> int:
@@ -435,53 +448,74 @@ def simulate(
     bitpos[track] = np.arange(int(track.sum()))
     words = (int(track.sum()) + 63) // 64
     use_mask = 0 < words <= _MAX_MASK_WORDS
+    bit_of = np.where(
+        bitpos >= 0, np.left_shift(np.uint64(1), (bitpos & 63).astype(np.uint64)), np.uint64(0)
+    ).astype(np.uint64)
 
     forced = _forced_outcome(journey, a)
     outcome_ids = a.outcome_ids + (("abandon",) if forced < 0 else ())
     if forced < 0:
         forced = len(a.outcome_ids)
 
-    # results, filled in as customers finish
+    # results: each chunk of customers writes its own slice
     res = np.zeros((_N_STATE, n))
     res_outcome = np.zeros(n, dtype=np.int64)
     res_trunc = np.zeros(n, dtype=bool)
-    arr_cust: list[NDArray[np.int32]] = []
-    arr_node: list[NDArray[np.int32]] = []
-    mv_cust: list[NDArray[np.int32]] = []
-    mv_edge: list[NDArray[np.int32]] = []
-    mv_lost: list[NDArray[np.bool_]] = []
-    mv_wait: list[NDArray[np.float64]] = []
+    res_reason = np.zeros(n, dtype=np.int64)
+    count_names = (
+        "contacts",
+        "service_contacts",
+        "cost",
+        "handle_time_s",
+        "channel_switches",
+        "transfers",
+        "context_losses",
+        "reexplain_effort",
+        "wait_s",
+        "excess_wait_s",
+    )
+    counts = {name: np.zeros(n) for name in count_names}
 
-    # step 0: call reason and start touchpoint
-    idx = np.arange(n, dtype=np.int64)
-    u0 = _uniforms(seed, 0, 0, idx)
-    c, r0 = _pick(reason_cum, reason_lo, starts.shares, reason_last, np.zeros(n, np.int64), u0)
-    flat, _ = _pick(start_cum, start_lo, pi_flat, start_last, c, r0)
-    x = flat - c * tp_n
-    res_reason = c.copy()
+    def walk(lo: int, hi: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Simulate customers ``lo … hi − 1``; return their visit log."""
+        size = hi - lo
+        arr_cust: list[NDArray[np.int64]] = []
+        arr_node: list[NDArray[np.int64]] = []
+        mv_cust: list[NDArray[np.int64]] = []
+        mv_edge: list[NDArray[np.int64]] = []
+        mv_lost: list[NDArray[np.bool_]] = []
+        mv_wait: list[NDArray[np.float64]] = []
 
-    state = np.zeros((_N_STATE, n))
-    if ep.peak == "worst":
-        state[_PEAK] = np.inf
-    mask = np.zeros((n, words), dtype=np.uint64) if use_mask else None
-    lost = np.zeros(n, dtype=bool)
-    prev_edge = np.full(n, -1, dtype=np.int64)
-    pending = np.zeros(n)  # the wait on the way in (random waits)
-    waited = np.zeros(n, dtype=bool)
-    start_wait = np.zeros(n)
-    if q is not None:
-        waited = q.has_queue[x]
-        pending = np.where(waited, _queue_waits(q, x, _uniforms(seed, 0, 1, idx)), 0.0)
-        start_wait = pending.copy()
+        # step 0: call reason and start touchpoint
+        idx = np.arange(lo, hi, dtype=np.int64)
+        u0 = _uniforms(seed, 0, 0, idx, lo)
+        c, r0 = _pick(
+            reason_cum, reason_lo, starts.shares, reason_last, np.zeros(size, np.int64), u0
+        )
+        flat, _ = _pick(start_cum, start_lo, pi_flat, start_last, c, r0)
+        x = flat - c * tp_n
+        res_reason[lo:hi] = c
 
-    reporter = _Progress(_progress_enabled(progress, n), max_steps, n)
-    step = 1
-    try:
+        state = np.zeros((_N_STATE, size))
+        if ep.peak == "worst":
+            state[_PEAK] = np.inf
+        mask = np.zeros((size, words), dtype=np.uint64) if use_mask else None
+        lost = np.zeros(size, dtype=bool)
+        prev_edge = np.full(size, -1, dtype=np.int64)
+        pending = np.zeros(size)  # the wait on the way in (random waits)
+        waited = np.zeros(size, dtype=bool)
+        start_wait = np.zeros(size)
+        if q is not None:
+            waited = q.has_queue[x]
+            u1 = _uniforms(seed, 0, 1, idx, lo)
+            pending = np.where(waited, _queue_waits(q, x, u1), 0.0)
+            start_wait = pending.copy()
+
+        step = 1
         while idx.size:
-            reporter.update(step, idx.size)
             # ---- arrival at x: the wait moment (if any), then the service moment
-            arr_cust.append(idx.astype(np.int32))
-            arr_node.append(x.astype(np.int32))
+            arr_cust.append(idx)  # never modified in place: compaction makes new arrays
+            arr_node.append(x)
             if wait_moments:
                 if random_waits:
                     rows = np.flatnonzero(waited)
@@ -498,24 +532,28 @@ def simulate(
                         _fold(state, fixed_wait_valence[c[rows], prev_edge[rows]], ep, rows)
             key = x * 2 + lost if n_reasons == 1 else (c * tp_n + x) * 2 + lost
             _fold(state, service_valence[key], ep, None)
-            if mask is not None:
+            if mask is not None and words == 1:  # one 64-bit word per customer
+                bit = bit_of[x]
+                state[_REPEAT] += (mask[:, 0] & bit) != 0
+                mask[:, 0] |= bit
+            elif mask is not None:
                 b = bitpos[x]
                 rows = np.flatnonzero(b >= 0)
                 if rows.size:
                     word = b[rows] >> 6
-                    bit = (b[rows] & 63).astype(np.uint64)
+                    bit = bit_of[x[rows]]
                     cur = mask[rows, word]
-                    state[_REPEAT, rows] += (cur >> bit) & np.uint64(1)
-                    mask[rows, word] = cur | (np.uint64(1) << bit)
+                    state[_REPEAT, rows] += (cur & bit) != 0
+                    mask[rows, word] = cur | bit
 
             # ---- move along a hand-off
-            u = _uniforms(seed, step, 0, idx)
+            u = _uniforms(seed, step, 0, idx, lo)
             e, r = _pick(edge_cum, edge_lo, a.prob, edge_last, x, u)
             y = a.target[e]
             to_tp = y < tp_n
             lost = (r < lose_threshold[e]) if can_lose else np.zeros(idx.size, dtype=bool)
             if random_waits:
-                ua = _uniforms(seed, step, 1, idx)
+                ua = _uniforms(seed, step, 1, idx, lo)
                 w_edge = a.wait_s[e]
                 if waits == "exponential":
                     pending = np.where(w_edge > 0, -w_edge * np.log1p(-ua), 0.0)
@@ -531,16 +569,16 @@ def simulate(
                 trunc = to_tp
                 go = ~trunc
                 lost &= go
-                mv_cust.append(idx[go].astype(np.int32))
-                mv_edge.append(e[go].astype(np.int32))
+                mv_cust.append(idx[go])
+                mv_edge.append(e[go])
                 mv_lost.append(lost[go])
                 if random_waits:
                     mv_wait.append(pending[go])
                 done = np.ones(idx.size, dtype=bool)
             else:
                 trunc = None
-                mv_cust.append(idx.astype(np.int32))
-                mv_edge.append(e.astype(np.int32))
+                mv_cust.append(idx)
+                mv_edge.append(e)
                 mv_lost.append(lost)
                 if random_waits:
                     mv_wait.append(pending)
@@ -565,22 +603,47 @@ def simulate(
                 x = y
             prev_edge = e
             step += 1
+
+        # per-customer sums over this chunk's logs
+        acust = np.concatenate(arr_cust) - lo
+        anode = np.concatenate(arr_node)
+        mcust = np.concatenate(mv_cust) - lo
+        medge = np.concatenate(mv_edge)
+        mlost = np.concatenate(mv_lost)
+        mwait = np.concatenate(mv_wait) if random_waits else None
+        reason = res_reason[lo:hi]
+        chunk = _counts(a, size, acust, anode, mcust, medge, mlost, mwait, w_exp, reason)
+        chunk["wait_s"] += start_wait
+        chunk["excess_wait_s"] += np.maximum(start_wait - w_exp[reason], 0.0) * (start_wait > 0)
+        for name in count_names:
+            counts[name][lo:hi] = chunk[name]
+        if words and not use_mask:
+            res[_REPEAT, lo:hi] = _repeats_from_log(acust, anode, track, size, tp_n)
+        return acust + lo, anode
+
+    chunks = list(itertools.pairwise([*range(0, n, _CHUNK), n]))
+    reporter = _Progress(_progress_enabled(progress, n), n)
+    try:
+        if _THREADS > 1 and len(chunks) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+                futures = [pool.submit(walk, lo, hi) for lo, hi in chunks]
+                logs = []
+                for (_, hi), fut in zip(chunks, futures, strict=True):
+                    logs.append(fut.result())
+                    reporter.update(hi)
+        else:
+            logs = []
+            for lo, hi in chunks:
+                logs.append(walk(lo, hi))
+                reporter.update(hi)
     finally:
         reporter.close()
-
-    acust = np.concatenate(arr_cust)
-    anode = np.concatenate(arr_node)
-    mcust = np.concatenate(mv_cust)
-    medge = np.concatenate(mv_edge)
-    mlost = np.concatenate(mv_lost)
-    if words and not use_mask:
-        res[_REPEAT] = _repeats_from_log(acust, anode, track, n, tp_n)
-    mwait = np.concatenate(mv_wait) if random_waits else a.wait_s[medge]
+    acust = np.concatenate([log[0] for log in logs])
+    anode = np.concatenate([log[1] for log in logs])
     if len(outcome_ids) > a.m and not res_trunc.any():
         outcome_ids = a.outcome_ids  # the stand-in 'abandon' outcome was not needed
-    counts = _counts(a, n, acust, anode, mcust, medge, mlost, mwait, w_exp[res_reason[mcust]])
-    counts["wait_s"] += start_wait
-    counts["excess_wait_s"] += np.maximum(start_wait - w_exp[res_reason], 0.0) * (start_wait > 0)
 
     data = _finish(res, counts, res_outcome, res_trunc, res_reason, outcome_ids, journey)
     return SimulationResult(
@@ -610,40 +673,63 @@ def simulate(
 def _counts(
     a: GraphArrays,
     n: int,
-    acust: NDArray[np.int32],
-    anode: NDArray[np.int32],
-    mcust: NDArray[np.int32],
-    medge: NDArray[np.int32],
+    acust: NDArray[np.int64],
+    anode: NDArray[np.int64],
+    mcust: NDArray[np.int64],
+    medge: NDArray[np.int64],
     mlost: NDArray[np.bool_],
-    mwait: NDArray[np.float64],
-    mwexp: NDArray[np.float64],
+    mwait: NDArray[np.float64] | None,
+    w_exp: NDArray[np.float64],
+    reason: NDArray[np.int64],
 ) -> dict[str, NDArray[np.float64]]:
-    """Per-customer sums over the visit log and the move log."""
+    """Per-customer sums over the visit log and the move log.
 
-    def over_visits(weights: NDArray[Any] | None) -> NDArray[np.float64]:
-        return np.bincount(acust, weights=weights, minlength=n).astype(np.float64)
+    ``mwait`` holds the sampled waits of random wait models; ``None`` means the
+    hand-offs' fixed ``wait_s``. Sums whose per-edge weights are all zero are skipped.
+    """
+    zeros = np.zeros(n)
 
-    def over_moves(weights: NDArray[Any]) -> NDArray[np.float64]:
-        if not weights.any():
-            return np.zeros(n)
-        return np.bincount(mcust, weights=weights, minlength=n)
+    def over_visits(per_node: NDArray[Any]) -> NDArray[np.float64]:
+        if not per_node.any():
+            return zeros.copy()
+        return np.bincount(acust, weights=per_node[anode], minlength=n)
 
-    lost = mlost.astype(np.float64)
-    return {
-        "contacts": over_visits(None),
-        "service_contacts": over_visits(a.is_service[anode].astype(np.float64))
-        if not a.is_service.all()
-        else over_visits(None),
-        "cost": over_visits(a.cost[anode]) if a.cost.any() else np.zeros(n),
-        "handle_time_s": (over_visits(a.handle_time_s[anode]) if a.handle_time_s.any() else 0.0)
-        + over_moves(lost * a.reexplain_time_s[medge]),
-        "channel_switches": over_moves(a.switch[medge].astype(np.float64)),
-        "transfers": over_moves(a.transfer[medge].astype(np.float64)),
-        "context_losses": over_moves(lost),
-        "reexplain_effort": over_moves(lost * a.reexplain_effort[medge]),
-        "wait_s": over_moves(mwait),
-        "excess_wait_s": over_moves(np.maximum(mwait - mwexp, 0.0)),
+    def over_moves(
+        per_edge: NDArray[Any], cust: NDArray[np.int64] = mcust, edge: NDArray[np.int64] = medge
+    ) -> NDArray[np.float64]:
+        if not per_edge.any() or cust.size == 0:
+            return zeros.copy()
+        return np.bincount(cust, weights=per_edge[edge].astype(np.float64), minlength=n)
+
+    contacts = np.bincount(acust, minlength=n).astype(np.float64)
+    lost_cust, lost_edge = mcust[mlost], medge[mlost]
+    out = {
+        "contacts": contacts,
+        "service_contacts": contacts.copy() if a.is_service.all() else over_visits(a.is_service),
+        "cost": over_visits(a.cost),
+        "handle_time_s": over_visits(a.handle_time_s)
+        + over_moves(a.reexplain_time_s, lost_cust, lost_edge),
+        "channel_switches": over_moves(a.switch),
+        "transfers": over_moves(a.transfer),
+        "context_losses": np.bincount(lost_cust, minlength=n).astype(np.float64),
+        "reexplain_effort": over_moves(a.reexplain_effort, lost_cust, lost_edge),
     }
+    if mwait is None:
+        out["wait_s"] = over_moves(a.wait_s)
+        if a.wait_s.any():
+            waiting = a.wait_s[medge] > 0
+            wc, we = mcust[waiting], medge[waiting]
+            excess = np.maximum(a.wait_s[we] - w_exp[reason[wc]], 0.0)
+            out["excess_wait_s"] = np.bincount(wc, weights=excess, minlength=n)
+        else:
+            out["excess_wait_s"] = zeros.copy()
+    else:
+        waiting = mwait > 0
+        wc = mcust[waiting]
+        out["wait_s"] = np.bincount(wc, weights=mwait[waiting], minlength=n)
+        excess = np.maximum(mwait[waiting] - w_exp[reason[wc]], 0.0)
+        out["excess_wait_s"] = np.bincount(wc, weights=excess, minlength=n)
+    return out
 
 
 def _queue_waits(
@@ -720,9 +806,10 @@ def _finish(
     peak_end = (res[_PEAK] + res[_END]) / 2.0
     j = ep.w_pe * peak_end + (1.0 - ep.w_pe) * mean_v
     emotion = np.where(j < -ep.tau_minus, 0, np.where(j > ep.tau_plus, 2, 1))
-    delta = ep.recency_decay
-    # Σ_{i<K} δ^i, the recency weights' sum
-    den = k if delta == 1.0 else (1.0 - np.power(delta, k)) / (1.0 - delta)
+    # Σ_{i<K} δ^i, the recency weights' sum, looked up by the number of valences K
+    counts_k = k.astype(np.int64)
+    den_table = np.cumsum(np.power(float(ep.recency_decay), np.arange(int(counts_k.max()) + 1)))
+    den = np.concatenate([[1.0], den_table])[counts_k]
     effort = (
         1.0
         + fp.w_switch * counts["channel_switches"]

@@ -345,7 +345,7 @@ def test_call_reason_mix_and_start_overrides():
 def test_progress_printer(capsys, journey_b):
     simulate(journey_b, 100, seed=1, progress=True)
     err = capsys.readouterr().err
-    assert "cxkit simulate: step 1/50" in err and err.endswith("\n")
+    assert "cxkit simulate: 100 of 100 customers" in err and err.endswith("\n")
     simulate(journey_b, 100, seed=1)  # auto: quiet under pytest
     assert capsys.readouterr().err == ""
 

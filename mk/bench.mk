@@ -1,0 +1,10 @@
+# Benchmarks: `make bench` installs the test and bench extras into the venv and runs
+# every benchmarks/bench_*.py through benchmarks/run.py (each in its own process).
+# `make bench BENCH_ARGS=--quick` is a smoke run; `make bench BENCH_ARGS=sim` runs one.
+# Numbers are wall times on this machine: on a shared machine they are indicative.
+PY ?= .venv/bin/python
+BENCH_ARGS ?=
+
+.PHONY: bench
+bench: install-test install-bench  ## run the benchmarks (pip install -e .[test,bench], then benchmarks/run.py)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)

@@ -92,7 +92,7 @@ def _dense_never_ends(journey: Journey) -> bool:
     return any(not (reach({i}) & exits) for i in reach(start))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(journeys())
 def test_rows_are_stochastic(journey):
     a = compile_graph(journey)
@@ -102,7 +102,7 @@ def test_rows_are_stochastic(journey):
     assert np.all(a.kappa[~a.between_touchpoints] == 1.0)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(journeys())
 def test_exact_engine_properties(journey):
     never = _dense_never_ends(journey)

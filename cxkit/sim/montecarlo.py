@@ -131,6 +131,26 @@ class ErlangCQueue:
         Hours the queue is open per economics period, used with
         ``calls_per_hour=None``; ``None`` assumes 40 h a week (2080 h a year,
         520 a quarter, 2080/12 a month). [ASSUMPTION]
+
+    Examples
+    --------
+    MODELS.md R1's queue (200 calls an hour, AHT 180 s: 10 Erlang) on 14 agents:
+
+    >>> from cxkit.core.graph import TouchpointGraph
+    >>> from cxkit.core.journey import Journey
+    >>> from cxkit.core.model import Handoff, Outcome, Touchpoint
+    >>> g = TouchpointGraph(
+    ...     touchpoints=(Touchpoint("agent", channel="phone"),),
+    ...     handoffs=(Handoff("agent", "done", 1.0),),
+    ...     outcomes=(Outcome("done"),),
+    ...     entry={"agent": 1.0},
+    ... )
+    >>> q = {"agent": ErlangCQueue(agents=14, calls_per_hour=200, aht_s=180)}
+    >>> r = simulate(Journey("queue", graph=g), 20_000, seed=1, queues=q)
+    >>> round(r.settings["queues"]["agent"]["asa_s"], 2)  # Erlang C ASA
+    7.84
+    >>> 6.5 < r.summary()["wait_s"].estimate < 9.2  # simulated mean wait
+    True
     """
 
     agents: int
@@ -670,6 +690,13 @@ def simulate(
     )
 
 
+def _sum_by(cust: NDArray[np.int64], weights: NDArray[Any], n: int) -> NDArray[np.float64]:
+    """Per-customer sums of ``weights`` (float64 even when nothing is summed)."""
+    if cust.size == 0:
+        return np.zeros(n)
+    return np.bincount(cust, weights=weights.astype(np.float64, copy=False), minlength=n)
+
+
 def _counts(
     a: GraphArrays,
     n: int,
@@ -692,14 +719,14 @@ def _counts(
     def over_visits(per_node: NDArray[Any]) -> NDArray[np.float64]:
         if not per_node.any():
             return zeros.copy()
-        return np.bincount(acust, weights=per_node[anode], minlength=n)
+        return _sum_by(acust, per_node[anode], n)
 
     def over_moves(
         per_edge: NDArray[Any], cust: NDArray[np.int64] = mcust, edge: NDArray[np.int64] = medge
     ) -> NDArray[np.float64]:
         if not per_edge.any() or cust.size == 0:
             return zeros.copy()
-        return np.bincount(cust, weights=per_edge[edge].astype(np.float64), minlength=n)
+        return _sum_by(cust, per_edge[edge], n)
 
     contacts = np.bincount(acust, minlength=n).astype(np.float64)
     lost_cust, lost_edge = mcust[mlost], medge[mlost]
@@ -720,15 +747,15 @@ def _counts(
             waiting = a.wait_s[medge] > 0
             wc, we = mcust[waiting], medge[waiting]
             excess = np.maximum(a.wait_s[we] - w_exp[reason[wc]], 0.0)
-            out["excess_wait_s"] = np.bincount(wc, weights=excess, minlength=n)
+            out["excess_wait_s"] = _sum_by(wc, excess, n)
         else:
             out["excess_wait_s"] = zeros.copy()
     else:
         waiting = mwait > 0
         wc = mcust[waiting]
-        out["wait_s"] = np.bincount(wc, weights=mwait[waiting], minlength=n)
+        out["wait_s"] = _sum_by(wc, mwait[waiting], n)
         excess = np.maximum(mwait[waiting] - w_exp[reason[wc]], 0.0)
-        out["excess_wait_s"] = np.bincount(wc, weights=excess, minlength=n)
+        out["excess_wait_s"] = _sum_by(wc, excess, n)
     return out
 
 

@@ -27,6 +27,7 @@
 #   bench          → mk/bench.mk     (benchmarks/run.py)
 #   docs           → mk/docs.mk      (MkDocs site)
 #   browser-deps   → mk/browser.mk   (Debian chromium for the playwright tests)
+#   fonts          → mk/fonts.mk     (a CJK font so that Japanese labels render in PNG)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -107,7 +108,9 @@ demo: install-core  ## headless end-to-end tour of the CLI on the templates
 	cx show "$$tmp/my_journey.yaml"; \
 	printf '\ndemo: ok\n'
 
-test: install-test  ## lint, then run the whole suite (tests/ and doctests in cxkit/)
+# browser-deps (Debian chromium + playwright) and fonts (a CJK font for Japanese PNGs)
+# are real parts of the suite: the real-browser and font tests fail without them.
+test: install-test browser-deps fonts  ## lint, then run the whole suite (tests/ and doctests in cxkit/)
 	$(PY) -m ruff check cxkit tests
 	$(PY) -m pytest $(PYTEST_XDIST) --durations=15 $(PYTEST_ARGS)
 

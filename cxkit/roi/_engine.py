@@ -383,13 +383,17 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
 
     n_declared = len(rows)
 
-    def match_edges(eff: Effect, src_pat: str, dst_pat: str, limit: int) -> list[int]:
+    def match_edges(
+        eff: Effect, src_pat: str, dst_pat: str, limit: int, *, remainders: bool = True
+    ) -> list[int]:
         srcs = set(nodes.sources(src_pat))
         tgts = set(nodes.targets(dst_pat))
         out = []
         for e in range(limit):
             r = rows[e]
             if r["src"] not in srcs or r["tgt"] not in tgts:
+                continue
+            if r["remainder"] and not remainders:
                 continue
             if eff.channel_switch_only and not (
                 r["tgt"] < n and channels[r["src"]] != channels[r["tgt"]]
@@ -412,7 +416,10 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
             if kind in ("handoff", "handoffs"):
                 if kind == "handoff" and not all(p in node_index for p in parts):
                     raise CxkitError(f"{where}: unknown touchpoint or outcome in the target")
-                idx = match_edges(eff, parts[0], parts[1], n_declared)
+                # a named hand-off is a declared one; patterns also reach remainders
+                idx = match_edges(
+                    eff, parts[0], parts[1], n_declared, remainders=kind == "handoffs"
+                )
                 if kind == "handoff" and not idx:
                     raise CxkitError(f"{where}: there is no hand-off {parts[0]}->{parts[1]}")
                 field_name = eff.field or "probability"

@@ -291,7 +291,10 @@ def initiative_lists(draw):
         out.append(
             Initiative(
                 id=name,
-                label=draw(st.text(max_size=10)),
+                # the alphabet of tests/io/test_roundtrip.py: no control characters
+                label=draw(
+                    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=10)
+                ),
                 cost_one_off=draw(st.floats(0, 1e7)),
                 cost_per_period=draw(st.floats(0, 1e6)),
                 ramp_up_periods=draw(st.integers(0, 8)),

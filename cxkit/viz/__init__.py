@@ -10,6 +10,9 @@ Journey charts (:mod:`cxkit.viz.journey`)
     :func:`expectation_gap_heatmap`.
 Simulation charts (:mod:`cxkit.viz.simulation`)
     ``outcome_shares``, ``ces_distribution``, ``flows``, ``what_if``.
+ROI charts (:mod:`cxkit.viz.roi`)
+    ``npv_fan``, ``cumulative_cash_flow``, ``roadmap_gantt``, ``tornado``,
+    ``initiative_comparison``.
 Look and display
     :func:`apply_theme`, :func:`theme_config`, :func:`use_theme`,
     :func:`channel_color`, ``EMOTION_COLORS`` (:mod:`cxkit.viz.theme`);
@@ -41,6 +44,12 @@ _LAZY: dict[str, str] = {
     "ces_distribution": "cxkit.viz.simulation",
     "flows": "cxkit.viz.simulation",
     "what_if": "cxkit.viz.simulation",
+    # ROI charts
+    "npv_fan": "cxkit.viz.roi",
+    "cumulative_cash_flow": "cxkit.viz.roi",
+    "roadmap_gantt": "cxkit.viz.roi",
+    "tornado": "cxkit.viz.roi",
+    "initiative_comparison": "cxkit.viz.roi",
     # display and fonts
     "enable_offline_renderer": "cxkit.viz.display",
     "journey_mimebundle": "cxkit.viz.display",

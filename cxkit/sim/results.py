@@ -245,8 +245,12 @@ class SimulationResult:
                 "touchpoint": pl.Series(list(self.touchpoints), dtype=tp_enum).gather(node[order]),
             }
         )
-        paths = events.group_by("customer", maintain_order=True).agg(
-            pl.col("touchpoint").alias("path")
+        # events sorted by customer (stable: chronological within a customer); every
+        # customer has at least one visit, so the groups come out in customer order
+        paths = (
+            events.with_columns(pl.col("customer").set_sorted())
+            .group_by("customer", maintain_order=True)
+            .agg(pl.col("touchpoint").alias("path"))
         )
         columns: dict[str, Any] = {
             "customer": pl.Series(np.arange(self.n_customers), dtype=pl.UInt32),
@@ -257,8 +261,7 @@ class SimulationResult:
             ).gather(d["call_reason"])
         else:
             columns["call_reason"] = pl.Series([None] * self.n_customers, dtype=pl.String)
-        frame = pl.DataFrame(columns)
-        frame = frame.join(paths, on="customer", how="left", maintain_order="left")
+        frame = pl.DataFrame(columns).with_columns(paths["path"])
         rest: dict[str, Any] = {}
         for name in (
             "contacts",

@@ -4,7 +4,7 @@ A journey file may override any of them in its ``parameters:`` block::
 
     parameters:
       emotion: {beta_minus: 2.25, tau_plus: 1.5}
-      effort: {w_wait: 0.5}
+      effort: {w_wait_per_minute: 0.5}
 
 Defaults marked [ASSUMPTION] in MODELS.md have no published value; calibrate them
 on your own survey data.

@@ -1,0 +1,499 @@
+"""Drift: a designed journey checked against what the event log shows.
+
+Every check compares a designed value with an observed one and gets a status:
+
+``ok``
+    The difference is within the tolerance.
+``drifted``
+    The difference exceeds the tolerance **and** the designed value lies outside the
+    observed value's confidence interval — the data contradict the design.
+``inconclusive``
+    The difference exceeds the tolerance but the sample is too small to tell (the
+    designed value is inside the interval). Small samples are therefore never
+    flagged on noise alone.
+
+Intervals: for proportions (hand-off probabilities, start shares, outcome rates,
+the share of journeys that reach a touchpoint, emotion shares) the Wilson score
+interval — the inversion of the score test of ``H0: p = designed`` — which behaves
+well for small ``n`` and for proportions near 0 or 1 (a designed hand-off never
+observed in 5 journeys is ``inconclusive``; in 500 it is ``drifted``). The designed
+value is a fixed number, not a second sample, so this one-sample test is the right
+form of the two-proportion comparison. For mean effort, the normal interval
+``mean ± z·s/√n``. Each check uses the given confidence (95 % by default) without
+a multiple-comparison correction; read many ``drifted`` rows with that in mind.
+
+Designed values come from the journey: hand-off probabilities including each
+touchpoint's remainder, the start mix, the exact outcome probabilities and reach
+probabilities of its absorbing chain (:mod:`cxkit.analytics._chain`), and the
+emotion and effort of its steps at each touchpoint. Log touchpoints are matched to
+the journey's by id, then by label.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy.stats import norm
+
+from cxkit.analytics._chain import Chain, journey_start
+from cxkit.analytics._log import EventLog, as_log
+from cxkit.analytics._schema import EventSchema
+from cxkit.analytics._validate import EMOTIONS
+from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.journey import Journey
+from cxkit.core.suggest import did_you_mean
+
+__all__ = ["DriftReport", "drift", "wilson_interval"]
+
+_SCHEMA = {
+    "check": pl.String,
+    "source": pl.String,
+    "target": pl.String,
+    "structure": pl.String,
+    "designed": pl.Float64,
+    "observed": pl.Float64,
+    "difference": pl.Float64,
+    "n": pl.Int64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "designed_label": pl.String,
+    "observed_label": pl.String,
+    "status": pl.String,
+    "message": pl.String,
+}
+
+
+def wilson_interval(k: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a proportion ``k / n``.
+
+    >>> lo, hi = wilson_interval(0, 5)
+    >>> round(lo, 4), round(hi, 4)
+    (0.0, 0.4345)
+    >>> [round(x, 4) for x in wilson_interval(50, 100)]
+    [0.4038, 0.5962]
+    """
+    if n <= 0:
+        return (0.0, 1.0)
+    z = float(norm.ppf(1 - (1 - confidence) / 2))
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z / den * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(frozen=True, eq=False)
+class DriftReport:
+    """The checks of :func:`drift`, one row each (see the module docstring).
+
+    ``to_frame()`` has the columns ``check`` (``entry``, ``handoff``, ``outcome``,
+    ``reach``, ``emotion``, ``effort``), ``source`` and ``target`` (touchpoints or
+    outcomes; ``source`` alone for per-touchpoint checks), ``structure`` (``both``,
+    ``design_only``, ``data_only``), ``designed``, ``observed``, ``difference``,
+    ``n`` (sample size), ``ci_low``/``ci_high``, ``designed_label``/``observed_label``
+    (emotion classes), ``status`` and a readable ``message``.
+    """
+
+    journey_id: str
+    checks: pl.DataFrame
+    tolerance: float
+    effort_tolerance: float
+    confidence: float
+    n_events: int
+    n_journeys: int
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def is_drifted(self) -> bool:
+        """Whether any check is ``drifted``."""
+        return bool((self.checks["status"] == "drifted").any())
+
+    @property
+    def drifted(self) -> pl.DataFrame:
+        """Only the ``drifted`` checks."""
+        return self.checks.filter(pl.col("status") == "drifted")
+
+    def to_frame(self) -> pl.DataFrame:
+        """All checks as a polars DataFrame (drifted first)."""
+        return self.checks
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: settings, counts per status, and every check."""
+        counts = Counter(self.checks["status"].to_list())
+        return {
+            "journey": self.journey_id,
+            "is_drifted": self.is_drifted,
+            "tolerance": self.tolerance,
+            "effort_tolerance": self.effort_tolerance,
+            "confidence": self.confidence,
+            "n_events": self.n_events,
+            "n_journeys": self.n_journeys,
+            "counts": {s: counts.get(s, 0) for s in ("drifted", "inconclusive", "ok")},
+            "checks": self.checks.to_dicts(),
+            "warnings": list(self.warnings),
+        }
+
+    def __repr__(self) -> str:
+        counts = Counter(self.checks["status"].to_list())
+        return (
+            f"<DriftReport {self.journey_id!r}: {counts.get('drifted', 0)} drifted, "
+            f"{counts.get('inconclusive', 0)} inconclusive, {counts.get('ok', 0)} ok>"
+        )
+
+
+def drift(
+    journey: Journey,
+    events: Any,
+    *,
+    tolerance: float = 0.05,
+    schema: EventSchema | None = None,
+    effort_tolerance: float = 0.5,
+    confidence: float = 0.95,
+) -> DriftReport:
+    """Check a designed journey against an event log.
+
+    Parameters
+    ----------
+    journey
+        The designed journey.
+    events
+        The event log (any supported frame).
+    tolerance
+        Largest difference in a probability or share that still counts as ``ok``.
+    schema
+        Column names of the log, if they differ from :class:`EventSchema`'s.
+    effort_tolerance
+        Largest difference in mean effort (CES points) that counts as ``ok``.
+    confidence
+        Level of the intervals that decide between ``drifted`` and ``inconclusive``.
+
+    Returns
+    -------
+    DriftReport
+        ``.is_drifted``, ``.to_frame()``, ``.to_dict()``.
+
+    Examples
+    --------
+    MODELS.md Example B designs Web → Resolved 0.5, Phone 0.3, Churn 0.2. A log
+    where 400 of 1000 web visitors phone shows a drifted hand-off:
+
+    >>> import polars as pl, datetime as dt
+    >>> from cxkit.core.model import Touchpoint, Handoff, Outcome, OutcomeKind
+    >>> from cxkit.core.graph import TouchpointGraph
+    >>> from cxkit.core.journey import Journey
+    >>> g = TouchpointGraph(
+    ...     (Touchpoint("web", channel="web"), Touchpoint("phone", channel="phone")),
+    ...     (
+    ...         Handoff("web", "resolved", 0.5),
+    ...         Handoff("web", "phone", 0.3),
+    ...         Handoff("web", "churn", 0.2),
+    ...         Handoff("phone", "resolved", 1.0),
+    ...     ),
+    ...     (
+    ...         Outcome("resolved", kind=OutcomeKind.RESOLVED),
+    ...         Outcome("churn", kind=OutcomeKind.CHURN),
+    ...         Outcome("abandon", kind=OutcomeKind.ABANDON),
+    ...     ),
+    ...     entry={"web": 1.0},
+    ... )
+    >>> design = Journey("example_b", graph=g)
+    >>> t0, t1 = dt.datetime(2026, 1, 1, 9), dt.datetime(2026, 1, 1, 10)
+    >>> ids = [f"c{i}" for i in range(1000)]
+    >>> phoned = ids[:400]
+    >>> log = pl.DataFrame(
+    ...     {
+    ...         "customer_id": ids + phoned,
+    ...         "timestamp": [t0] * 1000 + [t1] * 400,
+    ...         "touchpoint": ["web"] * 1000 + ["phone"] * 400,
+    ...         "outcome": [None] * 400 + ["resolved"] * 450 + ["churn"] * 150 + ["resolved"] * 400,
+    ...     }
+    ... )
+    >>> report = drift(design, log)
+    >>> report.is_drifted
+    True
+    >>> row = report.to_frame().filter(source="web", target="phone").row(0, named=True)
+    >>> row["designed"], row["observed"], row["status"]
+    (0.3, 0.4, 'drifted')
+    """
+    if not isinstance(journey, Journey):
+        raise CxkitError(f"`journey` must be a cxkit.Journey, got {format_value(journey)}")
+    for name, value, upper in (
+        ("tolerance", tolerance, 1.0),
+        ("effort_tolerance", effort_tolerance, 4.0),
+    ):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value <= upper
+        ):
+            raise CxkitError(
+                f"`{name}` must be a number in [0, {upper:g}], got {format_value(value)}"
+            )
+    if (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, (int, float))
+        or not 0 < confidence < 1
+    ):
+        raise CxkitError(f"`confidence` must be in (0, 1), got {format_value(confidence)}")
+    log = as_log(events, schema, journey)
+    return _Drift(journey, log, float(tolerance), float(effort_tolerance), float(confidence)).run()
+
+
+class _Drift:
+    def __init__(
+        self, journey: Journey, log: EventLog, tol: float, effort_tol: float, conf: float
+    ) -> None:
+        self.j = journey
+        self.g = journey.graph
+        self.log = log
+        self.tol = tol
+        self.effort_tol = effort_tol
+        self.conf = conf
+        self.rows: list[dict[str, Any]] = []
+        ids = set(self.g.touchpoint_ids)
+        labels = {tp.label: tp.id for tp in self.g.touchpoints if tp.label}
+        self.name_to_id = {}
+        for name in log.touchpoint_table["tp"].to_list():
+            self.name_to_id[name] = name if name in ids else labels.get(name, name)
+
+    # -- helpers ------------------------------------------------------------------------
+    def _tp(self, name: str) -> str:
+        return self.name_to_id.get(name, name)
+
+    def _status(self, designed: float, observed: float, lo: float, hi: float, tol: float) -> str:
+        if abs(observed - designed) <= tol + 1e-12:
+            return "ok"
+        return "drifted" if not lo <= designed <= hi else "inconclusive"
+
+    def _proportion(
+        self,
+        check: str,
+        source: str | None,
+        target: str | None,
+        designed: float,
+        k: float,
+        n: int,
+        what: str,
+    ) -> None:
+        if n <= 0:
+            return
+        observed = k / n
+        lo, hi = wilson_interval(k, n, self.conf)
+        status = self._status(designed, observed, lo, hi, self.tol)
+        structure = "both"
+        if designed == 0 and k > 0:
+            structure = "data_only"
+        elif designed > 0 and k == 0:
+            structure = "design_only"
+        self.rows.append(
+            {
+                "check": check,
+                "source": source,
+                "target": target,
+                "structure": structure,
+                "designed": designed,
+                "observed": observed,
+                "difference": observed - designed,
+                "n": n,
+                "ci_low": lo,
+                "ci_high": hi,
+                "status": status,
+                "message": f"{what}: designed {designed:.3g}, observed {observed:.3g} "
+                f"({int(k)}/{n}, {self.conf:.0%} CI {lo:.3g}–{hi:.3g}) — {status}",
+            }
+        )
+
+    # -- checks -------------------------------------------------------------------------
+    def run(self) -> DriftReport:
+        chain = Chain.from_journey(self.j)
+        summary = self.log.summary
+        n_cases = int(summary["cases"])
+        self._entry(n_cases)
+        self._handoffs()
+        self._outcomes(chain, n_cases)
+        self._reach(chain, n_cases)
+        self._emotions()
+        self._effort()
+        frame = (
+            pl.DataFrame(self.rows, schema=_SCHEMA) if self.rows else pl.DataFrame(schema=_SCHEMA)
+        )
+        rank = {"drifted": 0, "inconclusive": 1, "ok": 2}
+        frame = (
+            frame.with_columns(
+                _r=pl.col("status").replace_strict(rank, return_dtype=pl.Int64),
+                _a=pl.col("difference").abs(),
+            )
+            .sort(["_r", "_a"], descending=[False, True], nulls_last=True)
+            .drop("_r", "_a")
+        )
+        return DriftReport(
+            journey_id=self.j.id,
+            checks=frame,
+            tolerance=self.tol,
+            effort_tolerance=self.effort_tol,
+            confidence=self.conf,
+            n_events=self.log.prepared.n_rows,
+            n_journeys=n_cases,
+            warnings=self.log.prepared.warnings,
+        )
+
+    def _entry(self, n_cases: int) -> None:
+        designed = journey_start(self.j)
+        starts = self.log.starts_table.with_columns(tp=pl.col("tp").replace_strict(self.name_to_id))
+        observed = dict(starts.group_by("tp").agg(pl.col("count").sum()).rows())
+        for tid in dict.fromkeys([*designed, *sorted(observed)]):
+            self._proportion(
+                "entry",
+                tid,
+                None,
+                float(designed.get(tid, 0.0)),
+                float(observed.get(tid, 0)),
+                n_cases,
+                f"start at {tid}",
+            )
+
+    def _handoffs(self) -> None:
+        edges = self.log.edges_table.with_columns(
+            tp=pl.col("tp").replace_strict(self.name_to_id),
+            target=pl.col("target").replace(self.name_to_id),
+        )
+        graph = self.g.nx
+        for tid in self.g.touchpoint_ids:
+            rows = edges.filter(pl.col("tp") == tid)
+            n = int(rows["count"].sum())
+            if n == 0:
+                continue
+            observed = dict(rows.select("target", "count").rows())
+            designed = {v: float(d["probability"]) for _, v, d in graph.out_edges(tid, data=True)}
+            for target in dict.fromkeys([*designed, *sorted(observed)]):
+                self._proportion(
+                    "handoff",
+                    tid,
+                    target,
+                    designed.get(target, 0.0),
+                    float(observed.get(target, 0)),
+                    n,
+                    f"hand-off {tid} → {target}",
+                )
+
+    def _outcomes(self, chain: Chain, n_cases: int) -> None:
+        designed = dict(zip(chain.outcomes, chain.outcome_probabilities().tolist(), strict=True))
+        ends = self.log.edges_table.filter(pl.col("to_tp") == 0)
+        observed = dict(ends.group_by("target").agg(pl.col("count").sum()).rows())
+        for oid in dict.fromkeys([*designed, *sorted(observed)]):
+            if designed.get(oid, 0.0) == 0 and oid not in observed:
+                continue
+            self._proportion(
+                "outcome",
+                None,
+                oid,
+                float(designed.get(oid, 0.0)),
+                float(observed.get(oid, 0)),
+                n_cases,
+                f"journeys ending in {oid}",
+            )
+
+    def _reach(self, chain: Chain, n_cases: int) -> None:
+        reach = dict(zip(chain.states, chain.reach().tolist(), strict=True))
+        seen = {
+            self._tp(name): int(c) for name, c in self.log.reach_table.select("tp", "count").rows()
+        }
+        for tid in dict.fromkeys([*reach, *sorted(seen)]):
+            designed = float(reach.get(tid, 0.0))
+            what = f"journeys visiting {tid}"
+            if tid not in reach:
+                hint = did_you_mean(tid, list(reach))
+                what += " (not in the design" + (f"; {hint}" if hint else "") + ")"
+            elif tid not in seen:
+                what += " (never seen in the log)"
+            self._proportion("reach", tid, None, designed, float(seen.get(tid, 0)), n_cases, what)
+
+    def _designed_steps(self) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for ev in self.j.evaluate().steps:
+            out.setdefault(ev.step.touchpoint, []).append(ev)
+        return out
+
+    def _emotions(self) -> None:
+        if not self.log.has("emotion"):
+            return
+        table = {self._tp(r["tp"]): r for r in self.log.touchpoint_table.iter_rows(named=True)}
+        for tid, evs in self._designed_steps().items():
+            classes = [ev.emotion.value for ev in evs if ev.emotion is not None]
+            row = table.get(tid)
+            if not classes or row is None or not row["emotion_count"]:
+                continue
+            designed_class = Counter(classes).most_common(1)[0][0]
+            n = int(row["emotion_count"])
+            counts = {e: float(row[f"{e}_sum"]) for e in EMOTIONS}
+            modal = max(EMOTIONS, key=lambda e: (counts[e], e == designed_class))
+            k = counts[designed_class]
+            lo, hi = wilson_interval(k, n, self.conf)
+            m_lo, _ = wilson_interval(counts[modal], n, self.conf)
+            if modal == designed_class:
+                status = "ok"
+            elif hi < m_lo:
+                status = "drifted"
+            else:
+                status = "inconclusive"
+            self.rows.append(
+                {
+                    "check": "emotion",
+                    "source": tid,
+                    "target": None,
+                    "structure": "both",
+                    "designed": None,
+                    "observed": k / n,
+                    "difference": None,
+                    "n": n,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "designed_label": designed_class,
+                    "observed_label": modal,
+                    "status": status,
+                    "message": f"emotion at {tid}: designed {designed_class}, observed mostly "
+                    f"{modal} ({counts[modal] / n:.0%}; {designed_class} {k / n:.0%}, n={n}) — "
+                    f"{status}",
+                }
+            )
+
+    def _effort(self) -> None:
+        if not self.log.has("effort"):
+            return
+        table = {self._tp(r["tp"]): r for r in self.log.touchpoint_table.iter_rows(named=True)}
+        spread = {self._tp(t): s for t, s in self.log.effort_spread.rows()}
+        z = float(norm.ppf(1 - (1 - self.conf) / 2))
+        for tid, evs in self._designed_steps().items():
+            efforts = [ev.step.effort for ev in evs if ev.step.effort is not None]
+            row = table.get(tid)
+            if not efforts or row is None or not row["effort_count"]:
+                continue
+            designed = float(np.mean(efforts))
+            n = int(row["effort_count"])
+            mean = row["effort_sum"] / n
+            sd = spread.get(tid)
+            half = z * sd / math.sqrt(n) if sd is not None and n > 1 else math.inf
+            lo, hi = mean - half, mean + half
+            status = self._status(designed, mean, lo, hi, self.effort_tol)
+            self.rows.append(
+                {
+                    "check": "effort",
+                    "source": tid,
+                    "target": None,
+                    "structure": "both",
+                    "designed": designed,
+                    "observed": mean,
+                    "difference": mean - designed,
+                    "n": n,
+                    "ci_low": lo if math.isfinite(lo) else None,
+                    "ci_high": hi if math.isfinite(hi) else None,
+                    "status": status,
+                    "message": f"mean effort at {tid}: designed {designed:.3g}, observed "
+                    f"{mean:.3g} (n={n}) — {status}",
+                }
+            )

@@ -1,0 +1,440 @@
+"""Events → journeys (cases), transitions and contact windows, lazily, on any backend.
+
+Vocabulary
+----------
+*touchpoint row*
+    An event with a touchpoint (a contact).
+*outcome row*
+    An event without a touchpoint that records an outcome.
+*case*
+    One journey of one customer. **An outcome closes the customer's current case**;
+    events after it open a new one. So the outcome may sit on the last touchpoint
+    row or on a separate outcome row after it, and a customer who comes back after
+    a purchase starts a second journey. A case whose events record no outcome ends
+    in ``EventSchema.missing_outcome`` (``abandon`` by default).
+*transition*
+    From a touchpoint row to the next touchpoint row of the same case, or — for
+    the case's last touchpoint row — to the case's outcome.
+
+Ordering is by customer, time, then touchpoint rows before outcome rows, then
+touchpoint and outcome ids (so ties are broken the same way on every backend). All
+windows are global ``over(order_by=…)`` windows masked by key, which every
+backend runs (partitioned ordered windows do not run on Dask).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import narwhals as nw
+import polars as pl
+
+from cxkit.analytics._frames import _quiet, collect, row_index
+from cxkit.analytics._schema import EventLogError, EventSchema
+from cxkit.analytics._validate import EMOTIONS, PreparedLog, prepare
+from cxkit.core.channels import BUILTIN_CHANNELS
+from cxkit.core.errors import format_value
+
+if TYPE_CHECKING:
+    from cxkit.core.journey import Journey
+
+__all__ = ["ORDER", "EventLog", "as_log"]
+
+#: Sort keys of all rows.
+ORDER = ["customer", "t", "_kind", "_tpk", "_ok"]
+
+#: Channels whose within-channel hand-offs count as transfers when the log has no
+#: transfer column: the call center and its sub-channels.
+ASSISTED_CHANNELS: tuple[str, ...] = tuple(
+    cid for cid, ch in BUILTIN_CHANNELS.items() if ch.family == "call_center"
+)
+
+_NEXT = ("customer", "case", "tp", "outcome", "t", "channel", "ctx", "wait", "xfer")
+
+
+def _same(a: str, b: str) -> nw.Expr:
+    return (nw.col(a) == nw.col(b)).fill_null(False)
+
+
+class EventLog:
+    """A checked event log with its journeys and transitions, ready for analysis.
+
+    Every analytics function accepts a raw frame or an ``EventLog``. Build one when
+    you run several analyses on a large log: the checks (:mod:`._validate`) and the
+    ordered windows run once, and every later aggregate reuses them (polars frames
+    are materialised and Dask frames persisted; DuckDB and Spark keep lazy plans).
+
+    Parameters
+    ----------
+    events
+        The event log: polars (eager or lazy), DuckDB, Dask, pandas or PySpark.
+    schema
+        Column names, if they differ from :class:`EventSchema`'s defaults.
+    journey
+        A designed journey whose outcome ids the log may use.
+
+    Examples
+    --------
+    >>> import polars as pl, datetime as dt
+    >>> log = EventLog(
+    ...     pl.DataFrame(
+    ...         {
+    ...             "customer_id": ["a", "a", "b"],
+    ...             "timestamp": [dt.datetime(2026, 1, 1, h) for h in (9, 10, 9)],
+    ...             "touchpoint": ["web", "phone", "web"],
+    ...         }
+    ...     )
+    ... )
+    >>> log
+    <EventLog: 3 events, 2 customers, 2 journeys, 2 touchpoints (polars)>
+    """
+
+    def __init__(
+        self,
+        events: Any,
+        *,
+        schema: EventSchema | None = None,
+        journey: Journey | None = None,
+    ) -> None:
+        prepared = (
+            events if isinstance(events, PreparedLog) else prepare(events, schema, journey=journey)
+        )
+        self.prepared = prepared
+        self.schema = prepared.schema
+        self.missing = prepared.schema.missing_outcome
+        self._contacts: dict[float, nw.LazyFrame[Any]] = {}
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"<EventLog: {self.n_events} events, {s['customers']} customers, {s['cases']} "
+            f"journeys, {self.touchpoint_table.height} touchpoints ({self.backend})>"
+        )
+
+    @property
+    def n_events(self) -> int:
+        """Rows kept after cleaning (duplicates and empty rows dropped)."""
+        return self.prepared.n_rows
+
+    @property
+    def backend(self) -> str:
+        """The dataframe library the log runs on (``polars``, ``duckdb``, ``dask``…)."""
+        return self.prepared.backend
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """The optional :class:`EventSchema` fields the log has."""
+        return self.prepared.available
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the checks repaired or ignored."""
+        return self.prepared.warnings
+
+    def has(self, name: str) -> bool:
+        """Whether optional schema field ``name`` is in the log."""
+        return self.prepared.has(name)
+
+    # -- lazy frames -------------------------------------------------------------------
+    @cached_property
+    def all_rows(self) -> nw.LazyFrame[Any]:
+        """Every row with ``case``, ``start`` and the next row's columns (``n_*``).
+
+        One ordered row index, one cumulative sum and two self-joins on the index
+        (the neighbours), rather than one window per column: on Dask every ordered
+        window is a full sort.
+        """
+        f = self.prepared.frame.with_columns(
+            _kind=nw.col("tp").is_null().cast(nw.Int64),
+            _tpk=nw.col("tp").fill_null(""),
+            _ok=nw.col("outcome").fill_null(""),
+            _o=(~nw.col("outcome").is_null()).cast(nw.Int64),
+        )
+        f = row_index(f, "_i", ORDER, cum_sums={"_cum": "_o"})
+        # window results are combined with other columns in a later step (Dask cannot
+        # mix a window and arithmetic in one expression)
+        f = f.with_columns(case=(nw.col("_cum") - nw.col("_o")).cast(nw.Int64))
+        f = _persist(f)
+        following = f.select(
+            (nw.col("_i") - 1).alias("_i"), *[nw.col(c).alias(f"n_{c}") for c in _NEXT]
+        )
+        previous = f.select(
+            (nw.col("_i") + 1).alias("_i"),
+            nw.col("customer").alias("p_customer"),
+            nw.col("case").alias("p_case"),
+        )
+        f = f.join(following, on="_i", how="left").join(previous, on="_i", how="left")
+        return f.with_columns(
+            same_next=_same("n_customer", "customer") & _same("n_case", "case"),
+            start=(~(_same("p_customer", "customer") & _same("p_case", "case"))).cast(nw.Int64),
+        )
+
+    @cached_property
+    def case_reasons(self) -> nw.LazyFrame[Any]:
+        """``customer, case, case_reason``: the (greatest) call reason seen in each case."""
+        return (
+            self.all_rows.filter(~nw.col("reason").is_null())
+            .group_by("customer", "case")
+            .agg(nw.col("reason").max().alias("case_reason"))
+        )
+
+    @cached_property
+    def rows(self) -> nw.LazyFrame[Any]:
+        """Touchpoint rows, each with its transition.
+
+        Added columns: ``target`` (next touchpoint, or the case's outcome), ``to_tp``
+        (1.0 when the target is a touchpoint), ``end`` (1 on the case's last
+        touchpoint row), ``gap_us`` (time to the next event of the case), ``t_ctx``,
+        ``t_wait``, ``t_xfer`` (the target event's context-lost flag, wait and
+        transfer), ``switch`` (channel changes; null when a channel is unknown),
+        ``issue`` (call reason, else the case's reason, else ``""``).
+        """
+        f = self.all_rows.filter(nw.col("_kind") == 0)
+        has_out = ~nw.col("outcome").is_null()
+        next_tp = nw.col("same_next") & ~nw.col("n_tp").is_null()
+        to_tp = (~has_out) & next_tp
+        target = (
+            nw.when(has_out)
+            .then(nw.col("outcome"))
+            .otherwise(
+                nw.when(next_tp)
+                .then(nw.col("n_tp"))
+                .otherwise(
+                    nw.when(nw.col("same_next"))
+                    .then(nw.col("n_outcome"))
+                    .otherwise(nw.lit(self.missing))
+                )
+            )
+        )
+        both_channels = ~nw.col("channel").is_null() & ~nw.col("n_channel").is_null()
+        if self.has("transfer"):
+            xfer = nw.when(to_tp).then(nw.col("n_xfer"))
+        else:
+            inferred = (
+                (nw.col("channel") == nw.col("n_channel"))
+                & nw.col("channel").is_in(list(ASSISTED_CHANNELS))
+                & (nw.col("tp") != nw.col("n_tp"))
+            )
+            xfer = nw.when(to_tp & both_channels).then(inferred.cast(nw.Float64))
+        f = f.with_columns(
+            target=target,
+            to_tp=to_tp.cast(nw.Float64),
+            end=(~to_tp).cast(nw.Int64),
+            gap_us=nw.when(nw.col("same_next") & ~has_out).then(
+                (nw.col("n_t") - nw.col("t")).cast(nw.Float64)
+            ),
+            t_ctx=nw.when(to_tp).then(nw.col("n_ctx")),
+            t_wait=nw.when(to_tp).then(nw.col("n_wait")),
+            t_xfer=xfer,
+            switch=nw.when(to_tp & both_channels).then(
+                (nw.col("channel") != nw.col("n_channel")).cast(nw.Float64)
+            ),
+        )
+        if self.has("call_reason"):
+            f = f.join(self.case_reasons, on=["customer", "case"], how="left").with_columns(
+                issue=nw.coalesce(nw.col("reason"), nw.col("case_reason"), nw.lit(""))
+            )
+        else:
+            f = f.with_columns(issue=nw.lit(""))
+        return _persist(f)
+
+    def contacts(self, window_us: float) -> nw.LazyFrame[Any]:
+        """Touchpoint rows with ``repeat`` (an earlier contact on the same issue within
+        the window), ``first`` (not a repeat) and ``fcr`` (a first contact with no
+        later contact on the same issue within the window); cached per window."""
+        if window_us not in self._contacts:
+            self._contacts[window_us] = _persist(self._compute_contacts(window_us))
+        return self._contacts[window_us]
+
+    def _compute_contacts(self, window_us: float) -> nw.LazyFrame[Any]:
+        order = ["customer", "issue", "t", "_tpk", "_ok"]
+        f = row_index(self.rows, "_j", order)
+        keys = {"c": "customer", "i": "issue", "t": "t"}
+        previous = f.select(
+            (nw.col("_j") + 1).alias("_j"), *[nw.col(c).alias(f"_p{k}") for k, c in keys.items()]
+        )
+        following = f.select(
+            (nw.col("_j") - 1).alias("_j"), *[nw.col(c).alias(f"_n{k}") for k, c in keys.items()]
+        )
+        f = f.join(previous, on="_j", how="left").join(following, on="_j", how="left")
+        prev_same = _same("_pc", "customer") & _same("_pi", "issue")
+        next_same = _same("_nc", "customer") & _same("_ni", "issue")
+        repeat = prev_same & ((nw.col("t") - nw.col("_pt")) <= window_us).fill_null(False)
+        again = next_same & ((nw.col("_nt") - nw.col("t")) <= window_us).fill_null(False)
+        return f.with_columns(
+            repeat=repeat.cast(nw.Float64),
+            first=(~repeat).cast(nw.Float64),
+            fcr=((~repeat) & (~again)).cast(nw.Float64),
+        )
+
+    # -- collected tables --------------------------------------------------------------
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        """Counts: customers, cases, contacts, empty cases, first and last event time."""
+        rows = collect(
+            self.rows.select(
+                nw.len().alias("contacts"),
+                nw.col("customer").n_unique().alias("customers"),
+                nw.col("start").sum().alias("cases"),
+                nw.col("t").min().alias("t_min"),
+                nw.col("t").max().alias("t_max"),
+            )
+        ).row(0, named=True)
+        empty = collect(
+            self.all_rows.filter((nw.col("_kind") == 1) & (nw.col("start") == 1)).select(
+                nw.len().alias("n")
+            )
+        )["n"][0]
+        out = {k: (int(v) if v is not None else None) for k, v in rows.items()}
+        out["empty_cases"] = int(empty)
+        return out
+
+    @cached_property
+    def edges_table(self) -> pl.DataFrame:
+        """Per (source, target): counts and sums for the edge statistics."""
+        f = self.rows
+        agg = collect(
+            f.group_by("tp", "target").agg(
+                nw.len().alias("count"),
+                nw.col("to_tp").max().alias("to_tp"),
+                nw.col("gap_us").sum().alias("gap_sum"),
+                nw.col("gap_us").count().alias("gap_n"),
+                nw.col("t_ctx").sum().alias("ctx_sum"),
+                nw.col("t_ctx").count().alias("ctx_n"),
+                nw.col("t_wait").sum().alias("wait_sum"),
+                nw.col("t_wait").count().alias("wait_n"),
+                nw.col("switch").sum().alias("switch_sum"),
+                nw.col("switch").count().alias("switch_n"),
+                nw.col("t_xfer").sum().alias("xfer_sum"),
+                nw.col("t_xfer").count().alias("xfer_n"),
+            )
+        )
+        med = collect(
+            f.filter(~nw.col("gap_us").is_null())
+            .group_by("tp", "target")
+            .agg(nw.col("gap_us").median().alias("gap_median"))
+        )
+        out = _normalise(agg).join(_normalise(med), on=["tp", "target"], how="left")
+        return out.sort("tp", "target")
+
+    @cached_property
+    def starts_table(self) -> pl.DataFrame:
+        """Per (case reason, start touchpoint): number of cases."""
+        agg = collect(
+            self.rows.filter(nw.col("start") == 1)
+            .group_by("issue", "tp")
+            .agg(nw.len().alias("count"))
+        )
+        return _normalise(agg).sort("issue", "tp")
+
+    @cached_property
+    def touchpoint_table(self) -> pl.DataFrame:
+        """Per touchpoint: contacts, customers and the sums behind every mean and share."""
+        e = nw.col("emotion")
+        # indicator columns first: Dask aggregates plain columns only
+        flags = {
+            "csat_top": (nw.col("csat") >= 4).cast(nw.Float64),
+            "promoter": (nw.col("nps") >= 9).cast(nw.Float64),
+            "detractor": (nw.col("nps") <= 6).cast(nw.Float64),
+            **{name: (e == name).cast(nw.Float64) for name in EMOTIONS},
+        }
+        aggs = [
+            nw.len().alias("contacts"),
+            nw.col("customer").n_unique().alias("customers"),
+            nw.col("start").sum().alias("starts_count"),
+            nw.col("effort").sum().alias("effort_sum"),
+            nw.col("effort").count().alias("effort_count"),
+            nw.col("csat_top").sum().alias("csat_top_sum"),
+            nw.col("csat").count().alias("csat_count"),
+            nw.col("promoter").sum().alias("promoter_sum"),
+            nw.col("detractor").sum().alias("detractor_sum"),
+            nw.col("nps").count().alias("nps_count"),
+            nw.col("wait").sum().alias("wait_sum"),
+            nw.col("wait").count().alias("wait_count"),
+            nw.col("ctx").sum().alias("ctx_sum"),
+            nw.col("ctx").count().alias("ctx_count"),
+            e.count().alias("emotion_count"),
+            *[nw.col(name).sum().alias(f"{name}_sum") for name in EMOTIONS],
+        ]
+        grouped = self.rows.with_columns(**flags).group_by("tp").agg(*aggs)
+        return _normalise(collect(grouped)).sort("tp")
+
+    @cached_property
+    def effort_spread(self) -> pl.DataFrame:
+        """Per touchpoint: the sample standard deviation of the CES answers."""
+        agg = collect(
+            self.rows.filter(~nw.col("effort").is_null())
+            .group_by("tp")
+            .agg(nw.col("effort").std(ddof=1).alias("effort_std"))
+        )
+        return _normalise(agg).sort("tp")
+
+    @cached_property
+    def reach_table(self) -> pl.DataFrame:
+        """Per touchpoint: the number of journeys (cases) that visit it at least once."""
+        agg = collect(
+            self.rows.select("tp", "customer", "case")
+            .unique()
+            .group_by("tp")
+            .agg(nw.len().alias("count"))
+        )
+        return _normalise(agg).sort("tp")
+
+    @cached_property
+    def channels_table(self) -> pl.DataFrame:
+        """Per (touchpoint, channel): number of events."""
+        agg = collect(self.rows.group_by("tp", "channel").agg(nw.len().alias("count")))
+        return _normalise(agg).sort("tp", "channel", nulls_last=True)
+
+
+def as_log(
+    events: Any, schema: EventSchema | None = None, journey: Journey | None = None
+) -> EventLog:
+    """``events`` as an :class:`EventLog` (an ``EventLog`` is returned as it is)."""
+    if isinstance(events, EventLog):
+        if schema is not None and schema != events.schema:
+            raise EventLogError(
+                "`schema` cannot be changed for an EventLog (it was read with "
+                f"{format_value(events.schema, 80)}); build a new EventLog instead"
+            )
+        return events
+    return EventLog(events, schema=schema, journey=journey)
+
+
+def _persist(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Compute ``frame`` once, so that every aggregate reuses it: polars frames are
+    collected (they are in memory anyway), Dask frames persisted in the workers'
+    memory (with :func:`dask.persist`; the ``.persist()`` method fails on these
+    shuffles in dask 2026.8 with "Missing dependency … shuffle"). DuckDB and Spark
+    keep their lazy plans, which they optimise per query."""
+    impl = frame.implementation
+    if impl.is_polars():
+        return nw.from_native(collect(frame).lazy())
+    if impl.is_dask():
+        import dask
+
+        with _quiet():
+            (native,) = dask.persist(frame.to_native())
+            return nw.from_native(native)
+    return frame
+
+
+def _normalise(df: pl.DataFrame) -> pl.DataFrame:
+    """Backend-independent dtypes: counts Int64, sums and means Float64."""
+    casts = []
+    for name, dtype in df.schema.items():
+        if name in (
+            "count",
+            "contacts",
+            "customers",
+            "gap_n",
+            "ctx_n",
+            "wait_n",
+            "switch_n",
+            "xfer_n",
+        ) or name.endswith("_count"):
+            casts.append(pl.col(name).cast(pl.Int64))
+        elif dtype.is_numeric():
+            casts.append(pl.col(name).cast(pl.Float64))
+    return df.with_columns(casts) if casts else df

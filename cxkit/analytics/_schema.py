@@ -1,0 +1,227 @@
+"""The event-log contract: column names, errors and warnings of :mod:`cxkit.analytics`.
+
+An event log has one row per event. Three columns are required — who
+(``customer_id``), when (``timestamp``) and where (``touchpoint``) — and the others
+are used when they exist. :class:`EventSchema` renames them for logs that spell
+them differently.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from dataclasses import dataclass, fields
+from typing import Literal
+
+from cxkit.core.errors import CxkitError, format_value
+
+__all__ = [
+    "OPTIONAL_FIELDS",
+    "REQUIRED_FIELDS",
+    "EventLogError",
+    "EventLogWarning",
+    "EventSchema",
+    "parse_window",
+]
+
+#: Fields of :class:`EventSchema` whose column must exist.
+REQUIRED_FIELDS: tuple[str, ...] = ("customer", "timestamp", "touchpoint")
+
+#: Fields of :class:`EventSchema` whose column is used when it exists.
+OPTIONAL_FIELDS: tuple[str, ...] = (
+    "channel",
+    "call_reason",
+    "emotion",
+    "effort",
+    "outcome",
+    "csat",
+    "nps",
+    "context_lost",
+    "wait_s",
+    "transfer",
+)
+
+
+class EventLogError(CxkitError, ValueError):
+    """An event log cannot be analysed as given.
+
+    The message names the column, how many rows are affected, an example row or
+    value, and what was expected. ``problems`` lists every problem found (one line
+    each), so that a log with several faults is reported in one go.
+    """
+
+    def __init__(self, problems: str | list[str]) -> None:
+        self.problems: tuple[str, ...] = (
+            (problems,) if isinstance(problems, str) else tuple(problems)
+        )
+        if len(self.problems) == 1:
+            text = self.problems[0]
+        else:
+            text = f"the event log has {len(self.problems)} problems:\n" + "\n".join(
+                f"  - {p}" for p in self.problems
+            )
+        super().__init__(text)
+
+
+class EventLogWarning(UserWarning):
+    """Something in an event log was repaired or ignored (duplicates dropped, rows
+    without a touchpoint or outcome skipped…); the message says what and how many."""
+
+
+@dataclass(frozen=True)
+class EventSchema:
+    """Where each piece of an event log lives, and how outcomes are read.
+
+    Every field but the last three is a column name; ``None`` for an optional
+    column means "the log does not have it".
+
+    Parameters
+    ----------
+    customer, timestamp, touchpoint
+        Required: the customer (case) id, the event time and the touchpoint id.
+        Timestamps may be naive (read as UTC) or time-zone aware, or ISO 8601 text
+        (offsets allowed, mixed offsets converted to UTC).
+    channel
+        The touchpoint's channel (``web``, ``phone``…); channel switches need it.
+    call_reason
+        Why the customer got in touch; repeat contacts are counted per reason.
+    emotion
+        ``dissatisfied`` / ``satisfied`` / ``delighted`` (or 不満 / 満足 / 感動).
+    effort
+        CES v1 answer, 1 (low) – 5 (high).
+    outcome
+        The outcome reached (``purchase``, ``resolved``, ``churn``…), set on the
+        customer's last event or on a separate row whose touchpoint is null.
+    csat, nps
+        Survey answers on 1–5 and 0–10 scales.
+    context_lost
+        Whether the customer had to repeat their context at this event (bool or 0/1).
+    wait_s
+        Wait before being served at this event, in seconds.
+    transfer
+        Whether this event was reached by a transfer between agents (bool or 0/1);
+        without it, transfers are inferred (see ``docs/reference/analytics.md``).
+    outcomes
+        Outcome ids accepted beyond the five kinds (``purchase``, ``resolved``,
+        ``churn``, ``abandon``, ``other``) and the designed journey's outcomes.
+    unknown_outcomes
+        What an outcome that is not accepted does: ``"error"`` (default) raises
+        :class:`EventLogError` naming it with a did-you-mean; ``"other"`` maps it to
+        the outcome ``other``.
+    missing_outcome
+        The outcome of a journey whose events record none (default ``abandon``).
+
+    Examples
+    --------
+    >>> s = EventSchema(customer="cust", timestamp="ts")
+    >>> s.customer, s.touchpoint, s.emotion
+    ('cust', 'touchpoint', 'emotion')
+    >>> EventSchema(customer="")
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: EventSchema.customer must be a column name (non-empty text), got ''
+    """  # noqa: E501
+
+    customer: str = "customer_id"
+    timestamp: str = "timestamp"
+    touchpoint: str = "touchpoint"
+    channel: str | None = "channel"
+    call_reason: str | None = "call_reason"
+    emotion: str | None = "emotion"
+    effort: str | None = "effort"
+    outcome: str | None = "outcome"
+    csat: str | None = "csat"
+    nps: str | None = "nps"
+    context_lost: str | None = "context_lost"
+    wait_s: str | None = "wait_s"
+    transfer: str | None = "transfer"
+    outcomes: tuple[str, ...] = ()
+    unknown_outcomes: Literal["error", "other"] = "error"
+    missing_outcome: str = "abandon"
+
+    def __post_init__(self) -> None:
+        for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS):
+            value = getattr(self, name)
+            if name in OPTIONAL_FIELDS and value is None:
+                continue
+            if not isinstance(value, str) or not value:
+                raise CxkitError(
+                    f"EventSchema.{name} must be a column name (non-empty text)"
+                    + (" or None" if name in OPTIONAL_FIELDS else "")
+                    + f", got {format_value(value)}"
+                )
+        columns = [getattr(self, n) for n in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)]
+        named = [c for c in columns if c is not None]
+        if len(set(named)) != len(named):
+            dup = sorted({c for c in named if named.count(c) > 1})
+            raise CxkitError(
+                f"EventSchema maps several fields to the same column {dup[0]!r}; "
+                "expected one column per field"
+            )
+        if isinstance(self.outcomes, str) or not all(
+            isinstance(o, str) and o for o in self.outcomes
+        ):
+            raise CxkitError(
+                "EventSchema.outcomes must be a tuple of outcome ids, "
+                f"got {format_value(self.outcomes)}"
+            )
+        object.__setattr__(self, "outcomes", tuple(self.outcomes))
+        if self.unknown_outcomes not in ("error", "other"):
+            raise CxkitError(
+                "EventSchema.unknown_outcomes must be 'error' or 'other', "
+                f"got {format_value(self.unknown_outcomes)}"
+            )
+        if not isinstance(self.missing_outcome, str) or not self.missing_outcome:
+            raise CxkitError(
+                "EventSchema.missing_outcome must be an outcome id, "
+                f"got {format_value(self.missing_outcome)}"
+            )
+
+    def column(self, name: str) -> str | None:
+        """The column of field ``name`` (``None`` when the log has none)."""
+        return getattr(self, name)
+
+    def is_default(self, name: str) -> bool:
+        """Whether field ``name`` keeps its default column name."""
+        for f in fields(self):
+            if f.name == name:
+                return getattr(self, name) == f.default
+        raise KeyError(name)
+
+
+_WINDOW = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*$",
+    re.IGNORECASE,
+)
+_UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+
+
+def parse_window(value: str | float | _dt.timedelta, *, argument: str = "repeat_window") -> float:
+    """A duration in seconds from ``"7d"``, ``"24h"``, ``"90min"``, seconds or a timedelta.
+
+    Examples
+    --------
+    >>> parse_window("7d"), parse_window("36h"), parse_window("90 min"), parse_window(60)
+    (604800.0, 129600.0, 5400.0, 60.0)
+    >>> parse_window("7 dayz")
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: `repeat_window` must be a duration such as '7d', '24h', '30min' or seconds, got '7 dayz'
+    """  # noqa: E501
+    if isinstance(value, _dt.timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str) and (m := _WINDOW.match(value)):
+        unit = m.group(2).lower()
+        key = "m" if unit.startswith("m") else unit[0]
+        seconds = float(m.group(1)) * _UNIT_SECONDS[key]
+    else:
+        raise CxkitError(
+            f"`{argument}` must be a duration such as '7d', '24h', '30min' or seconds, "
+            f"got {format_value(value)}"
+        )
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise CxkitError(f"`{argument}` must be a positive duration, got {format_value(value)}")
+    return seconds

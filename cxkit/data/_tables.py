@@ -5,6 +5,11 @@ Node indices ``0 … n−1`` are the touchpoints in declaration order and
 includes its **remainder** ``1 − Σ p`` on the column of the journey's
 ``remainder_outcome`` (see :mod:`cxkit.core.graph`), so every row sums to 1.
 
+The graph, the start distributions and the expectations are compiled by the
+simulation engines' :mod:`cxkit.sim._graph_arrays` (one set of rules and error
+messages); this module lays them out densely and adds what only the generator
+needs (designed disconfirmations, wait-driven touchpoints, entry waits).
+
 Anything a journey built from core objects could get wrong (a probability outside
 [0, 1], a row summing above 1, an undeclared remainder outcome, call-reason shares
 that do not sum to 1…) raises :class:`~cxkit.core.errors.SimulationError` naming the
@@ -14,25 +19,16 @@ field, the value received and what was expected.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from cxkit.core.errors import SimulationError, format_value
-from cxkit.core.graph import PROBABILITY_TOLERANCE
 from cxkit.core.journey import Journey
-from cxkit.core.model import Emotion, TouchpointKind
-from cxkit.core.suggest import unknown_message
+from cxkit.core.model import Emotion
+from cxkit.sim._graph_arrays import compile_graph, experience_tables, start_table
 
 __all__ = ["JourneyTables", "compile_journey"]
-
-#: Start distributions and call-reason shares must sum to 1 within this.
-SUM_TOLERANCE = 1e-6
-
-#: Expectation used when neither a call reason nor a designed step gives one.
-NEUTRAL_EXPECTATION = 5.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,34 +109,6 @@ class JourneyTables:
         return cum
 
 
-def _number(value: object, path: str, expected: str, low: float, high: float) -> float:
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        x = math.nan
-    if not (math.isfinite(x) and low <= x <= high):
-        raise SimulationError(f"{path} must be {expected}, got {format_value(value)}")
-    return x
-
-
-def _distribution(
-    dist: Mapping[str, float], tp_ids: Sequence[str], path: str
-) -> NDArray[np.float64]:
-    index = {t: i for i, t in enumerate(tp_ids)}
-    out = np.zeros(len(tp_ids))
-    for key, value in dist.items():
-        if key not in index:
-            raise SimulationError(f"{path}: " + unknown_message("touchpoint", key, tp_ids))
-        out[index[key]] += _number(value, f"{path}[{key!r}]", "a probability in [0, 1]", 0, 1)
-    total = math.fsum(out)
-    if abs(total - 1.0) > SUM_TOLERANCE:
-        raise SimulationError(
-            f"{path} sums to {total:.6g}; expected a start distribution summing to 1 "
-            f"(got {format_value(dict(dist))})"
-        )
-    return out / total
-
-
 def _emotion_centre(emotion: Emotion, tau_minus: float, tau_plus: float) -> float:
     """A disconfirmation inside the class of an explicit emotion annotation."""
     if emotion is Emotion.DISSATISFIED:
@@ -172,130 +140,53 @@ def compile_journey(journey: Journey) -> JourneyTables:
     """
     g = journey.graph
     ep = journey.params.emotion
-    fp = journey.params.effort
-    tp_ids = g.touchpoint_ids
-    out_ids = g.outcome_ids
-    if not tp_ids:
-        raise SimulationError(
-            f"journey {journey.id!r} has no touchpoints; generating events needs at least "
-            "one touchpoint and one outcome"
-        )
-    if not out_ids:
-        raise SimulationError(
-            f"journey {journey.id!r} has no outcomes; customers could never finish "
-            "(expected at least one outcome such as 'resolved' or 'abandon')"
-        )
-    n, m = len(tp_ids), len(out_ids)
-    index = {t: i for i, t in enumerate(tp_ids)}
-    index.update({o: n + k for k, o in enumerate(out_ids)})
-    prob = np.zeros((n, n + m))
-    keep = np.ones((n, n + m))
-    switch = np.zeros((n, n + m), dtype=bool)
-    transfer = np.zeros((n, n + m), dtype=bool)
-    edge_wait = np.zeros((n, n + m))
-    reexplain = np.full((n, n + m), float(fp.w_reexplain))
-    for k, h in enumerate(g.handoffs):
-        path = f"handoffs[{k}] ({h.source}->{h.target})"
-        if h.source not in index or index[h.source] >= n:
-            raise SimulationError(
-                f"{path}.from: "
-                + unknown_message("touchpoint", h.source, tp_ids)
-                + " (hand-offs leave touchpoints; outcomes are absorbing)"
-            )
-        if h.target not in index:
-            raise SimulationError(
-                f"{path}.to: " + unknown_message("touchpoint or outcome", h.target, index)
-            )
-        i, j = index[h.source], index[h.target]
-        prob[i, j] += _number(h.probability, f"{path}.probability", "a number in [0, 1]", 0, 1)
-        between = j < n
-        kappa = _number(
-            h.context_carryover, f"{path}.context_carryover", "a number in [0, 1]", 0, 1
-        )
-        keep[i, j] = kappa if between else 1.0
-        switch[i, j] = g.is_channel_switch(h)
-        transfer[i, j] = bool(h.transfer)
-        edge_wait[i, j] = _number(
-            h.wait_s, f"{path}.wait_s", "a number of seconds ≥ 0", 0, math.inf
-        )
-        if h.reexplain_effort is not None:
-            reexplain[i, j] = _number(
-                h.reexplain_effort, f"{path}.reexplain_effort", "CES points ≥ 0", 0, math.inf
-            )
-    remainder_col = index.get(g.remainder_outcome)
-    for i, tp in enumerate(tp_ids):
-        total = math.fsum(prob[i])
-        if total > 1.0 + PROBABILITY_TOLERANCE:
-            raise SimulationError(
-                f"hand-off probabilities leaving touchpoint {tp!r} sum to {total:.6g}; "
-                "expected at most 1 (the remainder goes to the remainder outcome)"
-            )
-        rest = 1.0 - total
-        if rest > PROBABILITY_TOLERANCE:
-            if remainder_col is None or remainder_col < n:
-                raise SimulationError(
-                    f"touchpoint {tp!r} sends {rest:.6g} of its customers to the remainder "
-                    f"outcome {g.remainder_outcome!r}, which is not a declared outcome; "
-                    "declare it or make the hand-off probabilities sum to 1"
-                )
-            prob[i, remainder_col] += rest
-    prob /= prob.sum(axis=1, keepdims=True)
-
-    # call reasons and where each one starts
-    reasons = list(g.call_reasons)
-    default = journey.start_distribution()
-    if not reasons:
-        if not default:
-            raise SimulationError(f"journey {journey.id!r} has no entry touchpoint to start from")
-        reason_ids: tuple[str | None, ...] = (None,)
-        shares = np.array([1.0])
-        start = _distribution(default, tp_ids, "entry")[None]
-    else:
-        reason_ids = tuple(r.id for r in reasons)
-        shares = np.array(
-            [
-                _number(r.share, f"call_reasons.{r.id}.share", "a share in [0, 1]", 0, 1)
-                for r in reasons
-            ]
-        )
-        total = math.fsum(shares)
-        if abs(total - 1.0) > SUM_TOLERANCE:
-            raise SimulationError(
-                f"call_reasons[*].share sums to {total:.6g}; expected call-reason shares "
-                "summing to 1"
-            )
-        shares = shares / total
-        start = np.vstack(
-            [
-                _distribution(r.entry, tp_ids, f"call_reasons.{r.id}.entry")
-                if r.entry
-                else _distribution(default, tp_ids, "entry")
-                for r in reasons
-            ]
-        )
-
-    # designed experience per touchpoint and reason
-    n_c = len(reason_ids)
+    arrays = compile_graph(journey)
+    starts = start_table(journey)
     evaluation = journey.evaluate()
+    experience = experience_tables(journey, starts, evaluation=evaluation)
+    tp_ids, out_ids = arrays.touchpoint_ids, arrays.outcome_ids
+    n, m = arrays.n, arrays.m
+    index = {t: i for i, t in enumerate(tp_ids)}
+
+    # dense edge tables; declared hand-offs then remainders add up per cell, and a
+    # later hand-off between the same two nodes overrides an earlier one's attributes
+    declared = ~arrays.remainder
+    d_src, d_dst = arrays.source[declared], arrays.target[declared]
+    prob = np.zeros((n, n + m))
+    np.add.at(prob, (d_src, d_dst), arrays.prob[declared])
+    # each remainder re-summed with math.fsum over the row (one edge per touchpoint
+    # at most) keeps the generator's rows, and so its seeded output, bit-identical
+    for i, k in zip(arrays.source[~declared], arrays.target[~declared], strict=True):
+        prob[i, k] += 1.0 - math.fsum(prob[i])
+    prob /= prob.sum(axis=1, keepdims=True)
+    keep = np.ones((n, n + m))
+    keep[d_src, d_dst] = arrays.kappa[declared]
+    switch = np.zeros((n, n + m), dtype=bool)
+    switch[d_src, d_dst] = arrays.switch[declared]
+    transfer = np.zeros((n, n + m), dtype=bool)
+    transfer[d_src, d_dst] = arrays.transfer[declared]
+    edge_wait = np.zeros((n, n + m))
+    edge_wait[d_src, d_dst] = arrays.wait_s[declared]
+    reexplain = np.full((n, n + m), float(journey.params.effort.w_reexplain))
+    reexplain[d_src, d_dst] = arrays.reexplain_effort[declared]
+
+    # designed disconfirmation per call reason and touchpoint
+    reason_ids = starts.reasons
+    n_c = len(reason_ids)
     d_sum = np.zeros((n_c, n))
     d_cnt = np.zeros((n_c, n))
-    e_sum = np.zeros(n)
-    e_cnt = np.zeros(n)
     step_wait_sum = np.zeros(n)
     step_wait_cnt = np.zeros(n)
     wait_steps = np.zeros(n)
     valued_steps = np.zeros(n)
     for ev in evaluation.steps:
         s = ev.step
-        if s.touchpoint not in index or index[s.touchpoint] >= n:
+        i = index.get(s.touchpoint)
+        if i is None:
             continue
-        i = index[s.touchpoint]
         if s.wait_s is not None:
             step_wait_sum[i] += float(s.wait_s)
             step_wait_cnt[i] += 1
-        if ev.expectation is not None:
-            e_sum[i] += ev.expectation
-            e_cnt[i] += 1
         if ev.disconfirmation is not None:
             d = ev.disconfirmation
             valued_steps[i] += 1
@@ -319,39 +210,25 @@ def compile_journey(journey: Journey) -> JourneyTables:
         d_own = d_sum / d_cnt
         d_all = all_sum / all_cnt
     disconf = np.where(d_cnt > 0, d_own, np.broadcast_to(d_all, d_own.shape))
-    expectation = np.full((n_c, n), NEUTRAL_EXPECTATION)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        designed_e = e_sum / e_cnt
-    expectation[:, e_cnt > 0] = designed_e[e_cnt > 0]
-    for c, r in enumerate(reasons):
-        for tp, value in r.expectations.items():
-            if tp in index and index[tp] < n:
-                expectation[c, index[tp]] = _number(
-                    value, f"call_reasons.{r.id}.expectations.{tp}", "points in [0, 10]", 0, 10
-                )
-                if np.isnan(disconf[c, index[tp]]):
-                    disconf[c, index[tp]] = 0.0  # P0 = E: the touchpoint meets expectation
+    for c, r in enumerate(g.call_reasons):
+        for tp in r.expectations:
+            i = index.get(tp)
+            if i is not None and np.isnan(disconf[c, i]):
+                disconf[c, i] = 0.0  # P0 = E: the touchpoint meets expectation
     wait_driven = (valued_steps > 0) & (wait_steps == valued_steps)
     with np.errstate(invalid="ignore", divide="ignore"):
         tp_wait = np.where(step_wait_cnt > 0, step_wait_sum / step_wait_cnt, 0.0)
     wait_mean = np.where(edge_wait > 0, edge_wait, np.concatenate([tp_wait, np.zeros(m)])[None])
-    expected_wait = np.array(
-        [
-            float(r.expected_wait_s) if r.expected_wait_s is not None else ep.expected_wait_s
-            for r in reasons
-        ]
-        or [ep.expected_wait_s]
-    )
-    forced = index.get(g.remainder_outcome)
-    if forced is None or forced < n:
+    forced = n + out_ids.index(g.remainder_outcome) if g.remainder_outcome in out_ids else None
+    if forced is None:
         forced = n + next((k for k, o in enumerate(g.outcomes) if o.kind.value == "abandon"), m - 1)
     return JourneyTables(
         touchpoint_ids=tp_ids,
         outcome_ids=out_ids,
-        channels=tuple(tp.channel for tp in g.touchpoints),
+        channels=arrays.channel,
         reasons=reason_ids,
-        shares=shares,
-        start=start,
+        shares=starts.shares,
+        start=starts.pi0,
         prob=prob,
         keep=keep,
         switch=switch,
@@ -359,10 +236,10 @@ def compile_journey(journey: Journey) -> JourneyTables:
         wait_mean=wait_mean,
         entry_wait_mean=tp_wait,
         reexplain_effort=reexplain,
-        is_service=np.array([tp.kind == TouchpointKind.SERVICE for tp in g.touchpoints]),
+        is_service=arrays.is_service,
         disconfirmation=disconf,
         wait_driven=wait_driven,
-        expectation=expectation,
-        expected_wait=expected_wait,
+        expectation=experience.expectation,
+        expected_wait=experience.expected_wait_s,
         forced_outcome=int(forced),
     )

@@ -28,7 +28,7 @@ from cxkit.core.model import TouchpointKind
 from cxkit.core.suggest import unknown_message
 
 if TYPE_CHECKING:
-    from cxkit.core.journey import Journey
+    from cxkit.core.journey import Journey, JourneyEvaluation
 
 __all__ = [
     "GraphArrays",
@@ -148,8 +148,8 @@ def compile_graph(journey: Journey) -> GraphArrays:
     out_ids = g.outcome_ids
     if not tp_ids:
         raise SimulationError(
-            f"journey {journey.id!r} has no touchpoints; a simulation needs at least one "
-            "touchpoint and one outcome"
+            f"journey {journey.id!r} has no touchpoints; simulating it or generating its "
+            "events needs at least one touchpoint and one outcome"
         )
     if not out_ids:
         raise SimulationError(
@@ -431,13 +431,17 @@ class ExperienceTables:
     expected_wait_s: NDArray[np.float64]
 
 
-def experience_tables(journey: Journey, starts: StartTable) -> ExperienceTables:
+def experience_tables(
+    journey: Journey, starts: StartTable, *, evaluation: JourneyEvaluation | None = None
+) -> ExperienceTables:
     """Expectations and performances used for simulated step valences.
 
     * ``E[c, τ]``: the call reason's expectation at ``τ``; else the mean effective
       expectation of the journey's designed steps at ``τ``; else 5 (neutral).
     * ``P[c, τ]``: the mean effective experience of the designed steps at ``τ``
       (wait-derived experiences included); else ``E[c, τ]`` (meets expectation).
+
+    ``evaluation`` is ``journey.evaluate()`` when the caller already has it.
 
     Examples
     --------
@@ -453,7 +457,9 @@ def experience_tables(journey: Journey, starts: StartTable) -> ExperienceTables:
     n = len(tp_ids)
     exp_sum, exp_n = np.zeros(n), np.zeros(n)
     perf_sum, perf_n = np.zeros(n), np.zeros(n)
-    for ev in journey.evaluate().steps:
+    if evaluation is None:
+        evaluation = journey.evaluate()
+    for ev in evaluation.steps:
         i = index.get(ev.step.touchpoint)
         if i is None:
             continue

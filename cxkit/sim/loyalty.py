@@ -32,13 +32,19 @@ MODELS.md Example C1: an FCR initiative moves the resolution shares from
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from cxkit.core._checks import as_output as _out
+from cxkit.core._checks import fail as _fail
+from cxkit.core._checks import nonnegative as _nonnegative
+from cxkit.core._checks import positive as _positive
+from cxkit.core._checks import probability as _probability
+from cxkit.core._checks import real as _real
 from cxkit.core.errors import CxkitError, format_value
 
 __all__ = [
@@ -81,50 +87,6 @@ _SUM_TOL = 1e-9
 # --------------------------------------------------------------------------- checks
 
 
-def _fail(name: str, value: Any, expected: str, where: str = "") -> CxkitError:
-    return CxkitError(f"`{name}` must be {expected}, got {format_value(value)}{where}")
-
-
-def _real(
-    name: str,
-    value: Any,
-    expected: str,
-    ok: Callable[[NDArray[np.float64]], Any] | None = None,
-) -> NDArray[np.float64]:
-    """``value`` as a float array; every element finite and passing ``ok``."""
-    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
-        raise _fail(name, value, expected)
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise _fail(name, value, expected) from None
-    bad = ~np.isfinite(arr)
-    if ok is not None:
-        with np.errstate(invalid="ignore"):
-            bad |= ~np.asarray(ok(arr), dtype=bool)
-    if bad.any():
-        if arr.ndim == 0:
-            raise _fail(name, value, expected)
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
-        where = f" at index {index[0] if len(index) == 1 else index}"
-        shown = np.asarray(value)[index]  # as given: 0 stays 0, not 0.0
-        raise _fail(name, shown.item() if hasattr(shown, "item") else shown, expected, where)
-    return arr
-
-
-def _probability(value: Any, name: str, what: str = "") -> NDArray[np.float64]:
-    extra = f" ({what})" if what else ""
-    return _real(name, value, f"a probability in [0, 1]{extra}", lambda a: (a >= 0) & (a <= 1))
-
-
-def _nonnegative(value: Any, name: str, what: str) -> NDArray[np.float64]:
-    return _real(name, value, f"a finite number ≥ 0 ({what})", lambda a: a >= 0)
-
-
-def _positive(value: Any, name: str, what: str) -> NDArray[np.float64]:
-    return _real(name, value, f"a finite number > 0 ({what})", lambda a: a > 0)
-
-
 def _periods(value: Any, name: str, low: int) -> NDArray[np.float64]:
     return _real(
         name,
@@ -132,11 +94,6 @@ def _periods(value: Any, name: str, low: int) -> NDArray[np.float64]:
         f"a whole number of periods ≥ {low}",
         lambda a: (a >= low) & (a == np.floor(a)),
     )
-
-
-def _out(value: Any) -> Any:
-    """A Python float for 0-d results, else the array."""
-    return float(value) if np.ndim(value) == 0 else np.asarray(value)
 
 
 def _shares(value: Any, name: str = "shares") -> NDArray[np.float64]:

@@ -40,13 +40,18 @@ MODELS.md R1, the Call Centre Helper example (100 calls per 30 min, AHT 180 s):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from cxkit.core._checks import as_output as _out
+from cxkit.core._checks import fail as _fail
+from cxkit.core._checks import nonnegative as _nonnegative
+from cxkit.core._checks import positive as _positive
+from cxkit.core._checks import real as _real
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.rng import as_generator
 
@@ -72,37 +77,6 @@ _MAX_STATES = 10_000_000
 # --------------------------------------------------------------------------- checks
 
 
-def _fail(name: str, value: Any, expected: str, where: str = "") -> CxkitError:
-    return CxkitError(f"`{name}` must be {expected}, got {format_value(value)}{where}")
-
-
-def _real(
-    name: str,
-    value: Any,
-    expected: str,
-    ok: Callable[[NDArray[np.float64]], Any] | None = None,
-) -> NDArray[np.float64]:
-    """``value`` as a float array; every element finite and passing ``ok``."""
-    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
-        raise _fail(name, value, expected)
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise _fail(name, value, expected) from None
-    bad = ~np.isfinite(arr)
-    if ok is not None:
-        with np.errstate(invalid="ignore"):
-            bad |= ~np.asarray(ok(arr), dtype=bool)
-    if bad.any():
-        if arr.ndim == 0:
-            raise _fail(name, value, expected)
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
-        where = f" at index {index[0] if len(index) == 1 else index}"
-        shown = np.asarray(value)[index]  # as given: 0 stays 0, not 0.0
-        raise _fail(name, shown.item() if hasattr(shown, "item") else shown, expected, where)
-    return arr
-
-
 def _servers(value: Any, name: str = "servers") -> NDArray[np.int64]:
     expected = "a positive whole number of agents"
     arr = _real(name, value, expected, lambda a: (a >= 1) & (a == np.floor(a)))
@@ -111,19 +85,6 @@ def _servers(value: Any, name: str = "servers") -> NDArray[np.int64]:
 
 def _load(value: Any, name: str = "load") -> NDArray[np.float64]:
     return _real(name, value, "a finite number ≥ 0 (offered load in Erlangs)", lambda a: a >= 0)
-
-
-def _positive(value: Any, name: str, what: str) -> NDArray[np.float64]:
-    return _real(name, value, f"a finite number > 0 ({what})", lambda a: a > 0)
-
-
-def _nonnegative(value: Any, name: str, what: str) -> NDArray[np.float64]:
-    return _real(name, value, f"a finite number ≥ 0 ({what})", lambda a: a >= 0)
-
-
-def _out(value: NDArray[np.float64]) -> Any:
-    """A Python float for 0-d results, else the array."""
-    return float(value) if np.ndim(value) == 0 else value
 
 
 # ------------------------------------------------------------------- Erlang B and C

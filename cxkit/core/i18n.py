@@ -417,6 +417,9 @@ _LABELS: dict[str, dict[str, str]] = {
     "w_col_ces": {"en": "CES", "ja": "CES"},
     "w_reset_filters": {"en": "Reset filters", "ja": "条件をリセット"},
     "w_start": {"en": "Start", "ja": "開始"},
+    "w_year": {"en": "year", "ja": "年"},
+    "w_quarter": {"en": "quarter", "ja": "四半期"},
+    "w_month": {"en": "month", "ja": "月"},
 }
 
 

@@ -626,7 +626,8 @@ def _handoff(
         if row["ctx_n"]:
             carry = 1.0 - row["ctx_sum"] / row["ctx_n"]
         if row["wait_n"]:
-            wait = row["wait_sum"] / row["wait_n"]
+            # milliseconds: the same on every backend whatever order it adds in
+            wait = round(row["wait_sum"] / row["wait_n"], 3)
         if row["xfer_n"] and explicit_transfers:
             transfer = row["xfer_sum"] / row["xfer_n"] > 0.5
     return Handoff(

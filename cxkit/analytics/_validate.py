@@ -230,8 +230,7 @@ def prepare(
             else:
                 msg += f"; the log has {_list(columns)}"
             problems.append(msg)
-        elif hint:
-            guess = hint.split("'")[1]
+        elif (guess := _lookalike(col, [c for c in columns if c not in _used(schema)])) is not None:
             _warn(
                 notes,
                 f"the log has no column {col!r} ({_describe(name)}) but has {guess!r}; "
@@ -244,7 +243,7 @@ def prepare(
     for name in REQUIRED_FIELDS + tuple(sorted(available)):
         col = schema.column(name)
         assert col is not None
-        problems += _dtype_problems(name, col, dtypes[col])
+        problems += _dtype_problems(name, col, dtypes[col], lf.implementation.is_polars())
     if problems:
         raise EventLogError(problems)
 
@@ -418,6 +417,28 @@ def prepare(
     )
 
 
+def _lookalike(name: str, columns: Sequence[str]) -> str | None:
+    """A column that is surely ``name`` spelt differently (case, separators, a plural,
+    a one-letter typo); stricter than the did-you-mean of errors, since it only warns.
+
+    >>> _lookalike("emotion", ["Emotions", "cust"]), _lookalike("csat", ["cust"])
+    ('Emotions', None)
+    """
+    import difflib
+
+    def norm(text: str) -> str:
+        return "".join(ch for ch in text.lower() if ch.isalnum())
+
+    key = norm(name)
+    for c in columns:
+        other = norm(c)
+        if other in (key, key + "s", key + "es") or key == other + "s":
+            return c
+        if len(key) >= 5 and difflib.SequenceMatcher(None, key, other).ratio() >= 0.9:
+            return c
+    return None
+
+
 def _canonical_keys() -> dict[str, str]:
     return {name: CANONICAL[name] for name in CANONICAL}
 
@@ -476,8 +497,11 @@ def _used(schema: EventSchema) -> set[str]:
     }
 
 
-def _dtype_problems(name: str, col: str, dtype: Any) -> list[str]:
+def _dtype_problems(name: str, col: str, dtype: Any, polars: bool) -> list[str]:
     what = f"column {col!r} ({_describe(name)})"
+    if polars and dtype == nw.Object:
+        # polars Object columns hold arbitrary Python objects and cannot be cast
+        return [f"{what} has type Object (Python objects); expected a typed column"]
     if name == "timestamp":
         if isinstance(dtype, nw.Datetime) or dtype in (nw.Date, nw.String, nw.Object):
             return []

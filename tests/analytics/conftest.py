@@ -100,7 +100,7 @@ def sample_log(
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def sampler() -> Callable[..., pl.DataFrame]:
     """The sampler of the module docstring."""
     return sample_log

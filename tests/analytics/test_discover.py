@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -53,18 +54,9 @@ def _design() -> Journey:
 
 
 @pytest.fixture(scope="module")
-def sampled() -> tuple[Journey, pl.DataFrame]:
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location(
-        "_analytics_conftest", Path(__file__).with_name("conftest.py")
-    )
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules["_analytics_conftest"] = module
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+def sampled(sampler: Callable[..., pl.DataFrame]) -> tuple[Journey, pl.DataFrame]:
     j = _design()
-    return j, module.sample_log(j, N, seed=7)
+    return j, sampler(j, N, seed=7)
 
 
 def test_recovers_generating_probabilities(sampled: tuple[Journey, pl.DataFrame]) -> None:

@@ -172,7 +172,8 @@ class LiveChart:
         _enable_offline()
         self.function, self.module = function, module
         self._caches: dict[tuple[str, str], SpecCache] = {}
-        self.widget = alt.JupyterChart(None, embed_options={"actions": False})
+        # SVG: sharp text (Japanese too) and charts a browser test can read
+        self.widget = alt.JupyterChart(None, embed_options={"actions": False, "renderer": "svg"})
         self.widget.add_class("cxkit-chart")
         self.last: SpecUpdate | None = None
 

@@ -370,7 +370,14 @@ class JourneyEditor:
     def _build(self) -> None:
         lang = self.lang
         j = self._journey
-        slider = dict(min=0.0, max=10.0, step=0.5, continuous_update=False, readout_format=".1f")
+        slider = dict(
+            min=0.0,
+            max=10.0,
+            step=0.5,
+            continuous_update=False,
+            readout_format=".1f",
+            layout=w.Layout(width="400px"),
+        )
         self._title = w.HTML(title_html(f"{t('w_editor', lang)} — {j.title or j.id}"))
         self._status = w.HTML(status_html(""))
         self._undo_btn = button(t("w_undo", lang), "undo")
@@ -385,15 +392,15 @@ class JourneyEditor:
         self._save_btn.button_style = "primary"
         toolbar = w.HBox([self._undo_btn, self._redo_btn, self._path_field, self._save_btn])
 
-        self._steps = w.Select(options=[], rows=14, layout=w.Layout(width="300px"))
-        self._add_btn = button(t("w_add_step", lang), "plus")
-        self._remove_btn = button(t("w_remove_step", lang), "trash")
-        self._up_btn = button(t("w_move_up", lang), "arrow-up")
-        self._down_btn = button(t("w_move_down", lang), "arrow-down")
+        self._steps = w.Select(options=[], rows=14, layout=w.Layout(width="320px"))
+        self._add_btn = button(t("w_add_step", lang), "plus", width="104px")
+        self._remove_btn = button(t("w_remove_step", lang), "trash", width="112px")
+        self._up_btn = button("", "arrow-up", tooltip=t("w_move_up", lang), width="48px")
+        self._down_btn = button("", "arrow-down", tooltip=t("w_move_down", lang), width="48px")
         step_tools = w.HBox([self._add_btn, self._remove_btn, self._up_btn, self._down_btn])
         left = w.VBox(
             [w.HTML(f"<b>{html.escape(t('steps', lang))}</b>"), self._steps, step_tools],
-            layout=w.Layout(width="320px"),
+            layout=w.Layout(width="340px", margin="0 12px 0 0"),
         )
 
         wide = w.Layout(width="420px")

@@ -340,17 +340,17 @@ class HandoffExplorer:
             value=self.n_customers,
             description=t("sim_customers", lang),
             style=style,
-            layout=w.Layout(width="280px"),
+            layout=w.Layout(width="250px"),
         )
         self._seed = w.BoundedIntText(
             value=self.seed,
             min=0,
             max=2**31 - 1,
             description=t("sim_seed", lang),
-            style={"description_width": "80px"},
-            layout=w.Layout(width="200px"),
+            style={"description_width": "50px"},
+            layout=w.Layout(width="150px"),
         )
-        self._reset = button(t("w_reset", lang), "refresh")
+        self._reset = button(t("w_reset", lang), "refresh", width="150px")
         self._remainder = w.HTML()
         self._numbers = w.HTML()
         self._note = w.HTML()
@@ -425,9 +425,12 @@ class HandoffExplorer:
             self._select.value = self.handoff
             room = h.probability + g.remainder(h.source)
             low = 0.0 if g.remainder_outcome in g.outcome_ids else h.probability
-            self._probability.max = max(round(room, 6), 0.01)
-            self._probability.min = min(low, self._probability.max)
+            top = min(max(round(room, 6), h.probability), 1.0)
+            self._probability.min = 0.0  # widen first: max may not fall below min
+            self._probability.max = top
+            self._probability.min = min(low, top)
             self._probability.value = h.probability
+            self._probability.disabled = self._probability.min >= top
             lose = g.can_lose_context(h)
             self._carryover.disabled = not lose
             self._carryover.value = h.context_carryover if lose else 1.0

@@ -47,6 +47,10 @@ def _charts_module() -> str:
     return _CHART_MODULE
 
 
+def _millions(amount: float) -> str:
+    return fmt_number(amount / 1e6, 1)
+
+
 def _default_budget(initiatives: Sequence[Initiative], econ: Economics | None) -> tuple[float, ...]:
     if econ is not None and econ.budgets:
         return tuple(econ.budgets)
@@ -341,11 +345,11 @@ class RoadmapPlanner:
             else:
                 for chart, key in ((self.fan, "roi_npv_fan"), (self.gantt, "roi_gantt")):
                     chart.render(_CHART_MODULE, "message", empty, t(key, lang))
+            if self.plan is not None and not self.plan.schedule and kind == "info":
+                message, kind = empty, "warning"
+            self._set_status(message, kind)
             self._summary.value = self._summary_html()
             self._table.value = self._table_html()
-        if self.plan is not None and not self.plan.schedule and kind == "info":
-            message, kind = empty, "warning"
-        self._set_status(message, kind)
 
     def _set_status(self, text: str, kind: str = "info") -> None:
         self.status = text
@@ -366,13 +370,16 @@ class RoadmapPlanner:
         self._status = w.HTML(status_html(""))
         cur = self.economics.currency if self.economics else ""
         self._checks = {}
+        per = t(f"w_{self.economics.period if self.economics else 'year'}", lang)
         for ini in self.initiatives:
-            cost = fmt_number(ini.cost_one_off, 0)
+            costs = [f"{fmt_number(ini.cost_one_off, 0)} {cur}"] if ini.cost_one_off else []
+            if ini.cost_per_period:
+                costs.append(f"{fmt_number(ini.cost_per_period, 0)} {cur}/{per}")
             box = w.Checkbox(
                 value=True,
-                description=f"{ini.label or ini.id} ({cost} {cur})",
+                description=f"{ini.label or ini.id} ({' + '.join(costs) or '0'})",
                 indent=False,
-                layout=w.Layout(width="460px"),
+                layout=w.Layout(width="530px"),
             )
             box.observe(lambda c, i=ini.id: self._on_toggle(i, c["new"]), "value")
             self._checks[ini.id] = box
@@ -407,11 +414,11 @@ class RoadmapPlanner:
             style={"description_width": "60px"},
             layout=w.Layout(width="520px"),
         )
-        small = dict(layout=w.Layout(width="150px"), style={"description_width": "50px"})
+        small = dict(layout=w.Layout(width="122px"), style={"description_width": "40px"})
         self._low = w.FloatText(description=t("roi_low", lang), **small)
         self._mode = w.FloatText(description=t("w_mode", lang), **small)
         self._high = w.FloatText(description=t("roi_high", lang), **small)
-        self._apply = button(t("w_apply", lang), "check")
+        self._apply = button(t("w_apply", lang), "check", width="104px")
         effect_box = w.VBox(
             [self._effect, w.HBox([self._low, self._mode, self._high, self._apply])]
         )
@@ -519,7 +526,19 @@ class RoadmapPlanner:
                     t("w_plan_payback", lang),
                     t("w_never", lang)
                     if math.isinf(pay)
-                    else f"{fmt_number(pay, 1)} ({p.evaluation.period})",
+                    else f"{fmt_number(pay, 1)} ({t('w_' + p.evaluation.period, lang)})",
+                )
+            )
+        if p is not None:
+            rows.append(
+                (
+                    f"{t('roi_spend', lang)} / {t('roi_budget', lang)}",
+                    " · ".join(
+                        f"{p.period_label(q + 1)} {_millions(sp)}/{_millions(b)} M"
+                        for q, (sp, b) in enumerate(
+                            zip(p.plan.spend_per_quarter, p.plan.budget_per_quarter, strict=True)
+                        )
+                    ),
                 )
             )
         body = "".join(
@@ -527,6 +546,13 @@ class RoadmapPlanner:
             f'<td class="cxkit-value" style="font-weight:600">{html.escape(v)}</td></tr>'
             for k, v in rows
         )
+        if p is None or not p.schedule:
+            body = (
+                '<tr><td style="color:#A65E00">'
+                + html.escape(self.status or t("w_no_plan", lang))
+                + "</td></tr>"
+                + body
+            )
         return (
             '<div class="cxkit-box cxkit-plan-summary">'
             f"<b>{html.escape(t('roi_report', lang))}</b>"

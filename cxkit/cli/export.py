@@ -19,17 +19,12 @@ from pathlib import Path
 
 import click
 
+from cxkit.cli._common import lang_option
 from cxkit.core.errors import CxkitError
-from cxkit.core.i18n import LANGUAGES
 
 __all__ = ["export_command", "register", "site_command"]
 
-_LANG = click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="Language of cxkit's labels (default: the journey's, else en).",
-)
+_LANG = lang_option("Language of cxkit's labels (default: the journey's, else en).")
 
 
 def _size(n: int) -> str:

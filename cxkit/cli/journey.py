@@ -18,21 +18,27 @@ and tested without a terminal:
 
 from __future__ import annotations
 
-import difflib
-import json
-import math
 import os
 import re
 import shutil
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cxkit import __version__
+from cxkit.cli._common import (
+    JOURNEY_SUFFIXES,
+    echo_json,
+    envelope,
+    lang_option,
+    load_journey_arg,
+    looks_like_name,
+    resolve_source,
+    text_width,
+)
+from cxkit.cli._common import table as _table
 from cxkit.core.errors import CxkitError, Problem
 from cxkit.core.i18n import LANGUAGES, label
 from cxkit.core.journey import Journey
@@ -65,9 +71,6 @@ __all__ = [
     "validate_sources",
 ]
 
-#: File suffixes read as journeys (JSON is YAML, so both parse the same way).
-JOURNEY_SUFFIXES = (".yaml", ".yml", ".json")
-
 #: The id pattern of the journey format (``cxkit/io/schema.py``'s ``Id``).
 _ID_PATTERN = re.compile(r"^[\w][\w.\-]*$")
 _ID_MAX = 80
@@ -77,102 +80,7 @@ _ID_EXPECTED = (
 )
 
 
-# -- shared helpers ------------------------------------------------------------------------
-def envelope(command: str, **payload: Any) -> dict[str, Any]:
-    """The JSON envelope of every command: ``cxkit`` (version), ``command``, then payload.
-
-    >>> envelope("validate", valid=True)["command"]
-    'validate'
-    >>> list(envelope("show", steps=[]))
-    ['cxkit', 'command', 'steps']
-    """
-    return {"cxkit": __version__, "command": command, **payload}
-
-
-def _finite(value: Any) -> Any:
-    """Replace non-finite floats with ``None`` so that the output is strict JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _echo_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(_finite(data), ensure_ascii=False, indent=2, allow_nan=False))
-
-
-def _looks_like_name(source: str) -> bool:
-    return not any(sep in source for sep in ("/", "\\")) and not Path(source).suffix
-
-
-def resolve_source(source: str | os.PathLike[str]) -> Path:
-    """The file behind a journey argument: an existing file or a built-in template name.
-
-    Parameters
-    ----------
-    source
-        A path to a journey file, or a template name such as ``"billing_inquiry"``
-        (a name has no folder separator and no suffix).
-
-    Raises
-    ------
-    TemplateNotFoundError
-        For a name that is neither a file nor a template (with a did-you-mean).
-    CxkitError
-        For a path that does not exist (with a did-you-mean among its siblings) or
-        is a folder.
-
-    Examples
-    --------
-    >>> resolve_source("billing_inquiry").name
-    'billing_inquiry.yaml'
-    >>> resolve_source("billing_inquiri")
-    Traceback (most recent call last):
-    ...
-    cxkit.core.errors.TemplateNotFoundError: no journey file or template named 'billing_inquiri'; did you mean 'billing_inquiry'?
-    """  # noqa: E501
-    text = os.fspath(source)
-    path = Path(text)
-    if path.is_file():
-        return path
-    if path.is_dir():
-        raise CxkitError(f"{text}: is a folder, not a journey file")
-    if _looks_like_name(text):
-        return template_path(text)
-    message = f"{text}: no such file"
-    folder = path.parent
-    if folder.is_dir():
-        try:
-            # compare stems: the shared suffixes would make every file look alike
-            stems = {
-                p.stem.lower(): p.name for p in folder.iterdir() if p.suffix in JOURNEY_SUFFIXES
-            }
-        except OSError:
-            stems = {}
-        close = difflib.get_close_matches(path.stem.lower(), list(stems), n=1, cutoff=0.6)
-        if close:
-            message += f"; did you mean {stems[close[0]]!r}?"
-    elif str(folder) not in ("", "."):
-        message += f" (folder {folder} does not exist)"
-    raise CxkitError(message)
-
-
-def text_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: East Asian wide characters count twice.
-
-    >>> text_width("abc"), text_width("不満"), text_width("ｱ")
-    (3, 4, 1)
-    """
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - text_width(text))
-
-
+# -- helpers -------------------------------------------------------------------------------
 def _clip(text: str, width: int) -> str:
     """Shorten ``text`` to ``width`` columns with an ellipsis."""
     if text_width(text) <= width:
@@ -190,22 +98,6 @@ def _num(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{float(value):.4g}" if value != 0 else "0"
-
-
-def _table(
-    rows: Sequence[Sequence[str]], indent: str = "  ", align: str | None = None
-) -> list[str]:
-    """Rows padded into columns; ``align`` is one ``l``/``r`` per column."""
-    widths = [max(text_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    align = align or "l" * len(widths)
-    out = []
-    for row in rows:
-        cells = [
-            (" " * (w - text_width(cell)) + cell) if a == "r" else _pad(cell, w)
-            for cell, w, a in zip(row, widths, align, strict=True)
-        ]
-        out.append((indent + "  ".join(cells)).rstrip())
-    return out
 
 
 # -- templates -----------------------------------------------------------------------------
@@ -417,7 +309,7 @@ class FileReport:
 
 
 def _not_found(source: str) -> Problem:
-    if _looks_like_name(source):
+    if looks_like_name(source):
         names = list_templates()
         return Problem(
             "no journey file or template with this name",
@@ -688,7 +580,7 @@ def templates_command(as_json: bool) -> None:
     """List the built-in journey templates (name, title, language, steps)."""
     payload = templates_payload()
     if as_json:
-        _echo_json(payload)
+        echo_json(payload)
         return
     click.echo(render_templates(payload))
     for t in payload["templates"]:
@@ -751,7 +643,7 @@ def validate_command(
     reports = validate_sources(paths)
     valid = all(r.is_valid(strict) for r in reports)
     if as_json:
-        _echo_json(
+        echo_json(
             envelope(
                 "validate",
                 strict=strict,
@@ -778,20 +670,15 @@ def validate_command(
 @click.command("show")
 @click.argument("path", metavar="PATH")
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="Language of labels and emotions (default: the journey's, else en).",
-)
+@lang_option("Language of labels and emotions (default: the journey's, else en).")
 def show_command(path: str, as_json: bool, lang: str | None) -> None:
     """Summarise a journey: steps with their emotions, aggregates and effort.
 
     PATH is a journey file or a template name.
     """
-    journey = load_journey(resolve_source(path))
+    journey = load_journey_arg(path)
     if as_json:
-        _echo_json(show_payload(journey, lang))
+        echo_json(show_payload(journey, lang))
     else:
         columns = shutil.get_terminal_size((100, 24)).columns
         click.echo(render_show(journey, lang, width=max(100, columns)))

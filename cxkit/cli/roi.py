@@ -17,20 +17,18 @@ ROI roadmap — roi_example_c
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
-from cxkit.cli.journey import envelope, resolve_source, text_width
+from cxkit.cli._common import echo_json, envelope, lang_option, load_journey_arg
+from cxkit.cli._common import table as _table
 from cxkit.core.economics import Initiative
 from cxkit.core.errors import CxkitError
-from cxkit.core.i18n import LANGUAGES
 from cxkit.core.i18n import label as _label
 from cxkit.core.journey import Journey
-from cxkit.io import load_journey
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_SIMS", "register", "render_roi", "roi_command", "run_roi"]
 
@@ -151,18 +149,6 @@ def _periods(x: float) -> str:
     if math.isinf(x):
         return "never"
     return "–" if not math.isfinite(x) else f"{x:.2f}"
-
-
-def _table(rows: list[list[str]], align: str) -> list[str]:
-    widths = [max(text_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for row in rows:
-        cells = []
-        for cell, w, a in zip(row, widths, align, strict=True):
-            pad = " " * (w - text_width(cell))
-            cells.append(pad + cell if a == "r" else cell + pad)
-        out.append(("  " + "  ".join(cells)).rstrip())
-    return out
 
 
 def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
@@ -345,7 +331,7 @@ def roi_payload(ev: Any, plan: Any) -> dict[str, Any]:
               help="Horizon in years (default: economics.horizon_years).")  # fmt: skip
 @click.option("--start-discount", type=click.FloatRange(0, 1),
               help="Value kept by a start one period later (default: shifted flows).")  # fmt: skip
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@lang_option(default="en")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON document.")
 def roi_command(
     path: str,
@@ -370,7 +356,7 @@ def roi_command(
     roadmap says which to start in which period and how far the joint effect
     differs from the sum of the parts.
     """
-    journey = load_journey(resolve_source(path))
+    journey = load_journey_arg(path)
     ev, plan = run_roi(
         journey,
         initiatives_file=initiatives_file,
@@ -387,7 +373,7 @@ def roi_command(
         lang=lang,
     )
     if as_json:
-        click.echo(json.dumps(roi_payload(ev, plan), ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(roi_payload(ev, plan))
     else:
         click.echo(render_roi(ev, plan, lang))
 

@@ -19,18 +19,18 @@ Erlang C staffing
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 import click
 
-from cxkit.cli.journey import envelope, resolve_source, text_width
+from cxkit.cli._common import echo_json as _echo_json
+from cxkit.cli._common import envelope, lang_option, load_journey_arg
+from cxkit.cli._common import table as _table
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import LANGUAGES
 from cxkit.core.i18n import label as _label
 from cxkit.core.journey import Journey
-from cxkit.io import load_journey
 
 __all__ = [
     "register",
@@ -64,35 +64,6 @@ _ROWS: tuple[tuple[str, str | None, str | None, str], ...] = (
     ("remembered", None, "j", ".3f"),
     ("csat", None, "csat5", ".3f"),
 )
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _echo_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(_finite(data), ensure_ascii=False, indent=2, allow_nan=False))
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    space = " " * max(0, width - text_width(text))
-    return space + text if right else text + space
-
-
-def _table(rows: list[list[str]], align: str) -> list[str]:
-    widths = [max(text_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [
-        (
-            "  " + "  ".join(_pad(c, w, a == "r") for c, w, a in zip(r, widths, align, strict=True))
-        ).rstrip()
-        for r in rows
-    ]
 
 
 # ---------------------------------------------------------------------------- simulate
@@ -220,12 +191,7 @@ def render_simulate(payload: dict[str, Any], lang: str = "en") -> str:
     help="Most visits per customer (default: the journey's max_steps, 50).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="Language of the text report (default: the journey's, else en).",
-)
+@lang_option("Language of the text report (default: the journey's, else en).")
 def simulate_command(
     path: str,
     customers: int,
@@ -241,7 +207,7 @@ def simulate_command(
     simulates --customers customers for path-dependent metrics (CES, first-contact
     resolution, remembered experience), each with a 95% confidence interval.
     """
-    journey = load_journey(resolve_source(path))
+    journey = load_journey_arg(path)
     payload = simulate_payload(journey, customers=customers, seed=seed, max_steps=max_steps)
     if as_json:
         _echo_json(payload)
@@ -402,13 +368,7 @@ def render_staffing(payload: dict[str, Any], lang: str = "en") -> str:
     help="Share of paid time agents are unavailable, in [0, 1).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default="en",
-    show_default=True,
-    help="Language of the text report.",
-)
+@lang_option("Language of the text report.", default="en")
 def staffing_command(
     calls: float,
     interval_minutes: float,

@@ -35,7 +35,6 @@ Run::
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -46,19 +45,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _harness import format_table, measure, parse_arguments, run_tools
 from bench_discovery import (
     ACTIVITY,
     CASE,
-    DEFAULT_CACHE,
     JOURNEY_SEED,
     JOURNEY_TOUCHPOINTS,
     TIME,
     bench_journey,
     bench_log,
     default_sizes,
-    format_table,
-    measure,
-    run_in_subprocess,
 )
 
 TOOLS = ("cxkit", "cxkit-ref", "channelattribution")
@@ -279,18 +275,7 @@ def compare(mine: dict[str, Any], other: dict[str, Any], top: int = 5) -> list[s
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table, the comparisons and the goal."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=default_sizes())
-    parser.add_argument("--tools", default=",".join(TOOLS))
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best time)")
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per tool and size")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--log", help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
-    args, unknown = parser.parse_known_args(argv)
-    if unknown:
-        print(f"bench_attribution: ignoring unknown arguments {unknown}", file=sys.stderr)
+    args = parse_arguments("bench_attribution", __doc__, TOOLS, default_sizes(), argv)
     if args.worker:
         worker(args.worker, args.log, args.out, args.repeat)
         return 0
@@ -308,19 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         path = bench_log(size, args.cache)
         print(f"log {size:,} events: {path} ({time.perf_counter() - t0:.1f} s)", flush=True)
-        records = {}
-        for tool in tools:
-            rec = run_in_subprocess(__file__, tool, path, args.repeat, args.timeout)
-            rec["size"] = size
-            records[tool] = rec
-            rows.append(rec)
-            if "error" in rec:
-                print(f"  {tool}: error: {rec['error']}", flush=True)
-            else:
-                print(
-                    f"  {rec['label']}: {rec['seconds']:.3f} s, peak {rec['peak_mb']:.0f} MB",
-                    flush=True,
-                )
+        records = run_tools(__file__, tools, path, size, args.repeat, args.timeout)
+        rows.extend(records.values())
         base = records.get("cxkit") or records.get("cxkit-ref")
         if base is None or "error" in base:
             continue

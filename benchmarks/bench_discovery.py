@@ -32,13 +32,9 @@ Run::
 
 from __future__ import annotations
 
-import argparse
-import gc
 import json
 import math
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,8 +42,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import (
+    DEFAULT_CACHE,
+    format_table,
+    measure,
+    parse_arguments,
+    run_tools,
+)
+
 DEFAULT_SIZES = (100_000, 1_000_000, 5_000_000)
-DEFAULT_CACHE = Path(tempfile.gettempdir()) / "cxkit-bench"
 TOOLS = ("cxkit", "cxkit-edges", "pm4py", "pm4py-polars")
 JOURNEY_TOUCHPOINTS = 20
 JOURNEY_SEED = 7
@@ -104,53 +109,6 @@ def bench_log(n_events: int, cache: Path = DEFAULT_CACHE) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
-
-
-# -- memory ----------------------------------------------------------------------------
-
-
-def _status_kb(field: str) -> int:
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def reset_peak() -> bool:
-    """Reset this process's peak RSS (VmHWM) to its current RSS; False if not possible."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-            fh.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def measure(run: Callable[[], Any], repeat: int) -> tuple[Any, dict[str, float]]:
-    """Run ``run`` ``repeat`` times; best wall time, and peak RSS during the calls.
-
-    ``peak_mb`` is the process's peak resident memory during a call (input data and
-    imported libraries included); ``extra_mb`` is that peak minus the resident
-    memory just before the call (what the call itself needed).
-    """
-    best = math.inf
-    peak = extra = 0.0
-    result = None
-    for _ in range(max(1, repeat)):
-        result = None
-        gc.collect()
-        can_reset = reset_peak()
-        before = _status_kb("VmRSS")
-        t0 = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - t0)
-        hwm = (
-            _status_kb("VmHWM") if can_reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        )
-        peak = max(peak, hwm / 1024)
-        extra = max(extra, (hwm - before) / 1024)
-    return result, {"seconds": best, "peak_mb": peak, "extra_mb": extra}
 
 
 # -- the tools -------------------------------------------------------------------------
@@ -279,76 +237,6 @@ def worker(tool: str, path: str, out: str, repeat: int) -> None:
     Path(out).write_text(json.dumps(record), encoding="utf-8")
 
 
-def run_in_subprocess(
-    script: str, tool: str, path: Path, repeat: int, timeout: float
-) -> dict[str, Any]:
-    """Run ``script --worker tool`` in a fresh interpreter and read its record."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "record.json"
-        cmd = [
-            sys.executable,
-            script,
-            "--worker",
-            tool,
-            "--log",
-            str(path),
-            "--out",
-            str(out),
-            "--repeat",
-            str(repeat),
-        ]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            return {"tool": tool, "error": f"timed out after {timeout:.0f} s"}
-        if proc.returncode != 0 or not out.is_file():
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            return {"tool": tool, "error": " | ".join(tail) or f"exit {proc.returncode}"}
-        return json.loads(out.read_text(encoding="utf-8"))
-
-
-# -- the report ------------------------------------------------------------------------
-
-
-def _ratio(value: float | None) -> str:
-    if not value:
-        return ""
-    return f"{value:.1f}×" if value >= 1 else f"{value:.2f}×"
-
-
-def format_table(rows: Sequence[dict[str, Any]]) -> str:
-    """The results as an aligned text table."""
-    head = ["events", "tool", "seconds", "peak MB", "extra MB", "time ÷ cxkit", "peak ÷ cxkit"]
-    lines = [head]
-    for r in rows:
-        if "error" in r:
-            lines.append([f"{r['size']:,}", r["tool"], "error: " + r["error"], "", "", "", ""])
-            continue
-        lines.append(
-            [
-                f"{r['size']:,}",
-                r["label"],
-                f"{r['seconds']:.3f}",
-                f"{r['peak_mb']:.0f}",
-                f"{r['extra_mb']:.0f}",
-                _ratio(r.get("time_ratio")),
-                f"{r['peak_ratio']:.2f}" if r.get("peak_ratio") else "",
-            ]
-        )
-    widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
-    out = []
-    for k, line in enumerate(lines):
-        out.append(
-            "  ".join(
-                str(c).ljust(w) if i < 2 else str(c).rjust(w)
-                for i, (c, w) in enumerate(zip(line, widths, strict=True))
-            )
-        )
-        if k == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
-
-
 GOALS = (
     # (peer tool, minimum speed-up, maximum cxkit peak as a share of the peer's)
     ("pm4py", 20.0, 0.5),
@@ -380,18 +268,7 @@ def goal_lines(rows: Sequence[dict[str, Any]], tool: str = "cxkit") -> list[str]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table; exit 1 if edge counts disagree."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=default_sizes())
-    parser.add_argument("--tools", default=",".join(TOOLS))
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best time)")
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per tool and size")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--log", help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
-    args, unknown = parser.parse_known_args(argv)
-    if unknown:
-        print(f"bench_discovery: ignoring unknown arguments {unknown}", file=sys.stderr)
+    args = parse_arguments("bench_discovery", __doc__, TOOLS, default_sizes(), argv)
     if args.worker:
         worker(args.worker, args.log, args.out, args.repeat)
         return 0
@@ -410,19 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         path = bench_log(size, args.cache)
         print(f"log {size:,} events: {path} ({time.perf_counter() - t0:.1f} s)", flush=True)
-        records = {}
-        for tool in tools:
-            rec = run_in_subprocess(__file__, tool, path, args.repeat, args.timeout)
-            rec["size"] = size
-            records[tool] = rec
-            rows.append(rec)
-            if "error" in rec:
-                print(f"  {tool}: error: {rec['error']}", flush=True)
-            else:
-                print(
-                    f"  {rec['label']}: {rec['seconds']:.3f} s, peak {rec['peak_mb']:.0f} MB",
-                    flush=True,
-                )
+        records = run_tools(__file__, tools, path, size, args.repeat, args.timeout)
+        rows.extend(records.values())
         # ratios against cxkit's discover, or the reference counting when it is not run
         base = records.get("cxkit") or records.get("cxkit-edges")
         for rec in records.values():

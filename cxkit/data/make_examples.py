@@ -15,11 +15,8 @@ the *frames* do not, and ``--check`` compares frames.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,6 +32,7 @@ from cxkit.data.examples import (
 )
 from cxkit.data.generate import generate_events
 from cxkit.io import atomic_write_text
+from cxkit.io.journey_io import atomic_write_bytes
 
 __all__ = ["atomic_write_bytes", "build_example", "main", "write_example"]
 
@@ -58,25 +56,6 @@ def build_example(name: str) -> pl.DataFrame:
         tz=spec.tz,
         with_noise=True,
     )
-
-
-def atomic_write_bytes(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` atomically (temporary file + ``os.replace``)."""
-    directory = target.parent
-    if not directory.is_dir():
-        raise CxkitError(f"{target}: folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def write_example(frame: pl.DataFrame, name: str, out: Path) -> list[Path]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from cxkit.core.errors import CxkitError
 from cxkit.core.journey import Journey
 from cxkit.export._common import check_journey, resolve_lang
+from cxkit.io.journey_io import atomic_write_bytes
 
 __all__ = ["FORMATS", "SUFFIXES", "atomic_write_bytes", "format_for", "render", "write"]
 
@@ -93,39 +92,6 @@ def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes
     if to == "yaml":
         return export.yaml(journey)
     return export.json(journey) + "\n"
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically: a temporary file beside it, flushed to
-    disk, then renamed over it (the file is complete or absent, never partial).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> atomic_write_bytes(d / "x.bin", b"\\x00\\x01").read_bytes()
-    b'\\x00\\x01'
-    """
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise CxkitError(f"`data` must be bytes, got {type(data).__name__}")
-    target = Path(os.fspath(path))
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise CxkitError(f"{target}: folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(bytes(data))
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return target
 
 
 def write(

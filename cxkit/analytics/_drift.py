@@ -19,8 +19,23 @@ well for small ``n`` and for proportions near 0 or 1 (a designed hand-off never
 observed in 5 journeys is ``inconclusive``; in 500 it is ``drifted``). The designed
 value is a fixed number, not a second sample, so this one-sample test is the right
 form of the two-proportion comparison. For mean effort, the normal interval
-``mean ± z·s/√n``. Each check uses the given confidence (95 % by default) without
-a multiple-comparison correction; read many ``drifted`` rows with that in mind.
+``mean ± z·s/√n``.
+
+Many checks are made at once (a journey of ten touchpoints has dozens), so by
+default the intervals are **simultaneous**: Bonferroni's correction gives each of
+the ``m`` checks the level ``1 − (1 − confidence)/m``, and a log sampled from the
+design itself is then reported ``drifted`` anywhere with probability at most
+``1 − confidence``. ``correction="none"`` uses ``confidence`` for every check (more
+sensitive, with about ``(1 − confidence)·m`` false alarms to expect). The level
+used is in the report (``check_confidence``).
+
+Effort: where the log records effort on contacts in the middle of journeys, the
+mean at each touchpoint is compared with the designed steps' ``effort`` there.
+Where every answer sits on a journey's last contact (one survey per journey, as in
+``cxkit.data``'s logs) the answers rate whole journeys, of every path, while the
+designed steps describe one path: no effort check is made, and the report's
+``notes`` say so (compare the simulated CES of ``cxkit.sim`` with the observed mean
+of ``journey_metrics`` instead).
 
 Designed values come from the journey: hand-off probabilities including each
 touchpoint's remainder, the start mix, the exact outcome probabilities and reach
@@ -34,7 +49,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -98,7 +113,8 @@ class DriftReport:
     outcomes; ``source`` alone for per-touchpoint checks), ``structure`` (``both``,
     ``design_only``, ``data_only``), ``designed``, ``observed``, ``difference``,
     ``n`` (sample size), ``ci_low``/``ci_high``, ``designed_label``/``observed_label``
-    (emotion classes), ``status`` and a readable ``message``.
+    (emotion classes), ``status`` and a readable ``message``. ``check`` is ``effort``
+    with ``source`` null for the whole-journey effort check.
     """
 
     journey_id: str
@@ -106,9 +122,12 @@ class DriftReport:
     tolerance: float
     effort_tolerance: float
     confidence: float
+    check_confidence: float
+    correction: str
     n_events: int
     n_journeys: int
     warnings: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def is_drifted(self) -> bool:
@@ -133,10 +152,13 @@ class DriftReport:
             "tolerance": self.tolerance,
             "effort_tolerance": self.effort_tolerance,
             "confidence": self.confidence,
+            "correction": self.correction,
+            "check_confidence": self.check_confidence,
             "n_events": self.n_events,
             "n_journeys": self.n_journeys,
             "counts": {s: counts.get(s, 0) for s in ("drifted", "inconclusive", "ok")},
             "checks": self.checks.to_dicts(),
+            "notes": list(self.notes),
             "warnings": list(self.warnings),
         }
 
@@ -156,6 +178,7 @@ def drift(
     schema: EventSchema | None = None,
     effort_tolerance: float = 0.5,
     confidence: float = 0.95,
+    correction: Literal["bonferroni", "none"] = "bonferroni",
 ) -> DriftReport:
     """Check a designed journey against an event log.
 
@@ -172,7 +195,11 @@ def drift(
     effort_tolerance
         Largest difference in mean effort (CES points) that counts as ``ok``.
     confidence
-        Level of the intervals that decide between ``drifted`` and ``inconclusive``.
+        Level that decides between ``drifted`` and ``inconclusive``: for the whole
+        report (``correction="bonferroni"``, the default) or for each check
+        (``"none"``).
+    correction
+        ``"bonferroni"`` or ``"none"`` (see the module docstring).
 
     Returns
     -------
@@ -242,36 +269,36 @@ def drift(
         or not 0 < confidence < 1
     ):
         raise CxkitError(f"`confidence` must be in (0, 1), got {format_value(confidence)}")
+    if correction not in ("bonferroni", "none"):
+        raise CxkitError(
+            f"`correction` must be 'bonferroni' or 'none', got {format_value(correction)}"
+        )
     log = as_log(events, schema, journey)
-    return _Drift(journey, log, float(tolerance), float(effort_tolerance), float(confidence)).run()
+    drift_ = _Drift(journey, log, float(tolerance), float(effort_tolerance))
+    return drift_.run(float(confidence), correction)
 
 
 class _Drift:
-    def __init__(
-        self, journey: Journey, log: EventLog, tol: float, effort_tol: float, conf: float
-    ) -> None:
+    """Collects the checks (designed value, observed counts), then tests them all."""
+
+    def __init__(self, journey: Journey, log: EventLog, tol: float, effort_tol: float) -> None:
         self.j = journey
         self.g = journey.graph
         self.log = log
         self.tol = tol
         self.effort_tol = effort_tol
-        self.conf = conf
-        self.rows: list[dict[str, Any]] = []
+        self.pending: list[dict[str, Any]] = []
+        self.notes: list[str] = []
         ids = set(self.g.touchpoint_ids)
         labels = {tp.label: tp.id for tp in self.g.touchpoints if tp.label}
         self.name_to_id = {}
         for name in log.touchpoint_table["tp"].to_list():
             self.name_to_id[name] = name if name in ids else labels.get(name, name)
 
-    # -- helpers ------------------------------------------------------------------------
     def _tp(self, name: str) -> str:
         return self.name_to_id.get(name, name)
 
-    def _status(self, designed: float, observed: float, lo: float, hi: float, tol: float) -> str:
-        if abs(observed - designed) <= tol + 1e-12:
-            return "ok"
-        return "drifted" if not lo <= designed <= hi else "inconclusive"
-
+    # -- collecting ---------------------------------------------------------------------
     def _proportion(
         self,
         check: str,
@@ -282,48 +309,33 @@ class _Drift:
         n: int,
         what: str,
     ) -> None:
-        if n <= 0:
-            return
-        observed = k / n
-        lo, hi = wilson_interval(k, n, self.conf)
-        status = self._status(designed, observed, lo, hi, self.tol)
-        structure = "both"
-        if designed == 0 and k > 0:
-            structure = "data_only"
-        elif designed > 0 and k == 0:
-            structure = "design_only"
-        self.rows.append(
-            {
-                "check": check,
-                "source": source,
-                "target": target,
-                "structure": structure,
-                "designed": designed,
-                "observed": observed,
-                "difference": observed - designed,
-                "n": n,
-                "ci_low": lo,
-                "ci_high": hi,
-                "status": status,
-                "message": f"{what}: designed {designed:.3g}, observed {observed:.3g} "
-                f"({int(k)}/{n}, {self.conf:.0%} CI {lo:.3g}–{hi:.3g}) — {status}",
-            }
-        )
+        if n > 0:
+            self.pending.append(
+                {
+                    "kind": "proportion",
+                    "check": check,
+                    "source": source,
+                    "target": target,
+                    "designed": designed,
+                    "k": k,
+                    "n": n,
+                    "what": what,
+                }
+            )
 
-    # -- checks -------------------------------------------------------------------------
-    def run(self) -> DriftReport:
+    def run(self, confidence: float, correction: str) -> DriftReport:
         chain = Chain.from_journey(self.j)
-        summary = self.log.summary
-        n_cases = int(summary["cases"])
+        n_cases = int(self.log.summary["cases"])
         self._entry(n_cases)
         self._handoffs()
         self._outcomes(chain, n_cases)
         self._reach(chain, n_cases)
         self._emotions()
         self._effort()
-        frame = (
-            pl.DataFrame(self.rows, schema=_SCHEMA) if self.rows else pl.DataFrame(schema=_SCHEMA)
-        )
+        m = max(1, len(self.pending))
+        level = 1 - (1 - confidence) / m if correction == "bonferroni" else confidence
+        rows = [self._test(c, level) for c in self.pending]
+        frame = pl.DataFrame(rows, schema=_SCHEMA) if rows else pl.DataFrame(schema=_SCHEMA)
         rank = {"drifted": 0, "inconclusive": 1, "ok": 2}
         frame = (
             frame.with_columns(
@@ -338,12 +350,108 @@ class _Drift:
             checks=frame,
             tolerance=self.tol,
             effort_tolerance=self.effort_tol,
-            confidence=self.conf,
+            confidence=confidence,
+            check_confidence=level,
+            correction=correction,
             n_events=self.log.prepared.n_rows,
             n_journeys=n_cases,
             warnings=self.log.prepared.warnings,
+            notes=tuple(self.notes),
         )
 
+    # -- testing ------------------------------------------------------------------------
+    def _status(self, designed: float, observed: float, lo: float, hi: float, tol: float) -> str:
+        if abs(observed - designed) <= tol + 1e-12:
+            return "ok"
+        return "drifted" if not lo <= designed <= hi else "inconclusive"
+
+    def _test(self, c: dict[str, Any], level: float) -> dict[str, Any]:
+        kind = c["kind"]
+        if kind == "proportion":
+            return self._test_proportion(c, level)
+        if kind == "emotion":
+            return self._test_emotion(c, level)
+        return self._test_mean(c, level)
+
+    def _test_proportion(self, c: dict[str, Any], level: float) -> dict[str, Any]:
+        designed, k, n = c["designed"], c["k"], c["n"]
+        observed = k / n
+        lo, hi = wilson_interval(k, n, level)
+        status = self._status(designed, observed, lo, hi, self.tol)
+        structure = "both"
+        if designed == 0 and k > 0:
+            structure = "data_only"
+        elif designed > 0 and k == 0:
+            structure = "design_only"
+        return {
+            "check": c["check"],
+            "source": c["source"],
+            "target": c["target"],
+            "structure": structure,
+            "designed": designed,
+            "observed": observed,
+            "difference": observed - designed,
+            "n": n,
+            "ci_low": lo,
+            "ci_high": hi,
+            "status": status,
+            "message": f"{c['what']}: designed {designed:.3g}, observed {observed:.3g} "
+            f"({int(k)}/{n}, {_pct(level)} CI {lo:.3g}–{hi:.3g}) — {status}",
+        }
+
+    def _test_emotion(self, c: dict[str, Any], level: float) -> dict[str, Any]:
+        counts, n, designed_class = c["counts"], c["n"], c["designed_label"]
+        modal = max(EMOTIONS, key=lambda e: (counts[e], e == designed_class))
+        k = counts[designed_class]
+        lo, hi = wilson_interval(k, n, level)
+        m_lo, _ = wilson_interval(counts[modal], n, level)
+        if modal == designed_class:
+            status = "ok"
+        elif hi < m_lo:
+            status = "drifted"
+        else:
+            status = "inconclusive"
+        return {
+            "check": "emotion",
+            "source": c["source"],
+            "target": None,
+            "structure": "both",
+            "designed": None,
+            "observed": k / n,
+            "difference": None,
+            "n": n,
+            "ci_low": lo,
+            "ci_high": hi,
+            "designed_label": designed_class,
+            "observed_label": modal,
+            "status": status,
+            "message": f"emotion at {c['source']}: designed {designed_class}, observed mostly "
+            f"{modal} ({counts[modal] / n:.0%}; {designed_class} {k / n:.0%}, n={n}) — {status}",
+        }
+
+    def _test_mean(self, c: dict[str, Any], level: float) -> dict[str, Any]:
+        designed, mean, sd, n = c["designed"], c["mean"], c["sd"], c["n"]
+        z = float(norm.ppf(1 - (1 - level) / 2))
+        half = z * sd / math.sqrt(n) if sd is not None and n > 1 else math.inf
+        lo, hi = mean - half, mean + half
+        status = self._status(designed, mean, lo, hi, self.effort_tol)
+        return {
+            "check": "effort",
+            "source": c["source"],
+            "target": None,
+            "structure": "both",
+            "designed": designed,
+            "observed": mean,
+            "difference": mean - designed,
+            "n": n,
+            "ci_low": lo if math.isfinite(lo) else None,
+            "ci_high": hi if math.isfinite(hi) else None,
+            "status": status,
+            "message": f"{c['what']}: designed {designed:.3g}, observed {mean:.3g} (n={n}) — "
+            f"{status}",
+        }
+
+    # -- the checks ---------------------------------------------------------------------
     def _entry(self, n_cases: int) -> None:
         designed = journey_start(self.j)
         starts = self.log.starts_table.with_columns(tp=pl.col("tp").replace_strict(self.name_to_id))
@@ -430,72 +538,48 @@ class _Drift:
             row = table.get(tid)
             if not classes or row is None or not row["emotion_count"]:
                 continue
-            designed_class = Counter(classes).most_common(1)[0][0]
-            n = int(row["emotion_count"])
-            counts = {e: float(row[f"{e}_sum"]) for e in EMOTIONS}
-            modal = max(EMOTIONS, key=lambda e: (counts[e], e == designed_class))
-            k = counts[designed_class]
-            lo, hi = wilson_interval(k, n, self.conf)
-            m_lo, _ = wilson_interval(counts[modal], n, self.conf)
-            if modal == designed_class:
-                status = "ok"
-            elif hi < m_lo:
-                status = "drifted"
-            else:
-                status = "inconclusive"
-            self.rows.append(
+            self.pending.append(
                 {
-                    "check": "emotion",
+                    "kind": "emotion",
                     "source": tid,
-                    "target": None,
-                    "structure": "both",
-                    "designed": None,
-                    "observed": k / n,
-                    "difference": None,
-                    "n": n,
-                    "ci_low": lo,
-                    "ci_high": hi,
-                    "designed_label": designed_class,
-                    "observed_label": modal,
-                    "status": status,
-                    "message": f"emotion at {tid}: designed {designed_class}, observed mostly "
-                    f"{modal} ({counts[modal] / n:.0%}; {designed_class} {k / n:.0%}, n={n}) — "
-                    f"{status}",
+                    "designed_label": Counter(classes).most_common(1)[0][0],
+                    "n": int(row["emotion_count"]),
+                    "counts": {e: float(row[f"{e}_sum"]) for e in EMOTIONS},
                 }
             )
 
     def _effort(self) -> None:
         if not self.log.has("effort"):
             return
+        per_journey, _, _, n = self.log.effort_per_journey
+        if per_journey:
+            self.notes.append(
+                f"effort: all {n} answers are on journeys' last contacts, so they rate whole "
+                "journeys and are not compared with the designed steps"
+            )
+            return
         table = {self._tp(r["tp"]): r for r in self.log.touchpoint_table.iter_rows(named=True)}
         spread = {self._tp(t): s for t, s in self.log.effort_spread.rows()}
-        z = float(norm.ppf(1 - (1 - self.conf) / 2))
         for tid, evs in self._designed_steps().items():
             efforts = [ev.step.effort for ev in evs if ev.step.effort is not None]
             row = table.get(tid)
             if not efforts or row is None or not row["effort_count"]:
                 continue
-            designed = float(np.mean(efforts))
             n = int(row["effort_count"])
-            mean = row["effort_sum"] / n
-            sd = spread.get(tid)
-            half = z * sd / math.sqrt(n) if sd is not None and n > 1 else math.inf
-            lo, hi = mean - half, mean + half
-            status = self._status(designed, mean, lo, hi, self.effort_tol)
-            self.rows.append(
+            self.pending.append(
                 {
-                    "check": "effort",
+                    "kind": "mean",
                     "source": tid,
-                    "target": None,
-                    "structure": "both",
-                    "designed": designed,
-                    "observed": mean,
-                    "difference": mean - designed,
+                    "designed": float(np.mean(efforts)),
+                    "mean": row["effort_sum"] / n,
+                    "sd": spread.get(tid),
                     "n": n,
-                    "ci_low": lo if math.isfinite(lo) else None,
-                    "ci_high": hi if math.isfinite(hi) else None,
-                    "status": status,
-                    "message": f"mean effort at {tid}: designed {designed:.3g}, observed "
-                    f"{mean:.3g} (n={n}) — {status}",
+                    "what": f"mean effort at {tid}",
                 }
             )
+
+
+def _pct(level: float) -> str:
+    """``95%``, ``99.93%``: a confidence level as people read it."""
+    text = f"{level * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"

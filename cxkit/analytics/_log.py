@@ -371,6 +371,28 @@ class EventLog:
         return _normalise(agg).sort("tp")
 
     @cached_property
+    def effort_per_journey(self) -> tuple[bool, float | None, float | None, int]:
+        """``(per_journey, mean, sd, n)`` of the effort answers.
+
+        ``per_journey`` is true when every answer sits on a journey's last contact
+        (one survey per journey): the answers then measure whole journeys.
+        """
+        row = collect(
+            self.rows.filter(~nw.col("effort").is_null())
+            .with_columns(_mid=(nw.col("end") == 0).cast(nw.Int64))
+            .select(
+                nw.len().alias("n"),
+                nw.col("_mid").sum().alias("mid"),
+                nw.col("effort").mean().alias("mean"),
+                nw.col("effort").std(ddof=1).alias("sd"),
+            )
+        ).row(0, named=True)
+        n = int(row["n"] or 0)
+        mean = float(row["mean"]) if row["mean"] is not None else None
+        sd = float(row["sd"]) if row["sd"] is not None else None
+        return (n > 0 and int(row["mid"] or 0) == 0, mean, sd, n)
+
+    @cached_property
     def reach_table(self) -> pl.DataFrame:
         """Per touchpoint: the number of journeys (cases) that visit it at least once."""
         agg = collect(

@@ -59,7 +59,11 @@ def test_a_changed_design_drifts_where_it_changed(
     assert report.is_drifted
     first = drifted.row(0, named=True)
     assert first["status"] == "drifted" and abs(first["difference"]) > 0.05
-    assert "hand-off web_faq → " in first["message"] and "95% CI" in first["message"]
+    assert "hand-off web_faq → " in first["message"] and "% CI" in first["message"]
+    # simultaneous intervals: each check at 1 − 0.05/m
+    m = report.checks.height
+    assert report.check_confidence == pytest.approx(1 - 0.05 / m)
+    assert f"{report.check_confidence * 100:.2f}"[:5] in first["message"]
 
 
 def _log(paths: list[tuple[list[str], str]], **extra: list) -> pl.DataFrame:
@@ -91,9 +95,13 @@ def test_small_samples_are_inconclusive_not_drifted(billing: cx.Journey) -> None
     row = report.to_frame().filter(check="handoff", target="resolved").row(0, named=True)
     assert row["status"] == "inconclusive"
     assert row["ci_low"] < 0.4 < row["ci_high"]
-    # with 4 of 4 the chance under the design is 0.4⁴ = 2.6 %: drifted at 95 %
-    four = drift(billing, _log([(["web_faq"], "resolved")] * 4)).to_frame()
-    assert four.filter(check="handoff", target="resolved")["status"][0] == "drifted"
+    # with 4 of 4 the chance under the design is 0.4⁴ = 2.6 %: drifted at 95 % for
+    # this one check, but not once the report's several checks are accounted for
+    four = _log([(["web_faq"], "resolved")] * 4)
+    alone = drift(billing, four, correction="none").to_frame()
+    assert alone.filter(check="handoff", target="resolved")["status"][0] == "drifted"
+    together = drift(billing, four).to_frame()
+    assert together.filter(check="handoff", target="resolved")["status"][0] == "inconclusive"
     big = drift(billing, _log([(["web_faq"], "resolved")] * 200))
     assert big.to_frame().filter(check="handoff", target="resolved")["status"][0] == "drifted"
     # the designed hand-off to the phone is never seen: a design-only edge
@@ -116,16 +124,16 @@ def test_touchpoints_and_hand_offs_not_in_the_design(billing: cx.Journey) -> Non
 
 
 def test_emotion_and_effort_against_the_steps(billing: cx.Journey) -> None:
-    # the design: the agent delights at the end (step 4) but step 3 there is satisfied;
-    # the FAQ step is dissatisfied
+    # the design: the FAQ step is dissatisfied; say it costs effort 4
+    design = billing.with_step("faq", effort=4.0)
     n = 60
+    # effort answered at the FAQ in the middle of journeys that go on to the phone
     log = _log(
-        [(["web_faq"], "resolved")] * n,
-        emotion=["delighted"] * 50 + ["dissatisfied"] * 10,
-        effort=[1] * 60,
+        [(["web_faq", "phone_queue"], "abandon")] * n,
+        emotion=["delighted", None] * 50 + ["dissatisfied", None] * 10,
+        effort=[1.0, None] * n,
     )
-    steps = billing.with_step("faq", effort=4.0)
-    frame = drift(steps, log).to_frame()
+    frame = drift(design, log).to_frame()
     emotion = frame.filter(check="emotion", source="web_faq").row(0, named=True)
     assert emotion["designed_label"] == Emotion.DISSATISFIED.value
     assert emotion["observed_label"] == "delighted"
@@ -134,6 +142,22 @@ def test_emotion_and_effort_against_the_steps(billing: cx.Journey) -> None:
     effort = frame.filter(check="effort", source="web_faq").row(0, named=True)
     assert effort["designed"] == 4.0 and effort["observed"] == 1.0
     assert effort["status"] == "drifted"
+
+
+def test_one_effort_answer_per_journey_is_not_compared_with_steps(
+    billing: cx.Journey,
+) -> None:
+    # answers only on each journey's last contact: they rate whole journeys
+    log = _log(
+        [(["web_faq", "phone_queue", "agent"], "resolved")] * 40,
+        effort=[None, None, 2.5] * 20 + [None, None, 2.0] * 20,
+    )
+    report = drift(billing.with_step("explain", effort=5.0), log)
+    assert report.to_frame().filter(check="effort").height == 0
+    assert report.notes == (
+        "effort: all 40 answers are on journeys' last contacts, so they rate whole "
+        "journeys and are not compared with the designed steps",
+    )
 
 
 def test_reports_are_json_ready(billing: cx.Journey, billing_log: pl.DataFrame) -> None:
@@ -157,5 +181,7 @@ def test_bad_arguments(billing: cx.Journey, billing_log: pl.DataFrame) -> None:
         drift(billing, billing_log, tolerance=2)
     with pytest.raises(cx.CxkitError, match=r"`confidence` must be in \(0, 1\)"):
         drift(billing, billing_log, confidence=1.0)
+    with pytest.raises(cx.CxkitError, match="`correction` must be 'bonferroni' or 'none'"):
+        drift(billing, billing_log, correction="holm")  # type: ignore[arg-type]
     with pytest.raises(cx.CxkitError, match=r"`journey` must be a cxkit\.Journey"):
         drift(billing_log, billing)  # type: ignore[arg-type]

@@ -208,7 +208,10 @@ def test_rows_with_neither_touchpoint_nor_outcome_are_dropped_with_a_count() -> 
 
 def test_an_outcome_only_log_is_refused() -> None:
     log = good().with_columns(touchpoint=pl.lit(None, pl.String))
-    with pytest.raises(EventLogError, match="has outcomes but no touchpoint events"):
+    with (
+        pytest.raises(EventLogError, match="has outcomes but no touchpoint events"),
+        pytest.warns(EventLogWarning, match="1 row of 3 have neither a touchpoint nor an"),
+    ):
         discover(log)
 
 

@@ -1,0 +1,591 @@
+"""Analytics commands: ``cxkit discover``, ``cxkit attribution`` and ``cxkit drift``.
+
+EVENTS is an event-log file (``.parquet``, ``.csv``, ``.ndjson``/``.jsonl``; see
+:func:`cxkit.analytics.read_events`). Every ``--json`` output is an object whose first
+keys are ``cxkit`` (the version) and ``command`` (the contract of
+``docs/reference/cli.md``); non-finite numbers are written as ``null``. What the log
+reader repaired (duplicates dropped…) is printed on stderr as ``cxkit: warning: …``.
+
+The payload builders are pure functions, usable without a terminal:
+
+>>> import polars as pl, datetime as dt
+>>> log = pl.DataFrame(
+...     {
+...         "customer_id": ["a", "a", "b"],
+...         "timestamp": [
+...             dt.datetime(2026, 1, 1, 9),
+...             dt.datetime(2026, 1, 1, 10),
+...             dt.datetime(2026, 1, 1, 9),
+...         ],
+...         "touchpoint": ["web", "phone", "web"],
+...         "outcome": [None, "purchase", "abandon"],
+...     }
+... )
+>>> payload = attribution_payload(log, target="purchase", source="log")
+>>> payload["command"], [r["touchpoint"] for r in payload["rows"]]
+('attribution', ['phone', 'web'])
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cxkit import __version__
+from cxkit.analytics import (
+    DiscoveryResult,
+    DriftReport,
+    EventLogWarning,
+    EventSchema,
+    attribution,
+    discover,
+    drift,
+    read_events,
+)
+from cxkit.analytics._schema import OPTIONAL_FIELDS, REQUIRED_FIELDS
+from cxkit.core.errors import CxkitError
+from cxkit.core.i18n import LANGUAGES, label
+from cxkit.core.journey import Journey
+from cxkit.core.suggest import did_you_mean
+from cxkit.io import dump_journey, dumps_json, load_journey, save_journey
+
+__all__ = [
+    "attribution_payload",
+    "discover_payload",
+    "drift_payload",
+    "register",
+    "render_attribution",
+    "render_discovery",
+    "render_drift",
+]
+
+_JOURNEY_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _envelope(command: str, **payload: Any) -> dict[str, Any]:
+    return {"cxkit": __version__, "command": command, **payload}
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _echo_json(data: dict[str, Any]) -> None:
+    click.echo(json.dumps(_finite(data), ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
+    table = [list(header), *[list(r) for r in rows]]
+    widths = [max(_width(r[i]) for r in table) for i in range(len(header))]
+    out = []
+    for row in table:
+        cells = [
+            (" " * (w - _width(c)) + c) if a == "r" else (c + " " * (w - _width(c)))
+            for c, w, a in zip(row, widths, align, strict=True)
+        ]
+        out.append("  " + "  ".join(cells).rstrip())
+    return out
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, int):
+        return str(value)
+    return f"{float(value):.{digits}f}"
+
+
+def _l(key: str, lang: str) -> str:
+    return label(f"analytics_{key}", lang)
+
+
+def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call ``func``; print the log reader's warnings as ``cxkit: warning: …``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", EventLogWarning)
+        result = func(*args, **kwargs)
+    for w in caught:
+        if issubclass(w.category, EventLogWarning):
+            click.echo(f"cxkit: warning: {w.message}", err=True)
+    return result
+
+
+def _events(path: str) -> Any:
+    return read_events(path)
+
+
+def schema_from_options(
+    columns: Sequence[str] = (), outcomes: str | None = None, unknown_outcomes: str = "error"
+) -> EventSchema | None:
+    """The :class:`EventSchema` of ``--column FIELD=NAME``, ``--outcomes`` and
+    ``--unknown-outcomes``; ``None`` when they are all defaults.
+
+    >>> schema_from_options(["customer=cust", "emotion="], "saved,lost").customer
+    'cust'
+    >>> schema_from_options(["custmer=cust"])
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: --column 'custmer=cust': unknown field 'custmer'; did you mean 'customer'?
+    """  # noqa: E501
+    fields = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
+    changes: dict[str, Any] = {}
+    for item in columns:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep:
+            raise CxkitError(f"--column {item!r}: expected FIELD=COLUMN, e.g. customer=cust_id")
+        if name not in fields:
+            hint = did_you_mean(name, fields)
+            raise CxkitError(
+                f"--column {item!r}: unknown field {name!r}; "
+                + (hint or "expected one of " + ", ".join(fields))
+            )
+        changes[name] = value.strip() or None
+    if outcomes:
+        changes["outcomes"] = tuple(o.strip() for o in outcomes.split(",") if o.strip())
+    if unknown_outcomes != "error":
+        changes["unknown_outcomes"] = unknown_outcomes
+    return EventSchema(**changes) if changes else None
+
+
+def _schema_options(func: Any) -> Any:
+    func = click.option(
+        "--unknown-outcomes",
+        type=click.Choice(["error", "other"]),
+        default="error",
+        show_default=True,
+        help="What an undeclared outcome does: an error, or mapped to 'other'.",
+    )(func)
+    func = click.option(
+        "--outcomes",
+        metavar="ID,ID…",
+        default=None,
+        help="Outcome ids the log may use beyond purchase/resolved/churn/abandon/other.",
+    )(func)
+    return click.option(
+        "--column",
+        "columns",
+        multiple=True,
+        metavar="FIELD=NAME",
+        help="Read FIELD from column NAME (repeatable), e.g. --column customer=cust_id; "
+        "FIELD= alone ignores an optional column.",
+    )(func)
+
+
+def _is_journey(source: str) -> bool:
+    p = Path(source)
+    if p.suffix.lower() in _JOURNEY_SUFFIXES:
+        return True
+    return not p.suffix and "/" not in source and "\\" not in source and not p.exists()
+
+
+# -- payloads -----------------------------------------------------------------------------
+def discover_payload(
+    found: DiscoveryResult, *, source: str, output: str | None = None
+) -> dict[str, Any]:
+    """The ``cxkit discover --json`` document."""
+    return _envelope(
+        "discover",
+        events=source,
+        output=output,
+        valid=found.journey.is_valid,
+        journey=json.loads(dumps_json(found.journey)),
+        **found.to_dict(),
+    )
+
+
+def attribution_payload(
+    events_or_journey: Any,
+    *,
+    target: str,
+    source: str,
+    by: str = "touchpoint",
+    schema: EventSchema | None = None,
+) -> dict[str, Any]:
+    """The ``cxkit attribution --json`` document."""
+    frame = attribution(events_or_journey, target=target, by=by, schema=schema)  # type: ignore[arg-type]
+    p = frame["p_target"][0] if frame.height else None
+    return _envelope(
+        "attribution",
+        source=source,
+        target=target,
+        by=by,
+        p_target=p,
+        rows=frame.drop("p_target").to_dicts(),
+    )
+
+
+def drift_payload(report: DriftReport, *, journey: str, source: str) -> dict[str, Any]:
+    """The ``cxkit drift --json`` document."""
+    body = report.to_dict()
+    body.pop("journey", None)
+    return _envelope("drift", journey=journey, events=source, **body)
+
+
+# -- text renderings ----------------------------------------------------------------------
+def render_discovery(found: DiscoveryResult, lang: str = "en") -> str:
+    """A summary of a discovery: sizes, touchpoints, top transitions and outcomes."""
+    j = found.journey
+    lines = [
+        f"{_l('discovered', lang)}: {j.id} — {found.n_events} {_l('events', lang)}, "
+        f"{found.n_customers} {_l('customers', lang)}, {found.n_journeys} {_l('journeys', lang)}",
+        "",
+    ]
+    lines += _table(
+        [label("touchpoint", lang), _l("channel", lang), _l("contacts", lang), _l("starts", lang)],
+        [
+            [
+                r["touchpoint"],
+                r["channel"],
+                str(r["contacts"]),
+                _num(
+                    found.starts.filter(touchpoint=r["touchpoint"])["probability"].sum()
+                    if r["touchpoint"] in found.starts["touchpoint"].to_list()
+                    else 0.0
+                ),
+            ]
+            for r in found.touchpoints.iter_rows(named=True)
+        ],
+        "llrr",
+    )
+    lines.append("")
+    lines += _table(
+        [_l("handoff", lang), _l("count", lang), _l("probability", lang)],
+        [
+            [f"{r['source']} → {r['target']}", str(r["count"]), _num(r["probability"])]
+            for r in found.edges.iter_rows(named=True)
+        ],
+        "lrr",
+    )
+    lines.append("")
+    lines += _table(
+        [_l("outcome", lang), _l("count", lang), _l("rate", lang)],
+        [
+            [_outcome_name(r["outcome"], r["kind"], lang), str(r["count"]), _num(r["rate"])]
+            for r in found.outcomes.iter_rows(named=True)
+        ],
+        "lrr",
+    )
+    return "\n".join(lines)
+
+
+def render_attribution(payload: dict[str, Any], lang: str = "en") -> str:
+    """The attribution table of a payload from :func:`attribution_payload`."""
+    key = "touchpoint" if payload["by"] == "touchpoint" else "channel"
+    head = [
+        label("touchpoint", lang) if key == "touchpoint" else _l("channel", lang),
+        _l("removal_effect", lang),
+        _l("markov", lang),
+        _l("first_touch", lang),
+        _l("last_touch", lang),
+        _l("linear", lang),
+    ]
+    rows = [
+        [
+            str(r[key]),
+            _num(r["removal_effect"]),
+            _num(r["markov"]),
+            _num(r["first_touch"]),
+            _num(r["last_touch"]),
+            _num(r["linear"]),
+        ]
+        for r in payload["rows"]
+    ]
+    lines = [
+        f"{_l('target', lang)}: {payload['target']}   "
+        f"{_l('p_target', lang)} = {_num(payload['p_target'], 4)}",
+        "",
+        *_table(head, rows, "lrrrrr"),
+    ]
+    return "\n".join(lines)
+
+
+def render_drift(report: DriftReport, lang: str = "en") -> str:
+    """The drift checks that are not ``ok``, then a count per status."""
+    counts = report.to_dict()["counts"]
+    shown = report.checks.filter(report.checks["status"] != "ok")
+    lines = [
+        f"{report.journey_id}: "
+        + ", ".join(f"{counts[s]} {_l(s, lang)}" for s in ("drifted", "inconclusive", "ok")),
+    ]
+    if shown.height:
+        lines.append("")
+        lines += _table(
+            [
+                _l("status", lang),
+                _l("check", lang),
+                _l("designed", lang),
+                _l("observed", lang),
+                "n",
+            ],
+            [
+                [
+                    _l(r["status"], lang),
+                    _check_name(r),
+                    r["designed_label"] or _num(r["designed"]),
+                    r["observed_label"] or _num(r["observed"]),
+                    str(r["n"]),
+                ]
+                for r in shown.iter_rows(named=True)
+            ],
+            "llrrr",
+        )
+    if report.notes:
+        lines.append("")
+        lines += [f"note: {n}" for n in report.notes]
+    return "\n".join(lines)
+
+
+def _outcome_name(outcome: str, kind: str, lang: str) -> str:
+    shown = label(kind, lang)
+    return outcome if shown == outcome else f"{outcome} ({shown})"
+
+
+def _check_name(row: dict[str, Any]) -> str:
+    check = row["check"]
+    if check == "handoff":
+        return f"{row['source']} → {row['target']}"
+    if check == "outcome":
+        return f"→ {row['target']}"
+    return f"{check} {row['source'] or ''}".rstrip()
+
+
+# -- commands -----------------------------------------------------------------------------
+_LANG = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default="en", help="Language of the text output."
+)
+
+
+@click.command("discover")
+@click.argument("events", metavar="EVENTS")
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    default=None,
+    help="Write the journey to FILE (.yaml, .yml or .json), atomically.",
+)
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option(
+    "--journey",
+    "design",
+    metavar="JOURNEY",
+    default=None,
+    help="A designed journey (file or template name) to start from.",
+)
+@click.option("--min-count", type=int, default=1, show_default=True, help="Drop rarer transitions.")
+@click.option("--smoothing", type=float, default=0.0, show_default=True, help="Pseudo-count α.")
+@click.option(
+    "--decimals",
+    type=click.IntRange(1, 12),
+    default=4,
+    show_default=True,
+    help="Round probabilities (each touchpoint's still sum to 1).",
+)
+@click.option("--exact", is_flag=True, help="Keep probabilities unrounded.")
+@_schema_options
+@_LANG
+def discover_command(
+    events: str,
+    as_json: bool,
+    output: str | None,
+    force: bool,
+    design: str | None,
+    min_count: int,
+    smoothing: float,
+    decimals: int,
+    exact: bool,
+    columns: tuple[str, ...],
+    outcomes: str | None,
+    unknown_outcomes: str,
+    lang: str,
+) -> None:
+    """Discover the journey behind an event log.
+
+    Without -o the journey is printed as YAML (redirect it to a file); with -o it is
+    written to FILE and a summary is printed. Edit the file like any journey, then
+    check it with `cxkit validate FILE`.
+    """
+    target = Path(output) if output else None
+    if target is not None:
+        if target.suffix.lower() not in _JOURNEY_SUFFIXES:
+            raise CxkitError(
+                f"{output}: the journey file must end in .yaml, .yml or .json, got "
+                f"{target.suffix or 'no suffix'!r}"
+            )
+        if target.is_dir():
+            raise CxkitError(f"{output}: is a folder; -o takes a journey file path")
+        if target.exists() and not force:
+            raise CxkitError(f"{output}: already exists; use --force to overwrite it")
+    designed = load_journey(design) if design else None
+    found: DiscoveryResult = _run(
+        discover,
+        _events(events),
+        schema=schema_from_options(columns, outcomes, unknown_outcomes),
+        journey=designed,
+        min_count=min_count,
+        smoothing=smoothing,
+        decimals=None if exact else decimals,
+        id=_journey_id(target) if target is not None and designed is None else None,
+    )
+    if target is not None:
+        save_journey(found.journey, target)
+    if as_json:
+        _echo_json(discover_payload(found, source=events, output=output))
+        return
+    if target is None:
+        click.echo(dump_journey(found.journey), nl=False)
+        return
+    click.echo(render_discovery(found, lang))
+    click.echo(f"\nwrote {output}  ·  next: cxkit validate {output}  ·  cxkit show {output}")
+
+
+def _journey_id(target: Path) -> str | None:
+    from cxkit.analytics._discover import _slug
+
+    return _slug(target.stem) if target.stem else None
+
+
+@click.command("attribution")
+@click.argument("source", metavar="EVENTS")
+@click.option(
+    "--target",
+    default="purchase",
+    show_default=True,
+    metavar="OUTCOME",
+    help="Outcome id or kind to attribute (e.g. resolved).",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["touchpoint", "channel"]),
+    default="touchpoint",
+    show_default=True,
+    help="Attribute to touchpoints or to channels.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
+@_schema_options
+@_LANG
+def attribution_command(
+    source: str,
+    target: str,
+    by: str,
+    as_json: bool,
+    columns: tuple[str, ...],
+    outcomes: str | None,
+    unknown_outcomes: str,
+    lang: str,
+) -> None:
+    """Markov removal-effect attribution, with first-, last-touch and linear beside it.
+
+    EVENTS is an event-log file; a journey file or template name attributes the
+    designed journey instead (exact first and last touch, no linear).
+    """
+    schema = schema_from_options(columns, outcomes, unknown_outcomes)
+    data: Any = load_journey(source) if _is_journey(source) else _events(source)
+    payload = _run(attribution_payload, data, target=target, source=source, by=by, schema=schema)
+    if as_json:
+        _echo_json(payload)
+    else:
+        click.echo(render_attribution(payload, lang))
+
+
+@click.command("drift")
+@click.argument("journey", metavar="JOURNEY")
+@click.argument("events", metavar="EVENTS")
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Largest difference in a probability that is ok.",
+)
+@click.option(
+    "--effort-tolerance",
+    type=click.FloatRange(0, 4),
+    default=0.5,
+    show_default=True,
+    help="Largest difference in mean CES that is ok.",
+)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="Confidence level of the intervals.",
+)
+@click.option(
+    "--correction",
+    type=click.Choice(["bonferroni", "none"]),
+    default="bonferroni",
+    show_default=True,
+    help="Simultaneous intervals over all checks, or per check.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
+@click.option("--check", is_flag=True, help="Exit with status 1 when anything drifted.")
+@_schema_options
+@_LANG
+@click.pass_context
+def drift_command(
+    ctx: click.Context,
+    journey: str,
+    events: str,
+    tolerance: float,
+    effort_tolerance: float,
+    confidence: float,
+    correction: str,
+    as_json: bool,
+    check: bool,
+    columns: tuple[str, ...],
+    outcomes: str | None,
+    unknown_outcomes: str,
+    lang: str,
+) -> None:
+    """Check a designed JOURNEY (file or template name) against an event log.
+
+    Lists the checks that drifted (the data contradict the design beyond the
+    tolerance) or are inconclusive (too few observations to tell).
+    """
+    designed: Journey = load_journey(journey)
+    report: DriftReport = _run(
+        drift,
+        designed,
+        _events(events),
+        tolerance=tolerance,
+        effort_tolerance=effort_tolerance,
+        confidence=confidence,
+        correction=correction,
+        schema=schema_from_options(columns, outcomes, unknown_outcomes),
+    )
+    if as_json:
+        _echo_json(drift_payload(report, journey=journey, source=events))
+    else:
+        click.echo(render_drift(report, lang))
+    if check and report.is_drifted:
+        ctx.exit(1)
+
+
+def register(group: click.Group) -> None:
+    """Add the analytics commands to the ``cxkit`` group."""
+    for command in (discover_command, attribution_command, drift_command):
+        group.add_command(command)

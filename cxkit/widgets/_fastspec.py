@@ -292,9 +292,15 @@ class SpecCache:
                     self.last = SpecUpdate(spec, "fast", time.perf_counter() - t0)
                     return self.last
         spec = self.full(*args, **kwargs)
+        self._state.pop(key, None)
         if rec is not None:
             names = self._names(rec.frames)
-            self._state[key] = _State(rec.ops, spec, names)
+            # the recorded run must have seen exactly the data the real run wrote: a
+            # function that behaves differently under the recorder gets no fast path
+            if set(names) == set(spec.get("datasets", {})):
+                self._state[key] = _State(rec.ops, spec, names)
+            else:
+                reason = "the recorded data differ from altair's: no fast path"
         self.last = SpecUpdate(spec, "full", time.perf_counter() - t0, reason or "first build")
         return self.last
 

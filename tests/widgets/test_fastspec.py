@@ -96,3 +96,32 @@ def test_simulation_charts_take_the_fast_path_too():
         update = cache.spec(base, other)
         assert update.path == "fast", update.reason
         assert update.spec == cxkit.viz.what_if(base, other).to_dict(validate=False)
+
+
+def test_a_function_that_runs_differently_under_the_recorder_gets_no_fast_path():
+    import types
+
+    import polars as pl
+
+    module = types.ModuleType("tricky_charts")
+    module.alt = alt
+    module.apply_theme = cxkit.viz.apply_theme
+    module.pl = pl
+    exec(  # a chart module made up for the test
+        "def chart(values):\n"
+        "    frame = pl.DataFrame({'x': values})\n"
+        "    try:\n"
+        "        real = isinstance(frame, alt.TopLevelMixin) or True  # fails on the recorder\n"
+        "    except TypeError:\n"
+        "        real = False\n"
+        "    if not real:\n"
+        "        frame = pl.DataFrame({'x': [0]})\n"
+        "    return alt.Chart(frame).mark_point().encode(x='x:Q')\n",
+        module.__dict__,
+    )
+    cache = SpecCache("chart", module)
+    first = cache.spec([1, 2])
+    assert first.path == "full" and "no fast path" in first.reason
+    second = cache.spec([3, 4])
+    assert second.path == "full"
+    assert second.spec == module.chart([3, 4]).to_dict(validate=False)

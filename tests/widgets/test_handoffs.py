@@ -135,3 +135,18 @@ def test_japanese_labels(billing):
     assert ex._carryover.description == "文脈の引き継ぎ率"
     assert "現状" in ex._numbers.value and "シナリオ" in ex._numbers.value
     assert "共通乱数" in ex._note.value
+
+
+def test_without_a_remainder_outcome_probabilities_cannot_move():
+    # web_phone_faq: every touchpoint's probabilities sum to 1, no 'abandon' outcome
+    j = cx.load_journey("web_phone_faq")
+    ex = HandoffExplorer(j, n_customers=500, seed=1)
+    for key in ex.handoffs:
+        ex._select.value = key
+        assert ex._probability.disabled
+        assert ex._probability.value == j.graph.handoff(*key).probability
+    with pytest.raises(cx.CxkitError, match="cannot fall: the remainder would go to 'abandon'"):
+        ex.set_handoff("web", "phone", probability=0.1)
+    ex._select.value = ("web", "phone")
+    ex._carryover.value = 1.0
+    assert ex.numbers()["context_losses"]["scenario"] == pytest.approx(1 / 30 * 0.5)

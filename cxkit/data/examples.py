@@ -157,7 +157,8 @@ def read_events_csv(source: str | Path, *, tz: str | None = "Asia/Tokyo") -> pl.
     overrides = dict(EVENT_SCHEMA)
     overrides["timestamp"] = pl.String()
     frame = pl.read_csv(source, schema_overrides=overrides)
-    ts = pl.col("timestamp").str.to_datetime(CSV_DATETIME_FORMAT, time_unit="us")
+    # ISO 8601 with either offset spelling: cxkit writes "+09:00", polars "+0900"
+    ts = pl.col("timestamp").str.to_datetime(time_unit="us", time_zone="UTC")
     ts = ts.dt.convert_time_zone(tz) if tz is not None else ts.dt.replace_time_zone(None)
     return frame.with_columns(ts)
 

@@ -329,13 +329,15 @@ def roadmap(
     results = {r.id: r for r in evaluation.initiatives}
     values = {i.id: results[i.id].value_by_start(n_q, sd) for i in inits}
     costs = {i.id: results[i.id].cost_schedule(n_q) for i in inits}
+    planned = {i.id for i in inits}
     candidates = [
         Candidate(
             i.id,
             values[i.id],
             costs=costs[i.id],
             prerequisites={p.id: p.lag for p in i.prerequisites},
-            excludes=tuple(i.excludes),
+            # an excluded initiative outside this plan cannot be chosen with it anyway
+            excludes=tuple(e for e in i.excludes if e in planned),
         )
         for i in inits
     ]

@@ -116,3 +116,13 @@ def test_bad_names_and_formats() -> None:
         example_path("retail_omnichannel", format="xlsx")  # type: ignore[arg-type]
     with pytest.raises(CxkitError, match="unknown example 42"):
         load_example(42)  # type: ignore[arg-type]
+
+
+def test_csv_written_by_polars_reads_back(tmp_path):
+    from cxkit.data.examples import read_events_csv
+
+    events = load_example("retail_omnichannel")
+    path = tmp_path / "events.csv"
+    events.write_csv(path)  # offsets as +0900, without the colon
+    back = read_events_csv(path)
+    assert back.equals(events)

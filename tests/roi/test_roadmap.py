@@ -153,3 +153,13 @@ def test_a_single_budget_repeated_over_quarters(example_c) -> None:
     assert plan.plan.budget_per_quarter == (100.0, 100.0, 100.0)
     assert plan.n_periods == 3
     assert "Q1" in plan.to_dict()["by_period"]
+
+
+def test_an_exclusion_of_an_initiative_outside_the_plan_is_ignored():
+    import cxkit as cx
+
+    j = cx.load_journey("retail_omnichannel")
+    chatbot = next(i for i in j.initiatives if i.id == "chatbot")
+    assert chatbot.excludes == ("chat_hours",)
+    plan = cx.roi.roadmap(j, [chatbot], budget=[10_000_000] * 4, n_sims=200, seed=1)
+    assert set(plan.starts) <= {"chatbot"}  # planned (or not) without an error

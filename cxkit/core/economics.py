@@ -43,6 +43,8 @@ Estimate(low=1.0, mode=1.0, high=1.0, distribution=<Distribution.FIXED: 'fixed'>
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
@@ -190,6 +192,17 @@ class Economics:
         If set, a start delayed by one period keeps this share of an initiative's
         value (MODELS.md C4: 0.9); ``None`` values a later start by shifting its cash
         flows and truncating them at the horizon.
+    value_per_outcome
+        ``{outcome id: value}``: what one journey ending in that outcome is worth to
+        the business (the margin of a purchase), in :attr:`currency`. An initiative
+        that raises ``P(outcome)`` earns ``ΔP × journeys per period × value`` per
+        period (the "more purchases" source of Forrester's CX Index model, MODELS.md
+        §2.2 S9 and §4.5). Empty (the default): conversion is worth nothing.
+
+    Examples
+    --------
+    >>> Economics(customers=1000, value_per_outcome={"purchase": 1200}).value_per_outcome
+    {'purchase': 1200.0}
     """
 
     currency: str = "JPY"
@@ -212,9 +225,26 @@ class Economics:
     budgets: tuple[float, ...] = ()
     carry_over: bool = False
     start_discount: float | None = None
+    value_per_outcome: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "budgets", tuple(float(b) for b in self.budgets))
+        values = self.value_per_outcome
+        if not isinstance(values, Mapping):
+            raise ValueError(
+                "value_per_outcome must be a mapping {outcome id: value}, got "
+                f"{type(values).__name__}"
+            )
+        clean: dict[str, float] = {}
+        for key, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"value_per_outcome[{key!r}] must be a number, got {value!r}")
+            if not math.isfinite(float(value)):
+                raise ValueError(
+                    f"value_per_outcome[{key!r}] must be a finite number, got {value!r}"
+                )
+            clean[str(key)] = float(value)
+        object.__setattr__(self, "value_per_outcome", clean)
         for name in ("phi", "phi_effort"):
             object.__setattr__(self, name, Estimate.parse(getattr(self, name)))
 
@@ -346,6 +376,9 @@ class Initiative:
         Hand-offs the initiative creates or sets while it is active; their ends may
         be patterns (``@phone``, ``=resolved``): a source pattern adds one hand-off
         per matching touchpoint, a target pattern takes the first match.
+    cash_flow_period
+        Period of this initiative's own cash flows (``"year"`` for a yearly business
+        case such as MODELS.md C2); ``None`` uses :attr:`Economics.cash_flow_period`.
     """
 
     id: str
@@ -362,6 +395,7 @@ class Initiative:
     npv: Estimate | None = None
     add_touchpoints: tuple[Touchpoint, ...] = ()
     add_handoffs: tuple[Handoff, ...] = field(default=())
+    cash_flow_period: Period | None = None
 
     def __post_init__(self) -> None:
         for name in ("prerequisites", "excludes", "effects", "add_touchpoints", "add_handoffs"):

@@ -194,6 +194,7 @@ class EconomicsSchema(_Schema):
     budgets: list[NonNegative] = []
     carry_over: bool = False
     start_discount: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    value_per_outcome: dict[Id, float] = {}
 
 
 class EffectSchema(_Schema):
@@ -257,6 +258,7 @@ class InitiativeSchema(_Schema):
     add_touchpoints: list[TouchpointSchema] = []
     add_handoffs: list[AddedHandoffSchema] = []
     effects: list[EffectSchema] = []
+    cash_flow_period: Period | None = None
 
 
 class JourneyFile(_Schema):

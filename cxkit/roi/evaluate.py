@@ -36,6 +36,13 @@
      ``economics.journeys_per_period`` or ``customers × contact_rate``;
    * optional spend uplift ``spend_uplift·ΔCES·customers·p·m``;
    * a change of margin (``economics:margin_per_customer`` effects) ``customers·Δm``;
+   * conversion ``Σ_o value_o·(P_scen(o) − P_base(o))·journeys`` over the outcomes
+     given a value in ``economics.value_per_outcome`` (a purchase's margin): the
+     "more purchases" source of Forrester's CX Index model (MODELS.md §2.2 S9,
+     §4.5). ``P(o)`` is the absorption probability of outcome ``o`` of the exact
+     chain, per draw; ``journeys`` is the baseline number of journeys per period
+     (a change of ``contact_rate`` does not make purchases). Do not give a value to
+     an outcome of kind ``churn``: the churn model already values it;
    * a business-case benefit ``benefit_per_period`` given with the initiative.
 
 4. **Cash flows** per period of ``economics.cash_flow_period`` (quarters by
@@ -44,7 +51,11 @@
    linearly ``min(1, t/R)`` over ``ramp_up_periods`` and the running cost.
    Per-period amounts given per :attr:`Economics.period` are converted in
    proportion (a year's benefit is a quarter's × 4). The discount rate per period
-   is ``(1 + d)^(1/p) − 1``.
+   is ``(1 + d)^(1/p) − 1``. An initiative with its own ``cash_flow_period`` (a
+   yearly business case, MODELS.md C2) gets its flows, NPV, ROI, IRR and paybacks
+   in that period; in a roadmap its costs are re-expressed per roadmap period and
+   a later start discounts its NPV by the roadmap period's rate (or
+   ``start_discount``).
 5. **Metrics**: NPV, ROI, IRR, payback and discounted payback, plain and after the
    TEI risk adjustment ``B(1 − ρ_B)``, ``C(1 + ρ_C)`` (:mod:`cxkit.roi.finance`).
 6. **Uncertainty**: ``n_sims`` draws of every effect (triangular / PERT / uniform
@@ -95,7 +106,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cxkit.core.economics import Economics, Effect, Estimate, Initiative
-from cxkit.core.errors import CxkitError, JourneyValidationError, format_value
+from cxkit.core.errors import CxkitError, JourneyValidationError, Problem, format_value
 from cxkit.core.journey import Journey
 from cxkit.core.suggest import unknown_message
 from cxkit.io.initiatives_io import check_initiatives
@@ -236,7 +247,7 @@ class InitiativeResult:
     benefits
         Value per period of :attr:`Economics.period` at the mode, by source:
         ``retained_margin``, ``cost_to_serve``, ``spend_uplift``, ``margin_change``,
-        ``business_case`` and ``total``.
+        ``conversion``, ``business_case`` and ``total``.
     benefit_flows, cost_flows
         Cash flows ``t = 0 … T`` at the mode, before risk adjustment (costs positive).
     summary, risk_adjusted
@@ -254,6 +265,9 @@ class InitiativeResult:
         ``"model"``, or ``"npv"`` when the initiative's ``npv`` estimate is used.
     warnings
         Effects that matched nothing, probability overflows…
+    period
+        Period of :attr:`benefit_flows`, :attr:`cost_flows` and the paybacks: the
+        initiative's own ``cash_flow_period`` or the evaluation's.
     """
 
     id: str
@@ -280,6 +294,14 @@ class InitiativeResult:
     benefit_draws: Array = field(repr=False, default_factory=lambda: np.zeros(0))
     npv_override_draws: Array = field(repr=False, default_factory=lambda: np.zeros(0))
     rate: float = 0.0
+    period: str = "quarter"
+    roadmap_rate: float = 0.0
+    roadmap_cost_flows: tuple[float, ...] = field(repr=False, default=())
+
+    @property
+    def own_period(self) -> bool:
+        """Whether the initiative's cash flows have a period of their own."""
+        return bool(self.roadmap_cost_flows)
 
     def value_by_start(
         self, n_periods: int, start_discount: float | None = None
@@ -294,6 +316,13 @@ class InitiativeResult:
         estimate is shifted by discounting only.
         """
         n = int(n_periods)
+        if self.own_period and self.value_source != "npv":
+            b = np.asarray(self.mean_benefit_ra)
+            c = np.asarray(self.cost_ra)
+            v1 = float((b - c) @ ((1.0 + self.rate) ** -np.arange(b.size, dtype=float)))
+            if start_discount is not None:
+                return tuple(v1 * start_discount**q for q in range(n))
+            return tuple(v1 / (1.0 + self.roadmap_rate) ** q for q in range(n))
         if self.value_source == "npv":
             v1 = float(np.mean(self.npv_override_draws))
             if start_discount is not None:
@@ -316,9 +345,14 @@ class InitiativeResult:
         return tuple(out)
 
     def cost_schedule(self, n_periods: int) -> tuple[float, ...]:
-        """Nominal spend ``k = 0 … n_periods − 1`` periods after the start (for budgets)."""
-        flows = list(self.cost_flows[:n_periods])
-        run_cost = self.cost_flows[1] if len(self.cost_flows) > 1 else 0.0
+        """Nominal spend ``k = 0 … n_periods − 1`` periods after the start (for budgets).
+
+        Periods are the evaluation's (the roadmap's), also for an initiative whose
+        cash flows have a period of their own.
+        """
+        own = self.roadmap_cost_flows or self.cost_flows
+        flows = list(own[:n_periods])
+        run_cost = own[1] if len(own) > 1 else 0.0
         flows += [run_cost] * (n_periods - len(flows))
         return tuple(float(x) for x in flows)
 
@@ -329,6 +363,8 @@ class InitiativeResult:
             "label": self.label,
             "category": self.category,
             "value_source": self.value_source,
+            "cash_flow_period": self.period,
+            "discount_rate_per_period": self.rate,
             "scenario": self.scenario.to_dict(),
             "benefits_per_period": dict(self.benefits),
             "benefit_flows": list(self.benefit_flows),
@@ -432,6 +468,17 @@ class Evaluation:
 # --------------------------------------------------------------------------- context
 
 
+@dataclass(frozen=True)
+class _Timing:
+    """The cash-flow grid of one initiative."""
+
+    ppy: int
+    horizon: int
+    rate: float
+    factor: float
+    disc: Array
+
+
 @dataclass
 class _Context:
     """Everything the valuation of a scenario needs (shared by evaluate and roadmap)."""
@@ -456,7 +503,21 @@ class _Context:
     phi_draws: Array
     warnings: list[str]
     churn_mask: Array = field(default_factory=lambda: np.zeros(0))
+    outcome_values: Array = field(default_factory=lambda: np.zeros(0))
+    period: str = "quarter"
     compiled: dict[tuple[str, ...], Compiled] = field(default_factory=dict)
+
+    def timing(self, period: str | None) -> _Timing:
+        """Cash-flow periods, horizon, rates and discount factors of ``period``."""
+        own = _Timing(self.ppy, self.horizon, self.rate, self.factor, self.disc)
+        if period is None or PERIODS_PER_YEAR[period] == self.ppy:
+            return own
+        ppy = PERIODS_PER_YEAR[period]
+        years = self.horizon / self.ppy
+        horizon = max(1, round(years * ppy))
+        rate = annual_to_period_rate(self.economics.discount_rate, ppy)
+        disc = (1.0 + rate) ** -np.arange(horizon + 1, dtype=float)
+        return _Timing(ppy, horizon, rate, self.ppy_econ / ppy, disc)
 
     def stream(self, key: str, j: int) -> np.random.Generator:
         ss = np.random.SeedSequence(self.entropy, spawn_key=(zlib.crc32(key.encode()), j))
@@ -575,6 +636,7 @@ def _context(
         return int(path[len("initiatives[") : path.index("]")]) < n_given
 
     errors = [p for p in problems if p.severity == "error" and mine(p.path)]
+    errors += _value_problems(econ, journey)
     if errors:
         raise JourneyValidationError(errors, file=f"initiatives for journey {journey.id!r}")
     entropy = _entropy(seed)
@@ -604,6 +666,7 @@ def _context(
         factor=ppy_econ / ppy,
         disc=(1.0 + rate) ** -np.arange(horizon + 1, dtype=float),
         need_levels=need_levels,
+        period=period,
         base=base,
         base_ces=float(base_ces[0]),
         base_g=float(base_g[0]),
@@ -616,7 +679,26 @@ def _context(
     ctx.phi_draws = _draw(ctx, phi, _PHI_KEY, 0, ctx.n_sims)
     ctx.compiled[()] = base_c
     ctx.churn_mask = np.array([k.value == "churn" for k in base_c.out_kinds], dtype=float)
+    ctx.outcome_values = np.array(
+        [econ.value_per_outcome.get(o, 0.0) for o in base_c.out_ids], dtype=float
+    )
     return ctx
+
+
+def _value_problems(econ: Economics, journey: Journey) -> list[Problem]:
+    """Unknown outcome ids in ``economics.value_per_outcome``."""
+    known = list(journey.graph.outcome_ids)
+    return [
+        Problem(
+            unknown_message("outcome", key, known),
+            path=f"economics.value_per_outcome.{key}",
+            value=key,
+            expected=f"an outcome id of journey {journey.id!r}: {', '.join(known)}",
+            code="unknown-reference",
+        )
+        for key in econ.value_per_outcome
+        if key not in known
+    ]
 
 
 # --------------------------------------------------------------------------- valuation
@@ -707,12 +789,20 @@ def _benefits(
         spend = econ.spend_uplift * (ctx.base_ces - ces_rows) * n_cust * p_b * m_b
     else:
         spend = np.zeros(s)
-    total = retained + margin_change + cost_to_serve + spend + business
+    vals = ctx.outcome_values
+    if vals.any():
+        k = vals.size
+        delta_p = m.absorption[:, :k] - ctx.base.absorption[0, :k][None, :]
+        conversion = j_b * (delta_p @ vals)
+    else:
+        conversion = np.zeros(s)
+    total = retained + margin_change + cost_to_serve + spend + conversion + business
     return {
         "retained_margin": retained,
         "cost_to_serve": cost_to_serve,
         "spend_uplift": spend,
         "margin_change": margin_change,
+        "conversion": conversion,
         "business_case": np.broadcast_to(business, (s,)).astype(float),
         "total": total,
         "churn_base": churn_b,
@@ -720,13 +810,19 @@ def _benefits(
     }
 
 
-def _flows(ctx: _Context, ini: Initiative, total: Array) -> tuple[Array, Array]:
-    """Benefit rows ``(S, T+1)`` and the cost vector ``(T+1,)``, before risk adjustment."""
-    t = np.arange(ctx.horizon + 1, dtype=float)
+def _flows(
+    ctx: _Context, ini: Initiative, total: Array, tm: _Timing | None = None
+) -> tuple[Array, Array]:
+    """Benefit rows ``(S, T+1)`` and the cost vector ``(T+1,)``, before risk adjustment.
+
+    On the evaluation's grid, or on ``tm`` (an initiative's own cash-flow period).
+    """
+    tm = tm if tm is not None else ctx.timing(None)
+    t = np.arange(tm.horizon + 1, dtype=float)
     r = ini.ramp_up_periods
     ramp = np.where(t >= 1, np.minimum(1.0, t / r) if r > 0 else 1.0, 0.0)
-    benefits = total[:, None] * ctx.factor * ramp[None, :]
-    costs = np.full(ctx.horizon + 1, ini.cost_per_period * ctx.factor)
+    benefits = total[:, None] * tm.factor * ramp[None, :]
+    costs = np.full(tm.horizon + 1, ini.cost_per_period * tm.factor)
     costs[0] = ini.cost_one_off
     return benefits, costs
 
@@ -804,11 +900,12 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
         b_draws = np.zeros(n)
         business = np.zeros(n_head + n)
     ben = _benefits(ctx, m, phi, business, ces_rows, g_rows)
-    benefits, costs = _flows(ctx, ini, ben["total"])
+    tm = ctx.timing(ini.cash_flow_period)
+    benefits, costs = _flows(ctx, ini, ben["total"], tm)
     b_ra, c_ra = _ra(ctx, benefits, costs)
-    npv_plain = (benefits - costs[None, :]) @ ctx.disc
-    npv_ra = (b_ra - c_ra[None, :]) @ ctx.disc
-    cum_ra = np.cumsum((b_ra - c_ra[None, :]) * ctx.disc[None, :], axis=1)
+    npv_plain = (benefits - costs[None, :]) @ tm.disc
+    npv_ra = (b_ra - c_ra[None, :]) @ tm.disc
+    cum_ra = np.cumsum((b_ra - c_ra[None, :]) * tm.disc[None, :], axis=1)
     value_source: Literal["model", "npv"] = "model"
     override = np.zeros(0)
     if ini.npv is not None:
@@ -816,11 +913,11 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
         override = _draw(ctx, ini.npv, ini.id, _NPV_COLUMN, n)
         npv_plain = np.concatenate([np.full(n_head, ini.npv.mode), override])
         npv_ra = npv_plain.copy()
-        cum_ra = np.repeat(npv_ra[:, None], ctx.horizon + 1, axis=1)
+        cum_ra = np.repeat(npv_ra[:, None], tm.horizon + 1, axis=1)
     econ = ctx.economics
     b_mode = benefits[0]
-    summary = summarize_cash_flows(b_mode, costs, ctx.rate)
-    risk = summarize_cash_flows(b_mode, costs, ctx.rate, econ.risk_benefit, econ.risk_cost)
+    summary = summarize_cash_flows(b_mode, costs, tm.rate)
+    risk = summarize_cash_flows(b_mode, costs, tm.rate, econ.risk_benefit, econ.risk_cost)
     if value_source == "npv":
         v = float(npv_plain[0])
         unknown = {"roi": math.nan, "irr": math.nan, "payback": math.nan}
@@ -924,7 +1021,12 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
         modes=modes,
         benefit_draws=b_draws,
         npv_override_draws=override if value_source == "npv" else np.zeros(0),
-        rate=ctx.rate,
+        rate=tm.rate,
+        period=ini.cash_flow_period or ctx.period,
+        roadmap_rate=ctx.rate,
+        roadmap_cost_flows=(
+            () if tm.ppy == ctx.ppy else tuple(float(x) for x in _flows(ctx, ini, np.zeros(1))[1])
+        ),
     )
 
 
@@ -984,9 +1086,10 @@ def _one_row_npv(
         None,
         None if g is None else g[:1],
     )
-    benefits, costs = _flows(ctx, ini, ben["total"])
+    tm = ctx.timing(ini.cash_flow_period)
+    benefits, costs = _flows(ctx, ini, ben["total"], tm)
     b_ra, c_ra = _ra(ctx, benefits, costs)
-    return float((b_ra[0] - c_ra) @ ctx.disc)
+    return float((b_ra[0] - c_ra) @ tm.disc)
 
 
 def evaluate(

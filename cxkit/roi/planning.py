@@ -447,7 +447,8 @@ def _joint(
             if s <= horizon:
                 given[:, s:] += contribution[:, None]
             continue
-        c_un = np.asarray(r.cost_flows)
+        # in the roadmap's periods, also for an initiative with a period of its own
+        c_un = np.asarray(r.roadmap_cost_flows or r.cost_flows)
         if s <= horizon:
             cost[s:] += c_un[: horizon + 1 - s]
         if sd is not None:

@@ -730,17 +730,19 @@ def journey_map(
             color=_text_color(),
         ),
     ]
-    if missing.height:
-        emo_layers.append(
-            alt.Chart(missing)
-            .mark_point(filled=False, size=120, strokeWidth=2.5, opacity=1)
-            .encode(
-                color=alt.Color("ring:N", scale=None),
-                x=x,
-                y=alt.Y("zero:Q", scale=v_scale, axis=v_axis),
-                tooltip=[alt.Tooltip("why:N", title=_label("valence", lang)), *tooltip],
-            )
+    # always present, empty when every step has a valence: the chart's structure then
+    # depends on the step count only through values (widgets patch those, see
+    # cxkit.widgets._fastspec) and an empty layer draws nothing
+    emo_layers.append(
+        alt.Chart(missing)
+        .mark_point(filled=False, size=120, strokeWidth=2.5, opacity=1)
+        .encode(
+            color=alt.Color("ring:N", scale=None),
+            x=x,
+            y=alt.Y("zero:Q", scale=v_scale, axis=v_axis),
+            tooltip=[alt.Tooltip("why:N", title=_label("valence", lang)), *tooltip],
         )
+    )
     emotion_panel = alt.layer(*emo_layers).properties(width=plot_w, height=150)
 
     # 6–7. pain points and opportunities

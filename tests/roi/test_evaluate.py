@@ -14,7 +14,7 @@ from cxkit.core.economics import Distribution, Economics, Effect, EffectChange, 
 from cxkit.core.economics import Initiative as Ini
 from cxkit.core.errors import CxkitError, JourneyValidationError
 from cxkit.roi import PERCENTILE_CONVENTION, evaluate, triangular_ppf
-from cxkit.roi.evaluate import summarise
+from cxkit.roi.evaluate import PERIODS_PER_YEAR, summarise
 
 ANNUITY = 2.486852  # Σ 1.1^-t, t = 1..3
 
@@ -257,7 +257,10 @@ def test_every_template_evaluates(name: str) -> None:
     assert len(ev) == len(j.initiatives)
     for r in ev:
         assert math.isfinite(r.risk_adjusted.npv)
-        assert len(r.npv_fan) == ev.horizon_periods + 1
+        # an initiative with its own cash-flow period has its own grid over the horizon
+        years = ev.horizon_periods / ev.periods_per_year
+        assert len(r.npv_fan) == round(years * PERIODS_PER_YEAR[r.period]) + 1
+        assert len(r.benefit_flows) == len(r.cost_flows) == len(r.npv_fan)
         assert r.npv_risk_adjusted.p10 <= r.npv_risk_adjusted.p50 <= r.npv_risk_adjusted.p90
     assert sum(ev.baseline.outcome_shares.values()) == pytest.approx(1.0, abs=1e-12)
 

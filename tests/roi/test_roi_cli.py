@@ -15,7 +15,7 @@ from cxkit.cli import main
 C2 = """\
 cxkit: 1
 initiatives:
-  - id: fcr_case
+  - id: fcr_file_case
     label: FCR programme business case (MODELS.md C2–C3)
     cost_one_off: 50000
     cost_per_period: 5000
@@ -43,9 +43,62 @@ def test_example_c_report(capsys) -> None:
     # C4: the roadmap
     assert "  Q1  crm, faq  [Spend 100 / 100 (binding)]" in lines
     assert "  Q2  chat  [Spend 50 / 60]" in lines
-    assert "  Not selected: cti" in lines
+    assert "  Not selected: cti, fcr_case" in lines
     assert "  Additive estimate Σ V = 224" in lines
     assert "Interaction gap 0 (+0.0 %)" in out
+
+
+def _assert_c2_c3(case: dict) -> None:
+    """MODELS.md C2 (cash-flow metrics, TEI) and C3 (Monte Carlo NPV) from the JSON."""
+    from cxkit.roi.finance import summarize_cash_flows
+
+    assert case["cash_flow_period"] == "year"
+    assert case["discount_rate_per_period"] == pytest.approx(0.10)
+    assert case["benefit_flows"] == pytest.approx([0, 30_000, 30_000, 30_000])
+    assert case["cost_flows"] == pytest.approx([50_000, 5_000, 5_000, 5_000])
+    s = case["summary"]
+    assert s["npv"] == pytest.approx(12_171.30, abs=0.01)
+    assert s["roi"] == pytest.approx(0.19495, abs=1e-5)
+    assert s["irr"] == pytest.approx(0.23375, abs=1e-5)
+    assert (round(s["payback"], 3), round(s["discounted_payback"], 3)) == (2.0, 2.352)
+    # TEI with the economics' ρ_B 0.10, ρ_C 0.05 — and, from the same flows, ρ_C 0
+    assert case["risk_adjusted"]["npv"] == pytest.approx(1_589.03, abs=0.01)
+    tei0 = summarize_cash_flows(case["benefit_flows"], case["cost_flows"], 0.10, 0.10, 0.0)
+    assert tei0.npv == pytest.approx(4_710.74, abs=0.01)
+    assert tei0.roi == pytest.approx(0.07545, abs=1e-5)
+    tol = 0.005 * 20_000 * 2.486852  # MODELS.md C3: 0.5 % of the NPV range
+    npv = case["npv"]
+    assert abs(npv["p10"] - -1_575.68) < tol
+    assert abs(npv["p50"] - 12_171.30) < tol
+    assert abs(npv["p90"] - 25_918.28) < tol
+    assert abs(npv["prob_negative"] - 0.130343) < 0.005
+
+
+def test_example_c1_to_c4_from_the_template_alone(capsys) -> None:
+    # no --initiatives, no --periods: the template's yearly business case gives C2/C3
+    code, out, err = run(capsys, "roi_example_c", "--sims", "200000", "--seed", "12345", "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert list(doc)[:3] == ["cxkit", "command", "journey"]
+    assert (doc["cxkit"], doc["command"], doc["journey"]) == (__version__, "roi", "roi_example_c")
+    ev = doc["evaluation"]
+    assert ev["period"] == "quarter"
+    assert ev["percentile_convention"].startswith("P10/P50/P90 = 10th/50th/90th percentile")
+    by_id = {i["id"]: i for i in ev["initiatives"]}
+    assert list(by_id) == ["crm", "cti", "faq", "chat", "fcr_case"]
+    # C1: the FCR initiative's scenario and its retained margin
+    faq = by_id["faq"]
+    assert faq["scenario"]["churn"] == pytest.approx(0.194, abs=1e-12)
+    assert faq["benefits_per_period"]["retained_margin"] == pytest.approx(30_000)
+    assert faq["benefits_per_period"]["conversion"] == 0.0  # no value_per_outcome
+    _assert_c2_c3(by_id["fcr_case"])
+    # C4: the quarterly roadmap is unchanged by the (unaffordable) business case
+    rm = doc["roadmap"]
+    assert rm["starts"] == {"crm": 1, "faq": 1, "chat": 2}
+    assert rm["by_period"] == {"Q1": ["crm", "faq"], "Q2": ["chat"]}
+    assert rm["value"] == pytest.approx(224.0)
+    # non-finite numbers are null: a business-case NPV has no payback
+    assert by_id["crm"]["summary"]["payback"] is None
 
 
 def test_example_c2_c3_through_an_initiatives_file(capsys, tmp_path) -> None:
@@ -55,31 +108,13 @@ def test_example_c2_c3_through_an_initiatives_file(capsys, tmp_path) -> None:
     code, out, err = run(capsys, *args, "--sims", "200000", "--seed", "12345", "--json")
     assert code == 0, err
     doc = json.loads(out)
-    assert list(doc)[:3] == ["cxkit", "command", "journey"]
-    assert (doc["cxkit"], doc["command"], doc["journey"]) == (__version__, "roi", "roi_example_c")
-    ev = doc["evaluation"]
-    case = next(i for i in ev["initiatives"] if i["id"] == "fcr_case")
-    s = case["summary"]
-    assert s["npv"] == pytest.approx(12_171.30, abs=0.01)
-    assert s["roi"] == pytest.approx(0.19495, abs=1e-5)
-    assert s["irr"] == pytest.approx(0.23375, abs=1e-5)
-    assert (round(s["payback"], 3), round(s["discounted_payback"], 3)) == (2.0, 2.352)
-    assert case["risk_adjusted"]["npv"] == pytest.approx(1_589.03, abs=0.01)
-    tol = 0.005 * 20_000 * 2.486852
-    npv = case["npv"]
-    assert abs(npv["p10"] - -1_575.68) < tol
-    assert abs(npv["p50"] - 12_171.30) < tol
-    assert abs(npv["p90"] - 25_918.28) < tol
-    assert abs(npv["prob_negative"] - 0.130343) < 0.005
-    assert ev["percentile_convention"].startswith("P10/P50/P90 = 10th/50th/90th percentile")
-    # C4 is unchanged by the extra (unaffordable) business case
+    by_id = {i["id"]: i for i in doc["evaluation"]["initiatives"]}
+    _assert_c2_c3(by_id["fcr_file_case"])
+    # C4 with yearly slots: the same plan, labelled Y1/Y2
     rm = doc["roadmap"]
     assert rm["starts"] == {"crm": 1, "faq": 1, "chat": 2}
     assert rm["by_period"] == {"Y1": ["crm", "faq"], "Y2": ["chat"]}
     assert rm["value"] == pytest.approx(224.0)
-    # non-finite numbers are null: a business-case NPV has no payback
-    crm = next(i for i in ev["initiatives"] if i["id"] == "crm")
-    assert crm["summary"]["payback"] is None
 
 
 def test_catalogue_on_a_journey_with_economics_from_a_file(capsys, tmp_path) -> None:

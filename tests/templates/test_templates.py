@@ -418,7 +418,23 @@ def test_example_c_economics_reproduce_c1(example_c):
 
 
 def test_example_c_portfolio_inputs_reproduce_c4(example_c):
-    inis = {i.id: i for i in example_c.initiatives}
+    every = {i.id: i for i in example_c.initiatives}
+    # C2/C3's yearly business case: its cost is far above C4's budgets
+    case = every.pop("fcr_case")
+    assert (case.cost_one_off, case.cost_per_period, case.cash_flow_period) == (
+        50_000,
+        5_000,
+        "year",
+    )
+    bpp = case.benefit_per_period
+    assert (bpp.low, bpp.mode, bpp.high, bpp.distribution.value) == (
+        20_000,
+        30_000,
+        40_000,
+        "triangular",
+    )
+    assert case.cost_one_off > max(example_c.economics.budgets)
+    inis = every
     assert {k: v.cost_one_off for k, v in inis.items()} == {
         "crm": 60,
         "cti": 30,

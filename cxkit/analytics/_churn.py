@@ -34,11 +34,10 @@ import narwhals as nw
 import numpy as np
 import polars as pl
 from numpy.typing import NDArray
-from scipy.stats import rankdata
 
 from cxkit.analytics._frames import collect
 from cxkit.analytics._log import EventLog, _normalise, as_log
-from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema
+from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema, user_stacklevel
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.model import OutcomeKind
 
@@ -106,6 +105,8 @@ def auc_score(y: NDArray[np.float64], p: NDArray[np.float64]) -> float:
     n0 = float(len(y) - n1)
     if n1 == 0 or n0 == 0:
         return math.nan
+    from scipy.stats import rankdata  # scipy.stats is slow to import: only when needed
+
     ranks = rankdata(p)
     return float((ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
@@ -380,7 +381,7 @@ def churn_model(
         warnings.warn(
             "the test customers are all of one class; the AUC is undefined (NaN)",
             EventLogWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     metrics = {
         "auc": auc,

@@ -14,7 +14,12 @@ import networkx as nx
 import polars as pl
 
 from cxkit.analytics._log import EventLog, as_log
-from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema
+from cxkit.analytics._schema import (
+    EventLogError,
+    EventLogWarning,
+    EventSchema,
+    user_stacklevel,
+)
 from cxkit.analytics._validate import EMOTIONS
 from cxkit.core.channels import BUILTIN_CHANNELS, Channel
 from cxkit.core.errors import CxkitError, format_value
@@ -368,7 +373,7 @@ def _build(
 # -- helpers ------------------------------------------------------------------------------
 def _warn(notes: list[str], text: str) -> None:
     notes.append(text)
-    warnings.warn(text, EventLogWarning, stacklevel=4)
+    warnings.warn(text, EventLogWarning, stacklevel=user_stacklevel())
 
 
 def _plural(items: Sequence[Any], word: str) -> str:

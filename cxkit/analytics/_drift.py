@@ -49,11 +49,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
 import polars as pl
-from scipy.stats import norm
 
 from cxkit.analytics._chain import Chain, journey_start
 from cxkit.analytics._log import EventLog, as_log
@@ -94,7 +94,7 @@ def wilson_interval(k: float, n: float, confidence: float = 0.95) -> tuple[float
     """
     if n <= 0:
         return (0.0, 1.0)
-    z = float(norm.ppf(1 - (1 - confidence) / 2))
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
     p = k / n
     den = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / den
@@ -431,7 +431,7 @@ class _Drift:
 
     def _test_mean(self, c: dict[str, Any], level: float) -> dict[str, Any]:
         designed, mean, sd, n = c["designed"], c["mean"], c["sd"], c["n"]
-        z = float(norm.ppf(1 - (1 - level) / 2))
+        z = NormalDist().inv_cdf(1 - (1 - level) / 2)
         half = z * sd / math.sqrt(n) if sd is not None and n > 1 else math.inf
         lo, hi = mean - half, mean + half
         status = self._status(designed, mean, lo, hi, self.effort_tol)

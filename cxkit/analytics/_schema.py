@@ -23,6 +23,7 @@ __all__ = [
     "EventLogWarning",
     "EventSchema",
     "parse_window",
+    "user_stacklevel",
 ]
 
 #: Fields of :class:`EventSchema` whose column must exist.
@@ -62,6 +63,21 @@ class EventLogError(CxkitError, ValueError):
                 f"  - {p}" for p in self.problems
             )
         super().__init__(text)
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` for :func:`warnings.warn` that points at the first frame
+    outside cxkit (the user's call), counted from the caller of this function."""
+    import os
+    import sys
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 class EventLogWarning(UserWarning):

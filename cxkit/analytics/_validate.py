@@ -51,6 +51,7 @@ from cxkit.analytics._schema import (
     EventLogError,
     EventLogWarning,
     EventSchema,
+    user_stacklevel,
 )
 from cxkit.core.errors import format_value
 from cxkit.core.model import OutcomeKind
@@ -122,7 +123,7 @@ class PreparedLog:
 
 def _warn(messages: list[str], text: str) -> None:
     messages.append(text)
-    warnings.warn(text, EventLogWarning, stacklevel=4)
+    warnings.warn(text, EventLogWarning, stacklevel=user_stacklevel())
 
 
 def _strip_text(expr: nw.Expr) -> nw.Expr:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from cxkit.analytics._schema import EventLogError
+from cxkit.analytics._schema import EventLogError, EventSchema
 from cxkit.core.suggest import did_you_mean
 
 __all__ = ["EVENT_SUFFIXES", "read_events"]
@@ -16,12 +16,14 @@ __all__ = ["EVENT_SUFFIXES", "read_events"]
 EVENT_SUFFIXES: tuple[str, ...] = (".parquet", ".csv", ".ndjson", ".jsonl")
 
 
-def read_events(path: str | os.PathLike[str]) -> pl.LazyFrame:
+def read_events(path: str | os.PathLike[str], *, schema: EventSchema | None = None) -> pl.LazyFrame:
     """Scan an event log file as a polars LazyFrame.
 
-    ``.parquet`` keeps its types; ``.csv`` and ``.ndjson``/``.jsonl`` are read with
-    inferred types, timestamps kept as text (the analytics parse ISO 8601 with any
-    offset, so mixed time zones come out right).
+    ``.parquet`` keeps its types. ``.csv`` and ``.ndjson``/``.jsonl`` are read with
+    inferred types, except that the id and text columns of ``schema`` (customer,
+    touchpoint, channel, call reason, emotion, outcome) are read as text — so that
+    customer ``00123`` stays ``00123`` — and timestamps stay text: the analytics parse
+    ISO 8601 with each value's own offset, so mixed time zones come out right.
 
     Raises
     ------
@@ -57,11 +59,31 @@ def read_events(path: str | os.PathLike[str]) -> pl.LazyFrame:
             if hint:
                 message += f"; {hint}"
         raise EventLogError(message)
+    schema = schema if schema is not None else EventSchema()
+    text = [
+        c
+        for c in (
+            schema.customer,
+            schema.timestamp,
+            schema.touchpoint,
+            schema.channel,
+            schema.call_reason,
+            schema.emotion,
+            schema.outcome,
+        )
+        if c is not None
+    ]
     try:
         if suffix == ".parquet":
             return pl.scan_parquet(p)
         if suffix == ".csv":
-            return pl.scan_csv(p, try_parse_dates=False, infer_schema_length=10_000)
-        return pl.scan_ndjson(p, infer_schema_length=10_000)
+            header = pl.read_csv(p, n_rows=0).columns
+            overrides = {c: pl.String for c in text if c in header}
+            return pl.scan_csv(
+                p, try_parse_dates=False, infer_schema_length=10_000, schema_overrides=overrides
+            )
+        head = pl.read_ndjson(p, infer_schema_length=100, n_rows=100).columns
+        overrides = {c: pl.String for c in text if c in head}
+        return pl.scan_ndjson(p, infer_schema_length=10_000, schema_overrides=overrides)
     except Exception as exc:  # noqa: BLE001 - polars' own error, reported with the file
         raise EventLogError(f"{p}: cannot read the file: {exc}") from None

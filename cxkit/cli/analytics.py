@@ -130,8 +130,8 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
     return result
 
 
-def _events(path: str) -> Any:
-    return read_events(path)
+def _events(path: str, schema: EventSchema | None = None) -> Any:
+    return read_events(path, schema=schema)
 
 
 def schema_from_options(
@@ -439,10 +439,11 @@ def discover_command(
         if target.exists() and not force:
             raise CxkitError(f"{output}: already exists; use --force to overwrite it")
     designed = load_journey(design) if design else None
+    schema = schema_from_options(columns, outcomes, unknown_outcomes)
     found: DiscoveryResult = _run(
         discover,
-        _events(events),
-        schema=schema_from_options(columns, outcomes, unknown_outcomes),
+        _events(events, schema),
+        schema=schema,
         journey=designed,
         min_count=min_count,
         smoothing=smoothing,
@@ -502,7 +503,7 @@ def attribution_command(
     designed journey instead (exact first and last touch, no linear).
     """
     schema = schema_from_options(columns, outcomes, unknown_outcomes)
-    data: Any = load_journey(source) if _is_journey(source) else _events(source)
+    data: Any = load_journey(source) if _is_journey(source) else _events(source, schema)
     payload = _run(attribution_payload, data, target=target, source=source, by=by, schema=schema)
     if as_json:
         _echo_json(payload)
@@ -567,15 +568,16 @@ def drift_command(
     tolerance) or are inconclusive (too few observations to tell).
     """
     designed: Journey = load_journey(journey)
+    schema = schema_from_options(columns, outcomes, unknown_outcomes)
     report: DriftReport = _run(
         drift,
         designed,
-        _events(events),
+        _events(events, schema),
         tolerance=tolerance,
         effort_tolerance=effort_tolerance,
         confidence=confidence,
         correction=correction,
-        schema=schema_from_options(columns, outcomes, unknown_outcomes),
+        schema=schema,
     )
     if as_json:
         _echo_json(drift_payload(report, journey=journey, source=events))

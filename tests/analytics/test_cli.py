@@ -174,3 +174,21 @@ def test_the_installed_entry_point(logs: Path, tmp_path: Path) -> None:
     doc = json.loads(result.stdout)
     assert doc["output"] == str(target) and doc["valid"] is True
     assert cx.validate_file(target) == []
+
+
+def test_csv_ids_stay_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        "customer_id,timestamp,touchpoint,outcome\n"
+        "00123,2026-01-01T09:00:00+09:00,web,\n"
+        "123,2026-01-01T09:00:00Z,web,purchase\n"
+        "00123,2026-01-01T10:00:00+09:00,phone,resolved\n",
+        encoding="utf-8",
+    )
+    assert cx.analytics.read_events(path).collect()["customer_id"].to_list() == [
+        "00123",
+        "123",
+        "00123",
+    ]
+    code, out, _ = run(capsys, "discover", str(path), "--json")
+    assert code == 0 and json.loads(out)["n_customers"] == 2

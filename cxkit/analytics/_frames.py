@@ -32,7 +32,13 @@ __all__ = ["T_US", "collect", "lazy_frame", "row_index", "with_epoch_us"]
 T_US = "__cx_t_us"
 
 # ISO 8601 forms read from text: with an offset (any, mixed) or without (UTC).
-_TZ_FORMATS = ("%+", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M%z")
+_TZ_FORMATS = (
+    "%+",
+    "%Y-%m-%dT%H:%M:%S%.f%#z",  # %#z: "+09", "+0900" or "+09:00"
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M%z",
+    "%Y-%m-%d %H:%M%z",
+)
 _NAIVE_FORMATS = (
     "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%d %H:%M:%S%.f",

@@ -159,6 +159,13 @@ def test_mixed_time_zones_are_converted_to_utc() -> None:
         }
     )
     assert discover(objs).edges.equals(found.edges)
+    # offsets written "+0900" (polars' own CSV) or "+09" (PostgreSQL) read the same
+    other = text.with_columns(
+        timestamp=pl.Series(
+            ["2026-05-01T18:00:00.000000+0900", "2026-05-01 09:30:00+00", "2026-05-01 05:45:00-04"]
+        )
+    )
+    assert discover(other).edges.equals(found.edges)
     # a time-zone-aware column equals the naive UTC one
     aware = text.with_columns(
         timestamp=pl.col("timestamp").str.to_datetime("%+", time_zone="Asia/Tokyo")

@@ -14,8 +14,16 @@ function of :mod:`cxkit.viz` in two ways:
   (``alt.Scale``, ``alt.Axis``, ``alt.TitleParams``…), the previous spec is reused:
   its datasets are replaced by the new frames (converted by altair's own data
   transformer, so names and values are those altair would write) and each changed
-  value object's dict by the new one. Anything else — a layer added, a width or a
-  height changed — falls back to a full build.
+  value object's dict by the new one;
+* **patched sizes**: ``.properties(width=…, height=…)`` calls whose plain arguments
+  changed (a journey map's width grows with its steps, a panel's height with its
+  wrapped text) are patched where the full build wrote them. Where that is comes from
+  the recorded chart tree (``alt.vconcat`` / ``alt.layer`` children, method chains,
+  ``apply_theme``) and is checked against the full build when it is cached: a
+  property found anywhere else is not patchable. Each chart's dataset reference is
+  located the same way, so two frames that were equal may differ later.
+
+Anything else — a layer added, a mark's options changed — falls back to a full build.
 
 The fast spec equals the full one (``tests/widgets/test_fastspec.py`` checks it on
 every template and on random edits of a 50-step journey). The chart functions stay
@@ -125,6 +133,7 @@ class _Recorder:
 
     ops: list[tuple[Any, ...]] = field(default_factory=list)
     frames: list[Any] = field(default_factory=list)
+    result: int | None = None  # the op of the returned chart
 
     def root(self, name: str) -> _Proxy:
         self.ops.append(("root", name))
@@ -152,6 +161,23 @@ class _Recorder:
         raise _UnsupportedError(f"argument of type {type(value).__name__}")
 
 
+Path = tuple[Any, ...]  # keys and list indices from the spec's top to a chart's dict
+
+
+@dataclass
+class _Layout:
+    """Where a structure's patchable values sit in its spec (same for equal structures).
+
+    ``props`` maps the op of each ``.properties(...)`` call with plain arguments to the
+    chart dicts holding them; ``data`` lists each dataset reference with its frame
+    (``None`` when the references could not all be located: datasets are then renamed
+    by name).
+    """
+
+    props: dict[int, list[Path]]
+    data: list[tuple[Path, int]] | None
+
+
 @dataclass
 class _State:
     """A full build: its recorded operations, its spec and its dataset names."""
@@ -159,6 +185,7 @@ class _State:
     ops: list[tuple[Any, ...]]
     spec: dict[str, Any]
     names: list[str]
+    layout: _Layout
 
 
 @dataclass(frozen=True)
@@ -221,6 +248,133 @@ def _replace(node: Any, renames: dict[str, str], swaps: list[tuple[Any, Any, lis
     if isinstance(node, list):
         return [_replace(v, renames, swaps) for v in node]
     return node
+
+
+def _at(spec: Any, path: Path) -> Any:
+    """The node of ``spec`` at ``path`` or ``None``."""
+    node = spec
+    for key in path:
+        in_dict = isinstance(node, dict) and isinstance(key, str) and key in node
+        in_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+        if not (in_dict or in_list):
+            return None
+        node = node[key]
+    return node
+
+
+#: ``alt.<name>(*charts)`` puts its chart arguments in the spec's list ``<name>``
+_COMPOUNDS = {"layer": "layer", "vconcat": "vconcat", "hconcat": "hconcat", "concat": "concat"}
+
+
+def _chart_paths(ops: list[tuple[Any, ...]], result: int | None) -> dict[int, list[Path]]:
+    """The spec paths of every chart op reachable from the returned chart."""
+    paths: dict[int, list[Path]] = {}
+    if result is None:
+        return paths
+    todo: list[tuple[int, Path]] = [(result, ())]
+    while todo:
+        i, path = todo.pop()
+        paths.setdefault(i, []).append(path)
+        op = ops[i]
+        if op[0] != "call":
+            continue
+        callee = ops[op[1]]
+        if callee[0] == "root" and callee[1] == "apply_theme":
+            args = op[2][1] if op[2][0] == "tuple" else ()
+            if args and isinstance(args[0], _Ref):
+                todo.append((args[0].op, path))
+            continue
+        if callee[0] != "getattr":
+            continue
+        target, name = callee[1], callee[2]
+        if ops[target][0] == "root":  # alt.<name>(…)
+            if name in _COMPOUNDS:
+                for k, arg in enumerate(op[2][1]):
+                    if isinstance(arg, _Ref):
+                        todo.append((arg.op, (*path, _COMPOUNDS[name], k)))
+            continue
+        todo.append((target, path))  # a method of a chart returns the same chart, changed
+    return paths
+
+
+def _chart_frame(ops: list[tuple[Any, ...]], i: int) -> int | None:
+    """The frame given to ``alt.Chart`` at the start of the method chain ending at ``i``."""
+    while ops[i][0] == "call":
+        callee = ops[ops[i][1]]
+        if callee[0] != "getattr":
+            return None
+        if ops[callee[1]][0] == "root":
+            if callee[2] != "Chart":
+                return None
+            args = ops[i][2][1]
+            return args[0].index if args and isinstance(args[0], _Frame) else None
+        i = callee[1]
+    return None
+
+
+def _data_refs(node: Any, path: Path, out: list[tuple[Path, str]]) -> None:
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            out.append((path, data["name"]))
+        for k, v in node.items():
+            if k != "data" and k != "datasets":
+                _data_refs(v, (*path, k), out)
+    elif isinstance(node, list):
+        for k, v in enumerate(node):
+            _data_refs(v, (*path, k), out)
+
+
+def _layout(rec: _Recorder, spec: dict[str, Any], names: list[str]) -> _Layout:
+    """Locate (and check against ``spec``) the values a fast update may patch."""
+    ops = rec.ops
+    paths = _chart_paths(ops, rec.result)
+    props: dict[int, list[Path]] = {}
+    for i, where in paths.items():
+        op = ops[i]
+        if op[0] != "call" or _has_refs(op[2]) or _has_refs(op[3]) or op[2][1]:
+            continue
+        callee = ops[op[1]]
+        if callee[0] != "getattr" or callee[2] != "properties" or ops[callee[1]][0] == "root":
+            continue
+        kwargs = dict(_plain(op[3]))
+        if all(
+            isinstance(node := _at(spec, p), dict)
+            and all(k in node and node[k] == v for k, v in kwargs.items())
+            for p in where
+        ):
+            props[i] = where
+    # every dataset reference of the spec: the frame of the chart (or, data hoisted by
+    # altair to a layer, of its first chart) at that path
+    by_path: dict[Path, list[int]] = {}
+    for i, where in paths.items():
+        for p in where:
+            by_path.setdefault(p, []).append(i)
+    refs: list[tuple[Path, str]] = []
+    _data_refs({k: v for k, v in spec.items() if k != "datasets"}, (), refs)
+    data: list[tuple[Path, int]] | None = []
+    for path, name in refs:
+        frame, probe = None, path
+        while frame is None and probe in by_path:
+            frame = next(
+                (f for i in by_path[probe] if (f := _chart_frame(ops, i)) is not None), None
+            )
+            if frame is None:
+                probe = next(
+                    (
+                        (*probe, key, 0)
+                        for key in _COMPOUNDS.values()
+                        if (*probe, key, 0) in by_path
+                    ),
+                    (),
+                )
+                if not probe:
+                    break
+        if frame is None or names[frame] != name:
+            data = None
+            break
+        data.append((path, frame))
+    return _Layout(props, data)
 
 
 def _copy(node: Any) -> Any:
@@ -288,7 +442,7 @@ class SpecCache:
                     reason = result
                 else:
                     spec, names = result
-                    self._state[key] = _State(rec.ops, spec, names)
+                    self._state[key] = _State(rec.ops, spec, names, prev.layout)
                     self.last = SpecUpdate(spec, "fast", time.perf_counter() - t0)
                     return self.last
         spec = self.full(*args, **kwargs)
@@ -298,7 +452,7 @@ class SpecCache:
             # the recorded run must have seen exactly the data the real run wrote: a
             # function that behaves differently under the recorder gets no fast path
             if set(names) == set(spec.get("datasets", {})):
-                self._state[key] = _State(rec.ops, spec, names)
+                self._state[key] = _State(rec.ops, spec, names, _layout(rec, spec, names))
             else:
                 reason = "the recorded data differ from altair's: no fast path"
         self.last = SpecUpdate(spec, "full", time.perf_counter() - t0, reason or "first build")
@@ -321,7 +475,9 @@ class SpecCache:
         rec = _Recorder()
         with self._patched(rec):
             try:
-                getattr(self.module, self.function)(*args, **kwargs)
+                out = getattr(self.module, self.function)(*args, **kwargs)
+                if isinstance(out, _Proxy):
+                    rec.result = out._op
             except _UnsupportedError:
                 raise
             except Exception as exc:  # noqa: BLE001 - the full build reports real errors
@@ -355,10 +511,21 @@ class SpecCache:
             return "different number of altair calls"
         changed = [i for i, (a, b) in enumerate(zip(old_ops, new_ops, strict=True)) if a != b]
         swaps: list[tuple[Any, Any, list[int]]] = []
+        patches: list[tuple[list[Path], dict[str, Any]]] = []
         for i in changed:
             a, b = old_ops[i], new_ops[i]
+            if i in prev.layout.props:
+                if a[:2] == b[:2] and not _has_refs(b[2:]) and not b[2][1]:
+                    old_kw, new_kw = dict(_plain(a[3])), dict(_plain(b[3]))
+                    if old_kw.keys() == new_kw.keys():
+                        patches.append((prev.layout.props[i], new_kw))
+                        continue
+                return f"altair call {i} changed: properties {b[3:4]}"
             new = _value_dict(new_ops, i, alt)
             if new is None or a[:2] != b[:2]:
+                callee = new_ops[b[1]] if b[0] == "call" else ()
+                if callee[:1] == ("getattr",) and callee[2] == "properties":
+                    return f"altair call {i} changed: properties not patchable {b[3:4]}"
                 return f"altair call {i} changed: {b[0]} {b[2:3]}"
             old = _value_dict(old_ops, i, alt)
             if old == new:
@@ -376,12 +543,19 @@ class SpecCache:
             swaps.append((old, new, [0]))
         names, datasets = self._datasets(rec.frames)
         renames: dict[str, str] = {}
-        for old_name, new_name in zip(prev.names, names, strict=True):
-            if renames.setdefault(old_name, new_name) != new_name:
-                return "two frames that were equal now differ"
+        if prev.layout.data is None:
+            for old_name, new_name in zip(prev.names, names, strict=True):
+                if renames.setdefault(old_name, new_name) != new_name:
+                    return "two frames that were equal now differ"
         body = {k: v for k, v in prev.spec.items() if k != "datasets"}
         spec = _replace(body, renames, swaps)
         if any(hits[0] == 0 for _, _, hits in swaps):
             return "a changed value object was not found in the spec"
+        for path, frame in prev.layout.data or ():
+            node = _at(spec, path)
+            node["data"] = {**node["data"], "name": names[frame]}
+        for where, values in patches:
+            for path in where:
+                _at(spec, path).update(values)
         spec["datasets"] = datasets
         return spec, names

@@ -34,40 +34,119 @@ def test_score_edit_takes_the_fast_path_and_equals_the_full_build(name):
     assert update.spec != first.spec  # the data did change
 
 
+def _random_edit(j, rng):
+    """One editor-like change of ``j``: a score, or adding / removing / moving a step."""
+    kind = rng.choice(["score", "add", "remove", "move"])
+    n = len(j.steps)
+    if kind == "score":
+        return kind, j.with_step(
+            rng.randrange(n),
+            expectation=float(rng.randint(0, 10)),
+            experience=float(rng.randint(0, 10)),
+            emotion=rng.choice([None, "delighted", "dissatisfied"]),
+        )
+    if kind == "add":  # as JourneyEditor adds: the selected step's stage/touchpoint, no scores
+        base = j.steps[rng.randrange(n)]
+        step = cx.Step(stage=base.stage, touchpoint=base.touchpoint, action="")
+        return kind, j.add_step(step, rng.randrange(n + 1))
+    if kind == "remove":
+        return kind, j.remove_step(rng.randrange(n))
+    return kind, j.move_step(rng.randrange(n), rng.randrange(n))
+
+
 def test_random_edits_of_a_50_step_journey_always_equal_the_full_build():
     j = random_journey(50, seed=1)
     assert len(j.steps) == 50
     cache = SpecCache("journey_map", viz_journey)
     cache.spec(j, lang="en")
     rng = random.Random(7)
-    paths = []
-    for _ in range(6):
-        i = rng.randrange(50)
-        j = j.with_step(
-            i,
-            expectation=float(rng.randint(0, 10)),
-            experience=float(rng.randint(0, 10)),
-            emotion=rng.choice([None, "delighted", "dissatisfied"]),
-        )
+    done = []
+    for _ in range(16):
+        kind, j = _random_edit(j, rng)
         update = cache.spec(j, lang="en")
-        paths.append(update.path)
-        assert update.spec == full(j, lang="en")
-    assert paths.count("fast") >= 5, paths
+        done.append((kind, len(j.steps), update.path, update.reason))
+        assert update.spec == full(j, lang="en"), done[-1]
+    kinds = {kind for kind, *_ in done}
+    assert kinds == {"score", "add", "remove", "move"}, done
+    # every edit, structural ones included, took the fast path
+    assert [d for d in done if d[2] != "fast"] == [], done
+
+
+@pytest.mark.parametrize("name", ["billing_inquiry", "complaint_recovery_ja", "retail_omnichannel"])
+def test_adding_removing_and_moving_steps_is_fast_on_every_template(name):
+    j = cx.load_journey(name)
+    cache = SpecCache("journey_map")
+    cache.spec(j)
+    widths = []
+    for edited in (
+        j.add_step(cx.Step(stage=j.steps[0].stage, touchpoint=j.steps[0].touchpoint), 1),
+        j.remove_step(0),
+        j.move_step(0, len(j.steps) - 1),
+    ):
+        update = cache.spec(edited)
+        assert update.path == "fast", update.reason
+        assert update.spec == full(edited)
+        widths.append(update.spec["vconcat"][0]["width"])
+    n = len(j.steps)
+    # the map is 150 px per step, at least 480: the patched widths are the new ones
+    assert widths == [max(480, 150 * (n + 1)), max(480, 150 * (n - 1)), max(480, 150 * n)]
 
 
 def test_a_structural_change_falls_back_to_the_full_build():
     j = cx.load_journey("billing_inquiry")
     cache = SpecCache("journey_map")
     cache.spec(j)
-    longer = j.add_step(cx.Step(stage=j.steps[0].stage, touchpoint=j.steps[0].touchpoint))
-    update = cache.spec(longer)
+    empty = j
+    while empty.steps:  # no steps: a message instead of the map, another structure
+        empty = empty.remove_step(0)
+    update = cache.spec(empty)
     assert update.path == "full"
     assert update.reason  # says why
-    assert update.spec == full(longer)
-    # …and the next data-only edit is fast again, on the new structure
-    again = cache.spec(longer.with_step(0, experience=1.0))
+    assert update.spec == full(empty)
+    one = empty.add_step(j.steps[0])  # back to a map: full again…
+    assert cache.spec(one).path == "full"
+    # …and the next edit is fast again, on the new structure
+    again = cache.spec(one.with_step(0, experience=1.0))
     assert again.path == "fast"
-    assert again.spec == full(longer.with_step(0, experience=1.0))
+    assert again.spec == full(one.with_step(0, experience=1.0))
+
+
+def test_frames_that_were_equal_may_differ_later():
+    # no pain points and no opportunities: both badge layers get the same empty dataset
+    j = random_journey(8, seed=2)
+    for i in range(len(j.steps)):
+        j = j.with_step(i, pain_points=[], opportunities=[])
+    cache = SpecCache("journey_map")
+    first = cache.spec(j, lang="en")
+    edited = j.with_step(3, pain_points=["the form times out"])
+    update = cache.spec(edited, lang="en")
+    assert update.path == "fast", update.reason
+    assert update.spec == full(edited, lang="en")
+    assert len(update.spec["datasets"]) > len(first.spec["datasets"])
+
+
+def test_a_size_altair_moves_elsewhere_is_not_patched():
+    import types
+
+    import polars as pl
+
+    module = types.ModuleType("moved_width")
+    module.alt = alt
+    module.apply_theme = cxkit.viz.apply_theme
+    module.pl = pl
+    exec(  # altair moves a layered chart's width to the layer
+        "def chart(n):\n"
+        "    frame = pl.DataFrame({'x': list(range(n))})\n"
+        "    inner = alt.Chart(frame).mark_point().encode(x='x:Q').properties(width=100 * n)\n"
+        "    return apply_theme(alt.layer(inner))\n",
+        module.__dict__,
+    )
+    cache = SpecCache("chart", module)
+    cache.spec(2)
+    assert cache.spec(2).path == "fast"  # same data: nothing to patch
+    update = cache.spec(3)
+    assert update.path == "full" and "properties" in update.reason
+    assert update.spec["width"] == 300
 
 
 def test_languages_are_cached_apart():

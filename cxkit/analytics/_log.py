@@ -143,8 +143,11 @@ class EventLog:
 
         One ordered row index, one cumulative sum and two self-joins on the index
         (the neighbours), rather than one window per column: on Dask every ordered
-        window is a full sort.
+        window is a full sort. On polars: one sort and shifted columns instead
+        (:func:`_polars_all_rows`, the same rows in sorted order).
         """
+        if self.prepared.frame.implementation.is_polars():
+            return nw.from_native(_polars_all_rows(self.prepared.frame.to_native()).lazy())
         f = self.prepared.frame.with_columns(
             _kind=nw.col("tp").is_null().cast(nw.Int64),
             _tpk=nw.col("tp").fill_null(""),
@@ -297,8 +300,11 @@ class EventLog:
     def edges_table(self) -> pl.DataFrame:
         """Per (source, target): counts and sums for the edge statistics."""
         f = self.rows
+        median = nw.col("gap_us").median().alias("gap_median")
+        polars = f.implementation.is_polars()
         agg = collect(
             f.group_by("tp", "target").agg(
+                *([median] if polars else []),
                 nw.len().alias("count"),
                 nw.col("to_tp").max().alias("to_tp"),
                 nw.col("gap_us").sum().alias("gap_sum"),
@@ -313,11 +319,10 @@ class EventLog:
                 nw.col("t_xfer").count().alias("xfer_n"),
             )
         )
-        med = collect(
-            f.filter(~nw.col("gap_us").is_null())
-            .group_by("tp", "target")
-            .agg(nw.col("gap_us").median().alias("gap_median"))
-        )
+        if polars:  # one pass; elsewhere the median needs its own group_by (Dask)
+            agg = agg.select(*[c for c in agg.columns if c != "gap_median"], "gap_median")
+            return _normalise(agg).sort("tp", "target")
+        med = collect(f.filter(~nw.col("gap_us").is_null()).group_by("tp", "target").agg(median))
         out = _normalise(agg).join(_normalise(med), on=["tp", "target"], how="left")
         return out.sort("tp", "target")
 
@@ -425,6 +430,55 @@ def as_log(
             )
         return events
     return EventLog(events, schema=schema, journey=journey)
+
+
+def _polars_all_rows(frame: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
+    """:attr:`EventLog.all_rows` on polars: sort once, then shift for the neighbours.
+
+    The columns and values are those of the generic path (row ``_i`` is the row's
+    position in :data:`ORDER`), with the rows in that order; one ``collect``.
+
+    >>> import polars as pl
+    >>> f = pl.DataFrame(
+    ...     {
+    ...         "customer": ["a", "a", "a", "b"],
+    ...         "t": [2, 1, 3, 1],
+    ...         "tp": ["x", "y", None, "x"],
+    ...         "outcome": [None, None, "churn", "resolved"],
+    ...     }
+    ... )
+    >>> for k in ("channel", "ctx", "wait", "xfer"):
+    ...     f = f.with_columns(pl.lit(None).alias(k))
+    >>> r = _polars_all_rows(f)
+    >>> r.select("_i", "customer", "tp", "case", "n_tp", "start", "same_next").rows()
+    [(0, 'a', 'y', 0, 'x', 1, True), (1, 'a', 'x', 0, None, 0, True), (2, 'a', None, 0, 'x', 0, False), (3, 'b', 'x', 1, None, 1, False)]
+    """  # noqa: E501
+    tp, outcome = pl.col("tp"), pl.col("outcome")
+    flags = {
+        "_kind": tp.is_null().cast(pl.Int64),
+        "_tpk": tp.fill_null(""),
+        "_ok": outcome.fill_null(""),
+        "_o": outcome.is_not_null().cast(pl.Int64),
+    }
+    lf = frame.lazy().with_columns(**flags).sort(ORDER, maintain_order=True)
+    lf = (
+        lf.with_row_index("_i")
+        .with_columns(_cum=pl.col("_o").cum_sum())
+        .with_columns(case=(pl.col("_cum") - pl.col("_o")).cast(pl.Int64))
+    )
+
+    def same(a: str, b: str) -> pl.Expr:
+        return (pl.col(a) == pl.col(b)).fill_null(False)
+
+    lf = lf.with_columns(
+        *[pl.col(c).shift(-1).alias(f"n_{c}") for c in _NEXT],
+        p_customer=pl.col("customer").shift(1),
+        p_case=pl.col("case").shift(1),
+    ).with_columns(
+        same_next=same("n_customer", "customer") & same("n_case", "case"),
+        start=(~(same("p_customer", "customer") & same("p_case", "case"))).cast(pl.Int64),
+    )
+    return lf.collect()
 
 
 def _persist(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:

@@ -253,6 +253,13 @@ def prepare(
     canon = _canonical_exprs(schema, available, dtypes)
     lf = lf.with_columns(**{f"__cx_{k}": v for k, v in canon.items()})
     c = {k: nw.col(f"__cx_{k}") for k in canon}
+    if lf.implementation.is_polars():
+        # polars: compute the canonical columns once, keeping only the columns read
+        # (the checks below and the examples of their messages), then reuse them
+        used = [col for col in columns if col in _used(schema)]
+        lf = nw.from_native(
+            lf.select(*used, *[f"__cx_{k}" for k in canon]).to_native().collect().lazy()
+        )
 
     # one pass for every count
     checks: dict[str, nw.Expr] = {

@@ -204,3 +204,24 @@ def test_a_function_that_runs_differently_under_the_recorder_gets_no_fast_path()
     second = cache.spec([3, 4])
     assert second.path == "full"
     assert second.spec == module.chart([3, 4]).to_dict(validate=False)
+
+
+def test_plain_frames_are_written_as_altair_writes_them():
+    import datetime as dt
+
+    import polars as pl
+    from altair.vegalite.v6.api import _prepare_data
+
+    from cxkit.widgets._fastspec import _plain_values
+
+    plain = pl.DataFrame(
+        {"s": ["a", None, "感動"], "f": [0.1, None, 2.0], "i": [1, 2, 3], "b": [True, False, None]}
+    )
+    context: dict = {}
+    name = _prepare_data(plain, context).to_dict()["name"]
+    assert _plain_values(plain) == context["datasets"][name]
+    assert _plain_values(plain)[1] == {"s": None, "f": None, "i": 2, "b": False}
+    # dates are rewritten by altair: left to it
+    assert _plain_values(pl.DataFrame({"d": [dt.date(2026, 1, 1)]})) is None
+    assert _plain_values(pl.DataFrame({"x": list(range(5001))})) is None  # altair's row limit
+    assert _plain_values({"values": [{"x": 1}]}) is None

@@ -6,6 +6,7 @@ import datetime as _dt
 import html
 import os
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ CUSTOMER, TIMESTAMP, TOUCHPOINT, CALL_REASON = (
 )
 #: The value that stands for customers without a call reason in the filters.
 NO_REASON = ""
+#: Filter settings whose results :class:`EventExplorer` keeps (going back is instant).
+RESULTS_KEPT = 16
 
 _METRIC_COLUMNS = (
     ("touchpoint", "touchpoint", None),
@@ -90,7 +93,10 @@ class EventExplorer:
     touchpoints and the segments you want — call reasons, journeys that start in a
     date range — and see :func:`cxkit.analytics.discover`'s graph drawn by
     :func:`cxkit.viz.touchpoint_graph` and :func:`cxkit.analytics.touchpoint_metrics`'s
-    table, recomputed on every change.
+    table, recomputed on every change: the filtered log is checked once
+    (:class:`cxkit.analytics.EventLog`) for both, and the results of the last
+    :data:`RESULTS_KEPT` filter settings are kept, so going back to a setting is
+    instant.
 
     Filters work on whole customers for segments (a customer's call reason is the
     first one their events record; a customer is in the date range when their first
@@ -151,6 +157,8 @@ class EventExplorer:
         self.status = ""
         self.log_warnings: tuple[str, ...] = ()
         self.timer = Timer()
+        # filter setting → (filtered, discovery, metrics, log warnings); reset by load()
+        self._results: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
         self._syncing = False
         self._build()
         if events is not None or example is not None:
@@ -184,6 +192,7 @@ class EventExplorer:
                 pl.col(TIMESTAMP).str.to_datetime(time_zone="UTC", strict=False)
             )
         self.events = frame
+        self._results.clear()
         self._all_touchpoints = tuple(
             frame.group_by(TOUCHPOINT)
             .len()
@@ -301,11 +310,23 @@ class EventExplorer:
         )
 
     def _recompute(self, message: str | None) -> None:
-        from cxkit.analytics import discover, touchpoint_metrics
+        from cxkit.analytics import EventLog, discover, touchpoint_metrics
 
         kind = "info"
         with self.timer:
-            self.filtered = self._apply_filters()
+            key = (
+                frozenset(self.touchpoints),
+                frozenset(self.call_reasons),
+                self.start,
+                self.end,
+                self.min_count,
+            )
+            kept = self._results.get(key)
+            if kept is not None:
+                self._results.move_to_end(key)
+                self.filtered, self.discovery, self.metrics, self.log_warnings = kept
+            else:
+                self.filtered = self._apply_filters()
             if self.filtered.height == 0:
                 self.discovery, self.metrics = None, None
                 self.chart.clear()
@@ -313,12 +334,23 @@ class EventExplorer:
                 message, kind = t("w_no_events", self.lang), "warning"
             else:
                 try:
-                    # the log's repairs (duplicates dropped…) go to the status line
-                    with warnings.catch_warnings(record=True) as caught:
-                        warnings.simplefilter("always")
-                        self.discovery = discover(self.filtered, min_count=self.min_count)
-                        self.metrics = touchpoint_metrics(self.filtered)
-                    self.log_warnings = tuple(dict.fromkeys(str(c.message) for c in caught))
+                    if kept is None:
+                        # the log's repairs (duplicates dropped…) go to the status line
+                        with warnings.catch_warnings(record=True) as caught:
+                            warnings.simplefilter("always")
+                            # checked and windowed once, for both analyses
+                            log = EventLog(self.filtered)
+                            self.discovery = discover(log, min_count=self.min_count)
+                            self.metrics = touchpoint_metrics(log)
+                        self.log_warnings = tuple(dict.fromkeys(str(c.message) for c in caught))
+                        self._results[key] = (
+                            self.filtered,
+                            self.discovery,
+                            self.metrics,
+                            self.log_warnings,
+                        )
+                        while len(self._results) > RESULTS_KEPT:
+                            self._results.popitem(last=False)
                 except CxkitError as exc:
                     self.discovery, self.metrics = None, None
                     self.chart.clear()

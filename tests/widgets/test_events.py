@@ -68,6 +68,30 @@ def test_outputs_are_those_of_cxkit_analytics(explorer):
     assert "duplicate" in explorer.log_warnings[0]
 
 
+def test_going_back_to_a_filter_setting_reuses_its_results(explorer):
+    explorer.filter(call_reasons=["gift"])
+    gift = (explorer.discovery, explorer.metrics, explorer.status, explorer.chart.spec)
+    explorer.filter(call_reasons=["own_use"])
+    assert explorer.discovery.n_customers != gift[0].n_customers
+    explorer.filter(call_reasons=["gift"])
+    assert explorer.discovery is gift[0] and explorer.metrics is gift[1]  # kept, not recomputed
+    assert explorer.status == gift[2]
+    assert explorer.chart.spec == gift[3]
+    assert explorer.chart.spec == cxkit.viz.touchpoint_graph(gift[0].journey).to_dict(
+        validate=False
+    )
+    # the same reasons in another order are the same setting
+    explorer.filter(call_reasons=["own_use", "gift"])
+    both = explorer.discovery
+    explorer.filter(call_reasons=["gift", "own_use"])
+    assert explorer.discovery is both
+    # a new log forgets every kept result
+    explorer.load(example="retail_omnichannel")
+    explorer.filter(call_reasons=["gift"])
+    assert explorer.discovery is not gift[0]
+    assert explorer.discovery.journey == gift[0].journey
+
+
 def test_the_touchpoint_filter_drops_events(explorer, log):
     kept = [tp for tp in explorer.touchpoints if tp not in ("store", "tv_ad")]
     explorer._tp.value = tuple(kept)

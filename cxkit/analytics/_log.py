@@ -147,7 +147,8 @@ class EventLog:
         (:func:`_polars_all_rows`, the same rows in sorted order).
         """
         if self.prepared.frame.implementation.is_polars():
-            return nw.from_native(_polars_all_rows(self.prepared.frame.to_native()).lazy())
+            native = self.prepared.frame.to_native()
+            return nw.from_native(_polars_all_rows(native, self.prepared.presorted).lazy())
         f = self.prepared.frame.with_columns(
             _kind=nw.col("tp").is_null().cast(nw.Int64),
             _tpk=nw.col("tp").fill_null(""),
@@ -432,7 +433,7 @@ def as_log(
     return EventLog(events, schema=schema, journey=journey)
 
 
-def _polars_all_rows(frame: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
+def _polars_all_rows(frame: pl.LazyFrame | pl.DataFrame, presorted: bool = False) -> pl.DataFrame:
     """:attr:`EventLog.all_rows` on polars: sort once, then shift for the neighbours.
 
     The columns and values are those of the generic path (row ``_i`` is the row's
@@ -460,7 +461,9 @@ def _polars_all_rows(frame: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
         "_ok": outcome.fill_null(""),
         "_o": outcome.is_not_null().cast(pl.Int64),
     }
-    lf = frame.lazy().with_columns(**flags).sort(ORDER, maintain_order=True)
+    lf = frame.lazy().with_columns(**flags)
+    if not presorted:  # (a presorted frame is in ORDER already: see ``sorted_unique``)
+        lf = lf.sort(ORDER, maintain_order=True)
     lf = (
         lf.with_row_index("_i")
         .with_columns(_cum=pl.col("_o").cum_sum())

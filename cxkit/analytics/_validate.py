@@ -102,7 +102,8 @@ class PreparedLog:
     """A checked event log in canonical columns (see the module docstring).
 
     ``frame`` is lazy on every backend; ``available`` names the optional schema
-    fields the log has; ``warnings`` repeats what was repaired.
+    fields the log has; ``warnings`` repeats what was repaired. ``presorted``: the
+    rows of ``frame`` are in :data:`SORT_KEYS` order (polars, see :func:`sorted_unique`).
     """
 
     frame: nw.LazyFrame[Any]
@@ -115,6 +116,7 @@ class PreparedLog:
     outcome_ids: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
     in_memory: bool = False
+    presorted: bool = False
 
     def has(self, name: str) -> bool:
         """Whether optional field ``name`` is in the log."""
@@ -392,11 +394,11 @@ def prepare(
         **{CANONICAL[name]: nw.col(f"__cx_{k}") for name, k in _canonical_keys().items()}
     )
     n_kept = n_read - counts["empty"]
-    frame = frame.unique()
     in_memory = bool(eager and lf.implementation.is_polars())
-    if in_memory:
-        # the log is in memory anyway: materialise the checked frame once
-        frame = nw.from_native(collect(frame).lazy())
+    presorted = lf.implementation.is_polars()
+    # polars: one sort (which the journeys need anyway) finds the duplicates as
+    # neighbours, instead of a hash of every row and a second sort later
+    frame = nw.from_native(sorted_unique(frame.to_native()).lazy()) if presorted else frame.unique()
     n_rows = int(collect(frame.select(nw.len().alias("n")))["n"][0])
     n_dup = n_kept - n_rows
     if n_dup:
@@ -422,7 +424,45 @@ def prepare(
         outcome_ids=tuple(outcome_ids),
         warnings=tuple(notes),
         in_memory=in_memory,
+        presorted=presorted,
     )
+
+
+#: The order of a presorted frame: customer, time, touchpoint rows (by touchpoint)
+#: before outcome rows, then outcome (none first) — the journeys' row order — and
+#: every other column, so that equal rows are neighbours.
+SORT_KEYS: tuple[str, ...] = ("customer", "t", "tp", "outcome")
+
+
+def sorted_unique(frame: Any) -> Any:
+    """A polars frame in canonical columns, sorted and without duplicate rows.
+
+    Sorted by :data:`SORT_KEYS` then the other columns (so rows equal in every column
+    are neighbours, and kept once: the rows of ``unique()``, in sorted order);
+    returns an eager ``polars.DataFrame``.
+
+    >>> import polars as pl
+    >>> f = pl.DataFrame(
+    ...     {
+    ...         "customer": ["b", "a", "a", "a", "a"],
+    ...         "t": [1, 2, 1, 1, 1],
+    ...         "tp": ["x", "y", None, "x", "x"],
+    ...         "outcome": [None, None, "churn", None, None],
+    ...         "effort": [1.0, None, None, 2.0, 2.0],
+    ...     }
+    ... )
+    >>> sorted_unique(f).rows()
+    [('a', 1, 'x', None, 2.0), ('a', 1, None, 'churn', None), ('a', 2, 'y', None, None), ('b', 1, 'x', None, 1.0)]
+    """  # noqa: E501
+    import polars as pl
+
+    lf = frame.lazy()
+    columns = lf.collect_schema().names()
+    keys = [*SORT_KEYS, *[c for c in columns if c not in SORT_KEYS]]
+    nulls_last = [k == "tp" for k in keys]
+    lf = lf.sort(keys, nulls_last=nulls_last)
+    same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(1)) for c in columns])
+    return lf.filter(~same).collect()
 
 
 def _lookalike(name: str, columns: Sequence[str]) -> str | None:

@@ -62,7 +62,10 @@ class RoadmapPlanner:
     """Plan CX initiatives live: switch them on and off, adjust effect ranges and budgets.
 
     The planner values every initiative once with :func:`cxkit.roi.evaluate`
-    (re-valued only when an effect range changes) and re-plans on every toggle or
+    (when an effect range changes, only that initiative is valued again: each
+    initiative's draws come from its own seeded streams, so its result alone is
+    the one a full evaluation gives — the others' results are kept) and re-plans on
+    every toggle or
     budget change with :func:`cxkit.roi.roadmap` reusing that evaluation: start
     periods under the budgets (HiGHS), the joint re-simulation of the chosen plan,
     its NPV fan (P10/P50/P90 of the cumulative discounted net cash flow), its Gantt
@@ -234,7 +237,7 @@ class RoadmapPlanner:
         effects[effect] = replace(eff, **values)
         new = replace(ini, effects=tuple(effects))
         self.initiatives = tuple(new if i.id == initiative_id else i for i in self.initiatives)
-        self._evaluate()
+        self._evaluate(only=initiative_id)
         self._replan(
             t("w_status_evaluated", self.lang).format(
                 n=len(self.initiatives), sims=self.n_sims, seed=self.seed
@@ -293,17 +296,44 @@ class RoadmapPlanner:
             out.append(float(b))
         return tuple(out)
 
-    def _evaluate(self) -> None:
+    def _evaluate(self, only: str | None = None) -> None:
+        """Value every initiative, or re-value initiative ``only`` and keep the others'."""
         from cxkit.roi import evaluate
 
-        with self.evaluate_timer:
-            self.evaluation = evaluate(
-                self.journey,
-                list(self.initiatives),
-                economics=self.economics,
-                n_sims=self.n_sims,
-                seed=self.seed,
+        def run(inits: list[Initiative]) -> Any:
+            return evaluate(
+                self.journey, inits, economics=self.economics, n_sims=self.n_sims, seed=self.seed
             )
+
+        with self.evaluate_timer:
+            old = getattr(self, "evaluation", None)
+            if only is not None and old is not None:
+                edited = run([self.initiative(only)])
+                merged = self._merge(old, edited)
+                if merged is not None:
+                    self.evaluation = merged
+                    return
+            self.evaluation = run(list(self.initiatives))
+
+    @staticmethod
+    def _merge(old: Any, edited: Any) -> Any:
+        """``old`` with ``edited``'s one result swapped in, or ``None`` if not exact.
+
+        :func:`cxkit.roi.evaluate` lists the warnings of the shared context (churn
+        clipped, no customers…) before the initiatives' own; which initiative caused
+        a context warning is not recorded, so with any such warning the planner
+        values everything again. The merged evaluation takes ``edited``'s context:
+        the same baseline and draws, without scenarios compiled for the old effects.
+        """
+        (result,) = edited.initiatives
+        results = tuple(result if r.id == result.id else r for r in old.initiatives)
+
+        def own(rs: Sequence[Any]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(w for r in rs for w in r.warnings))
+
+        if old.warnings != own(old.initiatives) or edited.warnings != own(edited.initiatives):
+            return None
+        return replace(old, initiatives=results, warnings=own(results), context=edited.context)
 
     def _plan_inits(self) -> list[Initiative]:
         chosen = [i for i in self.initiatives if self.enabled[i.id]]

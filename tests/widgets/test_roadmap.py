@@ -33,12 +33,14 @@ def test_the_first_plan_is_example_c4(planner, example_c):
     assert planner.plan.starts == {"crm": 1, "faq": 1, "chat": 2}
     assert planner.plan.value == pytest.approx(224.0)
     assert planner.plan.starts == reference(example_c, None, [100, 60]).starts
-    assert [r["id"] for r in planner.table()] == ["crm", "cti", "faq", "chat"]
+    # roi_example_c also carries C2's yearly business case, too costly for C4's budgets
+    assert [r["id"] for r in planner.table()] == ["crm", "cti", "faq", "chat", "fcr_case"]
     assert {r["id"]: r["start"] for r in planner.table()} == {
         "crm": 1,
         "cti": None,
         "faq": 1,
         "chat": 2,
+        "fcr_case": None,
     }
 
 
@@ -135,6 +137,53 @@ def test_an_effect_range_is_revalued(example_c):
     assert after != before
     ref = cx.roi.evaluate(j, list(rp.initiatives), n_sims=SIMS, seed=2)[ini.id]
     assert after == ref.npv_risk_adjusted.p50
+
+
+def _plan_facts(plan):
+    return (
+        [(s.id, s.start) for s in plan.schedule],
+        plan.joint.p10,
+        plan.joint.p50,
+        plan.joint.p90,
+        plan.joint_fan,
+    )
+
+
+def test_revaluing_one_initiative_gives_the_full_evaluation(example_c):
+    j = cx.load_journey("subscription_support")
+    rp = RoadmapPlanner(j, n_sims=SIMS, seed=2)
+    kept = {r.id: r for r in rp.evaluation.initiatives}
+    edited = ("operator_empowerment", rp.initiatives[0].id)
+    for iid, scale in zip(edited, (0.5, 0.8), strict=True):
+        k = 0
+        e = rp.initiative(iid).effects[k]
+        lo, hi = sorted((e.low * scale, e.high * scale))
+        rp.set_effect(iid, k, low=lo, mode=min(max(e.mode * scale, lo), hi), high=hi)
+    full = cx.roi.evaluate(j, list(rp.initiatives), n_sims=SIMS, seed=2)
+    assert rp.evaluation.to_dict() == full.to_dict()
+    # only the edited initiatives were valued again: the others' results are the same objects
+    same = {r.id: r is kept[r.id] for r in rp.evaluation.initiatives}
+    assert same == {i.id: i.id not in edited for i in rp.initiatives}
+    # and the plan is the one planned from scratch
+    ref = cx.roi.roadmap(
+        j, list(rp.initiatives), budget=list(rp.budget), n_sims=SIMS, seed=2, evaluation=full
+    )
+    assert _plan_facts(rp.plan) == _plan_facts(ref)
+
+
+def test_context_warnings_make_the_planner_value_everything_again():
+    class Result:
+        def __init__(self, id, warnings=()):
+            self.id, self.warnings = id, warnings
+
+    class Ev:
+        def __init__(self, results, warnings):
+            self.initiatives, self.warnings = results, warnings
+
+    old = Ev((Result("a", ("wa",)), Result("b")), ("wa",))
+    assert RoadmapPlanner._merge(old, Ev((Result("b"),), ("churn clipped",))) is None
+    clipped = Ev((Result("a"), Result("b")), ("churn clipped",))
+    assert RoadmapPlanner._merge(clipped, Ev((Result("b"),), ())) is None
 
 
 @pytest.mark.parametrize(

@@ -462,7 +462,9 @@ def _polars_all_rows(frame: pl.LazyFrame | pl.DataFrame, presorted: bool = False
         "_o": outcome.is_not_null().cast(pl.Int64),
     }
     lf = frame.lazy().with_columns(**flags)
-    if not presorted:  # (a presorted frame is in ORDER already: see ``sorted_unique``)
+    # a presorted frame (``sorted_unique``) is in ORDER within each customer, whose rows
+    # are together: all that the neighbours, cases and starts need
+    if not presorted:
         lf = lf.sort(ORDER, maintain_order=True)
     lf = (
         lf.with_row_index("_i")

@@ -278,7 +278,8 @@ def payback_period(net_flows: ArrayLike, rate: float | None = None) -> float:
     Returns
     -------
     float
-        The payback in periods; ``0.0`` if ``Cum_0 ≥ 0``; **``math.inf`` if the
+        The payback in periods; ``0.0`` if the first non-zero flow is a gain
+        (nothing to pay back); **``math.inf`` if the
         cumulative flow never reaches 0 within the horizon** ("never pays back").
         ``inf`` rather than ``nan`` so that comparisons and sorting stay
         meaningful (``inf`` is later than any horizon); use
@@ -297,17 +298,26 @@ def payback_period(net_flows: ArrayLike, rate: float | None = None) -> float:
     2.352
     >>> payback_period([-100, 10, 10])
     inf
+    >>> payback_period([0, -10, -10])  # a running cost only: never, not at t = 0
+    inf
+    >>> round(payback_period([0, -10, 30]), 4)  # cumulative −10, then +20
+    1.3333
     """
     arr = _flows(net_flows, "net_flows")
     if rate is not None:
         arr = arr * _discount_factors(_rate(rate), arr.size)
     cum = np.cumsum(arr)
-    hits = np.flatnonzero(cum >= 0.0)
+    # the clock starts at the first non-zero flow: an initiative without a one-off
+    # cost whose running cost exceeds its benefit never pays back (it does not pay
+    # back at t = 0 because nothing was spent yet)
+    moving = np.flatnonzero(arr != 0.0)
+    start = int(moving[0]) if moving.size else 0
+    if arr[start] >= 0.0:
+        return 0.0
+    hits = np.flatnonzero(cum[start:] >= 0.0)
     if hits.size == 0:
         return math.inf
-    k = int(hits[0])
-    if k == 0:
-        return 0.0
+    k = start + int(hits[0])
     return (k - 1) + float(-cum[k - 1] / arr[k])
 
 

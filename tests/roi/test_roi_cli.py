@@ -145,11 +145,19 @@ def test_japanese_report(capsys) -> None:
     assert "選ばれたロードマップ" in out and "選ばれなかった施策: cti" in out
 
 
-def test_no_budget_means_no_roadmap(capsys) -> None:
-    code, out, _ = run(capsys, "subscription_support", "--sims", "100")
+def test_no_budget_means_no_roadmap(capsys, tmp_path) -> None:
+    # the template's economics without its budgets
+    path = tmp_path / "econ.yaml"
+    path.write_text(
+        "cxkit: 1\neconomics: {customers: 1200000, margin_per_customer: 18000, "
+        "contact_rate: 0.35, baseline_churn: 0.12}\ninitiatives: []\n",
+        encoding="utf-8",
+    )
+    args = ("subscription_support", "--initiatives", str(path), "--sims", "100")
+    code, out, _ = run(capsys, *args)
     assert code == 0
     assert "(no roadmap: pass --budget 100,60 or set economics.budgets)" in out
-    code, out, _ = run(capsys, "subscription_support", "--sims", "100", "--json")
+    code, out, _ = run(capsys, *args, "--json")
     assert json.loads(out)["roadmap"] is None
 
 

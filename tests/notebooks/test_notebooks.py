@@ -189,9 +189,14 @@ def test_workshop_follows_the_facilitators_path(executed):
     ) in text
     ces = cx.sim.compare(edited, scenario, 20_000, seed=1).differences()["ces5"]
     assert f"(Δ {ces.estimate:+.4f}, 95% CI {ces.ci_low:+.4f} … {ces.ci_high:+.4f})" in text
-    # 4. the roadmap: none of this journey's initiatives pays back
-    assert "scheduled: {}" in text
-    assert "No selected initiative adds value within this budget" in text
+    # 4. the roadmap: the notebook's planner (budget, 2,000 draws, seed 1) on the edited journey
+    plan = cx.roi.roadmap(edited, budget=[60e6, 30e6, 30e6, 30e6], n_sims=2000, seed=1)
+    assert plan.starts, "some initiatives of the workshop journey pay back"
+    assert set(plan.starts) < {i.id for i in edited.initiatives}, "but not all"
+    assert f"scheduled: {plan.starts}" in text
+    for r in plan.evaluation:
+        p50, p_neg = r.npv_risk_adjusted.p50, r.npv_risk_adjusted.prob_negative
+        assert f"{r.id:<16} NPV P50 {p50 / 1e6:8.1f} M JPY  P(NPV < 0) {p_neg:.2f}" in text
     # 5. the site
     assert (
         "pages: docs/journeys/retail_omnichannel.md, docs/journeys/retail_omnichannel_workshop.md"

@@ -127,7 +127,7 @@ class Problem:
         if self.path:
             head += f"{self.path}: "
         text = head + self.message
-        if self.has_value and format_value(self.value) not in text:
+        if self.has_value and format_value(self.value) not in self.message:
             text += f" (got {format_value(self.value)})"
         extras = [
             x for x in (f"expected {self.expected}" if self.expected else None, self.hint) if x

@@ -141,3 +141,23 @@ def test_zero_probability_handoffs_do_not_make_touchpoints_reachable():
     assert [(p.code, p.severity, p.path) for p in problems] == [
         ("unreachable", "warning", "touchpoints[1]")
     ]
+
+
+def test_the_received_value_is_shown_even_when_the_path_contains_it():
+    from cxkit.core.errors import Problem
+
+    p = Problem(
+        "value out of range",
+        path="steps[0].expectation",
+        file="run-12/j.yaml",
+        line=12,
+        column=1,
+        value=12,
+        expected="a number less than or equal to 10",
+    )
+    assert p.format() == (
+        "run-12/j.yaml:12:1: steps[0].expectation: value out of range (got 12) "
+        "— expected a number less than or equal to 10"
+    )
+    quoted = Problem("unknown stage 'x'", value="x")
+    assert quoted.format() == "<journey>: unknown stage 'x'"

@@ -196,7 +196,16 @@ class EventLog:
         transfer), ``switch`` (channel changes; null when a channel is unknown),
         ``issue`` (call reason, else the case's reason, else ``""``).
         """
-        f = self.all_rows.filter(nw.col("_kind") == 0)
+        polars = self.all_rows.implementation.is_polars()
+        f = self.all_rows
+        if polars and self.has("call_reason"):
+            # polars rows are in journey order: the case's reason by a window over the
+            # journey's rows (numbered by its start) instead of a join
+            native = f.to_native().with_columns(
+                case_reason=pl.col("reason").max().over(pl.col("start").cum_sum())
+            )
+            f = nw.from_native(native)
+        f = f.filter(nw.col("_kind") == 0)
         has_out = ~nw.col("outcome").is_null()
         next_tp = nw.col("same_next") & ~nw.col("n_tp").is_null()
         to_tp = (~has_out) & next_tp
@@ -238,7 +247,9 @@ class EventLog:
             ),
         )
         if self.has("call_reason"):
-            f = f.join(self.case_reasons, on=["customer", "case"], how="left").with_columns(
+            if not polars:
+                f = f.join(self.case_reasons, on=["customer", "case"], how="left")
+            f = f.with_columns(
                 issue=nw.coalesce(nw.col("reason"), nw.col("case_reason"), nw.lit(""))
             )
         else:

@@ -145,10 +145,18 @@ def _pct(x: float) -> str:
     return "–" if x is None or not math.isfinite(x) else f"{100 * x:.1f} %"
 
 
-def _periods(x: float) -> str:
+def _periods(x: float, unit: str = "") -> str:
     if math.isinf(x):
         return "never"
-    return "–" if not math.isfinite(x) else f"{x:.2f}"
+    return "–" if not math.isfinite(x) else f"{x:.2f}{unit}"
+
+
+def _own_period_unit(r: Any, ev: Any) -> str:
+    """A suffix such as " y" when an initiative counts its cash flows in its own period."""
+    period = getattr(r, "period", None)
+    if period is None or period == getattr(ev, "period", period):
+        return ""
+    return {"year": " y", "quarter": " q", "month": " m"}.get(str(period), f" {period}")
 
 
 def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
@@ -215,8 +223,8 @@ def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
                     _money(mc.p90),
                     _pct(mc.prob_negative),
                     _pct(cf.roi),
-                    _periods(cf.payback),
-                    _periods(cf.discounted_payback),
+                    _periods(cf.payback, _own_period_unit(r, ev)),
+                    _periods(cf.discounted_payback, _own_period_unit(r, ev)),
                 ]
             )
     lines += _table(rows, "llrrrrrrrr")

@@ -359,6 +359,13 @@ def _initiatives(journey: Journey, *, check_targets: bool = True) -> list[Proble
     channel_ids = list(g.channel_ids)
     problems: list[Problem] = []
     deps = nx.DiGraph()
+    econ = journey.economics
+    if check_targets and econ is not None:
+        for key in getattr(econ, "value_per_outcome", {}) or {}:
+            if key not in g.outcome_ids:
+                problems.append(
+                    _ref(key, g.outcome_ids, "outcome", f"economics.value_per_outcome.{key}")
+                )
 
     def ordered(est: Estimate | None, path: str) -> None:
         if est is not None and not est.low <= est.mode <= est.high:

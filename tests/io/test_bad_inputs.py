@@ -161,3 +161,14 @@ def test_the_received_value_is_shown_even_when_the_path_contains_it():
     )
     quoted = Problem("unknown stage 'x'", value="x")
     assert quoted.format() == "<journey>: unknown stage 'x'"
+
+
+def test_value_per_outcome_names_declared_outcomes():
+    text = bad_inputs.BASE.replace(
+        "steps:", "economics:\n  value_per_outcome: {resolvd: 10}\nsteps:", 1
+    )
+    errors = [p for p in validate_text(text, file="v.yaml") if p.severity == "error"]
+    assert [p.format() for p in errors] == [
+        "v.yaml:23:23: economics.value_per_outcome.resolvd: unknown outcome 'resolvd'; "
+        "did you mean 'resolved'?"
+    ]

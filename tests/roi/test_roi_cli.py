@@ -209,3 +209,16 @@ def test_the_installed_entry_point() -> None:
     )
     assert bad.returncode == 1
     assert bad.stderr.startswith("cxkit: error: `budget[0]` must be a finite amount ≥ 0")
+
+
+def test_an_initiative_with_yearly_cash_flows_shows_its_payback_in_years(capsys):
+    from cxkit.cli import main
+
+    assert main(["roi", "roi_example_c", "--sims", "500", "--seed", "1"]) == 0
+    row = next(
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.strip().startswith("fcr_case") and "NPV" in line
+    )
+    assert row.split()[-2:] == ["2.00", "y"] or row.rstrip().endswith("2.35 y")
+    assert "2.00 y" in row

@@ -93,7 +93,9 @@ lab: install-notebook  ## open JupyterLab on the workshop notebook
 	$(VENV)/bin/jupyter lab $(LAB_ARGS) --ServerApp.root_dir="$(CURDIR)" \
 	  --LabApp.default_url=/lab/tree/$(NOTEBOOK)
 
-demo: install-core  ## headless end-to-end tour of the CLI on the templates
+# The workshop's path without a browser: design → simulate → ROI roadmap → learn from
+# events → publish (HTML page and a built MkDocs site), all in a temporary folder.
+demo: install-notebook install-docs  ## headless end-to-end run of the workshop path through the CLI
 	@set -euo pipefail; \
 	cx() { printf '\n$$ cxkit %s\n' "$$*"; $(CXKIT) "$$@"; }; \
 	cx --version; \
@@ -106,6 +108,13 @@ demo: install-core  ## headless end-to-end tour of the CLI on the templates
 	cx new "$$tmp/my_journey.yaml" --template billing_inquiry --id; \
 	cx validate "$$tmp/my_journey.yaml"; \
 	cx show "$$tmp/my_journey.yaml"; \
+	cx simulate retail_omnichannel --customers 200000 --seed 1; \
+	cx roi retail_omnichannel --sims 2000 --seed 1; \
+	cx discover "$$($(PY) -c 'import cxkit.data as d; print(d.example_path("retail_omnichannel"))')" \
+	  -o "$$tmp/discovered.yaml"; \
+	cx validate "$$tmp/discovered.yaml"; \
+	cx export retail_omnichannel --to html --out "$$tmp/retail.html"; \
+	cx site retail_omnichannel complaint_recovery_ja --out "$$tmp/site" --build; \
 	printf '\ndemo: ok\n'
 
 # browser-deps (Debian chromium + playwright) and fonts (a CJK font for Japanese PNGs)

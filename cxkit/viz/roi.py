@@ -460,8 +460,11 @@ def comparison_frame(evaluation: Evaluation | Roadmap) -> pl.DataFrame:
 
     >>> import cxkit as cx
     >>> plan = cx.roi.roadmap(cx.load_journey("roi_example_c"), n_sims=100, seed=1)
-    >>> comparison_frame(plan).select("id", "p50", "selected").rows()
+    >>> rows = comparison_frame(plan).select("id", "p50", "selected").rows()
+    >>> rows[1:]  # Example C4's portfolio
     [('crm', 100.0, 1), ('faq', 70.0, 1), ('chat', 60.0, 2), ('cti', 40.0, None)]
+    >>> rows[0][0], rows[0][2]  # the C2/C3 business case costs more than any budget
+    ('fcr_case', None)
     """
     starts = evaluation.starts if isinstance(evaluation, Roadmap) else {}
     ev = _evaluation(evaluation)

@@ -63,7 +63,7 @@ def envelope(command: str, **payload: Any) -> dict[str, Any]:
 
 
 def finite(value: Any) -> Any:
-    """Replace non-finite floats with ``None`` so that the output is strict JSON.
+    """Replace non-finite floats with ``None`` (and dates with ISO text) for strict JSON.
 
     >>> finite({"x": float("inf"), "y": (1.0, float("nan"))})
     {'x': None, 'y': [1.0, None]}
@@ -74,6 +74,8 @@ def finite(value: Any) -> Any:
         return {k: finite(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [finite(v) for v in value]
+    if hasattr(value, "isoformat"):  # dates and times as ISO 8601 text
+        return value.isoformat()
     return value
 
 

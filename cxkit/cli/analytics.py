@@ -38,7 +38,6 @@ from typing import Any
 
 import click
 
-from cxkit import __version__
 from cxkit.analytics import (
     DiscoveryResult,
     DriftReport,
@@ -50,6 +49,7 @@ from cxkit.analytics import (
     read_events,
 )
 from cxkit.analytics._schema import OPTIONAL_FIELDS, REQUIRED_FIELDS
+from cxkit.cli._common import echo_json, envelope
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import LANGUAGES, label
 from cxkit.core.journey import Journey
@@ -70,26 +70,6 @@ _JOURNEY_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 # -- helpers ------------------------------------------------------------------------------
-def _envelope(command: str, **payload: Any) -> dict[str, Any]:
-    return {"cxkit": __version__, "command": command, **payload}
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
-def _echo_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(_finite(data), ensure_ascii=False, indent=2, allow_nan=False))
-
-
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -204,7 +184,7 @@ def discover_payload(
     found: DiscoveryResult, *, source: str, output: str | None = None
 ) -> dict[str, Any]:
     """The ``cxkit discover --json`` document."""
-    return _envelope(
+    return envelope(
         "discover",
         events=source,
         output=output,
@@ -225,7 +205,7 @@ def attribution_payload(
     """The ``cxkit attribution --json`` document."""
     frame = attribution(events_or_journey, target=target, by=by, schema=schema)  # type: ignore[arg-type]
     p = frame["p_target"][0] if frame.height else None
-    return _envelope(
+    return envelope(
         "attribution",
         source=source,
         target=target,
@@ -239,7 +219,7 @@ def drift_payload(report: DriftReport, *, journey: str, source: str) -> dict[str
     """The ``cxkit drift --json`` document."""
     body = report.to_dict()
     body.pop("journey", None)
-    return _envelope("drift", journey=journey, events=source, **body)
+    return envelope("drift", journey=journey, events=source, **body)
 
 
 # -- text renderings ----------------------------------------------------------------------
@@ -453,7 +433,7 @@ def discover_command(
     if target is not None:
         save_journey(found.journey, target)
     if as_json:
-        _echo_json(discover_payload(found, source=events, output=output))
+        echo_json(discover_payload(found, source=events, output=output))
         return
     if target is None:
         click.echo(dump_journey(found.journey), nl=False)
@@ -506,7 +486,7 @@ def attribution_command(
     data: Any = load_journey(source) if _is_journey(source) else _events(source, schema)
     payload = _run(attribution_payload, data, target=target, source=source, by=by, schema=schema)
     if as_json:
-        _echo_json(payload)
+        echo_json(payload)
     else:
         click.echo(render_attribution(payload, lang))
 
@@ -580,7 +560,7 @@ def drift_command(
         schema=schema,
     )
     if as_json:
-        _echo_json(drift_payload(report, journey=journey, source=events))
+        echo_json(drift_payload(report, journey=journey, source=events))
     else:
         click.echo(render_drift(report, lang))
     if check and report.is_drifted:

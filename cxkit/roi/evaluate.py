@@ -108,10 +108,10 @@ from numpy.typing import NDArray
 from cxkit.core.economics import Economics, Effect, Estimate, Initiative
 from cxkit.core.errors import CxkitError, JourneyValidationError, Problem, format_value
 from cxkit.core.journey import Journey
+from cxkit.core.rng import SeedLike
 from cxkit.core.suggest import unknown_message
 from cxkit.io.initiatives_io import check_initiatives
 from cxkit.roi._engine import Compiled, Metrics, compile_scenario, effort_distribution, run
-from cxkit.roi._random import SeedLike
 from cxkit.roi.finance import CashFlowSummary, annual_to_period_rate, summarize_cash_flows
 from cxkit.roi.uncertainty import PERCENTILE_CONVENTION, PercentileSummary, sample
 from cxkit.sim.loyalty import DEFAULT_DEFECTION, clv_constant

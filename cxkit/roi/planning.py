@@ -46,8 +46,8 @@ from numpy.typing import NDArray
 from cxkit.core.economics import Economics, Initiative
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
+from cxkit.core.rng import SeedLike
 from cxkit.roi._engine import effort_distribution, run
-from cxkit.roi._random import SeedLike
 from cxkit.roi.evaluate import (
     _BENEFIT_COLUMN,
     ChurnModel,

@@ -12,7 +12,7 @@
   the reverse of the petroleum-reserves usage. Every summary carries that
   convention as text.
 
-Randomness goes through :func:`cxkit.roi._random.as_generator`: ``seed`` is
+Randomness goes through :func:`cxkit.core.rng.as_generator`: ``seed`` is
 required and may be an ``int`` or a :class:`numpy.random.Generator` (pass one
 Generator to several calls to draw from a single stream).
 """
@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from cxkit.core.errors import CxkitError, format_value
-from cxkit.roi._random import SeedLike, as_generator
+from cxkit.core.rng import SeedLike, as_generator
 
 __all__ = [
     "DISTRIBUTIONS",

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cxkit.core.economics import Distribution
 from cxkit.core.errors import CxkitError
-from cxkit.roi._random import as_generator
+from cxkit.core.rng import as_generator
 from cxkit.roi.finance import present_value
 from cxkit.roi.uncertainty import (
     PERCENTILE_CONVENTION,

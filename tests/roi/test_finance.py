@@ -178,17 +178,17 @@ def test_payback_interpolates_a_zero_of_the_cumulative(values: list[float], rate
     p = payback_period(values, rate=rate)
     disc = [v / (1 + rate) ** t for t, v in enumerate(values)]
     cum = np.cumsum(disc)
+    # payback is counted from the first non-zero flow (leading zeros are no gain)
+    moving = np.flatnonzero(np.asarray(disc) != 0.0)
+    start = int(moving[0]) if moving.size else 0
     if math.isinf(p):
-        # payback is counted from the first non-zero flow (leading zeros are no gain)
-        moving = np.flatnonzero(np.asarray(disc) != 0.0)
-        start = int(moving[0]) if moving.size else 0
         assert (cum[start:] < 0).all()
     elif p > 0:
         k = math.ceil(p) if p != int(p) else int(p)
         # linear interpolation between Cum_{k-1} and Cum_k hits 0 at p
         frac = p - (k - 1)
         assert cum[k - 1] + frac * disc[k] == pytest.approx(0.0, abs=1e-6 * (1 + abs(disc[k])))
-        assert (cum[:k] < 0).all()
+        assert (cum[start:k] < 0).all()
 
 
 # --------------------------------------------------------------------------- bad inputs

@@ -20,13 +20,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-import narwhals as nw
 import numpy as np
 import polars as pl
 
 from cxkit.analytics._chain import Chain
-from cxkit.analytics._frames import collect
-from cxkit.analytics._log import EventLog, _normalise, as_log
+from cxkit.analytics._log import EventLog, as_log
 from cxkit.analytics._schema import EventSchema
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
@@ -157,24 +155,12 @@ def _from_events(log: EventLog, target: str | Sequence[str], by: str) -> pl.Data
     n_start = float(starts["count"].sum())
     chain = Chain.from_edges(triples, {s: c / n_start for s, c in starts.rows()}, states, outcomes)
 
-    # heuristics from the journeys themselves
-    rows = log.rows
-    ends = rows.filter(nw.col("end") == 1).select(
-        "customer", "case", conv=nw.col("target").is_in(targets).cast(nw.Float64)
-    )
-    sizes = rows.group_by("customer", "case").agg(nw.len().alias("k"))
-    credit = collect(
-        rows.join(ends, on=["customer", "case"], how="inner")
-        .join(sizes, on=["customer", "case"], how="inner")
-        .with_columns(
-            first=nw.col("start").cast(nw.Float64) * nw.col("conv"),
-            last=nw.col("end").cast(nw.Float64) * nw.col("conv"),
-            linear=nw.col("conv") / nw.col("k").cast(nw.Float64),
-        )
+    # heuristics from the journeys themselves (a journey converts when it ends in a target)
+    credit = (
+        log.credit_table.filter(pl.col("outcome").is_in(targets))
         .group_by("tp")
-        .agg(nw.col("first").sum(), nw.col("last").sum(), nw.col("linear").sum())
+        .agg(pl.col("first").sum(), pl.col("last").sum(), pl.col("linear").sum())
     )
-    credit = _normalise(credit)
     conversions = float(credit["last"].sum())
     channel_of = _channels(log)
     tp_frame = pl.DataFrame({"tp": states}).join(credit, on="tp", how="left").fill_null(0.0)

@@ -206,7 +206,7 @@ def _build(
     journey_id: str | None,
     title: str | None,
 ) -> DiscoveryResult:
-    notes = list(log.prepared.warnings)
+    notes = list(log.warnings)
     schema = log.schema
     summary = log.summary
     if summary["contacts"] == 0:
@@ -298,7 +298,7 @@ def _build(
     first = _iso(summary["t_min"])
     last = _iso(summary["t_max"])
     description = (
-        f"Discovered by cxkit from {log.prepared.n_rows} events of {summary['customers']} "
+        f"Discovered by cxkit from {log.n_events} events of {summary['customers']} "
         f"customers ({n_cases} journeys) between {first} and {last} UTC."
     )
     tp_stats = _touchpoint_stats(tp_table, tp_ids)
@@ -363,7 +363,7 @@ def _build(
         starts=starts_out,
         outcomes=outcomes_out,
         touchpoints=touch_out,
-        n_events=log.prepared.n_rows,
+        n_events=log.n_events,
         n_customers=int(summary["customers"]),
         n_journeys=n_cases,
         warnings=tuple(notes),
@@ -489,12 +489,14 @@ def _probabilities(
 ) -> dict[tuple[str, str], float]:
     """``{(source, target): probability}`` in source order, targets by count."""
     out: dict[tuple[str, str], float] = {}
-    kept = edges.filter(pl.col("kept"))
+    kept = edges.filter(pl.col("kept")).sort(
+        ["source", "count", "target_id"], descending=[False, True, False]
+    )
+    by_source: dict[str, dict[str, float]] = {}
+    for src, dst, n in kept.select("source", "target_id", "count").iter_rows():
+        by_source.setdefault(src, {})[dst] = float(n)
     for src in sources:
-        rows = kept.filter(pl.col("source") == src).sort(
-            ["count", "target_id"], descending=[True, False]
-        )
-        counts = {r["target_id"]: float(r["count"]) for r in rows.iter_rows(named=True)}
+        counts = by_source.get(src)
         if not counts:  # never observed: nothing to estimate
             continue
         if smoothing > 0:
@@ -536,21 +538,20 @@ def _modal_channels(
 ) -> dict[str, str | None]:
     if not log.has("channel"):
         return {tp_ids[n]: None for n in tp_ids}
-    table = log.channels_table.filter(pl.col("channel").is_not_null())
+    table = log.channels_table.filter(pl.col("channel").is_not_null()).sort(
+        ["tp", "count", "channel"], descending=[False, True, False]
+    )
+    seen: dict[str, list[tuple[str, int]]] = {}
+    for name, channel, n in table.select("tp", "channel", "count").iter_rows():
+        seen.setdefault(name, []).append((channel, n))
     out: dict[str, str | None] = {tp_ids[n]: None for n in tp_ids}
     mixed: list[str] = []
     for name in tp_ids:
-        rows = table.filter(pl.col("tp") == name).sort(
-            ["count", "channel"], descending=[True, False]
-        )
-        if rows.height:
-            out[tp_ids[name]] = rows["channel"][0]
-            if rows.height > 1:
-                mixed.append(
-                    f"{name!r} ("
-                    + ", ".join(f"{c} {n}×" for c, n in rows.select("channel", "count").rows())
-                    + ")"
-                )
+        rows = seen.get(name, [])
+        if rows:
+            out[tp_ids[name]] = rows[0][0]
+            if len(rows) > 1:
+                mixed.append(f"{name!r} (" + ", ".join(f"{c} {n}×" for c, n in rows) + ")")
     if mixed:
         _warn(
             notes,

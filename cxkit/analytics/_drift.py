@@ -353,9 +353,9 @@ class _Drift:
             confidence=confidence,
             check_confidence=level,
             correction=correction,
-            n_events=self.log.prepared.n_rows,
+            n_events=self.log.n_events,
             n_journeys=n_cases,
-            warnings=self.log.prepared.warnings,
+            warnings=self.log.warnings,
             notes=tuple(self.notes),
         )
 

@@ -24,31 +24,26 @@ backend runs (partitioned ordered windows do not run on Dask).
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
 import polars as pl
 
+from cxkit.analytics._fast import ASSISTED_CHANNELS, FastTables, fast_tables
 from cxkit.analytics._frames import _quiet, collect, row_index
-from cxkit.analytics._schema import EventLogError, EventSchema
-from cxkit.analytics._validate import EMOTIONS, PreparedLog, prepare
-from cxkit.core.channels import BUILTIN_CHANNELS
+from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema
+from cxkit.analytics._validate import EMOTIONS, PreparedLog, prepare, resolve_columns
 from cxkit.core.errors import format_value
 
 if TYPE_CHECKING:
     from cxkit.core.journey import Journey
 
-__all__ = ["ORDER", "EventLog", "as_log"]
+__all__ = ["ASSISTED_CHANNELS", "ORDER", "EventLog", "as_log"]
 
 #: Sort keys of all rows.
 ORDER = ["customer", "t", "_kind", "_tpk", "_ok"]
-
-#: Channels whose within-channel hand-offs count as transfers when the log has no
-#: transfer column: the call center and its sub-channels.
-ASSISTED_CHANNELS: tuple[str, ...] = tuple(
-    cid for cid, ch in BUILTIN_CHANNELS.items() if ch.family == "call_center"
-)
 
 _NEXT = ("customer", "case", "tp", "outcome", "t", "channel", "ctx", "wait", "xfer")
 
@@ -97,13 +92,47 @@ class EventLog:
         schema: EventSchema | None = None,
         journey: Journey | None = None,
     ) -> None:
-        prepared = (
-            events if isinstance(events, PreparedLog) else prepare(events, schema, journey=journey)
-        )
-        self.prepared = prepared
-        self.schema = prepared.schema
-        self.missing = prepared.schema.missing_outcome
+        self._fast: FastTables | None = None
         self._contacts: dict[float, nw.LazyFrame[Any]] = {}
+        if isinstance(events, PreparedLog):
+            self.__dict__["prepared"] = events
+            self.schema = events.schema
+            self._available = events.available
+            self._notes = events.warnings
+        else:
+            resolved = resolve_columns(events, schema)
+            self.schema = resolved[0]
+            self._available = frozenset(resolved[4])
+            self._source = (events, journey, resolved)
+            native = resolved[1].to_native()
+            if isinstance(events, (pl.DataFrame, pl.LazyFrame)):
+                native = events
+            if isinstance(native, (pl.DataFrame, pl.LazyFrame)):
+                # a clean polars log: its tables by counting (see cxkit.analytics._fast)
+                self._fast = fast_tables(resolved, journey, native)
+            if self._fast is None:
+                self.__dict__["prepared"] = prepare(
+                    events, self.schema, journey=journey, resolved=resolved
+                )
+                self._notes = self.prepared.warnings
+            else:
+                self._notes = tuple(resolved[5])
+        self.missing = self.schema.missing_outcome
+
+    @cached_property
+    def prepared(self) -> PreparedLog:
+        """The checked log in canonical columns (:func:`~cxkit.analytics._validate.prepare`).
+
+        A clean polars log answers :func:`discover` and :func:`attribution` from the
+        fast path's tables; the row-level frames that the other analyses read are
+        prepared on first use.
+        """
+        events, journey, resolved = self._source
+        with warnings.catch_warnings():
+            # the fast path ran only on a log that needs no repair: prepare has
+            # nothing new to say, and the column warnings were given already
+            warnings.simplefilter("ignore", EventLogWarning)
+            return prepare(events, self.schema, journey=journey, resolved=resolved)
 
     def __repr__(self) -> str:
         s = self.summary
@@ -115,26 +144,26 @@ class EventLog:
     @property
     def n_events(self) -> int:
         """Rows kept after cleaning (duplicates and empty rows dropped)."""
-        return self.prepared.n_rows
+        return self._fast.n_rows if self._fast is not None else self.prepared.n_rows
 
     @property
     def backend(self) -> str:
         """The dataframe library the log runs on (``polars``, ``duckdb``, ``dask``…)."""
-        return self.prepared.backend
+        return "polars" if self._fast is not None else self.prepared.backend
 
     @property
     def columns(self) -> frozenset[str]:
         """The optional :class:`EventSchema` fields the log has."""
-        return self.prepared.available
+        return self._available
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """What the checks repaired or ignored."""
-        return self.prepared.warnings
+        return self._notes
 
     def has(self, name: str) -> bool:
         """Whether optional schema field ``name`` is in the log."""
-        return self.prepared.has(name)
+        return name in self._available
 
     # -- lazy frames -------------------------------------------------------------------
     @cached_property
@@ -290,6 +319,8 @@ class EventLog:
     @cached_property
     def summary(self) -> dict[str, Any]:
         """Counts: customers, cases, contacts, empty cases, first and last event time."""
+        if self._fast is not None:
+            return dict(self._fast.summary)
         rows = collect(
             self.rows.select(
                 nw.len().alias("contacts"),
@@ -311,6 +342,8 @@ class EventLog:
     @cached_property
     def edges_table(self) -> pl.DataFrame:
         """Per (source, target): counts and sums for the edge statistics."""
+        if self._fast is not None:
+            return self._fast.edges
         f = self.rows
         median = nw.col("gap_us").median().alias("gap_median")
         polars = f.implementation.is_polars()
@@ -341,6 +374,8 @@ class EventLog:
     @cached_property
     def starts_table(self) -> pl.DataFrame:
         """Per (case reason, start touchpoint): number of cases."""
+        if self._fast is not None:
+            return self._fast.starts
         agg = collect(
             self.rows.filter(nw.col("start") == 1)
             .group_by("issue", "tp")
@@ -351,6 +386,8 @@ class EventLog:
     @cached_property
     def touchpoint_table(self) -> pl.DataFrame:
         """Per touchpoint: contacts, customers and the sums behind every mean and share."""
+        if self._fast is not None:
+            return self._fast.touchpoints
         e = nw.col("emotion")
         # indicator columns first: Dask aggregates plain columns only
         flags = {
@@ -424,8 +461,39 @@ class EventLog:
         return _normalise(agg).sort("tp")
 
     @cached_property
+    def credit_table(self) -> pl.DataFrame:
+        """Per (touchpoint, outcome its journey reached): the touch credits.
+
+        ``first`` counts the journeys that start at the touchpoint, ``last`` those that
+        end there, and ``linear`` adds ``1/k`` for each of a journey's *k* contacts —
+        the sums behind first-, last-touch and linear attribution for any target.
+        """
+        if self._fast is not None:
+            return self._fast.credit
+        rows = self.rows
+        ends = rows.filter(nw.col("end") == 1).select(
+            "customer", "case", nw.col("target").alias("case_outcome")
+        )
+        sizes = rows.group_by("customer", "case").agg(nw.len().alias("k"))
+        agg = collect(
+            rows.join(ends, on=["customer", "case"], how="inner")
+            .join(sizes, on=["customer", "case"], how="inner")
+            .with_columns(
+                first=nw.col("start").cast(nw.Float64),
+                last=nw.col("end").cast(nw.Float64),
+                linear=1.0 / nw.col("k").cast(nw.Float64),
+            )
+            .group_by("tp", "case_outcome")
+            .agg(nw.col("first").sum(), nw.col("last").sum(), nw.col("linear").sum())
+        )
+        out = _normalise(agg.rename({"case_outcome": "outcome"}))
+        return out.select("tp", "outcome", "first", "last", "linear").sort("tp", "outcome")
+
+    @cached_property
     def channels_table(self) -> pl.DataFrame:
         """Per (touchpoint, channel): number of events."""
+        if self._fast is not None:
+            return self._fast.channels
         agg = collect(self.rows.group_by("tp", "channel").agg(nw.len().alias("count")))
         return _normalise(agg).sort("tp", "channel", nulls_last=True)
 

@@ -169,43 +169,24 @@ def _rows(n: int) -> str:
     return f"{n} row{'s' if n != 1 else ''}"
 
 
-def prepare(
-    events: Any,
-    schema: EventSchema | None = None,
-    *,
-    journey: Journey | None = None,
-    argument: str = "events",
-) -> PreparedLog:
-    """Check ``events`` and return it in canonical columns (see the module docstring).
+#: What :func:`resolve_columns` found: the schema, the frame as a narwhals LazyFrame,
+#: whether it was eager, its dtypes, the optional fields present, and the warnings
+#: already given.
+Resolved = tuple[EventSchema, "nw.LazyFrame[Any]", bool, dict[str, Any], set[str], list[str]]
 
-    Raises
-    ------
-    EventLogError
-        Listing every problem found (missing columns, nulls, bad values…).
 
-    Examples
-    --------
-    >>> import polars as pl, datetime as dt
-    >>> log = pl.DataFrame(
-    ...     {
-    ...         "customer_id": ["a", "a"],
-    ...         "timestamp": [dt.datetime(2026, 1, 1, 9), dt.datetime(2026, 1, 1, 10)],
-    ...         "touchpoint": ["web", "phone"],
-    ...     }
-    ... )
-    >>> p = prepare(log)
-    >>> p.n_rows, sorted(p.available), p.backend
-    (2, [], 'polars')
-    >>> prepare(log.rename({"touchpoint": "touch_point"}))
-    Traceback (most recent call last):
-    ...
-    cxkit.analytics._schema.EventLogError: column 'touchpoint' (the touchpoint) is missing; did you mean 'touch_point'? Pass EventSchema(touchpoint='touch_point') if that is the column.
-    """  # noqa: E501
+def resolve_columns(events: Any, schema: EventSchema | None, argument: str = "events") -> Resolved:
+    """Find the schema's columns in ``events`` and check their types.
+
+    Raises :class:`EventLogError` for a missing column (with a did-you-mean) or a
+    column of the wrong type; warns (once) about a column that is surely an optional
+    field spelt differently. Shared by :func:`prepare` and the polars fast path
+    (:mod:`cxkit.analytics._fast`), so that both report the same problems.
+    """
     schema = schema if schema is not None else EventSchema()
     if not isinstance(schema, EventSchema):
         raise EventLogError(f"`schema` must be an EventSchema, got {format_value(schema)}")
     lf, eager = lazy_frame(events, argument=argument)
-    backend = str(lf.implementation.name).lower()
     try:
         dtypes = dict(lf.collect_schema().items())
     except Exception as exc:  # noqa: BLE001 - a backend's own failure, reported plainly
@@ -249,6 +230,49 @@ def prepare(
         problems += _dtype_problems(name, col, dtypes[col], lf.implementation.is_polars())
     if problems:
         raise EventLogError(problems)
+
+    return schema, lf, eager, dtypes, available, notes
+
+
+def prepare(
+    events: Any,
+    schema: EventSchema | None = None,
+    *,
+    journey: Journey | None = None,
+    argument: str = "events",
+    resolved: Resolved | None = None,
+) -> PreparedLog:
+    """Check ``events`` and return it in canonical columns (see the module docstring).
+
+    Raises
+    ------
+    EventLogError
+        Listing every problem found (missing columns, nulls, bad values…).
+
+    Examples
+    --------
+    >>> import polars as pl, datetime as dt
+    >>> log = pl.DataFrame(
+    ...     {
+    ...         "customer_id": ["a", "a"],
+    ...         "timestamp": [dt.datetime(2026, 1, 1, 9), dt.datetime(2026, 1, 1, 10)],
+    ...         "touchpoint": ["web", "phone"],
+    ...     }
+    ... )
+    >>> p = prepare(log)
+    >>> p.n_rows, sorted(p.available), p.backend
+    (2, [], 'polars')
+    >>> prepare(log.rename({"touchpoint": "touch_point"}))
+    Traceback (most recent call last):
+    ...
+    cxkit.analytics._schema.EventLogError: column 'touchpoint' (the touchpoint) is missing; did you mean 'touch_point'? Pass EventSchema(touchpoint='touch_point') if that is the column.
+    """  # noqa: E501
+    schema, lf, eager, dtypes, available, notes = (
+        resolved if resolved is not None else resolve_columns(events, schema, argument)
+    )
+    problems: list[str] = []
+    columns = list(dtypes)
+    backend = str(lf.implementation.name).lower()
 
     ts_col = schema.timestamp
     lf = with_epoch_us(lf, ts_col, dtypes[ts_col])

@@ -1,0 +1,643 @@
+"""The polars fast path: an event log's tables from integer codes and one sort.
+
+:class:`~cxkit.analytics.EventLog` reads every log through :func:`prepare` and the
+ordered windows of :mod:`cxkit.analytics._log`, written once with narwhals for every
+backend. On a polars log that needs no repair, the tables that :func:`discover` and
+:func:`attribution` read (``summary``, ``edges_table``, ``starts_table``,
+``touchpoint_table``, ``channels_table``, ``credit_table``) come from here instead:
+
+1. each text column becomes small integer codes (an ``Enum`` cast of its distinct
+   values, which are stripped, checked and mapped once, not once per row);
+2. customers become two independent 64-bit hashes; the rows are sorted once by the
+   first hash and time (a stable sort by the hash alone when the log is already in
+   time order, as exports usually are);
+3. every transition, case and start is a shifted comparison of those arrays, and
+   every table a :func:`numpy.bincount` over them.
+
+The results are the generic path's, value for value (``tests/analytics/test_fast.py``
+compares both on every shipped log and on generated ones). The fast path declines —
+and the generic path runs, with its errors, warnings and repairs — when anything
+needs more than a clean read: null ids or times, unreadable times, out-of-range
+values, unknown emotions or outcomes, rows with neither a touchpoint nor an outcome,
+text flags, or two events of one customer at the same instant that the sort keys
+cannot order (possible duplicates).
+
+Two customers are told apart by their pair of hashes: rows of one first-hash run
+whose second hashes differ reveal a collision, and the fast path declines. A wrong
+grouping needs both 64-bit hashes of two ids to collide at once (about 2⁻¹²⁸ per pair
+of ids).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from cxkit.analytics._frames import _polars_epoch
+from cxkit.analytics._schema import EventSchema
+from cxkit.analytics._validate import (
+    _EMOTION_SPELLINGS,
+    _RANGES,
+    EMOTIONS,
+    Resolved,
+    _known_outcomes,
+)
+from cxkit.core.channels import BUILTIN_CHANNELS
+
+if TYPE_CHECKING:
+    from cxkit.core.journey import Journey
+
+__all__ = ["ASSISTED_CHANNELS", "FastTables", "fast_tables"]
+
+#: Channels whose within-channel hand-offs count as transfers when the log has no
+#: transfer column: the call center and its sub-channels.
+ASSISTED_CHANNELS: tuple[str, ...] = tuple(
+    cid for cid, ch in BUILTIN_CHANNELS.items() if ch.family == "call_center"
+)
+
+#: Seeds of the two customer hashes.
+_SEED_A, _SEED_B = 0x2545F4914F6CDD1D, 0x6A09E667F3BCC909
+
+_TEXT_FIELDS = ("touchpoint", "outcome", "channel", "call_reason", "emotion")
+_NUMBER_FIELDS = ("effort", "csat", "nps", "wait_s")
+_FLAG_FIELDS = ("context_lost", "transfer")
+#: Fields a transition reads from its target row (so they are sorted with the rows).
+_NEXT_FIELDS = ("context_lost", "wait_s", "transfer")
+
+
+@dataclass(frozen=True, eq=False)
+class FastTables:
+    """The tables of a clean polars log (see :class:`~cxkit.analytics.EventLog`)."""
+
+    summary: dict[str, Any]
+    edges: pl.DataFrame
+    starts: pl.DataFrame
+    touchpoints: pl.DataFrame
+    channels: pl.DataFrame
+    credit: pl.DataFrame
+    n_rows: int
+
+
+def fast_tables(resolved: Resolved, journey: Journey | None, native: Any) -> FastTables | None:
+    """The tables of a polars log, or ``None`` when the generic path must read it.
+
+    ``resolved`` is :func:`~cxkit.analytics._validate.resolve_columns`' answer for
+    ``native`` (a polars DataFrame or LazyFrame).
+    """
+    schema, _lf, _eager, dtypes, available, _notes = resolved
+    fields = ("customer", "timestamp", "touchpoint", *sorted(available))
+    column = {f: schema.column(f) for f in fields}
+    used = list(dict.fromkeys(c for c in column.values() if c is not None))
+    if isinstance(native, pl.LazyFrame):
+        frame = native.select(used).collect()
+    elif isinstance(native, pl.DataFrame):
+        frame = native.select(used)
+    else:  # pragma: no cover - the caller checks the backend
+        return None
+    if frame.height == 0:
+        return None
+    found = _code(frame, column, dtypes, schema, journey)
+    if found is None:
+        return None
+    coded, codes = found
+    del found
+    touchpoints = _touchpoint_sums(frame, column, coded, codes)
+    coded = _sort(coded, codes)  # the unsorted codes are freed here
+    if coded is None:
+        return None
+    rows = _journeys(coded, codes, schema)
+    del coded
+    if rows is None:
+        return None
+    return _tables(rows, touchpoints, schema)
+
+
+def _code(
+    frame: pl.DataFrame,
+    column: dict[str, str | None],
+    dtypes: dict[str, Any],
+    schema: EventSchema,
+    journey: Journey | None,
+) -> tuple[pl.DataFrame, dict[str, list[str]]] | None:
+    """Every column read as numbers in one parallel pass, or ``None`` (generic path).
+
+    Returns the coded frame — ``t`` (µs), ``h`` and ``h2`` (customer hashes), a code
+    column per text field and a Float64 column per number or flag field — and the
+    values behind each text field's codes (sorted; emotions in scale order). Null is
+    the last code, ``len(values)``.
+    """
+    customer = str(column["customer"])
+    c_dtype = frame.schema[customer]
+    if isinstance(c_dtype, (pl.Categorical, pl.Enum)):
+        c_expr = pl.col(customer).cast(pl.String)
+    elif c_dtype == pl.String or c_dtype.is_integer():
+        c_expr = pl.col(customer)
+    else:
+        return None
+    if frame[customer].null_count():
+        return None
+
+    texts = [f for f in _TEXT_FIELDS if column.get(f) is not None]
+    for f in texts:
+        dtype = frame.schema[str(column[f])]
+        if dtype.is_nested() or dtype == pl.Object:  # pragma: no cover - resolve_columns checks
+            return None
+    raw_exprs = [
+        pl.col(str(column[f])).cast(pl.String).unique().sort().implode().alias(f) for f in texts
+    ]
+    uniques = frame.select(raw_exprs).row(0, named=True) if raw_exprs else {}
+
+    known = set(_known_outcomes(schema, journey))
+    spelling = {s: name for name, spellings in _EMOTION_SPELLINGS.items() for s in spellings}
+    codes: dict[str, list[str]] = {}
+    exprs: dict[str, pl.Expr] = {}
+    for f in texts:
+        raw = [v for v in uniques[f] if v is not None]
+        stripped = pl.Series(raw, dtype=pl.String).str.strip_chars()
+        canonical: list[str | None] = []
+        if f == "emotion":
+            keys = stripped.str.to_lowercase().to_list()
+            for key, text in zip(keys, stripped.to_list(), strict=True):
+                if text and key not in spelling:
+                    return None  # an unknown emotion: the generic path reports it
+                canonical.append(spelling[key] if text else None)
+            values = list(EMOTIONS)
+        else:
+            canonical = [text or None for text in stripped.to_list()]
+            values = sorted({c for c in canonical if c is not None})
+        if f == "outcome" and any(v not in known for v in values):
+            return None  # unknown outcomes: an error or a mapping, both generic
+        width = _code_dtype(len(raw))
+        code = (
+            pl.col(str(column[f]))
+            .cast(pl.String)
+            .cast(pl.Enum(raw))
+            .to_physical()
+            .cast(width)
+            .fill_null(len(raw))
+        )
+        if canonical != values:  # stripped text or other spellings: map the codes
+            index = {v: k for k, v in enumerate(values)}
+            lookup = [index[c] if c is not None else len(values) for c in canonical]
+            code = code.replace_strict(
+                list(range(len(raw) + 1)), [*lookup, len(values)], return_dtype=width
+            )
+        exprs[f] = code
+        codes[f] = values
+
+    checks: list[pl.Expr] = []
+    bounds: dict[str, tuple[float, float]] = {}
+    for f in (*_NUMBER_FIELDS, *_FLAG_FIELDS):
+        if column.get(f) is None:
+            continue
+        dtype = frame.schema[str(column[f])]
+        if not (dtype.is_numeric() or dtype in (pl.Boolean, pl.Null)):
+            return None  # text flags: the generic path reads them
+        v = pl.col(str(column[f]))
+        lo, hi = (_RANGES[f][0], _RANGES[f][1]) if f in _NUMBER_FIELDS else (0, 1)
+        checks += [
+            v.min().cast(pl.Float64).alias(f"{f}_min"),
+            v.max().cast(pl.Float64).alias(f"{f}_max"),
+        ]
+        bounds[f] = (lo, hi)
+        if dtype.is_float():
+            checks.append(v.is_nan().any().alias(f"{f}_nan"))
+        if f in _NEXT_FIELDS:  # read on the next row of a transition: sorted with the rows
+            exprs[f] = v.cast(pl.Float64)
+        if f in _FLAG_FIELDS and dtype.is_numeric():
+            checks.append(((v != 0) & (v != 1)).any().alias(f"{f}_flag"))
+    if checks:
+        found = frame.select(checks).row(0, named=True)
+        for f, (lo, hi) in bounds.items():
+            low, high = found[f"{f}_min"], found[f"{f}_max"]
+            if (low is not None and low < lo) or (high is not None and high > hi):
+                return None  # values out of range: the generic path reports them
+        if any(v for k, v in found.items() if k.endswith(("_nan", "_flag"))):
+            return None
+    ts = str(column["timestamp"])
+    coded = frame.select(
+        t=_polars_epoch(ts, dtypes[ts]),
+        h=c_expr.hash(_SEED_A),
+        h2=c_expr.hash(_SEED_B),
+        **exprs,
+    )
+    empty = pl.col("touchpoint") == len(codes["touchpoint"])
+    if "outcome" in exprs:
+        empty = empty & (pl.col("outcome") == len(codes["outcome"]))
+    if any(coded.select(pl.col("t").is_null().any(), empty.any()).row(0)):
+        return None  # null or unreadable times, or rows with neither touchpoint nor outcome
+    return coded, codes
+
+
+def _code_dtype(n_values: int) -> Any:
+    """The narrowest unsigned integer holding codes 0…``n_values`` (null included)."""
+    for dtype, top in ((pl.UInt8, 255), (pl.UInt16, 65_535)):
+        if n_values <= top:
+            return dtype
+    return pl.UInt32
+
+
+def _sort(coded: pl.DataFrame, codes: dict[str, list[str]]) -> pl.DataFrame | None:
+    """The order-dependent columns in journey order: by customer (first hash), time,
+    then — for two events at one instant — touchpoint rows first, by touchpoint, then
+    by outcome with none first (the generic path's order). ``None`` when rows equal
+    in all of those (possible duplicates) or a hash collision need the generic path."""
+    keep = ["h", "h2", "t", "touchpoint", "outcome", "channel", "call_reason", *_NEXT_FIELDS]
+    coded = coded.select(c for c in keep if c in coded.columns)
+    in_time_order = coded["t"].is_sorted()  # a stable sort by customer keeps time order
+    coded = coded.sort("h", maintain_order=True) if in_time_order else coded.sort("h", "t")
+    hs, ts = coded["h"].to_numpy(), coded["t"].to_numpy()
+    same_customer = hs[1:] == hs[:-1]
+    if (same_customer & (ts[1:] == ts[:-1])).any():
+        keys = [pl.col("h"), pl.col("t"), pl.col("touchpoint")]
+        if "outcome" in coded.columns:
+            keys.append((pl.col("outcome").cast(pl.Int64) + 1) % (len(codes["outcome"]) + 1))
+        coded = coded.sort(keys)
+        hs, ts = coded["h"].to_numpy(), coded["t"].to_numpy()
+        same_customer = hs[1:] == hs[:-1]
+        tie = same_customer & (ts[1:] == ts[:-1])
+        for name in ("touchpoint", "outcome"):
+            if name in coded.columns:
+                values = coded[name].to_numpy()
+                tie &= values[1:] == values[:-1]
+        if tie.any():
+            return None
+    h2 = coded["h2"].to_numpy()
+    if bool(np.any(same_customer & (h2[1:] != h2[:-1]))):
+        return None  # a hash collision: the generic path compares the ids themselves
+    return coded.drop("h2")
+
+
+@dataclass(frozen=True, eq=False)
+class _Rows:
+    """The touchpoint rows in journey order, each with its transition (numpy arrays).
+
+    ``target`` indexes ``names`` (touchpoints, outcomes and the missing outcome,
+    sorted); ``case`` and ``customer`` are dense journey and customer numbers;
+    ``issue`` indexes ``issue_names`` (``""`` first); ``channel`` and
+    ``next_channel`` use ``len(channels)`` for none; ``next_*`` are the target row's
+    fields (NaN where unknown), ``None`` when the log lacks the column.
+    """
+
+    tp: np.ndarray
+    target: np.ndarray
+    to_tp: np.ndarray
+    same_next: np.ndarray
+    start: np.ndarray
+    gap: np.ndarray
+    t: np.ndarray
+    next_tp: np.ndarray
+    customer: np.ndarray
+    case: np.ndarray
+    issue: np.ndarray
+    channel: np.ndarray | None
+    next_channel: np.ndarray | None
+    next_values: dict[str, np.ndarray]
+    names: list[str]
+    tp_values: list[str]
+    issue_names: list[str]
+    channels: list[str]
+    n_cases: int
+    empty_cases: int
+    n_rows: int
+
+
+def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSchema) -> _Rows:
+    """Journeys (an outcome closes one), starts and transitions of the sorted rows."""
+    n = coded.height
+    tp_values = codes["touchpoint"]
+    out_values = codes.get("outcome", [])
+    n_tp, n_out = len(tp_values), len(out_values)
+    hs = coded["h"].to_numpy()
+    tp = coded["touchpoint"].to_numpy()
+    out = coded["outcome"].to_numpy() if "outcome" in coded.columns else np.zeros(n, np.uint8)
+    new_customer = np.ones(n, bool)
+    new_customer[1:] = hs[1:] != hs[:-1]
+    has_out = out < n_out
+    start = new_customer.copy()
+    start[1:] |= has_out[:-1]
+    same_next = np.zeros(n, bool)
+    same_next[:-1] = ~new_customer[1:] & ~has_out[:-1]
+    next_tp = _next(tp, n_tp)
+    to_tp = same_next & (next_tp < n_tp)
+
+    names = sorted(set(tp_values) | set(out_values) | {schema.missing_outcome})
+    name_index = {v: k for k, v in enumerate(names)}
+    missing = name_index[schema.missing_outcome]
+    tp_name = np.array([name_index[v] for v in tp_values] + [missing], np.int32)
+    out_name = np.array([name_index[v] for v in out_values] + [missing], np.int32)
+    # the next touchpoint, else the row's own outcome, else the next (outcome-only)
+    # row's outcome in the same journey, else the missing outcome
+    target = np.where(
+        to_tp, tp_name[next_tp], out_name[np.where(same_next, _next(out, n_out), out)]
+    ).astype(np.int64)
+    case = np.cumsum(start, dtype=np.int32) - 1
+    issue_names = [""]
+    issue = np.zeros(n, np.int32)
+    if "call_reason" in coded.columns:  # the row's reason, else its journey's greatest
+        reason = coded["call_reason"].to_numpy().astype(np.int32)
+        reason[reason == len(codes["call_reason"])] = -1
+        journey_reason = np.maximum.reduceat(reason, np.flatnonzero(start))
+        issue = np.where(reason >= 0, reason, journey_reason[case]) + 1
+        issue_names += codes["call_reason"]
+    t = coded["t"].to_numpy()
+    gap = _next(t, 0) - t
+    customer = np.cumsum(new_customer, dtype=np.int32) - 1
+    channels = codes.get("channel", [])
+    channel = coded["channel"].to_numpy() if "channel" in coded.columns else None
+    next_channel = _next(channel, len(channels)) if channel is not None else None
+    next_values = {
+        f: _next(coded[f].to_numpy(), np.nan) for f in _NEXT_FIELDS if f in coded.columns
+    }
+    is_tp = tp < n_tp
+    rows: Any = slice(None) if bool(is_tp.all()) else np.flatnonzero(is_tp)
+
+    def pick(values: np.ndarray | None) -> Any:
+        return values[rows] if values is not None else None
+
+    return _Rows(
+        tp=tp[rows].astype(np.int64),  # np.bincount's key type: no conversion per count
+        target=target[rows],
+        to_tp=to_tp[rows],
+        same_next=same_next[rows],
+        start=start[rows],
+        gap=gap[rows],
+        t=t[rows],
+        next_tp=next_tp[rows],
+        customer=customer[rows],
+        case=case[rows],
+        issue=issue[rows],
+        channel=pick(channel),
+        next_channel=pick(next_channel),
+        next_values={f: v[rows] for f, v in next_values.items()},
+        names=names,
+        tp_values=tp_values,
+        issue_names=issue_names,
+        channels=channels,
+        n_cases=int(case[-1]) + 1,
+        empty_cases=int(np.count_nonzero(start & ~is_tp)),
+        n_rows=n,
+    )
+
+
+def _tables(rows: _Rows, touchpoints: pl.DataFrame, schema: EventSchema) -> FastTables:
+    """Every table of the log, by counting over the touchpoint rows."""
+    from cxkit.analytics._log import _normalise
+
+    n_tp = len(rows.tp_values)
+    touchpoints = touchpoints.with_columns(
+        customers=_distinct_customers(rows.tp, rows.customer, n_tp),
+        starts_count=np.bincount(rows.tp, weights=rows.start, minlength=n_tp).astype(np.int64),
+    ).select(_TOUCHPOINT_COLUMNS)
+    summary = {
+        "contacts": len(rows.tp),
+        "customers": int(np.count_nonzero(np.bincount(rows.customer))),
+        "cases": int(np.count_nonzero(rows.start)),
+        "t_min": int(rows.t.min()),
+        "t_max": int(rows.t.max()),
+        "empty_cases": rows.empty_cases,
+    }
+    return FastTables(
+        summary=summary,
+        edges=_normalise(_edge_table(rows)),
+        starts=_normalise(_start_table(rows)),
+        touchpoints=_normalise(touchpoints),
+        channels=_normalise(_channel_table(rows)),
+        credit=_normalise(_credit_table(rows)),
+        n_rows=rows.n_rows,
+    )
+
+
+def _pairs(keys: np.ndarray, width: int, size: int, labels: tuple[list[Any], list[Any]]) -> Any:
+    """Counts per ``key = a·width + b``, the keys seen, and their two labels."""
+    counts = np.bincount(keys, minlength=size)
+    present = np.flatnonzero(counts)
+    first = [labels[0][k // width] for k in present]
+    second = [labels[1][k % width] for k in present]
+    return counts, present, first, second
+
+
+def _edge_table(rows: _Rows) -> pl.DataFrame:
+    """``edges_table``: per (touchpoint, target), counts and the sums behind each mean."""
+    n_names = len(rows.names)
+    size = len(rows.tp_values) * n_names
+    edge = rows.tp * n_names + rows.target
+    counts, present, sources, targets = _pairs(edge, n_names, size, (rows.tp_values, rows.names))
+
+    def by_edge(ok: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sum and count of ``values`` where ``ok``, per edge seen."""
+        if not ok.any():
+            return np.zeros(len(present)), np.zeros(len(present), np.int64)
+        total = np.bincount(edge, weights=np.where(ok, values, 0.0), minlength=size)
+        count = np.bincount(edge, weights=ok, minlength=size)
+        return total[present], count[present].astype(np.int64)
+
+    never, zero = np.zeros(1, bool), np.zeros(1)
+
+    def following(name: str) -> tuple[np.ndarray, np.ndarray]:
+        values = rows.next_values.get(name)
+        if values is None:
+            return zero, never
+        return values, rows.to_tp & ~np.isnan(values)
+
+    n_xfer, xfer_ok = following("transfer")
+    both, switch = never, zero
+    if rows.channel is not None and rows.next_channel is not None:
+        n_ch = len(rows.channels)
+        both = rows.to_tp & (rows.channel < n_ch) & (rows.next_channel < n_ch)
+        switch = (rows.channel != rows.next_channel).astype(np.float64)
+        if "transfer" not in rows.next_values:  # within an assisted channel, another desk
+            assisted = np.array([v in ASSISTED_CHANNELS for v in rows.channels] + [False])
+            inferred = (
+                (rows.channel == rows.next_channel)
+                & assisted[rows.channel]
+                & (rows.tp != rows.next_tp)
+            )
+            n_xfer, xfer_ok = inferred.astype(np.float64), both
+    gap = rows.gap.astype(np.float64)
+    sums = {
+        "gap": by_edge(rows.same_next, gap),
+        "ctx": by_edge(*reversed(following("context_lost"))),
+        "wait": by_edge(*reversed(following("wait_s"))),
+        "switch": by_edge(both, switch),
+        "xfer": by_edge(xfer_ok, n_xfer),
+    }
+    to_tp_seen = np.bincount(edge, weights=rows.to_tp, minlength=size)[present] > 0
+    return pl.DataFrame(
+        {
+            "tp": sources,
+            "target": targets,
+            "count": counts[present],
+            "to_tp": to_tp_seen.astype(np.float64),
+            **{
+                f"{name}_{part}": value[k]
+                for name, value in sums.items()
+                for k, part in enumerate(("sum", "n"))
+            },
+            "gap_median": _medians(edge, gap, rows.same_next, present),
+        },
+        schema_overrides={"gap_median": pl.Float64},
+    )
+
+
+def _start_table(rows: _Rows) -> pl.DataFrame:
+    """``starts_table``: journeys per (call reason, first touchpoint)."""
+    n_tp = len(rows.tp_values)
+    firsts = rows.start
+    keys = rows.issue[firsts].astype(np.int64) * n_tp + rows.tp[firsts]
+    counts, present, issues, tps = _pairs(
+        keys, n_tp, len(rows.issue_names) * n_tp, (rows.issue_names, rows.tp_values)
+    )
+    return pl.DataFrame(
+        {"issue": issues, "tp": tps, "count": counts[present]},
+        schema={"issue": pl.String, "tp": pl.String, "count": pl.Int64},
+    )
+
+
+def _channel_table(rows: _Rows) -> pl.DataFrame:
+    """``channels_table``: events per (touchpoint, channel), no channel last."""
+    width = len(rows.channels) + 1
+    channel = rows.channel if rows.channel is not None else np.full(len(rows.tp), width - 1)
+    counts, present, tps, channels = _pairs(
+        rows.tp * width + channel,
+        width,
+        len(rows.tp_values) * width,
+        (rows.tp_values, [*rows.channels, None]),
+    )
+    return pl.DataFrame(
+        {"tp": tps, "channel": channels, "count": counts[present]},
+        schema={"tp": pl.String, "channel": pl.String, "count": pl.Int64},
+    )
+
+
+def _credit_table(rows: _Rows) -> pl.DataFrame:
+    """``credit_table``: first / last / linear touch sums per (touchpoint, outcome)."""
+    n_names = len(rows.names)
+    end = ~rows.to_tp  # one per journey: its last touchpoint row
+    outcome = np.zeros(rows.n_cases, np.int32)
+    outcome[rows.case[end]] = rows.target[end]
+    size = np.bincount(rows.case, minlength=rows.n_cases)
+    keys = rows.tp * n_names + outcome[rows.case]
+    _, present, tps, outcomes = _pairs(
+        keys, n_names, len(rows.tp_values) * n_names, (rows.tp_values, rows.names)
+    )
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(keys, weights=weights, minlength=len(rows.tp_values) * n_names)[present]
+
+    return pl.DataFrame(
+        {
+            "tp": tps,
+            "outcome": outcomes,
+            "first": total(rows.start),
+            "last": total(end),
+            "linear": total(1.0 / size[rows.case]),
+        }
+    )
+
+
+def _next(values: np.ndarray, fill: Any) -> np.ndarray:
+    """Each row's next row (``fill`` after the last).
+
+    >>> _next(np.array([1, 2, 3]), -1).tolist()
+    [2, 3, -1]
+    """
+    out = np.empty_like(values)
+    out[:-1] = values[1:]
+    out[-1] = fill
+    return out
+
+
+def _medians(
+    keys: np.ndarray, values: np.ndarray, ok: np.ndarray, present: np.ndarray
+) -> list[float | None]:
+    """The median of ``values`` where ``ok``, per key in ``present`` (``None`` if none)."""
+    if not ok.any():
+        return [None] * len(present)
+    frame = pl.DataFrame({"k": keys[ok], "v": values[ok]}).group_by("k").agg(pl.col("v").median())
+    found = dict(zip(frame["k"].to_list(), frame["v"].to_list(), strict=True))
+    return [found.get(int(k)) for k in present]
+
+
+#: The columns of ``EventLog.touchpoint_table``, in order.
+_TOUCHPOINT_COLUMNS = (
+    "tp", "contacts", "customers", "starts_count", "effort_sum", "effort_count",
+    "csat_top_sum", "csat_count", "promoter_sum", "detractor_sum", "nps_count",
+    "wait_sum", "wait_count", "ctx_sum", "ctx_count", "emotion_count",
+    *(f"{name}_sum" for name in EMOTIONS),
+)  # fmt: skip
+
+
+def _touchpoint_sums(
+    frame: pl.DataFrame,
+    column: dict[str, str | None],
+    coded: pl.DataFrame,
+    codes: dict[str, list[str]],
+) -> pl.DataFrame:
+    """Per touchpoint, the sums that need no order, in one parallel group-by over the
+    log's own columns; ``customers`` and ``starts_count`` are added after the sort."""
+    n_tp = len(codes["touchpoint"])
+    parts = [coded.select("touchpoint", *(["emotion"] if "emotion" in coded.columns else []))]
+    answers = [f for f in (*_NUMBER_FIELDS, "context_lost") if column.get(f) is not None]
+    parts.append(frame.select(pl.col(str(column[f])).alias(f) for f in answers))
+    table = pl.concat(parts, how="horizontal")
+    zero = pl.lit(0.0)
+
+    def summed(name: str, test: Any = None) -> tuple[pl.Expr, pl.Expr]:
+        if name not in answers:
+            return zero, pl.lit(0, pl.Int64)
+        v = pl.col(name).cast(pl.Float64)
+        return (test(v).cast(pl.Float64) if test is not None else v).sum(), v.count()
+
+    effort = summed("effort")
+    csat = summed("csat", lambda v: v >= 4)
+    promoter = summed("nps", lambda v: v >= 9)
+    detractor = summed("nps", lambda v: v <= 6)
+    wait = summed("wait_s")
+    ctx = summed("context_lost")
+    emotion = pl.col("emotion") if "emotion" in coded.columns else None
+
+    def emotions(test: Any) -> pl.Expr:
+        return test(emotion).sum() if emotion is not None else zero
+
+    aggs = [
+        pl.len().alias("contacts"),
+        effort[0].alias("effort_sum"),
+        effort[1].alias("effort_count"),
+        csat[0].alias("csat_top_sum"),
+        csat[1].alias("csat_count"),
+        promoter[0].alias("promoter_sum"),
+        detractor[0].alias("detractor_sum"),
+        promoter[1].alias("nps_count"),
+        wait[0].alias("wait_sum"),
+        wait[1].alias("wait_count"),
+        ctx[0].alias("ctx_sum"),
+        ctx[1].alias("ctx_count"),
+        emotions(lambda e: e < len(EMOTIONS)).alias("emotion_count"),
+        *[
+            emotions(lambda e, code=code: e == code).alias(f"{name}_sum")
+            for code, name in enumerate(EMOTIONS)
+        ],
+    ]
+    sums = (
+        table.lazy().filter(pl.col("touchpoint") < n_tp).group_by("touchpoint").agg(aggs).collect()
+    )
+    index = pl.DataFrame(
+        {"touchpoint": np.arange(n_tp), "tp": codes["touchpoint"]},
+        schema_overrides={"touchpoint": coded.schema["touchpoint"]},
+    )
+    return index.join(sums, on="touchpoint", how="left").drop("touchpoint").fill_null(0)
+
+
+def _distinct_customers(tp: np.ndarray, customer: np.ndarray, k: int) -> np.ndarray:
+    """Per touchpoint, the number of distinct customers (``customer``: dense codes)."""
+    n_customers = int(customer[-1]) + 1 if len(customer) else 0
+    if n_customers * k <= 8 * len(tp) + 1024:  # a table of every (customer, touchpoint)
+        seen = np.zeros(n_customers * k, bool)
+        seen[customer * k + tp] = True
+        return seen.reshape(n_customers, k).sum(axis=0)
+    pairs = pl.Series(customer.astype(np.int64) * k + tp).unique().to_numpy()
+    return np.bincount(pairs % k, minlength=k)

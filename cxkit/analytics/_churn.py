@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from cxkit.analytics._frames import collect
+from cxkit.analytics._frames import collect, distinct_counts
 from cxkit.analytics._log import EventLog, _normalise, as_log
 from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema, user_stacklevel
 from cxkit.core.errors import CxkitError, format_value
@@ -483,7 +483,6 @@ def _features(log: EventLog, churn_ids: Sequence[str]) -> pl.DataFrame:
     aggs = [
         nw.len().alias("contacts"),
         nw.col("start").sum().alias("journeys"),
-        nw.col("tp").n_unique().alias("touchpoints"),
         nw.col("t").min().alias("t_min"),
         nw.col("t").max().alias("t_max"),
         nw.col("repeat").sum().alias("repeat_contacts"),
@@ -511,7 +510,18 @@ def _features(log: EventLog, churn_ids: Sequence[str]) -> pl.DataFrame:
         aggs.append(nw.col("csat").mean().alias("mean_csat"))
     if log.has("nps"):
         aggs.append(nw.col("nps").mean().alias("mean_nps"))
-    per = _normalise(collect(rows.group_by("customer").agg(*aggs)))
+    per = collect(rows.group_by("customer").agg(*aggs))
+    touchpoints = distinct_counts(rows, "customer", "tp", "touchpoints")
+    per = per.join(touchpoints, on="customer", how="left")
+    per = _normalise(
+        per.select(
+            "customer",
+            "contacts",
+            "journeys",
+            "touchpoints",
+            pl.exclude("customer", "contacts", "journeys", "touchpoints"),
+        )
+    )
     churned = collect(
         log.prepared.frame.with_columns(
             _churn=nw.col("outcome").is_in(list(churn_ids)).fill_null(False).cast(nw.Int64)

@@ -32,7 +32,7 @@ import narwhals as nw
 import polars as pl
 
 from cxkit.analytics._fast import ASSISTED_CHANNELS, FastTables, fast_tables
-from cxkit.analytics._frames import _quiet, collect, row_index
+from cxkit.analytics._frames import _quiet, collect, distinct_counts, row_index
 from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema
 from cxkit.analytics._validate import EMOTIONS, PreparedLog, prepare, resolve_columns
 from cxkit.core.errors import format_value
@@ -398,7 +398,6 @@ class EventLog:
         }
         aggs = [
             nw.len().alias("contacts"),
-            nw.col("customer").n_unique().alias("customers"),
             nw.col("start").sum().alias("starts_count"),
             nw.col("effort").sum().alias("effort_sum"),
             nw.col("effort").count().alias("effort_count"),
@@ -415,7 +414,11 @@ class EventLog:
             *[nw.col(name).sum().alias(f"{name}_sum") for name in EMOTIONS],
         ]
         grouped = self.rows.with_columns(**flags).group_by("tp").agg(*aggs)
-        return _normalise(collect(grouped)).sort("tp")
+        customers = distinct_counts(self.rows, "tp", "customer", "customers")
+        table = collect(grouped).join(customers, on="tp", how="left")
+        first = ["tp", "contacts", "customers"]
+        table = table.select(*first, pl.exclude(first))
+        return _normalise(table).sort("tp")
 
     @cached_property
     def effort_spread(self) -> pl.DataFrame:

@@ -5,13 +5,14 @@ Same logs as ``bench_discovery.py`` (a 20-touchpoint ``cxkit.data.random_journey
 their outcome is ``purchase``. Each tool runs end to end from the polars event log in
 its own subprocess (wall time and peak RSS as in ``bench_discovery.py``):
 
-* ``cxkit``: ``cxkit.analytics`` attribution when it lands; until then the first
-  version below — directly-follows counts plus start and end counts straight from the
-  log, the first-order absorbing chain, and for every touchpoint the exact
-  conversion probability with that touchpoint removed (MODELS.md §3.3, Anderl et al.
-  2016), by linear solves;
-* ``cxkit-ref``: for reference, that first version (``removal_effects_exact``) even
-  when ``cxkit.analytics`` has its own — what counting plus exact solves cost;
+* ``cxkit``: ``cxkit.analytics.attribution(events, target="purchase")`` — the checked
+  log's transition counts (the polars fast path, see ``cxkit/analytics/_fast.py``),
+  the first-order absorbing chain, and for every touchpoint the exact conversion
+  probability with that touchpoint removed (MODELS.md §3.3, Anderl et al. 2016), by
+  sparse linear solves; first / last / linear touch beside it;
+* ``cxkit-ref``: for reference, the benchmark's own minimal version
+  (``removal_effects_exact`` below: directly-follows counts straight from the log, no
+  checks, the same solves) — what counting plus exact solves cost at least;
 * ``channelattribution``: building what ``ChannelAttribution.markov_model`` needs — one
   ``"a > b > c"`` path string per customer, aggregated to conversions and nulls per
   distinct path, as a pandas DataFrame — then ``markov_model(..., order=1)``, which
@@ -66,7 +67,7 @@ CA_SEED = 1
 
 
 def removal_effects_exact(events: Any, conversion: str = CONVERSION) -> dict[str, Any]:
-    """Exact first-order Markov removal effects from an event log (first version).
+    """Exact first-order Markov removal effects from an event log (the minimal reference).
 
     Counts ``start → first touchpoint``, touchpoint → touchpoint and
     ``last touchpoint → conversion | null`` per customer (time order), turns them into
@@ -138,12 +139,9 @@ def removal_effects_exact(events: Any, conversion: str = CONVERSION) -> dict[str
     }
 
 
-def _from_cxkit_analytics(events: Any) -> Callable[[], dict[str, Any]] | None:
-    """A runner over ``cxkit.analytics.attribution`` (exact removal effects), if present."""
-    try:
-        from cxkit.analytics import attribution  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def _from_cxkit_analytics(events: Any) -> Callable[[], dict[str, Any]]:
+    """A runner over ``cxkit.analytics.attribution`` (exact removal effects)."""
+    from cxkit.analytics import attribution
 
     def run() -> dict[str, Any]:
         return _normalise_cxkit_result(attribution(events, target=CONVERSION))
@@ -228,10 +226,7 @@ def tool_runner(tool: str, path: str) -> tuple[str, Callable[[], dict[str, Any]]
     if tool == "cxkit-ref":
         return "cxkit-ref (counts + exact solves)", lambda: removal_effects_exact(events)
     if tool == "cxkit":
-        run = _from_cxkit_analytics(events)
-        if run is not None:
-            return "cxkit.analytics.attribution (exact)", run
-        return "cxkit exact removal (first version)", lambda: removal_effects_exact(events)
+        return "cxkit.analytics.attribution (exact)", _from_cxkit_analytics(events)
     if tool == "channelattribution":
         from importlib.metadata import version
 

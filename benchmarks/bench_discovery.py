@@ -6,10 +6,14 @@ and cached in ``/tmp/cxkit-bench``. Each tool then runs in its own subprocess,
 which loads the log into the tool's input format, resets the kernel's peak-RSS
 counter (``/proc/self/clear_refs``), and times the call:
 
-* ``cxkit``: ``cxkit.analytics.discover(events)`` on the polars DataFrame (until that
-  lands: the first version of its edge counting, in polars, below);
+* ``cxkit``: ``cxkit.analytics.discover(events)`` on the polars DataFrame — the whole
+  discovery: the log checked, journeys split at outcomes, every transition's counts,
+  gaps (mean and median), context loss, waits, switches and transfers, starts per
+  call reason, per-touchpoint contacts, customers and survey sums, and the editable
+  journey built and validated (the polars fast path, ``cxkit/analytics/_fast.py``);
 * ``cxkit-edges``: for reference, the directly-follows counting alone in polars
-  (``edge_counts_polars`` below) — what the counting part of ``discover`` can cost;
+  (``edge_counts_polars`` below), what pm4py's ``discover_dfg`` computes — the floor
+  for the counting part of ``discover``;
 * ``pm4py``: the documented path, ``pm4py.format_dataframe`` + ``pm4py.discover_dfg``
   on a pandas DataFrame;
 * ``pm4py-polars``: ``pm4py.discover_dfg`` on a polars LazyFrame (pm4py ≥ 2.7.17).
@@ -115,9 +119,9 @@ def bench_log(n_events: int, cache: Path = DEFAULT_CACHE) -> Path:
 
 
 def edge_counts_polars(events: Any) -> dict[tuple[str, str], int]:
-    """Directly-follows counts per customer in time order (first version, polars).
+    """Directly-follows counts per customer in time order (the reference, polars).
 
-    The stand-in for ``cxkit.analytics.discover`` until it lands. When the log is
+    When the log is
     already in time order (exports usually are) a group-by keeps each customer's
     rows in order and no sort is needed; otherwise it sorts by customer and time.
     """
@@ -146,31 +150,11 @@ def edge_counts_polars(events: Any) -> dict[tuple[str, str], int]:
 
 
 def _edges_from_discovery(found: Any) -> dict[tuple[str, str], int]:
-    """Touchpoint → touchpoint edge counts from what ``cxkit.analytics.discover`` returns."""
+    """Touchpoint → touchpoint counts of a :class:`cxkit.analytics.DiscoveryResult`."""
     import polars as pl
 
-    touchpoints = None
-    for name in ("edge_counts", "edges", "transitions", "counts"):
-        table = getattr(found, name, None)
-        if callable(table):
-            table = table()
-        if isinstance(table, pl.DataFrame):
-            cols = table.columns
-            src = next(c for c in ("source", "from", "from_", "src") if c in cols)
-            dst = next(c for c in ("target", "to", "dst") if c in cols)
-            cnt = next(c for c in ("count", "n", "len", "transitions", "visits") if c in cols)
-            journey = getattr(found, "journey", None)
-            if journey is not None:
-                touchpoints = set(journey.graph.touchpoint_ids)
-            return {
-                (s, t): int(n)
-                for s, t, n in table.select(src, dst, cnt).iter_rows()
-                if touchpoints is None or (s in touchpoints and t in touchpoints)
-            }
-    raise RuntimeError(
-        "cannot read edge counts from cxkit.analytics.discover's result "
-        f"({type(found).__name__}); update _edges_from_discovery in bench_discovery.py"
-    )
+    table = found.edges.filter(pl.col("target_kind") == "touchpoint")
+    return {(s, t): int(n) for s, t, n in table.select("source", "target", "count").iter_rows()}
 
 
 def _load_polars(path: str) -> Any:
@@ -193,10 +177,8 @@ def tool_runner(tool: str, path: str) -> tuple[str, Callable[[], dict[tuple[str,
         return "cxkit-edges (polars counting only)", lambda: edge_counts_polars(events)
     if tool == "cxkit":
         events = _load_polars(path)
-        try:
-            from cxkit.analytics import discover  # type: ignore[attr-defined]
-        except ImportError:
-            return "cxkit (edge counting, polars)", lambda: edge_counts_polars(events)
+        from cxkit.analytics import discover
+
         return "cxkit.analytics.discover", lambda: _edges_from_discovery(discover(events))
     if tool in ("pm4py", "pm4py-polars"):
         import pm4py

@@ -276,7 +276,8 @@ class _Rows:
     """The touchpoint rows in journey order, each with its transition (numpy arrays).
 
     ``target`` indexes ``names`` (touchpoints, outcomes and the missing outcome,
-    sorted); ``case`` and ``customer`` are dense journey and customer numbers;
+    sorted); ``customer`` numbers the customers (dense); a journey's rows are
+    contiguous, from a ``start`` row to the next row not followed by a touchpoint;
     ``issue`` indexes ``issue_names`` (``""`` first); ``channel`` and
     ``next_channel`` use ``len(channels)`` for none; ``next_*`` are the target row's
     fields (NaN where unknown), ``None`` when the log lacks the column.
@@ -291,7 +292,6 @@ class _Rows:
     t: np.ndarray
     next_tp: np.ndarray
     customer: np.ndarray
-    case: np.ndarray
     issue: np.ndarray
     channel: np.ndarray | None
     next_channel: np.ndarray | None
@@ -300,7 +300,6 @@ class _Rows:
     tp_values: list[str]
     issue_names: list[str]
     channels: list[str]
-    n_cases: int
     empty_cases: int
     n_rows: int
 
@@ -368,7 +367,6 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
         t=t[rows],
         next_tp=next_tp[rows],
         customer=customer[rows],
-        case=case[rows],
         issue=issue[rows],
         channel=pick(channel),
         next_channel=pick(next_channel),
@@ -377,7 +375,6 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
         tp_values=tp_values,
         issue_names=issue_names,
         channels=channels,
-        n_cases=int(case[-1]) + 1,
         empty_cases=int(np.count_nonzero(start & ~is_tp)),
         n_rows=n,
     )
@@ -421,65 +418,63 @@ def _pairs(keys: np.ndarray, width: int, size: int, labels: tuple[list[Any], lis
 
 
 def _edge_table(rows: _Rows) -> pl.DataFrame:
-    """``edges_table``: per (touchpoint, target), counts and the sums behind each mean."""
+    """``edges_table``: per (touchpoint, target), counts and the sums behind each mean —
+    one parallel group-by over the transitions (a statistic's unknown values null)."""
     n_names = len(rows.names)
-    size = len(rows.tp_values) * n_names
-    edge = rows.tp * n_names + rows.target
-    counts, present, sources, targets = _pairs(edge, n_names, size, (rows.tp_values, rows.names))
-
-    def by_edge(ok: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Sum and count of ``values`` where ``ok``, per edge seen."""
-        if not ok.any():
-            return np.zeros(len(present)), np.zeros(len(present), np.int64)
-        total = np.bincount(edge, weights=np.where(ok, values, 0.0), minlength=size)
-        count = np.bincount(edge, weights=ok, minlength=size)
-        return total[present], count[present].astype(np.int64)
-
-    never, zero = np.zeros(1, bool), np.zeros(1)
-
-    def following(name: str) -> tuple[np.ndarray, np.ndarray]:
-        values = rows.next_values.get(name)
-        if values is None:
-            return zero, never
-        return values, rows.to_tp & ~np.isnan(values)
-
-    n_xfer, xfer_ok = following("transfer")
-    both, switch = never, zero
+    data: dict[str, np.ndarray] = {
+        "edge": rows.tp * n_names + rows.target,
+        "gap": rows.gap,
+        "same": rows.same_next,
+        "to_tp": rows.to_tp,
+        **{f: v for f, v in rows.next_values.items()},
+    }
     if rows.channel is not None and rows.next_channel is not None:
         n_ch = len(rows.channels)
-        both = rows.to_tp & (rows.channel < n_ch) & (rows.next_channel < n_ch)
-        switch = (rows.channel != rows.next_channel).astype(np.float64)
+        data["both"] = rows.to_tp & (rows.channel < n_ch) & (rows.next_channel < n_ch)
+        data["switch"] = rows.channel != rows.next_channel
         if "transfer" not in rows.next_values:  # within an assisted channel, another desk
             assisted = np.array([v in ASSISTED_CHANNELS for v in rows.channels] + [False])
-            inferred = (
+            data["inferred"] = (
                 (rows.channel == rows.next_channel)
                 & assisted[rows.channel]
                 & (rows.tp != rows.next_tp)
             )
-            n_xfer, xfer_ok = inferred.astype(np.float64), both
-    gap = rows.gap.astype(np.float64)
-    sums = {
-        "gap": by_edge(rows.same_next, gap),
-        "ctx": by_edge(*reversed(following("context_lost"))),
-        "wait": by_edge(*reversed(following("wait_s"))),
-        "switch": by_edge(both, switch),
-        "xfer": by_edge(xfer_ok, n_xfer),
+    to_tp = pl.col("to_tp")
+
+    def following(name: str) -> pl.Expr | None:
+        """The target row's ``name`` on transitions to a touchpoint (null if unknown)."""
+        if name not in data:
+            return None
+        v = pl.col(name)
+        return pl.when(to_tp & v.is_not_nan()).then(v)
+
+    def among_both(name: str) -> pl.Expr | None:
+        if name not in data:
+            return None
+        return pl.when(pl.col("both")).then(pl.col(name).cast(pl.Float64))
+
+    stats: dict[str, pl.Expr | None] = {
+        "gap": pl.when(pl.col("same")).then(pl.col("gap").cast(pl.Float64)),
+        "ctx": following("context_lost"),
+        "wait": following("wait_s"),
+        "switch": among_both("switch"),
+        "xfer": following("transfer") if "transfer" in data else among_both("inferred"),
     }
-    to_tp_seen = np.bincount(edge, weights=rows.to_tp, minlength=size)[present] > 0
-    return pl.DataFrame(
-        {
-            "tp": sources,
-            "target": targets,
-            "count": counts[present],
-            "to_tp": to_tp_seen.astype(np.float64),
-            **{
-                f"{name}_{part}": value[k]
-                for name, value in sums.items()
-                for k, part in enumerate(("sum", "n"))
-            },
-            "gap_median": _medians(edge, gap, rows.same_next, present),
-        },
-        schema_overrides={"gap_median": pl.Float64},
+    aggs = [pl.len().alias("count"), to_tp.any().cast(pl.Float64).alias("to_tp")]
+    for name, expr in stats.items():
+        if expr is None:
+            aggs += [pl.lit(0.0).alias(f"{name}_sum"), pl.lit(0, pl.Int64).alias(f"{name}_n")]
+        else:
+            aggs += [expr.sum().alias(f"{name}_sum"), expr.count().alias(f"{name}_n")]
+    gap = stats["gap"]
+    assert gap is not None
+    aggs.append(gap.median().alias("gap_median"))
+    table = pl.DataFrame(data).lazy().group_by("edge").agg(aggs).sort("edge").collect()
+    edge = table["edge"].to_numpy()
+    return table.select(
+        pl.Series("tp", [rows.tp_values[k // n_names] for k in edge], pl.String),
+        pl.Series("target", [rows.names[k % n_names] for k in edge], pl.String),
+        pl.exclude("edge"),
     )
 
 
@@ -514,13 +509,18 @@ def _channel_table(rows: _Rows) -> pl.DataFrame:
 
 
 def _credit_table(rows: _Rows) -> pl.DataFrame:
-    """``credit_table``: first / last / linear touch sums per (touchpoint, outcome)."""
+    """``credit_table``: first / last / linear touch sums per (touchpoint, outcome).
+
+    A journey's touchpoint rows are contiguous, from its start row to its end row
+    (the one not followed by a touchpoint), so each row's journey outcome and size
+    are repeats of per-journey values.
+    """
     n_names = len(rows.names)
-    end = ~rows.to_tp  # one per journey: its last touchpoint row
-    outcome = np.zeros(rows.n_cases, np.int32)
-    outcome[rows.case[end]] = rows.target[end]
-    size = np.bincount(rows.case, minlength=rows.n_cases)
-    keys = rows.tp * n_names + outcome[rows.case]
+    end = ~rows.to_tp
+    firsts = np.flatnonzero(rows.start)
+    size = np.diff(np.append(firsts, len(rows.tp)))
+    outcome = np.repeat(rows.target[np.flatnonzero(end)], size)
+    keys = rows.tp * n_names + outcome
     _, present, tps, outcomes = _pairs(
         keys, n_names, len(rows.tp_values) * n_names, (rows.tp_values, rows.names)
     )
@@ -534,7 +534,7 @@ def _credit_table(rows: _Rows) -> pl.DataFrame:
             "outcome": outcomes,
             "first": total(rows.start),
             "last": total(end),
-            "linear": total(1.0 / size[rows.case]),
+            "linear": total(np.repeat(1.0 / size, size)),
         }
     )
 
@@ -549,17 +549,6 @@ def _next(values: np.ndarray, fill: Any) -> np.ndarray:
     out[:-1] = values[1:]
     out[-1] = fill
     return out
-
-
-def _medians(
-    keys: np.ndarray, values: np.ndarray, ok: np.ndarray, present: np.ndarray
-) -> list[float | None]:
-    """The median of ``values`` where ``ok``, per key in ``present`` (``None`` if none)."""
-    if not ok.any():
-        return [None] * len(present)
-    frame = pl.DataFrame({"k": keys[ok], "v": values[ok]}).group_by("k").agg(pl.col("v").median())
-    found = dict(zip(frame["k"].to_list(), frame["v"].to_list(), strict=True))
-    return [found.get(int(k)) for k in present]
 
 
 #: The columns of ``EventLog.touchpoint_table``, in order.

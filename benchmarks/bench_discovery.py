@@ -11,6 +11,10 @@ counter (``/proc/self/clear_refs``), and times the call:
   gaps (mean and median), context loss, waits, switches and transfers, starts per
   call reason, per-touchpoint contacts, customers and survey sums, and the editable
   journey built and validated (the polars fast path, ``cxkit/analytics/_fast.py``);
+* ``cxkit-scan``: ``discover(polars.scan_parquet(path))`` — the same discovery from a
+  Parquet scan, nothing loaded beforehand (logs above ``BUCKET_ROWS`` rows are read
+  in buckets of customers with the streaming engine: the "larger than memory" path;
+  its peak is all the memory the discovery needed, the log included);
 * ``cxkit-edges``: for reference, the directly-follows counting alone in polars
   (``edge_counts_polars`` below), what pm4py's ``discover_dfg`` computes — the floor
   for the counting part of ``discover``;
@@ -57,7 +61,7 @@ from _harness import (
 )
 
 DEFAULT_SIZES = (100_000, 1_000_000, 5_000_000)
-TOOLS = ("cxkit", "cxkit-edges", "pm4py", "pm4py-polars")
+TOOLS = ("cxkit", "cxkit-scan", "cxkit-edges", "pm4py", "pm4py-polars")
 JOURNEY_TOUCHPOINTS = 20
 JOURNEY_SEED = 7
 #: Bump when the generator or the journey changes, so that cached logs are rebuilt.
@@ -175,6 +179,15 @@ def tool_runner(tool: str, path: str) -> tuple[str, Callable[[], dict[tuple[str,
     if tool == "cxkit-edges":
         events = _load_polars(path)
         return "cxkit-edges (polars counting only)", lambda: edge_counts_polars(events)
+    if tool == "cxkit-scan":
+        import polars as pl
+
+        from cxkit.analytics import discover
+
+        def scanned() -> dict[tuple[str, str], int]:
+            return _edges_from_discovery(discover(pl.scan_parquet(path)))
+
+        return "cxkit discover(scan_parquet) (streamed)", scanned
     if tool == "cxkit":
         events = _load_polars(path)
         from cxkit.analytics import discover

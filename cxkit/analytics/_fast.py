@@ -81,25 +81,54 @@ class FastTables:
     n_rows: int
 
 
+#: A LazyFrame with more rows than this is read in buckets of whole customers, each
+#: about this size, so that a Parquet scan larger than memory never has to fit.
+BUCKET_ROWS = 4_000_000
+
+#: Seed of the hash that assigns customers to buckets.
+_SEED_BUCKET = 0x3C6EF372FE94F82B
+
+
 def fast_tables(resolved: Resolved, journey: Journey | None, native: Any) -> FastTables | None:
     """The tables of a polars log, or ``None`` when the generic path must read it.
 
     ``resolved`` is :func:`~cxkit.analytics._validate.resolve_columns`' answer for
-    ``native`` (a polars DataFrame or LazyFrame).
+    ``native`` (a polars DataFrame or LazyFrame). A LazyFrame of more than
+    :data:`BUCKET_ROWS` rows (a ``polars.scan_parquet`` of a large file, say) is read
+    with polars' streaming engine in buckets of whole customers, one at a time; the
+    tables of the buckets add up (gap medians are taken over all buckets' gaps).
     """
     schema, _lf, _eager, dtypes, available, _notes = resolved
     fields = ("customer", "timestamp", "touchpoint", *sorted(available))
     column = {f: schema.column(f) for f in fields}
     used = list(dict.fromkeys(c for c in column.values() if c is not None))
     if isinstance(native, pl.LazyFrame):
-        frame = native.select(used).collect()
+        lf = native.select(used)
+        n_rows = int(lf.select(pl.len()).collect(engine="streaming").item())
+        if n_rows > BUCKET_ROWS:
+            return _in_buckets(lf, n_rows, column, dtypes, schema, journey)
+        frame = lf.collect()
     elif isinstance(native, pl.DataFrame):
         frame = native.select(used)
     else:  # pragma: no cover - the caller checks the backend
         return None
     if frame.height == 0:
         return None
-    found = _code(frame, column, dtypes, schema, journey)
+    found = _read(frame, column, dtypes, schema, journey)
+    return found[0] if found is not None else None
+
+
+def _read(
+    frame: pl.DataFrame,
+    column: dict[str, str | None],
+    dtypes: dict[str, Any],
+    schema: EventSchema,
+    journey: Journey | None,
+    uniques: dict[str, list[str | None]] | None = None,
+) -> tuple[FastTables, pl.DataFrame | None] | None:
+    """The tables of an in-memory frame (with its gaps per edge when ``uniques``, the
+    whole log's distinct texts, are given: a bucket's medians are taken later)."""
+    found = _code(frame, column, dtypes, schema, journey, uniques)
     if found is None:
         return None
     coded, codes = found
@@ -110,9 +139,86 @@ def fast_tables(resolved: Resolved, journey: Journey | None, native: Any) -> Fas
         return None
     rows = _journeys(coded, codes, schema)
     del coded
-    if rows is None:
+    return _tables(rows, touchpoints, schema, keep_gaps=uniques is not None)
+
+
+def _in_buckets(
+    lf: pl.LazyFrame,
+    n_rows: int,
+    column: dict[str, str | None],
+    dtypes: dict[str, Any],
+    schema: EventSchema,
+    journey: Journey | None,
+) -> FastTables | None:
+    """:func:`fast_tables` of a large LazyFrame, bucket by bucket (whole customers)."""
+    texts = [f for f in _TEXT_FIELDS if column.get(f) is not None]
+    uniques = (
+        lf.select(
+            pl.col(str(column[f])).cast(pl.String).unique().sort().implode().alias(f) for f in texts
+        )
+        .collect(engine="streaming")
+        .row(0, named=True)
+    )
+    customer = pl.col(str(column["customer"]))
+    if isinstance(lf.collect_schema()[str(column["customer"])], (pl.Categorical, pl.Enum)):
+        customer = customer.cast(pl.String)
+    n_buckets = -(-n_rows // BUCKET_ROWS)
+    parts = []
+    for k in range(n_buckets):
+        bucket = lf.filter(customer.hash(_SEED_BUCKET) % n_buckets == k)
+        frame = bucket.collect(engine="streaming")
+        if frame.height == 0:
+            continue
+        found = _read(frame, column, dtypes, schema, journey, uniques)
+        del frame
+        if found is None:
+            return None
+        parts.append(found)
+    if not parts:
         return None
-    return _tables(rows, touchpoints, schema)
+    return _merge(parts)
+
+
+def _merge(parts: list[tuple[FastTables, pl.DataFrame | None]]) -> FastTables:
+    """The tables of a log from those of its buckets (disjoint sets of customers)."""
+    from cxkit.analytics._log import _normalise
+
+    def added(name: str, keys: list[str], first: list[str] | None = None) -> pl.DataFrame:
+        frames = [getattr(p, name) for p, _ in parts]
+        merged = pl.concat(frames).group_by(keys).agg(pl.exclude(keys).sum())
+        return merged.select(frames[0].columns).sort(keys, nulls_last=True)
+
+    edges = pl.concat([p.edges for p, _ in parts])
+    edge_columns = [c for c in parts[0][0].edges.columns if c != "edge"]
+    edges = edges.group_by("edge").agg(
+        pl.col("tp").first(),
+        pl.col("target").first(),
+        pl.col("to_tp").max(),
+        pl.exclude("edge", "tp", "target", "to_tp").sum(),
+    )
+    gaps = pl.concat([g for _, g in parts if g is not None])
+    medians = gaps.group_by("edge").agg(pl.col("gap").median().alias("gap_median"))
+    edges = (
+        edges.join(medians, on="edge", how="left")
+        .select(*edge_columns, "gap_median")
+        .sort("tp", "target")
+    )
+    summaries = [p.summary for p, _ in parts]
+    summary = {
+        **{k: sum(s[k] for s in summaries) for k in ("contacts", "customers", "cases")},
+        "t_min": min(s["t_min"] for s in summaries),
+        "t_max": max(s["t_max"] for s in summaries),
+        "empty_cases": sum(s["empty_cases"] for s in summaries),
+    }
+    return FastTables(
+        summary=summary,
+        edges=_normalise(edges),
+        starts=added("starts", ["issue", "tp"]),
+        touchpoints=added("touchpoints", ["tp"]),
+        channels=added("channels", ["tp", "channel"]),
+        credit=added("credit", ["tp", "outcome"]),
+        n_rows=sum(p.n_rows for p, _ in parts),
+    )
 
 
 def _code(
@@ -121,6 +227,7 @@ def _code(
     dtypes: dict[str, Any],
     schema: EventSchema,
     journey: Journey | None,
+    uniques: dict[str, list[str | None]] | None = None,
 ) -> tuple[pl.DataFrame, dict[str, list[str]]] | None:
     """Every column read as numbers in one parallel pass, or ``None`` (generic path).
 
@@ -148,7 +255,8 @@ def _code(
     raw_exprs = [
         pl.col(str(column[f])).cast(pl.String).unique().sort().implode().alias(f) for f in texts
     ]
-    uniques = frame.select(raw_exprs).row(0, named=True) if raw_exprs else {}
+    if uniques is None:
+        uniques = frame.select(raw_exprs).row(0, named=True) if raw_exprs else {}
 
     known = set(_known_outcomes(schema, journey))
     spelling = {s: name for name, spellings in _EMOTION_SPELLINGS.items() for s in spellings}
@@ -380,8 +488,14 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
     )
 
 
-def _tables(rows: _Rows, touchpoints: pl.DataFrame, schema: EventSchema) -> FastTables:
-    """Every table of the log, by counting over the touchpoint rows."""
+def _tables(
+    rows: _Rows, touchpoints: pl.DataFrame, schema: EventSchema, *, keep_gaps: bool = False
+) -> tuple[FastTables, pl.DataFrame | None]:
+    """Every table of the log, by counting over the touchpoint rows.
+
+    With ``keep_gaps`` (a bucket of a larger log), the edges keep their code
+    (``edge``) and no median; the gaps per edge are returned beside the tables.
+    """
     from cxkit.analytics._log import _normalise
 
     n_tp = len(rows.tp_values)
@@ -397,15 +511,18 @@ def _tables(rows: _Rows, touchpoints: pl.DataFrame, schema: EventSchema) -> Fast
         "t_max": int(rows.t.max()),
         "empty_cases": rows.empty_cases,
     }
-    return FastTables(
+    edges, gaps = _edge_table(rows, keep_gaps)
+    normal = _normalise(edges.drop("edge", strict=False))
+    tables = FastTables(
         summary=summary,
-        edges=_normalise(_edge_table(rows)),
+        edges=normal.with_columns(edges["edge"]) if keep_gaps else normal,
         starts=_normalise(_start_table(rows)),
         touchpoints=_normalise(touchpoints),
         channels=_normalise(_channel_table(rows)),
         credit=_normalise(_credit_table(rows)),
         n_rows=rows.n_rows,
     )
+    return tables, gaps
 
 
 def _pairs(keys: np.ndarray, width: int, size: int, labels: tuple[list[Any], list[Any]]) -> Any:
@@ -417,9 +534,12 @@ def _pairs(keys: np.ndarray, width: int, size: int, labels: tuple[list[Any], lis
     return counts, present, first, second
 
 
-def _edge_table(rows: _Rows) -> pl.DataFrame:
+def _edge_table(rows: _Rows, keep_gaps: bool = False) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """``edges_table``: per (touchpoint, target), counts and the sums behind each mean —
-    one parallel group-by over the transitions (a statistic's unknown values null)."""
+    one parallel group-by over the transitions (a statistic's unknown values null).
+
+    With ``keep_gaps``: the ``edge`` code and no median, and the gaps (``edge``,
+    ``gap``) beside, for :func:`_merge`."""
     n_names = len(rows.names)
     data: dict[str, np.ndarray] = {
         "edge": rows.tp * n_names + rows.target,
@@ -468,14 +588,20 @@ def _edge_table(rows: _Rows) -> pl.DataFrame:
             aggs += [expr.sum().alias(f"{name}_sum"), expr.count().alias(f"{name}_n")]
     gap = stats["gap"]
     assert gap is not None
-    aggs.append(gap.median().alias("gap_median"))
-    table = pl.DataFrame(data).lazy().group_by("edge").agg(aggs).sort("edge").collect()
+    transitions = pl.DataFrame(data)
+    if not keep_gaps:
+        aggs.append(gap.median().alias("gap_median"))
+    table = transitions.lazy().group_by("edge").agg(aggs).sort("edge").collect()
     edge = table["edge"].to_numpy()
-    return table.select(
+    table = table.select(
         pl.Series("tp", [rows.tp_values[k // n_names] for k in edge], pl.String),
         pl.Series("target", [rows.names[k % n_names] for k in edge], pl.String),
-        pl.exclude("edge"),
+        pl.all() if keep_gaps else pl.exclude("edge"),
     )
+    if not keep_gaps:
+        return table, None
+    gaps = transitions.filter(pl.col("same")).select("edge", pl.col("gap").cast(pl.Float64))
+    return table, gaps
 
 
 def _start_table(rows: _Rows) -> pl.DataFrame:

@@ -56,9 +56,12 @@ class EventLog:
     """A checked event log with its journeys and transitions, ready for analysis.
 
     Every analytics function accepts a raw frame or an ``EventLog``. Build one when
-    you run several analyses on a large log: the checks (:mod:`._validate`) and the
-    ordered windows run once, and every later aggregate reuses them (polars frames
-    are materialised and Dask frames persisted; DuckDB and Spark keep lazy plans).
+    you run several analyses on a large log: the checks (:mod:`._validate`) run when
+    it is built, the ordered windows on first use, and every later aggregate reuses
+    them (see ``_persist``: polars collects them, DuckDB materialises them, Dask
+    persists them, Spark checkpoints them). A clean polars log is read by the fast
+    path (:mod:`._fast`): its journey tables are ready at once, and the row-level
+    frames that metrics, drift and the churn model need are prepared on first use.
 
     Parameters
     ----------

@@ -10,8 +10,10 @@ cannot be written portably and live here, at the edge:
 
 Traps met on the way (see ``/work/shared/RECIPES.md``): partitioned windows do not
 run on Dask, so ordered windows are global with ``order_by`` and masked by key;
-median cannot share a Dask ``group_by`` with other aggregations; counts come back
-UInt32 on polars and Int64 elsewhere; DuckDB's cumulative sums are decimals.
+median cannot share a Dask ``group_by`` with other aggregations; ``n_unique`` in a
+Dask ``group_by`` adds up each partition's distinct counts (narwhals 2.29), so
+distinct counts are ``unique()`` then a count (:func:`distinct_counts`); counts come
+back UInt32 on polars and Int64 elsewhere; DuckDB's cumulative sums are decimals.
 """
 
 from __future__ import annotations

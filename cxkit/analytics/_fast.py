@@ -206,8 +206,8 @@ def _merge(parts: list[tuple[FastTables, pl.DataFrame | None]]) -> FastTables:
     summaries = [p.summary for p, _ in parts]
     summary = {
         **{k: sum(s[k] for s in summaries) for k in ("contacts", "customers", "cases")},
-        "t_min": min(s["t_min"] for s in summaries),
-        "t_max": max(s["t_max"] for s in summaries),
+        "t_min": min((s["t_min"] for s in summaries if s["t_min"] is not None), default=None),
+        "t_max": max((s["t_max"] for s in summaries if s["t_max"] is not None), default=None),
         "empty_cases": sum(s["empty_cases"] for s in summaries),
     }
     return FastTables(
@@ -507,8 +507,9 @@ def _tables(
         "contacts": len(rows.tp),
         "customers": int(np.count_nonzero(np.bincount(rows.customer))),
         "cases": int(np.count_nonzero(rows.start)),
-        "t_min": int(rows.t.min()),
-        "t_max": int(rows.t.max()),
+        # none when no row has a touchpoint (a log of outcomes only, or such a bucket)
+        "t_min": int(rows.t.min()) if len(rows.t) else None,
+        "t_max": int(rows.t.max()) if len(rows.t) else None,
         "empty_cases": rows.empty_cases,
     }
     edges, gaps = _edge_table(rows, keep_gaps)

@@ -30,6 +30,7 @@ of ids).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -133,13 +134,16 @@ def _read(
         return None
     coded, codes = found
     del found
-    touchpoints = _touchpoint_sums(frame, column, coded, codes)
-    coded = _sort(coded, codes)  # the unsorted codes are freed here
-    if coded is None:
-        return None
-    rows = _journeys(coded, codes, schema)
-    del coded
-    return _tables(rows, touchpoints, schema, keep_gaps=uniques is not None)
+    labels = coded.select(c for c in ("touchpoint", "emotion") if c in coded.columns)
+    # polars releases the GIL: the order-free sums run beside the sort and the numpy work
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        sums = worker.submit(_touchpoint_sums, frame, column, labels, codes)
+        coded = _sort(coded, codes)  # the unsorted codes are freed here
+        if coded is None:
+            return None
+        rows = _journeys(coded, codes, schema)
+        del coded
+        return _tables(rows, sums.result(), schema, worker, keep_gaps=uniques is not None)
 
 
 def _in_buckets(
@@ -386,7 +390,8 @@ class _Rows:
     ``target`` indexes ``names`` (touchpoints, outcomes and the missing outcome,
     sorted); ``customer`` numbers the customers (dense); a journey's rows are
     contiguous, from a ``start`` row to the next row not followed by a touchpoint;
-    ``issue`` indexes ``issue_names`` (``""`` first); ``channel`` and
+    ``start_issue`` is the call reason of each ``start`` row, as an index into
+    ``issue_names`` (``""`` first: none); ``channel`` and
     ``next_channel`` use ``len(channels)`` for none; ``next_*`` are the target row's
     fields (NaN where unknown), ``None`` when the log lacks the column.
     """
@@ -400,7 +405,7 @@ class _Rows:
     t: np.ndarray
     next_tp: np.ndarray
     customer: np.ndarray
-    issue: np.ndarray
+    start_issue: np.ndarray
     channel: np.ndarray | None
     next_channel: np.ndarray | None
     next_values: dict[str, np.ndarray]
@@ -441,14 +446,15 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
     target = np.where(
         to_tp, tp_name[next_tp], out_name[np.where(same_next, _next(out, n_out), out)]
     ).astype(np.int64)
-    case = np.cumsum(start, dtype=np.int32) - 1
+    firsts = np.flatnonzero(start)
     issue_names = [""]
-    issue = np.zeros(n, np.int32)
-    if "call_reason" in coded.columns:  # the row's reason, else its journey's greatest
+    start_issue = np.zeros(len(firsts), np.int64)
+    if "call_reason" in coded.columns:  # the first row's reason, else the journey's greatest
         reason = coded["call_reason"].to_numpy().astype(np.int32)
         reason[reason == len(codes["call_reason"])] = -1
-        journey_reason = np.maximum.reduceat(reason, np.flatnonzero(start))
-        issue = np.where(reason >= 0, reason, journey_reason[case]) + 1
+        journey_reason = np.maximum.reduceat(reason, firsts)
+        first_reason = reason[firsts]
+        start_issue = np.where(first_reason >= 0, first_reason, journey_reason) + 1
         issue_names += codes["call_reason"]
     t = coded["t"].to_numpy()
     gap = _next(t, 0) - t
@@ -475,7 +481,7 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
         t=t[rows],
         next_tp=next_tp[rows],
         customer=customer[rows],
-        issue=issue[rows],
+        start_issue=start_issue[tp[firsts] < n_tp],  # journeys that start at a touchpoint
         channel=pick(channel),
         next_channel=pick(next_channel),
         next_values={f: v[rows] for f, v in next_values.items()},
@@ -489,15 +495,22 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
 
 
 def _tables(
-    rows: _Rows, touchpoints: pl.DataFrame, schema: EventSchema, *, keep_gaps: bool = False
+    rows: _Rows,
+    touchpoints: pl.DataFrame,
+    schema: EventSchema,
+    worker: ThreadPoolExecutor,
+    *,
+    keep_gaps: bool = False,
 ) -> tuple[FastTables, pl.DataFrame | None]:
-    """Every table of the log, by counting over the touchpoint rows.
+    """Every table of the log, by counting over the touchpoint rows (the edges'
+    group-by on ``worker``, beside the others).
 
     With ``keep_gaps`` (a bucket of a larger log), the edges keep their code
     (``edge``) and no median; the gaps per edge are returned beside the tables.
     """
     from cxkit.analytics._log import _normalise
 
+    edge_table = worker.submit(_edge_table, rows, keep_gaps)
     n_tp = len(rows.tp_values)
     touchpoints = touchpoints.with_columns(
         customers=_distinct_customers(rows.tp, rows.customer, n_tp),
@@ -512,15 +525,18 @@ def _tables(
         "t_max": int(rows.t.max()) if len(rows.t) else None,
         "empty_cases": rows.empty_cases,
     }
-    edges, gaps = _edge_table(rows, keep_gaps)
+    starts = _normalise(_start_table(rows))
+    channels = _normalise(_channel_table(rows))
+    credit = _normalise(_credit_table(rows))
+    edges, gaps = edge_table.result()
     normal = _normalise(edges.drop("edge", strict=False))
     tables = FastTables(
         summary=summary,
         edges=normal.with_columns(edges["edge"]) if keep_gaps else normal,
-        starts=_normalise(_start_table(rows)),
+        starts=starts,
         touchpoints=_normalise(touchpoints),
-        channels=_normalise(_channel_table(rows)),
-        credit=_normalise(_credit_table(rows)),
+        channels=channels,
+        credit=credit,
         n_rows=rows.n_rows,
     )
     return tables, gaps
@@ -608,8 +624,7 @@ def _edge_table(rows: _Rows, keep_gaps: bool = False) -> tuple[pl.DataFrame, pl.
 def _start_table(rows: _Rows) -> pl.DataFrame:
     """``starts_table``: journeys per (call reason, first touchpoint)."""
     n_tp = len(rows.tp_values)
-    firsts = rows.start
-    keys = rows.issue[firsts].astype(np.int64) * n_tp + rows.tp[firsts]
+    keys = rows.start_issue * n_tp + rows.tp[rows.start]
     counts, present, issues, tps = _pairs(
         keys, n_tp, len(rows.issue_names) * n_tp, (rows.issue_names, rows.tp_values)
     )

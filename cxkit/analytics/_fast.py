@@ -11,11 +11,18 @@ backend. On a polars log that needs no repair, the tables that :func:`discover` 
 2. customers become two independent 64-bit hashes; the rows are sorted once by the
    first hash and time (a stable sort by the hash alone when the log is already in
    time order, as exports usually are);
-3. every transition, case and start is a shifted comparison of those arrays, and
-   every table a :func:`numpy.bincount` over them.
+3. every transition, journey and start is a shifted comparison of those arrays;
+   the tables are :func:`numpy.bincount` counts over them, and polars group-bys for
+   the per-touchpoint sums that need no order and for the edge statistics (run on a
+   worker thread beside the numpy work: polars releases the GIL).
+
+A LazyFrame of more than :data:`BUCKET_ROWS` rows is read with polars' streaming
+engine in buckets of whole customers, one at a time, and the buckets' tables are
+added up (:func:`_merge`), so that a Parquet scan larger than memory can be read.
 
 The results are the generic path's, value for value (``tests/analytics/test_fast.py``
-compares both on every shipped log and on generated ones). The fast path declines —
+compares both on every template in ten shapes, the shipped logs, random logs and
+buckets; ``tests/analytics/test_streaming.py`` the bucketed reading). The fast path declines —
 and the generic path runs, with its errors, warnings and repairs — when anything
 needs more than a clean read: null ids or times, unreadable times, out-of-range
 values, unknown emotions or outcomes, rows with neither a touchpoint nor an outcome,

@@ -24,7 +24,7 @@ def _blocks(lang: str) -> list[str]:
 
 def test_python_snippet_prints_what_its_comments_say(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    [code] = _blocks("python")
+    code = _blocks("python")[0]
     expected = [
         line.split("#", 1)[1].strip().split()[0].rstrip(":")
         for line in code.splitlines()
@@ -35,6 +35,26 @@ def test_python_snippet_prints_what_its_comments_say(tmp_path, monkeypatch):
         exec(compile(code, "README.md", "exec"), {})
     assert out.getvalue().split() == expected == ["-1.5", "不満", "2.5", "-3.0"]
     assert (tmp_path / "plain_ending.yaml").is_file()
+
+
+def test_event_log_snippet_discovers_an_editable_journey(tmp_path, monkeypatch):
+    import warnings
+
+    import cxkit as cx
+
+    monkeypatch.chdir(tmp_path)
+    blocks = _blocks("python")
+    assert len(blocks) == 2
+    shipped = ROOT / "data" / "examples" / "retail_omnichannel.parquet"
+    code = blocks[1].replace('"data/examples/retail_omnichannel.parquet"', repr(str(shipped)))
+    assert code != blocks[1]  # the snippet reads the shipped log
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the shipped log has duplicates, on purpose
+        exec(compile(code, "README.md", "exec"), {})
+    observed = cx.load_journey(tmp_path / "observed.yaml")
+    assert observed.is_valid and len(observed.touchpoints) >= 5
+    assert "shape: (5, 10)" in out.getvalue()  # the five most credited touchpoints
 
 
 def test_cli_snippet_runs(tmp_path, monkeypatch, capsys):

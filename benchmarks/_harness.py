@@ -55,6 +55,21 @@ def parse_arguments(
 # -- memory ----------------------------------------------------------------------------
 
 
+def write_parquet_atomically(frame: Any, path: Path) -> None:
+    """Write a polars frame to ``path`` through a temporary file in the same folder, so
+    that an interrupted run never leaves a half-written cached log behind."""
+    import os
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        frame.write_parquet(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def _status_kb(field: str) -> int:
     with open("/proc/self/status", encoding="ascii") as fh:
         for line in fh:

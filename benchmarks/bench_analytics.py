@@ -48,7 +48,6 @@ import math
 import os
 import platform
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -57,7 +56,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import DEFAULT_CACHE, measure, run_in_subprocess
+from _harness import DEFAULT_CACHE, measure, run_in_subprocess, write_parquet_atomically
 
 TEMPLATE = "retail_omnichannel"
 TARGET = "purchase"
@@ -137,14 +136,7 @@ def bench_log(n_customers: int, seed: int, cache: Path = DEFAULT_CACHE) -> Path:
     if path.is_file():
         return path
     frame = generate_events(cx.load_journey(TEMPLATE), n_customers, seed=seed)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=cache)
-    os.close(fd)
-    try:
-        frame.write_parquet(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_parquet_atomically(frame, path)
     return path
 
 

@@ -44,7 +44,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -58,6 +57,7 @@ from _harness import (
     measure,
     parse_arguments,
     run_tools,
+    write_parquet_atomically,
 )
 
 DEFAULT_SIZES = (100_000, 1_000_000, 5_000_000)
@@ -108,14 +108,7 @@ def bench_log(n_events: int, cache: Path = DEFAULT_CACHE) -> Path:
         frame = generate_events(journey, n_customers, seed=n_events)
         n_customers = int(n_customers * 1.1)
     frame = frame.head(n_events)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=cache)
-    os.close(fd)
-    try:
-        frame.write_parquet(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_parquet_atomically(frame, path)
     return path
 
 

@@ -87,6 +87,64 @@ class FastTables:
     channels: pl.DataFrame
     credit: pl.DataFrame
     n_rows: int
+    contacts: _Contacts | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class _Contacts:
+    """What first-contact resolution and repeat contacts need, per touchpoint row in
+    journey order: ``customer`` (dense, non-decreasing), ``t``, ``tp``, ``start``, and
+    the row's call reason (−1 for none) with each journey's greatest (``None`` without
+    a call-reason column). Kept by the fast path so that any window can be counted."""
+
+    customer: np.ndarray
+    t: np.ndarray
+    tp: np.ndarray
+    start: np.ndarray
+    reason: np.ndarray | None
+    journey_reason: np.ndarray | None
+    tp_values: list[str]
+
+    def sums(self, window_us: float) -> pl.DataFrame:
+        """``EventLog.contact_sums``: per touchpoint, first contacts, first contacts
+        resolved (no contact on the same issue within the window after them) and repeat
+        contacts (an earlier contact on the same issue within the window)."""
+        customer, t, tp = self.customer, self.t, self.tp
+        issue = np.zeros(len(tp), np.int64)
+        if self.reason is not None and self.journey_reason is not None:
+            journey = np.cumsum(self.start, dtype=np.int64) - 1
+            issue = np.where(self.reason >= 0, self.reason, self.journey_reason[journey]) + 1
+            # each customer's contacts by issue, in time order within an issue (stable)
+            key = customer.astype(np.int64) * (int(issue.max()) + 1) + issue
+            if len(key) and not bool(np.all(key[1:] >= key[:-1])):
+                order = np.argsort(key, kind="stable")
+                customer, t, tp, issue = customer[order], t[order], tp[order], issue[order]
+        same = (customer[1:] == customer[:-1]) & (issue[1:] == issue[:-1])
+        close = same & ((t[1:] - t[:-1]) <= window_us)
+        repeat = np.zeros(len(tp), bool)
+        repeat[1:] = close
+        again = np.zeros(len(tp), bool)
+        again[:-1] = close
+        k = len(self.tp_values)
+        seen = np.bincount(tp, minlength=k) > 0
+
+        def total(flags: np.ndarray) -> np.ndarray:
+            return np.bincount(tp, weights=flags, minlength=k)[seen]
+
+        return pl.DataFrame(
+            {
+                "tp": [v for v, s in zip(self.tp_values, seen, strict=True) if s],
+                "first_sum": total(~repeat),
+                "fcr_sum": total(~repeat & ~again),
+                "repeat_sum": total(repeat),
+            },
+            schema={
+                "tp": pl.String,
+                "first_sum": pl.Float64,
+                "fcr_sum": pl.Float64,
+                "repeat_sum": pl.Float64,
+            },
+        )
 
 
 #: A LazyFrame with more rows than this is read in buckets of whole customers, each
@@ -413,6 +471,8 @@ class _Rows:
     next_tp: np.ndarray
     customer: np.ndarray
     start_issue: np.ndarray
+    reason: np.ndarray | None
+    journey_reason: np.ndarray | None
     channel: np.ndarray | None
     next_channel: np.ndarray | None
     next_values: dict[str, np.ndarray]
@@ -456,6 +516,7 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
     firsts = np.flatnonzero(start)
     issue_names = [""]
     start_issue = np.zeros(len(firsts), np.int64)
+    reason = journey_reason = None
     if "call_reason" in coded.columns:  # the first row's reason, else the journey's greatest
         reason = coded["call_reason"].to_numpy().astype(np.int32)
         reason[reason == len(codes["call_reason"])] = -1
@@ -489,6 +550,8 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
         next_tp=next_tp[rows],
         customer=customer[rows],
         start_issue=start_issue[tp[firsts] < n_tp],  # journeys that start at a touchpoint
+        reason=reason[rows] if reason is not None else None,
+        journey_reason=(journey_reason[tp[firsts] < n_tp] if journey_reason is not None else None),
         channel=pick(channel),
         next_channel=pick(next_channel),
         next_values={f: v[rows] for f, v in next_values.items()},
@@ -545,6 +608,18 @@ def _tables(
         channels=channels,
         credit=credit,
         n_rows=rows.n_rows,
+        # a bucket's contacts are not kept: its arrays would outlive the bucket
+        contacts=None
+        if keep_gaps
+        else _Contacts(
+            rows.customer,
+            rows.t,
+            rows.tp,
+            rows.start,
+            rows.reason,
+            rows.journey_reason,
+            rows.tp_values,
+        ),
     )
     return tables, gaps
 

@@ -318,6 +318,23 @@ class EventLog:
             fcr=((~repeat) & (~again)).cast(nw.Float64),
         )
 
+    def contact_sums(self, window_us: float) -> pl.DataFrame:
+        """Per touchpoint: ``first_sum`` (first contacts), ``fcr_sum`` (first contacts
+        with no later contact on the same issue within the window) and ``repeat_sum``
+        (contacts with an earlier one on the same issue within the window)."""
+        if self._fast is not None and self._fast.contacts is not None:
+            return self._fast.contacts.sums(window_us)
+        agg = collect(
+            self.contacts(window_us)
+            .group_by("tp")
+            .agg(
+                nw.col("first").sum().alias("first_sum"),
+                nw.col("fcr").sum().alias("fcr_sum"),
+                nw.col("repeat").sum().alias("repeat_sum"),
+            )
+        )
+        return _normalise(agg).sort("tp")
+
     # -- collected tables --------------------------------------------------------------
     @cached_property
     def summary(self) -> dict[str, Any]:

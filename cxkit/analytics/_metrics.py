@@ -36,11 +36,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-import narwhals as nw
 import polars as pl
 
-from cxkit.analytics._frames import collect
-from cxkit.analytics._log import EventLog, _normalise, as_log
+from cxkit.analytics._log import EventLog, as_log
 from cxkit.analytics._schema import EventSchema, parse_window
 from cxkit.analytics._validate import EMOTIONS
 
@@ -139,17 +137,7 @@ def touchpoint_metrics(
     window_us = parse_window(repeat_window) * 1e6
     log = _log(events, schema)
     base = log.touchpoint_table
-    rep = _normalise(
-        collect(
-            log.contacts(window_us)
-            .group_by("tp")
-            .agg(
-                nw.col("first").sum().alias("first_sum"),
-                nw.col("fcr").sum().alias("fcr_sum"),
-                nw.col("repeat").sum().alias("repeat_sum"),
-            )
-        )
-    )
+    rep = log.contact_sums(window_us)
     edges = log.edges_table
     out_flow = edges.group_by("tp").agg(
         pl.col("switch_sum").sum().alias("switches_out"),
@@ -250,15 +238,7 @@ def journey_metrics(
     window_us = parse_window(repeat_window) * 1e6
     log = _log(events, schema)
     summary = log.summary
-    rep = _normalise(
-        collect(
-            log.contacts(window_us).select(
-                nw.col("first").sum().alias("first_sum"),
-                nw.col("fcr").sum().alias("fcr_sum"),
-                nw.col("repeat").sum().alias("repeat_sum"),
-            )
-        )
-    )
+    rep = log.contact_sums(window_us).select(pl.exclude("tp").sum())
     tp = log.touchpoint_table
     sums = tp.drop("tp", "customers").sum()
     edges = log.edges_table

@@ -105,6 +105,9 @@ def assert_same_log(fast: EventLog, generic: EventLog) -> None:
     assert_same_tables(fast, generic)
     assert fast.warnings == generic.warnings
     assert fast.columns == generic.columns
+    # first contacts, FCR and repeat contacts for a short and a long window
+    for window_us in (3_600e6, 30 * 86_400e6):
+        assert_frame_equal(fast.contact_sums(window_us), generic.contact_sums(window_us))
 
 
 def assert_same_discovery(a: DiscoveryResult, b: DiscoveryResult) -> None:
@@ -606,3 +609,27 @@ def test_a_bucket_of_outcome_rows_only_is_read(monkeypatch: pytest.MonkeyPatch) 
     _count_buckets(monkeypatch, 1)
     fast, generic = _paths(events)
     assert_same_log(fast, generic)
+
+
+@pytest.mark.parametrize("variant", ["as_generated", "shuffled", "separate_outcome_rows"])
+@pytest.mark.parametrize("template", ["retail_omnichannel", "subscription_support"])
+def test_metrics_are_the_same_on_both_paths_and_stay_on_the_fast_one(
+    template: str, variant: str
+) -> None:
+    from cxkit.analytics import journey_metrics, touchpoint_metrics
+
+    journey = _journey(template)
+    fast, generic = _paths(VARIANTS[variant](_generated(template)), journey=journey)
+    assert fast._fast is not None
+    for window in ("1h", "7d"):
+        assert_frame_equal(
+            touchpoint_metrics(fast, repeat_window=window),
+            touchpoint_metrics(generic, repeat_window=window),
+            **TOLERANCE,
+        )
+        assert_frame_equal(
+            journey_metrics(fast, repeat_window=window),
+            journey_metrics(generic, repeat_window=window),
+            **TOLERANCE,
+        )
+    assert "prepared" not in vars(fast)  # the row-level frames were never needed

@@ -87,6 +87,9 @@ class FastTables:
     channels: pl.DataFrame
     credit: pl.DataFrame
     n_rows: int
+    reach: pl.DataFrame | None = None
+    effort_spread: pl.DataFrame | None = None
+    effort_per_journey: tuple[bool, float | None, float | None, int] | None = None
     contacts: _Contacts | None = None
 
 
@@ -384,6 +387,8 @@ def _code(
             checks.append(v.is_nan().any().alias(f"{f}_nan"))
         if f in _NEXT_FIELDS:  # read on the next row of a transition: sorted with the rows
             exprs[f] = v.cast(pl.Float64)
+        if f == "effort":  # whether answers sit on journeys' last contacts needs the order
+            exprs["has_effort"] = v.is_not_null()
         if f in _FLAG_FIELDS and dtype.is_numeric():
             checks.append(((v != 0) & (v != 1)).any().alias(f"{f}_flag"))
     if checks:
@@ -422,7 +427,8 @@ def _sort(coded: pl.DataFrame, codes: dict[str, list[str]]) -> pl.DataFrame | No
     then — for two events at one instant — touchpoint rows first, by touchpoint, then
     by outcome with none first (the generic path's order). ``None`` when rows equal
     in all of those (possible duplicates) or a hash collision need the generic path."""
-    keep = ["h", "h2", "t", "touchpoint", "outcome", "channel", "call_reason", *_NEXT_FIELDS]
+    keep = ["h", "h2", "t", "touchpoint", "outcome", "channel", "call_reason", "has_effort"]
+    keep += _NEXT_FIELDS
     coded = coded.select(c for c in keep if c in coded.columns)
     in_time_order = coded["t"].is_sorted()  # a stable sort by customer keeps time order
     coded = coded.sort("h", maintain_order=True) if in_time_order else coded.sort("h", "t")
@@ -471,6 +477,7 @@ class _Rows:
     next_tp: np.ndarray
     customer: np.ndarray
     start_issue: np.ndarray
+    effort_known: np.ndarray | None
     reason: np.ndarray | None
     journey_reason: np.ndarray | None
     channel: np.ndarray | None
@@ -550,6 +557,9 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
         next_tp=next_tp[rows],
         customer=customer[rows],
         start_issue=start_issue[tp[firsts] < n_tp],  # journeys that start at a touchpoint
+        effort_known=(
+            coded["has_effort"].to_numpy()[rows] if "has_effort" in coded.columns else None
+        ),
         reason=reason[rows] if reason is not None else None,
         journey_reason=(journey_reason[tp[firsts] < n_tp] if journey_reason is not None else None),
         channel=pick(channel),
@@ -566,7 +576,7 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
 
 def _tables(
     rows: _Rows,
-    touchpoints: pl.DataFrame,
+    sums: tuple[pl.DataFrame, dict[str, Any] | None],
     schema: EventSchema,
     worker: ThreadPoolExecutor,
     *,
@@ -582,8 +592,12 @@ def _tables(
 
     edge_table = worker.submit(_edge_table, rows, keep_gaps)
     n_tp = len(rows.tp_values)
+    touchpoints, effort = sums
+    spread = pl.DataFrame(schema={"tp": pl.String, "effort_std": pl.Float64})
+    if effort is not None:
+        spread = touchpoints.filter(pl.col("effort_count") > 0).select("tp", "effort_std")
     touchpoints = touchpoints.with_columns(
-        customers=_distinct_customers(rows.tp, rows.customer, n_tp),
+        customers=_distinct_per_touchpoint(rows.tp, rows.customer, n_tp),
         starts_count=np.bincount(rows.tp, weights=rows.start, minlength=n_tp).astype(np.int64),
     ).select(_TOUCHPOINT_COLUMNS)
     summary = {
@@ -608,7 +622,10 @@ def _tables(
         channels=channels,
         credit=credit,
         n_rows=rows.n_rows,
-        # a bucket's contacts are not kept: its arrays would outlive the bucket
+        # a bucket's row-level answers are not kept: its arrays would outlive the bucket
+        reach=None if keep_gaps else _reach_table(rows),
+        effort_spread=None if keep_gaps else spread,
+        effort_per_journey=None if keep_gaps else _effort_per_journey(rows, effort),
         contacts=None
         if keep_gaps
         else _Contacts(
@@ -789,9 +806,13 @@ def _touchpoint_sums(
     column: dict[str, str | None],
     coded: pl.DataFrame,
     codes: dict[str, list[str]],
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, dict[str, Any] | None]:
     """Per touchpoint, the sums that need no order, in one parallel group-by over the
-    log's own columns; ``customers`` and ``starts_count`` are added after the sort."""
+    log's own columns; ``customers`` and ``starts_count`` are added after the sort.
+
+    Also ``effort_std`` per touchpoint and the mean and SD of every effort answer
+    (``None`` without an effort column), for ``EventLog.effort_spread`` and
+    ``effort_per_journey``."""
     n_tp = len(codes["touchpoint"])
     parts = [coded.select("touchpoint", *(["emotion"] if "emotion" in coded.columns else []))]
     answers = [f for f in (*_NUMBER_FIELDS, "context_lost") if column.get(f) is not None]
@@ -835,18 +856,54 @@ def _touchpoint_sums(
             for code, name in enumerate(EMOTIONS)
         ],
     ]
-    sums = (
-        table.lazy().filter(pl.col("touchpoint") < n_tp).group_by("touchpoint").agg(aggs).collect()
-    )
+    answers_effort = "effort" in answers
+    if answers_effort:
+        aggs.append(pl.col("effort").cast(pl.Float64).std(ddof=1).alias("effort_std"))
+    contacts = table.lazy().filter(pl.col("touchpoint") < n_tp)
+    sums = contacts.group_by("touchpoint").agg(aggs).collect()
     index = pl.DataFrame(
         {"touchpoint": np.arange(n_tp), "tp": codes["touchpoint"]},
         schema_overrides={"touchpoint": coded.schema["touchpoint"]},
     )
-    return index.join(sums, on="touchpoint", how="left").drop("touchpoint").fill_null(0)
+    sums = index.join(sums, on="touchpoint", how="left").drop("touchpoint")
+    sums = sums.with_columns(pl.exclude("effort_std").fill_null(0))
+    if not answers_effort:
+        return sums, None
+    effort = pl.col("effort").cast(pl.Float64)
+    overall = contacts.select(effort.mean().alias("mean"), effort.std(ddof=1).alias("sd"))
+    return sums, overall.collect().row(0, named=True)
 
 
-def _distinct_customers(tp: np.ndarray, customer: np.ndarray, k: int) -> np.ndarray:
-    """Per touchpoint, the number of distinct customers (``customer``: dense codes)."""
+def _reach_table(rows: _Rows) -> pl.DataFrame:
+    """``reach_table``: per touchpoint, the journeys that visit it at least once."""
+    k = len(rows.tp_values)
+    journey = np.cumsum(rows.start, dtype=np.int64) - 1
+    count = _distinct_per_touchpoint(rows.tp, journey, k)
+    seen = np.bincount(rows.tp, minlength=k) > 0
+    return pl.DataFrame(
+        {"tp": [v for v, s in zip(rows.tp_values, seen, strict=True) if s], "count": count[seen]},
+        schema={"tp": pl.String, "count": pl.Int64},
+    )
+
+
+def _effort_per_journey(
+    rows: _Rows, effort: dict[str, Any] | None
+) -> tuple[bool, float | None, float | None, int]:
+    """``effort_per_journey``: whether every effort answer is on a journey's last
+    contact (one survey per journey), with the answers' mean, SD and number."""
+    if effort is None or rows.effort_known is None:
+        return (False, None, None, 0)
+    n = int(np.count_nonzero(rows.effort_known))
+    mid = int(np.count_nonzero(rows.effort_known & rows.to_tp))  # not the last contact
+    mean = float(effort["mean"]) if effort["mean"] is not None else None
+    sd = float(effort["sd"]) if effort["sd"] is not None else None
+    return (n > 0 and mid == 0, mean, sd, n)
+
+
+def _distinct_per_touchpoint(tp: np.ndarray, group: np.ndarray, k: int) -> np.ndarray:
+    """Per touchpoint, the number of distinct ``group`` values (dense, non-decreasing
+    codes: customers or journeys)."""
+    customer = group
     n_customers = int(customer[-1]) + 1 if len(customer) else 0
     if n_customers * k <= 8 * len(tp) + 1024:  # a table of every (customer, touchpoint)
         seen = np.zeros(n_customers * k, bool)

@@ -443,6 +443,8 @@ class EventLog:
     @cached_property
     def effort_spread(self) -> pl.DataFrame:
         """Per touchpoint: the sample standard deviation of the CES answers."""
+        if self._fast is not None and self._fast.effort_spread is not None:
+            return self._fast.effort_spread
         agg = collect(
             self.rows.filter(~nw.col("effort").is_null())
             .group_by("tp")
@@ -457,6 +459,8 @@ class EventLog:
         ``per_journey`` is true when every answer sits on a journey's last contact
         (one survey per journey): the answers then measure whole journeys.
         """
+        if self._fast is not None and self._fast.effort_per_journey is not None:
+            return self._fast.effort_per_journey
         row = collect(
             self.rows.filter(~nw.col("effort").is_null())
             .with_columns(_mid=(nw.col("end") == 0).cast(nw.Int64))
@@ -475,6 +479,8 @@ class EventLog:
     @cached_property
     def reach_table(self) -> pl.DataFrame:
         """Per touchpoint: the number of journeys (cases) that visit it at least once."""
+        if self._fast is not None and self._fast.reach is not None:
+            return self._fast.reach
         agg = collect(
             self.rows.select("tp", "customer", "case")
             .unique()

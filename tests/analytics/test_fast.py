@@ -108,6 +108,13 @@ def assert_same_log(fast: EventLog, generic: EventLog) -> None:
     # first contacts, FCR and repeat contacts for a short and a long window
     for window_us in (3_600e6, 30 * 86_400e6):
         assert_frame_equal(fast.contact_sums(window_us), generic.contact_sums(window_us))
+    # what drift reads: journeys per touchpoint and the effort answers
+    assert_frame_equal(fast.reach_table, generic.reach_table)
+    assert_frame_equal(fast.effort_spread, generic.effort_spread, **TOLERANCE)
+    a, b = fast.effort_per_journey, generic.effort_per_journey
+    assert (a[0], a[3]) == (b[0], b[3])
+    for x, y in zip(a[1:3], b[1:3], strict=True):  # mean and SD, or None for both
+        assert (x is None and y is None) or x == pytest.approx(y, rel=1e-9, abs=1e-12)
 
 
 def assert_same_discovery(a: DiscoveryResult, b: DiscoveryResult) -> None:
@@ -632,4 +639,9 @@ def test_metrics_are_the_same_on_both_paths_and_stay_on_the_fast_one(
             journey_metrics(generic, repeat_window=window),
             **TOLERANCE,
         )
+    from cxkit.analytics import drift
+
+    assert_frame_equal(
+        drift(journey, fast).to_frame(), drift(journey, generic).to_frame(), **TOLERANCE
+    )
     assert "prepared" not in vars(fast)  # the row-level frames were never needed

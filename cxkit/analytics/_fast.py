@@ -255,7 +255,7 @@ def _merge(parts: list[tuple[FastTables, pl.DataFrame | None]]) -> FastTables:
     """The tables of a log from those of its buckets (disjoint sets of customers)."""
     from cxkit.analytics._log import _normalise
 
-    def added(name: str, keys: list[str], first: list[str] | None = None) -> pl.DataFrame:
+    def added(name: str, keys: list[str]) -> pl.DataFrame:
         frames = [getattr(p, name) for p, _ in parts]
         merged = pl.concat(frames).group_by(keys).agg(pl.exclude(keys).sum())
         return merged.select(frames[0].columns).sort(keys, nulls_last=True)
@@ -903,11 +903,10 @@ def _effort_per_journey(
 def _distinct_per_touchpoint(tp: np.ndarray, group: np.ndarray, k: int) -> np.ndarray:
     """Per touchpoint, the number of distinct ``group`` values (dense, non-decreasing
     codes: customers or journeys)."""
-    customer = group
-    n_customers = int(customer[-1]) + 1 if len(customer) else 0
-    if n_customers * k <= 8 * len(tp) + 1024:  # a table of every (customer, touchpoint)
-        seen = np.zeros(n_customers * k, bool)
-        seen[customer * k + tp] = True
-        return seen.reshape(n_customers, k).sum(axis=0)
-    pairs = pl.Series(customer.astype(np.int64) * k + tp).unique().to_numpy()
+    n_groups = int(group[-1]) + 1 if len(group) else 0
+    if n_groups * k <= 8 * len(tp) + 1024:  # a table of every (group, touchpoint)
+        seen = np.zeros(n_groups * k, bool)
+        seen[group.astype(np.int64) * k + tp] = True
+        return seen.reshape(n_groups, k).sum(axis=0)
+    pairs = pl.Series(group.astype(np.int64) * k + tp).unique().to_numpy()
     return np.bincount(pairs % k, minlength=k)

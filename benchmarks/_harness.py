@@ -168,6 +168,19 @@ def run_tools(
     return records
 
 
+def add_ratios(records: dict[str, dict[str, Any]], *bases: str) -> dict[str, Any] | None:
+    """Time and peak ratios of every record against the first of ``bases`` that ran
+    (e.g. cxkit, else its reference); returns that base record, or ``None``."""
+    base = next((records[b] for b in bases if b in records and "error" not in records[b]), None)
+    if base is None:
+        return None
+    for rec in records.values():
+        if "error" not in rec:
+            rec["time_ratio"] = rec["seconds"] / base["seconds"]
+            rec["peak_ratio"] = rec["peak_mb"] / base["peak_mb"]
+    return base
+
+
 # -- the report ------------------------------------------------------------------------
 
 
@@ -183,7 +196,8 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     lines = [head]
     for r in rows:
         if "error" in r:
-            lines.append([f"{r['size']:,}", r["tool"], "error: " + r["error"], "", "", "", ""])
+            # the message is printed as the tool finishes; the table stays narrow
+            lines.append([f"{r['size']:,}", r["tool"], "error", "", "", "", ""])
             continue
         lines.append(
             [

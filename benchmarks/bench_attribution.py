@@ -46,7 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import format_table, measure, parse_arguments, run_tools
+from _harness import add_ratios, format_table, measure, parse_arguments, run_tools
 from bench_discovery import (
     ACTIVITY,
     CASE,
@@ -290,14 +290,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"log {size:,} events: {path} ({time.perf_counter() - t0:.1f} s)", flush=True)
         records = run_tools(__file__, tools, path, size, args.repeat, args.timeout)
         rows.extend(records.values())
-        base = records.get("cxkit") or records.get("cxkit-ref")
-        if base is None or "error" in base:
+        base = add_ratios(records, "cxkit", "cxkit-ref")
+        if base is None:
             continue
-        for rec in records.values():
-            if "error" in rec:
-                continue
-            rec["time_ratio"] = rec["seconds"] / base["seconds"]
-            rec["peak_ratio"] = rec["peak_mb"] / base["peak_mb"]
         ref = records.get("cxkit-ref")
         if base is not ref and ref is not None and "error" not in ref:
             gap = max(

@@ -53,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import (
     DEFAULT_CACHE,
+    add_ratios,
     format_table,
     measure,
     parse_arguments,
@@ -278,12 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         records = run_tools(__file__, tools, path, size, args.repeat, args.timeout)
         rows.extend(records.values())
         # ratios against cxkit's discover, or the reference counting when it is not run
-        base = records.get("cxkit") or records.get("cxkit-edges")
+        base = add_ratios(records, "cxkit", "cxkit-edges")
         for rec in records.values():
-            if "error" in rec or base is None or "error" in base:
+            if "error" in rec or base is None:
                 continue
-            rec["time_ratio"] = rec["seconds"] / base["seconds"]
-            rec["peak_ratio"] = rec["peak_mb"] / base["peak_mb"]
             if rec["edges"] != base["edges"]:
                 status = 1
                 print(f"  EDGE COUNTS DIFFER: {rec['tool']} vs cxkit at {size:,} events")

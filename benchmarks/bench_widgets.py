@@ -23,6 +23,7 @@ import statistics
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import cxkit as cx
@@ -35,8 +36,9 @@ BUDGET_S = 0.100
 
 
 def _measure(
-    widget: Any, timer: Any, chart: Any, label: str, action: str, changes: list[Callable[[], Any]]
+    timer: Any, chart: Any, label: str, action: str, changes: list[Callable[[], Any]]
 ) -> Row:
+    """Apply each change; the widget's own timer and chart path after each."""
     walls, cpus, paths = [], [], []
     for change in changes:
         change()
@@ -89,6 +91,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     # -- JourneyEditor -----------------------------------------------------------------
     t0 = time.perf_counter()
     ed = JourneyEditor(j)
+    measure_ed = partial(_measure, ed.timer, ed.chart, "JourneyEditor")
     print(
         f"JourneyEditor first display (altair import, first build): "
         f"{time.perf_counter() - t0:.2f} s"
@@ -105,21 +108,13 @@ def main(argv: list[str] | None = None) -> list[Row]:
         return change
 
     rows.append(
-        _measure(
-            ed,
-            ed.timer,
-            ed.chart,
-            "JourneyEditor",
+        measure_ed(
             "experience slider",
             [slide("experience", s, v) for s, v in zip(steps, values, strict=True)],
         )
     )
     rows.append(
-        _measure(
-            ed,
-            ed.timer,
-            ed.chart,
-            "JourneyEditor",
+        measure_ed(
             "expectation slider",
             [slide("expectation", s, 10 - v) for s, v in zip(steps, values, strict=True)],
         )
@@ -130,40 +125,24 @@ def main(argv: list[str] | None = None) -> list[Row]:
         return lambda: setattr(ed._emotion, "value", emotions[k % 4])
 
     rows.append(
-        _measure(
-            ed,
-            ed.timer,
-            ed.chart,
-            "JourneyEditor",
+        measure_ed(
             "emotion choice",
             [emotion(k) for k in range(n)],
         )
     )
-    rows.append(_measure(ed, ed.timer, ed.chart, "JourneyEditor", "undo", [ed.undo] * n))
-    rows.append(_measure(ed, ed.timer, ed.chart, "JourneyEditor", "redo", [ed.redo] * n))
+    rows.append(measure_ed("undo", [ed.undo] * n))
+    rows.append(measure_ed("redo", [ed.redo] * n))
     ed._steps.value = 10
+    rows.append(measure_ed("add step (structure)", [ed._add_btn.click] * n))
     rows.append(
-        _measure(
-            ed, ed.timer, ed.chart, "JourneyEditor", "add step (structure)", [ed._add_btn.click] * n
-        )
-    )
-    rows.append(
-        _measure(
-            ed,
-            ed.timer,
-            ed.chart,
-            "JourneyEditor",
+        measure_ed(
             "remove step (structure)",
             [ed._remove_btn.click] * n,
         )
     )
     ed._steps.value = 20
     rows.append(
-        _measure(
-            ed,
-            ed.timer,
-            ed.chart,
-            "JourneyEditor",
+        measure_ed(
             "move step up/down (structure)",
             [ed._up_btn.click, ed._down_btn.click] * (n // 2),
         )
@@ -172,6 +151,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
 
     # -- HandoffExplorer ---------------------------------------------------------------
     ex = HandoffExplorer(j, n_customers=args.customers, seed=1)
+    measure_ex = partial(_measure, ex.timer, ex.chart, "HandoffExplorer")
     between = [k for k in ex.handoffs if ex.baseline.graph.has_touchpoint(k[1])]
     ex.select(*between[0])
 
@@ -179,11 +159,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
         return lambda: setattr(ex._carryover, "value", round(0.1 * (k % 10), 2))
 
     rows.append(
-        _measure(
-            ex,
-            ex.timer,
-            ex.chart,
-            "HandoffExplorer",
+        measure_ex(
             f"carry-over slider ({args.customers:,} customers)",
             [carry(k + 1) for k in range(n)],
         )
@@ -194,11 +170,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
         return lambda: setattr(ex._probability, "value", round(top * (k % 5 + 1) / 6, 2))
 
     rows.append(
-        _measure(
-            ex,
-            ex.timer,
-            ex.chart,
-            "HandoffExplorer",
+        measure_ex(
             "probability slider",
             [prob(k) for k in range(n)],
         )
@@ -208,6 +180,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     # -- RoadmapPlanner ----------------------------------------------------------------
     rj = cx.load_journey("subscription_support")
     rp = RoadmapPlanner(rj, seed=1)
+    measure_rp = partial(_measure, rp.timer, rp.fan, "RoadmapPlanner")
     ids = list(rp.enabled)
 
     def toggle(k: int) -> Callable[[], None]:  # each initiative off, then on again
@@ -215,11 +188,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
         return lambda: setattr(box, "value", not box.value)
 
     rows.append(
-        _measure(
-            rp,
-            rp.timer,
-            rp.fan,
-            "RoadmapPlanner",
+        measure_rp(
             f"initiative off/on ({rj.id}, {len(ids)} initiatives)",
             [toggle(k) for k in range(n)],
         )
@@ -229,11 +198,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     def budget(k: int) -> Callable[[], None]:
         return lambda: setattr(rp._budget_fields[0], "value", base * (0.5 + 0.1 * (k % 6)))
 
-    rows.append(
-        _measure(
-            rp, rp.timer, rp.fan, "RoadmapPlanner", "budget field", [budget(k) for k in range(n)]
-        )
-    )
+    rows.append(measure_rp("budget field", [budget(k) for k in range(n)]))
     eff = rp._effect.value
     e0 = rp.initiative(eff[0]).effects[eff[1]]
 
@@ -263,6 +228,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     # -- EventExplorer -----------------------------------------------------------------
     log = generate_events(j, 2000, seed=1)
     ee = EventExplorer(log)
+    measure_ee = partial(_measure, ee.timer, ee.chart, "EventExplorer")
     reasons = [r for r in ee.call_reasons if r]
     # n different settings (one reason, then pairs…): each is new the first time
     settings = [(r,) for r in reasons] + [
@@ -274,21 +240,13 @@ def main(argv: list[str] | None = None) -> list[Row]:
         return lambda: setattr(ee._reasons, "value", settings[k])
 
     rows.append(
-        _measure(
-            ee,
-            ee.timer,
-            ee.chart,
-            "EventExplorer",
+        measure_ee(
             f"call-reason filter, new ({log.height:,} ev, {args.steps} tp)",
             [reason(k) for k in range(n)],
         )
     )
     rows.append(
-        _measure(
-            ee,
-            ee.timer,
-            ee.chart,
-            "EventExplorer",
+        measure_ee(
             "call-reason filter, a setting seen before",
             [reason(k) for k in range(n)],
         )

@@ -2,6 +2,5 @@
 PY ?= .venv/bin/python
 
 .PHONY: test-spark
-test-spark: install-test  ## the analytics backend-agreement tests on PySpark too
-	$(PY) -m pip install -q "pyspark>=4.0"
+test-spark: install-test install-spark  ## the analytics backend-agreement tests on PySpark too
 	CXKIT_TEST_SPARK=1 $(PY) -m pytest tests/analytics/test_backends.py -k pyspark -q

@@ -4,9 +4,7 @@
 PY ?= .venv/bin/python
 
 .PHONY: docs docs-deps docs-serve
-docs-deps:
-	@$(PY) -c "import mkdocs, material, mkdocstrings, mkdocs_jupyter" 2>/dev/null || \
-	  $(PY) -m pip install -q -e '.[docs]'
+docs-deps: install-docs  # the docs extra, once per change of pyproject.toml
 
 docs: docs-deps
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict

@@ -394,7 +394,7 @@ class Initiative:
     benefit_per_period: Estimate | None = None
     npv: Estimate | None = None
     add_touchpoints: tuple[Touchpoint, ...] = ()
-    add_handoffs: tuple[Handoff, ...] = field(default=())
+    add_handoffs: tuple[Handoff, ...] = ()
     cash_flow_period: Period | None = None
 
     def __post_init__(self) -> None:

@@ -183,8 +183,8 @@ def validate_journey(journey: Journey) -> list[Problem]:
         problems.append(
             Problem(
                 f"touchpoints {', '.join(map(repr, needs_remainder[:5]))} have probabilities "
-                f"summing "
-                f"below 1 and the remainder outcome {g.remainder_outcome!r} is not declared",
+                f"summing below 1 and the remainder outcome {g.remainder_outcome!r} "
+                "is not declared",
                 path="remainder_outcome",
                 value=g.remainder_outcome,
                 expected="a declared outcome id "
@@ -357,11 +357,15 @@ def _initiatives(journey: Journey, *, check_targets: bool = True) -> list[Proble
     node_ids = tp_ids + list(g.outcome_ids)
     step_ids = [s.id for s in journey.steps if s.id]
     channel_ids = list(g.channel_ids)
+    # hand-offs a 'handoff:A->B' effect may change: declared, or added by an initiative
+    declared = {h.key for h in g.handoffs} | {
+        h.key for ini in journey.initiatives for h in ini.add_handoffs
+    }
     problems: list[Problem] = []
     deps = nx.DiGraph()
     econ = journey.economics
     if check_targets and econ is not None:
-        for key in getattr(econ, "value_per_outcome", {}) or {}:
+        for key in econ.value_per_outcome:
             if key not in g.outcome_ids:
                 problems.append(
                     _ref(key, g.outcome_ids, "outcome", f"economics.value_per_outcome.{key}")
@@ -471,9 +475,6 @@ def _initiatives(journey: Journey, *, check_targets: bool = True) -> list[Proble
                 n_before = len(problems)
                 for part, what in zip(parts, ("from", "to"), strict=True):
                     pattern(part, what, f"{path}.target")
-                declared = {h.key for h in g.handoffs} | {
-                    h.key for i2 in journey.initiatives for h in i2.add_handoffs
-                }
                 if (
                     check_targets
                     and kind == "handoff"
@@ -609,7 +610,6 @@ def _initiatives(journey: Journey, *, check_targets: bool = True) -> list[Proble
                         code="out-of-range",
                     )
                 )
-    econ = journey.economics
     if econ is not None:
         ordered(econ.phi, "economics.phi")
         ordered(econ.phi_effort, "economics.phi_effort")

@@ -493,10 +493,11 @@ def _check_ends(a: GraphArrays, start_mask: NDArray[np.bool_]) -> NDArray[np.boo
     )
     exits = np.zeros(n, dtype=bool)
     exits[a.source[pos & (a.target >= n)]] = True
-    can_end = _reach(adj.T.tocsr(), exits)
+    back = adj.T.tocsr()
+    can_end = _reach(back, exits)
     trapped = ~can_end
     # touchpoints that can fall into a trap do not surely end either
-    doomed = _reach(adj.T.tocsr(), trapped)
+    doomed = _reach(back, trapped)
     reachable = _reach(adj, start_mask)
     stuck = trapped & reachable
     if stuck.any():
@@ -519,13 +520,7 @@ class _Solved:
     steps_from: NDArray[np.float64]  # (n,)
     second_from: NDArray[np.float64]  # (n,) E[steps²] from each touchpoint
     absorption_from: NDArray[np.float64]  # (n, m)
-    n_diag: NDArray[np.float64]  # (n,) N_jj (1 off cycles; nan outside ok)
-
-
-def _cyclic(q: sp.csr_matrix) -> NDArray[np.bool_]:
-    """States on a cycle of ``Q`` (a strongly connected component of size > 1 or a loop)."""
-    _, labels = csgraph.connected_components(q, directed=True, connection="strong")
-    return (np.bincount(labels)[labels] > 1) | (q.diagonal() > 0)
+    n_diag: NDArray[np.float64]  # (n,) N_jj (1 off cycles; nan outside ok or unneeded)
 
 
 def _diag_of_n(q: sp.csr_matrix, need: NDArray[np.bool_]) -> NDArray[np.float64]:
@@ -619,11 +614,10 @@ def _solve(a: GraphArrays, pi0: NDArray[np.float64], revisits: bool = True) -> _
             raise SimulationError(
                 f"the chain is numerically singular: expected {name} are not finite"
             )
-    # N_jj: 1 off cycles; on cycles from the strongly connected component alone
-    visited = v_local.sum(axis=1) > 0
-    ndiag_local = _diag_of_n(q, visited) if (k and revisits) else np.ones(k)
-    if k and not revisits:
-        ndiag_local[_cyclic(q) & visited] = np.nan
+    # N_jj: 1 off cycles; on cycles from the strongly connected component alone, for the
+    # visited states (nan on cycles when revisits=False)
+    need = v_local.sum(axis=1) > 0 if revisits else np.zeros(k, dtype=bool)
+    ndiag_local = _diag_of_n(q, need) if k else np.ones(k)
     visits = np.zeros((n, pi0.shape[0]))
     visits[idx] = v_local
     steps_from = np.full(n, np.nan)

@@ -216,11 +216,10 @@ def _queue_arrays(journey: Journey, a: GraphArrays, queues: Mapping[str, Any]) -
             )
         if spec.aht_s is None:
             visits = ex.expected_visits[tp]
-            into = sum(
-                e.context_losses * float(a.reexplain_time_s[k])
-                for k, e in enumerate(ex.edges)
-                if e.target == tp
-            )
+            # re-explanation time of the context losses on the way in (the exact engine's
+            # edges are in the order of ``a``'s)
+            ea = ex.edge_arrays
+            into = sum((ea["context_losses"] * a.reexplain_time_s)[ea["target"] == tp].tolist())
             aht = float(a.handle_time_s[i]) + (into / visits if visits > 0 else 0.0)
         else:
             aht = float(spec.aht_s)

@@ -316,12 +316,12 @@ class SimulationResult:
         order = np.argsort(cust, kind="stable")
         c, x = cust[order].astype(np.int64), node[order].astype(np.int64)
         same = c[1:] == c[:-1]
-        src = np.concatenate([x[:-1][same], x[np.r_[~same, True]]])
         last = np.r_[~same, True]
+        src = np.concatenate([x[:-1][same], x[last]])
         dst = np.concatenate([x[1:][same], tp_n + self.data["outcome"][c[last]]])
         names = self.touchpoints + self.outcomes
-        keys, counts = np.unique(src * (tp_n + len(self.outcomes)) + dst, return_counts=True)
-        width = tp_n + len(self.outcomes)
+        width = len(names)
+        keys, counts = np.unique(src * width + dst, return_counts=True)
         return {
             (names[int(k // width)], names[int(k % width)]): float(cnt) / n
             for k, cnt in zip(keys, counts, strict=True)
@@ -490,9 +490,7 @@ class Comparison:
         """
         da, db = self.a.data, self.b.data
         out: dict[str, Any] = {}
-        for name in MEAN_METRICS:
-            out[name] = mean_estimate(db[name].astype(np.float64) - da[name].astype(np.float64))
-        for name in PROPORTION_METRICS:
+        for name in MEAN_METRICS + PROPORTION_METRICS:
             out[name] = mean_estimate(db[name].astype(np.float64) - da[name].astype(np.float64))
         shares = {}
         for o in dict.fromkeys(self.a.outcomes + self.b.outcomes):

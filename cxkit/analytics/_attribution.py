@@ -25,6 +25,7 @@ import polars as pl
 
 from cxkit.analytics._chain import Chain
 from cxkit.analytics._log import EventLog, as_log
+from cxkit.analytics._metrics import _modal_channel
 from cxkit.analytics._schema import EventSchema
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
@@ -162,7 +163,7 @@ def _from_events(log: EventLog, target: str | Sequence[str], by: str) -> pl.Data
         .agg(pl.col("first").sum(), pl.col("last").sum(), pl.col("linear").sum())
     )
     conversions = float(credit["last"].sum())
-    channel_of = _channels(log)
+    channel_of: dict[str, str | None] = dict(_modal_channel(log).rows())
     tp_frame = pl.DataFrame({"tp": states}).join(credit, on="tp", how="left").fill_null(0.0)
     first = tp_frame["first"].to_numpy()
     last = tp_frame["last"].to_numpy()
@@ -219,18 +220,6 @@ def _frame(
     if by == "channel":
         df = df.drop("touchpoint")
     return df
-
-
-def _channels(log: EventLog) -> dict[str, str | None]:
-    if not log.has("channel"):
-        return {}
-    table = log.channels_table.filter(pl.col("channel").is_not_null()).sort(
-        ["tp", "count", "channel"], descending=[False, True, False]
-    )
-    out: dict[str, str | None] = {}
-    for tp, ch, _ in table.rows():
-        out.setdefault(tp, ch)
-    return out
 
 
 def _from_journey(journey: Journey, target: str | Sequence[str], by: str) -> pl.DataFrame:

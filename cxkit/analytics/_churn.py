@@ -40,6 +40,7 @@ from cxkit.analytics._log import EventLog, _normalise, as_log
 from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema, user_stacklevel
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.model import OutcomeKind
+from cxkit.core.rng import as_generator
 
 __all__ = ["ChurnModelResult", "auc_score", "churn_model", "fit_logistic"]
 
@@ -337,8 +338,7 @@ def churn_model(
     if n < 10:
         raise CxkitError(f"churn_model needs at least 10 customers, the log has {n}")
     y_all = table["churned"].cast(pl.Float64).to_numpy()
-    rng = np.random.default_rng(int(seed))
-    perm = rng.permutation(n)
+    perm = as_generator(int(seed)).permutation(n)
     n_test = min(n - 2, max(1, round(test_size * n)))
     test_idx = np.sort(perm[:n_test])
     train_mask = np.ones(n, dtype=bool)

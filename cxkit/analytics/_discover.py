@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-import warnings
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -14,13 +14,8 @@ import networkx as nx
 import polars as pl
 
 from cxkit.analytics._log import EventLog, as_log
-from cxkit.analytics._schema import (
-    EventLogError,
-    EventLogWarning,
-    EventSchema,
-    user_stacklevel,
-)
-from cxkit.analytics._validate import EMOTIONS
+from cxkit.analytics._schema import EventLogError, EventSchema
+from cxkit.analytics._validate import EMOTIONS, _warn
 from cxkit.core.channels import BUILTIN_CHANNELS, Channel
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.graph import TouchpointGraph
@@ -270,13 +265,16 @@ def _build(
 
     # -- hand-offs ------------------------------------------------------------------------
     stats = {(r["source"], r["target_id"]): r for r in edges.iter_rows(named=True)}
-    handoffs: list[Handoff] = []
-    for src in order:
-        for (s, dst), p in probs.items():
-            if s != src:
-                continue
-            row = stats.get((s, dst))
-            handoffs.append(_handoff(s, dst, p, row, design_graph, set(order), log.has("transfer")))
+    designed = {h.key: h for h in design_graph.handoffs} if design_graph is not None else {}
+    by_source: dict[str, list[tuple[str, float]]] = {}
+    for (src, dst), p in probs.items():
+        by_source.setdefault(src, []).append((dst, p))
+    tp_set, explicit = set(order), log.has("transfer")
+    handoffs = [
+        _handoff(src, dst, p, stats.get((src, dst)), designed.get((src, dst)), tp_set, explicit)
+        for src in order
+        for dst, p in by_source.get(src, [])
+    ]
     # -- starts ---------------------------------------------------------------------------
     starts = log.starts_table.with_columns(touchpoint=pl.col("tp").replace_strict(tp_ids))
     start_counts = starts.group_by("touchpoint").agg(pl.col("count").sum())
@@ -371,11 +369,6 @@ def _build(
 
 
 # -- helpers ------------------------------------------------------------------------------
-def _warn(notes: list[str], text: str) -> None:
-    notes.append(text)
-    warnings.warn(text, EventLogWarning, stacklevel=user_stacklevel())
-
-
 def _plural(items: Sequence[Any], word: str) -> str:
     return word if len(items) == 1 else word + "s"
 
@@ -430,11 +423,11 @@ def _touchpoint_ids(
                 out[name] = name
             elif name in by_label and by_label[name] not in out.values():
                 out[name] = by_label[name]
-    taken |= set(outcomes)
+    taken |= set(outcomes) | set(out.values())
     for name in names:
         if name not in out:
-            new = _unique(_slug(name), taken | set(out.values()))
-            out[name] = new
+            out[name] = _unique(_slug(name), taken)
+            taken.add(out[name])
     return out
 
 
@@ -470,14 +463,16 @@ def _touchpoint_order(
     for r in tt.iter_rows(named=True):
         nexts.setdefault(r["source"], []).append(r["target_id"])
     order: list[str] = []
-    queue = list(start_counts["touchpoint"])
+    visited: set[str] = set()
+    queue = deque(start_counts["touchpoint"])
     while queue:
-        node = queue.pop(0)
-        if node in order:
+        node = queue.popleft()
+        if node in visited:
             continue
         order.append(node)
-        queue.extend(n for n in nexts.get(node, []) if n not in order)
-    return order + sorted(t for t in ids if t not in order)
+        visited.add(node)
+        queue.extend(n for n in nexts.get(node, []) if n not in visited)
+    return order + sorted(t for t in ids if t not in visited)
 
 
 def _probabilities(
@@ -520,7 +515,7 @@ def _normalise(counts: Mapping[str, float], decimals: int | None) -> dict[str, f
     raw = {k: v / total * scale for k, v in counts.items()}
     floors = {k: math.floor(v) for k, v in raw.items()}
     left = scale - sum(floors.values())
-    by_rest = sorted(raw, key=lambda k: (-(raw[k] - floors[k]), list(raw).index(k)))
+    by_rest = sorted(raw, key=lambda k: -(raw[k] - floors[k]))  # stable: ties in order
     for k in by_rest[:left]:
         floors[k] += 1
     return {k: round(v / scale, decimals) for k, v in floors.items()}
@@ -618,13 +613,12 @@ def _handoff(
     dst: str,
     p: float,
     row: Mapping[str, Any] | None,
-    design: TouchpointGraph | None,
+    base: Handoff | None,
     touchpoints: set[str],
     explicit_transfers: bool,
 ) -> Handoff:
-    base = None
-    if design is not None and (src, dst) in {h.key for h in design.handoffs}:
-        base = design.handoff(src, dst)
+    """The hand-off ``src → dst`` with probability ``p``: its statistics from ``row``
+    (the observed edge), the rest from ``base`` (the designed hand-off, if any)."""
     carry = base.context_carryover if base is not None else 1.0
     wait = base.wait_s if base is not None else 0.0
     transfer = base.transfer if base is not None else False

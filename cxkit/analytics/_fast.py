@@ -48,6 +48,8 @@ from cxkit.analytics._frames import _polars_epoch
 from cxkit.analytics._schema import EventSchema
 from cxkit.analytics._validate import (
     _EMOTION_SPELLINGS,
+    _FLAG_FIELDS,
+    _NUMBER_FIELDS,
     _RANGES,
     EMOTIONS,
     Resolved,
@@ -70,8 +72,6 @@ ASSISTED_CHANNELS: tuple[str, ...] = tuple(
 _SEED_A, _SEED_B = 0x2545F4914F6CDD1D, 0x6A09E667F3BCC909
 
 _TEXT_FIELDS = ("touchpoint", "outcome", "channel", "call_reason", "emotion")
-_NUMBER_FIELDS = ("effort", "csat", "nps", "wait_s")
-_FLAG_FIELDS = ("context_lost", "transfer")
 #: Fields a transition reads from its target row (so they are sorted with the rows).
 _NEXT_FIELDS = ("context_lost", "wait_s", "transfer")
 
@@ -211,7 +211,7 @@ def _read(
             return None
         rows = _journeys(coded, codes, schema)
         del coded
-        return _tables(rows, sums.result(), schema, worker, keep_gaps=uniques is not None)
+        return _tables(rows, sums.result(), worker, keep_gaps=uniques is not None)
 
 
 def _in_buckets(
@@ -223,14 +223,7 @@ def _in_buckets(
     journey: Journey | None,
 ) -> FastTables | None:
     """:func:`fast_tables` of a large LazyFrame, bucket by bucket (whole customers)."""
-    texts = [f for f in _TEXT_FIELDS if column.get(f) is not None]
-    uniques = (
-        lf.select(
-            pl.col(str(column[f])).cast(pl.String).unique().sort().implode().alias(f) for f in texts
-        )
-        .collect(engine="streaming")
-        .row(0, named=True)
-    )
+    uniques = lf.select(_distinct_texts(column)).collect(engine="streaming").row(0, named=True)
     customer = pl.col(str(column["customer"]))
     if isinstance(lf.collect_schema()[str(column["customer"])], (pl.Categorical, pl.Enum)):
         customer = customer.cast(pl.String)
@@ -324,11 +317,8 @@ def _code(
         dtype = frame.schema[str(column[f])]
         if dtype.is_nested() or dtype == pl.Object:  # pragma: no cover - resolve_columns checks
             return None
-    raw_exprs = [
-        pl.col(str(column[f])).cast(pl.String).unique().sort().implode().alias(f) for f in texts
-    ]
     if uniques is None:
-        uniques = frame.select(raw_exprs).row(0, named=True) if raw_exprs else {}
+        uniques = frame.select(_distinct_texts(column)).row(0, named=True)
 
     known = set(_known_outcomes(schema, journey))
     spelling = {s: name for name, spellings in _EMOTION_SPELLINGS.items() for s in spellings}
@@ -412,6 +402,15 @@ def _code(
     if any(coded.select(pl.col("t").is_null().any(), empty.any()).row(0)):
         return None  # null or unreadable times, or rows with neither touchpoint nor outcome
     return coded, codes
+
+
+def _distinct_texts(column: dict[str, str | None]) -> list[pl.Expr]:
+    """Each text field's distinct values, as sorted text (one list per field)."""
+    return [
+        pl.col(str(column[f])).cast(pl.String).unique().sort().implode().alias(f)
+        for f in _TEXT_FIELDS
+        if column.get(f) is not None
+    ]
 
 
 def _code_dtype(n_values: int) -> Any:
@@ -560,7 +559,7 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
         effort_known=(
             coded["has_effort"].to_numpy()[rows] if "has_effort" in coded.columns else None
         ),
-        reason=reason[rows] if reason is not None else None,
+        reason=pick(reason),
         journey_reason=(journey_reason[tp[firsts] < n_tp] if journey_reason is not None else None),
         channel=pick(channel),
         next_channel=pick(next_channel),
@@ -577,7 +576,6 @@ def _journeys(coded: pl.DataFrame, codes: dict[str, list[str]], schema: EventSch
 def _tables(
     rows: _Rows,
     sums: tuple[pl.DataFrame, dict[str, Any] | None],
-    schema: EventSchema,
     worker: ThreadPoolExecutor,
     *,
     keep_gaps: bool = False,

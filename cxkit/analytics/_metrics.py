@@ -45,10 +45,6 @@ from cxkit.analytics._validate import EMOTIONS
 __all__ = ["journey_metrics", "touchpoint_metrics"]
 
 
-def _log(events: Any, schema: EventSchema | None) -> EventLog:
-    return as_log(events, schema)
-
-
 def _ratio(num: str, den: str, scale: float = 1.0) -> pl.Expr:
     return pl.when(pl.col(den) > 0).then(pl.col(num) / pl.col(den) * scale)
 
@@ -135,7 +131,7 @@ def touchpoint_metrics(
     [('phone', 3, 2, 0.5, 0.3333333333333333, 3.0), ('chat', 1, 1, 1.0, 0.0, 1.0)]
     """
     window_us = parse_window(repeat_window) * 1e6
-    log = _log(events, schema)
+    log = as_log(events, schema)
     base = log.touchpoint_table
     rep = log.contact_sums(window_us)
     edges = log.edges_table
@@ -236,7 +232,7 @@ def journey_metrics(
     (3, 4, 0.6666666666666666, 0.6666666666666666, 0.3333333333333333)
     """
     window_us = parse_window(repeat_window) * 1e6
-    log = _log(events, schema)
+    log = as_log(events, schema)
     summary = log.summary
     rep = log.contact_sums(window_us).select(pl.exclude("tp").sum())
     tp = log.touchpoint_table
@@ -259,9 +255,9 @@ def journey_metrics(
     df = pl.DataFrame([row]).with_columns(
         pl.col("customers", "journeys", "contacts", "first_contacts").cast(pl.Int64)
     )
-    survey = sums.select(_survey_columns(log)) if _survey_columns(log) else None
-    if survey is not None:
-        df = pl.concat([df, survey], how="horizontal")
+    survey = _survey_columns(log)
+    if survey:
+        df = pl.concat([df, sums.select(survey)], how="horizontal")
     ends = (
         edges.filter(pl.col("to_tp") == 0)
         .group_by("target")

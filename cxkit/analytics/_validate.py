@@ -415,7 +415,7 @@ def prepare(
             f"and were ignored; e.g. {_example(lf, checks['empty'], key_cols)}",
         )
     frame = lf.filter(~checks["empty"]).select(
-        **{CANONICAL[name]: nw.col(f"__cx_{k}") for name, k in _canonical_keys().items()}
+        **{k: nw.col(f"__cx_{k}") for k in CANONICAL.values()}
     )
     n_kept = n_read - counts["empty"]
     in_memory = bool(eager and lf.implementation.is_polars())
@@ -511,10 +511,6 @@ def _lookalike(name: str, columns: Sequence[str]) -> str | None:
         if len(key) >= 5 and difflib.SequenceMatcher(None, key, other).ratio() >= 0.9:
             return c
     return None
-
-
-def _canonical_keys() -> dict[str, str]:
-    return {name: CANONICAL[name] for name in CANONICAL}
 
 
 def _canonical_exprs(

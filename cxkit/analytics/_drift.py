@@ -61,6 +61,7 @@ from cxkit.analytics._schema import EventSchema
 from cxkit.analytics._validate import EMOTIONS
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
+from cxkit.core.stats import wilson_interval
 from cxkit.core.suggest import did_you_mean
 
 __all__ = ["DriftReport", "drift", "wilson_interval"]
@@ -81,27 +82,6 @@ _SCHEMA = {
     "status": pl.String,
     "message": pl.String,
 }
-
-
-def wilson_interval(k: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion ``k / n``.
-
-    >>> lo, hi = wilson_interval(0, 5)
-    >>> round(lo, 4), round(hi, 4)
-    (0.0, 0.4345)
-    >>> [round(x, 4) for x in wilson_interval(50, 100)]
-    [0.4038, 0.5962]
-    """
-    if n <= 0:
-        return (0.0, 1.0)
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    p = k / n
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z / den * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    lo = 0.0 if k <= 0 else max(0.0, centre - half)
-    hi = 1.0 if k >= n else min(1.0, centre + half)
-    return (lo, hi)
 
 
 @dataclass(frozen=True, eq=False)

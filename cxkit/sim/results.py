@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.stats import wilson_interval
 
 if TYPE_CHECKING:
     import polars as pl
@@ -123,14 +124,8 @@ def wilson_estimate(successes: float, n: int) -> Estimate:
     if n <= 0:
         return Estimate(math.nan, math.nan, math.nan, math.nan, "wilson")
     p = float(successes) / n
-    z2 = Z95 * Z95
-    denom = 1.0 + z2 / n
-    center = (p + z2 / (2 * n)) / denom
-    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    se = math.sqrt(p * (1 - p) / n)
-    low = 0.0 if successes <= 0 else max(0.0, center - half)
-    high = 1.0 if successes >= n else min(1.0, center + half)
-    return Estimate(p, se, low, high, "wilson")
+    low, high = wilson_interval(float(successes), n)
+    return Estimate(p, math.sqrt(p * (1 - p) / n), low, high, "wilson")
 
 
 def _nps_estimate(nps10: NDArray[np.int8]) -> Estimate:

@@ -52,7 +52,7 @@ wait, the effort index before clipping, contact cost ``v·cost``. Added here:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +69,8 @@ from cxkit.core.economics import (
 from cxkit.core.errors import CxkitError, SimulationError
 from cxkit.core.graph import PROBABILITY_TOLERANCE
 from cxkit.core.model import OutcomeKind, TouchpointKind
+from cxkit.sim._graph_arrays import start_table
+from cxkit.sim.exact import _reach
 
 if TYPE_CHECKING:
     from cxkit.core.journey import Journey
@@ -147,7 +149,6 @@ class Compiled:
     switch: NDArray[np.bool_]
     transfer: NDArray[np.bool_]
     remainder: NDArray[np.bool_]
-    added: NDArray[np.bool_]
     pi0: Array  # (R, n)
     shares: Array  # (R,)
     reason_wexp: Array  # (R,) nan = the row's default expected wait
@@ -170,13 +171,6 @@ class Compiled:
     def n_edges(self) -> int:
         """Edges, remainder edges included."""
         return int(self.prob.size)
-
-    def column(self, initiative: str, effect_index: int) -> int:
-        """Column of an effect in the row-values matrix."""
-        for k, (ini, j, _) in enumerate(self.columns):
-            if ini == initiative and j == effect_index:
-                return k
-        raise KeyError((initiative, effect_index))
 
 
 # ----------------------------------------------------------------------------- compile
@@ -281,25 +275,24 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
     rows: list[dict[str, Any]] = []
     pair: dict[tuple[int, int], int] = {}
 
+    def row(s: int, t: int, p: float, **attrs: Any) -> dict[str, Any]:
+        return {
+            "src": s,
+            "tgt": t,
+            "prob": p,
+            "kappa": attrs.get("kappa", 1.0),
+            "wait": attrs.get("wait", 0.0),
+            "re_eff": attrs.get("re_eff", math.nan),
+            "re_time": attrs.get("re_time", math.nan),
+            "transfer": attrs.get("transfer", False),
+            "remainder": attrs.get("remainder", False),
+        }
+
     def add_edge(s: int, t: int, p: float, **attrs: Any) -> int:
         key = (s, t)
-        if key in pair:
-            return pair[key]
-        rows.append(
-            {
-                "src": s,
-                "tgt": t,
-                "prob": p,
-                "kappa": attrs.get("kappa", 1.0),
-                "wait": attrs.get("wait", 0.0),
-                "re_eff": attrs.get("re_eff", math.nan),
-                "re_time": attrs.get("re_time", math.nan),
-                "transfer": attrs.get("transfer", False),
-                "remainder": attrs.get("remainder", False),
-                "added": attrs.get("added", False),
-            }
-        )
-        pair[key] = len(rows) - 1
+        if key not in pair:
+            rows.append(row(s, t, p, **attrs))
+            pair[key] = len(rows) - 1
         return pair[key]
 
     def attrs_of(h: Any) -> dict[str, Any]:
@@ -340,9 +333,7 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
                     f"{'source' if not srcs else 'target'} in journey {journey.id!r}; dropped"
                 )
                 continue
-            idx = [
-                add_edge(s, tgts[0], 0.0, added=True, **attrs_of(h)) for s in srcs if s != tgts[0]
-            ]
+            idx = [add_edge(s, tgts[0], 0.0, **attrs_of(h)) for s in srcs if s != tgts[0]]
             ops.append(
                 Op(
                     "edge",
@@ -359,27 +350,17 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
     # one remainder edge per touchpoint (never merged with a declared hand-off into the
     # same outcome: it keeps its own slot); patterns may match it (``*->=abandon``)
     rem_target = node_index[g.remainder_outcome]
+    leaving: list[list[float]] = [[] for _ in range(n)]
+    for r in rows:
+        leaving[r["src"]].append(r["prob"])
     for i in range(n):
-        total = math.fsum(r["prob"] for r in rows if r["src"] == i)
+        total = math.fsum(leaving[i])
         if total > 1.0 + PROBABILITY_TOLERANCE:
             raise SimulationError(
                 f"hand-off probabilities leaving touchpoint {tp_ids[i]!r} sum to {total:.6g}; "
                 "expected at most 1"
             )
-        rows.append(
-            {
-                "src": i,
-                "tgt": rem_target,
-                "prob": max(0.0, 1.0 - total),
-                "kappa": 1.0,
-                "wait": 0.0,
-                "re_eff": math.nan,
-                "re_time": math.nan,
-                "transfer": False,
-                "remainder": True,
-                "added": False,
-            }
-        )
+        rows.append(row(i, rem_target, max(0.0, 1.0 - total), remainder=True))
 
     n_declared = len(rows)
 
@@ -463,7 +444,6 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
                             kappa=r["kappa"],
                             re_eff=r["re_eff"],
                             re_time=r["re_time"],
-                            added=True,
                         )
                     )
                 if not ab:
@@ -544,7 +524,7 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
     switch = between & (np.array(channels)[src] != np.array(channels)[tgt_tp])
     kappa = np.where(between, col_of("kappa", np.float64), 1.0)
 
-    pi0, shares, reason_wexp = _starts(journey, tp_ids[: len(g.touchpoints)], n)
+    pi0, shares, reason_wexp = _starts(journey, n)
     return Compiled(
         journey=journey,
         initiatives=inits,
@@ -568,7 +548,6 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
         switch=switch,
         transfer=col_of("transfer", bool),
         remainder=col_of("remainder", bool),
-        added=col_of("added", bool),
         pi0=pi0,
         shares=shares,
         reason_wexp=reason_wexp,
@@ -587,48 +566,21 @@ def _resolved_mask(outs: Sequence[Any]) -> NDArray[np.bool_]:
     return np.array([o.sign > 0 for o in outs], dtype=bool)
 
 
-def _distribution(dist: Mapping[str, float], tp_ids: Sequence[str], n: int, path: str) -> Array:
-    index = {t: i for i, t in enumerate(tp_ids)}
-    out = np.zeros(n)
-    for key, value in dist.items():
-        if key not in index:
-            raise SimulationError(f"{path}: unknown touchpoint {key!r}")
-        out[index[key]] += float(value)
-    total = out.sum()
-    if not math.isfinite(total) or abs(total - 1.0) > 1e-6:
-        raise SimulationError(f"{path} sums to {total:.6g}; expected a distribution summing to 1")
-    return out / total
+def _starts(journey: Journey, n: int) -> tuple[Array, Array, Array]:
+    """``π0`` per call reason, the shares and each reason's expected wait (nan = default).
 
-
-def _starts(journey: Journey, tp_ids: Sequence[str], n: int) -> tuple[Array, Array, Array]:
-    """``π0`` per call reason, the shares and each reason's expected wait (nan = default)."""
-    g = journey.graph
-    default = journey.start_distribution()
-    reasons = list(g.call_reasons)
-    if not reasons:
-        if not default:
-            raise SimulationError(f"journey {journey.id!r} has no entry touchpoint")
-        return (
-            _distribution(default, tp_ids, n, "entry")[None],
-            np.array([1.0]),
-            np.array([math.nan]),
-        )
-    shares = np.array([float(r.share) for r in reasons])
-    total = shares.sum()
-    if abs(total - 1.0) > 1e-6:
-        raise SimulationError(f"call-reason shares sum to {total:.6g}; expected 1")
-    pi0 = np.vstack(
-        [
-            _distribution(r.entry, tp_ids, n, f"call_reasons.{r.id}.entry")
-            if r.entry
-            else _distribution(default, tp_ids, n, "entry")
-            for r in reasons
-        ]
-    )
+    :func:`cxkit.sim._graph_arrays.start_table` over the journey's touchpoints, padded
+    to ``n`` columns: touchpoints that initiatives add start no one.
+    """
+    table = start_table(journey)
+    pi0 = np.zeros((table.pi0.shape[0], n))
+    pi0[:, : table.pi0.shape[1]] = table.pi0
+    reasons = journey.graph.call_reasons
     wexp = np.array(
         [math.nan if r.expected_wait_s is None else float(r.expected_wait_s) for r in reasons]
+        or [math.nan]
     )
-    return pi0, shares / total, wexp
+    return pi0, table.shares, wexp
 
 
 # ----------------------------------------------------------------------------- run
@@ -847,24 +799,29 @@ def run(
 
 
 def _stuck_and_cyclic(c: Compiled, prob: Array) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
-    """Touchpoints that can never finish (in any row) and touchpoints on a cycle."""
+    """Touchpoints that can never finish (in any row) and touchpoints on a cycle.
+
+    Raises
+    ------
+    SimulationError
+        When customers can reach a touchpoint that never finishes.
+    """
     n = c.n
     pos = (prob > 0).any(axis=0)
     tt = pos & c.between
     adj = csr_matrix((np.ones(int(tt.sum())), (c.src[tt], c.tgt[tt])), shape=(n, n))
-    finishes = np.zeros(n, dtype=bool)
-    finishes[np.unique(c.src[pos & ~c.between])] = True
+    exits = np.zeros(n, dtype=bool)
+    exits[c.src[pos & ~c.between]] = True
     # backward reachability to the touchpoints that can reach an outcome directly
-    rev = adj.T.tocsr()
-    frontier = list(np.flatnonzero(finishes))
-    while frontier:
-        nxt = []
-        for j in frontier:
-            for i in rev.indices[rev.indptr[j] : rev.indptr[j + 1]]:
-                if not finishes[i]:
-                    finishes[i] = True
-                    nxt.append(i)
-        frontier = nxt
+    finishes = _reach(adj.T.tocsr(), exits)
+    if not finishes.all():
+        bad = ~finishes & _reach(adj, c.pi0.sum(axis=0) > 0)
+        if bad.any():
+            names = ", ".join(repr(c.tp_ids[i]) for i in np.flatnonzero(bad)[:5])
+            raise SimulationError(
+                f"no outcome can be reached from touchpoint(s) {names}: customers there would "
+                "circle forever (check the hand-off probabilities the effects produce)"
+            )
     _, labels = csgraph.connected_components(adj, directed=True, connection="strong")
     sizes = np.bincount(labels)
     selfloop = np.zeros(n, dtype=bool)
@@ -879,16 +836,6 @@ def _solve(c: Compiled, prob: Array) -> dict[str, Array]:
     n, m = c.n, c.m
     r_count = c.pi0.shape[0]
     stuck, cyclic = _stuck_and_cyclic(c, prob)
-    start_mask = c.pi0.sum(axis=0) > 0
-    if stuck.any():
-        reach = _reachable(c, prob, start_mask)
-        bad = stuck & reach
-        if bad.any():
-            names = ", ".join(repr(c.tp_ids[i]) for i in np.flatnonzero(bad)[:5])
-            raise SimulationError(
-                f"no outcome can be reached from touchpoint(s) {names}: customers there would "
-                "circle forever (check the hand-off probabilities the effects produce)"
-            )
     tt = np.flatnonzero(c.between)
     to = np.flatnonzero(~c.between)
     q = np.zeros((s, n * n))
@@ -951,17 +898,6 @@ def _solve(c: Compiled, prob: Array) -> dict[str, Array]:
         "resolved_le1": le1,
         "resolved_le0": le0,
     }
-
-
-def _reachable(c: Compiled, prob: Array, start: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    pos = (prob > 0).any(axis=0) & c.between
-    adj = csr_matrix((np.ones(int(pos.sum())), (c.src[pos], c.tgt[pos])), shape=(c.n, c.n))
-    order = csgraph.breadth_first_order
-    seen = np.zeros(c.n, dtype=bool)
-    for i in np.flatnonzero(start):
-        nodes = order(adj, int(i), directed=True, return_predecessors=False)
-        seen[nodes] = True
-    return seen
 
 
 def _metrics(

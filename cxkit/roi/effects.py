@@ -92,15 +92,11 @@ def effect_values(
     """
     point: Point = "mode"
     overrides: Mapping[Any, Any] = {}
-    if values is None or isinstance(values, str):
-        if values is not None and values not in ("low", "mode", "high"):
-            raise CxkitError(
-                f"`values` must be 'low', 'mode', 'high' or a mapping, got {format_value(values)}"
-            )
-        point = values or "mode"  # type: ignore[assignment]
-    elif isinstance(values, Mapping):
+    if isinstance(values, Mapping):
         overrides = values
-    else:
+    elif isinstance(values, str) and values in ("low", "mode", "high"):
+        point = values  # type: ignore[assignment]
+    elif values is not None:
         raise CxkitError(
             f"`values` must be 'low', 'mode', 'high' or a mapping, got {format_value(values)}"
         )

@@ -108,7 +108,7 @@ from numpy.typing import NDArray
 from cxkit.core.economics import Economics, Effect, Estimate, Initiative
 from cxkit.core.errors import CxkitError, JourneyValidationError, Problem, format_value
 from cxkit.core.journey import Journey
-from cxkit.core.rng import SeedLike
+from cxkit.core.rng import SeedLike, as_generator
 from cxkit.core.suggest import unknown_message
 from cxkit.io.initiatives_io import check_initiatives
 from cxkit.roi._engine import Compiled, Metrics, compile_scenario, effort_distribution, run
@@ -316,33 +316,23 @@ class InitiativeResult:
         estimate is shifted by discounting only.
         """
         n = int(n_periods)
-        if self.own_period and self.value_source != "npv":
-            b = np.asarray(self.mean_benefit_ra)
-            c = np.asarray(self.cost_ra)
-            v1 = float((b - c) @ ((1.0 + self.rate) ** -np.arange(b.size, dtype=float)))
-            if start_discount is not None:
-                return tuple(v1 * start_discount**q for q in range(n))
-            return tuple(v1 / (1.0 + self.roadmap_rate) ** q for q in range(n))
         if self.value_source == "npv":
             v1 = float(np.mean(self.npv_override_draws))
-            if start_discount is not None:
-                return tuple(v1 * start_discount**q for q in range(n))
-            return tuple(v1 / (1.0 + self.rate) ** q for q in range(n))
-        b = np.asarray(self.mean_benefit_ra)
-        c = np.asarray(self.cost_ra)
-        net = b - c
-        t_max = net.size - 1
-        disc = (1.0 + self.rate) ** -np.arange(net.size, dtype=float)
-        v1 = float(net @ disc)
+        else:
+            net = np.asarray(self.mean_benefit_ra) - np.asarray(self.cost_ra)
+            disc = (1.0 + self.rate) ** -np.arange(net.size, dtype=float)
+            v1 = float(net @ disc)
         if start_discount is not None:
             return tuple(v1 * start_discount**q for q in range(n))
-        out = []
-        for shift in range(n):
-            if shift > t_max:
-                out.append(0.0)
-                continue
-            out.append(float(net[: t_max + 1 - shift] @ disc[shift:]))
-        return tuple(out)
+        if self.value_source == "npv":
+            return tuple(v1 / (1.0 + self.rate) ** q for q in range(n))
+        if self.own_period:
+            return tuple(v1 / (1.0 + self.roadmap_rate) ** q for q in range(n))
+        # shifted by ``shift`` periods and truncated at the horizon
+        return tuple(
+            float(net[: net.size - shift] @ disc[shift:]) if shift < net.size else 0.0
+            for shift in range(n)
+        )
 
     def cost_schedule(self, n_periods: int) -> tuple[float, ...]:
         """Nominal spend ``k = 0 … n_periods − 1`` periods after the start (for budgets).
@@ -520,8 +510,9 @@ class _Context:
         return _Timing(ppy, horizon, rate, self.ppy_econ / ppy, disc)
 
     def stream(self, key: str, j: int) -> np.random.Generator:
-        ss = np.random.SeedSequence(self.entropy, spawn_key=(zlib.crc32(key.encode()), j))
-        return np.random.Generator(np.random.PCG64(ss))
+        return as_generator(
+            np.random.SeedSequence(self.entropy, spawn_key=(zlib.crc32(key.encode()), j))
+        )
 
     def compile(self, initiatives: Sequence[Initiative]) -> Compiled:
         key = tuple(i.id for i in initiatives)
@@ -531,19 +522,11 @@ class _Context:
 
 
 def _entropy(seed: SeedLike) -> int:
-    if isinstance(seed, np.random.Generator):
-        return int(seed.integers(0, 2**63 - 1))
-    if seed is None:
-        raise CxkitError(
-            "`seed` is required (got None); pass an integer such as seed=1 — cxkit never "
-            "draws from an unseeded stream"
-        )
+    """The integer every stream of an evaluation derives from (a Generator gives one draw)."""
     if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and int(seed) >= 0:
         return int(seed)
-    raise CxkitError(
-        f"`seed` must be a non-negative integer or a numpy.random.Generator, got "
-        f"{format_value(seed)}"
-    )
+    # a Generator or SeedSequence gives one integer; None and bad seeds get the one message
+    return int(as_generator(seed).integers(0, 2**63 - 1))
 
 
 def _draw(ctx: _Context, est: Estimate, key: str, j: int, n: int) -> Array:
@@ -818,13 +801,16 @@ def _flows(
     On the evaluation's grid, or on ``tm`` (an initiative's own cash-flow period).
     """
     tm = tm if tm is not None else ctx.timing(None)
-    t = np.arange(tm.horizon + 1, dtype=float)
-    r = ini.ramp_up_periods
-    ramp = np.where(t >= 1, np.minimum(1.0, t / r) if r > 0 else 1.0, 0.0)
+    ramp = _ramp(np.arange(tm.horizon + 1, dtype=float), ini.ramp_up_periods)
     benefits = total[:, None] * tm.factor * ramp[None, :]
     costs = np.full(tm.horizon + 1, ini.cost_per_period * tm.factor)
     costs[0] = ini.cost_one_off
     return benefits, costs
+
+
+def _ramp(t: Array, r: int) -> Array:
+    """Share of the full benefit in period ``t``: 0 at ``t = 0``, then ``min(1, t/r)``."""
+    return np.where(t >= 1, np.minimum(1.0, t / r) if r > 0 else 1.0, 0.0)
 
 
 def _ra(ctx: _Context, benefits: Array, costs: Array) -> tuple[Array, Array]:
@@ -920,8 +906,7 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
     risk = summarize_cash_flows(b_mode, costs, tm.rate, econ.risk_benefit, econ.risk_cost)
     if value_source == "npv":
         v = float(npv_plain[0])
-        unknown = {"roi": math.nan, "irr": math.nan, "payback": math.nan}
-        unknown["discounted_payback"] = math.nan
+        unknown = dict.fromkeys(("roi", "irr", "payback", "discounted_payback"), math.nan)
         summary = replace(summary, npv=v, **unknown)
         risk = replace(risk, npv=v, **unknown)
     mc = slice(n_head, None)
@@ -945,7 +930,6 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
                 )
             )
         phi_est = econ.phi if ctx.churn_model == "outcomes" else econ.phi_effort
-        extra: list[tuple[str, str, Estimate, Array, Array]] = []
         if phi_est.low != phi_est.high:
             lo = _one_row_npv(ctx, ini, m, phi_value=phi_est.low, business=business[0], g=g_rows)
             hi = _one_row_npv(ctx, ini, m, phi_value=phi_est.high, business=business[0], g=g_rows)
@@ -970,7 +954,6 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
                     "benefit_per_period", f"{ini.id}: benefit per period", bpp.low, bpp.high, lo, hi
                 )
             )
-        del extra
     elif ini.npv is not None and ini.npv.low != ini.npv.high:
         sens.append(
             Sensitivity(
@@ -1156,7 +1139,7 @@ def evaluate(
         journey_id=journey.id,
         economics=econ,
         currency=econ.currency,
-        period=periods or econ.cash_flow_period,
+        period=ctx.period,
         periods_per_year=ctx.ppy,
         horizon_periods=ctx.horizon,
         rate=ctx.rate,

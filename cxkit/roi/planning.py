@@ -49,14 +49,13 @@ from cxkit.core.journey import Journey
 from cxkit.core.rng import SeedLike
 from cxkit.roi._engine import effort_distribution, run
 from cxkit.roi.evaluate import (
-    _BENEFIT_COLUMN,
     ChurnModel,
     Evaluation,
     InitiativeResult,
     _benefits,
     _Context,
-    _draw,
     _ra,
+    _ramp,
     _resolve_initiatives,
     evaluate,
     summarise,
@@ -349,9 +348,9 @@ def roadmap(
         capacity=capacity,
         must_include=must_include,
     )
-    order = sorted(plan.starts, key=lambda i: (plan.starts[i], [x.id for x in inits].index(i)))
-    chosen = [next(x for x in inits if x.id == i) for i in order]
-    additive = float(sum(values[i][plan.starts[i] - 1] for i in order))
+    # in start order, ties in the order given (a stable sort)
+    chosen = sorted((i for i in inits if i.id in plan.starts), key=lambda i: plan.starts[i.id])
+    additive = float(sum(values[i.id][plan.starts[i.id] - 1] for i in chosen))
     ctx: _Context = evaluation.context
     joint_rows, fan, b_mean, c_mean = _joint(ctx, chosen, plan.starts, results, sd)
     joint = None
@@ -391,10 +390,6 @@ def roadmap(
     )
 
 
-def _ramp(t: Array, r: int) -> Array:
-    return np.where(t >= 1, np.minimum(1.0, t / r) if r > 0 else 1.0, 0.0)
-
-
 def _joint(
     ctx: _Context,
     chosen: Sequence[Initiative],
@@ -411,6 +406,7 @@ def _joint(
     npv_sd = np.zeros(n)  # the start-discount convention
     modelled = [i for i in chosen if i.npv is None]
     prev = np.zeros(n)
+    business = np.zeros(n)
     for k, ini in enumerate(modelled):
         active = modelled[: k + 1]
         c = ctx.compile(active)
@@ -421,10 +417,8 @@ def _joint(
         ces_rows = g_rows = None
         if ctx.need_levels:
             ces_rows, g_rows = effort_distribution(c, values, rows=n)
-        business = np.zeros(n)
-        for a in active:
-            if a.benefit_per_period is not None:
-                business = business + _draw(ctx, a.benefit_per_period, a.id, _BENEFIT_COLUMN, n)
+        if ini.benefit_per_period is not None:
+            business = business + results[ini.id].benefit_draws
         total = _benefits(ctx, m, ctx.phi_draws, business, ces_rows, g_rows)["total"]
         delta = total - prev
         prev = total

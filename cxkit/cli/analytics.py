@@ -30,31 +30,22 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cxkit.analytics import (
-    DiscoveryResult,
-    DriftReport,
-    EventLogWarning,
-    EventSchema,
-    attribution,
-    discover,
-    drift,
-    read_events,
-)
-from cxkit.analytics._schema import OPTIONAL_FIELDS, REQUIRED_FIELDS
-from cxkit.cli._common import echo_json, envelope
+from cxkit.cli._common import JOURNEY_SUFFIXES, echo_json, envelope, looks_like_name, table
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import LANGUAGES, label
 from cxkit.core.journey import Journey
 from cxkit.core.suggest import did_you_mean
 from cxkit.io import dump_journey, dumps_json, load_journey, save_journey
+
+if TYPE_CHECKING:  # cxkit.analytics is imported by the commands, not by `cxkit --help`
+    from cxkit.analytics import DiscoveryResult, DriftReport, EventSchema
 
 __all__ = [
     "attribution_payload",
@@ -66,25 +57,10 @@ __all__ = [
     "render_drift",
 ]
 
-_JOURNEY_SUFFIXES = (".yaml", ".yml", ".json")
-
 
 # -- helpers ------------------------------------------------------------------------------
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
-    table = [list(header), *[list(r) for r in rows]]
-    widths = [max(_width(r[i]) for r in table) for i in range(len(header))]
-    out = []
-    for row in table:
-        cells = [
-            (" " * (w - _width(c)) + c) if a == "r" else (c + " " * (w - _width(c)))
-            for c, w, a in zip(row, widths, align, strict=True)
-        ]
-        out.append("  " + "  ".join(cells).rstrip())
-    return out
+    return table([header, *rows], align)
 
 
 def _num(value: Any, digits: int = 3) -> str:
@@ -101,6 +77,8 @@ def _l(key: str, lang: str) -> str:
 
 def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
     """Call ``func``; print the log reader's warnings as ``cxkit: warning: …``."""
+    from cxkit.analytics import EventLogWarning
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EventLogWarning)
         result = func(*args, **kwargs)
@@ -108,10 +86,6 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
         if issubclass(w.category, EventLogWarning):
             click.echo(f"cxkit: warning: {w.message}", err=True)
     return result
-
-
-def _events(path: str, schema: EventSchema | None = None) -> Any:
-    return read_events(path, schema=schema)
 
 
 def schema_from_options(
@@ -127,6 +101,9 @@ def schema_from_options(
     ...
     cxkit.core.errors.CxkitError: --column 'custmer=cust': unknown field 'custmer'; did you mean 'customer'?
     """  # noqa: E501
+    from cxkit.analytics import EventSchema
+    from cxkit.analytics._schema import OPTIONAL_FIELDS, REQUIRED_FIELDS
+
     fields = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
     changes: dict[str, Any] = {}
     for item in columns:
@@ -173,10 +150,9 @@ def _schema_options(func: Any) -> Any:
 
 
 def _is_journey(source: str) -> bool:
-    p = Path(source)
-    if p.suffix.lower() in _JOURNEY_SUFFIXES:
+    if Path(source).suffix.lower() in JOURNEY_SUFFIXES:
         return True
-    return not p.suffix and "/" not in source and "\\" not in source and not p.exists()
+    return looks_like_name(source) and not Path(source).exists()
 
 
 # -- payloads -----------------------------------------------------------------------------
@@ -203,6 +179,8 @@ def attribution_payload(
     schema: EventSchema | None = None,
 ) -> dict[str, Any]:
     """The ``cxkit attribution --json`` document."""
+    from cxkit.analytics import attribution
+
     frame = attribution(events_or_journey, target=target, by=by, schema=schema)  # type: ignore[arg-type]
     p = frame["p_target"][0] if frame.height else None
     return envelope(
@@ -226,6 +204,7 @@ def drift_payload(report: DriftReport, *, journey: str, source: str) -> dict[str
 def render_discovery(found: DiscoveryResult, lang: str = "en") -> str:
     """A summary of a discovery: sizes, touchpoints, top transitions and outcomes."""
     j = found.journey
+    starts = dict(zip(found.starts["touchpoint"], found.starts["probability"], strict=True))
     lines = [
         f"{_l('discovered', lang)}: {j.id} — {found.n_events} {_l('events', lang)}, "
         f"{found.n_customers} {_l('customers', lang)}, {found.n_journeys} {_l('journeys', lang)}",
@@ -238,11 +217,7 @@ def render_discovery(found: DiscoveryResult, lang: str = "en") -> str:
                 r["touchpoint"],
                 r["channel"],
                 str(r["contacts"]),
-                _num(
-                    found.starts.filter(touchpoint=r["touchpoint"])["probability"].sum()
-                    if r["touchpoint"] in found.starts["touchpoint"].to_list()
-                    else 0.0
-                ),
+                _num(starts.get(r["touchpoint"], 0.0)),
             ]
             for r in found.touchpoints.iter_rows(named=True)
         ],
@@ -407,9 +382,11 @@ def discover_command(
     written to FILE and a summary is printed. Edit the file like any journey, then
     check it with `cxkit validate FILE`.
     """
+    from cxkit.analytics import discover, read_events
+
     target = Path(output) if output else None
     if target is not None:
-        if target.suffix.lower() not in _JOURNEY_SUFFIXES:
+        if target.suffix.lower() not in JOURNEY_SUFFIXES:
             raise CxkitError(
                 f"{output}: the journey file must end in .yaml, .yml or .json, got "
                 f"{target.suffix or 'no suffix'!r}"
@@ -422,7 +399,7 @@ def discover_command(
     schema = schema_from_options(columns, outcomes, unknown_outcomes)
     found: DiscoveryResult = _run(
         discover,
-        _events(events, schema),
+        read_events(events, schema=schema),
         schema=schema,
         journey=designed,
         min_count=min_count,
@@ -482,8 +459,10 @@ def attribution_command(
     EVENTS is an event-log file; a journey file or template name attributes the
     designed journey instead (exact first and last touch, no linear).
     """
+    from cxkit.analytics import read_events
+
     schema = schema_from_options(columns, outcomes, unknown_outcomes)
-    data: Any = load_journey(source) if _is_journey(source) else _events(source, schema)
+    data: Any = load_journey(source) if _is_journey(source) else read_events(source, schema=schema)
     payload = _run(attribution_payload, data, target=target, source=source, by=by, schema=schema)
     if as_json:
         echo_json(payload)
@@ -547,12 +526,14 @@ def drift_command(
     Lists the checks that drifted (the data contradict the design beyond the
     tolerance) or are inconclusive (too few observations to tell).
     """
+    from cxkit.analytics import drift, read_events
+
     designed: Journey = load_journey(journey)
     schema = schema_from_options(columns, outcomes, unknown_outcomes)
     report: DriftReport = _run(
         drift,
         designed,
-        _events(events, schema),
+        read_events(events, schema=schema),
         tolerance=tolerance,
         effort_tolerance=effort_tolerance,
         confidence=confidence,

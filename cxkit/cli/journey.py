@@ -35,12 +35,13 @@ from cxkit.cli._common import (
     lang_option,
     load_journey_arg,
     looks_like_name,
+    report_lang,
     resolve_source,
     text_width,
 )
 from cxkit.cli._common import table as _table
 from cxkit.core.errors import CxkitError, Problem
-from cxkit.core.i18n import LANGUAGES, label
+from cxkit.core.i18n import label
 from cxkit.core.journey import Journey
 from cxkit.core.suggest import did_you_mean
 from cxkit.io import (
@@ -56,18 +57,14 @@ from cxkit.io import (
 from cxkit.io.source import read_yaml
 
 __all__ = [
-    "JOURNEY_SUFFIXES",
     "FileReport",
-    "envelope",
     "new_journey_text",
     "register",
     "render_show",
     "render_templates",
-    "resolve_source",
     "show_payload",
     "slugify_id",
     "templates_payload",
-    "text_width",
     "validate_sources",
 ]
 
@@ -378,14 +375,6 @@ def validate_sources(sources: Iterable[str]) -> list[FileReport]:
 
 
 # -- show ----------------------------------------------------------------------------------
-def _lang_of(journey: Journey, lang: str | None) -> str:
-    if lang is not None:
-        if lang not in LANGUAGES:
-            raise CxkitError(f"lang must be one of {', '.join(LANGUAGES)}; got {lang!r}")
-        return lang
-    return journey.language if journey.language in LANGUAGES else "en"
-
-
 def show_payload(journey: Journey, lang: str | None = None) -> dict[str, Any]:
     """The ``cxkit show --json`` document of a journey.
 
@@ -407,7 +396,7 @@ def show_payload(journey: Journey, lang: str | None = None) -> dict[str, Any]:
     >>> [s["valence"] for s in p["steps"]], p["effort"]["ces5"]
     ([-4.0, -6.0, 0.0, 3.0], 2.5)
     """
-    lang = _lang_of(journey, lang)
+    lang = report_lang(journey, lang)
     evaluation = journey.evaluate().to_dict(lang)
     g = journey.graph
     stage_labels = {s.id: s.display for s in journey.stages}
@@ -474,7 +463,7 @@ def render_show(journey: Journey, lang: str | None = None, *, width: int = 100) 
     >>> "ピーク・エンド" in text and "-1.5" in text and "不満" in text
     True
     """
-    lang = _lang_of(journey, lang)
+    lang = report_lang(journey, lang)
     p = show_payload(journey, lang)
     j = p["journey"]
     lines = [j["title"] or j["id"]]

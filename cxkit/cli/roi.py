@@ -23,7 +23,7 @@ from typing import Any
 
 import click
 
-from cxkit.cli._common import echo_json, envelope, lang_option, load_journey_arg
+from cxkit.cli._common import echo_json, envelope, finite, lang_option, load_journey_arg
 from cxkit.cli._common import table as _table
 from cxkit.core.economics import Initiative
 from cxkit.core.errors import CxkitError
@@ -35,8 +35,6 @@ __all__ = ["DEFAULT_SEED", "DEFAULT_SIMS", "register", "render_roi", "roi_comman
 #: Defaults of ``cxkit roi``.
 DEFAULT_SIMS = 10_000
 DEFAULT_SEED = 1
-
-_PERIOD_WORD = {"quarter": "quarter", "year": "year", "month": "month"}
 
 
 def _budget(ctx: click.Context, param: click.Parameter, value: str | None) -> list[float] | None:
@@ -89,14 +87,14 @@ def run_roi(
         econ = file_econ or econ
     if use_catalog:
         inits += list(catalog(lang))
-    seen: dict[str, str] = {}
+    seen: set[str] = set()
     for ini in inits:
         if ini.id in seen:
             raise CxkitError(
                 f"initiative id {ini.id!r} is given twice (in the journey, --initiatives and/or "
                 "--catalog); rename one of them"
             )
-        seen[ini.id] = ini.id
+        seen.add(ini.id)
     if not inits:
         raise CxkitError(
             f"journey {journey.id!r} has no initiatives: add an 'initiatives:' block, pass "
@@ -166,7 +164,7 @@ def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
         return _label(key, lang)
 
     e = ev.economics
-    word = _PERIOD_WORD.get(ev.period, ev.period)
+    word = ev.period
     lines = [f"{t('roi_report')} — {ev.journey_id}"]
     model = (
         "V-A (resolution outcomes, SQM 5/9/25 %)"
@@ -297,23 +295,13 @@ def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    return value
-
-
 def roi_payload(ev: Any, plan: Any) -> dict[str, Any]:
     """The ``cxkit roi --json`` document (non-finite numbers become ``null``)."""
     return envelope(
         "roi",
         journey=ev.journey_id,
-        evaluation=_json_safe(ev.to_dict()),
-        roadmap=None if plan is None else _json_safe(plan.to_dict()),
+        evaluation=finite(ev.to_dict()),
+        roadmap=None if plan is None else finite(plan.to_dict()),
     )
 
 

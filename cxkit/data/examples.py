@@ -191,7 +191,6 @@ def load_example(name: str, *, format: Format = "parquet") -> pl.DataFrame:
     >>> events.equals(load_example("subscription_support", format="csv"))
     True
     """
-    spec = _spec(name)
     path = example_path(name, format=format)
     if not path.is_file():
         raise CxkitError(
@@ -199,5 +198,5 @@ def load_example(name: str, *, format: Format = "parquet") -> pl.DataFrame:
             "`python -m cxkit.data.make_examples`"
         )
     if format == "csv":
-        return read_events_csv(path, tz=spec.tz)
+        return read_events_csv(path, tz=EXAMPLES[name].tz)
     return pl.read_parquet(path)

@@ -37,13 +37,9 @@ __all__ = [
     "EVENT_COLUMNS",
     "EVENT_SCHEMA",
     "OPTIONAL_COLUMNS",
-    "SeedLike",
-    "as_generator",
     "generate_events",
     "parse_duration",
 ]
-
-#: What a ``seed=`` argument accepts.
 
 #: The columns of a generated log in order, with their polars types. The
 #: ``timestamp`` column carries the ``tz=`` time zone given to the generator.
@@ -122,6 +118,12 @@ def parse_duration(value: str | float | _dt.timedelta, *, argument: str) -> floa
             f"or a number of seconds, got {format_value(value)}"
         )
     return seconds
+
+
+def _whole(value: object, argument: str, low: int) -> int:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+        raise CxkitError(f"`{argument}` must be a whole number ≥ {low}, got {format_value(value)}")
+    return int(value)
 
 
 def _rate(value: object, argument: str) -> float:
@@ -330,23 +332,12 @@ def generate_events(
     True
     """
     j = _resolve_journey(journey)
-    if (
-        not isinstance(n_customers, numbers.Integral)
-        or isinstance(n_customers, bool)
-        or n_customers < 1
-    ):
-        raise CxkitError(
-            f"`n_customers` must be a whole number ≥ 1, got {format_value(n_customers)}"
-        )
-    n_customers = int(n_customers)
+    n_customers = _whole(n_customers, "n_customers", 1)
     rng = as_generator(seed)
     t0 = _start_epoch_us(start, tz)
     gap_s = parse_duration(mean_gap, argument="mean_gap")
     span_s = parse_duration(span, argument="span")
-    if max_steps is None:
-        max_steps = j.params.effort.max_steps
-    if not isinstance(max_steps, numbers.Integral) or isinstance(max_steps, bool) or max_steps < 1:
-        raise CxkitError(f"`max_steps` must be a whole number ≥ 1, got {format_value(max_steps)}")
+    steps = _whole(j.params.effort.max_steps if max_steps is None else max_steps, "max_steps", 1)
     emotion_sd = _non_negative(emotion_noise, "emotion_noise")
     effort_sd = _non_negative(effort_noise, "effort_noise")
     rates = {
@@ -357,9 +348,7 @@ def generate_events(
     if not isinstance(id_prefix, str):
         raise CxkitError(f"`id_prefix` must be a string, got {format_value(id_prefix)}")
     tables = compile_journey(j)
-    columns = _walk(
-        j, tables, n_customers, int(max_steps), rng, gap_s, span_s, emotion_sd, effort_sd
-    )
+    columns = _walk(j, tables, n_customers, steps, rng, gap_s, span_s, emotion_sd, effort_sd)
     frame = _to_frame(
         tables, columns, n_customers, t0, tz, id_prefix, with_surveys=bool(with_surveys)
     )

@@ -26,15 +26,15 @@ from cxkit.core.errors import CxkitError
 from cxkit.data.examples import (
     CSV_DATETIME_FORMAT,
     EXAMPLES,
+    _spec,
     examples_dir,
     list_examples,
     read_events_csv,
 )
 from cxkit.data.generate import generate_events
-from cxkit.io import atomic_write_text
-from cxkit.io.journey_io import atomic_write_bytes
+from cxkit.io.journey_io import atomic_write_bytes, atomic_write_text
 
-__all__ = ["atomic_write_bytes", "build_example", "main", "write_example"]
+__all__ = ["build_example", "main", "write_example"]
 
 
 def build_example(name: str) -> pl.DataFrame:
@@ -43,11 +43,7 @@ def build_example(name: str) -> pl.DataFrame:
     >>> build_example("retail_omnichannel").height > 2000
     True
     """
-    if name not in EXAMPLES:
-        from cxkit.core.suggest import unknown_message
-
-        raise CxkitError("`name`: " + unknown_message("example", name, list_examples()))
-    spec = EXAMPLES[name]
+    spec = _spec(name)
     return generate_events(
         spec.template,
         spec.n_customers,

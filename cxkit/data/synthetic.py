@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from cxkit.core.errors import CxkitError, format_value
@@ -19,7 +17,8 @@ from cxkit.core.model import (
     Touchpoint,
     TouchpointKind,
 )
-from cxkit.data.generate import SeedLike, as_generator
+from cxkit.core.rng import SeedLike, as_generator
+from cxkit.data.generate import _whole
 
 __all__ = ["random_journey"]
 
@@ -75,20 +74,8 @@ def random_journey(
     >>> random_journey(12, seed=3) == j
     True
     """
-    if (
-        not isinstance(n_touchpoints, numbers.Integral)
-        or isinstance(n_touchpoints, bool)
-        or n_touchpoints < 2
-    ):
-        raise CxkitError(
-            f"`n_touchpoints` must be a whole number ≥ 2, got {format_value(n_touchpoints)}"
-        )
-    if (
-        not isinstance(out_degree, numbers.Integral)
-        or isinstance(out_degree, bool)
-        or out_degree < 1
-    ):
-        raise CxkitError(f"`out_degree` must be a whole number ≥ 1, got {format_value(out_degree)}")
+    n = _whole(n_touchpoints, "n_touchpoints", 2)
+    degree = min(_whole(out_degree, "out_degree", 1), n - 1)
     low, high = (float(x) for x in exit_share)
     if not 0.0 < low <= high < 1.0:
         raise CxkitError(
@@ -96,7 +83,6 @@ def random_journey(
             f"got {format_value(exit_share)}"
         )
     rng = as_generator(seed)
-    n = int(n_touchpoints)
     ids = [f"tp{i + 1:02d}" for i in range(n)]
     channels = [_CHANNELS[i % len(_CHANNELS)] for i in range(n)]
     touchpoints = tuple(
@@ -110,7 +96,6 @@ def random_journey(
         for i, (tp, ch) in enumerate(zip(ids, channels, strict=True))
     )
     handoffs: list[Handoff] = []
-    degree = min(int(out_degree), n - 1)
     for i, tp in enumerate(ids):
         exit_p = rng.uniform(low, high)
         split = rng.dirichlet(np.ones(3)) * exit_p

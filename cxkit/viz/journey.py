@@ -359,6 +359,24 @@ def _ring_color() -> pl.Expr:
     )
 
 
+def _valence_bound(frame: pl.DataFrame) -> float:
+    """Half the height of a valence axis: the largest |valence| rounded up, plus 1 (≥ 5)."""
+    vals = frame["valence"].drop_nulls()
+    return max(5.0, math.ceil(float(vals.abs().max())) + 1.0) if vals.len() else 5.0
+
+
+def _valence_label() -> pl.Expr:
+    """A step's valence text, followed by ``(peak · end)`` marks when it has any."""
+    return (
+        pl.when(pl.col("peak_end") == "")
+        .then(pl.col("valence_text"))
+        .otherwise(
+            pl.concat_str(pl.col("valence_text"), pl.lit(" ("), pl.col("peak_end"), pl.lit(")"))
+        )
+        .alias("valence_label")
+    )
+
+
 def _text_color() -> alt.Color:
     """Text marks take the darker shade of their step's emotion (precomputed column)."""
     return alt.Color("text_color:N", scale=None)
@@ -679,18 +697,12 @@ def journey_map(
     ).properties(width=plot_w, height=130)
 
     # 5. emotion curve
-    vals = frame["valence"].drop_nulls()
-    bound = max(5.0, math.ceil(float(vals.abs().max())) + 1.0) if vals.len() else 5.0
+    bound = _valence_bound(frame)
     v_scale = alt.Scale(domain=[-bound, bound], nice=False)
     v_axis = alt.Axis(title=_label("valence", lang), grid=False, titleFontWeight=600, tickCount=5)
     valued = frame.filter(pl.col("valence").is_not_null()).with_columns(
         pl.when(pl.col("valence") >= 0).then(pl.lit(-1)).otherwise(pl.lit(1)).alias("side"),
-        pl.when(pl.col("peak_end") == "")
-        .then(pl.col("valence_text"))
-        .otherwise(
-            pl.concat_str(pl.col("valence_text"), pl.lit(" ("), pl.col("peak_end"), pl.lit(")"))
-        )
-        .alias("valence_label"),
+        _valence_label(),
     )
     missing = frame.filter(pl.col("valence").is_null()).with_columns(
         pl.lit(0.0).alias("zero"),
@@ -886,20 +898,12 @@ def emotion_curve(journey: Journey, *, lang: str | None = None) -> alt.LayerChar
             labelBaseline="top",
         ),
     )
-    vals = frame["valence"].drop_nulls()
-    bound = max(5.0, math.ceil(float(vals.abs().max())) + 1.0) if vals.len() else 5.0
+    bound = _valence_bound(frame)
     y_scale = alt.Scale(domain=[-bound, bound], nice=False)
     y_axis = alt.Axis(title=_label("valence", lang), grid=True, tickCount=5)
     y = alt.Y("valence:Q", scale=y_scale, axis=y_axis)
     tooltip = _step_tooltip(lang)
-    valued = frame.filter(pl.col("valence").is_not_null()).with_columns(
-        pl.when(pl.col("peak_end") == "")
-        .then(pl.col("valence_text"))
-        .otherwise(
-            pl.concat_str(pl.col("valence_text"), pl.lit(" ("), pl.col("peak_end"), pl.lit(")"))
-        )
-        .alias("valence_label")
-    )
+    valued = frame.filter(pl.col("valence").is_not_null()).with_columns(_valence_label())
     missing = frame.filter(pl.col("valence").is_null()).with_columns(
         pl.lit(0.0).alias("valence"),
         pl.lit(_label("viz_no_valence_step", lang)).alias("why"),

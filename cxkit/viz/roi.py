@@ -31,12 +31,14 @@ import math
 from typing import Any
 
 import altair as alt
+import numpy as np
 import polars as pl
 
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import LANGUAGES
 from cxkit.core.i18n import label as _label
 from cxkit.roi.evaluate import Evaluation, InitiativeResult
+from cxkit.roi.finance import tei_adjust
 from cxkit.roi.planning import Roadmap
 from cxkit.viz.theme import INK, MUTED, apply_theme
 
@@ -175,23 +177,15 @@ def cash_flow_frame(evaluation: Evaluation, initiative: str | None = None) -> pl
     ev = _evaluation(evaluation)
     r = _initiative(ev, initiative)
     e = ev.economics
-    b = [x * (1 - e.risk_benefit) for x in r.benefit_flows]
-    c = [x * (1 + e.risk_cost) for x in r.cost_flows]
-    net = [bi - ci for bi, ci in zip(b, c, strict=True)]
-    disc = [n / (1 + ev.rate) ** t for t, n in enumerate(net)]
-    cum, dcum = [], []
-    total = dtotal = 0.0
-    for n, d in zip(net, disc, strict=True):
-        total += n
-        dtotal += d
-        cum.append(total)
-        dcum.append(dtotal)
+    b, c = tei_adjust(r.benefit_flows, r.cost_flows, e.risk_benefit, e.risk_cost)
+    net = b - c
+    t = np.arange(net.size)
     return pl.DataFrame(
         {
-            "t": list(range(len(net))),
+            "t": t,
             "net": net,
-            "cumulative": cum,
-            "discounted": dcum,
+            "cumulative": np.cumsum(net),
+            "discounted": np.cumsum(net / (1 + ev.rate) ** t),
         }
     )
 

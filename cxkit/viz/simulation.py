@@ -91,6 +91,19 @@ def _subtitle(result: Result, lang: str) -> str:
     )
 
 
+def _exact(value: float) -> Estimate:
+    """An exact value as an :class:`Estimate` (its interval is the value itself)."""
+    v = float(value)
+    return Estimate(v, 0.0, v, v, "exact")
+
+
+def _share(result: Result, outcome: str) -> Estimate:
+    """The share of journeys ending in ``outcome``: exact, or Monte Carlo (Wilson)."""
+    if isinstance(result, ExactResult):
+        return _exact(result.absorption[outcome])
+    return result.summary()["outcome_shares"][outcome]
+
+
 def _title(key: str, result: Result, lang: str) -> alt.TitleParams:
     return alt.TitleParams(text=_label(key, lang), subtitle=_subtitle(result, lang), anchor="start")
 
@@ -115,11 +128,7 @@ def outcome_shares_frame(result: Result, *, lang: str = "en") -> pl.DataFrame:
     _check_result(result, "result")
     rows = []
     for oid, lab, kind in _outcome_meta(result):
-        if isinstance(result, ExactResult):
-            p = float(result.absorption[oid])
-            est = Estimate(p, 0.0, p, p, "exact")
-        else:
-            est = result.summary()["outcome_shares"][oid]
+        est = _share(result, oid)
         rows.append(
             {
                 "outcome": oid,
@@ -620,10 +629,7 @@ WHAT_IF_METRICS: dict[str, tuple[str, str | None, str | None]] = {
 def _metric(result: Result, name: str) -> Estimate | None:
     _, attr, key = WHAT_IF_METRICS[name]
     if isinstance(result, ExactResult):
-        if attr is None:
-            return None
-        v = float(getattr(result, attr))
-        return Estimate(v, 0.0, v, v, "exact")
+        return None if attr is None else _exact(getattr(result, attr))
     return result.summary()[key] if key else None
 
 
@@ -689,11 +695,7 @@ def what_if_frame(
                 continue
             share = _label("sim_share", lang)
             for scen, res in zip(shown, (result_a, result_b), strict=True):
-                if isinstance(res, ExactResult):
-                    p = float(res.absorption[o])
-                    est = Estimate(p, 0.0, p, p, "exact")
-                else:
-                    est = res.summary()["outcome_shares"][o]
+                est = _share(res, o)
                 rows.append(
                     {
                         "metric": f"share:{o}",

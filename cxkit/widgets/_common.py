@@ -18,11 +18,13 @@ from cxkit.widgets._fastspec import SpecCache, SpecUpdate
 __all__ = [
     "LiveChart",
     "Timer",
+    "WorkshopWidget",
     "check_journey",
     "fmt_number",
     "html_table",
     "resolve_lang",
     "status_html",
+    "summary_rows_html",
     "t",
 ]
 
@@ -119,6 +121,19 @@ def html_table(
     return (
         f'<table class="{css_class}" style="border-collapse:collapse;font-size:12px">'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def summary_rows_html(rows: Iterable[tuple[str, str]]) -> str:
+    """The ``<tr>`` rows of a summary box: a grey name, then its value in bold (escaped).
+
+    >>> summary_rows_html([("NPV", "<1>")]).count("&lt;1&gt;")
+    1
+    """
+    return "".join(
+        f'<tr><td style="padding:1px 8px 1px 0;color:#555">{html.escape(k)}</td>'
+        f'<td class="cxkit-value" style="font-weight:600">{html.escape(v)}</td></tr>'
+        for k, v in rows
     )
 
 
@@ -235,3 +250,37 @@ STYLE = """
 def title_html(text: str) -> str:
     """A widget title line (escaped) with cxkit's widget CSS."""
     return STYLE + f'<div class="cxkit-title">{html.escape(text)}</div>'
+
+
+class WorkshopWidget:
+    """What the workshop widgets share: the status line, notebook display and closing.
+
+    A subclass builds ``ui`` (the displayed box), ``_status`` (the status line's
+    ``HTML``) and ``_widgets`` (every control it created) and keeps ``status``.
+    """
+
+    ui: Any
+    status: str
+    _status: Any
+    _widgets: list[Any]
+
+    def close(self) -> None:
+        """Close every control of the widget."""
+        for widget in self._widgets:
+            widget.close()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.ui)
+
+    def _set_status(self, text: str, kind: str = "info") -> None:
+        self.status = text
+        self._status.value = status_html(text, kind)
+
+    def _guard(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Run a UI action; a CxkitError becomes the status line instead of a traceback."""
+        try:
+            action(*args, **kwargs)
+        except CxkitError as exc:
+            self._set_status(str(exc), "error")

@@ -19,12 +19,14 @@ from cxkit.core.suggest import unknown_message
 from cxkit.widgets._common import (
     LiveChart,
     Timer,
+    WorkshopWidget,
     button,
     check_journey,
     fmt_number,
     on_click,
     resolve_lang,
     status_html,
+    summary_rows_html,
     t,
     title_html,
 )
@@ -93,7 +95,7 @@ def _check_change(name: str, value: Any) -> Any:
     return value
 
 
-class JourneyEditor:
+class JourneyEditor(WorkshopWidget):
     """Edit a journey's steps in a notebook: step list, sliders, live journey map, undo, save.
 
     The editor holds state only: every edit calls a :class:`~cxkit.core.journey.Journey`
@@ -326,16 +328,6 @@ class JourneyEditor:
         self._set_status(message, "warning" if errors else "ok")
         return target
 
-    def close(self) -> None:
-        """Close every widget of the editor."""
-        for widget in self._widgets:
-            widget.close()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.ui)
-
     # -- internals -----------------------------------------------------------------------
     def _commit(self, new: Journey, message: str, selected: int) -> None:
         if new == self._journey:
@@ -348,10 +340,6 @@ class JourneyEditor:
         self._journey = new
         self.selected = selected
         self._refresh(message)
-
-    def _set_status(self, text: str, kind: str = "info") -> None:
-        self.status = text
-        self._status.value = status_html(text, kind)
 
     def _refresh(self, message: str, kind: str = "info") -> None:
         with self.timer:
@@ -525,13 +513,6 @@ class JourneyEditor:
 
         widget.observe(handler, "value")
 
-    def _guard(self, action: Any) -> None:
-        """Run a UI action; a CxkitError becomes the status line instead of a traceback."""
-        try:
-            action()
-        except CxkitError as exc:
-            self._set_status(str(exc), "error")
-
     def _on_score(self, name: str) -> None:
         if self._syncing or not self._journey.steps:
             return
@@ -667,11 +648,7 @@ class JourneyEditor:
         else:
             rows.append((t("journey_emotion", lang), "—"))
         rows.append((t("ces", lang), fmt_number(ev.effort.ces5, 2)))
-        body = "".join(
-            f'<tr><td style="padding:1px 8px 1px 0;color:#555">{html.escape(k)}</td>'
-            f'<td class="cxkit-value" style="font-weight:600">{html.escape(v)}</td></tr>'
-            for k, v in rows
-        )
+        body = summary_rows_html(rows)
         return (
             '<div class="cxkit-box cxkit-summary">'
             f"<b>{html.escape(t('aggregates', lang))}</b>"

@@ -19,6 +19,7 @@ from cxkit.core.suggest import unknown_message
 from cxkit.widgets._common import (
     LiveChart,
     Timer,
+    WorkshopWidget,
     button,
     fmt_number,
     html_table,
@@ -86,7 +87,7 @@ def _as_frame(events: Any) -> pl.DataFrame:
         ) from None
 
 
-class EventExplorer:
+class EventExplorer(WorkshopWidget):
     """Explore an event log: the discovered touchpoint graph and per-touchpoint metrics.
 
     Load a log (a file, a frame or an example shipped with cxkit), keep the
@@ -246,16 +247,6 @@ class EventExplorer:
             return
         self.filter(self._all_touchpoints, self._all_reasons, self._first_day, self._last_day)
 
-    def close(self) -> None:
-        """Close every widget of the explorer."""
-        for widget in self._widgets:
-            widget.close()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.ui)
-
     # -- internals -----------------------------------------------------------------------
     @staticmethod
     def _customer_reasons(frame: pl.DataFrame) -> pl.DataFrame:
@@ -370,10 +361,6 @@ class EventExplorer:
                     message += " (" + "; ".join(self.log_warnings) + ")"
         self._set_status(message or "", kind)
 
-    def _set_status(self, text: str, kind: str = "info") -> None:
-        self.status = text
-        self._status.value = status_html(text, kind)
-
     def _build(self) -> None:
         from cxkit.data import list_examples
 
@@ -442,12 +429,6 @@ class EventExplorer:
         self._reasons.observe(lambda c: self._on_filter(call_reasons=c["new"]), "value")
         self._from.observe(lambda c: self._on_filter(start=c["new"]), "value")
         self._to.observe(lambda c: self._on_filter(end=c["new"]), "value")
-
-    def _guard(self, action: Any, *args: Any, **kwargs: Any) -> None:
-        try:
-            action(*args, **kwargs)
-        except CxkitError as exc:
-            self._set_status(str(exc), "error")
 
     def _on_example(self, change: dict[str, Any]) -> None:
         if not self._syncing and change["new"]:

@@ -15,6 +15,7 @@ from cxkit.core.suggest import unknown_message
 from cxkit.widgets._common import (
     LiveChart,
     Timer,
+    WorkshopWidget,
     button,
     check_journey,
     fmt_number,
@@ -43,7 +44,7 @@ def _share(value: Any, name: str) -> float:
     return float(value)
 
 
-class HandoffExplorer:
+class HandoffExplorer(WorkshopWidget):
     """Explore one hand-off at a time: probability and context carry-over → outcomes, CES, cost.
 
     The baseline is the journey as given; the scenario is the journey with the
@@ -225,16 +226,6 @@ class HandoffExplorer:
             )
         return out
 
-    def close(self) -> None:
-        """Close every widget of the explorer."""
-        for widget in self._widgets:
-            widget.close()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.ui)
-
     # -- internals -----------------------------------------------------------------------
     @staticmethod
     def _row(label: str, a: float, b: float, diff: Any, engine: str) -> dict[str, Any]:
@@ -308,10 +299,6 @@ class HandoffExplorer:
         self._sync_controls()
         self._note.value = self._note_html()
         self._set_status(message, "info")
-
-    def _set_status(self, text: str, kind: str = "info") -> None:
-        self.status = text
-        self._status.value = status_html(text, kind)
 
     def _build(self, choices: list[tuple[str, tuple[str, str]]]) -> None:
         lang = self.lang
@@ -397,12 +384,8 @@ class HandoffExplorer:
         on_click(self._reset, self.reset)
 
     def _guard(self, action: Any, *args: Any, **kwargs: Any) -> None:
-        if self._syncing:
-            return
-        try:
-            action(*args, **kwargs)
-        except CxkitError as exc:
-            self._set_status(str(exc), "error")
+        if not self._syncing:  # a control set by the explorer itself is no user action
+            super()._guard(action, *args, **kwargs)
 
     def _on_select(self, change: dict[str, Any]) -> None:
         if not self._syncing and change["new"] is not None:

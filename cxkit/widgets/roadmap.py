@@ -18,6 +18,7 @@ from cxkit.core.suggest import unknown_message
 from cxkit.widgets._common import (
     LiveChart,
     Timer,
+    WorkshopWidget,
     button,
     check_journey,
     fmt_number,
@@ -25,6 +26,7 @@ from cxkit.widgets._common import (
     on_click,
     resolve_lang,
     status_html,
+    summary_rows_html,
     t,
     title_html,
 )
@@ -58,7 +60,7 @@ def _default_budget(initiatives: Sequence[Initiative], econ: Economics | None) -
     return (float(largest),) * 4
 
 
-class RoadmapPlanner:
+class RoadmapPlanner(WorkshopWidget):
     """Plan CX initiatives live: switch them on and off, adjust effect ranges and budgets.
 
     The planner values every initiative once with :func:`cxkit.roi.evaluate`
@@ -266,16 +268,6 @@ class RoadmapPlanner:
             rows.append({**r, "start": starts.get(r["id"])})
         return rows
 
-    def close(self) -> None:
-        """Close every widget of the planner."""
-        for widget in self._widgets:
-            widget.close()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.ui)
-
     # -- internals -----------------------------------------------------------------------
     def _check_budget(self, budget: Any) -> tuple[float, ...]:
         if isinstance(budget, numbers.Real) and not isinstance(budget, bool):
@@ -380,10 +372,6 @@ class RoadmapPlanner:
             self._set_status(message, kind)
             self._summary.value = self._summary_html()
             self._table.value = self._table_html()
-
-    def _set_status(self, text: str, kind: str = "info") -> None:
-        self.status = text
-        self._status.value = status_html(text, kind)
 
     def _effect_options(self) -> list[tuple[str, tuple[str, int]]]:
         out = []
@@ -493,23 +481,21 @@ class RoadmapPlanner:
             self.toggle(initiative_id, on)
 
     def _on_budget(self) -> None:
-        if self._syncing:
-            return
-        try:
-            self.set_budget([f.value for f in self._budget_fields])
-        except CxkitError as exc:
-            self._set_status(str(exc), "error")
+        if not self._syncing:
+            self._guard(self.set_budget, [f.value for f in self._budget_fields])
 
     def _apply_clicked(self) -> None:
         if self._effect.value is None:
             return
         ini, k = self._effect.value
-        try:
-            self.set_effect(
-                ini, k, low=self._low.value, mode=self._mode.value, high=self._high.value
-            )
-        except CxkitError as exc:
-            self._set_status(str(exc), "error")
+        self._guard(
+            self.set_effect,
+            ini,
+            k,
+            low=self._low.value,
+            mode=self._mode.value,
+            high=self._high.value,
+        )
 
     def _sync_effect(self) -> None:
         if self._effect.value is None:
@@ -571,11 +557,7 @@ class RoadmapPlanner:
                     ),
                 )
             )
-        body = "".join(
-            f'<tr><td style="padding:1px 8px 1px 0;color:#555">{html.escape(k)}</td>'
-            f'<td class="cxkit-value" style="font-weight:600">{html.escape(v)}</td></tr>'
-            for k, v in rows
-        )
+        body = summary_rows_html(rows)
         if p is None or not p.schedule:
             body = (
                 '<tr><td style="color:#A65E00">'

@@ -11,6 +11,7 @@ from cxkit.core.i18n import LANGUAGES, label
 from cxkit.core.journey import Journey, StepEvaluation
 
 __all__ = [
+    "STEP_COLUMNS",
     "AggregateRow",
     "StepRow",
     "aggregate_rows",
@@ -107,6 +108,20 @@ def mermaid_score(evaluation: StepEvaluation) -> int:
     return 3
 
 
+#: Label keys of the step table's columns, as Markdown and HTML show them.
+STEP_COLUMNS = (
+    "export_step_no",
+    "touchpoint",
+    "action",
+    "expectation",
+    "experience",
+    "disconfirmation",
+    "emotion",
+    "effort",
+    "evidence",
+)
+
+
 @dataclass(frozen=True)
 class StepRow:
     """One step as the exporters show it (labels not yet escaped)."""
@@ -172,13 +187,17 @@ def _channel_label(journey: Journey, channel_id: str, lang: str) -> str:
         return channel_id
 
 
-def stage_groups(journey: Journey, rows: list[StepRow]) -> list[tuple[str, str, list[StepRow]]]:
-    """``(stage id, stage label, rows)`` in stage order; stages without steps are kept,
-    steps on undeclared stages come last, in order of appearance."""
-    groups: dict[str, tuple[str, list[StepRow]]] = {s.id: (s.display, []) for s in journey.stages}
+def stage_groups(
+    journey: Journey, rows: list[StepRow]
+) -> list[tuple[str, str | None, list[StepRow]]]:
+    """``(stage label, stage description, rows)`` in stage order; stages without steps
+    are kept, steps on undeclared stages come last, in order of appearance."""
+    groups: dict[str, tuple[str, str | None, list[StepRow]]] = {
+        s.id: (s.display, s.description, []) for s in journey.stages
+    }
     for row in rows:
-        groups.setdefault(row.stage_id, (row.stage, []))[1].append(row)
-    return [(sid, name, items) for sid, (name, items) in groups.items()]
+        groups.setdefault(row.stage_id, (row.stage, None, []))[2].append(row)
+    return list(groups.values())
 
 
 @dataclass(frozen=True)

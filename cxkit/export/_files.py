@@ -40,6 +40,12 @@ SUFFIXES: dict[str, str] = {
 }
 
 
+def _check_format(to: str) -> str:
+    if to not in FORMATS:
+        raise CxkitError(f"`to` must be one of {', '.join(FORMATS)}, got {to!r}")
+    return to
+
+
 def format_for(path: str | os.PathLike[str], to: str | None = None) -> str:
     """The export format for ``path``: ``to`` if given, else from the file suffix.
 
@@ -49,9 +55,7 @@ def format_for(path: str | os.PathLike[str], to: str | None = None) -> str:
     ('md', 'html', 'yaml')
     """
     if to is not None:
-        if to not in FORMATS:
-            raise CxkitError(f"`to` must be one of {', '.join(FORMATS)}, got {to!r}")
-        return to
+        return _check_format(to)
     suffix = Path(os.fspath(path)).suffix.lower()
     if suffix not in SUFFIXES:
         raise CxkitError(
@@ -74,8 +78,7 @@ def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes
     from cxkit import export
 
     journey = check_journey(journey)
-    if to not in FORMATS:
-        raise CxkitError(f"`to` must be one of {', '.join(FORMATS)}, got {to!r}")
+    _check_format(to)
     lang = resolve_lang(lang, journey)
     if to == "md":
         return export.markdown(journey, lang=lang)

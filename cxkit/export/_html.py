@@ -12,6 +12,7 @@ from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import label
 from cxkit.core.journey import Journey
 from cxkit.export._common import (
+    STEP_COLUMNS,
     aggregate_rows,
     check_journey,
     resolve_lang,
@@ -175,25 +176,13 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
     )
 
     rows = step_rows(journey, lang)
-    head_keys = (
-        "export_step_no",
-        "touchpoint",
-        "action",
-        "expectation",
-        "experience",
-        "disconfirmation",
-        "emotion",
-        "effort",
-        "evidence",
-    )
-    thead = "<thead><tr>" + "".join(f"<th>{t(k)}</th>" for k in head_keys) + "</tr></thead>"
+    thead = "<thead><tr>" + "".join(f"<th>{t(k)}</th>" for k in STEP_COLUMNS) + "</tr></thead>"
     stages = [f"<h2>{t('stages')}</h2>"]
     emotions = {ev.index + 1: ev.emotion for ev in journey.evaluate().steps}
-    for stage_id, stage_name, items in stage_groups(journey, rows):
+    for stage_name, description, items in stage_groups(journey, rows):
         stages.append(f"<h3>{html_text(stage_name)}</h3>")
-        stage = next((s for s in journey.stages if s.id == stage_id), None)
-        if stage is not None and stage.description:
-            stages.append(_paragraphs(stage.description))
+        if description:
+            stages.append(_paragraphs(description))
         if not items:
             stages.append("<p>—</p>")
             continue

@@ -8,6 +8,7 @@ from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import label
 from cxkit.core.journey import Journey
 from cxkit.export._common import (
+    STEP_COLUMNS,
     aggregate_rows,
     check_journey,
     resolve_lang,
@@ -119,23 +120,12 @@ def markdown(journey: Journey, *, lang: str | None = None, chart: ChartMode = "s
     out.append("")
 
     rows = step_rows(journey, lang)
-    header = [
-        t("export_step_no"),
-        t("touchpoint"),
-        t("action"),
-        t("expectation"),
-        t("experience"),
-        t("disconfirmation"),
-        t("emotion"),
-        t("effort"),
-        t("evidence"),
-    ]
+    header = [t(key) for key in STEP_COLUMNS]
     out += [f"## {t('stages')}", ""]
-    for stage_id, stage_name, items in stage_groups(journey, rows):
+    for stage_name, description, items in stage_groups(journey, rows):
         out += [f"### {markdown_inline(stage_name)}", ""]
-        stage = next((s for s in journey.stages if s.id == stage_id), None)
-        if stage is not None and stage.description:
-            out += [markdown_block(stage.description), ""]
+        if description:
+            out += [markdown_block(description), ""]
         if not items:
             out += ["—", ""]
             continue

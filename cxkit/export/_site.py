@@ -8,14 +8,13 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import label
 from cxkit.core.journey import Journey
-from cxkit.export._common import aggregate_rows, check_journey, fmt_number, resolve_lang
+from cxkit.export._common import check_journey, fmt_number, resolve_lang
 from cxkit.export.escape import html_text, markdown_cell, markdown_inline, one_line
 
 __all__ = ["ASSET_DIR", "build_site", "site", "site_assets"]
@@ -44,9 +43,9 @@ def site_assets(vl_version: str | None = None) -> dict[str, str]:
     ['cxkit-loader.js', 'cxkit.css', 'iframe-worker-shim.js']
     """
     from cxkit.export._chart import vega_bundle
+    from cxkit.export._html import asset_text
 
-    folder = resources.files("cxkit.export") / "assets"
-    files = {name: (folder / name).read_text(encoding="utf-8") for name in _SHIPPED}
+    files = {name: asset_text(name) for name in _SHIPPED}
     files["vega-bundle.js"] = vega_bundle(vl_version)
     return files
 
@@ -159,7 +158,7 @@ def index_md(title: str, entries: list[tuple[str, Journey]], lang: str) -> str:
         persona = j.persona.name if j.persona is not None else ""
         emotion = agg.emotion.label(lang) if agg is not None else "—"
         peak_end = fmt_number(agg.peak_end) if agg is not None else "—"
-        ces = next(r.value for r in aggregate_rows(j, lang) if r.key == "ces")
+        ces = fmt_number(j.evaluate().effort.ces5)
         link = f"[{markdown_cell(j.title or j.id)}]({page})"
         lines.append(
             f"| {link} | {markdown_cell(persona)} | {len(j.steps)} | {emotion} | "

@@ -48,11 +48,10 @@ __all__ = [
 #: Mermaid refuses diagrams over 50,000 characters and long labels are unreadable.
 MERMAID_LABEL_LIMIT = 100
 
+#: Unicode categories :func:`one_line` turns into spaces: controls (tab included) and
+#: line/paragraph separators.
+_BREAKING = ("Cc", "Zl", "Zp")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
-
-
-def _is_control(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch != "\t"
 
 
 def one_line(text: str) -> str:
@@ -63,7 +62,7 @@ def one_line(text: str) -> str:
     >>> one_line("a\\nb\\r\\n c\\x00d")
     'a b c d'
     """
-    out = "".join(" " if (_is_control(ch) or ch == "\t") else ch for ch in str(text))
+    out = "".join(" " if unicodedata.category(ch) in _BREAKING else ch for ch in str(text))
     return re.sub(r" {2,}", " ", out).strip()
 
 

@@ -44,6 +44,7 @@ from cxkit.io.schema import (
     EstimateSchema,
     InitiativeSchema,
     JourneyFile,
+    TouchpointSchema,
 )
 
 __all__ = [
@@ -60,11 +61,13 @@ def _clean(schema: Any, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     return {k: v for k, v in schema.model_dump(exclude_none=False).items() if k not in exclude}
 
 
+def _touchpoint(schema: TouchpointSchema) -> Touchpoint:
+    return Touchpoint(**{**_clean(schema), "kind": TouchpointKind(schema.kind)})
+
+
 def journey_from_schema(doc: JourneyFile, *, source: str | None = None) -> Journey:
     """Build a :class:`Journey` from a validated schema object (no cross-checks)."""
-    touchpoints = tuple(
-        Touchpoint(**{**_clean(t), "kind": TouchpointKind(t.kind)}) for t in doc.touchpoints
-    )
+    touchpoints = tuple(_touchpoint(t) for t in doc.touchpoints)
     outcomes = tuple(Outcome(**{**_clean(o), "kind": OutcomeKind(o.kind)}) for o in doc.outcomes)
     handoffs = tuple(Handoff(**_clean(h)) for h in doc.handoffs)
     channels = tuple(Channel(**_clean(c)) for c in doc.channels)
@@ -153,6 +156,14 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def _touchpoint_data(touchpoint: Touchpoint) -> dict[str, Any]:
+    return _compact(touchpoint, keep=("id", "channel"))
+
+
+def _handoff_data(handoff: Handoff) -> dict[str, Any]:
+    return _compact(handoff, rename={"source": "from", "target": "to"}, keep=("probability",))
+
+
 def journey_to_data(journey: Journey) -> dict[str, Any]:
     """The journey as plain data in the YAML format's canonical order.
 
@@ -175,7 +186,7 @@ def journey_to_data(journey: Journey) -> dict[str, Any]:
     if g.channels:
         data["channels"] = [_compact(c, keep=("id",)) for c in g.channels]
     if g.touchpoints:
-        data["touchpoints"] = [_compact(t, keep=("id", "channel")) for t in g.touchpoints]
+        data["touchpoints"] = [_touchpoint_data(t) for t in g.touchpoints]
     if g.outcomes:
         data["outcomes"] = [_compact(o, keep=("id",)) for o in g.outcomes]
     if g.entry:
@@ -185,10 +196,7 @@ def journey_to_data(journey: Journey) -> dict[str, Any]:
     if g.call_reasons:
         data["call_reasons"] = [_compact(c, keep=("id",)) for c in g.call_reasons]
     if g.handoffs:
-        data["handoffs"] = [
-            _compact(h, rename={"source": "from", "target": "to"}, keep=("probability",))
-            for h in g.handoffs
-        ]
+        data["handoffs"] = [_handoff_data(h) for h in g.handoffs]
     if journey.steps:
         steps = []
         for s in journey.steps:
@@ -256,9 +264,7 @@ def initiative_from_schema(ini: InitiativeSchema) -> Initiative:
         effects=effects,
         benefit_per_period=_estimate(ini.benefit_per_period),
         npv=_estimate(ini.npv),
-        add_touchpoints=tuple(
-            Touchpoint(**{**_clean(t), "kind": TouchpointKind(t.kind)}) for t in ini.add_touchpoints
-        ),
+        add_touchpoints=tuple(_touchpoint(t) for t in ini.add_touchpoints),
         add_handoffs=tuple(Handoff(**_clean(h)) for h in ini.add_handoffs),
     )
 
@@ -293,12 +299,9 @@ def initiative_to_data(ini: Initiative) -> dict[str, Any]:
         if value is not None:
             d[name] = _estimate_data(value)
     if ini.add_touchpoints:
-        d["add_touchpoints"] = [_compact(t, keep=("id", "channel")) for t in ini.add_touchpoints]
+        d["add_touchpoints"] = [_touchpoint_data(t) for t in ini.add_touchpoints]
     if ini.add_handoffs:
-        d["add_handoffs"] = [
-            _compact(h, rename={"source": "from", "target": "to"}, keep=("probability",))
-            for h in ini.add_handoffs
-        ]
+        d["add_handoffs"] = [_handoff_data(h) for h in ini.add_handoffs]
     if ini.effects:
         # the effects last: they are the longest part
         d.pop("effects", None)

@@ -39,17 +39,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field, ValidationError
 
 from cxkit.core.economics import Economics, Initiative
 from cxkit.core.errors import CxkitError, JourneyValidationError, Problem
 from cxkit.core.journey import Journey
-from cxkit.core.suggest import did_you_mean
 from cxkit.core.validate import _initiatives
 from cxkit.io.convert import (
     economics_from_schema,
@@ -57,7 +54,7 @@ from cxkit.io.convert import (
     initiative_from_schema,
     initiative_to_data,
 )
-from cxkit.io.journey_io import _Dumper, _from_pydantic, atomic_write_text
+from cxkit.io.journey_io import _dump_yaml, _locate, _schema_problems, atomic_write_text
 from cxkit.io.schema import (
     FORMAT_VERSION,
     EconomicsSchema,
@@ -65,7 +62,7 @@ from cxkit.io.schema import (
     Text,
     _Schema,
 )
-from cxkit.io.source import Located, parse_path, read_yaml
+from cxkit.io.source import read_yaml
 
 __all__ = [
     "InitiativesFile",
@@ -85,9 +82,6 @@ class InitiativesFile(_Schema):
     description: Text | None = None
     economics: EconomicsSchema | None = None
     initiatives: list[InitiativeSchema] = Field(default_factory=list)
-
-
-_TOP_KEYS = list(InitiativesFile.model_fields)
 
 
 def load_initiatives(path: StrPath) -> tuple[tuple[Initiative, ...], Economics | None]:
@@ -149,16 +143,12 @@ def loads_initiatives(
     try:
         doc = InitiativesFile.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(err, located) for err in exc.errors()]
-        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        raise JourneyValidationError(problems, file=file) from None
+        raise JourneyValidationError(
+            _schema_problems(exc, located, InitiativesFile), file=file
+        ) from None
     initiatives = tuple(initiative_from_schema(i) for i in doc.initiatives)
     economics = economics_from_schema(doc.economics) if doc.economics is not None else None
-    problems = check_initiatives(initiatives, economics)
-    located_problems = []
-    for prob in problems:
-        line, col = located.position(parse_path(prob.path)) if prob.path else (None, None)
-        located_problems.append(replace(prob, file=file, line=line, column=col))
+    located_problems = _locate(check_initiatives(initiatives, economics), located)
     if any(p.severity == "error" for p in located_problems):
         located_problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise JourneyValidationError(located_problems, file=file)
@@ -207,23 +197,6 @@ def check_initiatives(
     return problems
 
 
-def _problem(err: Any, located: Located) -> Problem:
-    loc = tuple(p for p in err["loc"] if p != "[key]")
-    if err["type"] == "extra_forbidden" and len(loc) == 1:
-        line, col = located.position(loc)
-        return Problem(
-            f"unknown key {loc[0]!r}",
-            path=str(loc[0]),
-            file=located.file,
-            line=line,
-            column=col,
-            expected="one of " + ", ".join(_TOP_KEYS),
-            hint=did_you_mean(loc[0], _TOP_KEYS),
-            code="unknown-key",
-        )
-    return _from_pydantic(err, located)
-
-
 def dumps_initiatives(
     initiatives: Sequence[Initiative],
     economics: Economics | None = None,
@@ -247,14 +220,7 @@ def dumps_initiatives(
     if economics is not None:
         data["economics"] = economics_to_data(economics)
     data["initiatives"] = [initiative_to_data(i) for i in initiatives]
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        width=100,
-        default_flow_style=False,
-    )
+    return _dump_yaml(data)
 
 
 def save_initiatives(

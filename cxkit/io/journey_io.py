@@ -17,6 +17,7 @@ import os
 import tempfile
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -202,16 +203,20 @@ def _from_located(located: Located) -> tuple[Journey | None, list[Problem]]:
     try:
         doc = JourneyFile.model_validate(data)
     except ValidationError as exc:
-        problems = [_from_pydantic(err, located) for err in exc.errors()]
-        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        return None, problems
+        return None, _schema_problems(exc, located, JourneyFile)
     journey = journey_from_schema(doc, source=file)
-    problems = []
-    for p in journey.validate():
-        line, col = located.position(parse_path(p.path)) if p.path else (None, None)
-        problems.append(replace(p, file=file, line=line, column=col))
+    problems = _locate(journey.validate(), located)
     problems.sort(key=lambda p: (p.severity != "error", p.line or 0, p.column or 0))
     return journey, problems
+
+
+def _locate(problems: Iterable[Problem], located: Located) -> list[Problem]:
+    """``problems`` with the file, line and column of their paths in ``located``."""
+    out = []
+    for p in problems:
+        line, col = located.position(parse_path(p.path)) if p.path else (None, None)
+        out.append(replace(p, file=located.file, line=line, column=col))
+    return out
 
 
 # -- pydantic errors → problems ----------------------------------------------------------
@@ -232,9 +237,18 @@ _EXPECTED = {
 }
 
 
-def _schema_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The schema class of the mapping at ``loc`` (to list its allowed keys)."""
-    current: Any = JourneyFile
+def _schema_problems(
+    exc: ValidationError, located: Located, root: type[BaseModel]
+) -> list[Problem]:
+    """The errors of validating ``located`` against ``root``, as problems in file order."""
+    problems = [_from_pydantic(err, located, root) for err in exc.errors()]
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return problems
+
+
+def _schema_at(root: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The schema class of the mapping at ``loc`` under ``root`` (to list its allowed keys)."""
+    current: Any = root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -266,7 +280,7 @@ def _keys_of(schema: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in schema.model_fields.items()]
 
 
-def _from_pydantic(err: Any, located: Located) -> Problem:
+def _from_pydantic(err: Any, located: Located, root: type[BaseModel]) -> Problem:
     loc = tuple(p for p in err["loc"] if p != "[key]" and not str(p).startswith("function-"))
     is_key = "[key]" in err["loc"]
     kind = err["type"]
@@ -285,7 +299,7 @@ def _from_pydantic(err: Any, located: Located) -> Problem:
         )
     path = format_path(loc)
     if kind == "extra_forbidden":
-        schema = _schema_at(loc[:-1])
+        schema = _schema_at(root, loc[:-1])
         allowed = _keys_of(schema) if schema else []
         return Problem(
             f"unknown key {loc[-1]!r}",
@@ -401,7 +415,11 @@ def dump_journey(journey: Journey) -> str:
     >>> loads_journey(text) == load_journey("billing_inquiry")
     True
     """
-    data = journey_to_data(journey)
+    return _dump_yaml(journey_to_data(journey))
+
+
+def _dump_yaml(data: Any) -> str:
+    """Plain data as YAML text in the style of journey files (block style, ``|`` blocks)."""
     return yaml.dump(
         data,
         Dumper=_Dumper,

@@ -155,6 +155,9 @@ class ParametersSchema(_Schema):
     effort: EffortParamsSchema | None = None
 
 
+DistributionName = Literal["triangular", "pert", "uniform", "fixed"]
+
+
 def _estimate(value: Any) -> Any:
     """A plain number is a fixed estimate: ``phi: 1.0`` means ``{low: 1, mode: 1, high: 1}``."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -166,7 +169,7 @@ class EstimateSchema(_Schema):
     low: float
     mode: float
     high: float
-    distribution: Literal["triangular", "pert", "uniform", "fixed"] = "triangular"
+    distribution: DistributionName = "triangular"
 
 
 Estimate = Annotated[EstimateSchema, BeforeValidator(_estimate)]
@@ -204,7 +207,7 @@ class EffectSchema(_Schema):
     low: float
     mode: float
     high: float
-    distribution: Literal["triangular", "pert", "uniform", "fixed"] = "triangular"
+    distribution: DistributionName = "triangular"
     channel_switch_only: bool = False
     transfer_only: bool = False
     via: Id | None = None

@@ -185,7 +185,9 @@ def cash_flow_frame(evaluation: Evaluation, initiative: str | None = None) -> pl
             "t": t,
             "net": net,
             "cumulative": np.cumsum(net),
-            "discounted": np.cumsum(net / (1 + ev.rate) ** t),
+            # at the initiative's own per-period rate: its flows may be yearly in a
+            # quarterly evaluation (cash_flow_period)
+            "discounted": np.cumsum(net / (1 + r.rate) ** t),
         }
     )
 

@@ -10,6 +10,7 @@ from cxkit.core.economics import Economics, Estimate, Initiative
 from cxkit.core.errors import CxkitError
 from cxkit.roi import evaluate, roadmap
 from cxkit.viz.roi import (
+    cash_flow_frame,
     comparison_frame,
     cumulative_cash_flow,
     gantt_frame,
@@ -141,3 +142,19 @@ def test_bad_arguments(support) -> None:
         npv_fan(support, "warm_transfer", lang="fr")
     with pytest.raises(CxkitError, match="`roadmap` must be a Roadmap"):
         roadmap_gantt(support)
+
+
+def test_discounted_cash_flow_uses_the_initiatives_own_period_rate() -> None:
+    """fcr_case has yearly flows (its own cash_flow_period) in a quarterly evaluation:
+    its discounted line must use its yearly rate, and so end at its risk-adjusted NPV
+    and cross zero at its discounted payback."""
+    ev = evaluate(cx.load_journey("roi_example_c"), ["fcr_case"], n_sims=50, seed=1)
+    r = ev["fcr_case"]
+    assert r.period == "year" and r.rate != pytest.approx(ev.rate)
+    frame = cash_flow_frame(ev, "fcr_case")
+    discounted = frame["discounted"].to_list()
+    assert discounted[-1] == pytest.approx(r.risk_adjusted.npv, rel=1e-9)
+    crossing = next(k for k, v in enumerate(discounted) if v >= 0)
+    before, after = discounted[crossing - 1], discounted[crossing]
+    zero = crossing - 1 + (-before) / (after - before)
+    assert zero == pytest.approx(r.risk_adjusted.discounted_payback, abs=1e-9)

@@ -40,7 +40,6 @@ __all__ = [
     "load_journey_arg",
     "looks_like_name",
     "pad",
-    "report_lang",
     "resolve_source",
     "table",
     "text_width",
@@ -201,25 +200,6 @@ def load_journey_arg(source: str | os.PathLike[str]) -> Journey:
     'billing_inquiry'
     """
     return load_journey(resolve_source(source))
-
-
-def report_lang(journey: Journey, lang: str | None) -> str:
-    """The language of a report: ``lang``, else the journey's when cxkit has it, else ``en``.
-
-    >>> import cxkit as cx
-    >>> j = cx.load_journey("billing_inquiry")
-    >>> report_lang(j, None), report_lang(j, "ja")
-    ('en', 'ja')
-    >>> report_lang(j, "fr")
-    Traceback (most recent call last):
-    ...
-    cxkit.core.errors.CxkitError: lang must be one of en, ja; got 'fr'
-    """
-    if lang is not None:
-        if lang not in LANGUAGES:
-            raise CxkitError(f"lang must be one of {', '.join(LANGUAGES)}; got {lang!r}")
-        return lang
-    return journey.language if journey.language in LANGUAGES else "en"
 
 
 def lang_option(help: str | None = None, default: str | None = None) -> Callable[[_F], _F]:

@@ -35,13 +35,12 @@ from cxkit.cli._common import (
     lang_option,
     load_journey_arg,
     looks_like_name,
-    report_lang,
     resolve_source,
     text_width,
 )
 from cxkit.cli._common import table as _table
 from cxkit.core.errors import CxkitError, Problem
-from cxkit.core.i18n import label
+from cxkit.core.i18n import label, resolve_lang
 from cxkit.core.journey import Journey
 from cxkit.core.suggest import did_you_mean
 from cxkit.io import (
@@ -396,7 +395,7 @@ def show_payload(journey: Journey, lang: str | None = None) -> dict[str, Any]:
     >>> [s["valence"] for s in p["steps"]], p["effort"]["ces5"]
     ([-4.0, -6.0, 0.0, 3.0], 2.5)
     """
-    lang = report_lang(journey, lang)
+    lang = resolve_lang(lang, journey)
     evaluation = journey.evaluate().to_dict(lang)
     g = journey.graph
     stage_labels = {s.id: s.display for s in journey.stages}
@@ -463,7 +462,7 @@ def render_show(journey: Journey, lang: str | None = None, *, width: int = 100) 
     >>> "ピーク・エンド" in text and "-1.5" in text and "不満" in text
     True
     """
-    lang = report_lang(journey, lang)
+    lang = resolve_lang(lang, journey)
     p = show_payload(journey, lang)
     j = p["journey"]
     lines = [j["title"] or j["id"]]

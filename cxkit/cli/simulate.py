@@ -25,10 +25,11 @@ from typing import Any
 import click
 
 from cxkit.cli._common import echo_json as _echo_json
-from cxkit.cli._common import envelope, lang_option, load_journey_arg, report_lang
+from cxkit.cli._common import envelope, lang_option, load_journey_arg
 from cxkit.cli._common import table as _table
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import label as _label
+from cxkit.core.i18n import resolve_lang
 from cxkit.core.journey import Journey
 
 __all__ = [
@@ -211,7 +212,7 @@ def simulate_command(
     if as_json:
         _echo_json(payload)
     else:
-        click.echo(render_simulate(payload, report_lang(journey, lang)))
+        click.echo(render_simulate(payload, resolve_lang(lang, journey)))
 
 
 # ---------------------------------------------------------------------------- staffing

@@ -13,9 +13,11 @@ Examples
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["LANGUAGES", "Language", "label", "labels"]
+from cxkit.core.errors import CxkitError, format_value
+
+__all__ = ["LANGUAGES", "Language", "label", "labels", "resolve_lang"]
 
 Language = Literal["en", "ja"]
 LANGUAGES: tuple[str, ...] = ("en", "ja")
@@ -469,3 +471,24 @@ def label(key: str, lang: str = "en") -> str:
 def labels(lang: str = "en") -> dict[str, str]:
     """All labels in one language, as a fresh dict (for templates and widgets)."""
     return {key: label(key, lang) for key in _LABELS}
+
+
+def resolve_lang(lang: str | None, journey: Any = None) -> str:
+    """The language of cxkit's own labels: ``lang``, else the journey's language when
+    cxkit has labels for it, else English.
+
+    >>> resolve_lang(None), resolve_lang("ja")
+    ('en', 'ja')
+    >>> resolve_lang("fr")
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: `lang` must be one of 'en', 'ja', got 'fr'
+    """
+    if lang is None:
+        own = getattr(journey, "language", "en")
+        return own if own in LANGUAGES else "en"
+    if lang not in LANGUAGES:
+        raise CxkitError(
+            f"`lang` must be one of {', '.join(map(repr, LANGUAGES))}, got {format_value(lang)}"
+        )
+    return lang

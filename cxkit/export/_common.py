@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxkit.core.errors import CxkitError
-from cxkit.core.i18n import LANGUAGES, label
+from cxkit.core.i18n import label, resolve_lang
 from cxkit.core.journey import Journey, StepEvaluation
 
 __all__ = [
@@ -33,24 +33,6 @@ def check_journey(journey: Any, argument: str = "journey") -> Journey:
             f"got {type(journey).__name__}"
         )
     return journey
-
-
-def resolve_lang(lang: str | None, journey: Journey | None = None) -> str:
-    """The language of cxkit's own labels: ``lang``, else the journey's, else English.
-
-    Examples
-    --------
-    >>> resolve_lang(None), resolve_lang("ja")
-    ('en', 'ja')
-    """
-    if lang is None:
-        own = journey.language if journey is not None else "en"
-        return own if own in LANGUAGES else "en"
-    if lang not in LANGUAGES:
-        raise CxkitError(
-            f"`lang` must be one of {', '.join(repr(x) for x in LANGUAGES)}, got {lang!r}"
-        )
-    return lang
 
 
 def fmt_number(value: float | None, digits: int = 2) -> str:

@@ -29,8 +29,8 @@ import networkx as nx
 import polars as pl
 
 from cxkit.core.errors import CxkitError
-from cxkit.core.i18n import LANGUAGES
 from cxkit.core.i18n import label as _label
+from cxkit.core.i18n import resolve_lang
 from cxkit.core.journey import Journey, StepEvaluation
 from cxkit.viz.theme import (
     CARRYOVER_COLORS,
@@ -79,14 +79,6 @@ def _check_journey(journey: Any) -> Journey:
             f"got {type(journey).__name__}"
         )
     return journey
-
-
-def _resolve_lang(journey: Journey, lang: str | None) -> str:
-    if lang is None:
-        return journey.language if journey.language in LANGUAGES else "en"
-    if lang not in LANGUAGES:
-        raise CxkitError(f"`lang` must be one of {', '.join(map(repr, LANGUAGES))}, got {lang!r}")
-    return lang
 
 
 def _check_width(width: Any) -> int | None:
@@ -231,7 +223,7 @@ def step_frame(journey: Journey, *, lang: str | None = None) -> pl.DataFrame:
     ([-4.0, -6.0, 0.0, 3.0], ['不満', '不満', '満足', '感動'])
     """
     journey = _check_journey(journey)
-    lang = _resolve_lang(journey, lang)
+    lang = resolve_lang(lang, journey)
     g = journey.graph
     stage_labels = {st.id: st.display for st in journey.stages}
     yes, no = _label("viz_yes", lang), _label("viz_no", lang)
@@ -479,7 +471,7 @@ def journey_map(
     ['Self-service search', 'Contact the center', 'Resolution']
     """
     journey = _check_journey(journey)
-    lang = _resolve_lang(journey, lang)
+    lang = resolve_lang(lang, journey)
     width = _check_width(width)
     frame = step_frame(journey, lang=lang)
     n = frame.height
@@ -872,7 +864,7 @@ def emotion_curve(journey: Journey, *, lang: str | None = None) -> alt.LayerChar
     ['不満', '満足', '感動']
     """
     journey = _check_journey(journey)
-    lang = _resolve_lang(journey, lang)
+    lang = resolve_lang(lang, journey)
     frame = step_frame(journey, lang=lang)
     n = frame.height
     if n == 0:
@@ -1059,7 +1051,7 @@ def touchpoint_graph(
     [('web_faq', 'phone_queue', 0.5, 0.0), ('phone_queue', 'agent', 0.9, 1.0)]
     """
     journey = _check_journey(journey)
-    lang = _resolve_lang(journey, lang)
+    lang = resolve_lang(lang, journey)
     if layout not in GRAPH_LAYOUTS:
         raise CxkitError(
             f"`layout` must be one of {', '.join(map(repr, GRAPH_LAYOUTS))}, got {layout!r}"
@@ -1381,7 +1373,7 @@ def expectation_gap_heatmap(journey: Journey, *, lang: str | None = None) -> alt
     Resolution | Billing agent | 3.0
     """
     journey = _check_journey(journey)
-    lang = _resolve_lang(journey, lang)
+    lang = resolve_lang(lang, journey)
     frame = step_frame(journey, lang=lang)
     cells = (
         frame.filter(pl.col("gap").is_not_null())

@@ -35,8 +35,8 @@ import numpy as np
 import polars as pl
 
 from cxkit.core.errors import CxkitError
-from cxkit.core.i18n import LANGUAGES
 from cxkit.core.i18n import label as _label
+from cxkit.core.i18n import resolve_lang
 from cxkit.roi.evaluate import Evaluation, InitiativeResult
 from cxkit.roi.finance import tei_adjust
 from cxkit.roi.planning import Roadmap
@@ -60,12 +60,6 @@ BAND = "#56B4E9"
 LINE = "#0072B2"
 LOW = "#D55E00"
 HIGH = "#009E73"
-
-
-def _lang(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise CxkitError(f"`lang` must be one of {', '.join(map(repr, LANGUAGES))}, got {lang!r}")
-    return lang
 
 
 def _evaluation(value: Any, name: str = "evaluation") -> Evaluation:
@@ -136,7 +130,7 @@ def npv_fan(
     >>> [layer["mark"]["type"] for layer in npv_fan(ev).to_dict()["layer"]]
     ['area', 'line', 'rule']
     """
-    lang = _lang(lang)
+    lang = resolve_lang(lang)
     frame = fan_frame(result, initiative)
     ev = result.evaluation if isinstance(result, Roadmap) else _evaluation(result, "result")
     x = alt.X("t:Q", title=_label("roi_period", lang), axis=alt.Axis(tickMinStep=1))
@@ -214,7 +208,7 @@ def cumulative_cash_flow(
     >>> [layer["mark"]["type"] for layer in cumulative_cash_flow(ev).to_dict()["layer"]]
     ['line', 'rule', 'rule', 'text']
     """
-    lang = _lang(lang)
+    lang = resolve_lang(lang)
     ev = _evaluation(evaluation)
     r = _initiative(ev, initiative)
     if r.value_source == "npv":
@@ -284,7 +278,7 @@ def gantt_frame(roadmap: Roadmap, *, lang: str = "en") -> pl.DataFrame:
     """
     if not isinstance(roadmap, Roadmap):
         raise CxkitError(f"`roadmap` must be a Roadmap, got {type(roadmap).__name__}")
-    lang = _lang(lang)
+    lang = resolve_lang(lang)
     end = roadmap.n_periods
     rows = []
     for s in roadmap.schedule:
@@ -418,7 +412,7 @@ def tornado(
     >>> [layer["mark"]["type"] for layer in tornado(ev).to_dict()["layer"]]
     ['bar', 'bar', 'rule']
     """
-    lang = _lang(lang)
+    lang = resolve_lang(lang)
     ev = _evaluation(evaluation)
     r = _initiative(ev, initiative)
     frame = tornado_frame(ev, r.id)
@@ -500,7 +494,7 @@ def initiative_comparison(evaluation: Evaluation | Roadmap, *, lang: str = "en")
     >>> [layer["mark"]["type"] for layer in initiative_comparison(ev).to_dict()["layer"]]
     ['rule', 'point', 'tick', 'rule']
     """
-    lang = _lang(lang)
+    lang = resolve_lang(lang)
     ev = _evaluation(evaluation)
     frame = comparison_frame(evaluation)
     order = frame["label"].to_list()

@@ -32,8 +32,8 @@ import numpy as np
 import polars as pl
 
 from cxkit.core.errors import CxkitError
-from cxkit.core.i18n import LANGUAGES
 from cxkit.core.i18n import label as _label
+from cxkit.core.i18n import resolve_lang
 from cxkit.core.journey import Journey
 from cxkit.sim.exact import ExactResult, exact
 from cxkit.sim.results import Comparison, Estimate, SimulationResult
@@ -44,12 +44,6 @@ __all__ = ["ces_distribution", "flows", "outcome_shares", "what_if"]
 Result = SimulationResult | ExactResult
 
 _WIDTH = 480
-
-
-def _lang(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise CxkitError(f"`lang` must be one of {', '.join(map(repr, LANGUAGES))}, got {lang!r}")
-    return lang
 
 
 def _check_result(
@@ -124,7 +118,7 @@ def outcome_shares_frame(result: Result, *, lang: str = "en") -> pl.DataFrame:
     >>> f.select("label", "share").row(0)
     ('Charge explained and corrected', 0.7825)
     """
-    _lang(lang)
+    resolve_lang(lang)
     _check_result(result, "result")
     rows = []
     for oid, lab, kind in _outcome_meta(result):
@@ -220,7 +214,7 @@ def ces_distribution(
     >>> sum(row["share"] for row in spec["datasets"][spec["layer"][0]["data"]["name"]])
     1.0
     """
-    _lang(lang)
+    resolve_lang(lang)
     _check_result(result, "result", (SimulationResult,))
     if not (
         isinstance(bin_width, (int, float))
@@ -383,7 +377,7 @@ def flows_frames(
     >>> nodes.select("node", "layer").rows()[:3]
     [('web_faq', 0), ('phone_queue', 1), ('agent', 2)]
     """
-    _lang(lang)
+    resolve_lang(lang)
     result, through, trav, extra = _flow_inputs(source)
     if isinstance(result, ExactResult):
         tps = list(result.touchpoints)
@@ -656,7 +650,7 @@ def what_if_frame(
     >>> f.filter(f["metric"] == "context_losses").select("scenario", "value").rows()
     [('baseline', 0.5), ('scenario', 0.0)]
     """
-    _lang(lang)
+    resolve_lang(lang)
     _check_result(result_a, "result_a")
     _check_result(result_b, "result_b")
     if len(labels) != 2 or str(labels[0]) == str(labels[1]):

@@ -10,8 +10,8 @@ from typing import Any
 import ipywidgets as w
 
 from cxkit.core.errors import CxkitError, format_value
-from cxkit.core.i18n import LANGUAGES
 from cxkit.core.i18n import label as _label
+from cxkit.core.i18n import resolve_lang
 from cxkit.core.journey import Journey
 from cxkit.widgets._fastspec import SpecCache, SpecUpdate
 
@@ -34,23 +34,6 @@ _OFFLINE_READY = False
 def t(key: str, lang: str) -> str:
     """The label of ``key`` in ``lang`` (:func:`cxkit.core.i18n.label`)."""
     return _label(key, lang)
-
-
-def resolve_lang(lang: str | None, journey: Journey | None = None) -> str:
-    """``lang``, else the journey's language when cxkit has labels for it, else English.
-
-    >>> resolve_lang(None), resolve_lang("ja")
-    ('en', 'ja')
-    """
-    if lang is None:
-        if journey is not None and journey.language in LANGUAGES:
-            return journey.language
-        return "en"
-    if lang not in LANGUAGES:
-        raise CxkitError(
-            f"`lang` must be one of {', '.join(map(repr, LANGUAGES))}, got {format_value(lang)}"
-        )
-    return lang
 
 
 def check_journey(journey: Any, argument: str = "journey") -> Journey:

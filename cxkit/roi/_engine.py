@@ -69,8 +69,7 @@ from cxkit.core.economics import (
 from cxkit.core.errors import CxkitError, SimulationError
 from cxkit.core.graph import PROBABILITY_TOLERANCE
 from cxkit.core.model import OutcomeKind, TouchpointKind
-from cxkit.sim._graph_arrays import start_table
-from cxkit.sim.exact import _reach
+from cxkit.sim._graph_arrays import reachable, start_table
 
 if TYPE_CHECKING:
     from cxkit.core.journey import Journey
@@ -813,9 +812,9 @@ def _stuck_and_cyclic(c: Compiled, prob: Array) -> tuple[NDArray[np.bool_], NDAr
     exits = np.zeros(n, dtype=bool)
     exits[c.src[pos & ~c.between]] = True
     # backward reachability to the touchpoints that can reach an outcome directly
-    finishes = _reach(adj.T.tocsr(), exits)
+    finishes = reachable(adj.T.tocsr(), exits)
     if not finishes.all():
-        bad = ~finishes & _reach(adj, c.pi0.sum(axis=0) > 0)
+        bad = ~finishes & reachable(adj, c.pi0.sum(axis=0) > 0)
         if bad.any():
             names = ", ".join(repr(c.tp_ids[i]) for i in np.flatnonzero(bad)[:5])
             raise SimulationError(

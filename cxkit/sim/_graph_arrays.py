@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,6 +36,7 @@ __all__ = [
     "compile_graph",
     "cyclic_touchpoints",
     "experience_tables",
+    "reachable",
     "start_table",
 ]
 
@@ -521,3 +522,28 @@ def cyclic_touchpoints(a: GraphArrays) -> NDArray[np.bool_]:
     loops = np.zeros(n, dtype=bool)
     loops[a.source[tt & (a.source == a.target)]] = True
     return (sizes[labels] > 1) | loops
+
+
+def reachable(adj: Any, seeds: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Nodes reachable from any seed along the sparse adjacency ``adj`` (seeds included):
+    one breadth-first search from a super-source linked to every seed.
+
+    >>> import scipy.sparse as sp
+    >>> adj = sp.csr_matrix(np.array([[0, 1, 0], [0, 0, 0], [0, 1, 0]]))
+    >>> reachable(adj, np.array([True, False, False])).tolist()
+    [True, True, False]
+    """
+    import scipy.sparse as sp
+    from scipy.sparse import csgraph
+
+    n = adj.shape[0]
+    if not seeds.any():
+        return np.zeros(n, dtype=bool)
+    src, dst = adj.nonzero()
+    rows = np.concatenate([src, np.full(int(seeds.sum()), n)])
+    cols = np.concatenate([dst, np.flatnonzero(seeds)])
+    big = sp.csr_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n + 1, n + 1))
+    order = csgraph.breadth_first_order(big, n, directed=True, return_predecessors=False)
+    out = np.zeros(n + 1, dtype=bool)
+    out[order] = True
+    return out[:n]

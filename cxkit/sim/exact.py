@@ -86,7 +86,13 @@ from scipy.sparse import csgraph
 from scipy.sparse.linalg import splu
 
 from cxkit.core.errors import SimulationError
-from cxkit.sim._graph_arrays import GraphArrays, compile_graph, experience_tables, start_table
+from cxkit.sim._graph_arrays import (
+    GraphArrays,
+    compile_graph,
+    experience_tables,
+    reachable,
+    start_table,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -462,21 +468,6 @@ class ExactResult:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _reach(adj: sp.csr_matrix, seeds: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Nodes reachable from any seed along ``adj`` (seeds included)."""
-    n = adj.shape[0]
-    if not seeds.any():
-        return np.zeros(n, dtype=bool)
-    # a super-source linked to every seed
-    rows = np.concatenate([adj.nonzero()[0], np.full(int(seeds.sum()), n)])
-    cols = np.concatenate([adj.nonzero()[1], np.flatnonzero(seeds)])
-    big = sp.csr_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n + 1, n + 1))
-    order = csgraph.breadth_first_order(big, n, directed=True, return_predecessors=False)
-    out = np.zeros(n + 1, dtype=bool)
-    out[order] = True
-    return out[:n]
-
-
 def _names(ids: tuple[str, ...], mask: NDArray[np.bool_], limit: int = 10) -> str:
     chosen = [ids[i] for i in np.flatnonzero(mask)]
     shown = ", ".join(repr(c) for c in chosen[:limit])
@@ -494,12 +485,12 @@ def _check_ends(a: GraphArrays, start_mask: NDArray[np.bool_]) -> NDArray[np.boo
     exits = np.zeros(n, dtype=bool)
     exits[a.source[pos & (a.target >= n)]] = True
     back = adj.T.tocsr()
-    can_end = _reach(back, exits)
+    can_end = reachable(back, exits)
     trapped = ~can_end
     # touchpoints that can fall into a trap do not surely end either
-    doomed = _reach(back, trapped)
-    reachable = _reach(adj, start_mask)
-    stuck = trapped & reachable
+    doomed = reachable(back, trapped)
+    from_start = reachable(adj, start_mask)
+    stuck = trapped & from_start
     if stuck.any():
         raise SimulationError(
             "the journey never ends for some customers: no outcome can be reached from "

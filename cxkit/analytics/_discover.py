@@ -16,6 +16,7 @@ import polars as pl
 from cxkit.analytics._log import EventLog, as_log
 from cxkit.analytics._schema import EventLogError, EventSchema
 from cxkit.analytics._validate import EMOTIONS, _warn
+from cxkit.core._checks import whole_number
 from cxkit.core.channels import BUILTIN_CHANNELS, Channel
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.graph import TouchpointGraph
@@ -179,10 +180,10 @@ def discover(
     >>> found.outcomes.select("outcome", "count").rows()
     [('resolved', 2), ('churn', 1), ('abandon', 0)]
     """  # noqa: E501
-    min_count = _check_int(min_count, "min_count", 1)
+    min_count = whole_number(min_count, "min_count", 1)
     smoothing = _check_float(smoothing, "smoothing")
     if decimals is not None:
-        decimals = _check_int(decimals, "decimals", 1)
+        decimals = whole_number(decimals, "decimals", 1)
         if decimals > 12:
             raise CxkitError(f"`decimals` must be at most 12, got {decimals}")
     if journey is not None and not isinstance(journey, Journey):
@@ -371,12 +372,6 @@ def _build(
 # -- helpers ------------------------------------------------------------------------------
 def _plural(items: Sequence[Any], word: str) -> str:
     return word if len(items) == 1 else word + "s"
-
-
-def _check_int(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise CxkitError(f"`{name}` must be a whole number ≥ {low}, got {format_value(value)}")
-    return int(value)
 
 
 def _check_float(value: Any, name: str) -> float:

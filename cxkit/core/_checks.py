@@ -16,6 +16,7 @@ cxkit.core.errors.CxkitError: `aht` must be a finite number > 0 (seconds), got 0
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,7 @@ from numpy.typing import NDArray
 
 from cxkit.core.errors import CxkitError, format_value
 
-__all__ = ["as_output", "fail", "nonnegative", "positive", "probability", "real"]
+__all__ = ["as_output", "fail", "nonnegative", "positive", "probability", "real", "whole_number"]
 
 
 def fail(name: str, value: Any, expected: str, where: str = "") -> CxkitError:
@@ -36,6 +37,21 @@ def fail(name: str, value: Any, expected: str, where: str = "") -> CxkitError:
     "`rate` must be a number, got 'x' at index 2"
     """
     return CxkitError(f"`{name}` must be {expected}, got {format_value(value)}{where}")
+
+
+def whole_number(value: Any, name: str, low: int) -> int:
+    """``value`` as an ``int`` if it is a whole number (not a bool) ≥ ``low``.
+
+    >>> whole_number(3, "n", 1)
+    3
+    >>> whole_number(0, "n", 1)
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: `n` must be a whole number ≥ 1, got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise fail(name, value, f"a whole number ≥ {low}")
+    return int(value)
 
 
 def real(

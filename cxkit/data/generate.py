@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from cxkit.core._checks import whole_number
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
 from cxkit.core.rng import SeedLike, as_generator
@@ -118,12 +119,6 @@ def parse_duration(value: str | float | _dt.timedelta, *, argument: str) -> floa
             f"or a number of seconds, got {format_value(value)}"
         )
     return seconds
-
-
-def _whole(value: object, argument: str, low: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
-        raise CxkitError(f"`{argument}` must be a whole number ≥ {low}, got {format_value(value)}")
-    return int(value)
 
 
 def _rate(value: object, argument: str) -> float:
@@ -332,12 +327,14 @@ def generate_events(
     True
     """
     j = _resolve_journey(journey)
-    n_customers = _whole(n_customers, "n_customers", 1)
+    n_customers = whole_number(n_customers, "n_customers", 1)
     rng = as_generator(seed)
     t0 = _start_epoch_us(start, tz)
     gap_s = parse_duration(mean_gap, argument="mean_gap")
     span_s = parse_duration(span, argument="span")
-    steps = _whole(j.params.effort.max_steps if max_steps is None else max_steps, "max_steps", 1)
+    steps = whole_number(
+        j.params.effort.max_steps if max_steps is None else max_steps, "max_steps", 1
+    )
     emotion_sd = _non_negative(emotion_noise, "emotion_noise")
     effort_sd = _non_negative(effort_noise, "effort_noise")
     rates = {

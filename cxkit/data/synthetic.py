@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cxkit.core._checks import whole_number
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.graph import TouchpointGraph
 from cxkit.core.journey import Journey
@@ -18,7 +19,6 @@ from cxkit.core.model import (
     TouchpointKind,
 )
 from cxkit.core.rng import SeedLike, as_generator
-from cxkit.data.generate import _whole
 
 __all__ = ["random_journey"]
 
@@ -74,8 +74,8 @@ def random_journey(
     >>> random_journey(12, seed=3) == j
     True
     """
-    n = _whole(n_touchpoints, "n_touchpoints", 2)
-    degree = min(_whole(out_degree, "out_degree", 1), n - 1)
+    n = whole_number(n_touchpoints, "n_touchpoints", 2)
+    degree = min(whole_number(out_degree, "out_degree", 1), n - 1)
     low, high = (float(x) for x in exit_share)
     if not 0.0 < low <= high < 1.0:
         raise CxkitError(

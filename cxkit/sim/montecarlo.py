@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from cxkit.core._checks import whole_number
 from cxkit.core.errors import CxkitError, SimulationError, format_value
 from cxkit.core.model import OutcomeKind
 from cxkit.sim._graph_arrays import (
@@ -281,12 +282,6 @@ def _progress_enabled(progress: bool | None, n: int) -> bool:
     return tty and n >= _PROGRESS_MIN_CUSTOMERS
 
 
-def _whole(value: Any, name: str, low: int, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise CxkitError(f"`{name}` must be {what}, got {format_value(value)}")
-    return int(value)
-
-
 def _uniforms(
     seed: int, step: int, stream: int, idx: NDArray[np.int64], lo: int = 0
 ) -> NDArray[np.float64]:
@@ -410,13 +405,13 @@ def simulate(
     >>> bool((a == b).all())
     True
     """
-    n = _whole(n_customers, "n_customers", 1, "a whole number ≥ 1")
+    n = whole_number(n_customers, "n_customers", 1)
     if seed is None:
         raise CxkitError("`seed` is required (a whole number ≥ 0): same seed, same numbers")
-    seed = _whole(seed, "seed", 0, "a whole number ≥ 0")
+    seed = whole_number(seed, "seed", 0)
     if max_steps is None:
         max_steps = journey.params.effort.max_steps
-    max_steps = _whole(max_steps, "max_steps", 1, "a whole number ≥ 1")
+    max_steps = whole_number(max_steps, "max_steps", 1)
     if waits not in ("fixed", "exponential"):
         raise CxkitError(f"`waits` must be 'fixed' or 'exponential', got {format_value(waits)}")
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from cxkit.core.errors import CxkitError, format_value
+from cxkit.core._checks import whole_number
 from cxkit.core.stats import wilson_interval
 
 if TYPE_CHECKING:
@@ -391,8 +391,7 @@ class SimulationResult:
         """
         import polars as pl
 
-        if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-            raise CxkitError(f"`top` must be a whole number ≥ 1, got {format_value(top)}")
+        top = whole_number(top, "top", 1)
         f = self.customers.select("path", "outcome")
         counts = (
             f.group_by("path", "outcome")

@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from cxkit.core._checks import whole_number
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
 from cxkit.core.model import Handoff
@@ -30,12 +31,6 @@ from cxkit.widgets._common import (
 __all__ = ["HandoffExplorer"]
 
 _LABELS = ("baseline", "scenario")
-
-
-def _whole(value: Any, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise CxkitError(f"`{name}` must be a whole number ≥ {low}, got {format_value(value)}")
-    return int(value)
 
 
 def _share(value: Any, name: str) -> float:
@@ -100,8 +95,8 @@ class HandoffExplorer(WorkshopWidget):
     ) -> None:
         journey = check_journey(journey)
         self.lang = resolve_lang(lang, journey)
-        self.n_customers = _whole(n_customers, "n_customers", 1)
-        self.seed = _whole(seed, "seed", 0)
+        self.n_customers = whole_number(n_customers, "n_customers", 1)
+        self.seed = whole_number(seed, "seed", 0)
         self.baseline = journey
         self.scenario = journey
         self.timer = Timer()
@@ -182,12 +177,12 @@ class HandoffExplorer(WorkshopWidget):
 
     def set_customers(self, n_customers: int) -> None:
         """Simulate ``n_customers`` customers per run."""
-        self.n_customers = _whole(n_customers, "n_customers", 1)
+        self.n_customers = whole_number(n_customers, "n_customers", 1)
         self._update(self._scenario_message())
 
     def set_seed(self, seed: int) -> None:
         """Use another seed for both Monte Carlo runs."""
-        self.seed = _whole(seed, "seed", 0)
+        self.seed = whole_number(seed, "seed", 0)
         self._update(self._scenario_message())
 
     def reset(self) -> None:

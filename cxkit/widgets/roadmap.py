@@ -11,6 +11,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from cxkit.core._checks import whole_number
 from cxkit.core.economics import Economics, Initiative
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
@@ -144,12 +145,8 @@ class RoadmapPlanner(WorkshopWidget):
                 f"journey {journey.id!r} has no economics: add an 'economics:' block or pass "
                 "economics= to RoadmapPlanner"
             )
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise CxkitError(f"`seed` must be a whole number ≥ 0, got {format_value(seed)}")
-        if isinstance(n_sims, bool) or not isinstance(n_sims, numbers.Integral) or n_sims < 10:
-            raise CxkitError(f"`n_sims` must be a whole number ≥ 10, got {format_value(n_sims)}")
-        self.seed = int(seed)
-        self.n_sims = int(n_sims)
+        self.seed = whole_number(seed, "seed", 0)
+        self.n_sims = whole_number(n_sims, "n_sims", 10)
         self.initiatives: tuple[Initiative, ...] = tuple(_resolve_initiatives(journey, initiatives))
         if not self.initiatives:
             raise CxkitError(

@@ -452,8 +452,8 @@ def prepare(
     )
 
 
-#: The order of a presorted frame: each customer's rows together (customers in the
-#: order first seen), by time, touchpoint rows (by touchpoint) before outcome rows,
+#: The order of a presorted frame: each customer's rows together (customers sorted
+#: by id), by time, touchpoint rows (by touchpoint) before outcome rows,
 #: then outcome (none first) — the journeys' row order — then every other column,
 #: so that equal rows are neighbours.
 SORT_KEYS: tuple[str, ...] = ("customer", "t", "tp", "outcome")
@@ -463,9 +463,11 @@ def sorted_unique(frame: Any) -> Any:
     """A polars frame in canonical columns, sorted and without duplicate rows.
 
     Sorted by :data:`SORT_KEYS` then the other columns (so rows equal in every column
-    are neighbours, and kept once: the rows of ``unique()``, in sorted order), with
-    customers compared by an integer code rather than as text (three times faster
-    to sort; only their grouping matters). Returns an eager ``polars.DataFrame``.
+    are neighbours, and kept once: the rows of ``unique()``, in sorted order). The
+    customers are sorted by their ids, so the order is the same on every run (an
+    earlier version sorted by a categorical code, whose numbering depends on polars'
+    thread scheduling; a text sort measured no slower). Returns an eager
+    ``polars.DataFrame``.
 
     >>> import polars as pl
     >>> f = pl.DataFrame(
@@ -478,17 +480,16 @@ def sorted_unique(frame: Any) -> Any:
     ...     }
     ... )
     >>> sorted_unique(f).rows()
-    [('b', 1, 'x', None, 1.0), ('a', 1, 'x', None, 2.0), ('a', 1, None, 'churn', None), ('a', 2, 'y', None, None)]
+    [('a', 1, 'x', None, 2.0), ('a', 1, None, 'churn', None), ('a', 2, 'y', None, None), ('b', 1, 'x', None, 1.0)]
     """  # noqa: E501
     import polars as pl
 
     lf = frame.lazy()
     columns = lf.collect_schema().names()
-    code = pl.col("customer").cast(pl.Categorical(pl.Categories.random())).to_physical()
-    keys = ["__cx_c", *SORT_KEYS[1:], *[c for c in columns if c not in SORT_KEYS]]
-    lf = lf.with_columns(code.alias("__cx_c")).sort(keys, nulls_last=[k == "tp" for k in keys])
+    keys = [*SORT_KEYS, *[c for c in columns if c not in SORT_KEYS]]
+    lf = lf.sort(keys, nulls_last=[k == "tp" for k in keys])
     same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(1)) for c in columns])
-    return lf.filter(~same).drop("__cx_c").collect()
+    return lf.filter(~same).collect()
 
 
 def _lookalike(name: str, columns: Sequence[str]) -> str | None:

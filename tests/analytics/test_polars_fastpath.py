@@ -43,8 +43,8 @@ def test_sorted_unique_keeps_the_rows_of_unique_in_journey_order() -> None:
     again = sorted_unique(raw)
     assert_frame_equal(again, got)
     assert again.height == raw.unique().height == 9
-    # each customer's rows together (first seen first), in journey order within
-    assert again["customer"].to_list() == ["b"] * 2 + ["a"] * 5 + ["c"] * 2
+    # each customer's rows together (customers by id), in journey order within
+    assert again["customer"].to_list() == ["a"] * 5 + ["b"] * 2 + ["c"] * 2
     ordered = again.with_columns(
         _kind=pl.col("tp").is_null().cast(pl.Int64),
         _tpk=pl.col("tp").fill_null(""),
@@ -70,10 +70,10 @@ def test_presorted_rows_equal_sorting_them_again() -> None:
         return out.sort(out.columns, nulls_last=True)
 
     assert_frame_equal(key(fast), key(slow))
-    # b: web, resolved; a: web, churn | phone, web+purchase | chat; c: x, y
-    assert fast["customer"].to_list() == ["b", "b", "a", "a", "a", "a", "a", "c", "c"]
-    assert fast["case"].to_list() == [0, 0, 1, 1, 2, 2, 3, 3, 3]
-    assert fast["start"].to_list() == [1, 0, 1, 0, 1, 0, 1, 1, 0]
+    # a: web, churn | phone, web+purchase | chat; b: web, resolved; c: x, y
+    assert fast["customer"].to_list() == ["a", "a", "a", "a", "a", "b", "b", "c", "c"]
+    assert fast["case"].to_list() == [0, 0, 1, 1, 2, 2, 2, 3, 3]
+    assert fast["start"].to_list() == [1, 0, 1, 0, 1, 1, 0, 1, 0]
 
 
 def test_polars_rows_match_the_generic_path_on_pandas() -> None:

@@ -319,13 +319,12 @@ def churn_model(
         )
 
     log = as_log(events, schema)
-    prepared = log.prepared
-    if not prepared.has("outcome"):
+    if not log.has("outcome"):
         raise EventLogError(
             "the log has no outcome column, so churn cannot be learnt; expected column "
-            f"{prepared.schema.outcome!r} with {churn_ids[0]!r} on churned customers"
+            f"{log.schema.outcome!r} with {churn_ids[0]!r} on churned customers"
         )
-    seen = set(prepared.outcome_ids)
+    seen = set(log.outcome_ids)
     if not seen & set(churn_ids):
         kinds = {k.value for k in OutcomeKind}
         raise CxkitError(
@@ -478,7 +477,40 @@ def _matrix(table: pl.DataFrame, features: Sequence[str], means: NDArray[np.floa
 
 def _features(log: EventLog, churn_ids: Sequence[str]) -> pl.DataFrame:
     """One row per customer: the journey features and ``churned``."""
-    rows = log.contacts(_WINDOW_US)
+    table = log.fast_customer_sums(_WINDOW_US, churn_ids)
+    if table is None:
+        table = _customer_sums(log, churn_ids)
+    extra = [
+        ((pl.col("t_max") - pl.col("t_min")) / 86400e6).alias("days_active"),
+        pl.col("churned").fill_null(0),
+    ]
+    if log.has("wait_s"):
+        extra.append((pl.col("wait_sum") / 60.0).alias("wait_minutes"))
+    if log.has("emotion"):
+        extra += [
+            pl.when(pl.col("emotion_n") > 0)
+            .then(pl.col("dissatisfied_n") / pl.col("emotion_n"))
+            .alias("share_dissatisfied"),
+            pl.when(pl.col("emotion_n") > 0)
+            .then(pl.col("delighted_n") / pl.col("emotion_n"))
+            .alias("share_delighted"),
+        ]
+    table = table.with_columns(extra)
+    counts = [
+        c for c in ("contacts", "journeys", "touchpoints", "repeat_contacts") if c in table.columns
+    ]
+    table = table.with_columns(pl.col(counts).cast(pl.Float64))
+    keep = ["customer", *[c for c in _FEATURES if c in table.columns], "churned"]
+    return table.select(keep).sort("customer")
+
+
+def _customer_sums(
+    log: EventLog, churn_ids: Sequence[str], window_us: float = _WINDOW_US
+) -> pl.DataFrame:
+    """Per customer with a touchpoint row, the sums behind the features and
+    ``churned``: the generic path, a group-by over :meth:`EventLog.contacts`
+    (:meth:`EventLog.fast_customer_sums` gives the same on a clean polars log)."""
+    rows = log.contacts(window_us)
     e = nw.col("emotion")
     aggs = [
         nw.len().alias("contacts"),
@@ -529,28 +561,6 @@ def _features(log: EventLog, churn_ids: Sequence[str]) -> pl.DataFrame:
         .group_by("customer")
         .agg(nw.col("_churn").max().alias("churned"))
     )
-    table = per.join(
+    return per.join(
         churned.with_columns(pl.col("churned").cast(pl.Int64)), on="customer", how="left"
-    )
-    extra = [
-        ((pl.col("t_max") - pl.col("t_min")) / 86400e6).alias("days_active"),
-        pl.col("churned").fill_null(0),
-    ]
-    if log.has("wait_s"):
-        extra.append((pl.col("wait_sum") / 60.0).alias("wait_minutes"))
-    if log.has("emotion"):
-        extra += [
-            pl.when(pl.col("emotion_n") > 0)
-            .then(pl.col("dissatisfied_n") / pl.col("emotion_n"))
-            .alias("share_dissatisfied"),
-            pl.when(pl.col("emotion_n") > 0)
-            .then(pl.col("delighted_n") / pl.col("emotion_n"))
-            .alias("share_delighted"),
-        ]
-    table = table.with_columns(extra)
-    counts = [
-        c for c in ("contacts", "journeys", "touchpoints", "repeat_contacts") if c in table.columns
-    ]
-    table = table.with_columns(pl.col(counts).cast(pl.Float64))
-    keep = ["customer", *[c for c in _FEATURES if c in table.columns], "churned"]
-    return table.select(keep).sort("customer")
+    ).with_columns(pl.col("churned").fill_null(0))

@@ -37,8 +37,9 @@ of ids).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -91,6 +92,8 @@ class FastTables:
     effort_spread: pl.DataFrame | None = None
     effort_per_journey: tuple[bool, float | None, float | None, int] | None = None
     contacts: _Contacts | None = None
+    #: The outcomes that the log records (sorted), as ``PreparedLog.outcome_ids``.
+    outcome_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,22 +115,7 @@ class _Contacts:
         """``EventLog.contact_sums``: per touchpoint, first contacts, first contacts
         resolved (no contact on the same issue within the window after them) and repeat
         contacts (an earlier contact on the same issue within the window)."""
-        customer, t, tp = self.customer, self.t, self.tp
-        issue = np.zeros(len(tp), np.int64)
-        if self.reason is not None and self.journey_reason is not None:
-            journey = np.cumsum(self.start, dtype=np.int64) - 1
-            issue = np.where(self.reason >= 0, self.reason, self.journey_reason[journey]) + 1
-            # each customer's contacts by issue, in time order within an issue (stable)
-            key = customer.astype(np.int64) * (int(issue.max()) + 1) + issue
-            if len(key) and not bool(np.all(key[1:] >= key[:-1])):
-                order = np.argsort(key, kind="stable")
-                customer, t, tp, issue = customer[order], t[order], tp[order], issue[order]
-        same = (customer[1:] == customer[:-1]) & (issue[1:] == issue[:-1])
-        close = same & ((t[1:] - t[:-1]) <= window_us)
-        repeat = np.zeros(len(tp), bool)
-        repeat[1:] = close
-        again = np.zeros(len(tp), bool)
-        again[:-1] = close
+        _, tp, repeat, again = self.flags(window_us)
         k = len(self.tp_values)
         seen = np.bincount(tp, minlength=k) > 0
 
@@ -149,6 +137,28 @@ class _Contacts:
             },
         )
 
+    def flags(self, window_us: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``customer``, ``tp``, ``repeat`` (an earlier contact on the same issue within
+        the window) and ``again`` (a later one) of every contact, in an order of the
+        rows (each customer's contacts by issue, then time)."""
+        customer, t, tp = self.customer, self.t, self.tp
+        issue = np.zeros(len(tp), np.int64)
+        if self.reason is not None and self.journey_reason is not None and len(tp):
+            journey = np.cumsum(self.start, dtype=np.int64) - 1
+            issue = np.where(self.reason >= 0, self.reason, self.journey_reason[journey]) + 1
+            # each customer's contacts by issue, in time order within an issue (stable)
+            key = customer.astype(np.int64) * (int(issue.max()) + 1) + issue
+            if len(key) and not bool(np.all(key[1:] >= key[:-1])):
+                order = np.argsort(key, kind="stable")
+                customer, t, tp, issue = customer[order], t[order], tp[order], issue[order]
+        same = (customer[1:] == customer[:-1]) & (issue[1:] == issue[:-1])
+        close = same & ((t[1:] - t[:-1]) <= window_us)
+        repeat = np.zeros(len(tp), bool)
+        repeat[1:] = close
+        again = np.zeros(len(tp), bool)
+        again[:-1] = close
+        return customer, tp, repeat, again
+
 
 #: A LazyFrame with more rows than this is read in buckets of whole customers, each
 #: about this size, so that a Parquet scan larger than memory never has to fit.
@@ -167,24 +177,48 @@ def fast_tables(resolved: Resolved, journey: Journey | None, native: Any) -> Fas
     with polars' streaming engine in buckets of whole customers, one at a time; the
     tables of the buckets add up (gap medians are taken over all buckets' gaps).
     """
-    schema, _lf, _eager, dtypes, available, _notes = resolved
+    schema, dtypes, column = resolved[0], resolved[3], field_columns(resolved)
+    parts = []
+    for frame, uniques in log_frames(resolved, native):
+        found = _read(frame, column, dtypes, schema, journey, uniques)
+        del frame  # a bucket is freed before the next is read
+        if found is None:
+            return None
+        if uniques is None:  # the whole log at once
+            return found[0]
+        parts.append(found)
+    return _merge(parts) if parts else None
+
+
+def field_columns(resolved: Resolved) -> dict[str, str | None]:
+    """The log's column for each field the fast path reads (``None``: not in the log)."""
+    schema, available = resolved[0], resolved[4]
     fields = ("customer", "timestamp", "touchpoint", *sorted(available))
-    column = {f: schema.column(f) for f in fields}
+    return {f: schema.column(f) for f in fields}
+
+
+def log_frames(
+    resolved: Resolved, native: Any
+) -> Iterator[tuple[pl.DataFrame, dict[str, list[str | None]] | None]]:
+    """The log as in-memory polars frames of the columns read, with ``None`` — or, for
+    a LazyFrame of more than :data:`BUCKET_ROWS` rows, bucket by bucket (whole
+    customers, read with the streaming engine) with the whole log's distinct texts
+    (so that every bucket codes them alike). Empty frames are skipped."""
+    column = field_columns(resolved)
     used = list(dict.fromkeys(c for c in column.values() if c is not None))
     if isinstance(native, pl.LazyFrame):
         lf = native.select(used)
         n_rows = int(lf.select(pl.len()).collect(engine="streaming").item())
         if n_rows > BUCKET_ROWS:
-            return _in_buckets(lf, n_rows, column, dtypes, schema, journey)
+            yield from _buckets(lf, n_rows, column)
+            return
         frame = lf.collect()
     elif isinstance(native, pl.DataFrame):
         frame = native.select(used)
     else:  # pragma: no cover - the caller checks the backend
-        return None
-    if frame.height == 0:
-        return None
-    found = _read(frame, column, dtypes, schema, journey)
-    return found[0] if found is not None else None
+        return
+    if frame.height:
+        yield frame, None
 
 
 def _read(
@@ -211,37 +245,24 @@ def _read(
             return None
         rows = _journeys(coded, codes, schema)
         del coded
-        return _tables(rows, sums.result(), worker, keep_gaps=uniques is not None)
+        tables, gaps = _tables(rows, sums.result(), worker, keep_gaps=uniques is not None)
+    return replace(tables, outcome_ids=tuple(codes.get("outcome", []))), gaps
 
 
-def _in_buckets(
-    lf: pl.LazyFrame,
-    n_rows: int,
-    column: dict[str, str | None],
-    dtypes: dict[str, Any],
-    schema: EventSchema,
-    journey: Journey | None,
-) -> FastTables | None:
-    """:func:`fast_tables` of a large LazyFrame, bucket by bucket (whole customers)."""
+def _buckets(
+    lf: pl.LazyFrame, n_rows: int, column: dict[str, str | None]
+) -> Iterator[tuple[pl.DataFrame, dict[str, list[str | None]]]]:
+    """A large LazyFrame's buckets of whole customers, each collected in turn."""
     uniques = lf.select(_distinct_texts(column)).collect(engine="streaming").row(0, named=True)
     customer = pl.col(str(column["customer"]))
     if isinstance(lf.collect_schema()[str(column["customer"])], (pl.Categorical, pl.Enum)):
         customer = customer.cast(pl.String)
     n_buckets = -(-n_rows // BUCKET_ROWS)
-    parts = []
     for k in range(n_buckets):
-        bucket = lf.filter(customer.hash(_SEED_BUCKET) % n_buckets == k)
-        frame = bucket.collect(engine="streaming")
-        if frame.height == 0:
-            continue
-        found = _read(frame, column, dtypes, schema, journey, uniques)
-        del frame
-        if found is None:
-            return None
-        parts.append(found)
-    if not parts:
-        return None
-    return _merge(parts)
+        frame = lf.filter(customer.hash(_SEED_BUCKET) % n_buckets == k).collect(engine="streaming")
+        if frame.height:
+            yield frame, uniques
+        del frame  # not held while the next bucket is read
 
 
 def _merge(parts: list[tuple[FastTables, pl.DataFrame | None]]) -> FastTables:
@@ -283,6 +304,7 @@ def _merge(parts: list[tuple[FastTables, pl.DataFrame | None]]) -> FastTables:
         channels=added("channels", ["tp", "channel"]),
         credit=added("credit", ["tp", "outcome"]),
         n_rows=sum(p.n_rows for p, _ in parts),
+        outcome_ids=tuple(sorted({o for p, _ in parts for o in p.outcome_ids})),
     )
 
 
@@ -293,13 +315,16 @@ def _code(
     schema: EventSchema,
     journey: Journey | None,
     uniques: dict[str, list[str | None]] | None = None,
+    *,
+    own: bool = False,
 ) -> tuple[pl.DataFrame, dict[str, list[str]]] | None:
     """Every column read as numbers in one parallel pass, or ``None`` (generic path).
 
     Returns the coded frame — ``t`` (µs), ``h`` and ``h2`` (customer hashes), a code
-    column per text field and a Float64 column per number or flag field — and the
-    values behind each text field's codes (sorted; emotions in scale order). Null is
-    the last code, ``len(values)``.
+    column per text field and a Float64 column per flag field read on a transition's
+    target row (with ``own``: per number and flag field, and ``row``, the row's
+    position in ``frame``) — and the values behind each text field's codes (sorted;
+    emotions in scale order). Null is the last code, ``len(values)``.
     """
     customer = str(column["customer"])
     c_dtype = frame.schema[customer]
@@ -375,7 +400,7 @@ def _code(
         bounds[f] = (lo, hi)
         if dtype.is_float():
             checks.append(v.is_nan().any().alias(f"{f}_nan"))
-        if f in _NEXT_FIELDS:  # read on the next row of a transition: sorted with the rows
+        if own or f in _NEXT_FIELDS:  # read on the next row of a transition: sorted
             exprs[f] = v.cast(pl.Float64)
         if f == "effort":  # whether answers sit on journeys' last contacts needs the order
             exprs["has_effort"] = v.is_not_null()
@@ -395,6 +420,7 @@ def _code(
         h=c_expr.hash(_SEED_A),
         h2=c_expr.hash(_SEED_B),
         **exprs,
+        **({"row": pl.int_range(pl.len(), dtype=pl.UInt64)} if own else {}),
     )
     empty = pl.col("touchpoint") == len(codes["touchpoint"])
     if "outcome" in exprs:
@@ -421,13 +447,16 @@ def _code_dtype(n_values: int) -> Any:
     return pl.UInt32
 
 
-def _sort(coded: pl.DataFrame, codes: dict[str, list[str]]) -> pl.DataFrame | None:
-    """The order-dependent columns in journey order: by customer (first hash), time,
-    then — for two events at one instant — touchpoint rows first, by touchpoint, then
-    by outcome with none first (the generic path's order). ``None`` when rows equal
-    in all of those (possible duplicates) or a hash collision need the generic path."""
+def _sort(
+    coded: pl.DataFrame, codes: dict[str, list[str]], also: Sequence[str] = ()
+) -> pl.DataFrame | None:
+    """The order-dependent columns (and those named in ``also``) in journey order: by
+    customer (first hash), time, then — for two events at one instant — touchpoint
+    rows first, by touchpoint, then by outcome with none first (the generic path's
+    order). ``None`` when rows equal in all of those (possible duplicates) or a hash
+    collision need the generic path."""
     keep = ["h", "h2", "t", "touchpoint", "outcome", "channel", "call_reason", "has_effort"]
-    keep += _NEXT_FIELDS
+    keep += [*_NEXT_FIELDS, *also]
     coded = coded.select(c for c in keep if c in coded.columns)
     in_time_order = coded["t"].is_sorted()  # a stable sort by customer keeps time order
     coded = coded.sort("h", maintain_order=True) if in_time_order else coded.sort("h", "t")
@@ -662,17 +691,7 @@ def _edge_table(rows: _Rows, keep_gaps: bool = False) -> tuple[pl.DataFrame, pl.
         "to_tp": rows.to_tp,
         **{f: v for f, v in rows.next_values.items()},
     }
-    if rows.channel is not None and rows.next_channel is not None:
-        n_ch = len(rows.channels)
-        data["both"] = rows.to_tp & (rows.channel < n_ch) & (rows.next_channel < n_ch)
-        data["switch"] = rows.channel != rows.next_channel
-        if "transfer" not in rows.next_values:  # within an assisted channel, another desk
-            assisted = np.array([v in ASSISTED_CHANNELS for v in rows.channels] + [False])
-            data["inferred"] = (
-                (rows.channel == rows.next_channel)
-                & assisted[rows.channel]
-                & (rows.tp != rows.next_tp)
-            )
+    data.update(channel_changes(rows))
     to_tp = pl.col("to_tp")
 
     def following(name: str) -> pl.Expr | None:
@@ -716,6 +735,25 @@ def _edge_table(rows: _Rows, keep_gaps: bool = False) -> tuple[pl.DataFrame, pl.
         return table, None
     gaps = transitions.filter(pl.col("same")).select("edge", pl.col("gap").cast(pl.Float64))
     return table, gaps
+
+
+def channel_changes(rows: _Rows) -> dict[str, np.ndarray]:
+    """Per transition, with a channel column: ``both`` (to a touchpoint, both channels
+    known), ``switch`` (the channel changes) and — without a transfer column —
+    ``inferred`` transfers (within an assisted channel, to another touchpoint)."""
+    if rows.channel is None or rows.next_channel is None:
+        return {}
+    n_ch = len(rows.channels)
+    out = {
+        "both": rows.to_tp & (rows.channel < n_ch) & (rows.next_channel < n_ch),
+        "switch": rows.channel != rows.next_channel,
+    }
+    if "transfer" not in rows.next_values:  # within an assisted channel, another desk
+        assisted = np.array([v in ASSISTED_CHANNELS for v in rows.channels] + [False])
+        out["inferred"] = (
+            (rows.channel == rows.next_channel) & assisted[rows.channel] & (rows.tp != rows.next_tp)
+        )
+    return out
 
 
 def _start_table(rows: _Rows) -> pl.DataFrame:
@@ -902,9 +940,22 @@ def _distinct_per_touchpoint(tp: np.ndarray, group: np.ndarray, k: int) -> np.nd
     """Per touchpoint, the number of distinct ``group`` values (dense, non-decreasing
     codes: customers or journeys)."""
     n_groups = int(group[-1]) + 1 if len(group) else 0
-    if n_groups * k <= 8 * len(tp) + 1024:  # a table of every (group, touchpoint)
-        seen = np.zeros(n_groups * k, bool)
-        seen[group.astype(np.int64) * k + tp] = True
-        return seen.reshape(n_groups, k).sum(axis=0)
-    pairs = pl.Series(group.astype(np.int64) * k + tp).unique().to_numpy()
-    return np.bincount(pairs % k, minlength=k)
+    return _distinct_per_group(tp, group, k, n_groups)
+
+
+def _distinct_per_group(
+    group: np.ndarray, other: np.ndarray, n_groups: int, n_other: int
+) -> np.ndarray:
+    """Per ``group`` code (``0…n_groups−1``), the number of distinct ``other`` codes
+    (``0…n_other−1``) on its rows.
+
+    >>> _distinct_per_group(np.array([0, 0, 2, 0]), np.array([1, 1, 0, 3]), 3, 4).tolist()
+    [2, 0, 1]
+    """
+    keys = group.astype(np.int64) * n_other + other
+    if n_groups * n_other <= 8 * len(group) + 1024:  # a table of every pair
+        seen = np.zeros(n_groups * n_other, bool)
+        seen[keys] = True
+        return seen.reshape(n_groups, n_other).sum(axis=1)
+    pairs = pl.Series(keys).unique().to_numpy()
+    return np.bincount(pairs // n_other, minlength=n_groups)

@@ -38,6 +38,8 @@ from cxkit.analytics._validate import EMOTIONS, PreparedLog, prepare, resolve_co
 from cxkit.core.errors import format_value
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from cxkit.core.journey import Journey
 
 __all__ = ["ASSISTED_CHANNELS", "ORDER", "EventLog", "as_log"]
@@ -96,6 +98,7 @@ class EventLog:
         journey: Journey | None = None,
     ) -> None:
         self._fast: FastTables | None = None
+        self._native: pl.DataFrame | pl.LazyFrame | None = None
         self._contacts: dict[float, nw.LazyFrame[Any]] = {}
         if isinstance(events, PreparedLog):
             self.__dict__["prepared"] = events
@@ -113,6 +116,7 @@ class EventLog:
             if isinstance(native, (pl.DataFrame, pl.LazyFrame)):
                 # a clean polars log: its tables by counting (see cxkit.analytics._fast)
                 self._fast = fast_tables(resolved, journey, native)
+                self._native = native
             if self._fast is None:
                 self.__dict__["prepared"] = prepare(
                     events, self.schema, journey=journey, resolved=resolved
@@ -163,6 +167,11 @@ class EventLog:
     def warnings(self) -> tuple[str, ...]:
         """What the checks repaired or ignored."""
         return self._notes
+
+    @property
+    def outcome_ids(self) -> tuple[str, ...]:
+        """The outcomes that the log records (sorted; unknown ones as mapped)."""
+        return self._fast.outcome_ids if self._fast is not None else self.prepared.outcome_ids
 
     def has(self, name: str) -> bool:
         """Whether optional schema field ``name`` is in the log."""
@@ -334,6 +343,17 @@ class EventLog:
             )
         )
         return _normalise(agg).sort("tp")
+
+    def fast_customer_sums(self, window_us: float, churn_ids: Sequence[str]) -> pl.DataFrame | None:
+        """Per-customer sums behind the churn features, by the polars fast path
+        (:func:`~cxkit.analytics._fast_customers.customer_sums`); ``None`` for a log
+        that the generic path reads."""
+        if self._fast is None or self._native is None:
+            return None
+        from cxkit.analytics._fast_customers import customer_sums
+
+        _events, journey, resolved = self._source
+        return customer_sums(resolved, journey, self._native, window_us, churn_ids)
 
     # -- collected tables --------------------------------------------------------------
     @cached_property

@@ -26,7 +26,9 @@ Compared here:
   small), against the generic path;
 * :func:`attribution` and :func:`discover` on both paths;
 * a collision of the first customer hash, which the second hash must reveal;
-* a log, or a bucket, without any touchpoint row.
+* a log, or a bucket, without any touchpoint row;
+* with every comparison of the tables, the per-customer sums behind
+  :func:`churn_model`'s features (:mod:`cxkit.analytics._fast_customers`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from cxkit.analytics import (
     attribution,
     discover,
 )
+from cxkit.analytics._churn import _customer_sums
 from cxkit.analytics._validate import prepare, resolve_columns
 from cxkit.core.errors import CxkitError
 from cxkit.core.journey import Journey
@@ -105,6 +108,7 @@ def assert_same_log(fast: EventLog, generic: EventLog) -> None:
     assert_same_tables(fast, generic)
     assert fast.warnings == generic.warnings
     assert fast.columns == generic.columns
+    assert fast.outcome_ids == generic.outcome_ids
     # first contacts, FCR and repeat contacts for a short and a long window
     for window_us in (3_600e6, 30 * 86_400e6):
         assert_frame_equal(fast.contact_sums(window_us), generic.contact_sums(window_us))
@@ -115,6 +119,23 @@ def assert_same_log(fast: EventLog, generic: EventLog) -> None:
     assert (a[0], a[3]) == (b[0], b[3])
     for x, y in zip(a[1:3], b[1:3], strict=True):  # mean and SD, or None for both
         assert (x is None and y is None) or x == pytest.approx(y, rel=1e-9, abs=1e-12)
+    assert_same_customers(fast, generic)
+
+
+def assert_same_customers(fast: EventLog, generic: EventLog) -> None:
+    """The per-customer sums behind churn_model's features, for two windows and two
+    sets of churn outcomes (the fast path's, :mod:`cxkit.analytics._fast_customers`)."""
+    for window_us, churn in ((7 * 86_400e6, ("churn",)), (3_600e6, ("abandon", "resolved"))):
+        mine = fast.fast_customer_sums(window_us, churn)
+        if fast._fast is None:  # a log that the generic path reads: so are its customers
+            assert mine is None
+            continue
+        assert mine is not None, "the fast path declined the customer sums of a clean log"
+        theirs = _customer_sums(generic, churn, window_us)
+        try:
+            assert_frame_equal(mine.sort("customer"), theirs.sort("customer"), **TOLERANCE)
+        except AssertionError as exc:
+            raise AssertionError(f"customer sums ({window_us:g} µs, {churn}): {exc}") from None
 
 
 def assert_same_discovery(a: DiscoveryResult, b: DiscoveryResult) -> None:

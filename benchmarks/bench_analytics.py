@@ -15,7 +15,8 @@ the conversion is not timed — then times, in this order on one log:
 2. then, on that ``EventLog``: ``discover(log)``, ``touchpoint_metrics(log)``,
    ``attribution(log, target="purchase")``, ``drift(journey, log)`` (the template)
    and ``churn_model(log, seed=1)`` (outcome ``churn``) — each includes whatever the
-   log prepares on first use (on polars, metrics prepare the row-level frames);
+   log prepares on first use (on DuckDB and Dask, the ordered windows; a clean polars
+   log prepares nothing: every table comes from the fast path);
 3. ``discover(events)`` from scratch, on the converted frame.
 
 Each repetition builds a new ``EventLog``; every column is the best of ``--repeat``.

@@ -62,8 +62,10 @@ class EventLog:
     it is built, the ordered windows on first use, and every later aggregate reuses
     them (see ``_persist``: polars collects them, DuckDB materialises them, Dask
     persists them, Spark checkpoints them). A clean polars log is read by the fast
-    path (:mod:`._fast`): its journey tables are ready at once, and the row-level
-    frames that metrics, drift and the churn model need are prepared on first use.
+    path (:mod:`._fast`): its tables are ready at once, and no analysis needs its
+    row-level frames (the churn model's per-customer sums come from
+    :mod:`._fast_customers`); they are prepared only if read (``rows``,
+    ``contacts``).
 
     Parameters
     ----------

@@ -26,8 +26,9 @@ buckets; ``tests/analytics/test_streaming.py`` the bucketed reading). The fast p
 and the generic path runs, with its errors, warnings and repairs — when anything
 needs more than a clean read: null ids or times, unreadable times, out-of-range
 values, unknown emotions or outcomes, rows with neither a touchpoint nor an outcome,
-text flags, or two events of one customer at the same instant that the sort keys
-cannot order (possible duplicates).
+text flags, or two different events of one customer at the same instant that the
+sort keys cannot order. Duplicate events are dropped here, as the generic path drops
+them and with its warning (:func:`without_duplicates`).
 
 Two customers are told apart by their pair of hashes: rows of one first-hash run
 whose second hashes differ reveal a collision, and the fast path declines. A wrong
@@ -37,10 +38,10 @@ of ids).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import polars as pl
@@ -69,6 +70,8 @@ ASSISTED_CHANNELS: tuple[str, ...] = tuple(
     cid for cid, ch in BUILTIN_CHANNELS.items() if ch.family == "call_center"
 )
 
+T = TypeVar("T")
+
 #: Seeds of the two customer hashes.
 _SEED_A, _SEED_B = 0x2545F4914F6CDD1D, 0x6A09E667F3BCC909
 
@@ -94,6 +97,8 @@ class FastTables:
     contacts: _Contacts | None = None
     #: The outcomes that the log records (sorted), as ``PreparedLog.outcome_ids``.
     outcome_ids: tuple[str, ...] = ()
+    #: Duplicate events dropped (rows equal in every column read), as the generic path.
+    n_duplicates: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,14 +185,69 @@ def fast_tables(resolved: Resolved, journey: Journey | None, native: Any) -> Fas
     schema, dtypes, column = resolved[0], resolved[3], field_columns(resolved)
     parts = []
     for frame, uniques in log_frames(resolved, native):
-        found = _read(frame, column, dtypes, schema, journey, uniques)
+        found = without_duplicates(
+            lambda f, u=uniques: _read(f, column, dtypes, schema, journey, u),
+            frame,
+            column,
+            dtypes,
+            schema,
+            journey,
+            uniques,
+        )
         del frame  # a bucket is freed before the next is read
         if found is None:
             return None
+        (tables, gaps), n_duplicates = found
+        part = (replace(tables, n_duplicates=n_duplicates), gaps)
         if uniques is None:  # the whole log at once
-            return found[0]
-        parts.append(found)
+            return part[0]
+        parts.append(part)
     return _merge(parts) if parts else None
+
+
+class TiedEventsError(Exception):
+    """Two events of a customer that the sort keys (customer, time, touchpoint,
+    outcome) cannot order: duplicates, or events that differ in another column."""
+
+
+def without_duplicates(
+    read: Callable[[pl.DataFrame], T | None],
+    frame: pl.DataFrame,
+    column: dict[str, str | None],
+    dtypes: dict[str, Any],
+    schema: EventSchema,
+    journey: Journey | None,
+    uniques: dict[str, list[str | None]] | None,
+) -> tuple[T, int] | None:
+    """``read(frame)`` and ``0`` — or, when it meets events that the sort keys cannot
+    order (:class:`TiedEventsError`), ``read`` of ``frame`` without its duplicate events and
+    their number. ``None`` when ``read`` declines, or ties remain (events that differ
+    only in a column the sort keys do not hold: the generic path orders them).
+
+    Duplicates are rows equal in every column read, compared as the generic path
+    compares them: by their codes (stripped text, canonical spellings), times in µs
+    and numbers as floats; one of each set is kept.
+    """
+    try:
+        found = read(frame)
+        return (found, 0) if found is not None else None
+    except TiedEventsError:
+        pass
+    coded = _code(frame, column, dtypes, schema, journey, uniques, own=True)
+    if coded is None:  # pragma: no cover - read coded the same frame
+        return None
+    values = [c for c in coded[0].columns if c not in ("row", "has_effort")]
+    # (in the frame's order: a log in time order stays so, for the sort)
+    keep = coded[0].unique(subset=values, keep="any")["row"].sort()
+    del coded
+    n_duplicates = frame.height - len(keep)
+    if n_duplicates == 0:
+        return None
+    try:
+        found = read(frame[keep.to_numpy()])
+    except TiedEventsError:
+        return None
+    return (found, n_duplicates) if found is not None else None
 
 
 def field_columns(resolved: Resolved) -> dict[str, str | None]:
@@ -305,6 +365,7 @@ def _merge(parts: list[tuple[FastTables, pl.DataFrame | None]]) -> FastTables:
         credit=added("credit", ["tp", "outcome"]),
         n_rows=sum(p.n_rows for p, _ in parts),
         outcome_ids=tuple(sorted({o for p, _ in parts for o in p.outcome_ids})),
+        n_duplicates=sum(p.n_duplicates for p, _ in parts),
     )
 
 
@@ -453,8 +514,8 @@ def _sort(
     """The order-dependent columns (and those named in ``also``) in journey order: by
     customer (first hash), time, then — for two events at one instant — touchpoint
     rows first, by touchpoint, then by outcome with none first (the generic path's
-    order). ``None`` when rows equal in all of those (possible duplicates) or a hash
-    collision need the generic path."""
+    order). Raises :class:`TiedEventsError` for two rows equal in all of those (possible
+    duplicates); ``None`` when a hash collision needs the generic path."""
     keep = ["h", "h2", "t", "touchpoint", "outcome", "channel", "call_reason", "has_effort"]
     keep += [*_NEXT_FIELDS, *also]
     coded = coded.select(c for c in keep if c in coded.columns)
@@ -475,7 +536,7 @@ def _sort(
                 values = coded[name].to_numpy()
                 tie &= values[1:] == values[:-1]
         if tie.any():
-            return None
+            raise TiedEventsError
     h2 = coded["h2"].to_numpy()
     if bool(np.any(same_customer & (h2[1:] != h2[:-1]))):
         return None  # a hash collision: the generic path compares the ids themselves

@@ -29,6 +29,7 @@ from cxkit.analytics._fast import (
     channel_changes,
     field_columns,
     log_frames,
+    without_duplicates,
 )
 from cxkit.analytics._validate import EMOTIONS, Resolved
 
@@ -68,11 +69,21 @@ def customer_sums(
     schema, dtypes, column = resolved[0], resolved[3], field_columns(resolved)
     parts = []
     for frame, uniques in log_frames(resolved, native):
-        found = _customers_of(frame, column, dtypes, schema, journey, uniques, window_us, churn_ids)
+        found = without_duplicates(
+            lambda f, u=uniques: _customers_of(
+                f, column, dtypes, schema, journey, u, window_us, churn_ids
+            ),
+            frame,
+            column,
+            dtypes,
+            schema,
+            journey,
+            uniques,
+        )
         del frame  # a bucket is freed before the next is read
         if found is None:
             return None
-        parts.append(found)
+        parts.append(found[0])
     if not parts:
         return None
     return pl.concat(parts)  # buckets hold disjoint customers
@@ -88,7 +99,8 @@ def _customers_of(
     window_us: float,
     churn_ids: Sequence[str],
 ) -> pl.DataFrame | None:
-    """:func:`customer_sums` of one in-memory frame (the whole log or a bucket)."""
+    """:func:`customer_sums` of one in-memory frame (the whole log or a bucket);
+    raises :class:`~cxkit.analytics._fast.TiedEventsError` on events that the sort cannot order."""
     found = _code(frame, column, dtypes, schema, journey, uniques, own=True)
     if found is None:
         return None

@@ -34,7 +34,14 @@ import polars as pl
 from cxkit.analytics._fast import ASSISTED_CHANNELS, FastTables, fast_tables
 from cxkit.analytics._frames import _quiet, collect, distinct_counts, row_index
 from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema
-from cxkit.analytics._validate import EMOTIONS, PreparedLog, prepare, resolve_columns
+from cxkit.analytics._validate import (
+    EMOTIONS,
+    PreparedLog,
+    _warn,
+    duplicates_note,
+    prepare,
+    resolve_columns,
+)
 from cxkit.core.errors import format_value
 
 if TYPE_CHECKING:
@@ -125,7 +132,11 @@ class EventLog:
                 )
                 self._notes = self.prepared.warnings
             else:
-                self._notes = tuple(resolved[5])
+                notes = list(resolved[5])
+                if self._fast.n_duplicates:  # the one repair that the fast path makes
+                    n_kept = self._fast.n_rows + self._fast.n_duplicates
+                    _warn(notes, duplicates_note(self._fast.n_duplicates, n_kept))
+                self._notes = tuple(notes)
         self.missing = self.schema.missing_outcome
 
     @cached_property
@@ -138,8 +149,8 @@ class EventLog:
         """
         events, journey, resolved = self._source
         with warnings.catch_warnings():
-            # the fast path ran only on a log that needs no repair: prepare has
-            # nothing new to say, and the column warnings were given already
+            # the fast path ran only on a log that needs no repair but dropping
+            # duplicates: prepare has nothing new to say, and the warnings were given
             warnings.simplefilter("ignore", EventLogWarning)
             return prepare(events, self.schema, journey=journey, resolved=resolved)
 

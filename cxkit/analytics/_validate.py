@@ -128,6 +128,19 @@ def _warn(messages: list[str], text: str) -> None:
     warnings.warn(text, EventLogWarning, stacklevel=user_stacklevel())
 
 
+def duplicates_note(n_duplicates: int, n_kept: int) -> str:
+    """The warning for duplicate events dropped from the ``n_kept`` rows with an event.
+
+    >>> duplicates_note(1, 10)
+    'dropped 1 duplicate event (rows equal in every column cxkit reads) of 10'
+    """
+    plural = "s" if n_duplicates != 1 else ""
+    return (
+        f"dropped {n_duplicates} duplicate event{plural} (rows equal in every column cxkit "
+        f"reads) of {n_kept}"
+    )
+
+
 def _strip_text(expr: nw.Expr) -> nw.Expr:
     text = expr.cast(nw.String).str.strip_chars()
     return nw.when(text.str.len_chars() > 0).then(text)
@@ -428,9 +441,7 @@ def prepare(
     if n_dup:
         _warn(
             notes,
-            f"dropped {n_dup} duplicate event{'s' if n_dup != 1 else ''} (rows equal in every "
-            "column cxkit reads) of "
-            f"{n_kept}",
+            duplicates_note(n_dup, n_kept),
         )
     if n_rows == 0:
         raise EventLogError(

@@ -244,10 +244,10 @@ def test_the_fast_path_gives_the_generic_tables_on_the_shipped_examples(name: st
     fast, generic = _paths(events, journey=_journey(name))
     assert fast._fast is not None
     assert_same_log(fast, generic)
-    # as shipped, with its duplicate rows: the generic path drops them and says so
+    # as shipped, with its duplicate rows: both paths drop them and say so alike
     fast_raw, generic_raw = _paths(raw, journey=_journey(name))
-    assert fast_raw._fast is None
-    assert fast_raw.warnings == generic_raw.warnings
+    assert fast_raw._fast is not None and fast_raw._fast.n_duplicates > 0
+    assert_same_log(fast_raw, generic_raw)
     assert any("duplicate" in w for w in fast_raw.warnings)
     assert_same_tables(fast_raw, fast)
 
@@ -348,7 +348,6 @@ _OTHER = EventSchema(unknown_outcomes="other")
 #: name → (the log and its schema, a text the error or a warning must contain; ``None``:
 #: the generic path reads the log silently).
 DECLINES: dict[str, tuple[Callable[[pl.DataFrame], tuple[Any, Any]], str | None]] = {
-    "duplicate_rows": (lambda d: (d.vstack(d.slice(1, 1)), None), "dropped 1 duplicate event"),
     "null_customer": (
         lambda d: (_set(d, "customer_id", 2, None), None),
         "(the customer id) is null",
@@ -406,6 +405,57 @@ def test_the_clean_log_of_the_decline_cases_takes_the_fast_path() -> None:
     assert fast._fast is not None
     assert_same_log(fast, generic)
     assert fast.summary["contacts"] == 6 and fast.summary["cases"] == 3
+
+
+#: name → a log with duplicate events (rows equal in every column read, as the generic
+#: path compares them) and the number of duplicates.
+DUPLICATES: dict[str, tuple[Callable[[pl.DataFrame], pl.DataFrame], int]] = {
+    "one_row_twice": (lambda d: d.vstack(d.slice(1, 1)), 1),
+    "every_row_three_times": (lambda d: pl.concat([d, d, d]), 12),
+    "padded_and_respelt": (  # " web " is web, and 満足 is satisfied, on both paths
+        lambda d: d.vstack(
+            d.head(1).with_columns(touchpoint=pl.lit(" web "), emotion=pl.lit("満足"))
+        ),
+        1,
+    ),
+    "an_outcome_row_twice": (
+        lambda d: pl.concat(
+            [
+                d,
+                pl.DataFrame(
+                    {"customer_id": ["c", "c"], "timestamp": [T0, T0], "outcome": ["churn"] * 2}
+                ),
+            ],
+            how="diagonal_relaxed",
+        ),
+        1,
+    ),
+    "beside_a_tie_that_the_sort_orders": (  # b's chat twice; a web and a phone at one instant
+        lambda d: pl.concat([_set(d, "timestamp", 1, T0), d.slice(4, 1)]),
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(DUPLICATES))
+def test_duplicates_are_dropped_on_the_fast_path_as_on_the_generic_path(case: str) -> None:
+    build, n_duplicates = DUPLICATES[case]
+    events = build(_clean())
+    with pytest.warns(EventLogWarning, match=f"dropped {n_duplicates} duplicate event"):
+        fast = EventLog(events)
+    assert fast._fast is not None and fast._fast.n_duplicates == n_duplicates
+    generic = _outcome(lambda: EventLog(prepare(events)))[2]
+    assert_same_log(fast, generic)
+    assert fast.n_events == events.height - n_duplicates
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EventLogWarning)  # said above, and said alike
+        assert_same_discovery(discover(events), discover(generic))
+    # read lazily in buckets of two rows: the duplicates are counted once over buckets
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_fast, "BUCKET_ROWS", 2)
+        lazy, _ = _paths(events.lazy())
+    assert lazy._fast is not None and lazy._fast.n_duplicates == n_duplicates
+    assert_same_log(lazy, generic)
 
 
 @pytest.mark.parametrize("case", list(DECLINES))
@@ -504,6 +554,8 @@ def _logs(draw: st.DrawFn) -> pl.DataFrame:
         df = df.with_columns(pl.format("c{}", "customer_id").alias("customer_id"))
     if draw(st.booleans()):
         df = df.with_columns(pl.col("timestamp").dt.to_string("%Y-%m-%dT%H:%M:%S+09:00"))
+    if draw(st.integers(0, 3)) == 0:  # in a quarter of the logs, some rows twice
+        df = pl.concat([df, df[draw(st.lists(st.integers(0, df.height - 1), max_size=3))]])
     order = draw(st.sampled_from(("generated", "time", "shuffled")))
     if order == "time":
         df = df.sort("timestamp", maintain_order=True)
@@ -533,9 +585,13 @@ def test_property_random_logs_agree_on_both_paths(
     event("fast path" if fast._fast is not None else "declined")
     if fast._fast is not None:
         assert_same_log(fast, generic)
-    # it declines exactly when the generic path repairs something (duplicates, empty
-    # rows) or two events of a customer at one instant cannot be ordered
-    assert (fast._fast is None) == (bool(generic.warnings) or _ambiguous(generic))
+        if fast._fast.n_duplicates:
+            event("duplicates dropped on the fast path")
+    # it declines exactly when the generic path repairs something other than dropping
+    # duplicates (empty rows) or two events of a customer at one instant cannot be
+    # ordered
+    repairs = [w for w in generic.warnings if "duplicate event" not in w]
+    assert (fast._fast is None) == (bool(repairs) or _ambiguous(generic))
 
     found = _outcome(lambda: discover(events))
     found_generic = _outcome(lambda: discover(generic))

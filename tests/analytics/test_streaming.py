@@ -18,6 +18,7 @@ from polars.testing import assert_frame_equal
 
 import cxkit as cx
 from cxkit.analytics import EventLog, EventLogWarning, _fast, attribution, discover
+from cxkit.analytics._validate import prepare
 from cxkit.data import generate_events
 
 TABLES = ("edges_table", "starts_table", "touchpoint_table", "channels_table", "credit_table")
@@ -72,19 +73,37 @@ def test_discover_and_attribution_of_a_scan_equal_the_eager_results(
     )
 
 
-def test_a_bucket_that_needs_a_repair_sends_the_whole_log_to_the_generic_path(
-    tmp_path: Path, small_buckets: int
-) -> None:
+def test_duplicates_are_dropped_bucket_by_bucket(tmp_path: Path, small_buckets: int) -> None:
     journey = cx.load_journey("billing_inquiry")
     events = generate_events(journey, 1500, seed=2)
     with_duplicates = pl.concat([events, events.head(3)])
     path = _parquet(tmp_path, with_duplicates)
-    with pytest.warns(EventLogWarning, match="dropped 3 duplicate events"):
+    note = f"dropped 3 duplicate events .* of {with_duplicates.height}$"
+    with pytest.warns(EventLogWarning, match=note):
+        scanned = EventLog(pl.scan_parquet(path))
+    assert scanned._fast is not None  # a duplicate lies in one bucket, with its customer
+    with pytest.warns(EventLogWarning, match=note):
+        eager = EventLog(prepare(with_duplicates))
+    assert scanned.warnings == eager.warnings
+    assert_frame_equal(scanned.edges_table, eager.edges_table, check_exact=False, rel_tol=1e-9)
+
+
+def test_a_bucket_that_needs_another_repair_sends_the_whole_log_to_the_generic_path(
+    tmp_path: Path, small_buckets: int
+) -> None:
+    journey = cx.load_journey("billing_inquiry")
+    events = generate_events(journey, 1500, seed=2)
+    empty_rows = events.with_columns(
+        touchpoint=pl.when(pl.int_range(pl.len()) < 2).then(None).otherwise("touchpoint"),
+        outcome=pl.when(pl.int_range(pl.len()) < 2).then(None).otherwise("outcome"),
+    )
+    path = _parquet(tmp_path, empty_rows)
+    with pytest.warns(EventLogWarning, match="2 rows of .* have neither a touchpoint"):
         scanned = EventLog(pl.scan_parquet(path))
     assert scanned._fast is None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EventLogWarning)
-        eager = EventLog(with_duplicates)
+        eager = EventLog(empty_rows)
     assert_frame_equal(scanned.edges_table, eager.edges_table)
 
 

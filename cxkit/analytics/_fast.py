@@ -2,9 +2,11 @@
 
 :class:`~cxkit.analytics.EventLog` reads every log through :func:`prepare` and the
 ordered windows of :mod:`cxkit.analytics._log`, written once with narwhals for every
-backend. On a polars log that needs no repair, the tables that :func:`discover` and
-:func:`attribution` read (``summary``, ``edges_table``, ``starts_table``,
-``touchpoint_table``, ``channels_table``, ``credit_table``) come from here instead:
+backend. On a polars log that needs no repair but dropping duplicate events, the
+tables that every analysis reads (``summary``, ``edges_table``, ``starts_table``,
+``touchpoint_table``, ``channels_table``, ``credit_table``, ``reach_table``, the
+effort answers and the contact sums; the churn model's per-customer sums in
+:mod:`cxkit.analytics._fast_customers`) come from here instead:
 
 1. each text column becomes small integer codes (an ``Enum`` cast of its distinct
    values, which are stripped, checked and mapped once, not once per row);

@@ -480,10 +480,7 @@ def _features(log: EventLog, churn_ids: Sequence[str]) -> pl.DataFrame:
     table = log.fast_customer_sums(_WINDOW_US, churn_ids)
     if table is None:
         table = _customer_sums(log, churn_ids)
-    extra = [
-        ((pl.col("t_max") - pl.col("t_min")) / 86400e6).alias("days_active"),
-        pl.col("churned").fill_null(0),
-    ]
+    extra = [((pl.col("t_max") - pl.col("t_min")) / 86400e6).alias("days_active")]
     if log.has("wait_s"):
         extra.append((pl.col("wait_sum") / 60.0).alias("wait_minutes"))
     if log.has("emotion"):

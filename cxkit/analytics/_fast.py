@@ -73,6 +73,8 @@ ASSISTED_CHANNELS: tuple[str, ...] = tuple(
 )
 
 T = TypeVar("T")
+#: Each text field's distinct values in the whole log (so that buckets code alike).
+Uniques = dict[str, list[str | None]]
 
 #: Seeds of the two customer hashes.
 _SEED_A, _SEED_B = 0x2545F4914F6CDD1D, 0x6A09E667F3BCC909
@@ -117,6 +119,19 @@ class _Contacts:
     reason: np.ndarray | None
     journey_reason: np.ndarray | None
     tp_values: list[str]
+
+    @classmethod
+    def of(cls, rows: _Rows) -> _Contacts:
+        """The contacts of :func:`_journeys`' touchpoint rows."""
+        return cls(
+            rows.customer,
+            rows.t,
+            rows.tp,
+            rows.start,
+            rows.reason,
+            rows.journey_reason,
+            rows.tp_values,
+        )
 
     def sums(self, window_us: float) -> pl.DataFrame:
         """``EventLog.contact_sums``: per touchpoint, first contacts, first contacts
@@ -185,26 +200,42 @@ def fast_tables(resolved: Resolved, journey: Journey | None, native: Any) -> Fas
     tables of the buckets add up (gap medians are taken over all buckets' gaps).
     """
     schema, dtypes, column = resolved[0], resolved[3], field_columns(resolved)
-    parts = []
+    found = read_log(
+        resolved,
+        journey,
+        native,
+        lambda frame, uniques: _read(frame, column, dtypes, schema, journey, uniques),
+    )
+    if found is None:
+        return None
+    parts, bucketed = found
+    tables = [(replace(t, n_duplicates=n_duplicates), gaps) for (t, gaps), n_duplicates in parts]
+    return _merge(tables) if bucketed else tables[0][0]
+
+
+def read_log(
+    resolved: Resolved,
+    journey: Journey | None,
+    native: Any,
+    read: Callable[[pl.DataFrame, Uniques | None], T | None],
+) -> tuple[list[tuple[T, int]], bool] | None:
+    """``read(frame, uniques)`` of the log's frame (:func:`log_frames`) — or of each of
+    its buckets, one at a time (then ``True``) — without its duplicate events
+    (:func:`without_duplicates`), with their number. ``None`` when ``read`` declines a
+    frame, or the log is empty."""
+    schema, dtypes, column = resolved[0], resolved[3], field_columns(resolved)
+    parts: list[tuple[T, int]] = []
+    bucketed = False
     for frame, uniques in log_frames(resolved, native):
+        bucketed = uniques is not None
         found = without_duplicates(
-            lambda f, u=uniques: _read(f, column, dtypes, schema, journey, u),
-            frame,
-            column,
-            dtypes,
-            schema,
-            journey,
-            uniques,
+            lambda f, u=uniques: read(f, u), frame, column, dtypes, schema, journey, uniques
         )
         del frame  # a bucket is freed before the next is read
         if found is None:
             return None
-        (tables, gaps), n_duplicates = found
-        part = (replace(tables, n_duplicates=n_duplicates), gaps)
-        if uniques is None:  # the whole log at once
-            return part[0]
-        parts.append(part)
-    return _merge(parts) if parts else None
+        parts.append(found)
+    return (parts, bucketed) if parts else None
 
 
 class TiedEventsError(Exception):
@@ -219,7 +250,7 @@ def without_duplicates(
     dtypes: dict[str, Any],
     schema: EventSchema,
     journey: Journey | None,
-    uniques: dict[str, list[str | None]] | None,
+    uniques: Uniques | None,
 ) -> tuple[T, int] | None:
     """``read(frame)`` and ``0`` — or, when it meets events that the sort keys cannot
     order (:class:`TiedEventsError`), ``read`` of ``frame`` without its duplicate events and
@@ -259,9 +290,7 @@ def field_columns(resolved: Resolved) -> dict[str, str | None]:
     return {f: schema.column(f) for f in fields}
 
 
-def log_frames(
-    resolved: Resolved, native: Any
-) -> Iterator[tuple[pl.DataFrame, dict[str, list[str | None]] | None]]:
+def log_frames(resolved: Resolved, native: Any) -> Iterator[tuple[pl.DataFrame, Uniques | None]]:
     """The log as in-memory polars frames of the columns read, with ``None`` — or, for
     a LazyFrame of more than :data:`BUCKET_ROWS` rows, bucket by bucket (whole
     customers, read with the streaming engine) with the whole log's distinct texts
@@ -289,7 +318,7 @@ def _read(
     dtypes: dict[str, Any],
     schema: EventSchema,
     journey: Journey | None,
-    uniques: dict[str, list[str | None]] | None = None,
+    uniques: Uniques | None = None,
 ) -> tuple[FastTables, pl.DataFrame | None] | None:
     """The tables of an in-memory frame (with its gaps per edge when ``uniques``, the
     whole log's distinct texts, are given: a bucket's medians are taken later)."""
@@ -313,7 +342,7 @@ def _read(
 
 def _buckets(
     lf: pl.LazyFrame, n_rows: int, column: dict[str, str | None]
-) -> Iterator[tuple[pl.DataFrame, dict[str, list[str | None]]]]:
+) -> Iterator[tuple[pl.DataFrame, Uniques]]:
     """A large LazyFrame's buckets of whole customers, each collected in turn."""
     uniques = lf.select(_distinct_texts(column)).collect(engine="streaming").row(0, named=True)
     customer = pl.col(str(column["customer"]))
@@ -377,7 +406,7 @@ def _code(
     dtypes: dict[str, Any],
     schema: EventSchema,
     journey: Journey | None,
-    uniques: dict[str, list[str | None]] | None = None,
+    uniques: Uniques | None = None,
     *,
     own: bool = False,
 ) -> tuple[pl.DataFrame, dict[str, list[str]]] | None:
@@ -716,17 +745,7 @@ def _tables(
         reach=None if keep_gaps else _reach_table(rows),
         effort_spread=None if keep_gaps else spread,
         effort_per_journey=None if keep_gaps else _effort_per_journey(rows, effort),
-        contacts=None
-        if keep_gaps
-        else _Contacts(
-            rows.customer,
-            rows.t,
-            rows.tp,
-            rows.start,
-            rows.reason,
-            rows.journey_reason,
-            rows.tp_values,
-        ),
+        contacts=None if keep_gaps else _Contacts.of(rows),
     )
     return tables, gaps
 

@@ -9,7 +9,9 @@ rows are coded and sorted once more, and every customer's sums are
 than :data:`~cxkit.analytics._fast.BUCKET_ROWS` rows is read bucket by bucket
 (whole customers), so a Parquet scan larger than memory gets its churn features too.
 
-``tests/analytics/test_fast_customers.py`` compares both paths value for value.
+``tests/analytics/test_fast.py`` (``assert_same_customers``, with every comparison of
+the two paths' tables) and ``tests/analytics/test_churn.py`` compare both paths
+value for value.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 import polars as pl
 
 from cxkit.analytics._fast import (
+    Uniques,
     _code,
     _Contacts,
     _distinct_per_group,
@@ -28,8 +31,7 @@ from cxkit.analytics._fast import (
     _sort,
     channel_changes,
     field_columns,
-    log_frames,
-    without_duplicates,
+    read_log,
 )
 from cxkit.analytics._validate import EMOTIONS, Resolved
 
@@ -67,26 +69,17 @@ def customer_sums(
     particular order.
     """
     schema, dtypes, column = resolved[0], resolved[3], field_columns(resolved)
-    parts = []
-    for frame, uniques in log_frames(resolved, native):
-        found = without_duplicates(
-            lambda f, u=uniques: _customers_of(
-                f, column, dtypes, schema, journey, u, window_us, churn_ids
-            ),
-            frame,
-            column,
-            dtypes,
-            schema,
-            journey,
-            uniques,
-        )
-        del frame  # a bucket is freed before the next is read
-        if found is None:
-            return None
-        parts.append(found[0])
-    if not parts:
+    found = read_log(
+        resolved,
+        journey,
+        native,
+        lambda frame, uniques: _customers_of(
+            frame, column, dtypes, schema, journey, uniques, window_us, churn_ids
+        ),
+    )
+    if found is None:
         return None
-    return pl.concat(parts)  # buckets hold disjoint customers
+    return pl.concat([part for part, _ in found[0]])  # buckets hold disjoint customers
 
 
 def _customers_of(
@@ -95,7 +88,7 @@ def _customers_of(
     dtypes: dict[str, Any],
     schema: Any,
     journey: Journey | None,
-    uniques: dict[str, list[str | None]] | None,
+    uniques: Uniques | None,
     window_us: float,
     churn_ids: Sequence[str],
 ) -> pl.DataFrame | None:
@@ -120,7 +113,7 @@ def _customers_of(
     every = np.cumsum(new_customer) - 1
     churned = np.zeros(n_customers, bool)
     if "outcome" in ordered.columns:
-        churn_codes = [k for k, v in enumerate(codes["outcome"]) if v in set(churn_ids)]
+        churn_codes = [k for k, v in enumerate(codes["outcome"]) if v in churn_ids]
         hit = np.isin(ordered["outcome"].to_numpy(), churn_codes)
         churned = np.bincount(every, weights=hit, minlength=n_customers) > 0
 
@@ -150,9 +143,7 @@ def _customers_of(
     t_max = np.zeros(n_customers)
     t_min[customer[firsts]] = rows.t[firsts]
     t_max[customer[firsts]] = rows.t[lasts]
-    in_order, _, repeat, _ = _Contacts(
-        rows.customer, rows.t, rows.tp, rows.start, rows.reason, rows.journey_reason, rows.tp_values
-    ).flags(window_us)
+    in_order, _, repeat, _ = _Contacts.of(rows).flags(window_us)
     sums: dict[str, np.ndarray] = {
         "contacts": contacts,
         "journeys": total(rows.start),

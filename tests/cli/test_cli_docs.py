@@ -2,7 +2,8 @@
 
 * every ``<!-- cxkit-file: NAME -->`` block is written to a temporary folder;
 * every ``<!-- cxkit-example: ARGS -->`` JSON block must equal what ``cxkit ARGS``
-  prints there (ignoring only the version and machine-specific paths);
+  prints there (ignoring only the version and machine-specific paths), floats to a
+  relative 1e-12 — exact results agree to that across machines (``tests/conftest.py``);
 * the text examples of ``validate`` and ``show --lang ja`` are compared line by line.
 
 When a change of cxkit changes an example on purpose, rewrite the JSON examples with
@@ -72,7 +73,7 @@ def test_the_doc_has_the_examples():
 
 
 @pytest.mark.parametrize(("args", "body"), EXAMPLES, ids=[a for a, _ in EXAMPLES])
-def test_json_example_is_what_the_command_prints(capsys, docdir, args, body):
+def test_json_example_is_what_the_command_prints(capsys, docdir, args, body, documented_equal):
     documented = json.loads(body)
     code, out, _ = _run(capsys, shlex.split(args))
     assert code in (0, 1)
@@ -87,10 +88,11 @@ def test_json_example_is_what_the_command_prints(capsys, docdir, args, body):
                 t.pop("path")
     if documented["command"] == "templates":  # the doc lists only some templates
         by_name = {t["name"]: t for t in actual["templates"]}
-        assert all(t == by_name[t["name"]] for t in documented["templates"])
+        for t in documented["templates"]:
+            documented_equal(t, by_name[t["name"]])
         assert list(actual) == list(documented)
     else:
-        assert actual == documented
+        documented_equal(documented, actual)  # floats to a relative 1e-12 (tests/conftest.py)
 
 
 def test_validate_text_example(capsys, docdir):

@@ -34,21 +34,6 @@ def _console(command: str) -> list[str]:
     raise AssertionError(f"no console example for {command!r}")
 
 
-def _is_subdocument(doc, actual, where="") -> None:
-    """Every key of ``doc`` is in ``actual`` with the same value; lists compare by prefix."""
-    if isinstance(doc, dict):
-        assert isinstance(actual, dict), where
-        for key, value in doc.items():
-            assert key in actual, f"{where}.{key} missing"
-            _is_subdocument(value, actual[key], f"{where}.{key}")
-    elif isinstance(doc, list):
-        assert isinstance(actual, list) and len(actual) >= len(doc), where
-        for i, value in enumerate(doc):
-            _is_subdocument(value, actual[i], f"{where}[{i}]")
-    else:
-        assert doc == actual, f"{where}: documented {doc!r}, got {actual!r}"
-
-
 # --------------------------------------------------------------------- staffing
 
 
@@ -75,7 +60,7 @@ def test_staffing_reproduces_models_r1(capsys):
     assert "traffic 10 Erlang" in out
 
 
-def test_staffing_json_example_of_the_doc(capsys):
+def test_staffing_json_example_of_the_doc(capsys, documented_equal):
     (args, body), *_ = [
         (m["arg"], m["body"]) for m in re.finditer(_BLOCK.format(kind="example"), TEXT, re.S)
     ]
@@ -85,7 +70,7 @@ def test_staffing_json_example_of_the_doc(capsys):
     actual, documented = json.loads(out), json.loads(body)
     assert list(actual)[:2] == ["cxkit", "command"]
     actual.pop("cxkit"), documented.pop("cxkit")
-    assert actual == documented
+    documented_equal(documented, actual)  # floats to a relative 1e-12 (tests/conftest.py)
     assert actual["result"]["agents"] == 14 and actual["result"]["scheduled"] == 20
 
 
@@ -150,7 +135,7 @@ def test_simulate_text_example_of_the_doc(capsys):
     assert out.splitlines() == _console(command)
 
 
-def test_simulate_abridged_json_example_of_the_doc(capsys):
+def test_simulate_abridged_json_example_of_the_doc(capsys, documented_equal):
     if "web_phone_faq" not in cx.list_templates():
         pytest.skip("template web_phone_faq not present")
     (args, body), *_ = [
@@ -161,7 +146,8 @@ def test_simulate_abridged_json_example_of_the_doc(capsys):
     assert code == 0
     documented, actual = json.loads(body), json.loads(out)
     documented.pop("cxkit")
-    _is_subdocument(documented, actual)
+    # every documented key, lists by prefix, floats to a relative 1e-12 (tests/conftest.py)
+    documented_equal(documented, actual, subdocument=True)
 
 
 def test_simulate_japanese_report_and_max_steps(capsys):

@@ -8,7 +8,7 @@ its own subprocess (wall time and peak RSS as in ``bench_discovery.py``):
 * ``cxkit``: ``cxkit.analytics.attribution(events, target="purchase")`` — the checked
   log's transition counts (the polars fast path, see ``cxkit/analytics/_fast.py``),
   the first-order absorbing chain, and for every touchpoint the exact conversion
-  probability with that touchpoint removed (MODELS.md §3.3, Anderl et al. 2016), by
+  probability with that touchpoint removed (model reference §3.3, Anderl et al. 2016), by
   sparse linear solves; first / last / linear touch beside it;
 * ``cxkit-ref``: for reference, the benchmark's own minimal version
   (``removal_effects_exact`` below: directly-follows counts straight from the log, no

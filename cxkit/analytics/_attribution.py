@@ -1,11 +1,11 @@
 """Multi-touch attribution: Markov removal effect (exact) beside first, last and linear touch.
 
-The removal effect of touchpoint τ (Anderl et al. 2016; MODELS.md §3.3) is
+The removal effect of touchpoint τ (Anderl et al. 2016; model reference §3.3) is
 ``RE(τ) = 1 − P(target | τ removed) / P(target)``, where removing τ sends every
 transition into τ to a null state. cxkit solves the absorbing chain exactly (see
 :mod:`cxkit.analytics._chain`): no path sampling, no truncation. Shares are the
 effects normalised to sum to 1 (``markov``), and ``markov_conversions`` is the share
-times the observed conversions (MODELS.md §3.3 ``credit_c``).
+times the observed conversions (model reference §3.3 ``credit_c``).
 
 The heuristics are computed from the observed journeys (a journey converts when it
 ends in the target): ``first_touch`` credits its first touchpoint, ``last_touch`` its
@@ -86,7 +86,7 @@ def attribution(
 
     Examples
     --------
-    MODELS.md §9 R3 (Bryl 2016): paths C1→C2→C3→conv, C1→null, C2→C3→null.
+    Model reference §9 R3 (Bryl 2016): paths C1→C2→C3→conv, C1→null, C2→C3→null.
 
     >>> import polars as pl, datetime as dt
     >>> t = [dt.datetime(2026, 1, 1, h) for h in range(3)]

@@ -2,7 +2,7 @@
 
 States are touchpoints (transient) and outcomes (absorbing); ``Q`` holds
 touchpoint → touchpoint probabilities, ``R`` touchpoint → outcome ones, ``start``
-the start distribution π0 (MODELS.md §3.2). With ``A = I − Q`` (sparse, LU-factorised
+the start distribution π0 (model reference §3.2). With ``A = I − Q`` (sparse, LU-factorised
 once by :func:`scipy.sparse.linalg.splu`, never inverted):
 
 * ``x = A⁻¹ r`` — probability of ending in the target outcome set from each state;
@@ -10,7 +10,7 @@ once by :func:`scipy.sparse.linalg.splu`, never inverted):
 * ``N_ττ`` — the diagonal of the fundamental matrix, from solves with unit vectors;
 * ``h_τ = v_τ / N_ττ`` — probability that a journey ever reaches τ.
 
-Removal effect (Anderl et al. 2016; MODELS.md §3.3). Removing touchpoint τ sends
+Removal effect (Anderl et al. 2016; model reference §3.3). Removing touchpoint τ sends
 every transition into τ (and every start at τ) to a null state. The journeys that
 still reach the target are those that never hit τ, so by the strong Markov property
 
@@ -188,7 +188,7 @@ class Chain:
         return np.clip(self.visits() / self.fundamental_diagonal(), 0.0, 1.0)
 
     def outcome_probabilities(self) -> NDArray[np.float64]:
-        """``π0ᵀ B``: the probability of ending in each outcome (MODELS.md §3.2)."""
+        """``π0ᵀ B``: the probability of ending in each outcome (model reference §3.2)."""
         if self.n == 0:
             return np.zeros(len(self.outcomes))
         b = self._lu().solve(self.R.toarray())  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 """Churn prediction from journey features: L2 logistic regression, evaluated honestly.
 
-MODELS.md §4.4 model V-C ("calibrated hazard, preferred once data exists") asks for
+Model reference §4.4 model V-C ("calibrated hazard, preferred once data exists") asks for
 a logistic churn model on CRM data. This one is fitted with numpy only — Newton's
 method (IRLS) on the L2-penalised log-likelihood, features standardised on the
 training customers, the intercept unpenalised — so cxkit needs no scikit-learn.

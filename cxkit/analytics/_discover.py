@@ -117,7 +117,7 @@ def discover(
     Each customer's events, in time order, are a path through touchpoints that ends
     in an outcome (see ``docs/reference/analytics.md`` for how outcomes and journeys
     are read). Counting the transitions gives the maximum-likelihood hand-off
-    probabilities ``p_ij = n_ij / Σ_j n_ij`` (MODELS.md §3.2), the start
+    probabilities ``p_ij = n_ij / Σ_j n_ij`` (model reference §3.2), the start
     distribution and the outcome rates.
 
     Parameters

@@ -188,7 +188,7 @@ def drift(
 
     Examples
     --------
-    MODELS.md Example B designs Web → Resolved 0.5, Phone 0.3, Churn 0.2. A log
+    Model reference Example B designs Web → Resolved 0.5, Phone 0.3, Churn 0.2. A log
     where 400 of 1000 web visitors phone shows a drifted hand-off:
 
     >>> import polars as pl, datetime as dt

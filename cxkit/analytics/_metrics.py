@@ -1,4 +1,4 @@
-"""CX metrics from an event log, per touchpoint and for the whole log (MODELS.md §2.1).
+"""CX metrics from an event log, per touchpoint and for the whole log (model reference §2.1).
 
 Definitions
 -----------
@@ -88,7 +88,7 @@ def touchpoint_metrics(
     repeat_window: str | float | _dt.timedelta = "7d",
 ) -> pl.DataFrame:
     """Contacts, FCR, repeat contacts, switches, transfers, CES, CSAT, NPS and emotions
-    per touchpoint (definitions in the module docstring and MODELS.md §2.1).
+    per touchpoint (definitions in the module docstring and model reference §2.1).
 
     Parameters
     ----------

@@ -7,7 +7,7 @@ Examples
 >>> from cxkit.cli import main
 >>> main(["export", "billing_inquiry", "--to", "mermaid"])  # doctest: +ELLIPSIS
 journey
-    title Billing inquiry (MODELS.md Example A)
+    title Billing inquiry (cxkit model reference, Example A)
 ...
 0
 """

@@ -105,7 +105,7 @@ def templates_payload() -> dict[str, Any]:
 
     >>> t = next(t for t in templates_payload()["templates"] if t["name"] == "billing_inquiry")
     >>> t["title"], t["language"], t["steps"], t["valid"]
-    ('Billing inquiry (MODELS.md Example A)', 'en', 4, True)
+    ('Billing inquiry (cxkit model reference, Example A)', 'en', 4, True)
     """
     items = []
     for name in list_templates():
@@ -229,7 +229,7 @@ def new_journey_text(
     Examples
     --------
     >>> text, j = new_journey_text("billing_inquiry", "my_billing.yaml", journey_id="")
-    >>> j.id, "id: my_billing" in text, text.startswith("# MODELS.md Example A")
+    >>> j.id, "id: my_billing" in text, text.startswith("# cxkit model reference Example A")
     ('my_billing', True, True)
     """
     target_path = Path(os.fspath(target))

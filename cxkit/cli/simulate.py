@@ -228,7 +228,7 @@ def staffing_payload(
     max_occupancy: float = 0.85,
     shrinkage: float = 0.30,
 ) -> dict[str, Any]:
-    """The ``cxkit staffing --json`` document (Erlang C, MODELS.md §3.5).
+    """The ``cxkit staffing --json`` document (Erlang C, cxkit model reference §3.5).
 
     Examples
     --------
@@ -379,7 +379,7 @@ def staffing_command(
     as_json: bool,
     lang: str,
 ) -> None:
-    """Agents needed for one interval by Erlang C (MODELS.md §3.5).
+    """Agents needed for one interval by Erlang C (cxkit model reference §3.5).
 
     N* is the fewest agents answering --service-level of the calls within --target
     seconds at an occupancy of at most --max-occupancy; the scheduled headcount is

@@ -2,7 +2,7 @@
 
 Their shape is part of the journey format (``economics:`` and ``initiatives:``
 blocks) and of stand-alone initiative files; :mod:`cxkit.roi` evaluates them. See
-MODELS.md §4–§5 for how they are used and ``docs/reference/roi.md`` for the format.
+the model reference §4–§5 for how they are used and ``docs/reference/roi.md`` for the format.
 
 Effect targets
 --------------
@@ -73,7 +73,7 @@ OUTCOME_KINDS: tuple[str, ...] = ("purchase", "resolved", "churn", "abandon", "o
 
 
 class Distribution(str, Enum):
-    """How an uncertain effect is sampled (MODELS.md §5.4)."""
+    """How an uncertain effect is sampled (model reference §5.4)."""
 
     TRIANGULAR = "triangular"
     PERT = "pert"
@@ -130,10 +130,10 @@ class Estimate:
         return self.distribution == Distribution.FIXED and self.low == self.mode == self.high
 
 
-#: φ of model V-A in ROI runs: Tri(0.2, 0.5, 1.0) (MODELS.md §4.4, §7). [ASSUMPTION]
+#: φ of model V-A in ROI runs: Tri(0.2, 0.5, 1.0) (model reference §4.4, §7). [ASSUMPTION]
 DEFAULT_PHI = Estimate(0.2, 0.5, 1.0)
 
-#: φ_e of model V-B: 0.10 (MODELS.md §4.4). [ASSUMPTION]
+#: φ_e of model V-B: 0.10 (model reference §4.4). [ASSUMPTION]
 DEFAULT_PHI_EFFORT = Estimate(0.10, 0.10, 0.10, Distribution.FIXED)
 
 
@@ -173,7 +173,7 @@ class Economics:
         Period of the ROI cash flows and of the roadmap's slots (``"quarter"``).
     phi
         ``φ`` of churn model V-A, the share of stated defection intent that becomes
-        churn: Tri(0.2, 0.5, 1.0) in ROI runs (MODELS.md §4.4). [ASSUMPTION]
+        churn: Tri(0.2, 0.5, 1.0) in ROI runs (model reference §4.4). [ASSUMPTION]
     phi_effort
         ``φ_e`` of churn model V-B (0.10). [ASSUMPTION]
     value_basis
@@ -182,7 +182,7 @@ class Economics:
         their lifetime value at the new retention).
     spend_uplift
         Share of margin gained per contacting customer and per CES point of effort
-        removed (0: off). [ASSUMPTION; MODELS.md §2.2 S1 is stated intent]
+        removed (0: off). [ASSUMPTION; model reference §2.2 S1 is stated intent]
     budgets
         Budget per roadmap period (quarter by default); empty means "give it to
         :func:`cxkit.roi.roadmap`".
@@ -190,13 +190,13 @@ class Economics:
         Whether unspent budget rolls forward to the next period.
     start_discount
         If set, a start delayed by one period keeps this share of an initiative's
-        value (MODELS.md C4: 0.9); ``None`` values a later start by shifting its cash
+        value (model reference Example C4: 0.9); ``None`` values a later start by shifting its cash
         flows and truncating them at the horizon.
     value_per_outcome
         ``{outcome id: value}``: what one journey ending in that outcome is worth to
         the business (the margin of a purchase), in :attr:`currency`. An initiative
         that raises ``P(outcome)`` earns ``ΔP × journeys per period × value`` per
-        period (the "more purchases" source of Forrester's CX Index model, MODELS.md
+        period (the "more purchases" source of Forrester's CX Index model, model reference
         §2.2 S9 and §4.5). Empty (the default): conversion is worth nothing.
 
     Examples
@@ -378,7 +378,7 @@ class Initiative:
         per matching touchpoint, a target pattern takes the first match.
     cash_flow_period
         Period of this initiative's own cash flows (``"year"`` for a yearly business
-        case such as MODELS.md C2); ``None`` uses :attr:`Economics.cash_flow_period`.
+        case such as model reference Example C2); ``None`` uses :attr:`Economics.cash_flow_period`.
     """
 
     id: str

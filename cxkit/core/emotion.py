@@ -1,6 +1,6 @@
 """Experience → emotion (不満 / 満足 / 感動) → remembered journey experience.
 
-Implements MODELS.md §1.1 and §1.3:
+Implements model reference §1.1 and §1.3:
 
 * step disconfirmation ``D = P − E`` (points, 0–10 scale);
 * step valence ``s = β_P·(P − 5) + β⁺·max(D, 0) − β⁻·max(−D, 0)``
@@ -15,7 +15,7 @@ Implements MODELS.md §1.1 and §1.3:
 
 Examples
 --------
-MODELS.md Example A, the billing-inquiry journey:
+Model reference Example A, the billing-inquiry journey:
 
 >>> [step_valence(e, p) for e, p in [(6, 4), (6, 3), (7, 7), (7, 10)]]
 [-4.0, -6.0, 0.0, 3.0]
@@ -61,7 +61,7 @@ def disconfirmation(expectation: float, experience: float) -> float:
 
 
 def step_valence(expectation: float, experience: float, params: EmotionParams = _DEFAULT) -> float:
-    """The step valence ``s`` in sat-points (MODELS.md §1.1).
+    """The step valence ``s`` in sat-points (model reference §1.1).
 
     Examples
     --------
@@ -163,7 +163,7 @@ def synthetic_nps10(score: float) -> int:
 
 @dataclass(frozen=True)
 class JourneyEmotion:
-    """Aggregates of a journey's step valences (MODELS.md §1.3).
+    """Aggregates of a journey's step valences (model reference §1.3).
 
     Attributes
     ----------

@@ -35,7 +35,7 @@ __all__ = ["EffortBreakdown", "Journey", "JourneyEvaluation", "StepEvaluation"]
 
 @dataclass(frozen=True)
 class StepEvaluation:
-    """A step with its computed emotion (MODELS.md §1.1).
+    """A step with its computed emotion (model reference §1.1).
 
     ``expectation`` and ``experience`` are the effective values (after call-reason
     and wait defaults); ``emotion`` is the explicit annotation when there is one,
@@ -89,7 +89,7 @@ def _emotion_value(e: Emotion | None) -> str | None:
 
 @dataclass(frozen=True)
 class EffortBreakdown:
-    """The effort drivers along the designed steps and the CES they imply (MODELS.md §3.4).
+    """The effort drivers along the designed steps and the CES they imply (model reference §3.4).
 
     Channel switches are counted between consecutive steps whose touchpoints are on
     different channels; repeated explanations, transfers and repeat contacts come
@@ -165,7 +165,7 @@ class Journey:
     language
         Language of the journey's own labels (``"en"``, ``"ja"``…).
     params
-        Model parameters; defaults are MODELS.md's.
+        Model parameters; defaults are the model reference's.
     economics, initiatives
         Inputs of the ROI model (:mod:`cxkit.roi`).
     tags

@@ -103,7 +103,7 @@ class OutcomeKind(_LabelledEnum):
 
 
 class TouchpointKind(_LabelledEnum):
-    """The role a touchpoint plays in the journey (MODELS.md §3.1)."""
+    """The role a touchpoint plays in the journey (model reference §3.1)."""
 
     MARKETING = "marketing"
     SALES = "sales"
@@ -173,7 +173,7 @@ class Handoff:
         touchpoints can lose context; the default 1.0 means "kept".
     reexplain_effort
         Extra effort (CES points) when context is lost; ``None`` uses the model
-        default ``w_ri`` (0.5, MODELS.md §3.4).
+        default ``w_ri`` (0.5, model reference §3.4).
     reexplain_time_s
         Extra handle time (s) when context is lost; ``None`` uses ``tau_rep`` (60 s).
     wait_s
@@ -322,7 +322,7 @@ class Step:
         reason's expectation for this touchpoint, if any.
     experience
         What they get, 0–10 points. ``None`` on a step with ``wait_s`` is derived
-        from the wait (MODELS.md §1.1: ``E + clip((W_exp − w)/u_w, −10, 2)``).
+        from the wait (model reference §1.1: ``E + clip((W_exp − w)/u_w, −10, 2)``).
     emotion
         An explicit emotion annotation; it wins over the computed class.
     effort

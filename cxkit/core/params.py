@@ -1,4 +1,4 @@
-"""Model parameters with the defaults of MODELS.md, every one overridable.
+"""Model parameters with the defaults of the model reference, every one overridable.
 
 A journey file may override any of them in its ``parameters:`` block::
 
@@ -6,7 +6,7 @@ A journey file may override any of them in its ``parameters:`` block::
       emotion: {beta_minus: 2.25, tau_plus: 1.5}
       effort: {w_wait_per_minute: 0.5}
 
-Defaults marked [ASSUMPTION] in MODELS.md have no published value; calibrate them
+Defaults marked [ASSUMPTION] in the model reference have no published value; calibrate them
 on your own survey data.
 """
 
@@ -20,7 +20,7 @@ __all__ = ["EffortParams", "EmotionParams", "ModelParams"]
 
 @dataclass(frozen=True)
 class EmotionParams:
-    """Expectation–disconfirmation and journey-aggregation parameters (MODELS.md §1).
+    """Expectation–disconfirmation and journey-aggregation parameters (model reference §1).
 
     Parameters
     ----------
@@ -71,7 +71,7 @@ class EmotionParams:
 
 @dataclass(frozen=True)
 class EffortParams:
-    """Effort index (CES v1, 1–5) weights and context-loss costs (MODELS.md §3.4).
+    """Effort index (CES v1, 1–5) weights and context-loss costs (model reference §3.4).
 
     ``CES5 = clip(1 + w_sw·switches + w_ri·repeated explanations + w_tr·transfers
     + w_rc·repeat contacts + w_wait·minutes waited beyond the expected wait, 1, 5)``.

@@ -1,4 +1,4 @@
-"""One door for randomness in cxkit (MODELS.md §0; networkx's ``np_random_state``).
+"""One door for randomness in cxkit (model reference §0; networkx's ``np_random_state``).
 
 Every stochastic function takes a ``seed`` and turns it into a
 :class:`numpy.random.Generator` here, so that the convention

@@ -1,7 +1,7 @@
 """Synthetic customer event logs sampled from a journey's touchpoint graph.
 
 :func:`generate_events` walks customers through a journey's touchpoint graph the way
-the Monte Carlo engine of MODELS.md §3.4 does — vectorised over customers, one
+the Monte Carlo engine of the model reference §3.4 does — vectorised over customers, one
 numpy pass per step — and writes down what a company's systems would have
 recorded: one row per contact, with its time, touchpoint, channel, call reason,
 whether the customer had to repeat themselves, how long they waited and how they
@@ -231,7 +231,7 @@ def generate_events(
     probabilities — the remainder ``1 − Σ p`` of a touchpoint going to the journey's
     ``remainder_outcome`` — until an outcome absorbs them or ``max_steps`` contacts
     have been made (the journey is then cut and ends in the remainder outcome,
-    MODELS.md §3.4). Sampling is vectorised over customers: the loop runs over steps,
+    model reference §3.4). Sampling is vectorised over customers: the loop runs over steps,
     and each step handles every customer still on the way at once.
 
     What is recorded per contact:
@@ -246,7 +246,7 @@ def generate_events(
     * ``emotion``: the designed steps' disconfirmation ``D = P − E`` at that
       touchpoint (a wait-derived step uses the sampled wait,
       ``clip((W_exp − w)/u_w, −10, 2)``), less ``π_rep`` when context was lost, plus
-      ``N(0, emotion_noise²)``, classified with ``τ⁻``/``τ⁺`` (MODELS.md §1.1). Where
+      ``N(0, emotion_noise²)``, classified with ``τ⁻``/``τ⁺`` (model reference §1.1). Where
       the journey says nothing about a touchpoint (no designed step, no call-reason
       expectation) the emotion is null.
 
@@ -255,11 +255,11 @@ def generate_events(
     * ``outcome``: the outcome id;
     * ``effort``: CES 1–5, ``1 + w_sw·switches + w_ri·context losses +
       w_tr·transfers + w_rc·repeat contacts + w_wait·minutes waited beyond
-      ``W_exp```` (MODELS.md §3.4, the journey's ``parameters.effort``), plus
+      ``W_exp```` (model reference §3.4, the journey's ``parameters.effort``), plus
       ``N(0, effort_noise²)``, rounded and clipped to 1–5; a repeat contact is a
       second visit to a service touchpoint;
     * ``csat`` (1–5) and ``nps`` (0–10): the synthetic survey answers of the
-      peak-end score ``J`` of the customer's step valences (MODELS.md §1.3); null
+      peak-end score ``J`` of the customer's step valences (model reference §1.3); null
       when no step had an emotion or ``with_surveys=False``.
 
     Parameters

@@ -22,7 +22,7 @@ Examples
 >>> import cxkit as cx
 >>> j = cx.load_journey("billing_inquiry")
 >>> cx.export.markdown(j, chart=None).splitlines()[0]
-'# Billing inquiry (MODELS.md Example A)'
+'# Billing inquiry (cxkit model reference, Example A)'
 >>> cx.loads_journey(cx.export.yaml(j)) == j
 True
 """

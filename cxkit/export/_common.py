@@ -193,7 +193,7 @@ class AggregateRow:
 
 def aggregate_rows(journey: Journey, lang: str) -> list[AggregateRow]:
     """Peak, end, peak-end, mean, recency, remembered score and class, synthetic survey
-    answers and the effort breakdown (MODELS.md §1.3, §3.4)."""
+    answers and the effort breakdown (model reference §1.3, §3.4)."""
     ev = journey.evaluate()
     rows: list[AggregateRow] = []
     agg = ev.aggregate

@@ -86,7 +86,7 @@ def markdown(journey: Journey, *, lang: str | None = None, chart: ChartMode = "s
     >>> import cxkit as cx
     >>> md = markdown(cx.load_journey("billing_inquiry"), chart=None)
     >>> print(md.splitlines()[0])
-    # Billing inquiry (MODELS.md Example A)
+    # Billing inquiry (cxkit model reference, Example A)
     >>> row = next(line for line in md.splitlines() if line.startswith("| 2 "))
     >>> row.split(" | ")[3:7]  # E, P, gap D = P - E, emotion
     ['6', '3', '-3', 'dissatisfied']

@@ -56,7 +56,7 @@ def mermaid_journey(journey: Journey, lang: str | None = None) -> str:
     >>> import cxkit as cx
     >>> print(mermaid_journey(cx.load_journey("billing_inquiry")))
     journey
-        title Billing inquiry (MODELS.md Example A)
+        title Billing inquiry (cxkit model reference, Example A)
         section Self-service search
           Searches the FAQ for the unexpected charge: 1: Official web FAQ
         section Contact the center

@@ -8,7 +8,7 @@
 * :func:`evaluate` — each initiative against the baseline journey: Δ outcomes,
   contacts, cost to serve, FCR, CES, churn → value per period → cash flows → NPV,
   ROI, IRR, payback (plain and TEI risk-adjusted), with P10/P50/P90 from a Monte
-  Carlo over the effects (MODELS.md §4–§5).
+  Carlo over the effects (model reference §4–§5).
 * :func:`roadmap` — start periods under budgets and prerequisites (HiGHS MILP),
   then a joint re-simulation and the interaction gap.
 * :func:`catalog` — built-in initiatives with default effects on any journey.

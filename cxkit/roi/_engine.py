@@ -30,7 +30,7 @@ Rules (also in ``docs/reference/roi.md``)
 
 Metrics per row (per customer who starts the journey, mixed over call reasons)
 --------------------------------------------------------------------------------
-The same definitions as :func:`cxkit.sim.exact.exact` (MODELS.md §3.2): absorption
+The same definitions as :func:`cxkit.sim.exact.exact` (model reference §3.2): absorption
 ``B``, visits ``v = π0ᵀN``, switches, transfers and context losses
 ``Σ v_i p_ij (1 − κ_ij)``, repeat contacts ``Σ_service v_j (1 − 1/N_jj)``, excess
 wait, the effort index before clipping, contact cost ``v·cost``. Added here:
@@ -1060,7 +1060,7 @@ def effort_distribution(
     -------
     tuple of numpy.ndarray
         ``(mean CES5, mean g(CES5))``, one value per row; ``g`` is model V-B's
-        piecewise-linear disloyalty share (MODELS.md §4.4).
+        piecewise-linear disloyalty share (model reference §4.4).
     """
     s = int(values.shape[0]) if values is not None else int(rows or 1)
     edges, tp, _, _ = apply_ops(c, values, s)

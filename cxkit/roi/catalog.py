@@ -12,26 +12,26 @@ changes nothing (the evaluation reports it).
 Every number is a default to replace with your own: the ranges are
 ``low / mode / high`` of a triangular distribution and carry the uncertainty of
 transferring published figures to your journey. Where no published value exists
-the range is an [ASSUMPTION] (MODELS.md's tag), chosen wide. Money amounts are
+the range is an [ASSUMPTION] (the model reference's tag), chosen wide. Money amounts are
 JPY for a contact center of roughly 100 seats; scale them with ``cost_scale``.
 Running costs are per :attr:`~cxkit.core.economics.Economics.period` (a year by
 default).
 
 Reasoning and sources per initiative
 ------------------------------------
-``crm_integration`` — *context carried across channels.* MODELS.md §5.1: CRM
+``crm_integration`` — *context carried across channels.* model reference §5.1: CRM
 integration sets κ → 1 on all cross-channel hand-offs; the mode 0.9 and low 0.7
 allow for agents who do not open the record, and the same for transfers inside
 the center. The seeds' "operator already knows my history" is a Kano attribute
-(MODELS.md §1.2). A re-explanation costs 60 s of handle time (τ_rep, [ASSUMPTION])
+(model reference §1.2). A re-explanation costs 60 s of handle time (τ_rep, [ASSUMPTION])
 and 0.5 CES points (w_ri; Gartner 2019 [SRC 26] lists repeating information as a
 high-effort driver). Identification time −4 % (0–8 %) [ASSUMPTION].
 
 ``cti_same_operator`` — *same operator for repeat callers; requires CRM.*
-MODELS.md §5.1: κ → 1 on phone → phone hand-offs (mode 0.95; the operator may be
+Model reference §5.1: κ → 1 on phone → phone hand-offs (mode 0.95; the operator may be
 busy) [ASSUMPTION on the range].
 
-``faq_knowledge_base`` — *self-service resolution up, handle time down.* MODELS.md
+``faq_knowledge_base`` — *self-service resolution up, handle time down.* model reference
 Example B raises web → resolved from 0.5 to 0.6 (+20 %); the default range is
 +5 % … +30 % (mode +15 %) of every web → resolved hand-off, the rest of the web
 traffic renormalised. Agents who find answers faster: handle time and cost per
@@ -42,7 +42,7 @@ knowledge base can add. [ASSUMPTION on all ranges]
 ``talk_scripts_training`` — *experience at call-center steps.* +0.5 points
 (0–1) of experience at designed call-center steps and +2 % (0–5 %) resolution
 at call-center touchpoints [ASSUMPTION]. The experience change moves the
-expectation–disconfirmation emotions (MODELS.md §1.1) of the journey map; only
+expectation–disconfirmation emotions (model reference §1.1) of the journey map; only
 the resolution change carries money.
 
 ``operator_empowerment`` — *fewer transfers, higher FCR.* Multi-skilling and
@@ -54,7 +54,7 @@ event [SRC 26, 27].
 540 s per contact) that resolves 70 % of its contacts and escalates 20 % to the
 first phone touchpoint with the transcript (κ = 0.9); 20 % (10–30 %) of the
 customers who would switch to the phone from another channel chat instead
-(``reroute:``). Requires the knowledge base (MODELS.md Example C4: Chat requires
+(``reroute:``). Requires the knowledge base (model reference Example C4: Chat requires
 FAQ). [ASSUMPTION on all figures]
 
 ``sns_listening`` — *proactive contact.* Complaints spotted on social media are
@@ -63,7 +63,7 @@ answered before the customer gives up: hand-offs into churn outcomes × 0.92
 
 ``predictive_churn_outreach`` — *a retention model and a callback team; requires
 CRM data.* Churn per period × 0.97 (0.95–0.99) [ASSUMPTION]; the intent behind it
-is MODELS.md §4.4's φ: stated intent converts only partly to churn.
+is model reference §4.4's φ: stated intent converts only partly to churn.
 
 Examples
 --------
@@ -103,26 +103,27 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "en": "One customer record across channels: agents see what the customer did on the "
         "web, in chat and in earlier calls, so the customer does not explain again. "
         "Context carry-over on channel switches and transfers 0.7–1.0 (mode 0.9); "
-        "call-center handle time −0–8 %. Sources: MODELS.md §5.1; Gartner 2019.",
+        "call-center handle time −0–8 %. Sources: cxkit model reference §5.1; Gartner 2019.",
         "ja": "チャネルをまたいだ顧客記録の統合。オペレーターがWeb・チャット・過去の通話の"
         "履歴を見られるため、顧客は説明を繰り返さずに済む。チャネル切替と転送での文脈引継ぎ"
-        "0.7〜1.0 (最頻0.9)、コールセンターの処理時間 −0〜8 %。出典: MODELS.md §5.1、"
+        "0.7〜1.0 (最頻0.9)、コールセンターの処理時間 −0〜8 %。出典: cxkit モデル解説 §5.1、"
         "Gartner 2019。",
     },
     "cti_same_operator": {
         "en": "Computer-telephony integration routes repeat callers to the operator who "
         "handled their last call. Context carry-over on phone → phone hand-offs 0.8–1.0 "
-        "(mode 0.95). Requires CRM integration. Source: MODELS.md §5.1.",
+        "(mode 0.95). Requires CRM integration. Source: cxkit model reference §5.1.",
         "ja": "CTI連携により、再入電の顧客を前回対応したオペレーターにつなぐ。電話→電話の"
-        "引継ぎの文脈引継ぎ0.8〜1.0 (最頻0.95)。CRM統合が前提。出典: MODELS.md §5.1。",
+        "引継ぎの文脈引継ぎ0.8〜1.0 (最頻0.95)。CRM統合が前提。出典: cxkit モデル解説 §5.1。",
     },
     "faq_knowledge_base": {
         "en": "Rewritten FAQ and an agent knowledge base: web self-service resolution "
         "+5–30 % (mode +15 %), call-center handle time and cost per contact −0–10 %, "
-        "call-center resolution +0–6 %. Sources: MODELS.md Example B; SQM FCR benchmarks.",
+        "call-center resolution +0–6 %. Sources: cxkit model reference, Example B; "
+        "SQM FCR benchmarks.",
         "ja": "FAQの書き直しとオペレーター向けナレッジベース。Webの自己解決 +5〜30 % "
         "(最頻 +15 %)、コールセンターの処理時間と1件あたりコスト −0〜10 %、"
-        "コールセンターでの解決 +0〜6 %。出典: MODELS.md 例B、SQMのFCRベンチマーク。",
+        "コールセンターでの解決 +0〜6 %。出典: cxkit モデル解説 例B、SQMのFCRベンチマーク。",
     },
     "talk_scripts_training": {
         "en": "Talk scripts and coaching for call-center staff: +0–1 point of experience at "

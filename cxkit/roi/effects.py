@@ -22,7 +22,7 @@ mode row. The rules (``docs/reference/roi.md``):
 
 Examples
 --------
-MODELS.md Example B's FAQ initiative (web → resolved 0.6, web → phone 0.2): the
+Model reference Example B's FAQ initiative (web → resolved 0.6, web → phone 0.2): the
 two changed hand-offs keep their values and web → churn keeps the rest, 0.2:
 
 >>> import cxkit as cx

@@ -1,7 +1,7 @@
 """What CX initiatives are worth: effects → journey → churn and cost → cash flows → NPV.
 
 :func:`evaluate` values each initiative on its own against the baseline journey
-(MODELS.md §4–§5, DESIGN.md "ROI roadmap"):
+(model reference §4–§5, DESIGN.md "ROI roadmap"):
 
 1. **Journey.** The baseline and each scenario (the journey with the initiative's
    effects) are solved as absorbing chains by the batched exact engine
@@ -22,7 +22,7 @@
    by φ): ``churn = c_base + p·(φ·Σ_k π_k d_k + π_churn)``, where the
    "unresolved" class excludes ``π_churn`` (and, in V-B,
    ``c_base + p·(φ_e·E[g(CES)]·(1 − π_churn) + π_churn)``).
-3. **Value per period** (MODELS.md §4.5, Forrester's CX-index structure):
+3. **Value per period** (model reference §4.5, Forrester's CX-index structure):
 
    * retained margin ``(churn_base − churn_scen)·customers·margin``
      (``value_basis="margin"``: each period, the customers kept bring that period's
@@ -38,7 +38,7 @@
    * a change of margin (``economics:margin_per_customer`` effects) ``customers·Δm``;
    * conversion ``Σ_o value_o·(P_scen(o) − P_base(o))·journeys`` over the outcomes
      given a value in ``economics.value_per_outcome`` (a purchase's margin): the
-     "more purchases" source of Forrester's CX Index model (MODELS.md §2.2 S9,
+     "more purchases" source of Forrester's CX Index model (model reference §2.2 S9,
      §4.5). ``P(o)`` is the absorption probability of outcome ``o`` of the exact
      chain, per draw; ``journeys`` is the baseline number of journeys per period
      (a change of ``contact_rate`` does not make purchases). Do not give a value to
@@ -47,12 +47,12 @@
 
 4. **Cash flows** per period of ``economics.cash_flow_period`` (quarters by
    default) ``t = 0 … T``, ``T = horizon × periods per year``: the one-off cost at
-   ``t = 0`` (undiscounted, MODELS.md §0), then from ``t = 1`` the benefits ramped
+   ``t = 0`` (undiscounted, model reference §0), then from ``t = 1`` the benefits ramped
    linearly ``min(1, t/R)`` over ``ramp_up_periods`` and the running cost.
    Per-period amounts given per :attr:`Economics.period` are converted in
    proportion (a year's benefit is a quarter's × 4). The discount rate per period
    is ``(1 + d)^(1/p) − 1``. An initiative with its own ``cash_flow_period`` (a
-   yearly business case, MODELS.md C2) gets its flows, NPV, ROI, IRR and paybacks
+   yearly business case, model reference Example C2) gets its flows, NPV, ROI, IRR and paybacks
    in that period; in a roadmap its costs are re-expressed per roadmap period and
    a later start discounts its NPV by the roadmap period's rate (or
    ``start_discount``).
@@ -75,7 +75,7 @@ part of its value.
 
 Examples
 --------
-MODELS.md Example C1: the FCR initiative of ``roi_example_c`` with ``φ = 1``:
+Model reference Example C1: the FCR initiative of ``roi_example_c`` with ``φ = 1``:
 
 >>> import cxkit as cx
 >>> from dataclasses import replace
@@ -154,7 +154,7 @@ class ScenarioSummary:
     fcr_shares
         ``(FCR, resolved in ≥ 2 contacts, unresolved)`` (model V-A's classes).
     contacts, service_contacts, switches, transfers, context_losses, repeat_contacts
-        Expected counts per journey (MODELS.md §3.2).
+        Expected counts per journey (model reference §3.2).
     effort_index
         Expected effort index before clipping.
     ces
@@ -170,7 +170,7 @@ class ScenarioSummary:
     churn, retention
         Churn per period of the economics and ``1 − churn``.
     clv
-        Constant-retention CLV ``m·r/(1 + d − r)`` per customer (MODELS.md §4.1).
+        Constant-retention CLV ``m·r/(1 + d − r)`` per customer (model reference §4.1).
     """
 
     outcome_shares: Mapping[str, float]
@@ -306,12 +306,12 @@ class InitiativeResult:
     def value_by_start(
         self, n_periods: int, start_discount: float | None = None
     ) -> tuple[float, ...]:
-        """``V_q`` for a start in period ``q = 1 … n_periods`` (MODELS.md §5.3).
+        """``V_q`` for a start in period ``q = 1 … n_periods`` (model reference §5.3).
 
         The expected risk-adjusted NPV at ``t = 0`` of the initiative started in
         period ``q``: its cash flows shifted by ``q − 1`` periods, discounted from
         ``t = 0`` and **truncated at the horizon** (a later start earns fewer
-        periods of benefit). With ``start_discount`` (MODELS.md C4: 0.9) the value
+        periods of benefit). With ``start_discount`` (model reference Example C4: 0.9) the value
         of a start in ``q`` is ``V_1·start_discount^(q−1)`` instead. An ``npv``
         estimate is shifted by discounting only.
         """

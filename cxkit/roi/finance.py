@@ -1,6 +1,6 @@
 """Cash-flow metrics of an ROI case: PV, NPV, IRR, payback, ROI, TEI risk adjustment.
 
-Implements MODELS.md §5.2. Conventions (MODELS.md §0):
+Implements model reference §5.2. Conventions (model reference §0):
 
 * **Timing.** ``values[0]`` is at ``t = 0`` and is **not** discounted; ``values[t]``
   is at the end of period ``t`` and is divided by ``(1 + rate)**t``. This is the
@@ -43,7 +43,7 @@ __all__ = [
     "tei_adjust",
 ]
 
-#: The interval of per-period rates searched by :func:`irr` (MODELS.md §5.2).
+#: The interval of per-period rates searched by :func:`irr` (model reference §5.2).
 IRR_BRACKET: tuple[float, float] = (-0.99, 10.0)
 
 
@@ -140,7 +140,7 @@ def present_value(values: ArrayLike, rate: float) -> float | NDArray[np.float64]
 
     Notes
     -----
-    numpy-financial convention (MODELS.md §0). A spreadsheet ``NPV(rate, …)``
+    numpy-financial convention (model reference §0). A spreadsheet ``NPV(rate, …)``
     discounts its first value by one period: it equals
     ``present_value([0, *values], rate)``.
 
@@ -202,7 +202,7 @@ def irr(values: ArrayLike) -> float:
     """Internal rate of return: the per-period rate at which ``npv(rate, values) == 0``.
 
     Solved with :func:`scipy.optimize.brentq` on :data:`IRR_BRACKET`
-    ``[−0.99, 10]`` (MODELS.md §5.2). The NPV curve is first evaluated on a grid
+    ``[−0.99, 10]`` (model reference §5.2). The NPV curve is first evaluated on a grid
     of that interval; the root is searched in the first grid cell where the NPV
     changes sign, so for conventional flows (one sign change: costs first, then
     benefits) it is the unique IRR, and for non-conventional flows with several
@@ -259,7 +259,7 @@ def payback_period(net_flows: ArrayLike, rate: float | None = None) -> float:
     """Payback period in periods, with linear interpolation inside the period.
 
     With cumulative (discounted, if ``rate`` is given) net flows ``Cum_t``, let
-    ``k`` be the first period with ``Cum_k ≥ 0``; then (MODELS.md §5.2)::
+    ``k`` be the first period with ``Cum_k ≥ 0``; then (model reference §5.2)::
 
         payback = (k − 1) + (−Cum_{k−1}) / Net_k
 
@@ -360,7 +360,7 @@ def tei_adjust(
     risk_benefit: float = 0.10,
     risk_cost: float = 0.05,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """TEI-style risk adjustment ``B̃ = B·(1 − ρ_B)``, ``C̃ = C·(1 + ρ_C)`` (MODELS.md §5.2).
+    """TEI-style risk adjustment ``B̃ = B·(1 − ρ_B)``, ``C̃ = C·(1 + ρ_C)`` (model reference §5.2).
 
     Parameters
     ----------
@@ -481,7 +481,7 @@ def summarize_cash_flows(
     risk_benefit: float = 0.0,
     risk_cost: float = 0.0,
 ) -> CashFlowSummary:
-    """All cash-flow metrics of one case (MODELS.md §5.2), after TEI risk adjustment.
+    """All cash-flow metrics of one case (model reference §5.2), after TEI risk adjustment.
 
     Parameters
     ----------
@@ -500,7 +500,7 @@ def summarize_cash_flows(
 
     Examples
     --------
-    Example C2 of MODELS.md §8:
+    Example C2 of the model reference §8:
 
     >>> s = summarize_cash_flows([0, 30000, 30000, 30000], [50000, 5000, 5000, 5000], 0.10)
     >>> round(s.npv, 2), round(s.roi, 5), round(s.irr, 5)

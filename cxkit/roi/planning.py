@@ -1,12 +1,12 @@
 """The ROI roadmap: which initiatives to start in which period, under a budget.
 
-:func:`roadmap` (MODELS.md §5.3, DESIGN.md "ROI roadmap"):
+:func:`roadmap` (model reference §5.3, DESIGN.md "ROI roadmap"):
 
 1. values every initiative alone with :func:`cxkit.roi.evaluate`;
 2. turns each into a :class:`~cxkit.roi.portfolio.Candidate`: ``V_{i,q}`` is the
    expected risk-adjusted NPV at ``t = 0`` of a start in period ``q`` — its cash
    flows shifted by ``q − 1`` periods and **truncated at the horizon** — or, with
-   ``start_discount`` (MODELS.md C4), ``V_{i,1}·start_discount^(q−1)``; its spend
+   ``start_discount`` (model reference Example C4), ``V_{i,1}·start_discount^(q−1)``; its spend
    per period after the start is the one-off cost then the running cost;
    prerequisites (with their lags) and exclusions come from the initiatives;
 3. solves the time-indexed binary program with :func:`~cxkit.roi.portfolio.optimize_portfolio`
@@ -23,7 +23,7 @@
 
 Examples
 --------
-MODELS.md Example C4 through the roadmap (``roi_example_c``: NPVs 100/40/70/60,
+Model reference Example C4 through the roadmap (``roi_example_c``: NPVs 100/40/70/60,
 budgets 100 and 60, a start one period later keeps 90 %):
 
 >>> import cxkit as cx
@@ -280,7 +280,7 @@ def roadmap(
         As in :func:`cxkit.roi.evaluate`; ``seed`` is required.
     start_discount
         Value a start delayed by one period at this share of a first-period start
-        (MODELS.md C4); ``None`` takes ``economics.start_discount``, and if that is
+        (model reference Example C4); ``None`` takes ``economics.start_discount``, and if that is
         unset too, shifts the cash flows and truncates them at the horizon.
     must_include, synergies, capacity
         Passed to :func:`~cxkit.roi.portfolio.optimize_portfolio`.

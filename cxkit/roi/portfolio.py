@@ -1,4 +1,6 @@
-"""Which initiatives to start in which quarter: a time-indexed binary program (MODELS.md §5.3).
+"""Which initiatives to start in which quarter: a time-indexed binary program (§5.3).
+
+The program is §5.3 of the model reference (``docs/reference/models.md``).
 
 Variables ``x[i, q] ∈ {0, 1}``: initiative ``i`` starts in quarter ``q`` (1 … Q,
 ``Q = len(budgets)``). ``V[i, q]`` is its value (risk-adjusted NPV at t = 0) when it
@@ -750,7 +752,7 @@ def optimize_portfolio(
 ) -> PortfolioPlan:
     """Choose start quarters that maximise total value under budgets and dependencies.
 
-    Solves the time-indexed binary program of MODELS.md §5.3 (see the module
+    Solves the time-indexed binary program of the model reference §5.3 (see the module
     docstring) with :func:`scipy.optimize.milp` (HiGHS, zero optimality gap).
 
     Parameters
@@ -791,7 +793,7 @@ def optimize_portfolio(
 
     Examples
     --------
-    Example C4 of MODELS.md §8 (a Q2 start keeps 90 % of the NPV):
+    Example C4 of the model reference §8 (a Q2 start keeps 90 % of the NPV):
 
     >>> c4 = [
     ...     Candidate("CRM", 100, costs=(60,), start_discount=0.9),

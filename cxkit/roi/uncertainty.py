@@ -1,4 +1,4 @@
-"""Sampling uncertain inputs and summarising simulated outcomes (MODELS.md §5.4).
+"""Sampling uncertain inputs and summarising simulated outcomes (model reference §5.4).
 
 * Samplers for the three-point distributions used by initiative effects:
   triangular (``Generator.triangular``), PERT (a scaled Beta, λ = 4 by default),
@@ -52,7 +52,7 @@ DistributionName = Literal["triangular", "pert", "uniform", "fixed"]
 #: The distribution names :func:`sample` accepts.
 DISTRIBUTIONS: tuple[str, ...] = ("triangular", "pert", "uniform", "fixed")
 
-#: Printed with every percentile summary (MODELS.md §0).
+#: Printed with every percentile summary (model reference §0).
 PERCENTILE_CONVENTION = (
     "P10/P50/P90 = 10th/50th/90th percentile (Hyndman–Fan type 7); P10 is the pessimistic NPV"
 )
@@ -161,7 +161,7 @@ def sample_pert(
     seed: SeedLike = None,
     lamb: float = 4.0,
 ) -> NDArray[np.float64]:
-    """Draw ``size`` values from PERT(low, mode, high; λ) (MODELS.md §5.4).
+    """Draw ``size`` values from PERT(low, mode, high; λ) (model reference §5.4).
 
     ``α = 1 + λ(m − a)/(b − a)``, ``β = 1 + λ(b − m)/(b − a)`` and
     ``X = a + (b − a)·Beta(α, β)``; the mean is ``(a + λm + b)/(λ + 2)``
@@ -281,7 +281,7 @@ def sample(
 def triangular_ppf(
     u: ArrayLike, low: float, mode: float, high: float
 ) -> float | NDArray[np.float64]:
-    """Quantile function of Triangular(a, m, b) (MODELS.md §5.4).
+    """Quantile function of Triangular(a, m, b) (model reference §5.4).
 
     ``F⁻¹(u) = a + √(u(b−a)(m−a))`` for ``u < (m−a)/(b−a)``, otherwise
     ``b − √((1−u)(b−a)(b−m))``.
@@ -410,7 +410,7 @@ def bootstrap_se(
 
 @dataclass(frozen=True)
 class PercentileSummary:
-    """P10/P50/P90 summary of a simulated distribution (MODELS.md §0, §5.4).
+    """P10/P50/P90 summary of a simulated distribution (model reference §0, §5.4).
 
     Attributes
     ----------

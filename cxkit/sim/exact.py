@@ -1,4 +1,4 @@
-"""The exact engine: the touchpoint graph as an absorbing Markov chain (MODELS.md §3.2).
+"""The exact engine: the touchpoint graph as an absorbing Markov chain (model reference §3.2).
 
 Touchpoints are the transient states, outcomes the absorbing ones; each
 touchpoint's probability remainder goes to ``remainder_outcome``. With ``Q`` the
@@ -39,7 +39,7 @@ outcome can be reached, i.e. ``ρ(Q) = 1`` on the reachable part) raises
 
 Examples
 --------
-MODELS.md Example B:
+Model reference Example B:
 
 >>> from cxkit.core.model import Touchpoint, Handoff, Outcome, OutcomeKind
 >>> from cxkit.core.graph import TouchpointGraph

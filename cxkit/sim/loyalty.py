@@ -1,4 +1,4 @@
-"""Retention, customer lifetime value and the CX → churn link (MODELS.md §4).
+"""Retention, customer lifetime value and the CX → churn link (model reference §4).
 
 * **Constant-retention CLV** (Gupta & Lehmann 2003; margin multiple
   ``r/(1 + d − r)`` [SRC 33, 52]) with its elasticity ``(1 + d)/(1 + d − r)``
@@ -10,14 +10,14 @@
   survival, retention, pmf, log-likelihood, maximum-likelihood fit, projection
   and expected CLV.
 * **Proportional hazards** ``r' = 1 − HR·(1 − r)`` to push a churn change into a
-  retention curve (MODELS.md §4.4).
+  retention curve (model reference §4.4).
 
-Retention periods are years by default (MODELS.md §0); margins arrive at period
+Retention periods are years by default (model reference §0); margins arrive at period
 end unless a function says otherwise. Every default is a keyword argument.
 
 Examples
 --------
-MODELS.md Example C1: an FCR initiative moves the resolution shares from
+Model reference Example C1: an FCR initiative moves the resolution shares from
 (0.70, 0.20, 0.10) to (0.80, 0.15, 0.05) for a half of customers who contact:
 
 >>> model = ResolutionChurnModel.calibrate(0.20, (0.70, 0.20, 0.10), contact_rate=0.5)
@@ -71,10 +71,10 @@ __all__ = [
 #: no resolution: 5 %, 9 %, 25 % (SQM 2022 [SRC 34]).
 DEFAULT_DEFECTION: tuple[float, float, float] = (0.05, 0.09, 0.25)
 
-#: Annual discount rate ``d`` (10 %/yr). [ASSUMPTION] (MODELS.md §7)
+#: Annual discount rate ``d`` (10 %/yr). [ASSUMPTION] (model reference §7)
 DEFAULT_DISCOUNT_RATE = 0.10
 
-#: Largest optional churn reduction per delighted contact (MODELS.md §4.4).
+#: Largest optional churn reduction per delighted contact (model reference §4.4).
 MAX_DELIGHT_BONUS = 0.01
 
 #: Effort anchors of g(CES): 9 % "more disloyal" at CES ≤ 2, 96 % at CES ≥ 4
@@ -121,7 +121,7 @@ def _delight(share: Any, bonus: Any) -> tuple[NDArray[np.float64], NDArray[np.fl
     b = _real(
         "delight_bonus",
         bonus,
-        f"a number in [0, {MAX_DELIGHT_BONUS}] (MODELS.md §4.4 caps δ_delight)",
+        f"a number in [0, {MAX_DELIGHT_BONUS}] (cxkit model reference §4.4 caps δ_delight)",
         lambda a: (a >= 0) & (a <= MAX_DELIGHT_BONUS),
     )
     return s, b
@@ -138,7 +138,7 @@ def clv_constant(
     include_t0: bool = False,
     horizon: int | None = None,
 ) -> Any:
-    """Customer lifetime value under constant retention (MODELS.md §4.1).
+    """Customer lifetime value under constant retention (model reference §4.1).
 
     With ``q = r/(1 + d)`` and margins at the end of each period survived:
 
@@ -155,7 +155,7 @@ def clv_constant(
     retention
         Retention ``r`` per period, in [0, 1].
     discount_rate
-        Discount rate ``d`` per period (≥ 0); 10 %/yr [ASSUMPTION] (MODELS.md §7).
+        Discount rate ``d`` per period (≥ 0); 10 %/yr [ASSUMPTION] (model reference §7).
     include_t0
         Also count a margin at ``t = 0`` (undiscounted).
     horizon
@@ -169,7 +169,7 @@ def clv_constant(
 
     Examples
     --------
-    >>> round(clv_constant(100, 0.8, 0.10), 4)  # MODELS.md Example C1
+    >>> round(clv_constant(100, 0.8, 0.10), 4)  # Model reference Example C1
     266.6667
     >>> round(clv_constant(100, 0.8, 0.10, include_t0=True), 4)
     366.6667
@@ -207,7 +207,7 @@ def clv_elasticity(
 
     ``(1 + d)/(1 + d − r)`` for :func:`clv_constant`'s default timing, and
     ``r/(1 + d − r)`` when a margin is also earned at ``t = 0`` [DERIVED]
-    (MODELS.md §4.1; consistent with Gupta–Lehmann–Stuart's "1 % retention ≈ 5 %
+    (model reference §4.1; consistent with Gupta–Lehmann–Stuart's "1 % retention ≈ 5 %
     value" [SRC 33]).
 
     Examples
@@ -245,7 +245,7 @@ def churn_from_outcomes(
     delight_share: ArrayLike = 0.0,
     delight_bonus: ArrayLike = 0.0,
 ) -> Any:
-    """Churn per period from resolution outcomes — MODELS.md §4.4 model V-A.
+    """Churn per period from resolution outcomes — model reference §4.4 model V-A.
 
     ``churn = c_base + p_contact·φ·Σ_k π_k·d_k − p_contact·s_delight·δ_delight``,
     clipped to [0, 1], where ``π = (FCR, resolved in ≥ 2 contacts, unresolved)``.
@@ -305,7 +305,7 @@ def calibrate_base_churn(
 ) -> Any:
     """``c_base`` that makes model V-A reproduce the observed churn.
 
-    ``c_base = churn_obs − p_contact·φ·Σ_k π_k·d_k`` (MODELS.md §4.4, Example C1).
+    ``c_base = churn_obs − p_contact·φ·Σ_k π_k·d_k`` (model reference §4.4, Example C1).
 
     Raises
     ------
@@ -338,7 +338,7 @@ class ResolutionChurnModel:
     """Model V-A: churn from the resolution outcome of service contacts.
 
     ``churn = base + contact_rate·phi·Σ_k π_k·d_k − contact_rate·s·delight_bonus``
-    (MODELS.md §4.4). The defection rates are SQM's (2022) *stated-intent*
+    (model reference §4.4). The defection rates are SQM's (2022) *stated-intent*
     anchors: 5 % of customers whose issue was resolved at first contact, 9 % of
     those resolved in two or more contacts and 25 % of those left unresolved say
     they would defect [SRC 34]. ``phi`` converts intent to behaviour.
@@ -417,7 +417,7 @@ def effort_disloyalty(ces5: ArrayLike) -> Any:
 
     Piecewise linear on the 1–5 CES scale: 0.09 for ``CES ≤ 2``, rising linearly
     to 0.96 at ``CES ≥ 4`` (Gartner 2019: 96 % of high-effort customers become
-    more disloyal versus 9 % of low-effort ones [SRC 26]; MODELS.md §4.4 V-B).
+    more disloyal versus 9 % of low-effort ones [SRC 26]; model reference §4.4 V-B).
 
     Examples
     --------
@@ -440,7 +440,7 @@ def churn_from_effort(
     delight_share: ArrayLike = 0.0,
     delight_bonus: ArrayLike = 0.0,
 ) -> Any:
-    """Churn per period from customer effort — MODELS.md §4.4 model V-B.
+    """Churn per period from customer effort — model reference §4.4 model V-B.
 
     ``churn = c_base + p_contact·φ_e·g(CES) − p_contact·s_delight·δ_delight``,
     clipped to [0, 1], with ``g`` from :func:`effort_disloyalty`.
@@ -478,7 +478,7 @@ class EffortChurnModel:
     """Model V-B: churn from customer effort (CEB/Gartner anchors [SRC 26]).
 
     ``churn = base + contact_rate·phi_e·g(CES) − contact_rate·s·delight_bonus``
-    with ``g`` = 0.09 at CES ≤ 2 rising to 0.96 at CES ≥ 4 (MODELS.md §4.4).
+    with ``g`` = 0.09 at CES ≤ 2 rising to 0.96 at CES ≥ 4 (model reference §4.4).
 
     Parameters
     ----------
@@ -554,7 +554,7 @@ class EffortChurnModel:
 def proportional_hazard_retention(retention: ArrayLike, hazard_ratio: ArrayLike) -> Any:
     """Retention after scaling the churn hazard: ``r' = 1 − HR·(1 − r)``.
 
-    MODELS.md §4.4: propagates a churn change into a (e.g. sBG) retention curve
+    Model reference §4.4: propagates a churn change into a (e.g. sBG) retention curve
     with ``HR = churn_new/churn_old``; clipped at 0 when ``HR·(1 − r) > 1``.
 
     Examples
@@ -594,7 +594,7 @@ def sbg_survival(alpha: ArrayLike, beta: ArrayLike, periods: ArrayLike) -> Any:
     """sBG survival ``S(t) = B(α, β + t)/B(α, β)`` (Fader & Hardie 2007 [SRC 53]).
 
     Equal to the recursion ``S(t) = (β + t − 1)/(α + β + t − 1)·S(t − 1)``,
-    ``S(0) = 1`` (MODELS.md §4.3), evaluated in closed form with ``betaln``.
+    ``S(0) = 1`` (model reference §4.3), evaluated in closed form with ``betaln``.
 
     Parameters
     ----------
@@ -605,7 +605,7 @@ def sbg_survival(alpha: ArrayLike, beta: ArrayLike, periods: ArrayLike) -> Any:
 
     Examples
     --------
-    >>> sbg_survival(1.0, 1.0, [1, 2, 3, 4]).round(6)  # MODELS.md §8: 1/(t + 1)
+    >>> sbg_survival(1.0, 1.0, [1, 2, 3, 4]).round(6)  # Model reference §8: 1/(t + 1)
     array([0.5     , 0.333333, 0.25    , 0.2     ])
     """
     a, b = _ab(alpha, beta)
@@ -617,7 +617,7 @@ def sbg_retention(alpha: ArrayLike, beta: ArrayLike, periods: ArrayLike) -> Any:
     """sBG retention rate ``r_t = (β + t − 1)/(α + β + t − 1)`` for ``t ≥ 1``.
 
     It rises with tenure: the cohort sorts towards loyal customers
-    (Fader & Hardie 2007 [SRC 53]; MODELS.md §4.3).
+    (Fader & Hardie 2007 [SRC 53]; model reference §4.3).
 
     Examples
     --------
@@ -633,7 +633,7 @@ def sbg_pmf(alpha: ArrayLike, beta: ArrayLike, periods: ArrayLike) -> Any:
     """sBG churn-time law ``P(T = t) = B(α + 1, β + t − 1)/B(α, β)``, ``t ≥ 1``.
 
     ``P(T = 1) = α/(α + β)`` and ``P(T = t) = (β + t − 2)/(α + β + t − 1)·P(T = t − 1)``
-    (Fader & Hardie 2007 [SRC 53]; MODELS.md §4.3).
+    (Fader & Hardie 2007 [SRC 53]; model reference §4.3).
 
     Examples
     --------
@@ -673,7 +673,7 @@ def sbg_log_likelihood(alpha: float, beta: float, survivors: ArrayLike) -> float
     """sBG log-likelihood of a cohort's survivor counts (Fader & Hardie 2007 [SRC 53]).
 
     ``LL(α, β) = Σ_{t=1..T} n_lost_t·ln P(T = t) + n_alive_T·ln S(T)`` with
-    ``n_lost_t = n_{t−1} − n_t`` (MODELS.md §4.3).
+    ``n_lost_t = n_{t−1} − n_t`` (model reference §4.3).
 
     Parameters
     ----------
@@ -739,7 +739,7 @@ class SBGFit:
         Examples
         --------
         >>> fit = sbg_fit([1000, 631, 468, 382, 326, 289, 262, 241])
-        >>> fit.project([8, 9, 10, 11, 12]).round(1)  # MODELS.md R2
+        >>> fit.project([8, 9, 10, 11, 12]).round(1)  # Model reference R2
         array([220.1, 204.4, 191.2, 179.9, 170. ])
         """
         return _out(self.cohort_size * np.asarray(self.survival(periods)))
@@ -764,7 +764,7 @@ def sbg_fit(survivors: ArrayLike, *, initial: tuple[float, float] = (1.0, 1.0)) 
     """Fit the sBG model by maximum likelihood (Fader & Hardie 2007 [SRC 53]).
 
     Nelder–Mead (scipy) on ``(ln α, ln β)`` so that both stay positive
-    (MODELS.md §4.3), tolerances 1e-10.
+    (model reference §4.3), tolerances 1e-10.
 
     Parameters
     ----------
@@ -780,7 +780,7 @@ def sbg_fit(survivors: ArrayLike, *, initial: tuple[float, float] = (1.0, 1.0)) 
 
     Examples
     --------
-    MODELS.md R2, the Berry & Linoff "Regular" cohort, years 0–7:
+    Model reference R2, the Berry & Linoff "Regular" cohort, years 0–7:
 
     >>> fit = sbg_fit([1000, 631, 468, 382, 326, 289, 262, 241])
     >>> round(fit.alpha, 3), round(fit.beta, 3), round(fit.log_likelihood, 2)
@@ -831,7 +831,7 @@ def sbg_clv(
 ) -> float:
     """Expected CLV under sBG: ``m·Σ_{t≥0} S(t)/(1 + d)^t`` (Fader & Hardie convention).
 
-    The first margin is paid at ``t = 0`` (MODELS.md §4.3 [SRC 53]). Terms are
+    The first margin is paid at ``t = 0`` (model reference §4.3 [SRC 53]). Terms are
     summed in blocks of 1024 periods until ``S(t)/(1 + d)^t < tol`` (1e-12; the
     term without the margin). Closed form for checking:
     ``m·₂F₁(1, β; α + β; 1/(1 + d))`` (Fader & Hardie 2010).

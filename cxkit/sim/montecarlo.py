@@ -1,4 +1,4 @@
-"""The Monte Carlo engine: customers walking the touchpoint graph (MODELS.md §3.4).
+"""The Monte Carlo engine: customers walking the touchpoint graph (model reference §3.4).
 
 Path functionals — peak-end experience, first-contact resolution, CES — are not
 additive, so the exact chain (:mod:`cxkit.sim.exact`) cannot give them. This
@@ -14,7 +14,7 @@ Per customer, along the path:
 1. **Arrival at touchpoint τ** (the start included): one contact (visit) and its
    ``cost_per_contact`` and ``handle_time_s``. If τ is a service touchpoint the
    customer already visited, a *repeat contact*. Then the step valences
-   (MODELS.md §1.1): if the customer waited ``w`` on the way in, a wait moment
+   (model reference §1.1): if the customer waited ``w`` on the way in, a wait moment
    with performance ``E + D_wait``, ``D_wait = clip((W_exp − w)/u_w, −10, 2)``;
    then the service moment with expectation ``E[c, τ]`` (the call reason's, else
    the mean of the designed steps' expectations at τ, else 5) and performance
@@ -28,7 +28,7 @@ Per customer, along the path:
    with that mean (``waits="exponential"``), or an Erlang C wait when the target
    has a queue (``queues=``); the part beyond ``W_exp`` is excess wait.
 
-At the end: the remembered experience ``J`` by peak-end (MODELS.md §1.3; the
+At the end: the remembered experience ``J`` by peak-end (model reference §1.3; the
 peak is the largest ``|s|``, ties to the later step, or the lowest ``s`` with
 ``peak="worst"``), its emotion class, CES5 (§3.4), ``FCR = resolved ∧ exactly
 one service contact``, cost, handle time and the synthetic CSAT5 / NPS10.
@@ -112,7 +112,7 @@ _BELOW_ONE = float(np.nextafter(1.0, 0.0))
 
 @dataclass(frozen=True)
 class ErlangCQueue:
-    """An Erlang C queue in front of a touchpoint (MODELS.md §3.5).
+    """An Erlang C queue in front of a touchpoint (model reference §3.5).
 
     Every arrival at the touchpoint waits with probability ``P_w = C(N, A)``, and
     then an exponential time with mean ``AHT/(N − A)``.
@@ -135,7 +135,7 @@ class ErlangCQueue:
 
     Examples
     --------
-    MODELS.md R1's queue (200 calls an hour, AHT 180 s: 10 Erlang) on 14 agents:
+    Model reference R1's queue (200 calls an hour, AHT 180 s: 10 Erlang) on 14 agents:
 
     >>> from cxkit.core.graph import TouchpointGraph
     >>> from cxkit.core.journey import Journey

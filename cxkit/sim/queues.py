@@ -1,4 +1,4 @@
-"""Contact-centre queueing: Erlang B, Erlang C, staffing and Erlang A (MODELS.md §3.5).
+"""Contact-centre queueing: Erlang B, Erlang C, staffing and Erlang A (model reference §3.5).
 
 The queue links staffing to waiting time, abandonment and so to the experience of
 a journey's phone steps. Time is in any one unit (seconds in cxkit) as long as
@@ -28,7 +28,7 @@ Erlang A, and raises bare ``ValueError``; the formulas here are a few lines each
 
 Examples
 --------
-MODELS.md R1, the Call Centre Helper example (100 calls per 30 min, AHT 180 s):
+Model reference R1, the Call Centre Helper example (100 calls per 30 min, AHT 180 s):
 
 >>> result = staffing(100, 1800, 180, 20)
 >>> result.traffic_erlangs, result.agents, result.scheduled
@@ -111,7 +111,7 @@ def erlang_b(servers: ArrayLike, load: ArrayLike) -> Any:
     """Erlang B: the blocking probability of an M/M/N/N loss system.
 
     Computed with the recursion ``B_0 = 1, B_k = A·B_{k−1}/(k + A·B_{k−1})``
-    (MODELS.md §3.5 [SRC 46]), which never forms ``A^N`` or ``N!``.
+    (model reference §3.5 [SRC 46]), which never forms ``A^N`` or ``N!``.
 
     Parameters
     ----------
@@ -140,7 +140,7 @@ def erlang_b(servers: ArrayLike, load: ArrayLike) -> Any:
 def erlang_c(servers: ArrayLike, load: ArrayLike) -> Any:
     """Erlang C: the probability that a call waits, ``P(W > 0)``, in M/M/N.
 
-    ``C = B_N / (1 − (A/N)(1 − B_N))`` from the Erlang B recursion (MODELS.md §3.5
+    ``C = B_N / (1 − (A/N)(1 − B_N))`` from the Erlang B recursion (model reference §3.5
     [SRC 24, 44, 46]).
 
     Parameters
@@ -158,9 +158,9 @@ def erlang_c(servers: ArrayLike, load: ArrayLike) -> Any:
 
     Examples
     --------
-    >>> round(erlang_c(2, 1.0), 12)  # MODELS.md §8 unit check: 1/3
+    >>> round(erlang_c(2, 1.0), 12)  # Model reference §8 unit check: 1/3
     0.333333333333
-    >>> round(erlang_c(14, 10.0), 7)  # MODELS.md R1
+    >>> round(erlang_c(14, 10.0), 7)  # Model reference R1
     0.1741319
     >>> erlang_c(10, 10.0)  # unstable
     1.0
@@ -190,7 +190,7 @@ def _asa(n: Any, a: Any, aht: Any) -> NDArray[np.float64]:
 def service_level(servers: ArrayLike, load: ArrayLike, aht: ArrayLike, target: ArrayLike) -> Any:
     """Share of calls answered within ``target``: ``SL(T) = 1 − C·exp(−(N − A)·T/AHT)``.
 
-    MODELS.md §3.5 [SRC 22, 24]. ``aht`` and ``target`` share one time unit.
+    Model reference §3.5 [SRC 22, 24]. ``aht`` and ``target`` share one time unit.
 
     Parameters
     ----------
@@ -210,7 +210,7 @@ def service_level(servers: ArrayLike, load: ArrayLike, aht: ArrayLike, target: A
 
     Examples
     --------
-    >>> round(service_level(14, 10.0, 180, 20), 5)  # MODELS.md R1
+    >>> round(service_level(14, 10.0, 180, 20), 5)  # Model reference R1
     0.88835
     >>> service_level(14, 10.0, 180, 0) == 1 - erlang_c(14, 10.0)
     True
@@ -224,7 +224,7 @@ def service_level(servers: ArrayLike, load: ArrayLike, aht: ArrayLike, target: A
 def average_speed_of_answer(servers: ArrayLike, load: ArrayLike, aht: ArrayLike) -> Any:
     """Average speed of answer (mean wait of all calls): ``ASA = C·AHT/(N − A)``.
 
-    MODELS.md §3.5 [SRC 22, 24].
+    Model reference §3.5 [SRC 22, 24].
 
     Parameters
     ----------
@@ -242,7 +242,7 @@ def average_speed_of_answer(servers: ArrayLike, load: ArrayLike, aht: ArrayLike)
 
     Examples
     --------
-    >>> round(average_speed_of_answer(14, 10.0, 180), 4)  # MODELS.md R1, seconds
+    >>> round(average_speed_of_answer(14, 10.0, 180), 4)  # Model reference R1, seconds
     7.8359
     >>> average_speed_of_answer(10, 10.0, 180)
     inf
@@ -255,7 +255,7 @@ def average_speed_of_answer(servers: ArrayLike, load: ArrayLike, aht: ArrayLike)
 def occupancy(servers: ArrayLike, load: ArrayLike) -> Any:
     """Agent occupancy ``A/N``: the share of staffed time spent handling calls.
 
-    MODELS.md §3.5. Capped at ``1.0`` when ``load ≥ servers`` (every agent is busy
+    Model reference §3.5. Capped at ``1.0`` when ``load ≥ servers`` (every agent is busy
     all the time and the queue grows).
 
     Examples
@@ -272,7 +272,7 @@ def occupancy(servers: ArrayLike, load: ArrayLike) -> Any:
 def wait_exceedance(servers: ArrayLike, load: ArrayLike, aht: ArrayLike, t: ArrayLike) -> Any:
     """``P(W > t) = C·exp(−(Nμ − λ)·t)`` with ``μ = 1/AHT``, ``λ = A/AHT``.
 
-    MODELS.md §3.5: the Erlang C waiting-time tail (so ``SL(t) = 1 − P(W > t)``).
+    Model reference §3.5: the Erlang C waiting-time tail (so ``SL(t) = 1 − P(W > t)``).
 
     Parameters
     ----------
@@ -362,7 +362,7 @@ def staffing(
     max_occupancy: float = 0.85,
     shrinkage: float = 0.30,
 ) -> StaffingResult:
-    """Agents needed for one interval by Erlang C (MODELS.md §3.5).
+    """Agents needed for one interval by Erlang C (model reference §3.5).
 
     ``N*`` is the smallest ``N > A`` with ``SL(target_s) ≥ service_level`` and
     ``A/N ≤ max_occupancy``; the scheduled headcount is
@@ -375,7 +375,7 @@ def staffing(
         Calls offered in the interval (≥ 0). No calls need no agents: the result
         then has ``agents = scheduled = 0``, ``service_level = 1``.
     interval_s
-        Interval length in seconds (MODELS.md default interval: 1800 s [SRC 47]).
+        Interval length in seconds (the model reference's default interval: 1800 s [SRC 47]).
     aht_s
         Average handle time in seconds.
     target_s
@@ -394,7 +394,7 @@ def staffing(
 
     Examples
     --------
-    MODELS.md R1 (Call Centre Helper; pyworkforce and CRAN ErlangC READMEs):
+    Model reference R1 (Call Centre Helper; pyworkforce and CRAN ErlangC READMEs):
 
     >>> r = staffing(100, 1800, 180, 20, service_level=0.8, max_occupancy=0.85)
     >>> r.agents, r.scheduled, round(r.occupancy, 7)
@@ -665,7 +665,7 @@ def erlang_a(
     summed in log space (one ``cumsum``) and normalised with log-sum-exp. The
     chain is truncated at the first ``K`` (doubling from ``N + 64``) where a
     geometric bound on the mass beyond ``K``, ``π_K·ρ/(1 − ρ)`` with
-    ``ρ = λ/death_{K+1}``, is below ``tail`` (MODELS.md §3.5; Garnett, Mandelbaum
+    ``ρ = λ/death_{K+1}``, is below ``tail`` (model reference §3.5; Garnett, Mandelbaum
     & Reiman 2002 [SRC 49]; Mandelbaum & Zeltyn 2005 [SRC 50]).
 
     Parameters
@@ -675,7 +675,7 @@ def erlang_a(
     service_rate
         ``μ = 1/AHT`` (> 0).
     patience_rate
-        ``θ = 1/mean patience`` (≥ 0). MODELS.md's default is 1/120 s⁻¹
+        ``θ = 1/mean patience`` (≥ 0). The model reference's default is 1/120 s⁻¹
         [ASSUMPTION]. ``0`` gives Erlang C and then needs ``λ < N·μ``.
     servers
         Agents ``N`` (whole number ≥ 1).
@@ -690,7 +690,7 @@ def erlang_a(
 
     Examples
     --------
-    MODELS.md §8 unit check: with ``N = 1`` and ``λ = μ = θ = 1`` the number in
+    Model reference §8 unit check: with ``N = 1`` and ``λ = μ = θ = 1`` the number in
     system is Poisson(1):
 
     >>> q = erlang_a(1.0, 1.0, 1.0, 1)
@@ -761,9 +761,9 @@ def sample_waits(
     """Draw Erlang C waiting times (seconds) for ``size`` calls.
 
     A call waits with probability ``P_w = C(N, A)``; its wait is then
-    exponential with rate ``N·μ − λ = (N − A)/AHT`` (MODELS.md §3.5), so the
+    exponential with rate ``N·μ − λ = (N − A)/AHT`` (model reference §3.5), so the
     sample mean estimates the ASA. Two uniform streams are drawn from
-    ``numpy.random.Generator(PCG64(seed))`` (MODELS.md §0), so equal seeds give
+    ``numpy.random.Generator(PCG64(seed))`` (model reference §0), so equal seeds give
     equal draws (common random numbers across scenarios).
 
     Parameters

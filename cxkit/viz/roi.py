@@ -192,7 +192,7 @@ def cumulative_cash_flow(
     """Cumulative risk-adjusted net cash flow at the mode, with the paybacks marked.
 
     Two lines, undiscounted and discounted; a vertical rule at each payback (the
-    interpolated period where the line crosses 0, MODELS.md §5.2). A business-case
+    interpolated period where the line crosses 0, model reference §5.2). A business-case
     NPV (``npv`` given) has no cash flows and is refused.
 
     Examples

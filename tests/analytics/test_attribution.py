@@ -1,4 +1,4 @@
-"""attribution(): exact removal effects (MODELS.md R3 and Example B), heuristics."""
+"""attribution(): exact removal effects (model reference R3 and Example B), heuristics."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""touchpoint_metrics() and journey_metrics(): MODELS.md §2.1 definitions, by hand."""
+"""touchpoint_metrics() and journey_metrics(): model reference §2.1 definitions, by hand."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_transfers_inferred_in_assisted_channels_or_read_from_the_log() -> None:
 
 
 def test_survey_metrics_use_the_published_definitions() -> None:
-    # MODELS.md §8: NPS of [10,9,9,8,7,6,5,10,3,9] = +20; CSAT of [5,4,4,3,2,5,1,4,5,3] = 60 %
+    # Model reference §8: NPS of [10,9,9,8,7,6,5,10,3,9] = +20; CSAT of [5,4,4,3,2,5,1,4,5,3] = 60 %
     nps = [10, 9, 9, 8, 7, 6, 5, 10, 3, 9]
     csat = [5, 4, 4, 3, 2, 5, 1, 4, 5, 3]
     effort = [1, 2, 3, 4, 5, 1, 2, 3, 4, 5]

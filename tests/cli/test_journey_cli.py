@@ -1,5 +1,5 @@
 """The journey commands — templates, new, validate, show — through ``cxkit.cli.main``
-and through the installed entry point, checked against MODELS.md Example A."""
+and through the installed entry point, checked against the model reference Example A."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def test_templates_lists_the_builtin_templates(capsys):
     lines = out.splitlines()
     assert lines[0].split() == ["Template", "Title", "Language", "Steps"]
     row = next(line for line in lines if line.startswith(TEMPLATE + " "))
-    assert squeeze(row) == "billing_inquiry Billing inquiry (MODELS.md Example A) en 4"
+    assert squeeze(row) == "billing_inquiry Billing inquiry (cxkit model reference, Example A) en 4"
     listed = [line.split()[0] for line in lines[1:]]
     assert listed == cx.list_templates()
 
@@ -126,7 +126,7 @@ def test_templates_json(capsys):
     billing = next(t for t in doc["templates"] if t["name"] == TEMPLATE)
     assert billing == {
         "name": TEMPLATE,
-        "title": "Billing inquiry (MODELS.md Example A)",
+        "title": "Billing inquiry (cxkit model reference, Example A)",
         "language": "en",
         "steps": 4,
         "stages": 3,
@@ -170,7 +170,7 @@ def test_new_id_from_the_file_stem_or_given(capsys, tmp_path):
     assert run(capsys, "new", str(stem), "-t", TEMPLATE, "--id")[0] == 0
     text = stem.read_text(encoding="utf-8")
     assert "\nid: My_billing_v2\n" in text
-    assert text.startswith("# MODELS.md Example A")  # comments survive the id edit
+    assert text.startswith("# cxkit model reference Example A")  # comments survive the id edit
     j = cx.load_journey(stem)
     assert j.id == "My_billing_v2"
     assert j == cx.load_journey(TEMPLATE).replace(id="My_billing_v2")
@@ -398,7 +398,7 @@ def test_show_text_english_has_example_a(capsys):
     code, out, err = run(capsys, "show", TEMPLATE)
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0] == "Billing inquiry (MODELS.md Example A)"
+    assert lines[0] == "Billing inquiry (cxkit model reference, Example A)"
     assert "Persona: Subscriber with a billing question" in lines
     assert [line for line in lines if line.startswith("Stage ")] == [
         "Stage 1: Self-service search",
@@ -463,7 +463,7 @@ def test_show_json_is_example_a_exactly(capsys):
     j = doc["journey"]
     assert (j["id"], j["title"], j["language"], j["n_steps"]) == (
         TEMPLATE,
-        "Billing inquiry (MODELS.md Example A)",
+        "Billing inquiry (cxkit model reference, Example A)",
         "en",
         4,
     )

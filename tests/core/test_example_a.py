@@ -1,4 +1,4 @@
-"""MODELS.md Example A — step EDT, emotion classes, peak-end and effort — exactly."""
+"""Model reference Example A — step EDT, emotion classes, peak-end and effort — exactly."""
 
 from __future__ import annotations
 

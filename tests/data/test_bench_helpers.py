@@ -65,7 +65,7 @@ def test_edge_counting_in_and_out_of_time_order(discovery: ModuleType) -> None:
 
 
 def test_exact_removal_effects_on_the_r3_toy(attribution: ModuleType) -> None:
-    # MODELS.md §9 R3 (Bryl 2016): C1→C2→C3→conv, C1→null, C2→C3→null
+    # Model reference §9 R3 (Bryl 2016): C1→C2→C3→conv, C1→null, C2→C3→null
     log = _log(
         {"1": ["C1", "C2", "C3"], "2": ["C1"], "3": ["C2", "C3"]},
         {"1": "purchase", "2": "abandon", "3": "abandon"},

@@ -212,7 +212,7 @@ def test_standalone_page_renders_offline(browser, served, pages, via) -> None:
     local = root.as_uri() if via == "file" else base
     seen = _visit(browser, url, local, charts=1, diagrams=2)
     _assert_clean(seen, charts=1, diagrams=2)
-    assert seen["title"] == "Billing inquiry (MODELS.md Example A)"
+    assert seen["title"] == "Billing inquiry (cxkit model reference, Example A)"
 
 
 def test_standalone_page_in_japanese(browser, served, pages) -> None:

@@ -18,7 +18,7 @@ from cxkit.cli import main
 @pytest.mark.parametrize(
     ("name", "first"),
     [
-        ("b.md", "# Billing inquiry (MODELS.md Example A)"),
+        ("b.md", "# Billing inquiry (cxkit model reference, Example A)"),
         ("b.mmd", "journey"),
         ("b.yaml", "cxkit: 1"),
         ("b.json", "{"),
@@ -105,7 +105,10 @@ def test_site_writes_a_mkdocs_project(billing, tmp_path) -> None:
     assert "http" not in config.split("nav:")[0].replace("https://", "")
     index = (docs / "index.md").read_text()
     assert index.splitlines()[0] == "# A &amp; &lt;B&gt;"
-    assert "[Billing inquiry (MODELS.md Example A)](journeys/billing_inquiry-2.md)" in index
+    assert (
+        "[Billing inquiry (cxkit model reference, Example A)](journeys/billing_inquiry-2.md)"
+        in index
+    )
     page = (docs / "journeys" / "billing_inquiry-2.md").read_text()
     assert page.count('<script type="application/json" class="cxkit-vega">') == 1
     assert "| Peak-end | -3 |" in page  # j2: the delightful ending removed

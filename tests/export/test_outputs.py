@@ -1,4 +1,4 @@
-"""Markdown, Mermaid and HTML of billing_inquiry (MODELS.md Example A): values and snapshots.
+"""Markdown, Mermaid and HTML of billing_inquiry (model reference Example A): values, snapshots.
 
 The chart itself belongs to cxkit.viz and is left out of the snapshots (Markdown with
 ``chart=None``; the HTML page with its spec block and script hashes replaced).
@@ -29,7 +29,7 @@ def test_markdown_values_follow_example_a(billing) -> None:
     md = export.markdown(billing, chart=None)
     rows = [line for line in md.splitlines() if re.match(r"\| [1-4] \|", line)]
     table = [[c.strip() for c in r.strip("|").split("|")] for r in rows]
-    # number, E, P, D = P - E, emotion (MODELS.md Example A)
+    # number, E, P, D = P - E, emotion (cxkit model reference, Example A)
     assert [(r[0], r[3], r[4], r[5], r[6]) for r in table] == [
         ("1", "6", "4", "-2", "dissatisfied"),
         ("2", "6", "3", "-3", "dissatisfied"),
@@ -216,5 +216,5 @@ def test_html_is_self_contained_under_a_hash_csp(billing) -> None:
     assert not re.search(r"<link\b|@import|url\(", page.split(BUNDLE_MARKER)[0])
     spec_text = next(t for a, t in parsed.scripts if a.get("class") == "cxkit-vega")
     assert json.loads(spec_text) == export.chart_spec(billing)
-    assert parsed.h1 == "Billing inquiry (MODELS.md Example A)"
+    assert parsed.h1 == "Billing inquiry (cxkit model reference, Example A)"
     assert page.count('<pre class="mermaid">') == 2

@@ -1,5 +1,5 @@
 """Conversion value (``economics.value_per_outcome``) and per-initiative cash-flow
-periods, checked against hand-computed values (MODELS.md Example B and C2)."""
+periods, checked against hand-computed values (model reference Example B and C2)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from cxkit.core.errors import JourneyValidationError
 from cxkit.io import dump_journey, loads_journey
 from cxkit.roi import evaluate, roadmap
 
-# MODELS.md Example B: P(resolved) 23/30 before and 7/9 after the FAQ initiative
+# Model reference Example B: P(resolved) 23/30 before and 7/9 after the FAQ initiative
 DELTA_RESOLVED = 7 / 9 - 23 / 30
 
 
@@ -118,7 +118,7 @@ def test_schema_rejects_a_bad_value_per_outcome() -> None:
 
 
 def test_yearly_business_case_in_a_quarterly_roadmap() -> None:
-    # MODELS.md C2 as an initiative with its own yearly flows, planned per quarter
+    # Model reference Example C2 as an initiative with its own yearly flows, planned per quarter
     j = cx.load_journey("roi_example_c")
     case = Initiative("c2", cost_one_off=50_000, cost_per_period=5_000,
                       benefit_per_period=Estimate(20_000, 30_000, 40_000),

@@ -1,4 +1,4 @@
-"""cxkit.roi.evaluate: MODELS.md Example C (C1–C3) exactly, valuation rules checked by
+"""cxkit.roi.evaluate: the model reference Example C (C1–C3) exactly, valuation rules checked by
 hand, Monte Carlo percentiles against closed forms, common random numbers, bad input."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def example_c() -> cx.Journey:
 
 
 def c2_case() -> Ini:
-    """MODELS.md C2–C3: cost 50,000 at t = 0, 5,000 a year, benefit Tri(20k, 30k, 40k) a year."""
+    """Model reference Example C2–C3: cost 50,000 at t = 0, 5,000/yr, benefit Tri(20k, 30k, 40k)/yr."""
     return Ini(
         "fcr_case",
         cost_one_off=50_000,
@@ -80,7 +80,7 @@ def test_c3_monte_carlo_against_the_closed_form(example_c) -> None:
     s = ev["fcr_case"].npv
     exact = [ANNUITY * x - 62_434.26 for x in triangular_ppf([0.1, 0.5, 0.9], 20e3, 30e3, 40e3)]
     assert exact == pytest.approx([-1_575.68, 12_171.30, 25_918.28], abs=0.05)
-    tol = 0.005 * 20_000 * ANNUITY  # MODELS.md C3: 0.5 % of the range
+    tol = 0.005 * 20_000 * ANNUITY  # Model reference Example C3: 0.5 % of the range
     assert abs(s.p10 - exact[0]) < tol
     assert abs(s.p50 - exact[1]) < tol
     assert abs(s.p90 - exact[2]) < tol

@@ -1,4 +1,4 @@
-"""cxkit.roi.finance against MODELS.md §8 Example C2, closed forms and brute force."""
+"""cxkit.roi.finance against the model reference §8 Example C2, closed forms and brute force."""
 
 from __future__ import annotations
 

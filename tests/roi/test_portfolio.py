@@ -22,7 +22,7 @@ from cxkit.roi.portfolio import (
 
 
 def c4(**extra: Any) -> list[Candidate]:
-    """MODELS.md §8 C4: (cost, NPV, prerequisite); a Q2 start keeps 90 % of the NPV."""
+    """Model reference §8 C4: (cost, NPV, prerequisite); a Q2 start keeps 90 % of the NPV."""
     return [
         Candidate("CRM", 100, costs=(60,), start_discount=0.9, **extra),
         Candidate("CTI", 40, costs=(30,), prerequisites={"CRM": 1}, start_discount=0.9),

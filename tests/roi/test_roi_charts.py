@@ -76,7 +76,8 @@ def test_cash_flow_chart_marks_the_paybacks() -> None:
     spec = cumulative_cash_flow(ev).to_dict()
     line = rows_of(spec, "line")
     cum = [row["value"] for row in line if row["kind"] == "undiscounted"]
-    assert cum == pytest.approx([-50_000, -25_000, 0, 25_000])  # MODELS.md C2 net flows
+    # model reference Example C2 net flows
+    assert cum == pytest.approx([-50_000, -25_000, 0, 25_000])
     marks = rows_of(spec, "rule")  # the first rule layer is y = 0; payback rules follow
     layers = spec["layer"]
     payback_rows = spec["datasets"][layers[2]["data"]["name"]]

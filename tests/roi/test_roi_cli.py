@@ -16,7 +16,7 @@ C2 = """\
 cxkit: 1
 initiatives:
   - id: fcr_file_case
-    label: FCR programme business case (MODELS.md C2–C3)
+    label: FCR programme business case (model reference Example C2–C3)
     cost_one_off: 50000
     cost_per_period: 5000
     benefit_per_period: {low: 20000, mode: 30000, high: 40000}
@@ -49,7 +49,7 @@ def test_example_c_report(capsys) -> None:
 
 
 def _assert_c2_c3(case: dict) -> None:
-    """MODELS.md C2 (cash-flow metrics, TEI) and C3 (Monte Carlo NPV) from the JSON."""
+    """Model reference Example C2 (cash-flow metrics, TEI) and C3 (Monte Carlo NPV), from JSON."""
     from cxkit.roi.finance import summarize_cash_flows
 
     assert case["cash_flow_period"] == "year"
@@ -66,7 +66,7 @@ def _assert_c2_c3(case: dict) -> None:
     tei0 = summarize_cash_flows(case["benefit_flows"], case["cost_flows"], 0.10, 0.10, 0.0)
     assert tei0.npv == pytest.approx(4_710.74, abs=0.01)
     assert tei0.roi == pytest.approx(0.07545, abs=1e-5)
-    tol = 0.005 * 20_000 * 2.486852  # MODELS.md C3: 0.5 % of the NPV range
+    tol = 0.005 * 20_000 * 2.486852  # Model reference Example C3: 0.5 % of the NPV range
     npv = case["npv"]
     assert abs(npv["p10"] - -1_575.68) < tol
     assert abs(npv["p50"] - 12_171.30) < tol

@@ -1,4 +1,4 @@
-"""cxkit.roi.uncertainty against MODELS.md §8 Example C3 and closed forms."""
+"""cxkit.roi.uncertainty against the model reference §8 Example C3 and closed forms."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def test_c3_monte_carlo() -> None:
     assert abs(s.p50 - 12171.30) < tol
     assert abs(s.p90 - 25918.28) < tol
     assert abs(s.prob_negative - 0.130343) < 0.005
-    # the stream is Generator(PCG64(12345)) = default_rng(12345): MODELS.md's figures
+    # the stream is Generator(PCG64(12345)) = default_rng(12345): the model reference's figures
     assert (round(s.p10), round(s.p50), round(s.p90)) == (-1584, 12177, 25964)
     assert round(s.prob_negative, 4) == 0.1304
     assert s.n == 200_000

@@ -1,4 +1,4 @@
-"""Shared journeys for the simulation tests (MODELS.md Example B built from core objects)."""
+"""Shared journeys for the simulation tests (model reference Example B built from core objects)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def example_b(
     kappa_web_phone: float = 0.0,
     kappa_repeat: float = 0.5,
 ) -> Journey:
-    """MODELS.md §8 Example B: web FAQ and phone, resolved / churn, start at web."""
+    """Model reference §8 Example B: web FAQ and phone, resolved / churn, start at web."""
     graph = TouchpointGraph(
         touchpoints=(
             Touchpoint("web", channel="web", cost_per_contact=10),

@@ -1,4 +1,4 @@
-"""The exact engine against MODELS.md Example B, dense references and bad inputs."""
+"""The exact engine against the model reference Example B, dense references and bad inputs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of cxkit.sim.loyalty against MODELS.md §4, Example C1 and R2."""
+"""Tests of cxkit.sim.loyalty against the model reference §4, Example C1 and R2."""
 
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ def test_r2_regular_cohort_fit_and_projection():
     assert abs(fit.alpha - 0.704) < 1e-2
     assert abs(fit.beta - 1.182) < 1e-2
     assert abs(fit.log_likelihood - (-1680.27)) < 0.05
-    # "cxkit refit reproduces these to three decimals" (MODELS.md R2).
+    # "cxkit refit reproduces these to three decimals" (model reference R2).
     assert (round(fit.alpha, 3), round(fit.beta, 3)) == (0.704, 1.182)
     assert fit.log_likelihood == pytest.approx(sbg_log_likelihood(fit.alpha, fit.beta, REGULAR[:8]))
     projected = fit.project(range(8, 13))
@@ -290,7 +290,8 @@ BAD_INPUTS = [
     ),
     (
         lambda: churn_from_outcomes(BEFORE, contact_rate=0.5, delight_bonus=0.02),
-        "`delight_bonus` must be a number in [0, 0.01] (MODELS.md §4.4 caps δ_delight), got 0.02",
+        "`delight_bonus` must be a number in [0, 0.01] "
+        "(cxkit model reference §4.4 caps δ_delight), got 0.02",
     ),
     (
         lambda: calibrate_base_churn(0.01, (0, 0, 1), 1.0),

@@ -1,4 +1,4 @@
-"""Tests of cxkit.sim.queues against MODELS.md §3.5, §8 and R1."""
+"""Tests of cxkit.sim.queues against the model reference §3.5, §8 and R1."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from cxkit.sim.queues import (
     wait_exceedance,
 )
 
-# MODELS.md R1: 100 calls per 30 min, AHT 180 s, answer within 20 s.
+# Model reference R1: 100 calls per 30 min, AHT 180 s, answer within 20 s.
 R1 = {"calls": 100, "interval_s": 1800, "aht_s": 180, "target_s": 20}
 
 # (N, P(wait) 6 dp, SL(20 s) 6 dp, ASA s, ASA decimals, occupancy 4 dp), as printed.
@@ -40,7 +40,7 @@ R1_SWEEP = [
 
 
 def erlang_c_factorial(n: int, a: float) -> float:
-    """The textbook formula of MODELS.md §3.5, as an independent reference."""
+    """The textbook formula of the model reference §3.5, as an independent reference."""
     top = a**n / math.factorial(n) * n / (n - a)
     return top / (sum(a**k / math.factorial(k) for k in range(n)) + top)
 

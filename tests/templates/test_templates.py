@@ -1,4 +1,4 @@
-"""The built-in journey templates: valid, lossless, complete, and faithful to MODELS.md.
+"""The built-in journey templates: valid, lossless, complete, and faithful to the model reference.
 
 Every template is a test case: it loads without errors or warnings, survives a YAML
 round trip, and its numbers are checked here — Example B (``web_phone_faq``) and
@@ -35,7 +35,7 @@ REALISTIC = {
     "complaint_recovery_ja",
     "b2b_saas_onboarding",
 }
-#: Small templates that carry the golden examples of MODELS.md.
+#: Small templates that carry the golden examples of the model reference.
 EXAMPLES = {"billing_inquiry", "web_phone_faq", "roi_example_c"}
 
 #: Warnings a template's comments declare as intended: none.
@@ -48,7 +48,7 @@ def _raw(name: str) -> dict[str, Any]:
     return yaml.safe_load(template_path(name).read_text(encoding="utf-8"))
 
 
-# -- an independent absorbing-chain calculation (MODELS.md §3.2) ------------------------
+# -- an independent absorbing-chain calculation (model reference §3.2) ------------------------
 class Chain:
     """Fundamental-matrix quantities of a journey's graph, computed from ``graph.nx``."""
 

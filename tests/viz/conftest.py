@@ -16,7 +16,7 @@ HERE = Path(__file__).parent
 
 @pytest.fixture(scope="session")
 def billing() -> cx.Journey:
-    """MODELS.md Example A (valences −4, −6, 0, 3)."""
+    """Model reference Example A (valences −4, −6, 0, 3)."""
     return cx.load_journey("billing_inquiry")
 
 

@@ -35,7 +35,7 @@ def test_mimebundle_is_svg_with_the_title(billing):
     assert set(bundle) == {"image/svg+xml", "text/plain"}
     svg = bundle["image/svg+xml"]
     texts = list(ET.fromstring(svg).itertext())
-    assert "Billing inquiry (MODELS.md Example A) — Journey map" in texts
+    assert "Billing inquiry (cxkit model reference, Example A) — Journey map" in texts
     assert bundle["text/plain"] == repr(billing)
     # what a notebook gets through the core hook is the same bundle
     assert billing._repr_mimebundle_() == bundle

@@ -177,7 +177,7 @@ def unit_specs_with_tooltips(chart, units):
 
 def test_journey_map_title_and_subtitle(billing_map, spec_of):
     title = spec_of(billing_map)["title"]
-    assert title["text"] == "Billing inquiry (MODELS.md Example A) — Journey map"
+    assert title["text"] == "Billing inquiry (cxkit model reference, Example A) — Journey map"
     assert "Remembered experience (Peak-end): −1.5 · dissatisfied" in title["subtitle"][1]
     assert "Journey effort (CES 1–5): 2.5" in title["subtitle"][1]
 

@@ -22,7 +22,7 @@ def editor(billing):
 
 
 def test_the_experience_slider_edits_the_step_and_the_peak_end(editor, billing):
-    # MODELS.md Example A: the delightful ending (experience 10 vs 7) is worth 1.5 points
+    # Model reference Example A: the delightful ending (experience 10 vs 7) is worth 1.5 points
     editor._steps.value = 3
     assert editor.selected == 3
     assert editor._experience.value == 10.0

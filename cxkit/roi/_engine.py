@@ -58,8 +58,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csgraph, csr_matrix
 
+from cxkit.core.chain import solve_chain
+from cxkit.core.compiled import CompiledJourney, start_table
 from cxkit.core.economics import (
     Effect,
     EffectChange,
@@ -69,7 +70,6 @@ from cxkit.core.economics import (
 from cxkit.core.errors import CxkitError, SimulationError
 from cxkit.core.graph import PROBABILITY_TOLERANCE
 from cxkit.core.model import OutcomeKind, TouchpointKind
-from cxkit.sim._graph_arrays import reachable, start_table
 
 if TYPE_CHECKING:
     from cxkit.core.journey import Journey
@@ -88,9 +88,6 @@ _EFFORT_NAMES = (
     "w_wait_per_minute",
     "reexplain_time_s",
 )
-
-#: Rows per solve chunk are chosen so that an (S, n, n) block stays below this many floats.
-_CHUNK_FLOATS = 6_000_000
 
 _EDGE_FIELDS = (
     "probability",
@@ -781,121 +778,60 @@ def run(
     edges, tp, econ, overflow = apply_ops(c, values, s)
     prob = edges["probability"]
     # identical chains in every row: solve once
-    same = s > 1 and bool(np.all(prob == prob[:1]))
-    if same:
+    if s > 1 and bool(np.all(prob == prob[:1])):
         solved = _solve(c, prob[:1])
         solved = {k: np.broadcast_to(v, (s, *v.shape[1:])) for k, v in solved.items()}
     else:
-        parts = []
-        chunk = max(1, _CHUNK_FLOATS // max(1, c.n * c.n + 4 * c.n_edges))
-        for lo in range(0, s, chunk):
-            parts.append(_solve(c, prob[lo : lo + chunk]))
-        if len(parts) == 1:
-            solved = parts[0]
-        else:
-            solved = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        solved = _solve(c, prob)
     return _metrics(c, edges, tp, econ, solved, s, overflow, detail_rows)
 
 
-def _stuck_and_cyclic(c: Compiled, prob: Array) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
-    """Touchpoints that can never finish (in any row) and touchpoints on a cycle.
-
-    Raises
-    ------
-    SimulationError
-        When customers can reach a touchpoint that never finishes.
-    """
-    n = c.n
-    pos = (prob > 0).any(axis=0)
-    tt = pos & c.between
-    adj = csr_matrix((np.ones(int(tt.sum())), (c.src[tt], c.tgt[tt])), shape=(n, n))
-    exits = np.zeros(n, dtype=bool)
-    exits[c.src[pos & ~c.between]] = True
-    # backward reachability to the touchpoints that can reach an outcome directly
-    finishes = reachable(adj.T.tocsr(), exits)
-    if not finishes.all():
-        bad = ~finishes & reachable(adj, c.pi0.sum(axis=0) > 0)
-        if bad.any():
-            names = ", ".join(repr(c.tp_ids[i]) for i in np.flatnonzero(bad)[:5])
-            raise SimulationError(
-                f"no outcome can be reached from touchpoint(s) {names}: customers there would "
-                "circle forever (check the hand-off probabilities the effects produce)"
-            )
-    _, labels = csgraph.connected_components(adj, directed=True, connection="strong")
-    sizes = np.bincount(labels)
-    selfloop = np.zeros(n, dtype=bool)
-    selfloop[c.src[tt & (c.src == c.tgt)]] = True
-    cyclic = np.flatnonzero(((sizes[labels] > 1) | selfloop) & finishes)
-    return ~finishes, cyclic
+def _topology(c: Compiled) -> CompiledJourney:
+    """The scenario's chain as the compiled form the one solver takes."""
+    cached = c.__dict__.get("_topology")
+    if cached is None:
+        cached = CompiledJourney(
+            touchpoint_ids=c.tp_ids,
+            outcome_ids=c.out_ids,
+            labels=c.tp_ids + c.out_ids,
+            row_ptr=np.concatenate([[0], np.cumsum(np.bincount(c.src, minlength=c.n))]),
+            source=c.src,
+            target=c.tgt,
+            prob=c.prob,
+            kappa=c.kappa,
+            between_touchpoints=c.between,
+            switch=c.switch,
+            transfer=c.transfer,
+            remainder=c.remainder,
+            wait_s=c.wait,
+            reexplain_effort=np.nan_to_num(c.re_eff),
+            reexplain_time_s=np.nan_to_num(c.re_time),
+            cost=c.cost,
+            handle_time_s=c.handle,
+            is_service=c.service,
+            channel=c.channel,
+            outcome_kind=tuple(k.value for k in c.out_kinds),
+            outcome_sign=np.zeros(c.m),
+        )
+        c.__dict__["_topology"] = cached
+    return cached
 
 
 def _solve(c: Compiled, prob: Array) -> dict[str, Array]:
-    """Visits per reason, absorption per reason, N_jj and the FCR layers for rows of ``prob``."""
-    s = prob.shape[0]
-    n, m = c.n, c.m
-    r_count = c.pi0.shape[0]
-    stuck, cyclic = _stuck_and_cyclic(c, prob)
-    tt = np.flatnonzero(c.between)
-    to = np.flatnonzero(~c.between)
-    q = np.zeros((s, n * n))
-    q[:, c.src[tt] * n + c.tgt[tt]] = prob[:, tt]
-    q = q.reshape(s, n, n)
-    if stuck.any():
-        q[:, stuck, :] = 0.0
-        q[:, :, stuck] = 0.0
-    # R: a remainder edge and a declared hand-off may share (touchpoint, outcome): sum
-    # them with reduceat over the edges sorted by that pair (no BLAS call)
-    key = c.src[to] * m + (c.tgt[to] - n)
-    order = np.argsort(key, kind="stable")
-    starts = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1]])
-    r = np.zeros((s, n * m))
-    r[:, key[order][starts]] = np.add.reduceat(prob[:, to[order]], starts, axis=1)
-    r = r.reshape(s, n, m)
-    a_t = np.eye(n)[None] - q.transpose(0, 2, 1)
-    rhs = np.zeros((n, r_count + cyclic.size))
-    rhs[:, :r_count] = c.pi0.T
-    rhs[cyclic, r_count + np.arange(cyclic.size)] = 1.0
+    """Visits and absorption per reason, N_jj and the FCR layers for rows of ``prob``:
+    :func:`cxkit.core.chain.solve_chain` on the scenario's chain."""
     try:
-        sol = np.linalg.solve(a_t, np.broadcast_to(rhs, (s, *rhs.shape)))
-    except np.linalg.LinAlgError:
+        sol = solve_chain(_topology(c), c.pi0, prob, resolution=c.resolved)
+    except SimulationError as exc:
         raise SimulationError(
-            "the chain is singular for some effect values: an effect makes customers circle "
-            "forever between touchpoints"
+            f"{exc} (check the hand-off probabilities the effects produce)"
         ) from None
-    if not np.all(np.isfinite(sol)):
-        raise SimulationError("the chain is numerically singular for some effect values")
-    visits = sol[:, :, :r_count]  # (S, n, R)
-    ndiag = np.ones((s, n))
-    if cyclic.size:
-        ndiag[:, cyclic] = sol[:, cyclic, r_count + np.arange(cyclic.size)]
-    absorption = np.einsum("snr,snm->srm", visits, r)  # (S, R, m)
-    # FCR layers over the non-service touchpoints
-    r_res = r @ c.resolved.astype(float)  # (S, n)
-    svc = c.service
-    ns = np.flatnonzero(~svc)
-    sv = np.flatnonzero(svc)
-    pi = np.broadcast_to(c.pi0.T, (s, n, r_count))  # (S, n, R)
-    if ns.size:
-        b0 = np.eye(ns.size)[None] - q[:, ns][:, :, ns]
-        inv_t = np.linalg.inv(b0).transpose(0, 2, 1)  # (I − Q_NS)^-T
-        v0 = inv_t @ pi[:, ns, :]  # (S, k0, R)
-        e1 = pi[:, sv, :] + q[:, ns][:, :, sv].transpose(0, 2, 1) @ v0  # (S, k1, R)
-        v1_ns = inv_t @ (q[:, sv][:, :, ns].transpose(0, 2, 1) @ e1)
-        le0 = np.einsum("snr,sn->sr", v0, r_res[:, ns])
-        le1 = (
-            le0
-            + np.einsum("snr,sn->sr", e1, r_res[:, sv])
-            + np.einsum("snr,sn->sr", v1_ns, r_res[:, ns])
-        )
-    else:
-        le0 = np.zeros((s, r_count))
-        le1 = np.einsum("snr,sn->sr", pi, r_res)
     return {
-        "visits": visits,
-        "absorption": absorption,
-        "ndiag": ndiag,
-        "resolved_le1": le1,
-        "resolved_le0": le0,
+        "visits": sol.visits,
+        "absorption": sol.absorption,
+        "ndiag": sol.ndiag,
+        "resolved_le1": sol.resolved_first,  # type: ignore[dict-item]
+        "resolved_le0": sol.resolved_none,  # type: ignore[dict-item]
     }
 
 

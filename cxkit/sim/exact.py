@@ -80,19 +80,11 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.sparse import csgraph
-from scipy.sparse.linalg import splu
 
+from cxkit.core.chain import solve_chain
+from cxkit.core.compiled import compile_journey, experience_tables, start_table
 from cxkit.core.errors import SimulationError
-from cxkit.sim._graph_arrays import (
-    GraphArrays,
-    compile_graph,
-    experience_tables,
-    reachable,
-    start_table,
-)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -100,10 +92,6 @@ if TYPE_CHECKING:
     from cxkit.core.journey import Journey
 
 __all__ = ["EdgeFlow", "ExactResult", "exact"]
-
-#: Columns of ``N`` solved at once when diagonal entries are needed (small blocks keep
-#: SuperLU on level-2 BLAS: 256 columns were 20× slower on a busy 2-core machine).
-_DIAG_BLOCK = 32
 
 #: Scalar metrics of :class:`ExactResult`, in report order.
 SCALAR_METRICS: tuple[str, ...] = (
@@ -465,163 +453,6 @@ class ExactResult:
         )
 
 
-# ----------------------------------------------------------------------------- helpers
-
-
-def _names(ids: tuple[str, ...], mask: NDArray[np.bool_], limit: int = 10) -> str:
-    chosen = [ids[i] for i in np.flatnonzero(mask)]
-    shown = ", ".join(repr(c) for c in chosen[:limit])
-    return shown + (f", … ({len(chosen)} in all)" if len(chosen) > limit else "")
-
-
-def _check_ends(a: GraphArrays, start_mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Touchpoints from which the chain surely ends; raise if the start reaches others."""
-    n = a.n
-    pos = a.prob > 0
-    tt = pos & (a.target < n)
-    adj = sp.csr_matrix(
-        (np.ones(int(tt.sum()), dtype=np.int8), (a.source[tt], a.target[tt])), shape=(n, n)
-    )
-    exits = np.zeros(n, dtype=bool)
-    exits[a.source[pos & (a.target >= n)]] = True
-    back = adj.T.tocsr()
-    can_end = reachable(back, exits)
-    trapped = ~can_end
-    # touchpoints that can fall into a trap do not surely end either
-    doomed = reachable(back, trapped)
-    from_start = reachable(adj, start_mask)
-    stuck = trapped & from_start
-    if stuck.any():
-        raise SimulationError(
-            "the journey never ends for some customers: no outcome can be reached from "
-            f"touchpoint(s) {_names(a.touchpoint_ids, stuck)}, which customers reach from "
-            f"the start {_names(a.touchpoint_ids, start_mask)} (the chain's spectral "
-            "radius is 1; I − Q is singular); expected every touchpoint reachable from the "
-            "start to lead to an outcome — add a hand-off from them to an outcome"
-        )
-    return ~doomed
-
-
-@dataclass(frozen=True, eq=False)
-class _Solved:
-    """Solves of one journey's chain, over the touchpoints where it surely ends."""
-
-    ok: NDArray[np.bool_]  # touchpoints in the solved system
-    visits: NDArray[np.float64]  # (n, R) expected visits per reason
-    steps_from: NDArray[np.float64]  # (n,)
-    second_from: NDArray[np.float64]  # (n,) E[steps²] from each touchpoint
-    absorption_from: NDArray[np.float64]  # (n, m)
-    n_diag: NDArray[np.float64]  # (n,) N_jj (1 off cycles; nan outside ok or unneeded)
-
-
-def _diag_of_n(q: sp.csr_matrix, need: NDArray[np.bool_]) -> NDArray[np.float64]:
-    """``N_jj`` for the states in ``need`` (1 for states on no cycle; ``nan`` if not needed).
-
-    A path from ``j`` back to ``j`` never leaves ``j``'s strongly connected
-    component C, so ``N_jj = [(I − Q_CC)⁻¹]_jj``: a self-loop alone gives
-    ``1/(1 − q_jj)``; a small component (≤ 64 states) is solved densely; a larger
-    one by a sparse LU of ``I − Q_CC`` and column solves, ``_DIAG_BLOCK`` at a time.
-    """
-    k = q.shape[0]
-    out = np.ones(k)
-    _, labels = csgraph.connected_components(q, directed=True, connection="strong")
-    sizes = np.bincount(labels)
-    qdiag = q.diagonal()
-    cyclic = (sizes[labels] > 1) | (qdiag > 0)
-    out[cyclic & ~need] = np.nan
-    single = cyclic & need & (sizes[labels] == 1)
-    out[single] = 1.0 / (1.0 - qdiag[single])
-    multi = need & (sizes[labels] > 1)
-    if not multi.any():
-        return out
-    order = np.argsort(labels, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(sizes)])
-    rank = np.empty(k, dtype=np.int64)
-    rank[order] = np.arange(k) - bounds[labels[order]]
-    # the entries of Q inside each component, grouped by component
-    coo = q.tocoo()
-    inside = labels[coo.row] == labels[coo.col]
-    e_comp = labels[coo.row[inside]]
-    e_order = np.argsort(e_comp, kind="stable")
-    e_comp = e_comp[e_order]
-    e_row = rank[coo.row[inside][e_order]]
-    e_col = rank[coo.col[inside][e_order]]
-    e_val = coo.data[inside][e_order]
-    for comp in np.unique(labels[multi]):  # one iteration per component, not per customer
-        members = order[bounds[comp] : bounds[comp + 1]]
-        size = members.size
-        want = np.flatnonzero(need[members])
-        lo, hi = np.searchsorted(e_comp, [comp, comp + 1])
-        rhs = np.zeros((size, want.size))
-        rhs[want, np.arange(want.size)] = 1.0
-        if size <= 64:
-            lhs = np.eye(size)
-            np.subtract.at(lhs, (e_row[lo:hi], e_col[lo:hi]), e_val[lo:hi])
-            sol = np.linalg.solve(lhs, rhs)
-        else:
-            block = sp.csc_matrix((e_val[lo:hi], (e_row[lo:hi], e_col[lo:hi])), shape=(size, size))
-            lu = splu((sp.identity(size, format="csc") - block).tocsc())
-            sol = np.empty_like(rhs)
-            for j in range(0, want.size, _DIAG_BLOCK):
-                part = lu.solve(rhs[:, j : j + _DIAG_BLOCK])
-                sol[:, j : j + _DIAG_BLOCK] = part.reshape(size, -1)
-        out[members[want]] = sol[want, np.arange(want.size)]
-    return out
-
-
-def _solve(a: GraphArrays, pi0: NDArray[np.float64], revisits: bool = True) -> _Solved:
-    n, m = a.n, a.m
-    ok = _check_ends(a, (pi0 > 0).any(axis=0))
-    idx = np.flatnonzero(ok)
-    local = np.full(n, -1, dtype=np.int64)
-    local[idx] = np.arange(idx.size)
-    k = idx.size
-    pos = a.prob > 0
-    src_ok = pos & ok[a.source]
-    tt = src_ok & (a.target < n)
-    tt &= ok[np.minimum(a.target, n - 1)]
-    to = src_ok & (a.target >= n)
-    q = sp.csr_matrix((a.prob[tt], (local[a.source[tt]], local[a.target[tt]])), shape=(k, k))
-    r = np.zeros((k, m))
-    np.add.at(r, (local[a.source[to]], a.target[to] - n), a.prob[to])
-    lhs = (sp.identity(k, format="csc") - q.tocsc()).tocsc()
-    try:
-        lu = splu(lhs)
-    except RuntimeError as exc:  # pragma: no cover - guarded by _check_ends
-        raise SimulationError(
-            f"I − Q is singular for touchpoints {_names(a.touchpoint_ids, ok)}: {exc}"
-        ) from None
-    pi_local = np.ascontiguousarray(pi0[:, idx].T)  # (k, R)
-    v_local = lu.solve(pi_local, trans="T")
-    if v_local.ndim == 1:
-        v_local = v_local[:, None]
-    t_local = lu.solve(np.ones(k))
-    nt_local = lu.solve(t_local)
-    b_local = lu.solve(r) if m else np.zeros((k, 0))
-    if b_local.ndim == 1:
-        b_local = b_local[:, None]
-    for name, arr in (("visits", v_local), ("steps", t_local), ("absorption", b_local)):
-        if not np.all(np.isfinite(arr)):  # pragma: no cover - numerically singular chain
-            raise SimulationError(
-                f"the chain is numerically singular: expected {name} are not finite"
-            )
-    # N_jj: 1 off cycles; on cycles from the strongly connected component alone, for the
-    # visited states (nan on cycles when revisits=False)
-    need = v_local.sum(axis=1) > 0 if revisits else np.zeros(k, dtype=bool)
-    ndiag_local = _diag_of_n(q, need) if k else np.ones(k)
-    visits = np.zeros((n, pi0.shape[0]))
-    visits[idx] = v_local
-    steps_from = np.full(n, np.nan)
-    steps_from[idx] = t_local
-    second = np.full(n, np.nan)
-    second[idx] = 2 * nt_local - t_local
-    absorption_from = np.full((n, m), np.nan)
-    absorption_from[idx] = b_local
-    n_diag = np.full(n, np.nan)
-    n_diag[idx] = ndiag_local
-    return _Solved(ok, visits, steps_from, second, absorption_from, n_diag)
-
-
 # ----------------------------------------------------------------------------- engine
 
 
@@ -665,12 +496,12 @@ def exact(
     >>> round(r.expected_switches, 6), round(r.expected_context_losses, 6)
     (0.5, 0.5)
     """
-    a = compile_graph(journey)
+    a = compile_journey(journey)
     starts = start_table(journey, call_reason=call_reason)
     tables = experience_tables(journey, starts)
-    solved = _solve(a, starts.pi0, revisits)
+    solved = solve_chain(a, starts.pi0, revisits=revisits, absorption_from=True, steps=True)
     w = starts.shares
-    visits = solved.visits  # (n, R)
+    visits = solved.visits[0]  # (n, R)
     ep = journey.params.effort
 
     # expected traversals of every edge, per call reason: (E, R)
@@ -680,7 +511,7 @@ def exact(
     # P(ever visit j | visits) = 1/N_jj; nan where revisits=False left N_jj unknown
     seen = visits.sum(axis=1) > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        ever = np.where(seen, 1.0 / solved.n_diag, 1.0)
+        ever = np.where(seen, 1.0 / solved.ndiag[0], 1.0)
     revisit_visits = visits * (1.0 - ever)[:, None]
 
     per: dict[str, NDArray[np.float64]] = {
@@ -705,9 +536,10 @@ def exact(
         + ep.w_wait_per_minute * per["expected_excess_wait_s"] / 60.0
     )
     pi0 = starts.pi0
-    second = np.where(pi0 > 0, pi0 * np.nan_to_num(solved.second_from)[None, :], 0.0).sum(axis=1)
+    second_from = solved.second_from[0]  # type: ignore[index]
+    second = np.where(pi0 > 0, pi0 * np.nan_to_num(second_from)[None, :], 0.0).sum(axis=1)
     per["steps_variance"] = second - per["expected_contacts"] ** 2
-    absorption_r = pi0[:, solved.ok] @ solved.absorption_from[solved.ok]  # (R, m)
+    absorption_r = solved.absorption[0]  # (R, m)
 
     mixed = {k: float(w @ v) for k, v in per.items()}
     mixed["steps_variance"] = float(w @ second) - mixed["expected_contacts"] ** 2
@@ -743,8 +575,8 @@ def exact(
     tp_arrays = {
         "visits": v_mix,
         "reach": reach,
-        "steps_from": solved.steps_from,
-        "absorption_from": solved.absorption_from,
+        "steps_from": solved.steps_from[0],  # type: ignore[index]
+        "absorption_from": solved.absorption_from[0],  # type: ignore[index]
         "label": np.array([tp.display for tp in g.touchpoints], dtype=object),
         "channel": np.array(a.channel, dtype=object),
         "kind": np.array([tp.kind.value for tp in g.touchpoints], dtype=object),

@@ -16,6 +16,9 @@ An :class:`Effect` names what it changes with a ``target``:
 ``touchpoints:PAT``         every touchpoint matching the pattern
 ``step:ID``                 one designed step (by step id)
 ``steps:PAT``               the designed steps at touchpoints matching the pattern
+``reasons:PAT``             the arrivals of call reasons: ``*`` (all), an id, or
+                            ``@CHANNEL`` (the *contact reasons* that reach a touchpoint
+                            on that channel: customers who start at service touchpoints)
 ``parameter:GROUP.NAME``    a model parameter (``parameter:effort.w_wait_per_minute``)
 ``economics:NAME``          a valuation input: ``churn`` (the churn rate per period),
                             ``margin_per_customer`` or ``contact_rate``
@@ -31,7 +34,8 @@ so that one catalogue of initiatives applies to any journey:
 * anything else — an id.
 
 A pattern that matches nothing is not an error: the effect then changes nothing
-(:func:`cxkit.roi.evaluate` reports it).
+(:func:`cxkit.roi.evaluate` reports it), and an initiative none of whose selectors
+matches anything in a journey is valued at zero there (not applicable).
 
 Examples
 --------
@@ -255,6 +259,9 @@ class EffectChange(str, Enum):
     SET = "set"
     ADD = "add"
     MULTIPLY = "multiply"
+    #: Raise to at least the value, never lower (``max(current, value)``): a context
+    #: carry-over that CRM integration brings to 0.9 stays 1.0 where it already was.
+    AT_LEAST = "at_least"
 
     def __str__(self) -> str:
         return self.value
@@ -280,6 +287,7 @@ EFFECT_FIELDS: dict[str, tuple[str, ...]] = {
     "touchpoints": _TOUCHPOINT_FIELDS,
     "step": _STEP_FIELDS,
     "steps": _STEP_FIELDS,
+    "reasons": ("arrival",),
     "parameter": (),
     "economics": (),
 }
@@ -297,13 +305,13 @@ class Effect:
     target
         What changes (see the module docstring): ``handoff:A->B``,
         ``handoffs:PAT->PAT``, ``reroute:PAT->PAT``, ``touchpoint:ID``,
-        ``touchpoints:PAT``, ``step:ID``, ``steps:PAT``, ``parameter:GROUP.NAME``
-        or ``economics:NAME``.
+        ``touchpoints:PAT``, ``step:ID``, ``steps:PAT``, ``reasons:PAT``,
+        ``parameter:GROUP.NAME`` or ``economics:NAME``.
     field
         The field that changes (``probability``, ``context_carryover``…); implied
         for ``parameter:`` and ``economics:`` targets and ``share`` for ``reroute:``.
     change
-        ``set``, ``add`` or ``multiply`` the baseline value.
+        ``set``, ``add``, ``multiply`` or raise to ``at_least`` the baseline value.
     low, mode, high, distribution
         The uncertain value, ``low ≤ mode ≤ high``.
     channel_switch_only
@@ -313,6 +321,12 @@ class Effect:
     via
         For ``reroute:``: the touchpoint that receives the moved share (an
         existing one or one the initiative adds).
+    repeat_only
+        Keep only the matched hand-offs that bring a customer *back* to a
+        touchpoint already on their path (repeat contacts): a hand-off ``A → B``
+        with ``A = B`` (calls again), or one where every path from the journey's
+        entries to ``A`` passes through ``B`` (``B`` dominates ``A``), so that
+        every customer who takes it has been at ``B`` before.
     """
 
     target: str
@@ -325,6 +339,7 @@ class Effect:
     channel_switch_only: bool = False
     transfer_only: bool = False
     via: str | None = None
+    repeat_only: bool = False
 
     @property
     def estimate(self) -> Estimate:
@@ -434,11 +449,13 @@ def parse_effect_target(target: str) -> tuple[str, tuple[str, ...]]:
     ('parameter', ('effort', 'w_wait_per_minute'))
     >>> parse_effect_target("economics:churn")
     ('economics', ('churn',))
+    >>> parse_effect_target("reasons:@call_center")
+    ('reasons', ('@call_center',))
     """
     forms = (
         "handoff:A->B, handoffs:A->* (patterns *, @CHANNEL, =KIND), reroute:A->B, "
-        "touchpoint:ID, touchpoints:PATTERN, step:ID, steps:PATTERN, parameter:GROUP.NAME, "
-        "economics:NAME"
+        "touchpoint:ID, touchpoints:PATTERN, step:ID, steps:PATTERN, reasons:PATTERN, "
+        "parameter:GROUP.NAME, economics:NAME"
     )
     kind, sep, rest = str(target).partition(":")
     rest = rest.strip()
@@ -464,4 +481,9 @@ def parse_effect_target(target: str) -> tuple[str, tuple[str, ...]]:
         return kind, (group, name)
     if kind in ("touchpoint", "step") and is_pattern(rest):
         raise ValueError(f"effect target {target!r} has a pattern; use '{kind}s:' for patterns")
+    if kind == "reasons" and rest.startswith("="):
+        raise ValueError(
+            f"effect target {target!r}: call reasons are selected by '*', '@CHANNEL' or a "
+            "call-reason id, not by an outcome kind"
+        )
     return kind, (rest,)

@@ -356,6 +356,7 @@ def _initiatives(journey: Journey, *, check_targets: bool = True) -> list[Proble
     tp_ids = list(dict.fromkeys([*g.touchpoint_ids, *added_tps]))
     node_ids = tp_ids + list(g.outcome_ids)
     step_ids = [s.id for s in journey.steps if s.id]
+    reason_ids = [c.id for c in g.call_reasons]
     channel_ids = list(g.channel_ids)
     # hand-offs a 'handoff:A->B' effect may change: declared, or added by an initiative
     declared = {h.key for h in g.handoffs} | {
@@ -510,6 +511,12 @@ def _initiatives(journey: Journey, *, check_targets: bool = True) -> list[Proble
             elif kind == "step":
                 if check_targets and parts[0] not in step_ids:
                     problems.append(_ref(parts[0], step_ids, "step id", f"{path}.target"))
+            elif kind == "reasons":
+                part = parts[0]
+                if part.startswith("@"):
+                    pattern(part, "from", f"{path}.target")
+                elif part != "*" and check_targets and part not in reason_ids:
+                    problems.append(_ref(part, reason_ids, "call reason", f"{path}.target"))
             elif kind == "parameter":
                 group, name = parts
                 names = list(
@@ -574,23 +581,37 @@ def _initiatives(journey: Journey, *, check_targets: bool = True) -> list[Proble
                         code="bad-field",
                     )
                 )
-            if (eff.channel_switch_only or eff.transfer_only) and kind not in (
+            if (eff.channel_switch_only or eff.transfer_only or eff.repeat_only) and kind not in (
                 "handoffs",
                 "reroute",
             ):
                 problems.append(
                     Problem(
-                        "channel_switch_only and transfer_only filter hand-offs matched by "
-                        "'handoffs:' or 'reroute:' targets",
+                        "channel_switch_only, transfer_only and repeat_only filter hand-offs "
+                        "matched by 'handoffs:' or 'reroute:' targets",
                         path=f"{path}.target",
                         value=eff.target,
+                        code="bad-field",
+                    )
+                )
+            if eff.change.value == "at_least" and kind == "economics":
+                problems.append(
+                    Problem(
+                        "change 'at_least' does not apply to economics: targets",
+                        path=f"{path}.change",
+                        value=eff.change.value,
+                        expected="'set', 'add' or 'multiply'",
                         code="bad-field",
                     )
                 )
             bounded = field in ("probability", "context_carryover", "share") or (
                 kind == "economics" and parts[0] in ("churn", "contact_rate")
             )
-            if eff.change.value == "set" and bounded and (eff.low < 0 or eff.high > 1):
+            if (
+                eff.change.value in ("set", "at_least")
+                and bounded
+                and (eff.low < 0 or eff.high > 1)
+            ):
                 problems.append(
                     Problem(
                         f"a {field or parts[0]} is set to a value outside [0, 1]",

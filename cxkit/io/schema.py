@@ -203,7 +203,7 @@ class EconomicsSchema(_Schema):
 class EffectSchema(_Schema):
     target: Text
     field: Id | None = None
-    change: Literal["set", "add", "multiply"] = "set"
+    change: Literal["set", "add", "multiply", "at_least"] = "set"
     low: float
     mode: float
     high: float
@@ -211,6 +211,7 @@ class EffectSchema(_Schema):
     channel_switch_only: bool = False
     transfer_only: bool = False
     via: Id | None = None
+    repeat_only: bool = False
 
 
 class PrerequisiteSchema(_Schema):

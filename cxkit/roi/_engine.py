@@ -107,7 +107,7 @@ class Op:
     ``None`` uses ``const``.
     """
 
-    kind: str  # edge, reroute, tp, param, econ, step
+    kind: str  # edge, reroute, tp, param, econ, step, reason
     field: str
     change: EffectChange
     idx: NDArray[np.int64]
@@ -152,6 +152,8 @@ class Compiled:
     columns: list[tuple[str, int, Effect]]  # (initiative id, effect index, effect)
     warnings: list[str] = field(default_factory=list)
     virtual_remainder: bool = False
+    #: Initiatives whose selectors match nothing in the journey (valued at zero).
+    inapplicable: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -359,6 +361,16 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
         rows.append(row(i, rem_target, max(0.0, 1.0 - total), remainder=True))
 
     n_declared = len(rows)
+    pi0, shares, reason_wexp = _starts(journey, n)
+    dominators: list[set[int]] = []
+
+    def returns_to(s: int, t: int) -> bool:
+        """Whether every customer at ``s`` has been at ``t`` before (a repeat contact)."""
+        if s == t:
+            return True
+        if not dominators:
+            dominators.extend(_dominators(rows, n, pi0.sum(axis=0) > 0))
+        return t in dominators[s]
 
     def match_edges(
         eff: Effect, src_pat: str, dst_pat: str, limit: int, *, remainders: bool = True
@@ -378,8 +390,18 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
                 continue
             if eff.transfer_only and not r["transfer"]:
                 continue
+            if eff.repeat_only and not (r["tgt"] < n and returns_to(r["src"], r["tgt"])):
+                continue
             out.append(e)
         return out
+
+    # what each initiative acts on: an effect or an added hand-off that matched something
+    n0 = len(g.touchpoints)
+    acts = {ini.id: False for ini in inits}
+    selects = {ini.id: bool(ini.add_handoffs) for ini in inits}
+    for op in ops:  # added hand-offs: from a touchpoint of the journey itself
+        if op.idx.size and int(np.min([rows[e]["src"] for e in op.idx])) < n0:
+            acts[op.initiative] = True
 
     for ini in inits:
         for j, eff in enumerate(ini.effects):
@@ -503,12 +525,60 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
                         j,
                     )
                 )
+            elif kind == "reasons":
+                if eff.field not in (None, "arrival"):
+                    raise CxkitError(
+                        f"{where}: field {eff.field!r} cannot change a call reason "
+                        "(expected 'arrival')"
+                    )
+                ridx = _match_reasons(journey, parts[0], pi0, rows, tps, nodes)
+                if not ridx:
+                    warnings.append(f"{where} matches no call reason in journey {journey.id!r}")
+                ops.append(
+                    Op(
+                        "reason",
+                        "arrival",
+                        eff.change,
+                        np.array(ridx, dtype=np.int64),
+                        empty,
+                        col,
+                        0.0,
+                        ini.id,
+                        j,
+                    )
+                )
             elif kind == "parameter":
                 ops.append(
                     Op("param", parts[1], eff.change, empty, empty, col, 0.0, ini.id, j, parts[0])
                 )
             else:  # economics
+                if eff.change == EffectChange.AT_LEAST:
+                    raise CxkitError(
+                        f"{where}: change 'at_least' does not apply to economics: targets "
+                        "(expected 'set', 'add' or 'multiply')"
+                    )
                 ops.append(Op("econ", parts[0], eff.change, empty, empty, col, 0.0, ini.id, j))
+    for op in ops:
+        if op.effect_index < 0:
+            continue
+        if op.kind in ("param", "econ"):  # no selector: they always act
+            acts[op.initiative] = True
+        else:
+            selects[op.initiative] = True
+            acts[op.initiative] = acts[op.initiative] or bool(op.idx.size)
+    inapplicable = tuple(
+        ini.id
+        for ini in inits
+        if selects[ini.id]
+        and not acts[ini.id]
+        and ini.npv is None
+        and ini.benefit_per_period is None
+    )
+    for iid in inapplicable:
+        warnings.append(
+            f"initiative {iid!r} matches nothing in journey {journey.id!r} (no hand-off, "
+            "touchpoint, step or call reason its effects name): valued at 0, not applicable"
+        )
 
     def col_of(name: str, dtype: Any) -> NDArray[Any]:
         return np.array([r[name] for r in rows], dtype=dtype)
@@ -520,7 +590,6 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
     switch = between & (np.array(channels)[src] != np.array(channels)[tgt_tp])
     kappa = np.where(between, col_of("kappa", np.float64), 1.0)
 
-    pi0, shares, reason_wexp = _starts(journey, n)
     return Compiled(
         journey=journey,
         initiatives=inits,
@@ -551,7 +620,86 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
         columns=columns,
         warnings=warnings,
         virtual_remainder=virtual,
+        inapplicable=inapplicable,
     )
+
+
+def _dominators(
+    rows: Sequence[dict[str, Any]], n: int, entries: NDArray[np.bool_]
+) -> list[set[int]]:
+    """Per touchpoint, the touchpoints every path from an entry to it passes through.
+
+    A hand-off ``s → t`` with ``t`` among the dominators of ``s`` can only be taken by
+    a customer who has been at ``t`` before: it is a return (a repeat contact). Every
+    hand-off between touchpoints counts as a path, whatever its probability, so that
+    an effect may raise a probability from 0 without making a return out of a first
+    visit (Cooper, Harvey & Kennedy's algorithm via :func:`networkx.immediate_dominators`).
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    root = -1
+    graph.add_node(root)
+    graph.add_edges_from((root, int(i)) for i in np.flatnonzero(entries))
+    graph.add_edges_from((r["src"], r["tgt"]) for r in rows if r["tgt"] < n)
+    idom = nx.immediate_dominators(graph, root)
+    out: list[set[int]] = []
+    for i in range(n):
+        doms: set[int] = set()
+        node = idom.get(i)
+        while node is not None and node != root and node not in doms:
+            doms.add(node)
+            node = idom.get(node)
+        out.append(doms)
+    return out
+
+
+def _match_reasons(
+    journey: Journey,
+    pat: str,
+    pi0: Array,
+    rows: Sequence[dict[str, Any]],
+    tps: Sequence[Any],
+    nodes: _Nodes,
+) -> list[int]:
+    """Indices of the call reasons a ``reasons:`` pattern selects.
+
+    ``*`` selects every reason (a journey that declares none has one, its entry);
+    an id selects that reason; ``@CHANNEL`` selects the *contact reasons* that reach
+    a touchpoint on the channel in the baseline chain: reasons whose customers all
+    start at service touchpoints (they come with an issue, not to buy) and can get
+    to such a touchpoint along hand-offs with a positive probability.
+    """
+    declared = [c.id for c in journey.graph.call_reasons]
+    count = pi0.shape[0]
+    if pat == "*":
+        return list(range(count))
+    if not pat.startswith("@"):
+        if pat not in declared:
+            from cxkit.core.suggest import unknown_message
+
+            raise CxkitError(unknown_message("call reason", pat, declared))
+        return [declared.index(pat)]
+    n = pi0.shape[1]
+    wanted = np.zeros(n, dtype=bool)
+    wanted[nodes.sources(pat)] = True
+    if not wanted.any():
+        return []
+    from scipy.sparse import csr_matrix
+
+    from cxkit.core.compiled import reachable
+
+    pairs = [(r["src"], r["tgt"]) for r in rows if r["tgt"] < n and r["prob"] > 0]
+    src = np.array([a for a, _ in pairs], dtype=np.int64)
+    tgt = np.array([b for _, b in pairs], dtype=np.int64)
+    adj = csr_matrix((np.ones(src.size), (src, tgt)), shape=(n, n))
+    service = np.array([t.kind == TouchpointKind.SERVICE for t in tps], dtype=bool)
+    out = []
+    for k in range(count):
+        start = pi0[k] > 0
+        if start.any() and service[start].all() and (reachable(adj, start) & wanted).any():
+            out.append(k)
+    return out
 
 
 def _resolved_mask(outs: Sequence[Any]) -> NDArray[np.bool_]:
@@ -629,6 +777,8 @@ def _combine(base: Array, x: Array, change: EffectChange) -> Array:
         return np.broadcast_to(x, np.broadcast_shapes(base.shape, x.shape)).copy()
     if change == EffectChange.ADD:
         return base + x
+    if change == EffectChange.AT_LEAST:
+        return np.maximum(base, x)
     return base * x
 
 

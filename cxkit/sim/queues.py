@@ -5,7 +5,7 @@ a journey's phone steps. Time is in any one unit (seconds in cxkit) as long as
 ``aht``, ``target`` and ``t`` share it; ``load`` is the offered traffic
 ``A = λ·AHT`` in Erlangs.
 
-* **Erlang B / Erlang C** (M/M/N; [SRC 24, 44, 45]) through the stable recursion
+* **Erlang B / Erlang C** (M/M/N; [SRC 24, 44]) through the stable recursion
   ``B_0 = 1, B_k = A·B_{k−1}/(k + A·B_{k−1})`` and
   ``C = B_N / (1 − (A/N)(1 − B_N))`` [SRC 46] — no factorials, so hundreds of
   agents are fine.

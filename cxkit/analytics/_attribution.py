@@ -177,7 +177,7 @@ def _from_events(log: EventLog, target: str | Sequence[str], by: str) -> pl.Data
         for s in states:
             groups.setdefault(channel_of.get(s) or "unknown", []).append(s)
         names = sorted(groups)
-        p = float(chain.start @ chain.absorb(chain.target_vector(targets)))
+        p = float(chain.start @ chain.absorption_into(targets))
         without = chain.removal_of_sets(targets, [groups[c] for c in names])
         idx = {s: k for k, s in enumerate(states)}
         first, last, linear = (
@@ -230,7 +230,7 @@ def _from_journey(journey: Journey, target: str | Sequence[str], by: str) -> pl.
     reached = [o for o, pr in zip(chain.outcomes, probs, strict=True) if pr > 0]
     targets = _targets(target, reached, kinds)
     r = chain.target_vector(targets)
-    x = chain.absorb(r)
+    x = chain.absorption_into(targets)
     v = chain.visits()
     p = float(chain.start @ x)
     first = chain.start * x

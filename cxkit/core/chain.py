@@ -149,6 +149,9 @@ def _grouped(keys: NDArray[np.int64], values: Array, size: int) -> Array:
     out = np.zeros((values.shape[0], size))
     if keys.size == 0:
         return out
+    if np.unique(keys).size == keys.size:  # the usual case: one edge per pair
+        out[:, keys] = values
+        return out
     order = np.argsort(keys, kind="stable")
     k = keys[order]
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
@@ -294,6 +297,8 @@ def _expand(
     def full(name: str, tail: tuple[int, ...], fill: float) -> Array | None:
         if name not in out:
             return None
+        if idx.size == n:  # every touchpoint solved: nothing to put back
+            return out[name]
         arr = np.full((s, n, *tail), fill)
         arr[:, idx] = out[name]
         return arr
@@ -380,10 +385,11 @@ def _layers_dense(sysm: _System, q: Array, r_res: Array) -> dict[str, Array]:
     if ns.size == 0:
         first = np.einsum("kr,sk->sr", pi, r_res)
         return {"resolved_none": np.zeros_like(first), "resolved_first": first}
-    a_t = (np.eye(ns.size)[None] - q[:, ns][:, :, ns]).transpose(0, 2, 1)
-    v0 = np.linalg.solve(a_t, np.broadcast_to(pi[ns], (s, *pi[ns].shape)))
+    # one small inverse serves both layers (the non-service block is small)
+    inv_t = np.linalg.inv(np.eye(ns.size)[None] - q[:, ns][:, :, ns]).transpose(0, 2, 1)
+    v0 = inv_t @ pi[ns]
     e1 = pi[sv][None] + q[:, ns][:, :, sv].transpose(0, 2, 1) @ v0
-    v1 = np.linalg.solve(a_t, q[:, sv][:, :, ns].transpose(0, 2, 1) @ e1)
+    v1 = inv_t @ (q[:, sv][:, :, ns].transpose(0, 2, 1) @ e1)
     none = np.einsum("skr,sk->sr", v0, r_res[:, ns])
     first = (
         none + np.einsum("skr,sk->sr", e1, r_res[:, sv]) + np.einsum("skr,sk->sr", v1, r_res[:, ns])

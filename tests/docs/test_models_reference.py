@@ -94,7 +94,7 @@ def test_every_example_and_table_cited_in_the_package_exists() -> None:
 
 
 def test_the_catalogue_and_templates_cite_the_reference_by_name() -> None:
-    from cxkit.roi import catalog
+    from cxkit.roi.catalog import catalog
 
     for lang, name in (("en", "cxkit model reference"), ("ja", "cxkit モデル解説")):
         texts = [i.description for i in catalog(lang)]

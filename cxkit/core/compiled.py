@@ -247,10 +247,16 @@ GraphArrays = CompiledJourney
 def compile_journey(journey: Journey) -> CompiledJourney:
     """Compile ``journey.graph`` (with its model parameters) into :class:`CompiledJourney`.
 
+    The graph is validated once, by :func:`cxkit.core.validate.graph_problems`
+    (cached on the journey as :attr:`~cxkit.core.journey.Journey.graph_errors`; a
+    journey read by :func:`cxkit.load_journey` has passed it already): the compiler
+    does not check again.
+
     Raises
     ------
     SimulationError
-        When a hand-off, touchpoint or the remainder rule is unusable, naming it.
+        When the journey has no touchpoint or no outcome, or its graph has errors
+        (naming the field, the value received and what was expected).
 
     Examples
     --------
@@ -277,61 +283,29 @@ def compile_journey(journey: Journey) -> CompiledJourney:
             f"journey {journey.id!r} has no outcomes; customers could never finish "
             "(expected at least one outcome such as 'resolved' or 'abandon')"
         )
+    errors = journey.graph_errors
+    if errors:
+        shown = "; ".join(p.format().removeprefix("<journey>: ") for p in errors[:3])
+        more = f"; … ({len(errors)} problems in all)" if len(errors) > 3 else ""
+        raise SimulationError(f"journey {journey.id!r} cannot be simulated: {shown}{more}")
     n = len(tp_ids)
-    tp_index = {t: i for i, t in enumerate(tp_ids)}
-    node_index = dict(tp_index)
+    node_index = {t: i for i, t in enumerate(tp_ids)}
     node_index.update({o: n + k for k, o in enumerate(out_ids)})
     hs = g.handoffs
+    src = np.array([node_index[h.source] for h in hs], dtype=np.int64)
+    tgt = np.array([node_index[h.target] for h in hs], dtype=np.int64)
 
-    def where(k: int) -> str:
-        return f"handoffs[{k}] ({hs[k].source}->{hs[k].target})"
+    def column(values: list[object]) -> NDArray[np.float64]:
+        return np.array(values, dtype=np.float64)
 
-    src = np.array([tp_index.get(h.source, -1) for h in hs], dtype=np.int64)
-    tgt = np.array([node_index.get(h.target, -1) for h in hs], dtype=np.int64)
-    if (src < 0).any():
-        k = int(np.flatnonzero(src < 0)[0])
-        raise SimulationError(
-            f"{where(k)}.from: "
-            + unknown_message("touchpoint", hs[k].source, tp_ids)
-            + " (hand-offs leave touchpoints; outcomes are absorbing)"
-        )
-    if (tgt < 0).any():
-        k = int(np.flatnonzero(tgt < 0)[0])
-        raise SimulationError(
-            f"{where(k)}.to: " + unknown_message("touchpoint or outcome", hs[k].target, node_index)
-        )
-
-    def column(name: str, values: list[object], expected: str, low: float, high: float):  # type: ignore[no-untyped-def]
-        try:
-            arr = np.array(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            arr = np.array([_num(v) for v in values], dtype=np.float64)
-        bad = ~(np.isfinite(arr) & (arr >= low) & (arr <= high))
-        if bad.any():
-            k = int(np.flatnonzero(bad)[0])
-            raise SimulationError(
-                f"{where(k)}.{name} must be {expected}, got {format_value(values[k])}"
-            )
-        return arr
-
-    prob = column("probability", [h.probability for h in hs], "a number in [0, 1]", 0, 1)
-    kappa = column(
-        "context_carryover", [h.context_carryover for h in hs], "a number in [0, 1]", 0, 1
-    )
-    wait = column("wait_s", [h.wait_s for h in hs], "a number of seconds ≥ 0", 0, math.inf)
+    prob = column([h.probability for h in hs])
+    kappa = column([h.context_carryover for h in hs])
+    wait = column([h.wait_s for h in hs])
     re_eff = column(
-        "reexplain_effort",
-        [effort.w_reexplain if h.reexplain_effort is None else h.reexplain_effort for h in hs],
-        "a number of CES points ≥ 0",
-        0,
-        math.inf,
+        [effort.w_reexplain if h.reexplain_effort is None else h.reexplain_effort for h in hs]
     )
     re_t = column(
-        "reexplain_time_s",
-        [effort.reexplain_time_s if h.reexplain_time_s is None else h.reexplain_time_s for h in hs],
-        "a number of seconds ≥ 0",
-        0,
-        math.inf,
+        [effort.reexplain_time_s if h.reexplain_time_s is None else h.reexplain_time_s for h in hs]
     )
     transfer = np.array([bool(h.transfer) for h in hs], dtype=bool)
     between = tgt < n
@@ -339,25 +313,10 @@ def compile_journey(journey: Journey) -> CompiledJourney:
     chan_code = np.unique(np.array(channel, dtype=object), return_inverse=True)[1].ravel()
     switch = between & (chan_code[src] != chan_code[np.minimum(tgt, n - 1)])
     kappa = np.where(between, kappa, 1.0)
-
-    totals = np.bincount(src, weights=prob, minlength=n)
-    over = totals > 1.0 + PROBABILITY_TOLERANCE
-    if over.any():
-        i = int(np.flatnonzero(over)[0])
-        raise SimulationError(
-            f"hand-off probabilities leaving touchpoint {tp_ids[i]!r} sum to {totals[i]:.6g}; "
-            "expected at most 1 (the remainder goes to the remainder outcome)"
-        )
-    rest = 1.0 - totals
+    # each touchpoint's remainder 1 − Σ p goes to the remainder outcome (validated)
+    rest = 1.0 - np.bincount(src, weights=prob, minlength=n)
     needs = np.flatnonzero(rest > PROBABILITY_TOLERANCE)
     remainder_target = node_index.get(g.remainder_outcome)
-    if needs.size and (remainder_target is None or remainder_target < n):
-        i = int(needs[0])
-        raise SimulationError(
-            f"touchpoint {tp_ids[i]!r} sends {rest[i]:.6g} of its customers to the remainder "
-            f"outcome {g.remainder_outcome!r}, which is not a declared outcome; "
-            "declare it or make the hand-off probabilities sum to 1"
-        )
     r = needs.size
     # declared hand-offs first, then each touchpoint's remainder edge; grouped by source
     all_src = np.concatenate([src, needs])
@@ -368,21 +327,8 @@ def compile_journey(journey: Journey) -> CompiledJourney:
 
     counts = np.bincount(all_src, minlength=n)
     tps = g.touchpoints
-    cost = np.array([_num(tp.cost_per_contact) for tp in tps], dtype=np.float64)
-    if not np.isfinite(cost).all():
-        k = int(np.flatnonzero(~np.isfinite(cost))[0])
-        raise SimulationError(
-            f"touchpoints.{tps[k].id}.cost_per_contact must be a number, "
-            f"got {format_value(tps[k].cost_per_contact)}"
-        )
-    handle = np.array([_num(tp.handle_time_s) for tp in tps], dtype=np.float64)
-    bad = ~(np.isfinite(handle) & (handle >= 0))
-    if bad.any():
-        k = int(np.flatnonzero(bad)[0])
-        raise SimulationError(
-            f"touchpoints.{tps[k].id}.handle_time_s must be a number of seconds ≥ 0, "
-            f"got {format_value(tps[k].handle_time_s)}"
-        )
+    cost = column([tp.cost_per_contact for tp in tps])
+    handle = column([tp.handle_time_s for tp in tps])
     return CompiledJourney(
         touchpoint_ids=tp_ids,
         outcome_ids=out_ids,

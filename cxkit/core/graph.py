@@ -175,7 +175,14 @@ class TouchpointGraph:
 
     def handoffs_from(self, source: str) -> tuple[Handoff, ...]:
         """Hand-offs leaving ``source``, in declaration order."""
-        return tuple(h for h in self.handoffs if h.source == source)
+        return self._handoffs_by_source.get(source, ())
+
+    @cached_property
+    def _handoffs_by_source(self) -> dict[str, tuple[Handoff, ...]]:
+        grouped: dict[str, list[Handoff]] = {}
+        for h in self.handoffs:
+            grouped.setdefault(h.source, []).append(h)
+        return {s: tuple(hs) for s, hs in grouped.items()}
 
     def remainder(self, touchpoint_id: str) -> float:
         """``1 − Σ p`` over the hand-offs leaving ``touchpoint_id`` (never below 0)."""

@@ -22,6 +22,7 @@ Rules
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -43,7 +44,7 @@ from cxkit.core.suggest import unknown_message
 if TYPE_CHECKING:
     from cxkit.core.journey import Journey
 
-__all__ = ["SUM_TOLERANCE", "validate_journey"]
+__all__ = ["SUM_TOLERANCE", "graph_problems", "validate_journey"]
 
 #: Tolerance for distributions that must sum to exactly 1.
 SUM_TOLERANCE = 1e-6
@@ -76,24 +77,27 @@ def _ref(value: str, known: Iterable[str], what: str, path: str) -> Problem:
     )
 
 
-def validate_journey(journey: Journey) -> list[Problem]:
-    """Every problem of ``journey``: errors first, then warnings, in file order."""
+def graph_problems(journey: Journey) -> list[Problem]:
+    """The errors that make the touchpoint graph unusable as a chain (no warnings).
+
+    Everything a simulation needs of the graph: ids, references, value ranges of
+    touchpoints, hand-offs and call reasons, probability sums, the remainder rule and
+    start distributions. :func:`cxkit.core.compiled.compile_journey` relies on it
+    (once per journey, cached) instead of checking again.
+    """
     g = journey.graph
     problems: list[Problem] = []
     tp_ids = [t.id for t in g.touchpoints]
     out_ids = [o.id for o in g.outcomes]
-    stage_ids = [s.id for s in journey.stages]
     reason_ids = [c.id for c in g.call_reasons]
     tp_set, out_set = set(tp_ids), set(out_ids)
     node_ids = tp_ids + out_ids
 
     problems += _duplicates(tp_ids, "touchpoints", "touchpoint")
     problems += _duplicates(out_ids, "outcomes", "outcome")
-    problems += _duplicates(stage_ids, "stages", "stage")
-    problems += _duplicates([s.id for s in journey.steps], "steps", "step")
     problems += _duplicates(reason_ids, "call_reasons", "call reason")
     problems += _duplicates([c.id for c in g.channels], "channels", "channel")
-    problems += _duplicates([i.id for i in journey.initiatives], "initiatives", "initiative")
+    problems += _values(journey)
     for i, o in enumerate(g.outcomes):
         if o.id in tp_set:
             problems.append(
@@ -158,11 +162,11 @@ def validate_journey(journey: Journey) -> list[Problem]:
             )
         else:
             seen_edges[h.key] = i
-        sums[h.source] += h.probability
+        sums[h.source] += _number(h.probability)
     for tp in g.touchpoints:
         total = sums.get(tp.id, 0.0)
         if total > 1 + PROBABILITY_TOLERANCE:
-            edges = [f"{h.target}={h.probability:g}" for h in g.handoffs if h.source == tp.id]
+            edges = [f"{h.target}={_number(h.probability):g}" for h in g.handoffs_from(tp.id)]
             first = next(i for i, h in enumerate(g.handoffs) if h.source == tp.id)
             problems.append(
                 Problem(
@@ -199,7 +203,7 @@ def validate_journey(journey: Journey) -> list[Problem]:
     # entry and call reasons
     problems += _distribution(dict(g.entry), tp_ids, "entry")
     if g.call_reasons:
-        total = sum(c.share for c in g.call_reasons)
+        total = sum(_number(c.share) for c in g.call_reasons)
         if abs(total - 1) > SUM_TOLERANCE:
             problems.append(
                 Problem(
@@ -217,6 +221,81 @@ def validate_journey(journey: Journey) -> list[Problem]:
                 problems.append(
                     _ref(key, tp_ids, "touchpoint", f"call_reasons[{i}].expectations.{key}")
                 )
+
+    if g.remainder_outcome and g.remainder_outcome in tp_set:
+        problems.append(
+            Problem(
+                "remainder_outcome names a touchpoint",
+                path="remainder_outcome",
+                value=g.remainder_outcome,
+                expected="an outcome id",
+                code="unknown-reference",
+            )
+        )
+    return problems
+
+
+def _number(value: object) -> float:
+    """``float(value)``, or ``nan`` for anything that is not a real number."""
+    if isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _range(value: object, path: str, expected: str, low: float, high: float) -> list[Problem]:
+    x = _number(value)
+    if math.isfinite(x) and low <= x <= high:
+        return []
+    return [Problem("out of range", path=path, value=value, expected=expected, code="range")]
+
+
+def _values(journey: Journey) -> list[Problem]:
+    """Value ranges of touchpoints, hand-offs, call reasons and start distributions."""
+    g = journey.graph
+    inf = math.inf
+    out: list[Problem] = []
+    for i, tp in enumerate(g.touchpoints):
+        out += _range(tp.cost_per_contact, f"touchpoints[{i}].cost_per_contact",
+                      "a finite amount", -inf, inf)  # fmt: skip
+        out += _range(tp.handle_time_s, f"touchpoints[{i}].handle_time_s",
+                      "a number of seconds ≥ 0", 0, inf)  # fmt: skip
+    for i, h in enumerate(g.handoffs):
+        p = f"handoffs[{i}]"
+        out += _range(h.probability, f"{p}.probability", "a number in [0, 1]", 0, 1)
+        out += _range(h.context_carryover, f"{p}.context_carryover", "a number in [0, 1]", 0, 1)
+        out += _range(h.wait_s, f"{p}.wait_s", "a number of seconds ≥ 0", 0, inf)
+        for name, unit in (("reexplain_effort", "CES points"), ("reexplain_time_s", "seconds")):
+            value = getattr(h, name)
+            if value is not None:
+                out += _range(value, f"{p}.{name}", f"a number of {unit} ≥ 0", 0, inf)
+    for key, value in g.entry.items():
+        out += _range(value, f"entry.{key}", "a probability in [0, 1]", 0, 1)
+    for i, c in enumerate(g.call_reasons):
+        p = f"call_reasons[{i}]"
+        out += _range(c.share, f"{p}.share", "a share in [0, 1]", 0, 1)
+        for key, value in c.entry.items():
+            out += _range(value, f"{p}.entry.{key}", "a probability in [0, 1]", 0, 1)
+        for key, value in c.expectations.items():
+            out += _range(value, f"{p}.expectations.{key}", "a number of points in [0, 10]", 0, 10)
+        if c.expected_wait_s is not None:
+            out += _range(c.expected_wait_s, f"{p}.expected_wait_s", "seconds ≥ 0", 0, inf)
+    return out
+
+
+def validate_journey(journey: Journey) -> list[Problem]:
+    """Every problem of ``journey``: errors first, then warnings, in file order."""
+    g = journey.graph
+    tp_ids = [t.id for t in g.touchpoints]
+    stage_ids = [s.id for s in journey.stages]
+    reason_ids = [c.id for c in g.call_reasons]
+    tp_set = set(tp_ids)
+    problems = graph_problems(journey)
+    problems += _duplicates(stage_ids, "stages", "stage")
+    problems += _duplicates([s.id for s in journey.steps], "steps", "step")
+    problems += _duplicates([i.id for i in journey.initiatives], "initiatives", "initiative")
 
     # stages and steps
     stage_pos = {s: k for k, s in enumerate(stage_ids)}
@@ -244,16 +323,6 @@ def validate_journey(journey: Journey) -> list[Problem]:
             problems.append(
                 _ref(s.call_reason, reason_ids, "call reason", f"steps[{i}].call_reason")
             )
-    if g.remainder_outcome and g.remainder_outcome in tp_set:
-        problems.append(
-            Problem(
-                "remainder_outcome names a touchpoint",
-                path="remainder_outcome",
-                value=g.remainder_outcome,
-                expected="an outcome id",
-                code="unknown-reference",
-            )
-        )
 
     if not any(p.code == "unknown-reference" and p.path.startswith("handoffs") for p in problems):
         problems += _reachability(journey)
@@ -268,7 +337,7 @@ def _distribution(dist: dict[str, float], tp_ids: list[str], path: str) -> list[
         if key not in tp_ids:
             out.append(_ref(key, tp_ids, "touchpoint", f"{path}.{key}"))
     if dist:
-        total = sum(dist.values())
+        total = sum(_number(v) for v in dist.values())
         if abs(total - 1) > SUM_TOLERANCE:
             out.append(
                 Problem(

@@ -349,7 +349,7 @@ def test_bad_journeys() -> None:
         generate_events("no_such_template", 10, seed=1)
     j = cx.load_journey("web_phone_faq")
     over = j.with_graph(j.graph.with_handoff("web", "resolved", probability=0.9))
-    with pytest.raises(SimulationError, match=r"leaving touchpoint 'web' sum to 1\.4"):
+    with pytest.raises(SimulationError, match=r"from touchpoint 'web' sum to 1\.4"):
         generate_events(over, 10, seed=1)
     short = j.with_graph(j.graph.with_handoff("web", "resolved", probability=0.1))
     with pytest.raises(

@@ -378,34 +378,36 @@ def _journey(handoffs, outcomes=None, remainder="abandon", entry=None):
     [
         (
             _journey([Handoff("web", "done", 1.5), Handoff("phone", "done", 1.0)]),
-            r"handoffs\[0\] \(web->done\)\.probability must be a number in \[0, 1\], got 1\.5",
+            r"cannot be simulated: handoffs\[0\]\.probability: out of range \(got 1\.5\) "
+            r"— expected a number in \[0, 1\]",
         ),
         (
             _journey([Handoff("web", "done", 0.7), Handoff("web", "phone", 0.6)]),
-            r"leaving touchpoint 'web' sum to 1\.3; expected at most 1",
+            r"from touchpoint 'web' sum to 1\.3 \(done=0\.7, phone=0\.6\) — expected a sum of "
+            r"at most 1",
         ),
         (
             _journey([Handoff("web", "done", 0.5), Handoff("phone", "done", 1.0)]),
-            r"touchpoint 'web' sends 0\.5 .* remainder outcome 'abandon', which is not a "
-            r"declared outcome",
+            r"touchpoints 'web' have probabilities summing below 1 and the remainder outcome "
+            r"'abandon' is not declared",
         ),
         (
             _journey(
                 [Handoff("web", "phone", 1.0, context_carryover=2.0), Handoff("phone", "done", 1)]
             ),
-            r"context_carryover must be a number in \[0, 1\], got 2\.0",
+            r"handoffs\[0\]\.context_carryover: out of range \(got 2\.0\) — expected a number "
+            r"in \[0, 1\]",
         ),
         (
             _journey([Handoff("web", "dnoe", 1.0)]),
-            r"handoffs\[0\] \(web->dnoe\)\.to: unknown touchpoint or outcome 'dnoe'; "
-            r"did you mean 'done'\?",
+            r"handoffs\[0\]\.to: unknown touchpoint or outcome 'dnoe'.*did you mean 'done'\?",
         ),
         (
             _journey(
                 [Handoff("web", "done", 1.0), Handoff("phone", "done", 1.0)],
                 entry={"web": 0.5},
             ),
-            r"entry sums to 0\.5; expected a start distribution summing to 1",
+            r"entry: start probabilities sum to 0\.5 — expected a sum of 1",
         ),
         (
             _journey([Handoff("web", "done", 1.0)], outcomes=()),
@@ -416,7 +418,7 @@ def _journey(handoffs, outcomes=None, remainder="abandon", entry=None):
                 [Handoff("web", "done", 1.0), Handoff("phone", "done", 1.0)],
                 entry={"wbe": 1.0},
             ),
-            r"entry: unknown touchpoint 'wbe'; did you mean 'web'\?",
+            r"entry\.wbe: unknown touchpoint 'wbe'.*did you mean 'web'\?",
         ),
     ],
 )

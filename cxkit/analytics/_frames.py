@@ -8,7 +8,7 @@ cannot be written portably and live here, at the edge:
   — time zones, text parsing and duration arithmetic differ between backends;
 * collecting a (small) aggregated result as a polars frame.
 
-Traps met on the way (see ``/work/shared/RECIPES.md``): partitioned windows do not
+Traps met on the way: partitioned windows do not
 run on Dask, so ordered windows are global with ``order_by`` and masked by key;
 median cannot share a Dask ``group_by`` with other aggregations; ``n_unique`` in a
 Dask ``group_by`` adds up each partition's distinct counts (narwhals 2.29), so

@@ -23,8 +23,8 @@ touchpoint → touchpoint block and ``R`` the touchpoint → outcome block
   column solve per touchpoint of a giant component (seconds for 10,000
   touchpoints all on one cycle); ``exact(..., revisits=False)`` skips it.
 
-**Why touchpoints and not (touchpoint, context-known) pairs.** DESIGN.md
-describes the transient states as (touchpoint, context-known) pairs. In cxkit's
+**Why touchpoints and not (touchpoint, context-known) pairs.** A textbook
+formulation takes the transient states to be as (touchpoint, context-known) pairs. In cxkit's
 model no transition probability depends on whether the context is known; a
 context loss is a coin flipped on the hand-off itself. The pair chain is
 therefore a *lumpable* lifting of the touchpoint chain: summing its visits over
@@ -82,6 +82,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from cxkit.core import metrics
 from cxkit.core.chain import solve_chain
 from cxkit.core.compiled import compile_journey, experience_tables, start_table
 from cxkit.core.errors import SimulationError
@@ -212,6 +213,13 @@ class ExactResult:
         The numpy arrays behind the per-touchpoint and per-edge views (read-only);
         the views (``expected_visits``, ``edges``…) are built on first use, so that
         a 10,000-touchpoint chain does not pay for 40,000 Python objects.
+    fcr
+        First-contact resolution: the probability of ending in an outcome of kind
+        ``resolved`` after exactly one service contact (:mod:`cxkit.core.metrics`);
+        ``None`` when it does not apply (see ``not_applicable``).
+    not_applicable
+        ``{metric: NotApplicable}`` for the metrics that do not apply to this
+        journey (``fcr`` without an outcome of kind ``resolved``).
     """
 
     journey_id: str
@@ -240,6 +248,8 @@ class ExactResult:
     tp_arrays: Mapping[str, Any] = field(default_factory=dict, repr=False)
     #: per-edge arrays (source, target, probability, traversals, context_losses…)
     edge_arrays: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    fcr: float | None = None
+    not_applicable: Mapping[str, metrics.NotApplicable] = field(default_factory=dict)
 
     # -- per-touchpoint and per-edge views, built on first use ---------------------------
     def _by_tp(self, key: str) -> Mapping[str, float]:
@@ -373,6 +383,8 @@ class ExactResult:
             "expected_steps": self.expected_steps,
             "steps_std": self.steps_std,
             **self.scalars(),
+            "fcr": self.fcr,
+            "not_applicable": {k: v.to_dict() for k, v in self.not_applicable.items()},
             "touchpoints": [
                 {
                     "touchpoint": tp,
@@ -499,7 +511,15 @@ def exact(
     a = compile_journey(journey)
     starts = start_table(journey, call_reason=call_reason)
     tables = experience_tables(journey, starts)
-    solved = solve_chain(a, starts.pi0, revisits=revisits, absorption_from=True, steps=True)
+    fcr_na = metrics.fcr_applicability(a.outcome_kind)
+    solved = solve_chain(
+        a,
+        starts.pi0,
+        revisits=revisits,
+        absorption_from=True,
+        steps=True,
+        resolution=None if fcr_na else a.resolution_outcomes,
+    )
     w = starts.shares
     visits = solved.visits[0]  # (n, R)
     ep = journey.params.effort
@@ -507,7 +527,7 @@ def exact(
     # expected traversals of every edge, per call reason: (E, R)
     trav = visits[a.source] * a.prob[:, None]
     lose = np.where(a.between_touchpoints, 1.0 - a.kappa, 0.0)[:, None] * trav
-    excess_per_edge = np.maximum(a.wait_s[:, None] - tables.expected_wait_s[None, :], 0.0)
+    excess_per_edge = metrics.excess_wait(a.wait_s[:, None], tables.expected_wait_s[None, :])
     # P(ever visit j | visits) = 1/N_jj; nan where revisits=False left N_jj unknown
     seen = visits.sum(axis=1) > 0
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -527,13 +547,13 @@ def exact(
         "expected_reexplain_time_s": (lose * a.reexplain_time_s[:, None]).sum(axis=0),
     }
     per["expected_handle_time_s"] = a.handle_time_s @ visits + per["expected_reexplain_time_s"]
-    per["expected_effort_index"] = (
-        1.0
-        + ep.w_switch * per["expected_switches"]
-        + (lose * a.reexplain_effort[:, None]).sum(axis=0)
-        + ep.w_transfer * per["expected_transfers"]
-        + ep.w_repeat_contact * per["expected_repeat_contacts"]
-        + ep.w_wait_per_minute * per["expected_excess_wait_s"] / 60.0
+    per["expected_effort_index"] = metrics.effort_index(
+        per["expected_switches"],
+        (lose * a.reexplain_effort[:, None]).sum(axis=0),
+        per["expected_transfers"],
+        per["expected_repeat_contacts"],
+        per["expected_excess_wait_s"],
+        ep,
     )
     pi0 = starts.pi0
     second_from = solved.second_from[0]  # type: ignore[index]
@@ -541,6 +561,10 @@ def exact(
     per["steps_variance"] = second - per["expected_contacts"] ** 2
     absorption_r = solved.absorption[0]  # (R, m)
 
+    fcr = None
+    if fcr_na is None:
+        fcr_r = metrics.first_contact_resolution(solved.resolved_first[0], solved.resolved_none[0])  # type: ignore[index]
+        fcr = float(w @ fcr_r)
     mixed = {k: float(w @ v) for k, v in per.items()}
     mixed["steps_variance"] = float(w @ second) - mixed["expected_contacts"] ** 2
     absorption = w @ absorption_r
@@ -615,4 +639,6 @@ def exact(
         outcome_info=_ro(
             {o.id: _ro({"label": o.display, "kind": o.kind.value}) for o in g.outcomes}
         ),
+        fcr=fcr,
+        not_applicable=_ro({} if fcr_na is None else {"fcr": fcr_na}),
     )

@@ -152,7 +152,7 @@ def test_templates_against_dense_inverse(name):
 
 
 def _pair_chain_context_losses(journey: Journey) -> tuple[np.ndarray, float]:
-    """DESIGN.md's (touchpoint, context-known) chain, built densely.
+    """The (touchpoint, context-known) pair chain, built densely.
 
     State 2i is (i, context known), 2i+1 is (i, context lost). Arriving over a
     touchpoint → touchpoint hand-off keeps the context with probability κ.

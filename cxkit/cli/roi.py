@@ -4,6 +4,12 @@ Thin over :func:`cxkit.roi.evaluate` and :func:`cxkit.roi.roadmap`; ``--json``
 prints the document described in ``docs/reference/roi.md`` (the envelope of
 ``docs/reference/cli.md``: ``{"cxkit": version, "command": "roi", …}``).
 
+``--catalog`` adds the built-in catalogue with :func:`cxkit.roi.merge_catalog`: an
+id the journey (or ``--initiatives FILE``) defines keeps that definition, and the
+catalogue entry is left out and reported once (a warning, and ``catalog.replaced``
+in ``--json``). An initiative that matches nothing in the journey is valued at 0,
+marked ``n/a`` in the table, warned about, and listed in ``not_applicable``.
+
 Examples
 --------
 >>> from cxkit.cli import main
@@ -71,13 +77,16 @@ def run_roi(
     horizon_years: float | None = None,
     start_discount: float | None = None,
     lang: str = "en",
-) -> tuple[Any, Any]:
+) -> tuple[Any, Any, tuple[str, ...] | None]:
     """Evaluate (and, when a budget is known, plan) as ``cxkit roi`` does.
 
-    Returns ``(evaluation, roadmap)``; ``roadmap`` is ``None`` without a budget
-    (neither ``budget`` nor ``economics.budgets``) or without initiatives.
+    Returns ``(evaluation, roadmap, replaced)``; ``roadmap`` is ``None`` without a
+    budget (neither ``budget`` nor ``economics.budgets``) or without initiatives;
+    ``replaced`` is ``None`` without ``use_catalog``, else the ids of the catalogue
+    entries left out because the journey or the file defines them (the merge rule
+    of :func:`cxkit.roi.merge_catalog`).
     """
-    from cxkit.roi import catalog, evaluate, load_initiatives, roadmap
+    from cxkit.roi import catalog, evaluate, load_initiatives, merge_catalog, roadmap
 
     inits: list[Initiative] = list(journey.initiatives)
     econ = journey.economics
@@ -85,16 +94,18 @@ def run_roi(
         extra, file_econ = load_initiatives(initiatives_file)
         inits += list(extra)
         econ = file_econ or econ
-    if use_catalog:
-        inits += list(catalog(lang))
     seen: set[str] = set()
     for ini in inits:
         if ini.id in seen:
             raise CxkitError(
-                f"initiative id {ini.id!r} is given twice (in the journey, --initiatives and/or "
-                "--catalog); rename one of them"
+                f"initiative id {ini.id!r} is given twice (in the journey and --initiatives); "
+                "rename one of them"
             )
         seen.add(ini.id)
+    replaced: tuple[str, ...] | None = None
+    if use_catalog:
+        merged, replaced = merge_catalog(inits, catalog(lang))
+        inits = list(merged)
     if not inits:
         raise CxkitError(
             f"journey {journey.id!r} has no initiatives: add an 'initiatives:' block, pass "
@@ -124,7 +135,7 @@ def run_roi(
             start_discount=start_discount,
             evaluation=ev,
         )
-    return ev, plan
+    return ev, plan, replaced
 
 
 # -- text ----------------------------------------------------------------------------------
@@ -157,8 +168,12 @@ def _own_period_unit(r: Any, ev: Any) -> str:
     return {"year": " y", "quarter": " q", "month": " m"}.get(str(period), f" {period}")
 
 
-def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
-    """The readable report of ``cxkit roi`` (see the module docstring)."""
+def render_roi(ev: Any, plan: Any, lang: str = "en", replaced: Sequence[str] | None = None) -> str:
+    """The readable report of ``cxkit roi`` (see the module docstring).
+
+    ``replaced`` lists the catalogue entries the journey's own initiatives replaced
+    (reported once among the warnings).
+    """
 
     def t(key: str) -> str:
         return _label(key, lang)
@@ -207,13 +222,16 @@ def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
     ]
     rows = [header]
     for r in ev.initiatives:
+        name = r.id + (" *" if r.value_source == "npv" else "")
+        if not getattr(r, "applies", True):
+            name += f" ({t('roi_na_short')})"
         for basis, cf, mc in (
             ("NPV", r.summary, r.npv),
             (t("roi_risk_adjusted_short"), r.risk_adjusted, r.npv_risk_adjusted),
         ):
             rows.append(
                 [
-                    (r.id + (" *" if r.value_source == "npv" else "")) if basis == "NPV" else "",
+                    name if basis == "NPV" else "",
                     basis,
                     _money(cf.npv),
                     _money(mc.p10),
@@ -227,6 +245,9 @@ def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
             )
     lines += _table(rows, "llrrrrrrrr")
     lines.append("  " + t("roi_note_table").format(period=t(f"roi_{word}s")))
+    not_applicable = tuple(getattr(ev, "not_applicable", ()))
+    if not_applicable:
+        lines.append("  " + t("roi_note_not_applicable"))
     lines.append("")
     rows = [
         [
@@ -269,8 +290,11 @@ def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
                 f"  {ev.period_label(q)}  {', '.join(ids) or '–'}  "
                 f"[{t('roi_spend')} {_money(spend)} / {_money(p.budget_per_quarter[q - 1])}{tag}]"
             )
-        left = [i for i in ev.ids if i not in p.starts]
+        left_out = tuple(getattr(plan, "not_applicable", ()))
+        left = [i for i in ev.ids if i not in p.starts and i not in left_out]
         lines.append(f"  {t('roi_not_selected')}: {', '.join(left) or '–'}")
+        if left_out:
+            lines.append("  " + t("roi_not_applicable_list").format(ids=", ".join(left_out)))
         lines.append(f"  {t('roi_additive')} Σ V = {_money(plan.additive_value)}")
         if plan.joint is not None:
             j = plan.joint
@@ -288,20 +312,37 @@ def render_roi(ev: Any, plan: Any, lang: str = "en") -> str:
     else:
         lines.append("")
         lines.append("  " + t("roi_note_no_budget"))
-    if ev.warnings:
+    warnings = list(ev.warnings)
+    if replaced:
+        warnings.append(t("roi_catalog_kept_own").format(ids=", ".join(replaced)))
+    if warnings:
         lines.append("")
         lines.append(f"{t('roi_warnings')}:")
-        lines += [f"  - {w}" for w in ev.warnings]
+        lines += [f"  - {w}" for w in warnings]
     return "\n".join(lines)
 
 
-def roi_payload(ev: Any, plan: Any) -> dict[str, Any]:
-    """The ``cxkit roi --json`` document (non-finite numbers become ``null``)."""
+def roi_payload(ev: Any, plan: Any, replaced: Sequence[str] | None = None) -> dict[str, Any]:
+    """The ``cxkit roi --json`` document (non-finite numbers become ``null``).
+
+    ``catalog`` is ``null`` without ``--catalog``; with it, ``added`` lists the
+    catalogue entries evaluated and ``replaced`` those left out because the journey
+    or the initiatives file defines the same id.
+    """
+    catalog_doc = None
+    if replaced is not None:
+        from cxkit.roi import CATALOG_IDS
+
+        catalog_doc = {
+            "added": [i for i in CATALOG_IDS if i not in replaced],
+            "replaced": list(replaced),
+        }
     return envelope(
         "roi",
         journey=ev.journey_id,
         evaluation=finite(ev.to_dict()),
         roadmap=None if plan is None else finite(plan.to_dict()),
+        catalog=catalog_doc,
     )
 
 
@@ -309,7 +350,8 @@ def roi_payload(ev: Any, plan: Any) -> dict[str, Any]:
 @click.argument("path")
 @click.option("--initiatives", "initiatives_file", metavar="FILE", help="Add the initiatives "
               "(and economics) of a stand-alone initiatives file.")  # fmt: skip
-@click.option("--catalog", "use_catalog", is_flag=True, help="Add cxkit's built-in catalogue.")
+@click.option("--catalog", "use_catalog", is_flag=True, help="Add cxkit's built-in catalogue "
+              "(the journey's own definition of an id wins).")  # fmt: skip
 @click.option("--budget", callback=_budget, metavar="B1,B2,…",
               help="Budget per period, comma-separated (default: economics.budgets).")  # fmt: skip
 @click.option("--quarters", type=click.IntRange(min=1), help="Planning periods (repeats a single "
@@ -353,7 +395,7 @@ def roi_command(
     differs from the sum of the parts.
     """
     journey = load_journey_arg(path)
-    ev, plan = run_roi(
+    ev, plan, replaced = run_roi(
         journey,
         initiatives_file=initiatives_file,
         use_catalog=use_catalog,
@@ -369,9 +411,9 @@ def roi_command(
         lang=lang,
     )
     if as_json:
-        echo_json(roi_payload(ev, plan))
+        echo_json(roi_payload(ev, plan, replaced))
     else:
-        click.echo(render_roi(ev, plan, lang))
+        click.echo(render_roi(ev, plan, lang, replaced))
 
 
 def register(group: click.Group) -> None:

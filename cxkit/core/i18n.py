@@ -229,6 +229,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "en": "Predictive churn outreach",
         "ja": "解約予測にもとづく先回りの連絡",
     },
+    "roi_cat_product_feedback_loop": {
+        "en": "Product-feedback loop (call-center VoC to the product teams)",
+        "ja": "製品へのフィードバックループ (コールセンターの顧客の声を製品チームへ)",
+    },
     # cxkit.roi: reports and charts
     "roi_report": {"en": "ROI roadmap", "ja": "ROIロードマップ"},
     "roi_initiative": {"en": "Initiative", "ja": "施策"},
@@ -296,6 +300,24 @@ _LABELS: dict[str, dict[str, str]] = {
     "roi_note_no_budget": {
         "en": "(no roadmap: pass --budget 100,60 or set economics.budgets)",
         "ja": "(ロードマップなし: --budget 100,60 を指定するか economics.budgets を設定)",
+    },
+    "roi_not_applicable": {"en": "not applicable", "ja": "対象外"},
+    "roi_na_short": {"en": "n/a", "ja": "対象外"},
+    "roi_note_not_applicable": {
+        "en": "n/a = not applicable: the initiative's effects match nothing in this journey "
+        "(no touchpoint, hand-off, step or call reason they name); it is valued at 0",
+        "ja": "対象外 = 施策の効果がこのジャーニーのどこにも当てはまらない (対象の接点・引継ぎ・"
+        "ステップ・問い合わせ理由がない) ため、価値は0とした",
+    },
+    "roi_not_applicable_list": {
+        "en": "Not applicable to this journey (valued at 0): {ids}",
+        "ja": "このジャーニーには対象外 (価値0): {ids}",
+    },
+    "roi_catalog_kept_own": {
+        "en": "catalogue entries not added because the journey (or the initiatives file) "
+        "defines the same id: {ids}",
+        "ja": "ジャーニー (または施策ファイル) が同じIDを定義しているため、カタログから"
+        "追加しなかった施策: {ids}",
     },
     # cxkit.widgets: the workshop widgets (JourneyEditor, HandoffExplorer, RoadmapPlanner,
     # EventExplorer); "{name}" placeholders are filled with str.format

@@ -11,7 +11,9 @@
   Carlo over the effects (model reference §4–§5).
 * :func:`roadmap` — start periods under budgets and prerequisites (HiGHS MILP),
   then a joint re-simulation and the interaction gap.
-* :func:`catalog` — built-in initiatives with default effects on any journey.
+* :func:`catalog` — built-in initiatives with default effects on any journey;
+  :func:`merge_catalog` adds them to a journey's own (the journey's definition of an
+  id wins).
 * :func:`apply_effects` — a scenario journey; :func:`load_initiatives` — a
   stand-alone initiatives file.
 * Cash flows (:mod:`cxkit.roi.finance`), sampling and percentiles
@@ -19,7 +21,7 @@
 """
 
 from cxkit.io.initiatives_io import load_initiatives
-from cxkit.roi.catalog import CATALOG_IDS, catalog
+from cxkit.roi.catalog import CATALOG_IDS, catalog, merge_catalog
 from cxkit.roi.effects import apply_effects
 from cxkit.roi.evaluate import (
     Evaluation,
@@ -82,6 +84,7 @@ __all__ = [
     "evaluate",
     "irr",
     "load_initiatives",
+    "merge_catalog",
     "npv",
     "optimize_portfolio",
     "payback_period",

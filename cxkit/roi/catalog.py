@@ -2,12 +2,24 @@
 
 :func:`catalog` returns the systems and programmes the seeds name — CRM
 integration, CTI same-operator routing, FAQ / knowledge base, talk scripts and
-training, operator empowerment, a chat channel, SNS listening and predictive churn
-outreach — as :class:`~cxkit.core.economics.Initiative` objects whose effects use
-*patterns* (``@phone``, ``@call_center``, ``=resolved``, ``*`` with
-``channel_switch_only``/``transfer_only``) instead of ids, so that every one of
-them applies to any journey. An effect whose pattern matches nothing in a journey
-changes nothing (the evaluation reports it).
+training, operator empowerment, a chat channel, SNS listening, predictive churn
+outreach and the product-feedback loop — as
+:class:`~cxkit.core.economics.Initiative` objects whose effects use *patterns*
+(``@phone``, ``@call_center``, ``=resolved``, ``*`` with
+``channel_switch_only``/``transfer_only``/``repeat_only``, ``reasons:@call_center``)
+instead of ids, so that one catalogue fits any journey. Each effect selects the
+touchpoints, hand-offs and call reasons its description names, and only those.
+An effect whose pattern matches nothing in a journey changes nothing, and an
+initiative none of whose selectors matches anything is **not applicable**: valued at
+zero and reported (``cxkit roi`` warns, ``--json`` lists it under
+``not_applicable``, the roadmap planner notes it). SNS listening on a journey
+without an SNS touchpoint, or same-operator routing on a journey without repeat
+contacts into the phone, are worth nothing there — not the value of effects on
+other touchpoints.
+
+:func:`merge_catalog` adds the catalogue to a journey's own initiatives: an
+initiative the journey (or an initiatives file) defines wins over the catalogue
+entry with the same id, which is left out and reported once.
 
 Every number is a default to replace with your own: the ranges are
 ``low / mode / high`` of a triangular distribution and carry the uncertainty of
@@ -22,14 +34,22 @@ Reasoning and sources per initiative
 ``crm_integration`` — *context carried across channels.* model reference §5.1: CRM
 integration sets κ → 1 on all cross-channel hand-offs; the mode 0.9 and low 0.7
 allow for agents who do not open the record, and the same for transfers inside
-the center. The seeds' "operator already knows my history" is a Kano attribute
-(model reference §1.2). A re-explanation costs 60 s of handle time (τ_rep, [ASSUMPTION])
-and 0.5 CES points (w_ri; Gartner 2019 [SRC 26] lists repeating information as a
-high-effort driver). Identification time −4 % (0–8 %) [ASSUMPTION].
+the center. The carry-over is *raised* to that level (``at_least``): a hand-off
+that already keeps the context (κ = 1, the default) is not made worse. The seeds'
+"operator already knows my history" is a Kano attribute (model reference §1.2). A
+re-explanation costs 60 s of handle time (τ_rep, [ASSUMPTION]) and 0.5 CES points
+(w_ri; Gartner 2019 [SRC 26] lists repeating information as a high-effort driver).
+Identification time −4 % (0–8 %) [ASSUMPTION].
 
 ``cti_same_operator`` — *same operator for repeat callers; requires CRM.*
-Model reference §5.1: κ → 1 on phone → phone hand-offs (mode 0.95; the operator may be
-busy) [ASSUMPTION on the range].
+Model reference §5.1: κ → 1 for repeat callers (mode 0.95; the operator may be
+busy) [ASSUMPTION on the range]. Only *repeat contacts to the phone queue* are
+selected (``handoffs:*->@phone`` with ``repeat_only``): hand-offs that bring a
+customer back to a phone touchpoint already on their path — the same touchpoint
+again ("calls again"), or a phone touchpoint that every path to the source passes
+through (tier 2 after the technician visit it booked). A first call, an IVR →
+agent step or a transfer to a touchpoint not visited before is not a repeat
+contact and is left alone.
 
 ``faq_knowledge_base`` — *self-service resolution up, handle time down.* model reference
 Example B raises web → resolved from 0.5 to 0.6 (+20 %); the default range is
@@ -57,13 +77,30 @@ customers who would switch to the phone from another channel chat instead
 (``reroute:``). Requires the knowledge base (model reference Example C4: Chat requires
 FAQ). [ASSUMPTION on all figures]
 
-``sns_listening`` — *proactive contact.* Complaints spotted on social media are
-answered before the customer gives up: hand-offs into churn outcomes × 0.92
-(0.85–0.98) and into abandon outcomes × 0.92 (0.85–1.0) [ASSUMPTION].
+``sns_listening`` — *proactive contact on social media.* Complaints spotted on
+social media are answered before the customer gives up: at SNS touchpoints only,
+hand-offs into churn outcomes × 0.92 (0.85–0.98) and into abandon outcomes × 0.92
+(0.85–1.0), and +0.5 points (0–1) of experience at designed SNS steps (a reply
+instead of silence) [ASSUMPTION]. The rest of each SNS touchpoint's traffic is
+renormalised; nothing changes at other touchpoints.
 
 ``predictive_churn_outreach`` — *a retention model and a callback team; requires
 CRM data.* Churn per period × 0.97 (0.95–0.99) [ASSUMPTION]; the intent behind it
-is model reference §4.4's φ: stated intent converts only partly to churn.
+is model reference §4.4's φ: stated intent converts only partly to churn. It acts
+on the valuation (``economics:churn``), so it applies to every journey.
+
+``product_feedback_loop`` — *the call center feeds complaints back so that the
+product stops causing them* (the seeds' voice-of-the-customer loop). Contact
+reasons are tagged, the top ones reviewed with the product owners every month
+and their causes fixed: the arrivals of the contact reasons that reach the call
+center × 0.95 (0.90–0.99) (``reasons:@call_center``, field ``arrival``) — fewer
+journeys start, so fewer contacts, less cost to serve and less journey-driven
+churn. A *contact reason* is a call reason whose customers start at service
+touchpoints (an issue, not a purchase): purchase motives and sales-led journeys
+are not selected, and a journey whose reasons never reach the call center gets
+nothing. Fixes take time: the benefit ramps up over 4 periods. [ASSUMPTION on all
+figures: no published effect size was found; calibrate with the journey's own
+contact-reason trend.]
 
 Examples
 --------
@@ -78,13 +115,14 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from cxkit.core.economics import Distribution, Effect, EffectChange, Initiative, Prerequisite
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.i18n import label
 from cxkit.core.model import Handoff, Touchpoint, TouchpointKind
 
-__all__ = ["CATALOG_IDS", "catalog"]
+__all__ = ["CATALOG_IDS", "catalog", "merge_catalog"]
 
 #: Ids of the catalogue's initiatives, in order.
 CATALOG_IDS: tuple[str, ...] = (
@@ -96,25 +134,30 @@ CATALOG_IDS: tuple[str, ...] = (
     "chat_channel",
     "sns_listening",
     "predictive_churn_outreach",
+    "product_feedback_loop",
 )
 
 _DESCRIPTIONS: dict[str, dict[str, str]] = {
     "crm_integration": {
         "en": "One customer record across channels: agents see what the customer did on the "
         "web, in chat and in earlier calls, so the customer does not explain again. "
-        "Context carry-over on channel switches and transfers 0.7–1.0 (mode 0.9); "
-        "call-center handle time −0–8 %. Sources: cxkit model reference §5.1; Gartner 2019.",
+        "Context carry-over on channel switches and transfers raised to 0.7–1.0 (mode 0.9), "
+        "never lowered; call-center handle time −0–8 %. Sources: cxkit model reference "
+        "§5.1; Gartner 2019.",
         "ja": "チャネルをまたいだ顧客記録の統合。オペレーターがWeb・チャット・過去の通話の"
-        "履歴を見られるため、顧客は説明を繰り返さずに済む。チャネル切替と転送での文脈引継ぎ"
-        "0.7〜1.0 (最頻0.9)、コールセンターの処理時間 −0〜8 %。出典: cxkit モデル解説 §5.1、"
-        "Gartner 2019。",
+        "履歴を見られるため、顧客は説明を繰り返さずに済む。チャネル切替と転送での文脈引継ぎを"
+        "0.7〜1.0 (最頻0.9) に引き上げる (下げることはない)、コールセンターの処理時間 "
+        "−0〜8 %。出典: cxkit モデル解説 §5.1、Gartner 2019。",
     },
     "cti_same_operator": {
         "en": "Computer-telephony integration routes repeat callers to the operator who "
-        "handled their last call. Context carry-over on phone → phone hand-offs 0.8–1.0 "
-        "(mode 0.95). Requires CRM integration. Source: cxkit model reference §5.1.",
-        "ja": "CTI連携により、再入電の顧客を前回対応したオペレーターにつなぐ。電話→電話の"
-        "引継ぎの文脈引継ぎ0.8〜1.0 (最頻0.95)。CRM統合が前提。出典: cxkit モデル解説 §5.1。",
+        "handled their last call. Context carry-over raised to 0.8–1.0 (mode 0.95) on "
+        "repeat contacts to the phone: hand-offs that bring a customer back to a phone "
+        "touchpoint already on their path. Requires CRM integration. Source: cxkit model "
+        "reference §5.1; [ASSUMPTION] on the range.",
+        "ja": "CTI連携により、再入電の顧客を前回対応したオペレーターにつなぐ。すでに経由した"
+        "電話窓口へ顧客が戻る引継ぎ (再入電) の文脈引継ぎを0.8〜1.0 (最頻0.95) に引き上げる。"
+        "CRM統合が前提。出典: cxkit モデル解説 §5.1、範囲は[仮定]。",
     },
     "faq_knowledge_base": {
         "en": "Rewritten FAQ and an agent knowledge base: web self-service resolution "
@@ -147,15 +190,31 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "ナレッジベースが前提。[仮定]",
     },
     "sns_listening": {
-        "en": "Social listening with proactive replies: hand-offs into churn and abandon "
-        "outcomes ×0.85–0.98. [ASSUMPTION]",
-        "ja": "SNSの傾聴と能動的な返信。解約・離脱への遷移 ×0.85〜0.98。[仮定]",
+        "en": "Social listening with proactive replies, at SNS touchpoints only: their "
+        "hand-offs into churn and abandon outcomes ×0.85–1.0 (mode 0.92) and +0–1 point "
+        "of experience at SNS steps. No SNS touchpoint, no effect. [ASSUMPTION]",
+        "ja": "SNSの傾聴と能動的な返信 (SNSの接点のみ)。SNS接点から解約・離脱への遷移 "
+        "×0.85〜1.0 (最頻0.92)、SNSのステップの体験 +0〜1点。SNSの接点がなければ効果は"
+        "ない。[仮定]",
     },
     "predictive_churn_outreach": {
         "en": "A churn model flags at-risk customers and a retention team calls them first: "
         "churn per period ×0.95–0.99. Requires CRM data. [ASSUMPTION]",
         "ja": "解約予測モデルが離反リスクの高い顧客を検知し、リテンション担当が先に連絡する。"
         "期間あたり解約率 ×0.95〜0.99。CRMデータが前提。[仮定]",
+    },
+    "product_feedback_loop": {
+        "en": "Voice-of-the-customer loop: the call center tags contact reasons and feeds "
+        "the top ones back to the product teams every month, who remove their causes. "
+        "Arrivals of the contact reasons that reach the call center ×0.90–0.99 (mode "
+        "0.95), ramped up over 4 periods: fewer contacts, less cost to serve, less "
+        "journey-driven churn. Journeys whose reasons are purchase motives, or never reach "
+        "the call center, get nothing. [ASSUMPTION]",
+        "ja": "VoC (顧客の声) のフィードバックループ。コールセンターが問い合わせ理由を分類し、"
+        "上位の理由を毎月製品チームに伝えて原因を取り除く。コールセンターに届く問い合わせ"
+        "理由の発生 ×0.90〜0.99 (最頻0.95)、効果は4期かけて立ち上がる。問い合わせ・対応"
+        "コスト・ジャーニー起因の解約が減る。購入動機の理由や、コールセンターに届かない"
+        "理由には効果がない。[仮定]",
     },
 }
 
@@ -211,7 +270,7 @@ def catalog(lang: str = "en", *, cost_scale: float = 1.0) -> tuple[Initiative, .
     ...     seed=1,
     ... )
     >>> len(ev), ev.ids[0]
-    (8, 'crm_integration')
+    (9, 'crm_integration')
     """
     if lang not in ("en", "ja"):
         raise CxkitError(f"`lang` must be 'en' or 'ja', got {format_value(lang)}")
@@ -224,6 +283,7 @@ def catalog(lang: str = "en", *, cost_scale: float = 1.0) -> tuple[Initiative, .
     if not math.isfinite(scale) or scale <= 0:
         raise CxkitError(f"`cost_scale` must be a number > 0, got {format_value(cost_scale)}")
     mul = EffectChange.MULTIPLY
+    at_least = EffectChange.AT_LEAST
 
     def make(
         iid: str, category: str, one_off: float, running: float, ramp: int, **kw: object
@@ -255,8 +315,24 @@ def catalog(lang: str = "en", *, cost_scale: float = 1.0) -> tuple[Initiative, .
             6_000_000,
             2,
             effects=(
-                _tri("handoffs:*->*", "context_carryover", 0.7, 0.9, 1.0, channel_switch_only=True),
-                _tri("handoffs:*->*", "context_carryover", 0.7, 0.9, 1.0, transfer_only=True),
+                _tri(
+                    "handoffs:*->*",
+                    "context_carryover",
+                    0.7,
+                    0.9,
+                    1.0,
+                    at_least,
+                    channel_switch_only=True,
+                ),
+                _tri(
+                    "handoffs:*->*",
+                    "context_carryover",
+                    0.7,
+                    0.9,
+                    1.0,
+                    at_least,
+                    transfer_only=True,
+                ),
                 _tri("touchpoints:@call_center", "handle_time_s", 0.92, 0.96, 1.0, mul),
             ),
         ),
@@ -267,7 +343,17 @@ def catalog(lang: str = "en", *, cost_scale: float = 1.0) -> tuple[Initiative, .
             1_200_000,
             1,
             prerequisites=(Prerequisite("crm_integration", 1),),
-            effects=(_tri("handoffs:@phone->@phone", "context_carryover", 0.8, 0.95, 1.0),),
+            effects=(
+                _tri(
+                    "handoffs:*->@phone",
+                    "context_carryover",
+                    0.8,
+                    0.95,
+                    1.0,
+                    at_least,
+                    repeat_only=True,
+                ),
+            ),
         ),
         make(
             "faq_knowledge_base",
@@ -335,8 +421,9 @@ def catalog(lang: str = "en", *, cost_scale: float = 1.0) -> tuple[Initiative, .
             3_000_000,
             1,
             effects=(
-                _tri("handoffs:*->=churn", "probability", 0.85, 0.92, 0.98, mul),
-                _tri("handoffs:*->=abandon", "probability", 0.85, 0.92, 1.0, mul),
+                _tri("handoffs:@sns->=churn", "probability", 0.85, 0.92, 0.98, mul),
+                _tri("handoffs:@sns->=abandon", "probability", 0.85, 0.92, 1.0, mul),
+                _tri("steps:@sns", "experience", 0.0, 0.5, 1.0, EffectChange.ADD),
             ),
         ),
         make(
@@ -348,4 +435,70 @@ def catalog(lang: str = "en", *, cost_scale: float = 1.0) -> tuple[Initiative, .
             prerequisites=(Prerequisite("crm_integration", 1),),
             effects=(_tri("economics:churn", None, 0.95, 0.97, 0.99, mul),),
         ),
+        make(
+            "product_feedback_loop",
+            "product",
+            10_000_000,
+            8_000_000,
+            4,
+            effects=(_tri("reasons:@call_center", "arrival", 0.90, 0.95, 0.99, mul),),
+        ),
     )
+
+
+def merge_catalog(
+    initiatives: Sequence[Initiative],
+    catalogue: Sequence[Initiative] | None = None,
+) -> tuple[tuple[Initiative, ...], tuple[str, ...]]:
+    """A journey's own initiatives followed by the catalogue's, one initiative per id.
+
+    **Merge rule.** An initiative given in ``initiatives`` (the journey's own, and
+    those of an initiatives file) wins over the catalogue entry with the same id:
+    that entry is left out, and its id is returned so that it can be reported once.
+    The others are added after ``initiatives``, in catalogue order. Prerequisites
+    keep naming ids, so a catalogue entry that requires ``crm_integration`` then
+    requires the journey's own ``crm_integration``.
+
+    Parameters
+    ----------
+    initiatives
+        The journey's own initiatives (ids must be unique).
+    catalogue
+        The entries to add; default :func:`catalog` in English.
+
+    Returns
+    -------
+    (initiatives, replaced)
+        The merged initiatives, and the ids of the catalogue entries left out
+        because ``initiatives`` defines them.
+
+    Raises
+    ------
+    CxkitError
+        When ``initiatives`` gives one id twice.
+
+    Examples
+    --------
+    >>> own = [Initiative("cti_same_operator", cost_one_off=1.0)]
+    >>> merged, replaced = merge_catalog(own)
+    >>> replaced, [i.id for i in merged][:2], len(merged) == len(CATALOG_IDS)
+    (('cti_same_operator',), ['cti_same_operator', 'crm_integration'], True)
+    """
+    own = list(initiatives)
+    seen: set[str] = set()
+    for ini in own:
+        if not isinstance(ini, Initiative):
+            raise CxkitError(
+                f"`initiatives` must hold Initiative objects, got {format_value(ini)} "
+                f"({type(ini).__name__})"
+            )
+        if ini.id in seen:
+            raise CxkitError(
+                f"initiative id {ini.id!r} is given twice (in the journey and/or an initiatives "
+                "file); rename one of them"
+            )
+        seen.add(ini.id)
+    extra = catalog() if catalogue is None else tuple(catalogue)
+    replaced = tuple(i.id for i in extra if i.id in seen)
+    added = tuple(i for i in extra if i.id not in seen)
+    return (*own, *added), replaced

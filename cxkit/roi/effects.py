@@ -7,7 +7,8 @@
 mode row. The rules (``docs/reference/roi.md``):
 
 * Effects apply in initiative order, then effect order: ``set`` replaces, ``add``
-  adds, ``multiply`` multiplies; results are clipped to their domain
+  adds, ``multiply`` multiplies, ``at_least`` raises to at least the value (never
+  lowers); results are clipped to their domain
   (probabilities and carry-overs to [0, 1], times and costs to ≥ 0, scores to
   [0, 10], effort to [1, 5]).
 * **Renormalisation** once all effects are applied: at each touchpoint whose
@@ -17,6 +18,10 @@ mode row. The rules (``docs/reference/roi.md``):
   sum to 1 (the others get 0). Probability sums above 1 are never produced.
 * Initiatives add their touchpoints (ids the journey lacks) and hand-offs;
   ``reroute:`` effects move a share of the matched hand-offs to ``via``.
+* ``reasons:`` targets scale the arrivals ``a_r`` of call reasons: the scenario's
+  call-reason shares become ``w_r·a_r / Σ w·a``; the volume ``Σ w·a`` (fewer
+  journeys start) is a valuation input left to :func:`cxkit.roi.evaluate`, which
+  multiplies the contact rate by it.
 * ``economics:`` targets change valuation inputs, not the journey: they are left
   to :func:`cxkit.roi.evaluate`.
 
@@ -262,6 +267,7 @@ def apply_effects(
     )
     steps = list(journey.steps)
     params = journey.params
+    arrivals: list[float] | None = None
     for op in c.ops:
         if op.kind == "step" and op.col is not None:
             x = float(row[0, op.col])
@@ -276,6 +282,20 @@ def apply_effects(
                     continue
                 new = _combine(cur, x, op.change)
                 steps[i] = replace(steps[i], **{op.field: min(max(new, lo), hi)})
+        elif op.kind == "reason" and op.col is not None and op.idx.size:
+            reasons = list(graph.call_reasons)
+            if not reasons:
+                notes.append(
+                    f"initiative {op.initiative!r}: the journey declares no call reasons; the "
+                    "change of arrivals only changes how many journeys start (a valuation "
+                    "input, see cxkit.roi.evaluate)"
+                )
+                continue
+            x = float(row[0, op.col])
+            if arrivals is None:
+                arrivals = [1.0] * len(reasons)
+            for i in op.idx:
+                arrivals[i] = max(_combine(arrivals[i], x, op.change), 0.0)
         elif op.kind == "param" and op.col is not None:
             x = float(row[0, op.col])
             group = getattr(params, op.group)
@@ -290,6 +310,18 @@ def apply_effects(
             new = _combine(float(cur), x, op.change)
             value: Any = round(new) if isinstance(cur, int) else max(new, 0.0)
             params = replace(params, **{op.group: replace(group, **{op.field: value})})
+    if arrivals is not None:
+        reasons = list(graph.call_reasons)
+        shares = [r.share * a for r, a in zip(reasons, arrivals, strict=True)]
+        total = math.fsum(shares)
+        if total <= 0:
+            raise CxkitError("the effects bring the arrivals of every call reason to 0")
+        graph = replace(
+            graph,
+            call_reasons=tuple(
+                replace(r, share=w / total) for r, w in zip(reasons, shares, strict=True)
+            ),
+        )
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=2)
     return journey.replace(graph=graph, steps=tuple(steps), params=params)
@@ -300,6 +332,8 @@ def _combine(cur: float, x: float, change: EffectChange) -> float:
         return x
     if change == EffectChange.ADD:
         return float(cur) + x
+    if change == EffectChange.AT_LEAST:
+        return max(float(cur), x)
     return float(cur) * x
 
 

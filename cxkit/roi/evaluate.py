@@ -111,7 +111,15 @@ from cxkit.core.journey import Journey
 from cxkit.core.rng import SeedLike, as_generator
 from cxkit.core.suggest import unknown_message
 from cxkit.io.initiatives_io import check_initiatives
-from cxkit.roi._engine import Compiled, Metrics, compile_scenario, effort_distribution, run
+from cxkit.roi._engine import (
+    Compiled,
+    Metrics,
+    _combine,
+    _values,
+    compile_scenario,
+    effort_distribution,
+    run,
+)
 from cxkit.roi.finance import CashFlowSummary, annual_to_period_rate, summarize_cash_flows
 from cxkit.roi.uncertainty import PERCENTILE_CONVENTION, PercentileSummary, sample
 from cxkit.sim.loyalty import DEFAULT_DEFECTION, clv_constant
@@ -268,6 +276,13 @@ class InitiativeResult:
     period
         Period of :attr:`benefit_flows`, :attr:`cost_flows` and the paybacks: the
         initiative's own ``cash_flow_period`` or the evaluation's.
+    applies
+        ``False`` when none of the initiative's selectors (hand-offs, touchpoints,
+        steps, call reasons, added hand-offs) matches anything in the journey: it is
+        then **valued at zero** — no benefit, NPV 0 in every draw, no payback — and
+        :attr:`warnings` says so. Its :attr:`cost_flows` stay what starting it would
+        cost: a roadmap counts them only if it must start it as the prerequisite of
+        an initiative that applies.
     """
 
     id: str
@@ -297,6 +312,7 @@ class InitiativeResult:
     period: str = "quarter"
     roadmap_rate: float = 0.0
     roadmap_cost_flows: tuple[float, ...] = field(repr=False, default=())
+    applies: bool = True
 
     @property
     def own_period(self) -> bool:
@@ -352,6 +368,7 @@ class InitiativeResult:
             "id": self.id,
             "label": self.label,
             "category": self.category,
+            "applies": self.applies,
             "value_source": self.value_source,
             "cash_flow_period": self.period,
             "discount_rate_per_period": self.rate,
@@ -397,6 +414,11 @@ class Evaluation:
         """Initiative ids, in the order evaluated."""
         return tuple(r.id for r in self.initiatives)
 
+    @property
+    def not_applicable(self) -> tuple[str, ...]:
+        """Ids of the initiatives that match nothing in the journey (valued at zero)."""
+        return tuple(r.id for r in self.initiatives if not r.applies)
+
     def __getitem__(self, initiative_id: str) -> InitiativeResult:
         for r in self.initiatives:
             if r.id == initiative_id:
@@ -414,13 +436,17 @@ class Evaluation:
         return f"{PERIOD_PREFIX.get(self.period, 'P')}{t}"
 
     def table(self) -> list[dict[str, Any]]:
-        """One row per initiative: NPV (mode), risk-adjusted P10/P50/P90, payback…"""
+        """One row per initiative: NPV (mode), risk-adjusted P10/P50/P90, payback…
+
+        ``applies`` is ``False`` for an initiative that matches nothing in the
+        journey (valued at zero)."""
         rows = []
         for r in self.initiatives:
             rows.append(
                 {
                     "id": r.id,
                     "label": r.label,
+                    "applies": r.applies,
                     "npv": r.summary.npv,
                     "npv_risk_adjusted": r.risk_adjusted.npv,
                     "p10": r.npv_risk_adjusted.p10,
@@ -451,6 +477,7 @@ class Evaluation:
             "percentile_convention": self.convention,
             "baseline": self.baseline.to_dict(),
             "initiatives": [r.to_dict() for r in self.initiatives],
+            "not_applicable": list(self.not_applicable),
             "warnings": list(self.warnings),
         }
 
@@ -856,8 +883,168 @@ def _effect_label(ini: Initiative, j: int, eff: Effect) -> str:
     return f"{ini.id}: {eff.target}" + (f" {what}" if what else "") + f" ({eff.change.value})"
 
 
+def _reason_arrivals(c: Compiled, values: Array | None, s: int) -> Array | None:
+    """``(S, R)`` arrival multipliers of the call reasons; ``None`` without such effects."""
+    ops = [op for op in c.ops if op.kind == "reason" and op.idx.size]
+    if not ops:
+        return None
+    arrivals = np.ones((s, c.pi0.shape[0]))
+    for op in ops:
+        x = _values(op, values, s)
+        arrivals[:, op.idx] = np.maximum(_combine(arrivals[:, op.idx], x, op.change), 0.0)
+    return arrivals
+
+
+def _by_reason(c: Compiled, values: Array | None, s: int) -> tuple[list[Compiled], Array, Array]:
+    """One single-reason scenario per call reason, the row weights and the volume.
+
+    A ``reasons:`` effect scales the arrivals ``a_r`` of some call reasons: per row,
+    the journeys that still start are ``Σ_r w_r·a_r`` of the baseline's (the
+    *volume*), mixed over the reasons with weights ``w_r·a_r / Σ w_r·a_r``. Every
+    metric of a journey is linear in its reasons' shares, so each reason is solved
+    alone and the rows are mixed with their own weights.
+    """
+    arrivals = _reason_arrivals(c, values, s)
+    assert arrivals is not None
+    w = c.shares[None, :] * arrivals
+    volume = w.sum(axis=1)
+    safe = np.where(volume > 0, volume, 1.0)
+    mix = np.where(volume[:, None] > 0, w / safe[:, None], c.shares[None, :])
+    singles = [
+        replace(
+            c,
+            pi0=c.pi0[r : r + 1],
+            shares=np.ones(1),
+            reason_wexp=c.reason_wexp[r : r + 1],
+        )
+        for r in range(c.pi0.shape[0])
+    ]
+    return singles, mix, volume
+
+
+def _run(
+    c: Compiled,
+    values: Array | None = None,
+    *,
+    rows: int | None = None,
+    detail_rows: int | None = None,
+) -> Metrics:
+    """:func:`~cxkit.roi._engine.run` with the call-reason arrival effects applied.
+
+    Without a ``reasons:`` effect this is ``run`` itself. With one, each reason is
+    solved alone and the rows mixed (see :func:`_by_reason`); the volume multiplies
+    the ``contact_rate`` of the valuation (fewer journeys start).
+    """
+    s = int(values.shape[0]) if values is not None else int(rows or 1)
+    if _reason_arrivals(c, values, s) is None:
+        return run(c, values, rows=rows, detail_rows=detail_rows)
+    singles, mix, volume = _by_reason(c, values, s)
+    parts = [run(one, values, rows=rows, detail_rows=detail_rows) for one in singles]
+    out: dict[str, Any] = {}
+    for name in Metrics.__dataclass_fields__:
+        first = getattr(parts[0], name)
+        if isinstance(first, np.ndarray):
+            stacked = np.stack([getattr(p, name) for p in parts], axis=1)  # (S, R, …)
+            weights = mix.reshape(mix.shape + (1,) * (stacked.ndim - 2))
+            out[name] = (stacked * weights).sum(axis=1)
+    out["ces"] = np.clip(out["effort_index"], 1.0, 5.0)
+    econ = dict(parts[0].econ)
+    mult, add = econ.get("contact_rate", (np.ones(s), np.zeros(s)))
+    econ["contact_rate"] = (mult * volume, add * volume)
+    out["econ"] = econ
+    out["renormalised_overflow"] = max(p.renormalised_overflow for p in parts)
+    return Metrics(**out)
+
+
+def _effort(
+    c: Compiled, values: Array | None = None, *, rows: int | None = None
+) -> tuple[Array, Array]:
+    """:func:`~cxkit.roi._engine.effort_distribution` with the call-reason arrival effects."""
+    s = int(values.shape[0]) if values is not None else int(rows or 1)
+    if _reason_arrivals(c, values, s) is None:
+        return effort_distribution(c, values, rows=rows)
+    singles, mix, _ = _by_reason(c, values, s)
+    ces = np.zeros(s)
+    g = np.zeros(s)
+    for r, one in enumerate(singles):
+        ces_r, g_r = effort_distribution(one, values, rows=rows)
+        ces += mix[:, r] * ces_r
+        g += mix[:, r] * g_r
+    return ces, g
+
+
+def _not_applicable(ctx: _Context, ini: Initiative, c: Compiled) -> InitiativeResult:
+    """The result of an initiative that matches nothing in the journey: valued at zero."""
+    n = ctx.n_sims
+    tm = ctx.timing(ini.cash_flow_period)
+    _, costs = _flows(ctx, ini, np.zeros(1), tm)
+    _, c_ra = _ra(ctx, np.zeros((1, costs.size)), costs)
+    econ = ctx.economics
+    nan = math.nan
+    zero = {
+        "pv_benefits": 0.0,
+        "pv_costs": 0.0,
+        "npv": 0.0,
+        "roi": nan,
+        "irr": nan,
+        "payback": nan,
+        "discounted_payback": nan,
+        "rate": tm.rate,
+    }
+    base_churn, _, _ = _churn(ctx, ctx.base, np.array([ctx.phi_mode]), np.array([ctx.base_g]))
+    scenario = replace(_summary(ctx, ctx.base, 0, float(base_churn[0])), ces=ctx.base_ces)
+    draws = np.zeros(n)
+    benefits = dict.fromkeys(
+        (
+            "retained_margin",
+            "cost_to_serve",
+            "spend_uplift",
+            "margin_change",
+            "conversion",
+            "business_case",
+            "total",
+        ),
+        0.0,
+    )
+    return InitiativeResult(
+        id=ini.id,
+        label=ini.label or ini.id,
+        category=ini.category,
+        initiative=ini,
+        scenario=scenario,
+        benefits=benefits,
+        benefit_flows=(0.0,) * costs.size,
+        cost_flows=tuple(float(x) for x in costs),
+        summary=CashFlowSummary(**zero),
+        risk_adjusted=CashFlowSummary(
+            **zero, risk_benefit=econ.risk_benefit, risk_cost=econ.risk_cost
+        ),
+        npv=summarise(draws),
+        npv_risk_adjusted=summarise(draws),
+        npv_fan=((0.0, 0.0, 0.0),) * costs.size,
+        sensitivity=(),
+        value_source="model",
+        warnings=tuple(c.warnings),
+        mean_benefit_ra=(0.0,) * costs.size,
+        cost_ra=tuple(float(x) for x in c_ra),
+        npv_ra_draws=draws,
+        draws=np.zeros((n, len(c.columns))),
+        modes=np.array([e.mode for _, _, e in c.columns], dtype=float),
+        benefit_draws=np.zeros(n),
+        rate=tm.rate,
+        period=ini.cash_flow_period or ctx.period,
+        roadmap_rate=ctx.rate,
+        roadmap_cost_flows=(
+            () if tm.ppy == ctx.ppy else tuple(float(x) for x in _flows(ctx, ini, np.zeros(1))[1])
+        ),
+        applies=False,
+    )
+
+
 def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
     c = ctx.compile([ini])
+    if ini.id in c.inapplicable:
+        return _not_applicable(ctx, ini, c)
     n_eff = len(c.columns)
     n = ctx.n_sims
     modes = np.array([e.mode for _, _, e in c.columns], dtype=float)
@@ -872,9 +1059,9 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
         values[1 + 2 * k, k] = eff.low
         values[2 + 2 * k, k] = eff.high
     values[n_head:] = draws
-    m = run(c, values, detail_rows=n_head)
+    m = _run(c, values, detail_rows=n_head)
     if ctx.need_levels:
-        ces_rows, g_rows = effort_distribution(c, values)
+        ces_rows, g_rows = _effort(c, values)
     else:
         ces_rows, g_rows = None, None
     phi = np.concatenate([np.full(n_head, ctx.phi_mode), ctx.phi_draws])
@@ -978,7 +1165,7 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
     if ces_rows is not None:
         scenario = replace(scenario, ces=float(ces_rows[0]))
     else:
-        ces_mode, _ = effort_distribution(c, values[:1])
+        ces_mode, _ = _effort(c, values[:1])
         scenario = replace(scenario, ces=float(ces_mode[0]))
     return InitiativeResult(
         id=ini.id,

@@ -47,16 +47,17 @@ from cxkit.core.economics import Economics, Initiative
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
 from cxkit.core.rng import SeedLike
-from cxkit.roi._engine import effort_distribution, run
 from cxkit.roi.evaluate import (
     ChurnModel,
     Evaluation,
     InitiativeResult,
     _benefits,
     _Context,
+    _effort,
     _ra,
     _ramp,
     _resolve_initiatives,
+    _run,
     evaluate,
     summarise,
 )
@@ -127,6 +128,9 @@ class Roadmap:
         value and the fan from its start period, net of its costs).
     start_discount
         The delay multiplier used, or ``None`` (shifted cash flows).
+    not_applicable
+        Initiatives left out of the plan because they match nothing in the journey
+        (valued at zero; see :attr:`cxkit.roi.InitiativeResult.applies`).
     """
 
     plan: PortfolioPlan
@@ -142,6 +146,7 @@ class Roadmap:
     joint_benefit_flows: tuple[float, ...]
     joint_cost_flows: tuple[float, ...]
     start_discount: float | None
+    not_applicable: tuple[str, ...] = ()
     convention: str = PERCENTILE_CONVENTION
     joint_draws: Array = field(repr=False, default_factory=lambda: np.zeros(0))
 
@@ -194,6 +199,7 @@ class Roadmap:
             "schedule": [s.to_dict() for s in self.schedule],
             "values": {k: list(v) for k, v in self.values.items()},
             "joint_fan": [list(x) for x in self.joint_fan],
+            "not_applicable": list(self.not_applicable),
             "percentile_convention": self.convention,
         }
 
@@ -326,6 +332,7 @@ def roadmap(
         if missing:
             raise CxkitError(f"`evaluation` does not hold initiatives {missing}")
     results = {r.id: r for r in evaluation.initiatives}
+    inits, not_applicable = _applicable(inits, results, must_include)
     values = {i.id: results[i.id].value_by_start(n_q, sd) for i in inits}
     costs = {i.id: results[i.id].cost_schedule(n_q) for i in inits}
     planned = {i.id for i in inits}
@@ -386,8 +393,34 @@ def roadmap(
         joint_benefit_flows=b_mean,
         joint_cost_flows=c_mean,
         start_discount=sd,
+        not_applicable=not_applicable,
         joint_draws=joint_rows,
     )
+
+
+def _applicable(
+    inits: Sequence[Initiative],
+    results: Mapping[str, InitiativeResult],
+    must_include: Iterable[str],
+) -> tuple[list[Initiative], tuple[str, ...]]:
+    """The initiatives a plan may start, and those left out because they match nothing.
+
+    An initiative that is not applicable to the journey (valued at zero) is not a
+    candidate — unless an applicable candidate requires it, directly or through
+    other prerequisites, or ``must_include`` names it: it is then planned at its
+    costs, with no benefit of its own.
+    """
+    by_id = {i.id: i for i in inits}
+    forced = {must_include} if isinstance(must_include, str) else set(must_include)
+    keep = {i.id for i in inits if results[i.id].applies or i.id in forced}
+    todo = list(keep)
+    while todo:
+        for pre in by_id[todo.pop()].prerequisites:
+            if pre.id in by_id and pre.id not in keep:
+                keep.add(pre.id)
+                todo.append(pre.id)
+    left_out = tuple(i.id for i in inits if i.id not in keep)
+    return [i for i in inits if i.id in keep], left_out
 
 
 def _joint(
@@ -413,10 +446,10 @@ def _joint(
         # the same draws as each initiative's stand-alone evaluation (its column j)
         cols = [results[iid].draws[:, j] for iid, j, _ in c.columns]
         values = np.column_stack(cols) if cols else None
-        m = run(c, values, rows=n, detail_rows=0)
+        m = _run(c, values, rows=n, detail_rows=0)
         ces_rows = g_rows = None
         if ctx.need_levels:
-            ces_rows, g_rows = effort_distribution(c, values, rows=n)
+            ces_rows, g_rows = _effort(c, values, rows=n)
         if ini.benefit_per_period is not None:
             business = business + results[ini.id].benefit_draws
         total = _benefits(ctx, m, ctx.phi_draws, business, ces_rows, g_rows)["total"]

@@ -568,6 +568,22 @@ class RoadmapPlanner(WorkshopWidget):
             f'<table style="font-size:12px">{body}</table></div>'
         )
 
+    def not_applicable_note(self) -> str:
+        """The note on the initiatives switched on that match nothing in the journey.
+
+        Empty when every initiative applies; else, in the planner's language, which
+        initiatives are valued at 0 because their effects name no touchpoint,
+        hand-off, step or call reason of the journey (``cxkit roi`` warns the same).
+        """
+        ids = [i for i in self.evaluation.not_applicable if self.enabled.get(i, False)]
+        if not ids:
+            return ""
+        return (
+            t("roi_not_applicable_list", self.lang).format(ids=", ".join(ids))
+            + ". "
+            + t("roi_note_not_applicable", self.lang)
+        )
+
     def _table_html(self) -> str:
         lang = self.lang
         ev = self.evaluation
@@ -575,9 +591,12 @@ class RoadmapPlanner(WorkshopWidget):
         for r in self.table():
             start = ev.period_label(r["start"]) if r["start"] else "—"
             pay = r["payback"]
+            name = r["label"] or r["id"]
+            if not r.get("applies", True):
+                name += f" ({t('roi_na_short', lang)})"
             rows.append(
                 [
-                    r["label"] or r["id"],
+                    name,
                     fmt_number(r["p10"], 0),
                     fmt_number(r["p50"], 0),
                     fmt_number(r["p90"], 0),
@@ -593,8 +612,16 @@ class RoadmapPlanner(WorkshopWidget):
             t("roi_payback", lang),
             t("w_start", lang),
         ]
+        note = self.not_applicable_note()
+        if note:
+            note = (
+                '<div class="cxkit-not-applicable" style="color:#A65E00;font-size:12px">'
+                + html.escape(note)
+                + "</div>"
+            )
         return (
             '<div class="cxkit-initiatives" style="margin-top:6px">'
             + html_table(header, rows)
+            + note
             + "</div>"
         )

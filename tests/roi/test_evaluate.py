@@ -289,7 +289,9 @@ def test_bad_initiatives_and_missing_economics(example_c) -> None:
     with pytest.raises(CxkitError, match="unknown initiative 'fqa'; did you mean 'faq'"):
         evaluate(example_c, ["fqa"], n_sims=10, seed=1)
     with pytest.raises(CxkitError, match="has no economics"):
-        evaluate(cx.load_journey("billing_inquiry"), [], n_sims=10, seed=1)
+        evaluate(
+            replace(cx.load_journey("billing_inquiry"), economics=None), [], n_sims=10, seed=1
+        )
     bad = Ini(
         "x",
         effects=(

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
+import cxkit as cx
 from cxkit import __version__
 from cxkit.cli import main
+from cxkit.io import dump_journey
 
 C2 = """\
 cxkit: 1
@@ -132,7 +135,10 @@ def test_catalogue_on_a_journey_with_economics_from_a_file(capsys, tmp_path) -> 
     assert code == 0, err
     doc = json.loads(out)
     ids = [i["id"] for i in doc["evaluation"]["initiatives"]]
-    assert ids[0] == "crm_integration" and len(ids) == 8
+    assert ids[0] == "crm_integration" and len(ids) == 9
+    # no SNS touchpoint, no repeat call into the phone: valued at 0 and listed
+    assert doc["evaluation"]["not_applicable"] == ["cti_same_operator", "sns_listening"]
+    assert doc["catalog"] == {"added": ids, "replaced": []}
     plan = doc["roadmap"]
     pairs = zip(plan["spend_per_period"], plan["budget_per_period"], strict=True)
     assert all(s <= b + 1e-6 for s, b in pairs)
@@ -171,7 +177,6 @@ def test_no_budget_means_no_roadmap(capsys, tmp_path) -> None:
         (["roi_example_c", "--initiatives", "missing.yaml"], 1, "missing.yaml: no such file"),
         (["roi_example_c", "--sims", "0"], 2, "0 is not in the range x>=1"),
         (["roi_example_c", "--churn-model", "ces"], 2, "'ces' is not one of"),
-        (["billing_inquiry", "--catalog"], 1, "has no economics"),
     ],
 )
 def test_errors(capsys, args, code, fragment) -> None:
@@ -183,12 +188,24 @@ def test_errors(capsys, args, code, fragment) -> None:
         assert err.startswith("cxkit: error: ")
 
 
+def test_catalogue_on_a_journey_without_economics(capsys, tmp_path) -> None:
+    path = tmp_path / "no_economics.yaml"
+    path.write_text(
+        dump_journey(replace(cx.load_journey("billing_inquiry"), economics=None)),
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, str(path), "--catalog")
+    assert code == 1
+    assert "has no economics: add an 'economics:' block" in err
+    assert "Traceback" not in err
+
+
 def test_duplicate_ids_between_sources(capsys, tmp_path) -> None:
     path = tmp_path / "dup.yaml"
     path.write_text("cxkit: 1\ninitiatives:\n  - id: crm\n", encoding="utf-8")
     code, _, err = run(capsys, "roi_example_c", "--initiatives", str(path))
     assert code == 1
-    assert "initiative id 'crm' is given twice" in err
+    assert "initiative id 'crm' is given twice (in the journey and --initiatives)" in err
 
 
 def test_the_installed_entry_point() -> None:

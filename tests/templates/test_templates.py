@@ -258,7 +258,7 @@ def test_every_choice_of_the_format_is_used():
         "uniform",
         "fixed",
     }
-    assert {e.get("change", "set") for e in effects} == {"set", "add", "multiply"}
+    assert {e.get("change", "set") for e in effects} == {"set", "add", "multiply", "at_least"}
     targets = [e["target"] for e in effects]
     assert any(re.fullmatch(r"handoff:\w+->\w+", t) for t in targets)
     assert any(
@@ -273,6 +273,7 @@ def test_every_choice_of_the_format_is_used():
     assert any(e["target"].startswith("reroute:") and e.get("via") for e in effects)
     assert any(t.startswith("touchpoints:@") for t in targets)
     assert any(e.get("transfer_only") for e in effects)
+    assert any(e.get("repeat_only") for e in effects)
     added = [h for ini in _all("initiatives") for h in ini.get("add_handoffs", [])]
     assert any(h["to"].startswith("=") for h in added)  # an outcome-kind pattern
     assert any(h.get("transfer") for h in added)

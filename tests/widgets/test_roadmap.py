@@ -205,8 +205,32 @@ def test_bad_inputs(planner, call, message):
 
 
 def test_a_journey_without_economics_is_refused():
+    from dataclasses import replace
+
     with pytest.raises(cx.CxkitError, match="has no economics"):
-        RoadmapPlanner(cx.load_journey("billing_inquiry"))
+        RoadmapPlanner(replace(cx.load_journey("billing_inquiry"), economics=None))
+
+
+@pytest.mark.parametrize(
+    ("lang", "na", "note"),
+    [
+        ("en", "(n/a)", "Not applicable to this journey (valued at 0): sns_listening"),
+        ("ja", "(対象外)", "このジャーニーには対象外 (価値0): sns_listening"),
+    ],
+)
+def test_initiatives_that_match_nothing_are_noted(lang, na, note):
+    # b2b_saas_onboarding has no SNS touchpoint: SNS listening is valued at 0 and noted
+    j = cx.load_journey("b2b_saas_onboarding")
+    sns = next(i for i in cx.roi.catalog(lang) if i.id == "sns_listening")
+    rp = RoadmapPlanner(j, [*j.initiatives, sns], n_sims=SIMS, lang=lang)
+    assert rp.evaluation.not_applicable == ("sns_listening",)
+    assert rp.not_applicable_note().startswith(note)
+    assert note in rp._table.value and f"{sns.label} {na}" in rp._table.value
+    row = next(r for r in rp.table() if r["id"] == "sns_listening")
+    assert row["applies"] is False and (row["p10"], row["p50"], row["p90"]) == (0.0, 0.0, 0.0)
+    assert "sns_listening" not in rp.plan.starts
+    rp.toggle("sns_listening", False)
+    assert rp.not_applicable_note() == "" and "cxkit-not-applicable" not in rp._table.value
 
 
 def test_japanese_labels(example_c):

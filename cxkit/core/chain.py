@@ -254,8 +254,12 @@ def solve_chain(
     on the web, the rest phone, where 80 % resolve.
 
     >>> c = CompiledJourney.from_edges(
-    ...     [("web", "ok", 0.5), ("web", "phone", 0.5), ("phone", "ok", 0.8),
-    ...      ("phone", "lost", 0.2)],
+    ...     [
+    ...         ("web", "ok", 0.5),
+    ...         ("web", "phone", 0.5),
+    ...         ("phone", "ok", 0.8),
+    ...         ("phone", "lost", 0.2),
+    ...     ],
     ...     ["web", "phone"],
     ...     ["ok", "lost"],
     ... )

@@ -383,7 +383,6 @@ def _dense(
 
 def _layers_dense(sysm: _System, q: Array, r_res: Array) -> dict[str, Array]:
     """First-contact layers: resolved with no service contact, with at most one."""
-    s = q.shape[0]
     ns, sv = np.flatnonzero(~sysm.service), np.flatnonzero(sysm.service)
     pi = sysm.pi  # (k, R)
     if ns.size == 0:

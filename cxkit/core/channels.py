@@ -2,9 +2,10 @@
 
 The built-in channels are those of the model reference (§3.1) — ``store``, ``tv``
 (TV, radio and print ads), ``ec``, ``web`` (official site or app), ``sns``,
-``call_center`` and the call-center sub-channels ``phone``, ``email``, ``webform`` and ``chat``. A journey may
-declare its own channels (for example ``line`` or ``kiosk``) in its ``channels:``
-block; a user channel may name a built-in one as its ``parent``.
+``call_center`` and the call-center sub-channels ``phone``, ``email``, ``webform``
+and ``chat``. A journey may declare its own channels (for example ``line`` or
+``kiosk``) in its ``channels:`` block; a user channel may name a built-in one as its
+``parent``.
 
 Examples
 --------

@@ -25,7 +25,8 @@ def example_c() -> cx.Journey:
 
 
 def c2_case() -> Ini:
-    """Model reference Example C2–C3: cost 50,000 at t = 0, 5,000/yr, benefit Tri(20k, 30k, 40k)/yr."""
+    """Model reference Example C2–C3: cost 50,000 at t = 0, 5,000/yr, benefit
+    Tri(20k, 30k, 40k)/yr."""
     return Ini(
         "fcr_case",
         cost_one_off=50_000,
@@ -289,9 +290,7 @@ def test_bad_initiatives_and_missing_economics(example_c) -> None:
     with pytest.raises(CxkitError, match="unknown initiative 'fqa'; did you mean 'faq'"):
         evaluate(example_c, ["fqa"], n_sims=10, seed=1)
     with pytest.raises(CxkitError, match="has no economics"):
-        evaluate(
-            replace(cx.load_journey("billing_inquiry"), economics=None), [], n_sims=10, seed=1
-        )
+        evaluate(replace(cx.load_journey("billing_inquiry"), economics=None), [], n_sims=10, seed=1)
     bad = Ini(
         "x",
         effects=(

@@ -943,11 +943,13 @@ def _run(
     out: dict[str, Any] = {}
     for name in Metrics.__dataclass_fields__:
         first = getattr(parts[0], name)
-        if isinstance(first, np.ndarray):
+        if isinstance(first, np.ndarray):  # per-journey expectations: linear in the mix
             stacked = np.stack([getattr(p, name) for p in parts], axis=1)  # (S, R, …)
             weights = mix.reshape(mix.shape + (1,) * (stacked.ndim - 2))
             out[name] = (stacked * weights).sum(axis=1)
-    out["ces"] = np.clip(out["effort_index"], 1.0, 5.0)
+        else:  # structure (the same for every reason)
+            out[name] = first
+    out["ces"] = np.clip(out["effort_index"], 1.0, 5.0)  # the clip of the mixed index
     econ = dict(parts[0].econ)
     mult, add = econ.get("contact_rate", (np.ones(s), np.zeros(s)))
     econ["contact_rate"] = (mult * volume, add * volume)

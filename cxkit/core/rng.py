@@ -3,6 +3,10 @@
 Every stochastic function takes a ``seed`` and turns it into a
 :class:`numpy.random.Generator` here, so that the convention
 ``Generator(PCG64(seed))`` with a *required* seed is enforced in one place.
+:func:`substream` gives the keyed, counter-based streams of the walker that Monte
+Carlo and the event generator share (one stream per step and purpose, the ``i``-th
+number for customer ``i``: common random numbers and chunks of customers drawn
+independently).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import numpy as np
 
 from cxkit.core.errors import CxkitError, format_value
 
-__all__ = ["SeedLike", "as_generator"]
+__all__ = ["SeedLike", "as_generator", "substream"]
 
 #: What a ``seed=`` argument accepts.
 SeedLike = Union[int, np.integer, np.random.SeedSequence, np.random.Generator, None]  # noqa: UP007
@@ -68,3 +72,40 @@ def as_generator(seed: SeedLike, *, argument: str = "seed") -> np.random.Generat
         f"`{argument}` must be a non-negative int, a numpy.random.SeedSequence or a "
         f"numpy.random.Generator, got {format_value(seed)} ({type(seed).__name__})"
     )
+
+
+def substream(
+    seed: int | np.random.SeedSequence, key: tuple[int, ...], *, skip: int = 0
+) -> np.random.Generator:
+    """The generator of sub-stream ``key`` of ``seed``, advanced by ``skip`` numbers.
+
+    ``Generator(PCG64(SeedSequence(seed, spawn_key=key)))`` (a
+    :class:`~numpy.random.SeedSequence` seed keeps its own spawn key and appends
+    ``key``). ``skip`` jumps PCG64 ahead in ``O(log skip)``: the next
+    :meth:`~numpy.random.Generator.random` number is then the stream's number
+    ``skip``, so that a chunk of customers can draw only its own numbers.
+
+    Parameters
+    ----------
+    seed
+        A whole number ≥ 0 or a :class:`numpy.random.SeedSequence`.
+    key
+        The sub-stream, e.g. ``(step, purpose)``.
+    skip
+        Numbers (64-bit draws; one per ``random()`` double) to skip.
+
+    Examples
+    --------
+    >>> a = substream(7, (1, 0)).random(5)
+    >>> b = substream(7, (1, 0), skip=3).random(2)
+    >>> bool((a[3:] == b).all()), bool(substream(7, (1, 1)).random() != a[0])
+    (True, True)
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        seq = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *key))
+    else:
+        seq = np.random.SeedSequence(seed, spawn_key=key)
+    bits = np.random.PCG64(seq)
+    if skip:
+        bits.advance(skip)
+    return np.random.Generator(bits)

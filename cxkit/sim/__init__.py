@@ -31,7 +31,7 @@ from cxkit.sim.loyalty import (
     sbg_retention,
     sbg_survival,
 )
-from cxkit.sim.montecarlo import ErlangCQueue, compare, simulate
+from cxkit.sim.montecarlo import ErlangAQueue, ErlangCQueue, compare, simulate
 from cxkit.sim.queues import (
     ErlangAResult,
     StaffingResult,
@@ -52,6 +52,7 @@ __all__ = [
     "Comparison",
     "EdgeFlow",
     "EffortChurnModel",
+    "ErlangAQueue",
     "ErlangAResult",
     "ErlangCQueue",
     "Estimate",

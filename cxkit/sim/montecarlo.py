@@ -2,12 +2,11 @@
 
 Path functionals — peak-end experience, first-contact resolution, CES — are not
 additive, so the exact chain (:mod:`cxkit.sim.exact`) cannot give them. This
-engine simulates customers one *step* at a time, all still-active customers at
-once (numpy, no Python loop per customer): at step ``k`` every active customer
-draws one uniform, which picks the next edge by ``searchsorted`` on the
-row-offset cumulative probabilities of the CSR edge table, and whose position
-inside the chosen edge's interval is itself a fresh uniform (it decides whether
-the context is lost). Waits use a second stream.
+engine has customers walked through the compiled journey by the walker it shares
+with the event generator (:class:`cxkit.sim._walk.Walker`: one step at a time,
+all still-active customers at once, no Python loop per customer; one uniform per
+move picks the edge and decides whether the context is lost, waits use a second
+stream), then folds each walk into per-customer metrics, step by step.
 
 Per customer, along the path:
 
@@ -25,8 +24,10 @@ Per customer, along the path:
    when flagged; between two touchpoints the context is lost with probability
    ``1 − κ_ij`` (a repeated explanation: its effort and handle time); the
    hand-off's ``wait_s`` is waited (``waits="fixed"``), or an exponential wait
-   with that mean (``waits="exponential"``), or an Erlang C wait when the target
-   has a queue (``queues=``); the part beyond ``W_exp`` is excess wait.
+   with that mean (``waits="exponential"``), or the queue's wait when the target
+   has a queue (``queues=``: Erlang C, or Erlang A whose callers may abandon and
+   end in the abandon outcome, see :class:`ErlangAQueue`); the part beyond
+   ``W_exp`` is excess wait.
 
 At the end: the remembered experience ``J`` by peak-end (model reference §1.3; the
 peak is the largest ``|s|``, ties to the later step, or the lowest ``s`` with
@@ -41,8 +42,9 @@ counted. Journeys that end normally are unaffected.
 
 **Random numbers and common random numbers.** ``seed`` is required. Step ``k``
 (0 = the start draw) uses ``numpy.random.Generator(PCG64(SeedSequence(seed,
-spawn_key=(k, s))))`` for stream ``s`` (0: moves, 1: waits), and customer ``i``
-always takes the ``i``-th number of each stream. Two scenarios simulated with the
+spawn_key=(k, s))))`` for stream ``s`` (0: moves, 1: waits; 2 and up: an Erlang A
+caller's patience and service phases), and customer ``i`` always takes the
+``i``-th number of each stream (:func:`cxkit.core.rng.substream`). Two scenarios simulated with the
 same seed therefore give customer ``i`` the same uniforms at every step — common
 random numbers — which is what :func:`compare` relies on.
 
@@ -60,37 +62,33 @@ Examples
 from __future__ import annotations
 
 import itertools
-import math
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from cxkit.core._checks import whole_number
-from cxkit.core.errors import CxkitError, SimulationError, format_value
-from cxkit.core.model import OutcomeKind
-from cxkit.sim._graph_arrays import (
-    GraphArrays,
-    compile_graph,
+from cxkit.core.chain import surely_ending
+from cxkit.core.compiled import (
+    CompiledJourney,
+    compile_journey,
     cyclic_touchpoints,
     experience_tables,
     start_table,
 )
-from cxkit.sim.exact import _check_ends
+from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.model import OutcomeKind
+from cxkit.sim._queue_models import ErlangAQueue, ErlangCQueue, queue_table
+from cxkit.sim._walk import Walker, end_outcomes, repeat_contacts
 from cxkit.sim.results import EMOTIONS, Comparison, SimulationResult
 
 if TYPE_CHECKING:
     from cxkit.core.journey import Journey
 
-__all__ = ["ErlangCQueue", "compare", "simulate"]
-
-#: Above this many 64-bit words per customer, repeat contacts are counted after the
-#: run from the visit log instead of with a per-customer bit set.
-_MAX_MASK_WORDS = 8
+__all__ = ["ErlangAQueue", "ErlangCQueue", "compare", "simulate"]
 
 #: Customers simulated together: small enough for the working arrays to stay in cache.
 _CHUNK = 1 << 16
@@ -106,148 +104,6 @@ _PEAK, _END, _VSUM, _RECNUM, _VCOUNT, _REPEAT = range(6)
 _N_STATE = 6
 
 WaitModel = Literal["fixed", "exponential"]
-
-_BELOW_ONE = float(np.nextafter(1.0, 0.0))
-
-
-@dataclass(frozen=True)
-class ErlangCQueue:
-    """An Erlang C queue in front of a touchpoint (model reference §3.5).
-
-    Every arrival at the touchpoint waits with probability ``P_w = C(N, A)``, and
-    then an exponential time with mean ``AHT/(N − A)``.
-
-    Parameters
-    ----------
-    agents
-        Agents ``N`` serving the queue.
-    calls_per_hour
-        Offered calls per hour. ``None`` derives it from the journey:
-        ``economics.journeys_per_period × E[visits to the touchpoint]`` (exact
-        engine) ``/ open_hours_per_period``.
-    aht_s
-        Average handle time. ``None`` uses the touchpoint's ``handle_time_s``
-        plus the expected re-explanation time per visit (exact engine).
-    open_hours_per_period
-        Hours the queue is open per economics period, used with
-        ``calls_per_hour=None``; ``None`` assumes 40 h a week (2080 h a year,
-        520 a quarter, 2080/12 a month). [ASSUMPTION]
-
-    Examples
-    --------
-    Model reference R1's queue (200 calls an hour, AHT 180 s: 10 Erlang) on 14 agents:
-
-    >>> from cxkit.core.graph import TouchpointGraph
-    >>> from cxkit.core.journey import Journey
-    >>> from cxkit.core.model import Handoff, Outcome, Touchpoint
-    >>> g = TouchpointGraph(
-    ...     touchpoints=(Touchpoint("agent", channel="phone"),),
-    ...     handoffs=(Handoff("agent", "done", 1.0),),
-    ...     outcomes=(Outcome("done"),),
-    ...     entry={"agent": 1.0},
-    ... )
-    >>> q = {"agent": ErlangCQueue(agents=14, calls_per_hour=200, aht_s=180)}
-    >>> r = simulate(Journey("queue", graph=g), 20_000, seed=1, queues=q)
-    >>> round(r.settings["queues"]["agent"]["asa_s"], 2)  # Erlang C ASA
-    7.84
-    >>> 6.5 < r.summary()["wait_s"].estimate < 9.2  # simulated mean wait
-    True
-    """
-
-    agents: int
-    calls_per_hour: float | None = None
-    aht_s: float | None = None
-    open_hours_per_period: float | None = None
-
-
-_OPEN_HOURS = {"year": 2080.0, "quarter": 520.0, "month": 2080.0 / 12}
-
-
-@dataclass(frozen=True)
-class _QueueArrays:
-    has_queue: NDArray[np.bool_]  # (n,)
-    p_wait: NDArray[np.float64]  # (n,)
-    mean_wait: NDArray[np.float64]  # (n,) mean wait of those who wait
-    info: dict[str, dict[str, float]]
-
-
-def _queue_arrays(journey: Journey, a: GraphArrays, queues: Mapping[str, Any]) -> _QueueArrays:
-    from cxkit.sim.exact import exact
-    from cxkit.sim.queues import erlang_c
-
-    n = a.n
-    has = np.zeros(n, dtype=bool)
-    p_wait = np.zeros(n)
-    mean_wait = np.zeros(n)
-    info: dict[str, dict[str, float]] = {}
-    ex = None
-    for tp, spec in queues.items():
-        if tp not in a.touchpoint_ids:
-            from cxkit.core.suggest import unknown_message
-
-            raise SimulationError("queues: " + unknown_message("touchpoint", tp, a.touchpoint_ids))
-        if isinstance(spec, int) and not isinstance(spec, bool):
-            spec = ErlangCQueue(agents=spec)
-        if not isinstance(spec, ErlangCQueue):
-            raise SimulationError(
-                f"queues[{tp!r}] must be an ErlangCQueue or a number of agents, "
-                f"got {format_value(spec)}"
-            )
-        if isinstance(spec.agents, bool) or not isinstance(spec.agents, int) or spec.agents < 1:
-            raise SimulationError(
-                f"queues[{tp!r}].agents must be a whole number ≥ 1, got {format_value(spec.agents)}"
-            )
-        i = a.touchpoint_ids.index(tp)
-        if spec.calls_per_hour is None or spec.aht_s is None:
-            ex = ex or exact(journey)
-        if spec.calls_per_hour is None:
-            econ = journey.economics
-            if econ is None or econ.journeys_per_period is None:
-                raise SimulationError(
-                    f"queues[{tp!r}].calls_per_hour is not given and the journey's "
-                    "economics.journeys_per_period is not set; expected one of them"
-                )
-            hours = spec.open_hours_per_period or _OPEN_HOURS[econ.period]
-            calls_per_hour = econ.journeys_per_period * ex.expected_visits[tp] / hours
-        else:
-            calls_per_hour = float(spec.calls_per_hour)
-        if not (math.isfinite(calls_per_hour) and calls_per_hour >= 0):
-            raise SimulationError(
-                f"queues[{tp!r}].calls_per_hour must be ≥ 0, got {format_value(calls_per_hour)}"
-            )
-        if spec.aht_s is None:
-            visits = ex.expected_visits[tp]
-            # re-explanation time of the context losses on the way in (the exact engine's
-            # edges are in the order of ``a``'s)
-            ea = ex.edge_arrays
-            into = sum((ea["context_losses"] * a.reexplain_time_s)[ea["target"] == tp].tolist())
-            aht = float(a.handle_time_s[i]) + (into / visits if visits > 0 else 0.0)
-        else:
-            aht = float(spec.aht_s)
-        if not (math.isfinite(aht) and aht > 0):
-            raise SimulationError(
-                f"queues[{tp!r}]: the average handle time must be > 0 s, got {format_value(aht)} "
-                "(set aht_s or the touchpoint's handle_time_s)"
-            )
-        load = calls_per_hour * aht / 3600.0
-        if load >= spec.agents:
-            raise SimulationError(
-                f"queues[{tp!r}] is unstable: offered load {load:.4g} Erlang needs more than "
-                f"{spec.agents} agents (expected agents > load)"
-            )
-        pw = float(erlang_c(spec.agents, load)) if load > 0 else 0.0
-        has[i] = True
-        p_wait[i] = pw
-        mean_wait[i] = aht / (spec.agents - load)
-        info[tp] = {
-            "agents": spec.agents,
-            "calls_per_hour": calls_per_hour,
-            "aht_s": aht,
-            "load_erlangs": load,
-            "p_wait": pw,
-            "asa_s": pw * aht / (spec.agents - load),
-        }
-    return _QueueArrays(has, p_wait, mean_wait, info)
 
 
 class _Progress:
@@ -282,69 +138,6 @@ def _progress_enabled(progress: bool | None, n: int) -> bool:
     return tty and n >= _PROGRESS_MIN_CUSTOMERS
 
 
-def _uniforms(
-    seed: int, step: int, stream: int, idx: NDArray[np.int64], lo: int = 0
-) -> NDArray[np.float64]:
-    """Numbers ``idx`` of stream ``(step, stream)``: the same for every scenario and chunk.
-
-    ``idx`` is ascending and ≥ ``lo``; the stream is advanced to ``lo`` first (PCG64
-    jumps ahead in O(log lo)), so a chunk of customers draws only its own numbers.
-    """
-    if idx.size == 0:
-        return np.empty(0)
-    bits = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(step, stream)))
-    if lo:
-        bits.advance(lo)
-    return np.random.Generator(bits).random(int(idx[-1]) + 1 - lo)[idx - lo]
-
-
-def _pick(
-    cum_flat: NDArray[np.float64],
-    lo_local: NDArray[np.float64],
-    prob: NDArray[np.float64],
-    last: NDArray[np.int64],
-    row: NDArray[np.int64],
-    u: NDArray[np.float64],
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Choose an entry per row from its cumulative probabilities; recycle the uniform."""
-    e = np.searchsorted(cum_flat, row + u, side="right")
-    np.minimum(e, last[row], out=e)
-    # the chosen entry has p > 0; rounding at interval ends can put r a hair outside [0, 1)
-    r = (u - lo_local[e]) / prob[e]
-    np.clip(r, 0.0, _BELOW_ONE, out=r)
-    return e, r
-
-
-def _cumulative(
-    prob: NDArray[np.float64], row_of: NDArray[np.int64], row_ptr: NDArray[np.int64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-    """Row-offset cumulative sums (``row + Σ p``; each row ends at exactly ``row + 1``)."""
-    cum_local = np.zeros(prob.size)
-    lo_local = np.zeros(prob.size)
-    last = np.zeros(row_ptr.size - 1, dtype=np.int64)
-    for r in range(row_ptr.size - 1):  # one iteration per row (touchpoint), not per customer
-        lo, hi = int(row_ptr[r]), int(row_ptr[r + 1])
-        if hi == lo:
-            continue
-        c = np.cumsum(prob[lo:hi])
-        c[-1] = 1.0
-        cum_local[lo:hi] = c
-        lo_local[lo + 1 : hi] = c[:-1]  # each interval starts exactly where the last ends
-        positive = np.flatnonzero(prob[lo:hi] > 0)
-        last[r] = lo + (int(positive[-1]) if positive.size else hi - lo - 1)
-    return row_of + cum_local, lo_local, last
-
-
-def _forced_outcome(journey: Journey, a: GraphArrays) -> int:
-    g = journey.graph
-    if g.remainder_outcome in a.outcome_ids:
-        return a.outcome_ids.index(g.remainder_outcome)
-    for k, o in enumerate(g.outcomes):
-        if o.kind == OutcomeKind.ABANDON:
-            return k
-    return -1
-
-
 def simulate(
     journey: Journey,
     n_customers: int = 100_000,
@@ -354,7 +147,7 @@ def simulate(
     call_reason_mix: Mapping[str, float] | None = None,
     start: Mapping[str, float] | None = None,
     waits: WaitModel = "fixed",
-    queues: Mapping[str, ErlangCQueue | int] | None = None,
+    queues: Mapping[str, ErlangCQueue | ErlangAQueue | int] | None = None,
     progress: bool | None = None,
 ) -> SimulationResult:
     """Simulate ``n_customers`` customers through the journey (vectorised).
@@ -378,8 +171,10 @@ def simulate(
         ``"fixed"``: a hand-off's ``wait_s`` is waited as given; ``"exponential"``:
         an exponential wait with mean ``wait_s``.
     queues
-        ``{touchpoint: ErlangCQueue(...) or agents}``: arrivals at these
-        touchpoints wait an Erlang C time instead (see :class:`ErlangCQueue`).
+        ``{touchpoint: ErlangCQueue(...), ErlangAQueue(...) or agents}``: arrivals
+        at these touchpoints wait the queue's time instead (:class:`ErlangCQueue`;
+        :class:`ErlangAQueue`, whose callers may abandon: they end in the abandon
+        outcome). The exact engine does not model queues.
     progress
         ``True`` prints a progress line on stderr, ``False`` never; ``None``
         (default) prints only for runs of ≥ 200,000 customers on a terminal, never
@@ -415,27 +210,16 @@ def simulate(
     if waits not in ("fixed", "exponential"):
         raise CxkitError(f"`waits` must be 'fixed' or 'exponential', got {format_value(waits)}")
 
-    a = compile_graph(journey)
+    a = compile_journey(journey)
     starts = start_table(journey, call_reason_mix=call_reason_mix, start=start)
     tables = experience_tables(journey, starts)
-    _check_ends(a, (starts.pi0 > 0).any(axis=0))
-    q = _queue_arrays(journey, a, queues) if queues else None
+    surely_ending(a, a.prob > 0, (starts.pi0 > 0).any(axis=0))
+    q = queue_table(journey, a, queues) if queues else None
     ep = journey.params.emotion
     fp = journey.params.effort
     tp_n = a.n
     n_reasons = len(starts.reasons)
 
-    # cumulative tables for the draws
-    edge_cum, edge_lo, edge_last = _cumulative(a.prob, a.source, a.row_ptr)
-    reason_cum, reason_lo, reason_last = _cumulative(
-        starts.shares, np.zeros(n_reasons, dtype=np.int64), np.array([0, n_reasons])
-    )
-    pi_flat = starts.pi0.ravel()
-    start_cum, start_lo, start_last = _cumulative(
-        pi_flat,
-        np.repeat(np.arange(n_reasons), tp_n),
-        np.arange(0, n_reasons * tp_n + 1, tp_n),
-    )
     expect = tables.expectation
     w_exp = tables.expected_wait_s
     # valence of the service moment per (reason, touchpoint, context lost)
@@ -444,8 +228,6 @@ def simulate(
     service_valence = np.stack(
         [_valence(expect, perf, ep), _valence(expect, perf_lost, ep)], axis=-1
     ).ravel()
-    lose_threshold = np.where(a.between_touchpoints, 1.0 - a.kappa, -1.0)
-    can_lose = bool((lose_threshold > 0).any())
     into_tp = a.target < tp_n
     wait_edge = (a.wait_s > 0) & into_tp
     random_waits = q is not None or (waits == "exponential" and bool((a.wait_s > 0).any()))
@@ -456,20 +238,22 @@ def simulate(
         d_w = np.clip((w_exp[:, None] - a.wait_s[None, :]) / ep.wait_seconds_per_point, -10.0, 2.0)
         fixed_wait_valence = _valence(e_in, e_in + d_w, ep)
 
-    # repeat contacts: a bit per service touchpoint on a cycle
+    # repeat contacts: service touchpoints on a cycle (only they can be visited again)
     track = cyclic_touchpoints(a) & a.is_service
-    bitpos = np.full(tp_n, -1, dtype=np.int64)
-    bitpos[track] = np.arange(int(track.sum()))
-    words = (int(track.sum()) + 63) // 64
-    use_mask = 0 < words <= _MAX_MASK_WORDS
-    bit_of = np.where(
-        bitpos >= 0, np.left_shift(np.uint64(1), (bitpos & 63).astype(np.uint64)), np.uint64(0)
-    ).astype(np.uint64)
 
-    forced = _forced_outcome(journey, a)
-    outcome_ids = a.outcome_ids + (("abandon",) if forced < 0 else ())
-    if forced < 0:
-        forced = len(a.outcome_ids)
+    forced, abandon = end_outcomes(journey, a)
+    outcome_ids = (*a.outcome_ids, "abandon")  # the stand-in outcome ``m``, if used
+    walker = Walker(
+        a,
+        starts,
+        seed=seed,
+        max_steps=max_steps,
+        forced=forced,
+        abandon=abandon,
+        edge_wait=a.wait_s,
+        exponential=waits == "exponential",
+        queues=q,
+    )
 
     # results: each chunk of customers writes its own slice
     res = np.zeros((_N_STATE, n))
@@ -491,149 +275,78 @@ def simulate(
     counts = {name: np.zeros(n) for name in count_names}
 
     def walk(lo: int, hi: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Simulate customers ``lo … hi − 1``; return their visit log."""
+        """Fold the walk of customers ``lo … hi − 1`` into their metrics; return their visits."""
         size = hi - lo
-        arr_cust: list[NDArray[np.int64]] = []
-        arr_node: list[NDArray[np.int64]] = []
-        mv_cust: list[NDArray[np.int64]] = []
-        mv_edge: list[NDArray[np.int64]] = []
-        mv_lost: list[NDArray[np.bool_]] = []
-        mv_wait: list[NDArray[np.float64]] = []
-
-        # step 0: call reason and start touchpoint
-        idx = np.arange(lo, hi, dtype=np.int64)
-        u0 = _uniforms(seed, 0, 0, idx, lo)
-        c, r0 = _pick(
-            reason_cum, reason_lo, starts.shares, reason_last, np.zeros(size, np.int64), u0
-        )
-        flat, _ = _pick(start_cum, start_lo, pi_flat, start_last, c, r0)
-        x = flat - c * tp_n
+        w = walker.run(lo, hi)
+        v = w.visits
+        c = w.reason
         res_reason[lo:hi] = c
+        res_outcome[lo:hi] = w.outcome
+        res_trunc[lo:hi] = w.truncated
+        acust = v.customer - lo
+        anode = v.node
+        served = v.served
 
-        state = np.zeros((_N_STATE, size))
+        # the moments of each visit in the order lived, one step at a time, the state
+        # following the customers still on the way: the wait moment (if any), then the
+        # service moment (none for a caller who abandoned the queue)
+        ptr = v.step_ptr
+        state = np.zeros((_REPEAT, size))
         if ep.peak == "worst":
             state[_PEAK] = np.inf
-        mask = np.zeros((size, words), dtype=np.uint64) if use_mask else None
-        lost = np.zeros(size, dtype=bool)
-        prev_edge = np.full(size, -1, dtype=np.int64)
-        pending = np.zeros(size)  # the wait on the way in (random waits)
-        waited = np.zeros(size, dtype=bool)
-        start_wait = np.zeros(size)
-        if q is not None:
-            waited = q.has_queue[x]
-            u1 = _uniforms(seed, 0, 1, idx, lo)
-            pending = np.where(waited, _queue_waits(q, x, u1), 0.0)
-            start_wait = pending.copy()
-
-        step = 1
-        while idx.size:
-            # ---- arrival at x: the wait moment (if any), then the service moment
-            arr_cust.append(idx)  # never modified in place: compaction makes new arrays
-            arr_node.append(x)
-            if wait_moments:
-                if random_waits:
-                    rows = np.flatnonzero(waited)
-                    if rows.size:
-                        cr, e_w = c[rows], expect[c[rows], x[rows]]
-                        d_w = np.clip(
-                            (w_exp[cr] - pending[rows]) / ep.wait_seconds_per_point, -10.0, 2.0
-                        )
-                        _fold(state, _valence(e_w, e_w + d_w, ep), ep, rows)
-                else:
-                    rows = np.flatnonzero(prev_edge >= 0)
-                    rows = rows[wait_edge[prev_edge[rows]]]
-                    if rows.size:
-                        _fold(state, fixed_wait_valence[c[rows], prev_edge[rows]], ep, rows)
-            key = x * 2 + lost if n_reasons == 1 else (c * tp_n + x) * 2 + lost
-            _fold(state, service_valence[key], ep, None)
-            if mask is not None and words == 1:  # one 64-bit word per customer
-                bit = bit_of[x]
-                state[_REPEAT] += (mask[:, 0] & bit) != 0
-                mask[:, 0] |= bit
-            elif mask is not None:
-                b = bitpos[x]
-                rows = np.flatnonzero(b >= 0)
-                if rows.size:
-                    word = b[rows] >> 6
-                    bit = bit_of[x[rows]]
-                    cur = mask[rows, word]
-                    state[_REPEAT, rows] += (cur & bit) != 0
-                    mask[rows, word] = cur | bit
-
-            # ---- move along a hand-off
-            u = _uniforms(seed, step, 0, idx, lo)
-            e, r = _pick(edge_cum, edge_lo, a.prob, edge_last, x, u)
-            y = a.target[e]
-            to_tp = y < tp_n
-            lost = (r < lose_threshold[e]) if can_lose else np.zeros(idx.size, dtype=bool)
-            if random_waits:
-                ua = _uniforms(seed, step, 1, idx, lo)
-                w_edge = a.wait_s[e]
-                if waits == "exponential":
-                    pending = np.where(w_edge > 0, -w_edge * np.log1p(-ua), 0.0)
-                else:
-                    pending = w_edge.copy()
-                waited = wait_edge[e]
-                if q is not None:
-                    y_tp = np.minimum(y, tp_n - 1)
-                    queued = to_tp & q.has_queue[y_tp]
-                    pending = np.where(queued, _queue_waits(q, y_tp, ua), pending)
-                    waited = waited | queued
-            if step >= max_steps:
-                trunc = to_tp
-                go = ~trunc
-                lost &= go
-                mv_cust.append(idx[go])
-                mv_edge.append(e[go])
-                mv_lost.append(lost[go])
-                if random_waits:
-                    mv_wait.append(pending[go])
-                done = np.ones(idx.size, dtype=bool)
-            else:
-                trunc = None
-                mv_cust.append(idx)
-                mv_edge.append(e)
-                mv_lost.append(lost)
-                if random_waits:
-                    mv_wait.append(pending)
-                done = ~to_tp
-            if done.any():
-                ids = idx[done]
-                res[:, ids] = state[:, done]
-                if trunc is None:
-                    res_outcome[ids] = y[done] - tp_n
-                else:
-                    res_outcome[ids] = np.where(trunc, forced, y - tp_n)
-                    res_trunc[ids] = trunc
-                keep = ~done
-                idx, x, c, e = idx[keep], y[keep], c[keep], e[keep]
+        here = acust[:size]
+        for k in range(ptr.size - 1):
+            first, stop = int(ptr[k]), int(ptr[k + 1])
+            if k:
+                keep = v.parent[first:stop]
+                gone = np.ones(here.size, dtype=bool)
+                gone[keep] = False
+                if gone.any():
+                    res[:_REPEAT, lo + here[gone]] = state[:, gone]
                 state = state[:, keep]
-                lost = lost[keep]
-                if random_waits:
-                    pending, waited = pending[keep], waited[keep]
-                if mask is not None:
-                    mask = mask[keep]
+                here = acust[first:stop]
+            x = anode[first:stop]
+            ck = c[here]
+            if wait_moments:
+                edge = v.edge[first:stop]
+                waited = (edge >= 0) & wait_edge[edge]
+                if q is not None:
+                    waited |= q.has_queue[x]
+                rows = np.flatnonzero(waited)
+                if rows.size:
+                    if random_waits:
+                        cr, e_w = ck[rows], expect[ck[rows], x[rows]]
+                        d_w = np.clip(
+                            (w_exp[cr] - v.wait[first + rows]) / ep.wait_seconds_per_point,
+                            -10.0,
+                            2.0,
+                        )
+                        s_w = _valence(e_w, e_w + d_w, ep)
+                    else:
+                        s_w = fixed_wait_valence[ck[rows], edge[rows]]
+                    _fold(state, s_w, ep, rows)
+            lost = v.lost[first:stop]
+            key = x * 2 + lost if n_reasons == 1 else (ck * tp_n + x) * 2 + lost
+            if served is None:
+                _fold(state, service_valence[key], ep, None)
             else:
-                x = y
-            prev_edge = e
-            step += 1
+                rows = np.flatnonzero(served[first:stop])
+                _fold(state, service_valence[key[rows]], ep, rows)
+        res[:_REPEAT, lo + here] = state
+        served_cust = acust if served is None else acust[served]
+        served_node = anode if served is None else anode[served]
+        res[_REPEAT, lo:hi] = repeat_contacts(served_cust, served_node, track, size)
 
         # per-customer sums over this chunk's logs
-        acust = np.concatenate(arr_cust) - lo
-        anode = np.concatenate(arr_node)
-        mcust = np.concatenate(mv_cust) - lo
-        medge = np.concatenate(mv_edge)
-        mlost = np.concatenate(mv_lost)
-        mwait = np.concatenate(mv_wait) if random_waits else None
-        reason = res_reason[lo:hi]
-        chunk = _counts(a, size, acust, anode, mcust, medge, mlost, mwait, w_exp, reason)
+        mcust = w.customer - lo
+        start_wait = w.start_wait
+        reason = c
+        chunk = _counts(a, size, acust, anode, mcust, w.edge, w.lost, w.wait, w_exp, reason, served)
         chunk["wait_s"] += start_wait
         chunk["excess_wait_s"] += np.maximum(start_wait - w_exp[reason], 0.0) * (start_wait > 0)
         for name in count_names:
             counts[name][lo:hi] = chunk[name]
-        if words and not use_mask:
-            res[_REPEAT, lo:hi] = _repeats_from_log(acust, anode, track, size, tp_n)
-        return acust + lo, anode
+        return v.customer, anode
 
     chunks = list(itertools.pairwise([*range(0, n, _CHUNK), n]))
     reporter = _Progress(_progress_enabled(progress, n), n)
@@ -656,7 +369,7 @@ def simulate(
         reporter.close()
     acust = np.concatenate([log[0] for log in logs])
     anode = np.concatenate([log[1] for log in logs])
-    if len(outcome_ids) > a.m and not res_trunc.any():
+    if not (res_outcome == a.m).any():
         outcome_ids = a.outcome_ids  # the stand-in 'abandon' outcome was not needed
 
     data = _finish(res, counts, res_outcome, res_trunc, res_reason, outcome_ids, journey)
@@ -692,7 +405,7 @@ def _sum_by(cust: NDArray[np.int64], weights: NDArray[Any], n: int) -> NDArray[n
 
 
 def _counts(
-    a: GraphArrays,
+    a: CompiledJourney,
     n: int,
     acust: NDArray[np.int64],
     anode: NDArray[np.int64],
@@ -702,13 +415,19 @@ def _counts(
     mwait: NDArray[np.float64] | None,
     w_exp: NDArray[np.float64],
     reason: NDArray[np.int64],
+    served: NDArray[np.bool_] | None = None,
 ) -> dict[str, NDArray[np.float64]]:
     """Per-customer sums over the visit log and the move log.
 
     ``mwait`` holds the sampled waits of random wait models; ``None`` means the
-    hand-offs' fixed ``wait_s``. Sums whose per-edge weights are all zero are skipped.
+    hand-offs' fixed ``wait_s``. ``served`` marks the visits served (``None``: all);
+    a caller who abandoned a queue made a contact that adds no service contact, cost
+    or handle time. Sums whose per-edge weights are all zero are skipped.
     """
     zeros = np.zeros(n)
+    contacts = np.bincount(acust, minlength=n).astype(np.float64)
+    if served is not None:
+        acust, anode = acust[served], anode[served]
 
     def over_visits(per_node: NDArray[Any]) -> NDArray[np.float64]:
         if not per_node.any():
@@ -722,11 +441,11 @@ def _counts(
             return zeros.copy()
         return _sum_by(cust, per_edge[edge], n)
 
-    contacts = np.bincount(acust, minlength=n).astype(np.float64)
     lost_cust, lost_edge = mcust[mlost], medge[mlost]
+    all_served = served is None and a.is_service.all()
     out = {
         "contacts": contacts,
-        "service_contacts": contacts.copy() if a.is_service.all() else over_visits(a.is_service),
+        "service_contacts": contacts.copy() if all_served else over_visits(a.is_service),
         "cost": over_visits(a.cost),
         "handle_time_s": over_visits(a.handle_time_s)
         + over_moves(a.reexplain_time_s, lost_cust, lost_edge),
@@ -751,16 +470,6 @@ def _counts(
         excess = np.maximum(mwait[waiting] - w_exp[reason[wc]], 0.0)
         out["excess_wait_s"] = _sum_by(wc, excess, n)
     return out
-
-
-def _queue_waits(
-    q: _QueueArrays, node: NDArray[np.int64], u: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Erlang C waits by inversion: wait iff ``u < P_w``; then ``u/P_w`` is uniform."""
-    pw = q.p_wait[node]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.where(pw > 0, u / pw, 1.0)
-    return np.where(u < pw, -q.mean_wait[node] * np.log1p(-np.minimum(rel, 1 - 1e-16)), 0.0)
 
 
 def _valence(e: NDArray[np.float64], p: NDArray[np.float64], ep: Any) -> NDArray[np.float64]:
@@ -789,21 +498,6 @@ def _fold(
     state[_RECNUM] *= ep.recency_decay
     state[_RECNUM] += s
     state[_VCOUNT] += 1.0
-
-
-def _repeats_from_log(
-    cust: NDArray[np.int32],
-    node: NDArray[np.int32],
-    track: NDArray[np.bool_],
-    n: int,
-    tp_n: int,
-) -> NDArray[np.float64]:
-    """Repeat contacts per customer from the visit log: visits − distinct touchpoints."""
-    sel = track[node]
-    c, x = cust[sel].astype(np.int64), node[sel].astype(np.int64)
-    visits = np.bincount(c, minlength=n)
-    distinct = np.bincount(np.unique(c * tp_n + x) // tp_n, minlength=n)
-    return (visits - distinct).astype(np.float64)
 
 
 def _resolved(journey: Journey) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from cxkit.core.errors import CxkitError, SimulationError
 from cxkit.core.graph import TouchpointGraph
 from cxkit.core.journey import Journey
 from cxkit.core.model import Handoff, Outcome, OutcomeKind, Touchpoint
-from cxkit.sim import montecarlo
+from cxkit.sim import _walk
 from cxkit.sim.exact import exact
 from cxkit.sim.montecarlo import ErlangCQueue, compare, simulate
 from cxkit.sim.results import Estimate, mean_estimate, wilson_estimate
@@ -224,7 +224,7 @@ def test_max_steps_forces_the_remainder_outcome_and_flags_truncation():
 def test_repeat_contacts_from_the_visit_log_match_the_bit_set(monkeypatch):
     j = _loop_journey()
     fast = simulate(j, 3_000, seed=8).data["repeat_contacts"]
-    monkeypatch.setattr(montecarlo, "_MAX_MASK_WORDS", 0)
+    monkeypatch.setattr(_walk, "_MAX_MASK_WORDS", 0)
     slow = simulate(j, 3_000, seed=8).data["repeat_contacts"]
     assert np.array_equal(fast, slow)
     contacts = simulate(j, 3_000, seed=8).data["contacts"]

@@ -279,10 +279,11 @@ class InitiativeResult:
     applies
         ``False`` when none of the initiative's selectors (hand-offs, touchpoints,
         steps, call reasons, added hand-offs) matches anything in the journey: it is
-        then **valued at zero** — no benefit, NPV 0 in every draw, no payback — and
-        :attr:`warnings` says so. Its :attr:`cost_flows` stay what starting it would
-        cost: a roadmap counts them only if it must start it as the prerequisite of
-        an initiative that applies.
+        then **valued at zero** — no benefit, no cost flows, NPV 0 in every draw, no
+        payback — and :attr:`warnings` says so. :meth:`value_by_start` and
+        :meth:`cost_schedule` still describe what *starting* it would mean (its costs,
+        no benefit): a roadmap uses them only when it must start it as the
+        prerequisite of an initiative that applies.
     """
 
     id: str
@@ -313,6 +314,9 @@ class InitiativeResult:
     roadmap_rate: float = 0.0
     roadmap_cost_flows: tuple[float, ...] = field(repr=False, default=())
     applies: bool = True
+    #: For an initiative that does not apply: the costs of starting it anyway, per
+    #: roadmap period (its :attr:`cost_flows` are 0).
+    start_cost_flows: tuple[float, ...] = field(repr=False, default=())
 
     @property
     def own_period(self) -> bool:
@@ -329,7 +333,9 @@ class InitiativeResult:
         ``t = 0`` and **truncated at the horizon** (a later start earns fewer
         periods of benefit). With ``start_discount`` (model reference Example C4: 0.9) the value
         of a start in ``q`` is ``V_1·start_discount^(q−1)`` instead. An ``npv``
-        estimate is shifted by discounting only.
+        estimate is shifted by discounting only. For an initiative that does not
+        apply (:attr:`applies` is ``False``) it is the value of starting it anyway:
+        its risk-adjusted costs, no benefit.
         """
         n = int(n_periods)
         if self.value_source == "npv":
@@ -356,7 +362,7 @@ class InitiativeResult:
         Periods are the evaluation's (the roadmap's), also for an initiative whose
         cash flows have a period of their own.
         """
-        own = self.roadmap_cost_flows or self.cost_flows
+        own = self.start_cost_flows or self.roadmap_cost_flows or self.cost_flows
         flows = list(own[:n_periods])
         run_cost = own[1] if len(own) > 1 else 0.0
         flows += [run_cost] * (n_periods - len(flows))
@@ -1016,7 +1022,7 @@ def _not_applicable(ctx: _Context, ini: Initiative, c: Compiled) -> InitiativeRe
         scenario=scenario,
         benefits=benefits,
         benefit_flows=(0.0,) * costs.size,
-        cost_flows=tuple(float(x) for x in costs),
+        cost_flows=(0.0,) * costs.size,
         summary=CashFlowSummary(**zero),
         risk_adjusted=CashFlowSummary(
             **zero, risk_benefit=econ.risk_benefit, risk_cost=econ.risk_cost
@@ -1040,6 +1046,7 @@ def _not_applicable(ctx: _Context, ini: Initiative, c: Compiled) -> InitiativeRe
             () if tm.ppy == ctx.ppy else tuple(float(x) for x in _flows(ctx, ini, np.zeros(1))[1])
         ),
         applies=False,
+        start_cost_flows=tuple(float(x) for x in _flows(ctx, ini, np.zeros(1))[1]),
     )
 
 

@@ -475,7 +475,7 @@ def _joint(
                 given[:, s:] += contribution[:, None]
             continue
         # in the roadmap's periods, also for an initiative with a period of its own
-        c_un = np.asarray(r.roadmap_cost_flows or r.cost_flows)
+        c_un = np.asarray(r.start_cost_flows or r.roadmap_cost_flows or r.cost_flows)
         if s <= horizon:
             cost[s:] += c_un[: horizon + 1 - s]
         if sd is not None:

@@ -84,8 +84,10 @@ def test_sns_listening_on_a_journey_without_sns_is_worth_exactly_zero() -> None:
     doc = ev.to_dict()
     assert doc["not_applicable"] == ["sns_listening"]
     assert doc["initiatives"][0]["applies"] is False
-    # what starting it would cost is kept (for a roadmap that needs it as a prerequisite)
-    assert r.cost_flows[0] == 6_000_000.0
+    assert set(r.cost_flows) == {0.0}
+    # what starting it would cost is kept for a roadmap that needs it as a prerequisite
+    assert r.cost_schedule(2) == (6_000_000.0, 750_000.0)  # one-off, then 3 M a year / 4
+    assert r.value_by_start(1)[0] < 0
 
 
 def test_sns_listening_acts_only_on_handoffs_from_sns_touchpoints() -> None:

@@ -241,7 +241,12 @@ def _tri(
 
 
 def catalog(lang: str = "en", *, cost_scale: float = 1.0) -> tuple[Initiative, ...]:
-    """The built-in initiatives, labelled in ``lang``, applicable to any journey.
+    """The built-in initiatives, labelled in ``lang``, usable on any journey.
+
+    Each effect selects only what its description names (SNS touchpoints, repeat
+    contacts into the phone, contact reasons…); on a journey where none of an
+    initiative's selectors matches, :func:`cxkit.roi.evaluate` values it at 0 and
+    says so. Add them to a journey's own initiatives with :func:`merge_catalog`.
 
     Parameters
     ----------

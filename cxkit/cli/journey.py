@@ -39,6 +39,7 @@ from cxkit.cli._common import (
     text_width,
 )
 from cxkit.cli._common import table as _table
+from cxkit.cli._design_flow import render_design_flow
 from cxkit.core.errors import CxkitError, Problem
 from cxkit.core.i18n import label, resolve_lang
 from cxkit.core.journey import Journey
@@ -377,8 +378,12 @@ def validate_sources(sources: Iterable[str]) -> list[FileReport]:
 def show_payload(journey: Journey, lang: str | None = None) -> dict[str, Any]:
     """The ``cxkit show --json`` document of a journey.
 
-    ``steps``, ``aggregate`` and ``effort`` are :meth:`JourneyEvaluation.to_dict`'s;
-    each step also gets its stage label, touchpoint label and channel.
+    ``steps``, ``aggregate`` and ``effort`` are :meth:`JourneyEvaluation.to_dict`'s
+    (the design-time figures); each step also gets its stage label, touchpoint label
+    and channel. ``design_vs_flow`` puts each metric's design-time figure beside its
+    flow-time one (every customer, the journey's chain) and says why they differ
+    (:func:`cxkit.sim.design_flow.design_vs_flow`, Monte Carlo with
+    ``FLOW_CUSTOMERS`` customers and ``FLOW_SEED``).
 
     Parameters
     ----------
@@ -395,6 +400,8 @@ def show_payload(journey: Journey, lang: str | None = None) -> dict[str, Any]:
     >>> [s["valence"] for s in p["steps"]], p["effort"]["ces5"]
     ([-4.0, -6.0, 0.0, 3.0], 2.5)
     """
+    from cxkit.sim.design_flow import design_vs_flow
+
     lang = resolve_lang(lang, journey)
     evaluation = journey.evaluate().to_dict(lang)
     g = journey.graph
@@ -449,6 +456,7 @@ def show_payload(journey: Journey, lang: str | None = None) -> dict[str, Any]:
         steps=steps,
         aggregate=evaluation["aggregate"],
         effort=evaluation["effort"],
+        design_vs_flow=design_vs_flow(journey).to_dict(lang),
     )
 
 
@@ -550,14 +558,16 @@ def render_show(journey: Journey, lang: str | None = None, *, width: int = 100) 
     rows.append([label("ces", lang), _num(effort["ces5"])])
     for key, count, weight in (
         ("switches", effort["switches"], weights["w_switch"]),
-        ("reexplanations", effort["reexplanations"], weights["w_reexplain"]),
+        ("reexplanations", effort["reexplanations"], None),
         ("transfers", effort["transfers"], weights["w_transfer"]),
         ("repeat_contacts", effort["repeat_contacts"], weights["w_repeat_contact"]),
         ("excess_wait", effort["excess_wait_minutes"], weights["w_wait_per_minute"]),
     ):
-        added = f"  (+{_num(count * weight)})" if count else ""
+        points = effort["reexplain_effort"] if weight is None else count * weight
+        added = f"  (+{_num(points)})" if count else ""
         rows.append([f"  {label(key, lang)}", _num(count) + added])
     lines += _table(rows)
+    lines += ["", *render_design_flow(p["design_vs_flow"], lang)]
     return "\n".join(lines)
 
 

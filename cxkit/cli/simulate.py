@@ -27,6 +27,7 @@ import click
 from cxkit.cli._common import echo_json as _echo_json
 from cxkit.cli._common import envelope, lang_option, load_journey_arg
 from cxkit.cli._common import table as _table
+from cxkit.cli._design_flow import render_design_flow
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import label as _label
 from cxkit.core.i18n import resolve_lang
@@ -57,10 +58,12 @@ _ROWS: tuple[tuple[str, str | None, str | None, str], ...] = (
     ("sim_context_losses", "expected_context_losses", "context_losses", ".4g"),
     ("repeat_contacts", "expected_repeat_contacts", "repeat_contacts", ".4g"),
     ("wait", "expected_wait_s", "wait_s", ".5g"),
+    ("excess_wait_s", "expected_excess_wait_s", "excess_wait_s", ".5g"),
     ("sim_cost", "expected_cost", "cost", ".6g"),
     ("sim_handle_time", "expected_handle_time_s", "handle_time_s", ".5g"),
+    ("effort_index", "expected_effort_index", "effort_index", ".3f"),
     ("ces", None, "ces5", ".3f"),
-    ("sim_fcr", None, "fcr", ".2%"),
+    ("sim_fcr", "fcr", "fcr", ".2%"),
     ("remembered", None, "j", ".3f"),
     ("csat", None, "csat5", ".3f"),
 )
@@ -76,28 +79,40 @@ def simulate_payload(
     seed: int = DEFAULT_SEED,
     max_steps: int | None = None,
     top_paths: int = TOP_PATHS,
+    lang: str | None = None,
 ) -> dict[str, Any]:
     """The ``cxkit simulate --json`` document: both engines on one journey.
+
+    ``design_vs_flow`` puts each metric's design-time figure (the designed steps)
+    beside the flow-time figure of these very runs and says why they differ
+    (:func:`cxkit.sim.design_flow.design_vs_flow`); its messages, and those of
+    ``not_applicable`` blocks, are in ``lang`` (default: the journey's language).
 
     Examples
     --------
     >>> import cxkit as cx
     >>> p = simulate_payload(cx.load_journey("billing_inquiry"), customers=1000, seed=1)
     >>> list(p)
-    ['cxkit', 'command', 'journey', 'exact', 'monte_carlo']
+    ['cxkit', 'command', 'journey', 'exact', 'monte_carlo', 'design_vs_flow']
     >>> round(p["exact"]["absorption"]["resolved"], 4), p["monte_carlo"]["n_customers"]
     (0.7825, 1000)
     """
+    from cxkit.sim.design_flow import design_vs_flow
     from cxkit.sim.exact import exact
     from cxkit.sim.montecarlo import simulate
 
+    lang = resolve_lang(lang, journey)
     ex = exact(journey)
     mc = simulate(journey, customers, seed=seed, max_steps=max_steps)
     mc_dict = mc.to_dict(top_paths=top_paths)
+    mc_dict["summary"] = mc.summary_dict(lang)
     return envelope(
         "simulate",
         journey={"id": journey.id, "title": journey.title, "source": journey.source},
-        exact=ex.to_dict(),
+        exact={
+            **ex.to_dict(),
+            "not_applicable": {k: v.to_dict(lang) for k, v in ex.not_applicable.items()},
+        },
         monte_carlo={
             "n_customers": mc_dict["n_customers"],
             "seed": mc_dict["seed"],
@@ -105,6 +120,7 @@ def simulate_payload(
             "summary": mc_dict["summary"],
             "top_paths": mc_dict["top_paths"],
         },
+        design_vs_flow=design_vs_flow(journey, exact_result=ex, simulation=mc).to_dict(lang),
     )
 
 
@@ -144,7 +160,12 @@ def render_simulate(payload: dict[str, Any], lang: str = "en") -> str:
     metrics = [
         [_label("sim_metric", lang), _label("sim_exact", lang), _label("sim_monte_carlo", lang), ci]
     ]
+    not_applicable = {**ex.get("not_applicable", {}), **s.get("not_applicable", {})}
     for key, attr, mc_key, spec in _ROWS:
+        na = not_applicable.get(mc_key or "")
+        if na is not None:  # e.g. FCR without an outcome of kind resolved: never 0 %
+            metrics.append([_label(key, lang), "–", "–", _label(f"na_{na['reason']}", lang)])
+            continue
         e = s.get(mc_key) if mc_key else None
         value = ex.get(attr) if attr else None
         metrics.append(
@@ -165,6 +186,8 @@ def render_simulate(payload: dict[str, Any], lang: str = "en") -> str:
     ]
     if paths:
         lines += _table(paths, "rl")
+    if payload.get("design_vs_flow"):
+        lines += ["", *render_design_flow(payload["design_vs_flow"], lang)]
     return "\n".join(lines)
 
 
@@ -208,11 +231,14 @@ def simulate_command(
     resolution, remembered experience), each with a 95% confidence interval.
     """
     journey = load_journey_arg(path)
-    payload = simulate_payload(journey, customers=customers, seed=seed, max_steps=max_steps)
+    lang = resolve_lang(lang, journey)
+    payload = simulate_payload(
+        journey, customers=customers, seed=seed, max_steps=max_steps, lang=lang
+    )
     if as_json:
         _echo_json(payload)
     else:
-        click.echo(render_simulate(payload, resolve_lang(lang, journey)))
+        click.echo(render_simulate(payload, lang))
 
 
 # ---------------------------------------------------------------------------- staffing

@@ -13,6 +13,9 @@ Implements model reference §1.1 and §1.3:
 * synthetic survey answers ``CSAT5 = clip(floor(4 + J/2 + 0.5), 1, 5)`` and
   ``NPS10 = clip(floor(7 + J + 0.5), 0, 10)``.
 
+The formulas themselves are written once, in :mod:`cxkit.core.metrics`, and shared
+with the simulation engines; this module gives them their scalar, designed-step face.
+
 Examples
 --------
 Model reference Example A, the billing-inquiry journey:
@@ -26,10 +29,12 @@ Model reference Example A, the billing-inquiry journey:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from cxkit.core import metrics as _m
 from cxkit.core.model import Emotion
 from cxkit.core.params import EmotionParams
 
@@ -70,12 +75,7 @@ def step_valence(expectation: float, experience: float, params: EmotionParams = 
     >>> step_valence(7, 10, EmotionParams(beta_p=0.5))
     5.5
     """
-    d = disconfirmation(expectation, experience)
-    return (
-        params.beta_p * (float(experience) - 5.0)
-        + params.beta_plus * max(d, 0.0)
-        - params.beta_minus * max(-d, 0.0)
-    )
+    return float(_m.valence(float(expectation), float(experience), params))
 
 
 def classify(d: float, params: EmotionParams = _DEFAULT) -> Emotion:
@@ -106,8 +106,7 @@ def wait_disconfirmation(
     -3.0
     """
     w_exp = params.expected_wait_s if expected_wait_s is None else float(expected_wait_s)
-    raw = (w_exp - float(wait_s)) / params.wait_seconds_per_point
-    return min(max(raw, -10.0), 2.0)
+    return float(_m.wait_disconfirmation(float(wait_s), w_exp, params))
 
 
 def wait_experience(
@@ -147,7 +146,7 @@ def synthetic_csat5(score: float) -> int:
     >>> synthetic_csat5(-1.5), synthetic_csat5(0.0)
     (3, 4)
     """
-    return int(min(max(math.floor(4 + score / 2 + 0.5), 1), 5))
+    return int(_m.synthetic_csat5(float(score)))
 
 
 def synthetic_nps10(score: float) -> int:
@@ -158,7 +157,7 @@ def synthetic_nps10(score: float) -> int:
     >>> synthetic_nps10(-1.5), synthetic_nps10(0.0)
     (6, 7)
     """
-    return int(min(max(math.floor(7 + score + 0.5), 0), 10))
+    return int(_m.synthetic_nps10(float(score)))
 
 
 @dataclass(frozen=True)
@@ -232,25 +231,23 @@ def aggregate_valences(
     if not values:
         raise ValueError("a journey needs at least one step with a valence to aggregate")
     k = len(values)
+    # the peak's position, with the tie rule of metrics.fold_valences (the later one)
     if params.peak == "worst":
         peak_index = min(range(k), key=lambda i: (values[i], -i))
     else:
         peak_index = max(range(k), key=lambda i: (abs(values[i]), i))
-    peak = values[peak_index]
-    end = values[-1]
-    peak_end = (peak + end) / 2
-    mean = sum(values) / k
-    score = params.w_pe * peak_end + (1 - params.w_pe) * mean
-    weights = [params.recency_decay ** (k - 1 - i) for i in range(k)]
-    recency = sum(w * v for w, v in zip(weights, values, strict=True)) / sum(weights)
+    state = _m.valence_state(1, params)
+    for v in values:
+        _m.fold_valences(state, np.array([v]), params)
+    r = _m.remembered(state, params)
     return JourneyEmotion(
-        peak=peak,
-        end=end,
+        peak=float(r.peak[0]),
+        end=float(r.end[0]),
         peak_index=peak_index,
-        peak_end=peak_end,
-        mean=mean,
-        score=score,
-        recency=recency,
-        emotion=classify(score, params),
+        peak_end=float(r.peak_end[0]),
+        mean=float(r.mean[0]),
+        score=float(r.score[0]),
+        recency=float(r.recency[0]),
+        emotion=classify(float(r.score[0]), params),
         n_steps=k,
     )

@@ -369,13 +369,15 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "w_engine_note": {
         "en": (
-            "Shares, contacts, cost and repeated explanations: exact absorbing chain. "
-            "CES and first-contact resolution: Monte Carlo, {n} customers, seed {seed}, "
-            "common random numbers (95% CI of the paired difference)."
+            "Shares, contacts, cost, effort index, switches, repeated explanations, "
+            "transfers, repeat contacts, waits and first-contact resolution: exact "
+            "absorbing chain. CES and the remembered experience: Monte Carlo, {n} "
+            "customers, seed {seed}, common random numbers (95% CI of the paired difference)."
         ),
         "ja": (
-            "結果の割合・接点数・コスト・説明の繰り返しは吸収マルコフ連鎖による厳密解。"
-            "努力度 (CES) と初回解決率はモンテカルロ法 (顧客{n}人、乱数シード{seed}、"
+            "結果の割合・接点数・コスト・努力度指数・チャネル切替・説明の繰り返し・転送・"
+            "再問い合わせ・待ち時間・初回解決率は吸収マルコフ連鎖による厳密解。"
+            "努力度 (CES) と記憶される体験はモンテカルロ法 (顧客{n}人、乱数シード{seed}、"
             "共通乱数、差の95%信頼区間)。"
         ),
     },
@@ -459,6 +461,94 @@ _LABELS: dict[str, dict[str, str]] = {
     "analytics_rate": {"en": "Rate", "ja": "割合"},
     "analytics_target": {"en": "Target outcome", "ja": "対象の結果"},
     "analytics_p_target": {"en": "P(target)", "ja": "到達確率"},
+    # cxkit.core.metrics: design-time vs flow-time, metrics that do not apply
+    "effort_index": {"en": "Effort index (before clipping)", "ja": "努力度指数 (クリップ前)"},
+    "excess_wait_s": {"en": "Wait beyond expected (s)", "ja": "期待を超えた待ち時間 (秒)"},
+    "dv_heading": {"en": "Design-time and flow-time", "ja": "設計時とフロー時"},
+    "dv_design": {"en": "Designed steps", "ja": "設計ステップ"},
+    "dv_flow": {"en": "All customers", "ja": "全顧客"},
+    "dv_design_time": {"en": "design-time", "ja": "設計時"},
+    "dv_flow_time": {"en": "flow-time", "ja": "フロー時"},
+    "dv_engine": {"en": "Engine", "ja": "計算方法"},
+    "dv_explain": {
+        "en": "Design-time: the designed steps, followed by one customer. Flow-time: the mean "
+        "over every customer who starts the journey, whichever path they take (the "
+        "touchpoint graph as a chain).",
+        "ja": "設計時: 設計したステップを一人の顧客として辿った値。フロー時: ジャーニーを始めた"
+        "全顧客の平均 (どの経路を辿っても含む。タッチポイント遷移図を連鎖として計算)。",
+    },
+    "dv_equal": {
+        "en": "Single path: design-time and flow-time figures are equal.",
+        "ja": "経路が一本のため、設計時とフロー時の値は一致します。",
+    },
+    "dv_why": {"en": "Why they differ", "ja": "値が異なる理由"},
+    "dv_mc_note": {
+        "en": "CES and the remembered experience are per-customer path figures: Monte Carlo, "
+        "{n} customers, seed {seed}.",
+        "ja": "CESと記憶される体験は顧客ごとの経路の値のため、モンテカルロ (顧客 {n} 人、"
+        "乱数シード {seed}) で計算します。",
+    },
+    "dv_unavailable": {
+        "en": "flow-time figures are not available: {error}",
+        "ja": "フロー時の値を計算できません: {error}",
+    },
+    "why_no_steps": {
+        "en": "the journey has no designed step on its touchpoints",
+        "ja": "タッチポイント上に設計ステップがありません",
+    },
+    "why_off_graph": {
+        "en": "consecutive designed steps are not linked by a hand-off of the graph",
+        "ja": "連続する設計ステップの間に遷移図の引き継ぎがありません",
+    },
+    "why_start": {
+        "en": "customers do not all start where the first designed step is",
+        "ja": "すべての顧客が最初の設計ステップから始まるわけではありません",
+    },
+    "why_branches": {
+        "en": "the graph branches: customers also take other paths than the designed one",
+        "ja": "遷移図が分岐しており、設計した経路以外も辿られます",
+    },
+    "why_path_share": {
+        "en": "{share} of the customers follow it to its last step",
+        "ja": "最後のステップまで設計経路を辿る顧客は {share}",
+    },
+    "why_context": {
+        "en": "the context carry-over on the designed path does not match the steps marked "
+        "'context lost'",
+        "ja": "設計経路の文脈の引き継ぎ率が「説明のやり直し」の印と一致しません",
+    },
+    "why_transfers": {
+        "en": "the transfers on the designed path do not match the steps marked 'transfer'",
+        "ja": "設計経路の転送が「転送」の印と一致しません",
+    },
+    "why_repeat_contacts": {
+        "en": "steps are marked 'repeat contact': in the graph only some customers come back",
+        "ja": "「再問い合わせ」の印があります: 遷移図では一部の顧客だけが再び問い合わせます",
+    },
+    "why_waits": {
+        "en": "the waits on the designed path of the graph differ from the steps' waits",
+        "ja": "設計経路の引き継ぎの待ち時間がステップの待ち時間と異なります",
+    },
+    "why_call_reasons": {
+        "en": "the journey has several call reasons, or steps of another call reason",
+        "ja": "問い合わせ理由が複数ある、または別の理由のステップがあります",
+    },
+    "na_no_resolved_outcome": {
+        "en": "not applicable: no outcome of kind resolved",
+        "ja": "該当なし: 種類が resolved の結果がありません",
+    },
+    "na_no_designed_outcome": {
+        "en": "not applicable: steps name no outcome",
+        "ja": "該当なし: ステップに結果がありません",
+    },
+    "na_no_valence": {
+        "en": "not applicable: no step has both an expectation and an experience",
+        "ja": "該当なし: 事前期待と体験の両方を持つステップがありません",
+    },
+    "na_not_computed": {
+        "en": "not computed by this engine",
+        "ja": "この計算方法では求めません",
+    },
     "analytics_removal_effect": {"en": "Removal effect", "ja": "除去効果"},
     "analytics_markov": {"en": "Markov share", "ja": "マルコフ配分"},
     "analytics_first_touch": {"en": "First touch", "ja": "ファーストタッチ"},

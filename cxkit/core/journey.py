@@ -8,6 +8,7 @@ refuses a file with errors.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
@@ -15,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from cxkit.core import metrics
 from cxkit.core.economics import Economics, Initiative
 from cxkit.core.emotion import (
     JourneyEmotion,
@@ -91,9 +93,27 @@ def _emotion_value(e: Emotion | None) -> str | None:
 class EffortBreakdown:
     """The effort drivers along the designed steps and the CES they imply (model reference §3.4).
 
-    Channel switches are counted between consecutive steps whose touchpoints are on
-    different channels; repeated explanations, transfers and repeat contacts come
-    from the steps' flags; waits beyond the expected wait add per minute.
+    These are the *design-time* figures (:mod:`cxkit.core.metrics`): the designed
+    steps followed by one customer. Channel switches are counted between
+    consecutive steps whose touchpoints are on different channels; repeated
+    explanations, transfers and repeat contacts come from the steps' flags (a
+    repeated explanation costs the effort of the hand-off into its touchpoint, else
+    ``w_ri``); waits beyond the expected wait add per minute.
+
+    Attributes
+    ----------
+    switches, reexplanations, transfers, repeat_contacts
+        Counts along the designed steps.
+    excess_wait_minutes
+        Minutes waited beyond the expected waits (``excess_wait_s / 60``).
+    ces5
+        The effort index clipped to CES 1–5.
+    effort_index
+        The effort index before clipping.
+    wait_s, excess_wait_s
+        Seconds waited at the steps, and beyond their expected waits.
+    reexplain_effort
+        The effort (CES points) of the repeated explanations.
     """
 
     switches: int
@@ -102,6 +122,10 @@ class EffortBreakdown:
     repeat_contacts: int
     excess_wait_minutes: float
     ces5: float
+    effort_index: float = 1.0
+    wait_s: float = 0.0
+    excess_wait_s: float = 0.0
+    reexplain_effort: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -144,6 +168,15 @@ class JourneyEvaluation:
     def steps_with_valence(self) -> tuple[StepEvaluation, ...]:
         """The steps that have both an expectation and an experience."""
         return tuple(s for s in self.steps if s.valence is not None)
+
+
+def _handoff_or_none(graph: TouchpointGraph, source: str | None, target: str) -> Handoff | None:
+    if source is None:
+        return None
+    try:
+        return graph.handoff(source, target)
+    except CxkitError:
+        return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -345,36 +378,46 @@ class Journey:
 
     def _effort(self, evaluated: Sequence[StepEvaluation]) -> EffortBreakdown:
         fp: EffortParams = self.params.effort
+        g = self.graph
         switches = 0
+        reexplain = 0.0
         prev_channel: str | None = None
+        prev_tp: str | None = None  # touchpoint of the previous designed visit
+        here: str | None = None
         for s in self.steps:
-            channel = (
-                self.graph.touchpoint(s.touchpoint).channel
-                if self.graph.has_touchpoint(s.touchpoint)
-                else None
-            )
+            known = g.has_touchpoint(s.touchpoint)
+            channel = g.touchpoint(s.touchpoint).channel if known else None
             if prev_channel is not None and channel is not None and channel != prev_channel:
                 switches += 1
             if channel is not None:
                 prev_channel = channel
-        reexplain = sum(s.context_lost for s in self.steps)
+            if known and (s.touchpoint != here or s.repeat_contact):
+                prev_tp, here = here, s.touchpoint
+            if s.context_lost:
+                h = _handoff_or_none(g, prev_tp, s.touchpoint)
+                cost = None if h is None else h.reexplain_effort
+                reexplain += fp.w_reexplain if cost is None else float(cost)
+        losses = sum(s.context_lost for s in self.steps)
         transfers = sum(s.transfer for s in self.steps)
         repeats = sum(s.repeat_contact for s in self.steps)
-        excess = sum(
-            max(0.0, float(ev.step.wait_s) - ev.expected_wait_s) / 60.0
-            for ev in evaluated
-            if ev.step.wait_s is not None
+        waited = [ev for ev in evaluated if ev.step.wait_s is not None]
+        wait = math.fsum(float(ev.step.wait_s) for ev in waited)  # type: ignore[arg-type]
+        excess = math.fsum(
+            metrics.excess_wait(float(ev.step.wait_s), ev.expected_wait_s)  # type: ignore[arg-type]
+            for ev in waited
         )
-        raw = (
-            1.0
-            + fp.w_switch * switches
-            + fp.w_reexplain * reexplain
-            + fp.w_transfer * transfers
-            + fp.w_repeat_contact * repeats
-            + fp.w_wait_per_minute * excess
-        )
+        index = metrics.effort_index(switches, reexplain, transfers, repeats, excess, fp)
         return EffortBreakdown(
-            switches, reexplain, transfers, repeats, excess, min(max(raw, 1.0), 5.0)
+            switches=switches,
+            reexplanations=losses,
+            transfers=transfers,
+            repeat_contacts=repeats,
+            excess_wait_minutes=excess / 60.0,
+            ces5=metrics.ces5(index),
+            effort_index=index,
+            wait_s=wait,
+            excess_wait_s=excess,
+            reexplain_effort=reexplain,
         )
 
     # -- validation ------------------------------------------------------------------
@@ -383,6 +426,17 @@ class Journey:
         from cxkit.core.validate import validate_journey
 
         return validate_journey(self)
+
+    @cached_property
+    def graph_errors(self) -> tuple[Problem, ...]:
+        """The errors that keep the touchpoint graph from being solved, found once.
+
+        :func:`cxkit.core.validate.graph_problems`, cached: compiling the journey
+        (:func:`cxkit.core.compiled.compile_journey`) reads it instead of checking again.
+        """
+        from cxkit.core.validate import graph_problems
+
+        return tuple(graph_problems(self))
 
     @property
     def is_valid(self) -> bool:

@@ -13,9 +13,11 @@ from cxkit.core.journey import Journey, StepEvaluation
 __all__ = [
     "STEP_COLUMNS",
     "AggregateRow",
+    "DesignFlowTable",
     "StepRow",
     "aggregate_rows",
     "check_journey",
+    "design_flow_table",
     "fmt_number",
     "fmt_signed",
     "mermaid_score",
@@ -222,3 +224,66 @@ def aggregate_rows(journey: Journey, lang: str) -> list[AggregateRow]:
     ):
         rows.append(AggregateRow(key, label(key, lang), fmt_number(value)))
     return rows
+
+
+@dataclass(frozen=True)
+class DesignFlowTable:
+    """The design-time / flow-time table of an export, as text cells.
+
+    ``rows`` are ``(key, label, design, flow)``; ``notes`` explain the columns;
+    ``reasons`` say why the two differ (empty on a single path, where
+    ``notes`` says they are equal).
+    """
+
+    header: tuple[str, str, str]
+    rows: tuple[tuple[str, str, str, str], ...]
+    notes: tuple[str, ...]
+    reasons: tuple[str, ...]
+    why: str
+
+
+def _dv_cell(row: Any, value: float | None, na: Any, lang: str) -> str:
+    if value is None:
+        return na.message(lang) if na is not None else "—"
+    if row.key == "fcr":
+        return fmt_number(100 * value, 1) + " %"
+    return fmt_number(value)
+
+
+def design_flow_table(journey: Journey, lang: str) -> DesignFlowTable:
+    """Each metric's design-time figure (the designed steps) beside its flow-time figure
+    (every customer: :func:`cxkit.sim.design_flow.design_vs_flow`), and why they differ.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> t = design_flow_table(cx.load_journey("billing_inquiry"), "en")
+    >>> t.rows[1]
+    ('effort_index', 'Effort index (before clipping)', '2.5', '1.5')
+    """
+    from cxkit.sim.design_flow import design_vs_flow
+
+    dv = design_vs_flow(journey)
+    header = (
+        label("export_measure", lang),
+        f"{label('dv_design', lang)} ({label('dv_design_time', lang)})",
+        f"{label('dv_flow', lang)} ({label('dv_flow_time', lang)})",
+    )
+    rows = tuple(
+        (
+            r.key,
+            r.label(lang),
+            _dv_cell(r, r.design, r.design_na, lang),
+            _dv_cell(r, r.flow, r.flow_na, lang),
+        )
+        for r in dv.rows
+    )
+    notes = [
+        label("dv_explain", lang),
+        label("dv_mc_note", lang).format(n=f"{dv.n_customers:,}", seed=dv.seed),
+    ]
+    if dv.error is not None:
+        notes.append(label("dv_unavailable", lang).format(error=dv.error))
+    elif dv.single_path:
+        notes.append(label("dv_equal", lang))
+    return DesignFlowTable(header, rows, tuple(notes), tuple(dv.why(lang)), label("dv_why", lang))

@@ -15,6 +15,7 @@ from cxkit.export._common import (
     STEP_COLUMNS,
     aggregate_rows,
     check_journey,
+    design_flow_table,
     resolve_lang,
     stage_groups,
     step_rows,
@@ -168,6 +169,22 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
     ]
     agg.append("</tbody></table>")
     body.append('<section class="aggregates">' + "".join(agg) + "</section>")
+
+    dv = design_flow_table(journey, lang)
+    part = [f"<h2>{t('dv_heading')}</h2><table><thead><tr>"]
+    part += [f"<th>{html_text(h)}</th>" for h in dv.header]
+    part.append("</tr></thead><tbody>")
+    part += [
+        f'<tr><th scope="row">{html_text(name)}</th><td class="num">{html_text(design)}</td>'
+        f'<td class="num">{html_text(flow)}</td></tr>'
+        for _, name, design, flow in dv.rows
+    ]
+    part.append("</tbody></table>")
+    part += [f"<p>{html_text(n)}</p>" for n in dv.notes]
+    if dv.reasons:
+        part.append(f"<p><strong>{html_text(dv.why)}</strong></p>")
+        part.append(_list([html_text(r) for r in dv.reasons]))
+    body.append('<section class="design-flow">' + "".join(part) + "</section>")
 
     body.append(
         f'<section class="map"><h2>{t("viz_journey_map")}</h2><div class="cxkit-chart">'

@@ -11,6 +11,7 @@ from cxkit.export._common import (
     STEP_COLUMNS,
     aggregate_rows,
     check_journey,
+    design_flow_table,
     resolve_lang,
     stage_groups,
     step_rows,
@@ -118,6 +119,14 @@ def markdown(journey: Journey, *, lang: str | None = None, chart: ChartMode = "s
     out += [f"| {t('export_measure')} | {t('export_value')} |", "|---|---:|"]
     out += [f"| {markdown_cell(r.label)} | {r.value} |" for r in aggregate_rows(journey, lang)]
     out.append("")
+
+    dv = design_flow_table(journey, lang)
+    out += [f"## {t('dv_heading')}", ""]
+    out += ["| " + " | ".join(dv.header) + " |", "|---|---:|---:|"]
+    out += [f"| {markdown_cell(name)} | {design} | {flow} |" for _, name, design, flow in dv.rows]
+    out += ["", *[markdown_inline(n) for n in dv.notes], ""]
+    if dv.reasons:
+        out += [f"**{dv.why}**", "", *_bullets([markdown_inline(r) for r in dv.reasons]), ""]
 
     rows = step_rows(journey, lang)
     header = [t(key) for key in STEP_COLUMNS]

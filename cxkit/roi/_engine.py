@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from cxkit.core import metrics as _m
 from cxkit.core.chain import solve_chain
 from cxkit.core.compiled import CompiledJourney, start_table
 from cxkit.core.economics import (
@@ -752,6 +753,12 @@ class Metrics:
     resolved_without_contact: Array
     econ: dict[str, tuple[Array, Array]]  # name → (multiplier, addend) per row
     renormalised_overflow: int = 0
+    #: first-contact resolution (resolved after exactly one service contact), nan when
+    #: it does not apply (no outcome of kind ``resolved``: see ``not_applicable``)
+    fcr: Array | None = None
+    #: expected total wait on hand-offs per journey, s (nan beyond ``detail_rows``)
+    wait_s: Array | None = None
+    not_applicable: dict[str, _m.NotApplicable] = field(default_factory=dict)
 
     @property
     def cost(self) -> Array:
@@ -1025,6 +1032,10 @@ def _metrics(
     le1 = np.minimum(np.einsum("sr,r->s", solved["resolved_le1"], w), p_res)
     fcr = np.clip(np.stack([le1, p_res - le1, 1.0 - p_res], axis=1), 0.0, 1.0)
     le0 = np.minimum(np.einsum("sr,r->s", solved["resolved_le0"], w), le1)
+    # the FCR *metric* applies to outcomes of kind resolved only (core.metrics); the
+    # V-A resolution classes above fall back to positive-sign outcomes (_resolved_mask)
+    fcr_na = _m.fcr_applicability(o.kind for o in c.journey.graph.outcomes)
+    fcr_metric = np.full(s, np.nan) if fcr_na else _m.first_contact_resolution(le1, le0)
     contact_cost = (v * cost).sum(axis=1)
     k = s if detail_rows is None else min(s, int(detail_rows))
     detail = _detail(c, edges, tp, solved, v[:k], prob[:k], k)
@@ -1041,6 +1052,8 @@ def _metrics(
         resolved_without_contact=le0,
         econ=econ,
         renormalised_overflow=overflow,
+        fcr=np.asarray(fcr_metric, dtype=np.float64).reshape(s),
+        not_applicable={} if fcr_na is None else {"fcr": fcr_na},
         **detail,
     )
 
@@ -1080,10 +1093,12 @@ def _detail(
     waits = np.flatnonzero((wait > 0).any(axis=0))  # only hand-offs with a wait matter
     if waits.size:
         trav_w = visits_r[:, c.src[waits], :] * prob[:, waits, None]  # (S, E_w, R)
-        over = np.maximum(wait[:, waits, None] - wexp[:, None, :], 0.0)
+        over = _m.excess_wait(wait[:, waits, None], wexp[:, None, :])
         excess = np.einsum("ser,ser,r->s", trav_w, over, w)
+        wait_total = np.einsum("ser,se,r->s", trav_w, wait[:, waits], w)
     else:
         excess = np.zeros(s)
+        wait_total = np.zeros(s)
     with np.errstate(divide="ignore", invalid="ignore"):
         nd = solved["ndiag"][:s]
         ever = np.where(np.isfinite(nd) & (nd > 0), 1.0 / nd, 0.0)
@@ -1092,13 +1107,12 @@ def _detail(
     switches = trav[:, c.switch].sum(axis=1)
     transfers = trav[:, c.transfer].sum(axis=1)
     repeat = revisits[:, c.service].sum(axis=1)
-    effort = (
-        1.0
-        + tp["w_switch"][:, 0] * switches
-        + (lose * re_eff).sum(axis=1)
-        + tp["w_transfer"][:, 0] * transfers
-        + tp["w_repeat_contact"][:, 0] * repeat
-        + tp["w_wait_per_minute"][:, 0] * excess / 60.0
+    weights = {
+        name: tp[name][:, 0]
+        for name in ("w_switch", "w_transfer", "w_repeat_contact", "w_wait_per_minute")
+    }
+    effort = _m.effort_index(
+        switches, (lose * re_eff).sum(axis=1), transfers, repeat, excess, weights
     )
     return {
         "contacts": v.sum(axis=1),
@@ -1108,8 +1122,11 @@ def _detail(
         "context_losses": lose.sum(axis=1),
         "repeat_contacts": repeat,
         "excess_wait_s": excess,
+        "wait_s": wait_total,
         "effort_index": effort,
-        "ces": np.clip(effort, 1.0, 5.0),
+        # CES of the expected counts (an upper bound of the mean CES, Jensen); the
+        # valuation replaces it by the effort-level chain's mean CES (effort_distribution)
+        "ces": _m.ces5(effort),
         "handle_time_s": (v * handle).sum(axis=1) + (lose * re_time).sum(axis=1),
     }
 
@@ -1215,7 +1232,7 @@ def _effort_levels(
         if share <= 0:
             continue
         start_g = (c.shares[members] @ c.pi0[members]) / share
-        excess = np.maximum(wait - wexp[:, ri : ri + 1], 0.0) / 60.0 * tp["w_wait_per_minute"]
+        excess = _m.excess_wait(wait, wexp[:, ri : ri + 1]) / 60.0 * tp["w_wait_per_minute"]
         inc_keep = (base + excess) / EFFORT_GRID  # in grid units, context kept
         inc_lose = inc_keep + re_eff / EFFORT_GRID  # context lost
         shifts, weights = [], []

@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from cxkit.core import metrics
 from cxkit.core._checks import whole_number
 from cxkit.core.chain import surely_ending
 from cxkit.core.compiled import (
@@ -216,26 +217,29 @@ def simulate(
     surely_ending(a, a.prob > 0, (starts.pi0 > 0).any(axis=0))
     q = queue_table(journey, a, queues) if queues else None
     ep = journey.params.emotion
-    fp = journey.params.effort
     tp_n = a.n
     n_reasons = len(starts.reasons)
 
-    expect = tables.expectation
     w_exp = tables.expected_wait_s
-    # valence of the service moment per (reason, touchpoint, context lost)
-    perf = tables.performance
-    perf_lost = np.maximum(perf - fp.reexplain_penalty_points, np.minimum(perf, 0.0))
-    service_valence = np.stack(
-        [_valence(expect, perf, ep), _valence(expect, perf_lost, ep)], axis=-1
-    ).ravel()
     into_tp = a.target < tp_n
     wait_edge = (a.wait_s > 0) & into_tp
+    # the moments of a visit per (reason, touchpoint, context lost), from the designed
+    # steps (metrics.flow_moments): one valence each, or a block of several
+    waits_into = np.bincount(a.target[wait_edge], minlength=tp_n)[:tp_n] > 0
+    if q is not None:
+        waits_into |= q.has_queue
+    moments = metrics.flow_moments(journey, starts.reasons, waits_into)
+    expect = moments.wait_expectation
+    if moments.single:
+        service_valence = moments.valences.ravel()
+    else:
+        service_valence = moments.blocks.reshape(-1, len(metrics.BLOCK_FIELDS))
     random_waits = q is not None or (waits == "exponential" and bool((a.wait_s > 0).any()))
     wait_moments = q is not None or bool(wait_edge.any())
     if wait_moments and not random_waits:
         # fixed waits: the wait moment's valence per (reason, edge)
         e_in = expect[:, np.minimum(a.target, tp_n - 1)]
-        d_w = np.clip((w_exp[:, None] - a.wait_s[None, :]) / ep.wait_seconds_per_point, -10.0, 2.0)
+        d_w = metrics.wait_disconfirmation(a.wait_s[None, :], w_exp[:, None], ep)
         fixed_wait_valence = _valence(e_in, e_in + d_w, ep)
 
     # repeat contacts: service touchpoints on a cycle (only they can be visited again)
@@ -286,6 +290,13 @@ def simulate(
         acust = v.customer - lo
         anode = v.node
         served = v.served
+        vc = c[acust] if n_reasons > 1 or wait_moments else None
+        key = anode * 2 + v.lost if n_reasons == 1 else (vc * tp_n + anode) * 2 + v.lost
+        service = service_valence[key]
+        if wait_moments:
+            waited = (v.edge >= 0) & wait_edge[v.edge]
+            if q is not None:
+                waited |= q.has_queue[anode]
 
         # the moments of each visit in the order lived, one step at a time, the state
         # following the customers still on the way: the wait moment (if any), then the
@@ -305,33 +316,25 @@ def simulate(
                     res[:_REPEAT, lo + here[gone]] = state[:, gone]
                 state = state[:, keep]
                 here = acust[first:stop]
-            x = anode[first:stop]
-            ck = c[here]
             if wait_moments:
-                edge = v.edge[first:stop]
-                waited = (edge >= 0) & wait_edge[edge]
-                if q is not None:
-                    waited |= q.has_queue[x]
-                rows = np.flatnonzero(waited)
+                rows = np.flatnonzero(waited[first:stop])
                 if rows.size:
+                    sel = first + rows
+                    cr = vc[sel]
                     if random_waits:
-                        cr, e_w = ck[rows], expect[ck[rows], x[rows]]
+                        e_w = expect[cr, anode[sel]]
                         d_w = np.clip(
-                            (w_exp[cr] - v.wait[first + rows]) / ep.wait_seconds_per_point,
-                            -10.0,
-                            2.0,
+                            (w_exp[cr] - v.wait[sel]) / ep.wait_seconds_per_point, -10.0, 2.0
                         )
                         s_w = _valence(e_w, e_w + d_w, ep)
                     else:
-                        s_w = fixed_wait_valence[ck[rows], edge[rows]]
+                        s_w = fixed_wait_valence[cr, v.edge[sel]]
                     _fold(state, s_w, ep, rows)
-            lost = v.lost[first:stop]
-            key = x * 2 + lost if n_reasons == 1 else (ck * tp_n + x) * 2 + lost
             if served is None:
-                _fold(state, service_valence[key], ep, None)
+                _fold(state, service[first:stop], ep, None)
             else:
                 rows = np.flatnonzero(served[first:stop])
-                _fold(state, service_valence[key[rows]], ep, rows)
+                _fold(state, service[first + rows], ep, rows)
         res[:_REPEAT, lo + here] = state
         served_cust = acust if served is None else acust[served]
         served_node = anode if served is None else anode[served]
@@ -459,7 +462,7 @@ def _counts(
         if a.wait_s.any():
             waiting = a.wait_s[medge] > 0
             wc, we = mcust[waiting], medge[waiting]
-            excess = np.maximum(a.wait_s[we] - w_exp[reason[wc]], 0.0)
+            excess = metrics.excess_wait(a.wait_s[we], w_exp[reason[wc]])
             out["excess_wait_s"] = _sum_by(wc, excess, n)
         else:
             out["excess_wait_s"] = zeros.copy()
@@ -467,37 +470,28 @@ def _counts(
         waiting = mwait > 0
         wc = mcust[waiting]
         out["wait_s"] = _sum_by(wc, mwait[waiting], n)
-        excess = np.maximum(mwait[waiting] - w_exp[reason[wc]], 0.0)
+        excess = metrics.excess_wait(mwait[waiting], w_exp[reason[wc]])
         out["excess_wait_s"] = _sum_by(wc, excess, n)
     return out
 
 
 def _valence(e: NDArray[np.float64], p: NDArray[np.float64], ep: Any) -> NDArray[np.float64]:
-    """Step valence ``β_P(P − 5) + β⁺ max(D, 0) − β⁻ max(−D, 0)``, vectorised."""
-    d = p - e
-    return (
-        ep.beta_p * (p - 5.0)
-        + ep.beta_plus * np.maximum(d, 0.0)
-        - ep.beta_minus * np.maximum(-d, 0.0)
-    )
+    """Step valence (:func:`cxkit.core.metrics.valence`), as an array."""
+    return np.asarray(metrics.valence(e, p, ep))
 
 
 def _fold(
     state: NDArray[np.float64], s: NDArray[np.float64], ep: Any, rows: NDArray[np.int64] | None
 ) -> None:
-    """Fold one more valence into the running peak, end, sum, recency and count."""
+    """Fold one more valence (or block of valences) into the running peak, end, sum,
+    recency and count: :func:`cxkit.core.metrics.fold_valences` (rows ``_PEAK`` …
+    ``_VCOUNT`` are its state rows)."""
     if rows is not None:
         sub = state[:, rows]
-        _fold(sub, s, ep, None)
+        metrics.fold_valences(sub, s, ep)
         state[:, rows] = sub
         return
-    take = s <= state[_PEAK] if ep.peak == "worst" else np.abs(s) >= np.abs(state[_PEAK])
-    np.copyto(state[_PEAK], s, where=take)
-    state[_END] = s
-    state[_VSUM] += s
-    state[_RECNUM] *= ep.recency_decay
-    state[_RECNUM] += s
-    state[_VCOUNT] += 1.0
+    metrics.fold_valences(state, s, ep)
 
 
 def _resolved(journey: Journey) -> tuple[str, ...]:
@@ -513,31 +507,26 @@ def _finish(
     outcome_ids: tuple[str, ...],
     journey: Journey,
 ) -> dict[str, NDArray[Any]]:
-    """Per-customer columns from the folded valences and the counts."""
+    """Per-customer columns from the folded valences and the counts (the definitions of
+    :mod:`cxkit.core.metrics`)."""
     ep = journey.params.emotion
     fp = journey.params.effort
-    k = res[_VCOUNT]
-    mean_v = res[_VSUM] / np.maximum(k, 1.0)
-    peak_end = (res[_PEAK] + res[_END]) / 2.0
-    j = ep.w_pe * peak_end + (1.0 - ep.w_pe) * mean_v
-    emotion = np.where(j < -ep.tau_minus, 0, np.where(j > ep.tau_plus, 2, 1))
-    # Σ_{i<K} δ^i, the recency weights' sum, looked up by the number of valences K
-    counts_k = k.astype(np.int64)
-    den_table = np.cumsum(np.power(float(ep.recency_decay), np.arange(int(counts_k.max()) + 1)))
-    den = np.concatenate([[1.0], den_table])[counts_k]
-    effort = (
-        1.0
-        + fp.w_switch * counts["channel_switches"]
-        + counts["reexplain_effort"]
-        + fp.w_transfer * counts["transfers"]
-        + fp.w_repeat_contact * res[_REPEAT]
-        + fp.w_wait_per_minute * counts["excess_wait_s"] / 60.0
+    r = metrics.remembered(res[: len(metrics.STATE_ROWS)], ep)
+    effort = metrics.effort_index(
+        counts["channel_switches"],
+        counts["reexplain_effort"],
+        counts["transfers"],
+        res[_REPEAT],
+        counts["excess_wait_s"],
+        fp,
     )
     resolved_ids = set(_resolved(journey))
     resolved = np.array([o in resolved_ids for o in outcome_ids], dtype=bool)
-    fcr = resolved[outcome] & (counts["service_contacts"] == 1)
-    csat = np.clip(np.floor(4.0 + j / 2.0 + 0.5), 1, 5).astype(np.int8)
-    nps = np.clip(np.floor(7.0 + j + 0.5), 0, 10).astype(np.int8)
+    fcr = metrics.first_contact_resolved(resolved[outcome], counts["service_contacts"])
+    j = r.score
+    emotion = r.emotion
+    csat = metrics.synthetic_csat5(j)
+    nps = metrics.synthetic_nps10(j)
     assert len(EMOTIONS) == 3
     return {
         "call_reason": reason.astype(np.int64),
@@ -550,13 +539,13 @@ def _finish(
         "wait_s": counts["wait_s"],
         "excess_wait_s": counts["excess_wait_s"],
         "effort_index": effort,
-        "ces5": np.clip(effort, 1.0, 5.0),
-        "peak": res[_PEAK],
-        "end": res[_END],
-        "mean_valence": mean_v,
-        "peak_end": peak_end,
+        "ces5": metrics.ces5(effort),
+        "peak": r.peak,
+        "end": r.end,
+        "mean_valence": r.mean,
+        "peak_end": r.peak_end,
         "j": j,
-        "recency": res[_RECNUM] / np.maximum(den, 1e-300),
+        "recency": r.recency,
         "emotion": emotion.astype(np.int64),
         "outcome": outcome,
         "fcr": fcr,

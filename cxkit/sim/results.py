@@ -24,13 +24,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from cxkit.core import metrics
 from cxkit.core._checks import whole_number
 from cxkit.core.stats import wilson_interval
 
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["Comparison", "Estimate", "SimulationResult", "mean_estimate", "wilson_estimate"]
+__all__ = [
+    "Comparison",
+    "Estimate",
+    "SimulationResult",
+    "mean_estimate",
+    "not_applicable_estimate",
+    "wilson_estimate",
+]
 
 #: Two-sided 95 % standard normal quantile.
 Z95 = 1.959963984540054
@@ -92,6 +100,11 @@ class Estimate:
             f"{format(self.estimate, spec)} "
             f"[{format(self.ci_low, spec)}, {format(self.ci_high, spec)}]"
         )
+
+
+def not_applicable_estimate() -> Estimate:
+    """The :class:`Estimate` of a metric that does not apply (``method="not_applicable"``)."""
+    return Estimate(math.nan, math.nan, math.nan, math.nan, "not_applicable")
 
 
 def _jf(x: float) -> float | None:
@@ -204,6 +217,16 @@ class SimulationResult:
             f"<SimulationResult {self.journey_id!r}: {self.n_customers} customers, "
             f"seed={self.seed}>"
         )
+
+    @property
+    def not_applicable(self) -> dict[str, metrics.NotApplicable]:
+        """``{metric: NotApplicable}`` for the metrics that do not apply to this journey.
+
+        First-contact resolution needs an outcome of kind ``resolved``
+        (:func:`cxkit.core.metrics.fcr_applicability`).
+        """
+        na = metrics.fcr_applicability(self.outcome_kinds)
+        return {} if na is None else {"fcr": na}
 
     # -- per-customer frame ----------------------------------------------------------
     @cached_property
@@ -340,6 +363,8 @@ class SimulationResult:
             out[name] = mean_estimate(d[name])
         for name in PROPORTION_METRICS:
             out[name] = wilson_estimate(int(np.count_nonzero(d[name])), n)
+        for name in self.not_applicable:
+            out[name] = not_applicable_estimate()
         out["csat_top2"] = wilson_estimate(int(np.count_nonzero(d["csat5"] >= 4)), n)
         out["nps"] = _nps_estimate(d["nps10"])
         out["emotion_shares"] = {
@@ -359,6 +384,8 @@ class SimulationResult:
         Wilson estimates); the means of :data:`MEAN_METRICS`; ``fcr`` and
         ``truncated`` (proportions); ``csat_top2`` (share answering 4–5);
         ``nps`` (−100…100); ``call_reason_shares`` when there are call reasons.
+        A metric that does not apply (:attr:`not_applicable`) has an estimate of
+        ``nan`` with ``method="not_applicable"``, never 0 %.
 
         Examples
         --------
@@ -371,9 +398,17 @@ class SimulationResult:
         """
         return dict(self._summary)
 
-    def summary_dict(self) -> dict[str, Any]:
-        """:meth:`summary` as JSON-ready dicts."""
-        return _jsonable(self.summary())
+    def summary_dict(self, lang: str = "en") -> dict[str, Any]:
+        """:meth:`summary` as JSON-ready dicts.
+
+        A metric that does not apply is ``null``, and ``not_applicable`` says why:
+        ``{"fcr": {"reason": "no_resolved_outcome", "message": "not applicable: …"}}``.
+        """
+        out = _jsonable(self.summary())
+        for name in self.not_applicable:
+            out[name] = None
+        out["not_applicable"] = {k: v.to_dict(lang) for k, v in self.not_applicable.items()}
+        return out
 
     def path_counts(self, top: int = 20) -> pl.DataFrame:
         """The most frequent paths (with their outcome), most frequent first.
@@ -486,6 +521,8 @@ class Comparison:
         out: dict[str, Any] = {}
         for name in MEAN_METRICS + PROPORTION_METRICS:
             out[name] = mean_estimate(db[name].astype(np.float64) - da[name].astype(np.float64))
+        for name in {**self.a.not_applicable, **self.b.not_applicable}:
+            out[name] = not_applicable_estimate()
         shares = {}
         for o in dict.fromkeys(self.a.outcomes + self.b.outcomes):
             ia = _indicator(self.a, o)

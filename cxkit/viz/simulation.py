@@ -624,7 +624,9 @@ def _metric(result: Result, name: str) -> Estimate | None:
     _, attr, key = WHAT_IF_METRICS[name]
     if isinstance(result, ExactResult):
         return None if attr is None else _exact(getattr(result, attr))
-    return result.summary()[key] if key else None
+    est = result.summary()[key] if key else None
+    # a metric that does not apply (FCR without a resolved outcome) is left out, not 0
+    return None if est is None or est.method == "not_applicable" else est
 
 
 def what_if_frame(
@@ -639,7 +641,9 @@ def what_if_frame(
 
     Columns ``metric`` (id), ``metric_label``, ``scenario``, ``value``, ``ci_low``,
     ``ci_high``, ``order``. Metrics one of the two results cannot give (CES from an
-    exact result…) are left out; outcome shares follow the listed metrics.
+    exact result…) or that do not apply (first-contact resolution on a journey with
+    no outcome of kind ``resolved``) are left out; outcome shares follow the listed
+    metrics.
 
     Examples
     --------

@@ -44,11 +44,16 @@ class HandoffExplorer(WorkshopWidget):
 
     The baseline is the journey as given; the scenario is the journey with the
     hand-offs changed here (``Journey.with_handoff``). Outcome shares, contacts, cost
-    and repeated explanations come from the exact absorbing chain
-    (:func:`cxkit.sim.exact`, instant); CES and first-contact resolution from the Monte
-    Carlo engine with common random numbers (:func:`cxkit.sim.simulate` with the same
-    ``seed`` for both, as :func:`cxkit.sim.compare` does — the baseline run is kept
-    while only the scenario changes). The what-if chart is
+    and the figures the chain gives exactly (effort index, switches, repeated
+    explanations, transfers, repeat contacts, waits, first-contact resolution) come
+    from the exact absorbing chain (:func:`cxkit.sim.exact`, instant); CES and the
+    remembered experience from the Monte Carlo engine with common random numbers
+    (:func:`cxkit.sim.simulate` with the same ``seed`` for both, as
+    :func:`cxkit.sim.compare` does — the baseline run is kept while only the scenario
+    changes). Beside them, the *design-time* figure of each metric (the designed
+    steps, :func:`cxkit.sim.design_flow.design_vs_flow`) and, when they differ, why.
+    A metric that does not apply (first-contact resolution without an outcome of
+    kind ``resolved``) says so instead of showing 0 %. The what-if chart is
     :func:`cxkit.viz.what_if` of the paired runs.
 
     Parameters
@@ -72,6 +77,8 @@ class HandoffExplorer(WorkshopWidget):
         Exact-chain results.
     comparison : Comparison
         The paired Monte Carlo runs (``comparison.a`` baseline, ``.b`` scenario).
+    design_flow_baseline, design_flow_scenario : DesignVsFlow
+        Design-time and flow-time figures of both journeys (from the runs above).
     timer : Timer
         Duration of the last update (control change → chart spec set).
 
@@ -191,12 +198,16 @@ class HandoffExplorer(WorkshopWidget):
         self._update(t("w_status_reset", self.lang))
 
     def numbers(self) -> dict[str, dict[str, Any]]:
-        """Every figure shown: ``{metric: {label, baseline, scenario, difference, ci_low,
-        ci_high, engine}}``.
+        """Every figure shown: ``{metric: {label, design, baseline, scenario, difference,
+        ci_low, ci_high, engine, not_applicable}}``.
 
-        ``share:<outcome>``, ``contacts``, ``cost`` and ``context_losses`` are exact
-        (``ci_low = ci_high = difference``); ``ces5`` and ``fcr`` are Monte Carlo means
-        with the 95 % interval of the paired difference.
+        ``share:<outcome>``, ``contacts``, ``cost`` and the exact metrics of
+        :data:`cxkit.sim.design_flow.METRICS` are exact (``ci_low = ci_high =
+        difference``); ``ces5`` and ``remembered`` are Monte Carlo means with the 95 %
+        interval of the paired difference. ``design`` is the design-time figure (the
+        designed steps; ``None`` for outcome shares, contacts and cost, which the steps
+        do not give). A metric that does not apply has ``None`` figures and its reason
+        in ``not_applicable``.
         """
         lang = self.lang
         a, b = self.exact_baseline, self.exact_scenario
@@ -209,32 +220,43 @@ class HandoffExplorer(WorkshopWidget):
         for key, attr, label_key in (
             ("contacts", "expected_contacts", "sim_contacts"),
             ("cost", "expected_cost", "sim_cost"),
-            ("context_losses", "expected_context_losses", "sim_context_losses"),
         ):
             va, vb = float(getattr(a, attr)), float(getattr(b, attr))
             out[key] = self._row(t(label_key, lang), va, vb, None, "exact")
         diffs = self.comparison.differences()
-        sa, sb = self.comparison.a.summary(), self.comparison.b.summary()
-        for key, label_key in (("ces5", "ces"), ("fcr", "sim_fcr")):
-            out[key] = self._row(
-                t(label_key, lang), sa[key].estimate, sb[key].estimate, diffs[key], "monte_carlo"
-            )
+        paired = {"ces5": "ces5", "remembered": "j"}
+        for ra, rb in zip(
+            self.design_flow_baseline.rows, self.design_flow_scenario.rows, strict=True
+        ):
+            na = ra.flow_na or rb.flow_na
+            diff = diffs[paired[ra.key]] if ra.key in paired else None
+            row = self._row(ra.label(lang), ra.flow, rb.flow, diff, ra.flow_engine)
+            row["design"] = ra.design
+            if na is not None:
+                row.update(baseline=None, scenario=None, difference=None, ci_low=None, ci_high=None)
+            row["not_applicable"] = None if na is None else na.message(lang)
+            out[ra.key] = row
         return out
 
     # -- internals -----------------------------------------------------------------------
     @staticmethod
-    def _row(label: str, a: float, b: float, diff: Any, engine: str) -> dict[str, Any]:
-        d = b - a if diff is None else diff.estimate
-        lo = d if diff is None else diff.ci_low
-        hi = d if diff is None else diff.ci_high
+    def _row(label: str, a: Any, b: Any, diff: Any, engine: str) -> dict[str, Any]:
+        if a is None or b is None:
+            d = lo = hi = None
+        else:
+            d = b - a if diff is None else diff.estimate
+            lo = d if diff is None else diff.ci_low
+            hi = d if diff is None else diff.ci_high
         return {
             "label": label,
+            "design": None,
             "baseline": a,
             "scenario": b,
             "difference": d,
             "ci_low": lo,
             "ci_high": hi,
             "engine": engine,
+            "not_applicable": None,
         }
 
     def _choices(self) -> list[tuple[str, tuple[str, str]]]:
@@ -268,6 +290,7 @@ class HandoffExplorer(WorkshopWidget):
 
     def _simulate(self) -> None:
         from cxkit.sim import exact, simulate
+        from cxkit.sim.design_flow import design_vs_flow
         from cxkit.sim.results import Comparison
 
         key = (self.n_customers, self.seed)
@@ -281,6 +304,12 @@ class HandoffExplorer(WorkshopWidget):
         else:
             mc_scenario = simulate(self.scenario, self.n_customers, seed=self.seed)
         self.comparison = Comparison(self._mc_baseline, mc_scenario, _LABELS)
+        self.design_flow_baseline = design_vs_flow(
+            self.baseline, exact_result=self.exact_baseline, simulation=self._mc_baseline
+        )
+        self.design_flow_scenario = design_vs_flow(
+            self.scenario, exact_result=self.exact_scenario, simulation=mc_scenario
+        )
 
     def _update(self, message: str) -> None:
         try:
@@ -435,22 +464,39 @@ class HandoffExplorer(WorkshopWidget):
             pct = key.startswith("share:") or key == "fcr"
             digits = 0 if key == "cost" else 3
 
-            def f(x: float, signed: bool = False, pct: bool = pct, digits: int = digits) -> str:
+            def f(x: Any, signed: bool = False, pct: bool = pct, digits: int = digits) -> str:
+                if x is None:
+                    return "–"
                 if pct:
                     return fmt_number(100 * x, 1, signed=signed) + "%"
                 return fmt_number(x, digits, signed=signed)
 
+            if r["not_applicable"] is not None:
+                na = r["not_applicable"]
+                rows.append([r["label"], f(r["design"]), na, na, ""])
+                continue
             diff = f(r["difference"], signed=True)
             if r["engine"] == "monte_carlo":
                 diff += f" [{f(r['ci_low'], True)}, {f(r['ci_high'], True)}]"
-            rows.append([r["label"], f(r["baseline"]), f(r["scenario"]), diff])
-        header = [t("sim_metric", lang), t("sim_baseline", lang), t("sim_scenario", lang)]
-        header.append(t("sim_difference", lang))
+            rows.append([r["label"], f(r["design"]), f(r["baseline"]), f(r["scenario"]), diff])
+        header = [
+            t("sim_metric", lang),
+            f"{t('dv_design', lang)} ({t('dv_design_time', lang)})",
+            f"{t('sim_baseline', lang)} ({t('dv_flow_time', lang)})",
+            f"{t('sim_scenario', lang)} ({t('dv_flow_time', lang)})",
+            t("sim_difference", lang),
+        ]
         return '<div class="cxkit-numbers">' + html_table(header, rows) + "</div>"
 
     def _note_html(self) -> str:
-        text = t("w_engine_note", self.lang).format(n=f"{self.n_customers:,}", seed=self.seed)
-        return (
-            '<div style="font-size:11px;color:#666;max-width:520px;margin-top:4px">'
-            f"{html.escape(text)}</div>"
-        )
+        lang = self.lang
+        text = t("w_engine_note", lang).format(n=f"{self.n_customers:,}", seed=self.seed)
+        dv = self.design_flow_baseline
+        parts = [text, t("dv_explain", lang)]
+        if dv.single_path:
+            parts.append(t("dv_equal", lang))
+        else:
+            parts.append(f"{t('dv_why', lang)}:")
+            parts += [f"• {reason}" for reason in dv.why(lang)]
+        body = "<br>".join(html.escape(p) for p in parts)
+        return f'<div style="font-size:11px;color:#666;max-width:520px;margin-top:4px">{body}</div>'

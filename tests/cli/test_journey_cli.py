@@ -410,9 +410,10 @@ def test_show_text_english_has_example_a(capsys):
     assert rows["2"].endswith("6 3 -3 -6 dissatisfied –")
     assert rows["3"].endswith("7 7 0 0 satisfied –")
     assert rows["4"].endswith("7 10 +3 3 delighted –")
+    start, stop = lines.index("Journey aggregates"), lines.index("Design-time and flow-time")
     aggregates = {
         squeeze(line).rsplit(" ", 1)[0]: squeeze(line).rsplit(" ", 1)[1]
-        for line in lines[lines.index("Journey aggregates") + 1 :]
+        for line in lines[start + 1 : stop - 1]  # up to the design-time/flow-time table
     }
     assert aggregates["Peak-end"] == "-1.5"
     assert aggregates["Peak (step 2)"] == "-6"
@@ -458,6 +459,7 @@ def test_show_json_is_example_a_exactly(capsys):
         "steps",
         "aggregate",
         "effort",
+        "design_vs_flow",
     ]
     assert (doc["cxkit"], doc["command"], doc["lang"]) == (cx.__version__, "show", "ja")
     j = doc["journey"]
@@ -501,7 +503,14 @@ def test_show_json_is_example_a_exactly(capsys):
         "repeat_contacts": 0,
         "excess_wait_minutes": 2.0,
         "ces5": 2.5,
+        "effort_index": 2.5,
+        "wait_s": 180.0,
+        "excess_wait_s": 120.0,
+        "reexplain_effort": 0.5,
     }
+    dv = {m["key"]: m for m in doc["design_vs_flow"]["metrics"]}
+    assert dv["ces5"]["design"] == 2.5 and dv["remembered"]["design"] == -1.5
+    assert dv["effort_index"]["flow"] == pytest.approx(1.5, abs=1e-12)
     assert doc["parameters"]["emotion"]["beta_minus"] == 2.0
     assert doc["parameters"]["effort"]["w_switch"] == 0.5
 

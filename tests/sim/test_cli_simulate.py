@@ -109,7 +109,7 @@ def test_simulate_json_matches_the_engines(capsys):
     )
     assert code == 0 and err == ""
     d = json.loads(out)
-    assert list(d) == ["cxkit", "command", "journey", "exact", "monte_carlo"]
+    assert list(d) == ["cxkit", "command", "journey", "exact", "monte_carlo", "design_vs_flow"]
     assert d["command"] == "simulate" and d["journey"]["id"] == "billing_inquiry"
     ex = exact(cx.load_journey("billing_inquiry"))
     assert d["exact"]["absorption"] == dict(ex.absorption)

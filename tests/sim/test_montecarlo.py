@@ -79,24 +79,29 @@ def test_example_b_monte_carlo(journey_b):
 
 
 def test_path_functionals_on_a_deterministic_example_a_path(journey_a_chain):
-    """Every customer walks web FAQ → (wait 180 s, context lost) → agent → resolved."""
+    """Every customer walks web FAQ → (wait 180 s, context lost) → agent → resolved.
+
+    A visit replays its touchpoint's designed moments (core.metrics.flow_moments):
+    the agent's two steps are two moments, and the lost context costs the first one
+    ``reexplain_penalty_points`` (no step of the visit is marked context_lost).
+    """
     mc = simulate(journey_a_chain, 500, seed=0)
     f = mc.customers
     row = f.row(0, named=True)
     assert row["path"] == ["web_faq", "agent"]
     # valences: web −4; wait moment E 7, D_wait (60 − 180)/40 = −3 → −6;
-    # agent P 8.5 − 1 (context lost) = 7.5 vs E 7 → +0.5
-    assert row["peak"] == -6.0 and row["end"] == 0.5
-    assert row["peak_end"] == -2.75 and row["j"] == -2.75
-    assert row["mean_valence"] == pytest.approx((-4 - 6 + 0.5) / 3)
-    assert row["recency"] == pytest.approx((-4 * 0.25 - 6 * 0.5 + 0.5) / 1.75)
+    # agent P 7 − 1 (context lost) = 6 vs E 7 → −2, then P 10 vs E 7 → +3
+    assert row["peak"] == -6.0 and row["end"] == 3.0
+    assert row["peak_end"] == -1.5 and row["j"] == -1.5
+    assert row["mean_valence"] == pytest.approx((-4 - 6 - 2 + 3) / 4)
+    assert row["recency"] == pytest.approx((-4 * 0.125 - 6 * 0.25 - 2 * 0.5 + 3) / 1.875)
     assert row["emotion"] == "dissatisfied"
     # Example A's effort: switch 0.5 + repeated explanation 0.5 + 0.25·(180 − 60)/60 = 2.5
     assert row["ces5"] == 2.5
     assert row["excess_wait_s"] == 120.0 and row["wait_s"] == 180.0
     assert (row["channel_switches"], row["context_losses"], row["repeat_contacts"]) == (1, 1, 0)
     assert row["cost"] == 610.0 and row["handle_time_s"] == 360.0 + 60.0
-    assert (row["csat5"], row["nps10"]) == (3, 4)  # floor(4 − 1.375 + .5), floor(7 − 2.75 + .5)
+    assert (row["csat5"], row["nps10"]) == (3, 6)  # floor(4 − 0.75 + .5), floor(7 − 1.5 + .5)
     assert not row["fcr"]  # two service contacts
     # deterministic path: every customer is identical
     assert f.drop("customer").unique().height == 1
@@ -105,16 +110,17 @@ def test_path_functionals_on_a_deterministic_example_a_path(journey_a_chain):
 def test_crm_removes_the_penalty_and_the_effort(journey_a_chain):
     crm = journey_a_chain.with_handoff("web_faq", "agent", context_carryover=1.0)
     row = simulate(crm, 10, seed=0).customers.row(0, named=True)
-    assert row["end"] == 1.5  # 8.5 vs 7
+    assert (row["peak"], row["end"]) == (-6.0, 3.0)  # agent: 0 then +3
+    assert row["mean_valence"] == pytest.approx((-4 - 6 + 0 + 3) / 4)
     assert row["ces5"] == 2.0  # Example A with CRM integration
 
 
 def test_peak_worst_and_hybrid_weights(journey_a_chain):
     j = journey_a_chain.with_params(emotion={"peak": "worst", "w_pe": 0.5})
     row = simulate(j, 10, seed=0).customers.row(0, named=True)
-    mean = (-4 - 6 + 0.5) / 3
+    mean = (-4 - 6 - 2 + 3) / 4
     assert row["peak"] == -6.0
-    assert row["j"] == pytest.approx(0.5 * -2.75 + 0.5 * mean)
+    assert row["j"] == pytest.approx(0.5 * -1.5 + 0.5 * mean)
 
 
 # --------------------------------------------------------------------- seeds and CRN

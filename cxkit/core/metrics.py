@@ -1,0 +1,839 @@
+"""One definition per metric, and the rule that links the designed steps to the chain.
+
+Every figure cxkit reports about effort, waits, first-contact resolution, repeat
+contacts and the remembered experience is computed by the small functions of this
+module — by :meth:`Journey.evaluate <cxkit.core.journey.Journey.evaluate>` (and so
+``cxkit show`` and the exports), by the exact and Monte Carlo engines, by the ROI
+engine and by the widgets. They take plain numbers or numpy arrays (any shape that
+broadcasts) and return the same.
+
+Two times, two kinds of figure
+------------------------------
+*Design-time* figures come from the **designed steps**, read in order as one
+customer who does exactly what they say (``Journey.evaluate``). *Flow-time* figures
+come from the **touchpoint graph** as an absorbing chain: the mean over every
+customer who starts the journey, whichever path they take (``cxkit.sim.exact``
+exactly, ``cxkit.sim.simulate`` by sampling, the ROI engine per draw).
+
+On a journey with a **single path** the two are equal, metric by metric (a test
+holds that: ``tests/core/test_metrics.py``). A single path means: every customer
+starts where the first designed step is; each designed visit (a run of consecutive
+steps at one touchpoint) hands off to the next with probability 1; the last visit
+goes to outcomes only; context is lost (κ = 0) exactly on the hand-offs into visits
+with a step marked ``context_lost`` and kept (κ = 1) elsewhere; transfers are flagged
+on the same hand-offs as on the steps; no step is a ``repeat_contact``; the wait
+before each visit is its steps' ``wait_s`` (a designed wait step first in its visit)
+with the call reason's expected wait; the steps' call reason is the journey's only
+one. :func:`design_flow_differences` lists which of these a journey breaks — the
+reasons every view prints when the two figures differ.
+
+How a designed step enters the flow-time model
+----------------------------------------------
+* **Waits** (:func:`designed_waits`): the designed wait at a touchpoint — the
+  ``wait_s`` of a designed visit's steps, summed, averaged over its designed visits —
+  is the wait of every hand-off into that touchpoint that declares none
+  (``wait_s: 0``, the default). A hand-off's own ``wait_s`` always wins.
+* **Moments** (:func:`flow_moments`): a visit to a touchpoint replays its designed
+  steps' moments in order (each step with an expectation and an experience is one
+  valence); a designed wait step is *the wait moment* of the visit, computed from the
+  simulated wait, when a hand-off into the touchpoint waits; a touchpoint with no
+  designed step is met as expected (one moment, ``P = E``). When the context was lost
+  on the way in, the visit's first moment loses ``reexplain_penalty_points`` —
+  unless the designer marked a step of the visit ``context_lost`` (the loss is then
+  already in its experience).
+
+Definitions (model reference §1.1, §1.3, §2.1, §3.4)
+----------------------------------------------------
+* effort index ``= 1 + w_sw·switches + Σ re-explanation effort + w_tr·transfers
+  + w_rc·repeat contacts + w_wait·(excess wait)/60`` (:func:`effort_index`);
+* CES (1–5) ``= clip(effort index, 1, 5)`` per customer (:func:`ces5`); the CES of a
+  journey is the **mean of the per-customer CES**, not the CES of the mean index;
+* excess wait ``= max(w − W_exp, 0)`` per wait (:func:`excess_wait`);
+* repeat contact: a contact at a service touchpoint the customer already contacted
+  in the journey (flow-time), or a step marked ``repeat_contact`` (design-time);
+* first-contact resolution: the share of customers absorbed in an outcome of kind
+  ``resolved`` after exactly one service contact (:func:`first_contact_resolution`);
+  **not applicable** to a journey with no outcome of kind ``resolved``
+  (:func:`fcr_applicability`), e.g. a purchase journey;
+* remembered experience ``J = w_pe·(peak + end)/2 + (1 − w_pe)·mean`` of the step
+  valences, folded moment by moment (:func:`fold_valences`, :func:`remembered`).
+
+Examples
+--------
+Model reference Example A's effort: one switch, one repeated explanation and two
+minutes beyond the expected wait.
+
+>>> from cxkit.core.params import EffortParams
+>>> effort_index(1, 0.5, 0, 0, excess_wait(180, 60), EffortParams())
+2.5
+>>> float(ces5(6.2)), fcr_applicability(["purchase", "abandon"]).message()
+(5.0, 'not applicable: no outcome of kind resolved')
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from cxkit.core.params import EffortParams, EmotionParams
+
+if TYPE_CHECKING:
+    from cxkit.core.compiled import CompiledJourney
+    from cxkit.core.journey import Journey
+
+__all__ = [
+    "BLOCK_FIELDS",
+    "DESIGN_FLOW_REASONS",
+    "FCR_NOT_APPLICABLE",
+    "STATE_ROWS",
+    "FlowMoments",
+    "NotApplicable",
+    "Remembered",
+    "ces5",
+    "design_flow_differences",
+    "designed_path",
+    "designed_waits",
+    "effort_index",
+    "emotion_code",
+    "excess_wait",
+    "fcr_applicability",
+    "first_contact_resolution",
+    "first_contact_resolved",
+    "flow_moments",
+    "fold_valences",
+    "remembered",
+    "synthetic_csat5",
+    "synthetic_nps10",
+    "valence",
+    "valence_block",
+    "valence_state",
+    "wait_disconfirmation",
+]
+
+_EMOTION = EmotionParams()
+_EFFORT = EffortParams()
+
+#: Probabilities closer than this to 0 or 1 count as 0 or 1 (single-path test).
+_TOL = 1e-9
+
+
+def _out(x: NDArray[np.float64]) -> Any:
+    """A 0-d result as a Python float, anything else as the array."""
+    return float(x) if np.ndim(x) == 0 else x
+
+
+def _weight(params: Any, name: str) -> Any:
+    if isinstance(params, Mapping):
+        return np.asarray(params[name], dtype=np.float64)
+    return float(getattr(params, name))
+
+
+# ----------------------------------------------------------------------------- effort
+
+
+def effort_index(
+    switches: ArrayLike,
+    reexplain_effort: ArrayLike,
+    transfers: ArrayLike,
+    repeat_contacts: ArrayLike,
+    excess_wait_s: ArrayLike,
+    params: EffortParams | Mapping[str, ArrayLike] = _EFFORT,
+) -> Any:
+    """The effort index before clipping (model reference §3.4).
+
+    ``1 + w_sw·switches + reexplain_effort + w_tr·transfers + w_rc·repeat_contacts
+    + w_wait·excess_wait_s/60``. It is linear in the counts, so the expected index of
+    a chain is the index of the expected counts.
+
+    Parameters
+    ----------
+    switches, transfers, repeat_contacts
+        Counts (or expected counts) of channel switches, transfers and repeat contacts.
+    reexplain_effort
+        The effort of the repeated explanations, in CES points: ``w_ri`` per context
+        loss unless a hand-off declares its own ``reexplain_effort``.
+    excess_wait_s
+        Seconds waited beyond the expected wait (:func:`excess_wait`), summed.
+    params
+        The weights: an :class:`~cxkit.core.params.EffortParams`, or a mapping of
+        ``w_switch``, ``w_transfer``, ``w_repeat_contact`` and ``w_wait_per_minute``
+        to arrays (one weight per draw).
+
+    Examples
+    --------
+    >>> effort_index(2, 0.5, 0, 0, 120.0)
+    3.0
+    >>> effort_index(np.array([0.0, 1.0]), 0.0, 0.0, 1.0, 0.0).tolist()
+    [2.0, 2.5]
+    """
+    raw = (
+        1.0
+        + _weight(params, "w_switch") * np.asarray(switches, dtype=np.float64)
+        + np.asarray(reexplain_effort, dtype=np.float64)
+        + _weight(params, "w_transfer") * np.asarray(transfers, dtype=np.float64)
+        + _weight(params, "w_repeat_contact") * np.asarray(repeat_contacts, dtype=np.float64)
+        + _weight(params, "w_wait_per_minute") * np.asarray(excess_wait_s, dtype=np.float64) / 60.0
+    )
+    return _out(raw)
+
+
+def ces5(index: ArrayLike) -> Any:
+    """CES v1 on its 1–5 scale: the effort index clipped to [1, 5], per customer.
+
+    The CES of a journey is the *mean* of these per-customer values (a survey's mean
+    answer), which is below ``ces5`` of the mean index when some customers exceed 5.
+
+    Examples
+    --------
+    >>> ces5(2.5), ces5(7.0), ces5(np.array([0.5, 3.0])).tolist()
+    (2.5, 5.0, [1.0, 3.0])
+    """
+    return _out(np.clip(np.asarray(index, dtype=np.float64), 1.0, 5.0))
+
+
+def excess_wait(wait_s: ArrayLike, expected_wait_s: ArrayLike) -> Any:
+    """Seconds waited beyond the expected wait ``W_exp``: ``max(w − W_exp, 0)``.
+
+    Examples
+    --------
+    >>> excess_wait(180, 60), excess_wait(30, 60)
+    (120.0, 0.0)
+    """
+    w = np.asarray(wait_s, dtype=np.float64)
+    return _out(np.maximum(w - np.asarray(expected_wait_s, dtype=np.float64), 0.0))
+
+
+# ----------------------------------------------------------------------------- experience
+
+
+def valence(expectation: ArrayLike, experience: ArrayLike, params: EmotionParams = _EMOTION) -> Any:
+    """Step valence ``β_P·(P − 5) + β⁺·max(D, 0) − β⁻·max(−D, 0)``, ``D = P − E``.
+
+    Model reference §1.1 (Oliver 1980; Anderson & Sullivan 1993: shortfalls weigh more).
+
+    Examples
+    --------
+    >>> valence(6, 4), valence(7, 10)
+    (-4.0, 3.0)
+    >>> valence(np.array([6.0, 7.0]), np.array([3.0, 7.0])).tolist()
+    [-6.0, 0.0]
+    """
+    e = np.asarray(expectation, dtype=np.float64)
+    p = np.asarray(experience, dtype=np.float64)
+    d = p - e
+    return _out(
+        params.beta_p * (p - 5.0)
+        + params.beta_plus * np.maximum(d, 0.0)
+        - params.beta_minus * np.maximum(-d, 0.0)
+    )
+
+
+def wait_disconfirmation(
+    wait_s: ArrayLike, expected_wait_s: ArrayLike, params: EmotionParams = _EMOTION
+) -> Any:
+    """``D_wait = clip((W_exp − w)/u_w, −10, +2)`` in points (model reference §1.1).
+
+    A wait moment's experience is ``E + D_wait``.
+
+    Examples
+    --------
+    >>> wait_disconfirmation(180, 60)
+    -3.0
+    """
+    raw = (
+        np.asarray(expected_wait_s, dtype=np.float64) - np.asarray(wait_s, dtype=np.float64)
+    ) / params.wait_seconds_per_point
+    return _out(np.clip(raw, -10.0, 2.0))
+
+
+#: Rows of a valence state (:func:`valence_state`): running peak, end, sum of the
+#: valences, recency numerator ``Σ δ^{K−k} s_k`` and count ``K``.
+STATE_ROWS: tuple[str, ...] = ("peak", "end", "sum", "recency", "count")
+
+#: Fields of a valence block (:func:`valence_block`): the state of a sequence of
+#: moments, plus its decay ``δ^K``.
+BLOCK_FIELDS: tuple[str, ...] = (*STATE_ROWS, "decay")
+
+_PEAK, _END, _SUM, _REC, _COUNT, _DECAY = range(6)
+
+
+def valence_state(n: int, params: EmotionParams = _EMOTION) -> NDArray[np.float64]:
+    """An empty valence state for ``n`` customers: rows :data:`STATE_ROWS`, shape ``(5, n)``.
+
+    Examples
+    --------
+    >>> valence_state(2).shape, valence_state(1, EmotionParams(peak="worst"))[0].tolist()
+    ((5, 2), [inf])
+    """
+    state = np.zeros((len(STATE_ROWS), n))
+    if params.peak == "worst":
+        state[_PEAK] = np.inf
+    return state
+
+
+def fold_valences(
+    state: NDArray[np.float64], moments: NDArray[np.float64], params: EmotionParams = _EMOTION
+) -> None:
+    """Fold one more moment — or one block of moments — into each column of ``state``.
+
+    The peak is the most intense valence (ties go to the later one), or the lowest with
+    ``peak="worst"``; the end is the last one; the recency numerator is updated by
+    Horner's rule ``r ← r·δ + s``. Folding a sequence moment by moment and folding its
+    :func:`valence_block` give the same state.
+
+    Parameters
+    ----------
+    state
+        ``(≥5, n)``; rows :data:`STATE_ROWS` first (more rows are left alone). Changed
+        in place.
+    moments
+        ``(n,)`` one valence per column, or ``(n, 6)`` one block per column (rows of
+        :func:`valence_block`; an empty block changes nothing).
+    params
+        ``peak`` and ``recency_decay`` are used.
+
+    Examples
+    --------
+    >>> s = valence_state(1)
+    >>> for v in (-4.0, -6.0, 0.0, 3.0):
+    ...     fold_valences(s, np.array([v]))
+    >>> s[:, 0].tolist()
+    [-6.0, 3.0, -7.0, 1.0, 4.0]
+    >>> t = valence_state(1)
+    >>> fold_valences(t, valence_block([-4.0, -6.0])[None, :])
+    >>> fold_valences(t, valence_block([0.0, 3.0])[None, :])
+    >>> bool((s == t).all())
+    True
+    """
+    worst = params.peak == "worst"
+    if moments.ndim == 1:
+        s = moments
+        take = s <= state[_PEAK] if worst else np.abs(s) >= np.abs(state[_PEAK])
+        np.copyto(state[_PEAK], s, where=take)
+        state[_END] = s
+        state[_SUM] += s
+        state[_REC] *= params.recency_decay
+        state[_REC] += s
+        state[_COUNT] += 1.0
+        return
+    has = moments[:, _COUNT] > 0
+    peak = moments[:, _PEAK]
+    with np.errstate(invalid="ignore"):
+        better = peak <= state[_PEAK] if worst else np.abs(peak) >= np.abs(state[_PEAK])
+    np.copyto(state[_PEAK], peak, where=has & better)
+    np.copyto(state[_END], moments[:, _END], where=has)
+    state[_SUM] += moments[:, _SUM]
+    state[_REC] *= moments[:, _DECAY]
+    state[_REC] += moments[:, _REC]
+    state[_COUNT] += moments[:, _COUNT]
+
+
+def valence_block(
+    valences: Sequence[float], params: EmotionParams = _EMOTION
+) -> NDArray[np.float64]:
+    """The fold of a sequence of valences, as one block (fields :data:`BLOCK_FIELDS`).
+
+    Examples
+    --------
+    >>> valence_block([0.0, 3.0]).tolist()
+    [3.0, 3.0, 3.0, 3.0, 2.0, 0.25]
+    >>> valence_block([]).tolist()  # an empty block: nothing happens
+    [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    """
+    state = valence_state(1, params)
+    for v in valences:
+        fold_valences(state, np.array([float(v)]), params)
+    block = np.empty(len(BLOCK_FIELDS))
+    block[:_DECAY] = state[:, 0]
+    if not valences:
+        block[_PEAK] = 0.0
+    block[_DECAY] = params.recency_decay ** len(valences)
+    return block
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """The remembered experience of folded valence states (model reference §1.3).
+
+    Each attribute has one entry per customer (or is a float for one customer):
+    ``peak``, ``end``, ``peak_end = (peak + end)/2``, ``mean``, ``score`` — the
+    remembered experience ``J = w_pe·peak_end + (1 − w_pe)·mean`` —, the recency-
+    weighted mean ``recency``, the emotion class code ``emotion`` (0 dissatisfied,
+    1 satisfied, 2 delighted, see :func:`emotion_code`) and the number of valences ``n``.
+    """
+
+    peak: Any
+    end: Any
+    peak_end: Any
+    mean: Any
+    score: Any
+    recency: Any
+    emotion: Any
+    n: Any
+
+
+def remembered(state: NDArray[np.float64], params: EmotionParams = _EMOTION) -> Remembered:
+    """Peak-end, mean, ``J``, recency and emotion class of folded states.
+
+    A state with no valence gives ``peak = end = J = 0`` (and so "satisfied").
+
+    Examples
+    --------
+    Model reference Example A (valences −4, −6, 0, +3):
+
+    >>> s = valence_state(1)
+    >>> for v in (-4.0, -6.0, 0.0, 3.0):
+    ...     fold_valences(s, np.array([v]))
+    >>> r = remembered(s)
+    >>> r.peak_end.tolist(), r.mean.tolist(), round(float(r.recency[0]), 4), r.emotion.tolist()
+    ([-1.5], [-1.75], 0.5333, [0])
+    """
+    k = state[_COUNT]
+    has = k > 0
+    peak = np.where(has, state[_PEAK], 0.0)
+    end = state[_END]
+    mean = state[_SUM] / np.maximum(k, 1.0)
+    peak_end = (peak + end) / 2.0
+    score = params.w_pe * peak_end + (1.0 - params.w_pe) * mean
+    counts = k.astype(np.int64)
+    top = int(counts.max()) if counts.size else 0
+    # Σ_{i<K} δ^i, summed in one order for every K
+    den = np.concatenate([[1.0], np.cumsum(params.recency_decay ** np.arange(top + 1.0))])
+    recency = state[_REC] / den[counts]
+    return Remembered(peak, end, peak_end, mean, score, recency, emotion_code(score, params), k)
+
+
+def emotion_code(score: ArrayLike, params: EmotionParams = _EMOTION) -> Any:
+    """Emotion class code: 0 dissatisfied (``< −τ⁻``), 2 delighted (``> τ⁺``), else 1.
+
+    Examples
+    --------
+    >>> emotion_code(np.array([-1.5, -1.0, 2.0, 2.5])).tolist()
+    [0, 1, 1, 2]
+    """
+    x = np.asarray(score, dtype=np.float64)
+    code = np.where(x < -params.tau_minus, 0, np.where(x > params.tau_plus, 2, 1))
+    return int(code) if code.ndim == 0 else code.astype(np.int64)
+
+
+def synthetic_csat5(score: ArrayLike) -> Any:
+    """Synthetic CSAT answer ``clip(floor(4 + J/2 + 0.5), 1, 5)``. [ASSUMPTION]
+
+    Examples
+    --------
+    >>> synthetic_csat5(-1.5), synthetic_csat5(np.array([0.0, 9.0])).tolist()
+    (3, [4, 5])
+    """
+    x = np.clip(np.floor(4.0 + np.asarray(score, dtype=np.float64) / 2.0 + 0.5), 1, 5)
+    return int(x) if x.ndim == 0 else x.astype(np.int8)
+
+
+def synthetic_nps10(score: ArrayLike) -> Any:
+    """Synthetic likelihood to recommend ``clip(floor(7 + J + 0.5), 0, 10)``. [ASSUMPTION]
+
+    Examples
+    --------
+    >>> synthetic_nps10(-1.5), synthetic_nps10(np.array([0.0, 9.0])).tolist()
+    (6, [7, 10])
+    """
+    x = np.clip(np.floor(7.0 + np.asarray(score, dtype=np.float64) + 0.5), 0, 10)
+    return int(x) if x.ndim == 0 else x.astype(np.int8)
+
+
+# ----------------------------------------------------------------------------- FCR
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    """Why a metric does not apply to a journey (shown instead of a number).
+
+    ``reason`` is a stable key; :meth:`message` is its text in English or Japanese.
+
+    Examples
+    --------
+    >>> FCR_NOT_APPLICABLE.message("ja")
+    '該当なし: 種類が resolved の結果がありません'
+    """
+
+    reason: str
+
+    def message(self, lang: str = "en") -> str:
+        """The localised text, e.g. ``"not applicable: no outcome of kind resolved"``."""
+        from cxkit.core.i18n import label
+
+        return label(f"na_{self.reason}", lang)
+
+    def to_dict(self, lang: str = "en") -> dict[str, str]:
+        """``{"reason": key, "message": text}`` for JSON documents."""
+        return {"reason": self.reason, "message": self.message(lang)}
+
+
+#: First-contact resolution of a journey with no outcome of kind ``resolved``.
+FCR_NOT_APPLICABLE = NotApplicable("no_resolved_outcome")
+
+
+def fcr_applicability(outcome_kinds: Iterable[Any]) -> NotApplicable | None:
+    """``None`` when first-contact resolution applies, else why not.
+
+    FCR measures issues resolved at the first contact: it needs an outcome of kind
+    ``resolved``. A purchase or onboarding journey has none, and a 0 % there would
+    read as a measurement.
+
+    Examples
+    --------
+    >>> fcr_applicability(["resolved", "churn"]) is None
+    True
+    >>> fcr_applicability(["purchase", "abandon"]).reason
+    'no_resolved_outcome'
+    """
+    kinds = {getattr(k, "value", k) for k in outcome_kinds}
+    return None if "resolved" in kinds else FCR_NOT_APPLICABLE
+
+
+def first_contact_resolution(
+    resolved_at_most_one: ArrayLike, resolved_without_contact: ArrayLike
+) -> Any:
+    """Share resolved after exactly one service contact (model reference §2.1).
+
+    From the chain's first-contact layers: ``P(resolved, ≤ 1 service contact) −
+    P(resolved, no service contact)``. Per customer it is ``resolved ∧ service
+    contacts = 1``.
+
+    Examples
+    --------
+    >>> first_contact_resolution(0.75, 0.0), first_contact_resolution(0.5, 0.5)
+    (0.75, 0.0)
+    """
+    a = np.asarray(resolved_at_most_one, dtype=np.float64)
+    b = np.asarray(resolved_without_contact, dtype=np.float64)
+    return _out(np.maximum(a - b, 0.0))
+
+
+def first_contact_resolved(resolved: ArrayLike, service_contacts: ArrayLike) -> Any:
+    """Per customer: absorbed in a ``resolved`` outcome after exactly one service contact.
+
+    Examples
+    --------
+    >>> first_contact_resolved(np.array([True, True, False]), np.array([1, 2, 1])).tolist()
+    [True, False, False]
+    """
+    return np.asarray(resolved, dtype=bool) & (np.asarray(service_contacts) == 1)
+
+
+# ----------------------------------------------------------------------------- design → flow
+
+
+def _visits(journey: Journey) -> list[tuple[str, list[int]]]:
+    """The designed visits: runs of consecutive steps at one touchpoint of the graph (a
+    step marked ``repeat_contact`` starts a new visit: the customer contacts again)."""
+    g = journey.graph
+    visits: list[tuple[str, list[int]]] = []
+    for i, s in enumerate(journey.steps):
+        if not g.has_touchpoint(s.touchpoint):
+            continue
+        same = visits and visits[-1][0] == s.touchpoint and visits[-1][1][-1] == i - 1
+        if same and not s.repeat_contact:
+            visits[-1][1].append(i)
+        else:
+            visits.append((s.touchpoint, [i]))
+    return visits
+
+
+def designed_path(journey: Journey) -> tuple[str, ...]:
+    """The touchpoints of the designed visits, in order (consecutive steps at one
+    touchpoint merged, unless a step is marked ``repeat_contact``).
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> designed_path(cx.load_journey("billing_inquiry"))
+    ('web_faq', 'phone_queue', 'agent')
+    """
+    return tuple(tp for tp, _ in _visits(journey))
+
+
+def designed_waits(journey: Journey) -> dict[str, float]:
+    """The designed wait at each touchpoint whose designed steps wait, in seconds.
+
+    A designed visit waits the sum of its steps' ``wait_s``; a touchpoint's designed
+    wait is the mean over its designed visits (visits without a wait count as 0).
+
+    **The rule.** In the flow-time model, every hand-off into the touchpoint that
+    declares no wait of its own (``wait_s: 0``, the default) waits this long; a
+    hand-off's own ``wait_s`` always wins. The compiled chain applies it (so the
+    exact and Monte Carlo engines, the event generator and the ROI engine wait the
+    same); hand-offs into outcomes never wait.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> designed_waits(cx.load_journey("billing_inquiry"))
+    {'phone_queue': 180.0}
+    """
+    totals: dict[str, list[float]] = {}
+    for tp, idx in _visits(journey):
+        waits = [journey.steps[i].wait_s for i in idx]
+        totals.setdefault(tp, []).append(math.fsum(float(w) for w in waits if w is not None))
+    return {tp: math.fsum(ws) / len(ws) for tp, ws in totals.items() if any(w > 0 for w in ws)}
+
+
+def _moment_expectation(
+    journey: Journey, step: Any, effective: float | None, reason: str | None
+) -> float | None:
+    """The expectation of a designed moment for customers with call reason ``reason``."""
+    if reason is None or step.call_reason in (None, reason):
+        return effective
+    for cr in journey.graph.call_reasons:
+        if cr.id == reason and step.touchpoint in cr.expectations:
+            return float(cr.expectations[step.touchpoint])
+    return effective
+
+
+@dataclass(frozen=True, eq=False)
+class FlowMoments:
+    """What one visit to each touchpoint feels like in flow-time, per call reason.
+
+    Attributes
+    ----------
+    blocks
+        ``(R, n, 2, 6)``: per call reason, touchpoint and context flag (0 kept, 1 lost
+        on the way in), the :func:`valence_block` of the visit's moments.
+    wait_expectation
+        ``(R, n)``: the expectation ``E`` of the wait moment at each touchpoint.
+    single
+        Every block holds exactly one moment: :attr:`valences` folds them one by one.
+    """
+
+    blocks: NDArray[np.float64]
+    wait_expectation: NDArray[np.float64]
+    single: bool
+
+    @property
+    def valences(self) -> NDArray[np.float64]:
+        """``(R, n, 2)`` the one valence of each block (meaningful when :attr:`single`)."""
+        return self.blocks[..., _SUM]
+
+
+def flow_moments(
+    journey: Journey,
+    reasons: Sequence[str | None],
+    waits_into: NDArray[np.bool_] | None = None,
+) -> FlowMoments:
+    """The moments of a visit to each touchpoint, from the designed steps (see module notes).
+
+    Parameters
+    ----------
+    journey
+        The journey; its steps, call reasons and emotion parameters are used.
+    reasons
+        The call reasons simulated (``None`` alone when the journey has none).
+    waits_into
+        ``(n,)`` whether a hand-off into each touchpoint waits (or a queue stands in
+        front of it). There a designed wait step is the visit's wait moment (the
+        engine adds it from the simulated wait); elsewhere it stays a moment of the
+        visit. ``None``: no touchpoint is waited for.
+
+    Examples
+    --------
+    Example A: the agent's visit replays two moments (0 then +3); the queue's
+    designed wait step is its wait moment when a hand-off into it waits.
+
+    >>> import cxkit as cx
+    >>> j = cx.load_journey("billing_inquiry")
+    >>> m = flow_moments(j, ["billing"], np.array([False, True, False]))
+    >>> m.blocks[0, 2, 0].tolist()  # agent, context kept
+    [3.0, 3.0, 3.0, 3.0, 2.0, 0.25]
+    >>> m.blocks[0, 1, 0, 4], m.wait_expectation[0, 1], m.single
+    (np.float64(0.0), np.float64(6.0), False)
+    """
+    g = journey.graph
+    ep = journey.params.emotion
+    penalty = journey.params.effort.reexplain_penalty_points
+    tp_ids = g.touchpoint_ids
+    n = len(tp_ids)
+    index = {t: i for i, t in enumerate(tp_ids)}
+    waited = np.zeros(n, dtype=bool) if waits_into is None else np.asarray(waits_into, bool)
+    ev = journey.evaluate()
+    at: list[list[Any]] = [[] for _ in range(n)]
+    for se in ev.steps:
+        i = index.get(se.step.touchpoint)
+        if i is not None:
+            at[i].append(se)
+    by_id = {r.id: r for r in g.call_reasons}
+    blocks = np.zeros((len(reasons), n, 2, len(BLOCK_FIELDS)))
+    wait_e = np.zeros((len(reasons), n))
+    single = True
+    for c, rid in enumerate(reasons):
+        reason = by_id.get(rid) if rid else None
+        for i, tp in enumerate(tp_ids):
+            designed = at[i]
+            exps = [se.expectation for se in designed if se.expectation is not None]
+            fallback = (
+                float(reason.expectations[tp])
+                if reason is not None and tp in reason.expectations
+                else (math.fsum(exps) / len(exps) if exps else 5.0)
+            )
+            wait_step = next(
+                (
+                    se
+                    for se in designed
+                    if se.step.wait_s is not None and se.step.experience is None
+                ),
+                None,
+            )
+            wait_e[c, i] = fallback
+            if wait_step is not None:
+                e = _moment_expectation(journey, wait_step.step, wait_step.expectation, rid)
+                wait_e[c, i] = fallback if e is None else e
+            moments: list[tuple[float, float, bool]] = []
+            for se in designed:
+                is_wait = se.step.wait_s is not None and se.step.experience is None
+                if is_wait and waited[i]:
+                    continue  # the engine adds this moment from the simulated wait
+                e = _moment_expectation(journey, se.step, se.expectation, rid)
+                if e is None or se.experience is None:
+                    continue
+                moments.append((e, float(se.experience), bool(se.step.context_lost)))
+            if not designed:
+                moments = [(fallback, fallback, False)]  # met as expected
+            flagged = any(lost for _, _, lost in moments)
+            for lost in (0, 1):
+                vals = []
+                for k, (e, p, _) in enumerate(moments):
+                    if lost and not flagged and k == 0:
+                        p = max(p - penalty, min(p, 0.0))
+                    vals.append(valence(e, p, ep))
+                blocks[c, i, lost] = valence_block(vals, ep)
+            single = single and len(moments) == 1
+    return FlowMoments(blocks, wait_e, single)
+
+
+#: Why design-time and flow-time figures differ (:func:`design_flow_differences`).
+DESIGN_FLOW_REASONS: tuple[str, ...] = (
+    "no_steps",
+    "off_graph",
+    "start",
+    "branches",
+    "context",
+    "transfers",
+    "repeat_contacts",
+    "waits",
+    "call_reasons",
+)
+
+
+def design_flow_differences(
+    journey: Journey, compiled: CompiledJourney | None = None
+) -> tuple[str, ...]:
+    """Why the designed steps and the chain may give different figures (empty: none).
+
+    Each reason is a key of :data:`DESIGN_FLOW_REASONS` (its text is the i18n label
+    ``why_<key>``): ``no_steps`` (nothing designed), ``off_graph`` (consecutive
+    designed visits with no hand-off between them), ``start`` (customers do not all
+    start at the first designed step), ``branches`` (a designed visit hands off
+    elsewhere too, or the last one to a touchpoint: customers take other paths),
+    ``context`` (context carry-over on the designed path is not 0 where a step is
+    marked ``context_lost`` and 1 elsewhere), ``transfers``, ``repeat_contacts`` (a
+    step is marked so: the designed path repeats no contact), ``waits`` (the chain's
+    waits before the designed visits are not their steps' waits, or a wait step is
+    not first in its visit, or its expected wait is not the call reason's),
+    ``call_reasons`` (several call reasons, or steps of another one).
+
+    An empty answer means a single path: every design-time figure equals its
+    flow-time figure.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> design_flow_differences(cx.load_journey("billing_inquiry"))
+    ('branches', 'context', 'waits')
+    """
+    from cxkit.core.compiled import compile_journey, start_table
+
+    visits = _visits(journey)
+    if not visits:
+        return ("no_steps",)
+    if compiled is None:
+        compiled = compile_journey(journey)
+    c = compiled
+    reasons: list[str] = []
+    path = [tp for tp, _ in visits]
+    pos = c.touchpoint_index
+    starts = start_table(journey)
+    first = pos[path[0]]
+    if not np.all(np.abs(starts.pi0[:, first] - 1.0) <= _TOL):
+        reasons.append("start")
+    edges: list[int | None] = []
+    for a, b in itertools.pairwise(path):
+        try:
+            edges.append(c.edge_index(a, b))
+        except KeyError:
+            edges.append(None)
+    if any(e is None for e in edges):
+        reasons.append("off_graph")
+    branches = False
+    for e in edges:
+        if e is not None and abs(float(c.prob[e]) - 1.0) > _TOL:
+            branches = True
+    last = pos[path[-1]]
+    lo, hi = int(c.row_ptr[last]), int(c.row_ptr[last + 1])
+    if np.any((c.prob[lo:hi] > _TOL) & (c.target[lo:hi] < c.n)):
+        branches = True
+    if branches:
+        reasons.append("branches")
+    steps = journey.steps
+    ev = journey.evaluate()
+    context = transfers = waits = False
+    for k, (_, idx) in enumerate(visits):
+        lost = any(steps[i].context_lost for i in idx)
+        moved = any(steps[i].transfer for i in idx)
+        wait = math.fsum(float(steps[i].wait_s) for i in idx if steps[i].wait_s is not None)
+        wait_steps = [j for j, i in enumerate(idx) if steps[i].wait_s is not None]
+        if (
+            wait_steps
+            and wait_steps != [0]
+            and any(steps[idx[j]].experience is None for j in wait_steps)
+        ):
+            waits = True
+        if k == 0:
+            context |= lost
+            transfers |= moved
+            waits |= wait > 0
+            continue
+        e = edges[k - 1]
+        if e is None:
+            continue
+        kappa = float(c.kappa[e])
+        if (lost and kappa > _TOL) or (not lost and kappa < 1.0 - _TOL):
+            context = True
+        if moved != bool(c.transfer[e]):
+            transfers = True
+        if abs(float(c.wait_s[e]) - wait) > _TOL:
+            waits = True
+    reason_ids = [r for r in starts.reasons if r is not None]
+    w_exp = journey.params.emotion.expected_wait_s
+    if len(reason_ids) == 1:
+        cr = journey.call_reason(reason_ids[0])
+        w_exp = w_exp if cr.expected_wait_s is None else float(cr.expected_wait_s)
+    for se in ev.steps:
+        if se.step.wait_s is not None and abs(se.expected_wait_s - w_exp) > _TOL:
+            waits = True
+    if context:
+        reasons.append("context")
+    if transfers:
+        reasons.append("transfers")
+    if any(s.repeat_contact for s in steps):
+        reasons.append("repeat_contacts")
+    if waits:
+        reasons.append("waits")
+    if len(reason_ids) > 1 or any(
+        s.call_reason is not None and s.call_reason not in reason_ids[:1] for s in steps
+    ):
+        reasons.append("call_reasons")
+    return tuple(reasons)

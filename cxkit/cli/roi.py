@@ -86,7 +86,8 @@ def run_roi(
     entries left out because the journey or the file defines them (the merge rule
     of :func:`cxkit.roi.merge_catalog`).
     """
-    from cxkit.roi import catalog, evaluate, load_initiatives, merge_catalog, roadmap
+    from cxkit.roi import evaluate, load_initiatives, roadmap
+    from cxkit.roi.catalog import catalog, merge_catalog
 
     inits: list[Initiative] = list(journey.initiatives)
     econ = journey.economics

@@ -31,8 +31,9 @@ from cxkit.core.economics import (
 )
 from cxkit.core.errors import CxkitError, JourneyValidationError
 from cxkit.io import loads_journey
-from cxkit.roi import CATALOG_IDS, apply_effects, catalog, evaluate, merge_catalog, roadmap
+from cxkit.roi import CATALOG_IDS, apply_effects, evaluate, roadmap
 from cxkit.roi._engine import compile_scenario
+from cxkit.roi.catalog import catalog, merge_catalog
 from cxkit.sim import exact
 
 CATALOGUE = {i.id: i for i in catalog()}

@@ -64,7 +64,7 @@ MOVES, WAITS, PATIENCE, PHASES = 0, 1, 2, 3
 
 _BELOW_ONE = float(np.nextafter(1.0, 0.0))
 
-#: Most entries of a pick table (int32): rows × buckets stays below this.
+#: Most entries of a pick table (int64): rows × buckets stays below this.
 _TABLE_ENTRIES = 1 << 20
 _MAX_BUCKETS = 4096
 _MIN_BUCKETS = 16
@@ -217,7 +217,7 @@ class _Picker:
         row_of: NDArray[np.int64],
         cum_local: NDArray[np.float64],
         lo_local: NDArray[np.float64],
-    ) -> NDArray[np.int32]:
+    ) -> NDArray[np.int64]:
         """Bucket → code (``e``, or ``2e + flag``), −1 near a boundary (exact fallback).
 
         A boundary at ``u = c`` lies in bucket ``⌊cB⌋``; that bucket and its two
@@ -226,7 +226,7 @@ class _Picker:
         """
         b = self.buckets
         rows = self.last.size
-        table = np.full(rows * b, -1, dtype=np.int32)
+        table = np.full(rows * b, -1, dtype=np.int64)
         first = np.floor(lo_local * b).astype(np.int64) + 2
         stop = np.floor(cum_local * b).astype(np.int64) - 2  # last clear bucket
         count = np.maximum(stop - first + 1, 0)
@@ -257,7 +257,7 @@ class _Picker:
         np.clip(r, 0.0, _BELOW_ONE, out=r)
         return e, r
 
-    def _codes(self, rows: NDArray[np.int64], u: NDArray[np.float64]) -> NDArray[np.int32]:
+    def _codes(self, rows: NDArray[np.int64], u: NDArray[np.float64]) -> NDArray[np.int64]:
         b = (u * self.buckets).astype(np.int64)
         b += rows * self.buckets
         code = self.table[b]
@@ -271,18 +271,18 @@ class _Picker:
 
     def choose(
         self, rows: NDArray[np.int64], u: NDArray[np.float64]
-    ) -> tuple[NDArray[np.int32], NDArray[np.bool_]]:
+    ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
         """Entry and flag per customer (a picker with a threshold)."""
         code = self._codes(rows, u)
-        return code >> 1, (code & 1).astype(bool)
+        return code >> 1, (code & 1) != 0
 
-    def entries(self, rows: NDArray[np.int64], u: NDArray[np.float64]) -> NDArray[np.int32]:
+    def entries(self, rows: NDArray[np.int64], u: NDArray[np.float64]) -> NDArray[np.int64]:
         """Entry per customer (a picker without a threshold)."""
         return self._codes(rows, u)
 
     def choose_r(
         self, rows: NDArray[np.int64], u: NDArray[np.float64]
-    ) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """Entry and recycled uniform per customer (a picker without a threshold)."""
         e = self._codes(rows, u)
         r = (u - self.lo_local[e]) / self.prob[e]
@@ -474,7 +474,8 @@ class Walker:
             else None
         )
         lose = np.where(a.between_touchpoints, 1.0 - a.kappa, -1.0)
-        self._moves = _Picker(a.prob, a.row_ptr, lose)
+        self._can_lose = bool((lose > 0).any())
+        self._moves = _Picker(a.prob, a.row_ptr, lose if self._can_lose else None)
         #: whether each move draws a wait (stream 1)
         self.random_waits = queues is not None or (
             self.exponential and bool((self.edge_wait > 0).any())
@@ -568,12 +569,11 @@ class Walker:
             c = np.zeros(size, dtype=np.int64)
             r0 = np.clip(u0 / self.starts.shares[0], 0.0, _BELOW_ONE)
         else:
-            c32, r0 = self._reasons.choose_r(np.zeros(size, np.int64), u0)
-            c = c32.astype(np.int64)
+            c, r0 = self._reasons.choose_r(np.zeros(size, np.int64), u0)
         if self._single_start is not None:
             x = self._single_start[c]
         else:
-            x = self._starts.entries(c, r0).astype(np.int64) - c * tp_n
+            x = self._starts.entries(c, r0) - c * tp_n
         start_wait = np.zeros(size)
         start_abandoned = None
         if self._start_draws:
@@ -608,7 +608,10 @@ class Walker:
         step = 1
         while idx.size:
             u = uniforms(seed, step, MOVES, idx, lo)
-            e, lost = self._moves.choose(x, u)
+            if self._can_lose:
+                e, lost = self._moves.choose(x, u)
+            else:
+                e, lost = self._moves.entries(x, u), np.zeros(idx.size, dtype=bool)
             y = a.target[e]
             to_tp = y < tp_n
             abandoned = None
@@ -650,7 +653,7 @@ class Walker:
             vis["cust"].append(nxt)
             vis["node"].append(x)
             vis["parent"].append(sel if pos is None else pos[sel])
-            vis["edge"].append(e[sel].astype(np.int64))
+            vis["edge"].append(e[sel])
             vis["lost"].append(lost[sel])
             if random_waits:
                 vis["wait"].append(wait[sel])
@@ -684,7 +687,7 @@ class Walker:
             outcome=outcome,
             truncated=truncated,
             customer=cat(log["cust"], np.int64),
-            edge=cat(log["edge"], np.int32).astype(np.int64, copy=False),
+            edge=cat(log["edge"], np.int64),
             lost=cat(log["lost"], np.bool_),
             wait=cat(log["wait"], np.float64) if random_waits else None,
             abandoned=cat(log["ab"], np.bool_) if abandons else None,

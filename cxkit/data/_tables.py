@@ -1,68 +1,48 @@
-"""Turn a journey into the dense tables the event generator samples from.
+"""What the event generator needs beyond the walk: the designed experience per touchpoint.
 
-Node indices ``0 … n−1`` are the touchpoints in declaration order and
-``n … n+m−1`` the outcomes. Each touchpoint's row of the transition matrix
-includes its **remainder** ``1 − Σ p`` on the column of the journey's
-``remainder_outcome`` (see :mod:`cxkit.core.graph`), so every row sums to 1.
+The walk itself — call reasons, starts, moves, context losses, waits, the remainder
+and ``max_steps`` rules — is the Monte Carlo engine's: the generator runs
+:class:`cxkit.sim._walk.Walker` on the compiled journey
+(:func:`cxkit.core.compiled.compile_journey`). This module adds only what the
+generator records beyond it: the designed disconfirmation of each touchpoint (per
+call reason), the touchpoints whose experience is their wait, and the designed wait
+of each touchpoint (the mean wait of an arrival whose hand-off gives none).
 
-The graph, the start distributions and the expectations are compiled by the
-simulation engines' :mod:`cxkit.sim._graph_arrays` (one set of rules and error
-messages); this module lays them out densely and adds what only the generator
-needs (designed disconfirmations, wait-driven touchpoints, entry waits).
-
-Anything a journey built from core objects could get wrong (a probability outside
-[0, 1], a row summing above 1, an undeclared remainder outcome, call-reason shares
-that do not sum to 1…) raises :class:`~cxkit.core.errors.SimulationError` naming the
-field, the value received and what was expected.
+Anything a journey built from core objects could get wrong raises
+:class:`~cxkit.core.errors.SimulationError` naming the field, the value received and
+what was expected (from the compiler, which checks it once).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from cxkit.core.compiled import (
+    CompiledJourney,
+    StartTable,
+    compile_journey,
+    experience_tables,
+    start_table,
+)
 from cxkit.core.journey import Journey
 from cxkit.core.model import Emotion
-from cxkit.sim._graph_arrays import compile_graph, experience_tables, start_table
 
-__all__ = ["JourneyTables", "compile_journey"]
+__all__ = ["GeneratorTables", "generator_tables"]
 
 
 @dataclass(frozen=True, eq=False)
-class JourneyTables:
-    """Dense arrays describing one journey for sampling.
+class GeneratorTables:
+    """One journey, compiled for the event generator.
 
     Attributes
     ----------
-    touchpoint_ids, outcome_ids, channels
-        Names of the nodes; ``channels[i]`` is touchpoint ``i``'s channel.
-    reasons
-        Call-reason ids (``(None,)`` when the journey declares none).
-    shares
-        Call-reason mix ``w_c``.
-    start
-        ``start[c, i]``: the start distribution of reason ``c``.
-    prob
-        ``prob[i, k]``: probability that a customer at touchpoint ``i`` moves to
-        node ``k`` (remainder included; rows sum to 1).
-    keep
-        ``keep[i, k]``: context carry-over ``κ`` (1 where no context can be lost).
-    switch, transfer
-        Edge flags (channel switch; transfer between agents).
-    wait_mean
-        ``wait_mean[i, k]``: mean wait (s) before node ``k`` serves a customer
-        arriving from ``i`` (hand-off ``wait_s``, else the touchpoint's designed
-        wait).
-    entry_wait_mean
-        Mean wait at a touchpoint when the customer starts there.
-    reexplain_effort
-        CES points a context loss on edge ``i → k`` costs (``w_ri`` unless the
-        hand-off overrides it).
-    is_service
-        Touchpoints of kind ``service`` (a second visit is a repeat contact).
+    arrays, starts
+        The compiled chain and the call-reason mix with its start distributions.
+    designed_wait
+        Per touchpoint: the mean wait of its designed steps (s; 0 without one).
     disconfirmation
         ``D[c, i]``: designed disconfirmation at touchpoint ``i`` for reason ``c``
         (NaN where nothing is known).
@@ -72,41 +52,23 @@ class JourneyTables:
         ``E[c, i]`` (points), used by the ``β_P`` term of the valence.
     expected_wait
         ``W_exp`` per reason (s).
-    forced_outcome
-        Node index of the outcome a journey cut at ``max_steps`` ends in.
     """
 
-    touchpoint_ids: tuple[str, ...]
-    outcome_ids: tuple[str, ...]
-    channels: tuple[str, ...]
-    reasons: tuple[str | None, ...]
-    shares: NDArray[np.float64]
-    start: NDArray[np.float64]
-    prob: NDArray[np.float64]
-    keep: NDArray[np.float64]
-    switch: NDArray[np.bool_]
-    transfer: NDArray[np.bool_]
-    wait_mean: NDArray[np.float64]
-    entry_wait_mean: NDArray[np.float64]
-    reexplain_effort: NDArray[np.float64]
-    is_service: NDArray[np.bool_]
+    arrays: CompiledJourney
+    starts: StartTable
+    designed_wait: NDArray[np.float64]
     disconfirmation: NDArray[np.float64]
     wait_driven: NDArray[np.bool_]
     expectation: NDArray[np.float64]
     expected_wait: NDArray[np.float64]
-    forced_outcome: int
 
     @property
-    def n(self) -> int:
-        """Number of touchpoints."""
-        return len(self.touchpoint_ids)
-
-    @property
-    def cumulative(self) -> NDArray[np.float64]:
-        """Row-wise cumulative transition probabilities, last column exactly 1."""
-        cum = np.cumsum(self.prob, axis=1)
-        cum[:, -1] = 1.0
-        return cum
+    def edge_wait(self) -> NDArray[np.float64]:
+        """Mean wait of each move: the hand-off's ``wait_s``, else the target's designed wait."""
+        a = self.arrays
+        into = a.target < a.n
+        designed = np.where(into, self.designed_wait[np.minimum(a.target, a.n - 1)], 0.0)
+        return np.where(a.wait_s > 0, a.wait_s, designed)
 
 
 def _emotion_centre(emotion: Emotion, tau_minus: float, tau_plus: float) -> float:
@@ -118,8 +80,8 @@ def _emotion_centre(emotion: Emotion, tau_minus: float, tau_plus: float) -> floa
     return 0.0
 
 
-def compile_journey(journey: Journey) -> JourneyTables:
-    """Compile ``journey`` into :class:`JourneyTables`.
+def generator_tables(journey: Journey) -> GeneratorTables:
+    """Compile ``journey`` for the event generator.
 
     Raises
     ------
@@ -130,45 +92,21 @@ def compile_journey(journey: Journey) -> JourneyTables:
     Examples
     --------
     >>> import cxkit as cx
-    >>> t = compile_journey(cx.load_journey("billing_inquiry"))
-    >>> t.touchpoint_ids, t.outcome_ids
-    (('web_faq', 'phone_queue', 'agent'), ('resolved', 'churn', 'abandon'))
-    >>> [round(float(p), 2) for p in t.prob[0]]  # web_faq → …, remainder 0.1 to abandon
-    [0.0, 0.5, 0.0, 0.4, 0.0, 0.1]
-    >>> float(t.keep[0, 1]), float(t.entry_wait_mean[1])  # no context kept; 180 s queue
-    (0.0, 180.0)
+    >>> t = generator_tables(cx.load_journey("billing_inquiry"))
+    >>> t.arrays.touchpoint_ids, t.designed_wait.tolist()  # the queue's designed 180 s
+    (('web_faq', 'phone_queue', 'agent'), [0.0, 180.0, 0.0])
+    >>> t.disconfirmation.tolist(), t.wait_driven.tolist()
+    ([[-2.0, -3.0, 1.5]], [False, True, False])
     """
     g = journey.graph
     ep = journey.params.emotion
-    arrays = compile_graph(journey)
+    arrays = compile_journey(journey)
     starts = start_table(journey)
     evaluation = journey.evaluate()
     experience = experience_tables(journey, starts, evaluation=evaluation)
-    tp_ids, out_ids = arrays.touchpoint_ids, arrays.outcome_ids
-    n, m = arrays.n, arrays.m
+    tp_ids = arrays.touchpoint_ids
+    n = arrays.n
     index = {t: i for i, t in enumerate(tp_ids)}
-
-    # dense edge tables; declared hand-offs then remainders add up per cell, and a
-    # later hand-off between the same two nodes overrides an earlier one's attributes
-    declared = ~arrays.remainder
-    d_src, d_dst = arrays.source[declared], arrays.target[declared]
-    prob = np.zeros((n, n + m))
-    np.add.at(prob, (d_src, d_dst), arrays.prob[declared])
-    # each remainder re-summed with math.fsum over the row (one edge per touchpoint
-    # at most) keeps the generator's rows, and so its seeded output, bit-identical
-    for i, k in zip(arrays.source[~declared], arrays.target[~declared], strict=True):
-        prob[i, k] += 1.0 - math.fsum(prob[i])
-    prob /= prob.sum(axis=1, keepdims=True)
-    keep = np.ones((n, n + m))
-    keep[d_src, d_dst] = arrays.kappa[declared]
-    switch = np.zeros((n, n + m), dtype=bool)
-    switch[d_src, d_dst] = arrays.switch[declared]
-    transfer = np.zeros((n, n + m), dtype=bool)
-    transfer[d_src, d_dst] = arrays.transfer[declared]
-    edge_wait = np.zeros((n, n + m))
-    edge_wait[d_src, d_dst] = arrays.wait_s[declared]
-    reexplain = np.full((n, n + m), float(journey.params.effort.w_reexplain))
-    reexplain[d_src, d_dst] = arrays.reexplain_effort[declared]
 
     # designed disconfirmation per call reason and touchpoint
     reason_ids = starts.reasons
@@ -218,28 +156,12 @@ def compile_journey(journey: Journey) -> JourneyTables:
     wait_driven = (valued_steps > 0) & (wait_steps == valued_steps)
     with np.errstate(invalid="ignore", divide="ignore"):
         tp_wait = np.where(step_wait_cnt > 0, step_wait_sum / step_wait_cnt, 0.0)
-    wait_mean = np.where(edge_wait > 0, edge_wait, np.concatenate([tp_wait, np.zeros(m)])[None])
-    forced = n + out_ids.index(g.remainder_outcome) if g.remainder_outcome in out_ids else None
-    if forced is None:
-        forced = n + next((k for k, o in enumerate(g.outcomes) if o.kind.value == "abandon"), m - 1)
-    return JourneyTables(
-        touchpoint_ids=tp_ids,
-        outcome_ids=out_ids,
-        channels=arrays.channel,
-        reasons=reason_ids,
-        shares=starts.shares,
-        start=starts.pi0,
-        prob=prob,
-        keep=keep,
-        switch=switch,
-        transfer=transfer,
-        wait_mean=wait_mean,
-        entry_wait_mean=tp_wait,
-        reexplain_effort=reexplain,
-        is_service=arrays.is_service,
+    return GeneratorTables(
+        arrays=arrays,
+        starts=starts,
+        designed_wait=tp_wait,
         disconfirmation=disconf,
         wait_driven=wait_driven,
         expectation=experience.expectation,
         expected_wait=experience.expected_wait_s,
-        forced_outcome=int(forced),
     )

@@ -1,13 +1,15 @@
 """Synthetic customer event logs sampled from a journey's touchpoint graph.
 
-:func:`generate_events` walks customers through a journey's touchpoint graph the way
-the Monte Carlo engine of the model reference §3.4 does — vectorised over customers, one
-numpy pass per step — and writes down what a company's systems would have
-recorded: one row per contact, with its time, touchpoint, channel, call reason,
-whether the customer had to repeat themselves, how long they waited and how they
-felt, the outcome on each customer's last row, and post-journey survey answers
-(CES, CSAT, NPS). ``with_noise=True`` makes the log look like a real export:
-some missing values, duplicated events and rows out of chronological order.
+:func:`generate_events` walks customers through a journey's touchpoint graph with
+the Monte Carlo engine's own walker (:class:`cxkit.sim._walk.Walker`, model reference
+§3.4: vectorised over customers, one numpy pass per step; with the same seed the
+customers take the paths :func:`cxkit.sim.simulate` gives them) and writes down
+what a company's systems would have recorded: one row per contact, with its time,
+touchpoint, channel, call reason, whether the customer had to repeat themselves, how
+long they waited and how they felt, the outcome on each customer's last row, and
+post-journey survey answers (CES, CSAT, NPS). ``with_noise=True`` makes the log look
+like a real export: some missing values, duplicated events and rows out of
+chronological order.
 
 The columns are documented in :data:`EVENT_SCHEMA` and in
 ``cxkit/data/examples/README.md``.
@@ -29,10 +31,12 @@ import polars as pl
 from numpy.typing import NDArray
 
 from cxkit.core._checks import whole_number
+from cxkit.core.compiled import cyclic_touchpoints
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
 from cxkit.core.rng import SeedLike, as_generator
-from cxkit.data._tables import JourneyTables, compile_journey
+from cxkit.data._tables import GeneratorTables, generator_tables
+from cxkit.sim._walk import Walk, Walker, end_outcomes, repeat_contacts
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -172,26 +176,6 @@ def _start_epoch_us(start: str | _dt.date | _dt.datetime, tz: str | None) -> int
     return (moment - epoch) // _dt.timedelta(microseconds=1)
 
 
-def _categorical_draw(
-    rng: np.random.Generator, cumulative: NDArray[np.float64], rows: NDArray[np.int64]
-) -> NDArray[np.int64]:
-    """For each entry of ``rows``, a column drawn from that row of ``cumulative``.
-
-    Vectorised over customers: one ``searchsorted`` per distinct row (touchpoint or
-    call reason), never a Python loop per customer.
-    """
-    u = rng.random(rows.size)
-    out = np.empty(rows.size, dtype=np.int64)
-    order = np.argsort(rows, kind="stable")
-    sorted_rows = rows[order]
-    bounds = np.flatnonzero(np.diff(sorted_rows)) + 1
-    for chunk in np.split(order, bounds):
-        if chunk.size:
-            r = rows[chunk[0]]
-            out[chunk] = np.searchsorted(cumulative[r], u[chunk], side="right")
-    return np.minimum(out, cumulative.shape[1] - 1)
-
-
 def _resolve_journey(journey: Journey | str | Path) -> Journey:
     if isinstance(journey, Journey):
         return journey
@@ -231,8 +215,9 @@ def generate_events(
     probabilities — the remainder ``1 − Σ p`` of a touchpoint going to the journey's
     ``remainder_outcome`` — until an outcome absorbs them or ``max_steps`` contacts
     have been made (the journey is then cut and ends in the remainder outcome,
-    model reference §3.4). Sampling is vectorised over customers: the loop runs over steps,
-    and each step handles every customer still on the way at once.
+    model reference §3.4). The walk is the Monte Carlo engine's
+    (:class:`cxkit.sim._walk.Walker`): vectorised over customers, the loop runs over
+    steps and each step handles every customer still on the way at once.
 
     What is recorded per contact:
 
@@ -269,7 +254,12 @@ def generate_events(
     n_customers
         Number of customers (≥ 1).
     seed
-        Seed of the random stream; the same seed gives the same frame.
+        Seed of the random numbers; the same seed gives the same frame. The walk
+        draws from the walker's streams of ``seed`` (the paths of
+        ``simulate(journey, n_customers, seed=seed)`` for a whole-number seed; a
+        :class:`numpy.random.Generator` gives them a seed from its next number);
+        times and the emotion, survey and export noise come from
+        ``numpy.random.Generator(PCG64(seed))`` (or that generator).
     start, tz
         Start of the period as a wall time in time zone ``tz`` (IANA name; ``None``
         gives naive timestamps read as UTC).
@@ -314,8 +304,14 @@ def generate_events(
     >>> events = generate_events("billing_inquiry", 1000, seed=1)
     >>> events.columns[:6]
     ['customer_id', 'timestamp', 'touchpoint', 'channel', 'call_reason', 'emotion']
-    >>> events.filter(pl.col("customer_id") == "c0001").select("touchpoint", "outcome").rows()
-    [('web_faq', None), ('phone_queue', None), ('agent', 'churn')]
+    >>> events.filter(pl.col("customer_id") == "c0002").select("touchpoint", "outcome").rows()
+    [('web_faq', None), ('phone_queue', None), ('agent', 'resolved')]
+
+    The paths are the Monte Carlo engine's: the same walker, the same seed.
+
+    >>> from cxkit.sim import simulate
+    >>> simulate(cx.load_journey("billing_inquiry"), 1000, seed=1).customers.row(1)[2]
+    ['web_faq', 'phone_queue', 'agent']
     >>> first = events.group_by("customer_id").agg(pl.col("touchpoint").first())
     >>> first["touchpoint"].unique().to_list()  # everyone starts on the FAQ
     ['web_faq']
@@ -344,8 +340,10 @@ def generate_events(
     }
     if not isinstance(id_prefix, str):
         raise CxkitError(f"`id_prefix` must be a string, got {format_value(id_prefix)}")
-    tables = compile_journey(j)
-    columns = _walk(j, tables, n_customers, steps, rng, gap_s, span_s, emotion_sd, effort_sd)
+    tables = generator_tables(j)
+    walk_seed = int(rng.integers(2**63)) if isinstance(seed, np.random.Generator) else seed
+    walk = _walk(j, tables, n_customers, steps, walk_seed)
+    columns = _record(j, tables, walk, rng, gap_s, span_s, emotion_sd, effort_sd)
     frame = _to_frame(
         tables, columns, n_customers, t0, tz, id_prefix, with_surveys=bool(with_surveys)
     )
@@ -356,142 +354,117 @@ def generate_events(
 
 def _walk(
     journey: Journey,
-    t: JourneyTables,
+    t: GeneratorTables,
     n_customers: int,
     max_steps: int,
+    seed: Any,
+) -> Walk:
+    """Every customer's path: the Monte Carlo engine's walker, exponential waits."""
+    forced, abandon = end_outcomes(journey, t.arrays)
+    walker = Walker(
+        t.arrays,
+        t.starts,
+        seed=seed,
+        max_steps=max_steps,
+        forced=forced,
+        abandon=abandon,
+        edge_wait=t.edge_wait,
+        start_wait=t.designed_wait,
+        exponential=True,
+    )
+    return walker.run(0, n_customers)
+
+
+def _record(
+    journey: Journey,
+    t: GeneratorTables,
+    w: Walk,
     rng: np.random.Generator,
     gap_s: float,
     span_s: float,
     emotion_sd: float,
     effort_sd: float,
 ) -> dict[str, NDArray[Any]]:
-    """Sample every customer's path; returns per-event and per-customer arrays."""
+    """What the systems record of each walk: per-event and per-customer arrays.
+
+    The extra randomness (times, emotion and survey noise) is drawn from ``rng`` in
+    this order: first-contact times, gaps, emotion noise, effort noise.
+    """
     ep = journey.params.emotion
     fp = journey.params.effort
-    n = t.n
-    cum = t.cumulative
-    reason = _categorical_draw(
-        rng, np.cumsum(t.shares)[None], np.zeros(n_customers, dtype=np.int64)
-    )
-    start_cum = np.cumsum(t.start, axis=1)
-    start_cum[:, -1] = 1.0
-    current = _categorical_draw(rng, start_cum, reason)
-    clock = np.floor(rng.random(n_customers) * span_s).astype(np.int64)
-    lost = np.zeros(n_customers, dtype=bool)
-    wait_mean = t.entry_wait_mean[current]
-    visited = np.zeros((n_customers, n), dtype=bool)
+    a = t.arrays
+    n_customers = w.size
+    v = w.visits
+    cust, tp, edge = v.customer, v.node, v.edge
+    n_events = cust.size
+    reason = w.reason
+    c = reason[cust]
     w_exp = t.expected_wait[reason]
 
-    # per-customer accumulators
-    ces = np.ones(n_customers)
-    peak = np.zeros(n_customers)
-    peak_abs = np.full(n_customers, -1.0)
-    end = np.full(n_customers, np.nan)
-    total_s = np.zeros(n_customers)
-    n_s = np.zeros(n_customers)
-    outcome = np.full(n_customers, -1, dtype=np.int64)
-    last_event = np.zeros(n_customers, dtype=np.int64)
+    # times: the first contact uniform in the span, then 1 s + Exp(mean_gap) apart
+    clock = np.floor(rng.random(n_customers) * span_s).astype(np.int64)
+    later = n_events - n_customers
+    gaps = 1 + np.floor(rng.exponential(gap_s, later)).astype(np.int64)
+    time_s = np.empty(n_events, dtype=np.int64)
+    time_s[:n_customers] = clock
+    ptr = v.step_ptr
+    for k in range(1, ptr.size - 1):  # one pass per step, every customer on the way at once
+        lo, hi = int(ptr[k]), int(ptr[k + 1])
+        who = cust[lo:hi]
+        clock[who] += gaps[lo - n_customers : hi - n_customers]
+        time_s[lo:hi] = clock[who]
+    wait = np.zeros(n_events) if v.wait is None else np.round(v.wait)
 
-    ev_customer: list[NDArray[np.int64]] = []
-    ev_touchpoint: list[NDArray[np.int64]] = []
-    ev_time: list[NDArray[np.int64]] = []
-    ev_lost: list[NDArray[np.bool_]] = []
-    ev_wait: list[NDArray[np.float64]] = []
-    ev_emotion: list[NDArray[np.int8]] = []
-    alive = np.arange(n_customers, dtype=np.int64)
-    offset = 0
-    for step in range(max_steps):
-        if alive.size == 0:
-            break
-        tp = current[alive]
-        c = reason[alive]
-        if step > 0:
-            clock[alive] += 1 + np.floor(rng.exponential(gap_s, alive.size)).astype(np.int64)
-        mean_w = wait_mean[alive]
-        wait = np.where(mean_w > 0, np.round(rng.exponential(np.maximum(mean_w, 1e-12))), 0.0)
-        ces[alive] += fp.w_wait_per_minute * np.maximum(wait - w_exp[alive], 0.0) / 60.0
-        repeat = visited[alive, tp] & t.is_service[tp]
-        ces[alive] += fp.w_repeat_contact * repeat
-        visited[alive, tp] = True
+    # emotion at each contact: the designed D (the wait's, where the wait is the
+    # experience), less the re-explanation penalty, plus noise
+    wait_d = np.clip((w_exp[cust] - wait) / ep.wait_seconds_per_point, -10.0, 2.0)
+    d = np.where(t.wait_driven[tp], wait_d, t.disconfirmation[c, tp])
+    d = d - fp.reexplain_penalty_points * v.lost + emotion_sd * rng.standard_normal(n_events)
+    known = ~np.isnan(d)
+    emotion = np.where(d < -ep.tau_minus, 0, np.where(d > ep.tau_plus, 2, 1)).astype(np.int8)
+    emotion[~known] = -1
+    p = t.expectation[c, tp] + d
+    s = ep.beta_p * (p - 5.0) + ep.beta_plus * np.maximum(d, 0) - ep.beta_minus * np.maximum(-d, 0)
+    peak, end, total, count = _peak_end(cust[known], s[known], n_customers, ep.peak == "worst")
 
-        # emotion at this contact
-        base = t.disconfirmation[c, tp]
-        wait_d = np.clip((w_exp[alive] - wait) / ep.wait_seconds_per_point, -10.0, 2.0)
-        d = np.where(t.wait_driven[tp], wait_d, base)
-        d = (
-            d
-            - fp.reexplain_penalty_points * lost[alive]
-            + emotion_sd * rng.standard_normal(alive.size)
-        )
-        known = ~np.isnan(d)
-        emotion = np.where(d < -ep.tau_minus, 0, np.where(d > ep.tau_plus, 2, 1)).astype(np.int8)
-        emotion[~known] = -1
-        p = t.expectation[c, tp] + d
-        s = (
-            ep.beta_p * (p - 5.0)
-            + ep.beta_plus * np.maximum(d, 0)
-            - ep.beta_minus * np.maximum(-d, 0)
-        )
-        ka = alive[known]
-        sk = s[known]
-        if ep.peak == "worst":
-            better = np.isnan(end[ka]) | (sk <= peak[ka])
-        else:
-            better = np.abs(sk) >= peak_abs[ka]
-        peak[ka[better]] = sk[better]
-        peak_abs[ka[better]] = np.abs(sk[better])
-        end[ka] = sk
-        total_s[ka] += sk
-        n_s[ka] += 1
-
-        ev_customer.append(alive)
-        ev_touchpoint.append(tp)
-        ev_time.append(clock[alive].copy())
-        ev_lost.append(lost[alive] if step > 0 else np.zeros(alive.size, dtype=bool))
-        ev_wait.append(wait)
-        ev_emotion.append(emotion)
-        last_event[alive] = offset + np.arange(alive.size)
-        offset += alive.size
-
-        # move on
-        nxt = _categorical_draw(rng, cum, tp)
-        absorbed = nxt >= n
-        if step == max_steps - 1:
-            nxt = np.where(absorbed, nxt, t.forced_outcome)
-            absorbed = np.ones(alive.size, dtype=bool)
-        outcome[alive[absorbed]] = nxt[absorbed] - n
-        moving = alive[~absorbed]
-        src, dst = tp[~absorbed], nxt[~absorbed]
-        lose = rng.random(moving.size) >= t.keep[src, dst]
-        lost[moving] = lose
-        ces[moving] += (
-            fp.w_switch * t.switch[src, dst]
-            + fp.w_transfer * t.transfer[src, dst]
-            + t.reexplain_effort[src, dst] * lose
-        )
-        wait_mean[moving] = t.wait_mean[src, dst]
-        current[moving] = dst
-        alive = moving
-
+    # effort: switches, transfers and repeated explanations on the way in, repeat
+    # contacts, minutes waited beyond the expected wait
+    moved = edge >= 0
+    e_in = edge[moved]
+    per_move = (
+        fp.w_switch * a.switch[e_in]
+        + fp.w_transfer * a.transfer[e_in]
+        + a.reexplain_effort[e_in] * v.lost[moved]
+    )
+    ces = (
+        1.0
+        + np.bincount(cust, np.maximum(wait - w_exp[cust], 0.0), minlength=n_customers)
+        * (fp.w_wait_per_minute / 60.0)
+        + fp.w_repeat_contact
+        * repeat_contacts(cust, tp, cyclic_touchpoints(a) & a.is_service, n_customers)
+        + np.bincount(cust[moved], per_move, minlength=n_customers)
+    )
     ces_answer = np.clip(
         np.round(np.clip(ces, 1.0, 5.0) + effort_sd * rng.standard_normal(n_customers)), 1, 5
     )
+    last_event = np.zeros(n_customers, dtype=np.int64)
+    np.maximum.at(last_event, cust, np.arange(n_events))
     with np.errstate(invalid="ignore"):
         pe = (peak + end) / 2.0
-        mean = total_s / n_s
+        mean = total / count
     score = ep.w_pe * pe + (1.0 - ep.w_pe) * mean
-    has_score = n_s > 0
+    has_score = count > 0
     csat = np.clip(np.floor(4.0 + np.where(has_score, score, 0.0) / 2.0 + 0.5), 1, 5)
     nps = np.clip(np.floor(7.0 + np.where(has_score, score, 0.0) + 0.5), 0, 10)
     return {
-        "customer": np.concatenate(ev_customer),
-        "touchpoint": np.concatenate(ev_touchpoint),
-        "time_s": np.concatenate(ev_time),
-        "context_lost": np.concatenate(ev_lost),
-        "wait_s": np.concatenate(ev_wait),
-        "emotion": np.concatenate(ev_emotion),
+        "customer": cust,
+        "touchpoint": tp,
+        "time_s": time_s,
+        "context_lost": v.lost,
+        "wait_s": wait,
+        "emotion": emotion,
         "reason": reason,
-        "outcome": outcome,
+        "outcome": w.outcome,
         "last_event": last_event,
         "effort": ces_answer.astype(np.int64),
         "csat": csat.astype(np.int64),
@@ -500,8 +473,30 @@ def _walk(
     }
 
 
+def _peak_end(
+    cust: NDArray[np.int64], s: NDArray[np.float64], n: int, worst: bool
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Per customer: peak (most intense, or lowest with ``worst``; ties to the later
+    moment), end, sum and count of the valences ``s`` listed in time order."""
+    count = np.bincount(cust, minlength=n).astype(np.float64)
+    total = np.bincount(cust, s, minlength=n)
+    key = -s if worst else np.abs(s)
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, cust, key)
+    pos = np.arange(s.size)
+    tie = key == best[cust]
+    at_peak = np.full(n, -1)
+    np.maximum.at(at_peak, cust[tie], pos[tie])
+    at_end = np.full(n, -1)
+    np.maximum.at(at_end, cust, pos)
+    known = at_end >= 0
+    peak = np.where(known, s[np.maximum(at_peak, 0)] if s.size else 0.0, 0.0)
+    end = np.where(known, s[np.maximum(at_end, 0)] if s.size else 0.0, np.nan)
+    return peak, end, total, count
+
+
 def _to_frame(
-    t: JourneyTables,
+    t: GeneratorTables,
     cols: dict[str, NDArray[Any]],
     n_customers: int,
     t0_us: int,
@@ -521,10 +516,12 @@ def _to_frame(
     width = max(4, len(str(n_customers)))
     ids = pl.Series("customer_id", np.arange(1, n_customers + 1)).cast(pl.String).str.zfill(width)
     ids = (id_prefix + ids).gather(customer)
-    names = pl.Series(t.touchpoint_ids, dtype=pl.String)
-    channels = pl.Series(t.channels, dtype=pl.String)
-    reasons = pl.Series(list(t.reasons), dtype=pl.String)
-    outcomes = pl.Series(t.outcome_ids, dtype=pl.String)
+    a = t.arrays
+    names = pl.Series(a.touchpoint_ids, dtype=pl.String)
+    channels = pl.Series(a.channel, dtype=pl.String)
+    reasons = pl.Series(list(t.starts.reasons), dtype=pl.String)
+    # a journey cut at max_steps without a remainder or abandon outcome ends in 'abandon'
+    outcomes = pl.Series([*a.outcome_ids, "abandon"], dtype=pl.String)
     emotions = pl.Series(["dissatisfied", "satisfied", "delighted"], dtype=pl.String)
     not_last = pl.Series(~is_last)
 

@@ -83,6 +83,9 @@ class CompiledJourney:
         Per touchpoint.
     outcome_kind, outcome_sign
         Per outcome: its kind (``"resolved"``, ``"purchase"``, ``"churn"``…) and value sign.
+    handoff
+        Per edge: its index in ``journey.graph.handoffs`` (in the ``edges`` given to
+        :meth:`from_edges`), ``-1`` for a remainder edge.
 
     Examples
     --------
@@ -116,6 +119,7 @@ class CompiledJourney:
     channel: tuple[str, ...]
     outcome_kind: tuple[str, ...] = ()
     outcome_sign: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    handoff: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def touchpoint_index(self) -> Mapping[str, int]:
@@ -206,6 +210,7 @@ class CompiledJourney:
             channel=("",) * n,
             outcome_kind=("",) * len(outs),
             outcome_sign=np.zeros(len(outs)),
+            handoff=order.astype(np.int64),
         )
 
     @property
@@ -351,6 +356,7 @@ def compile_journey(journey: Journey) -> CompiledJourney:
         channel=channel,
         outcome_kind=tuple(o.kind.value for o in g.outcomes),
         outcome_sign=np.array([float(o.sign) for o in g.outcomes], dtype=np.float64),
+        handoff=cat(np.arange(len(hs)), -1, np.int64),
     )
 
 

@@ -61,7 +61,7 @@ from numpy.typing import NDArray
 
 from cxkit.core import metrics as _m
 from cxkit.core.chain import solve_chain
-from cxkit.core.compiled import CompiledJourney, start_table
+from cxkit.core.compiled import CompiledJourney, compile_journey, start_table
 from cxkit.core.economics import (
     Effect,
     EffectChange,
@@ -69,7 +69,6 @@ from cxkit.core.economics import (
     parse_effect_target,
 )
 from cxkit.core.errors import CxkitError, SimulationError
-from cxkit.core.graph import PROBABILITY_TOLERANCE
 from cxkit.core.model import OutcomeKind, TouchpointKind
 
 if TYPE_CHECKING:
@@ -231,6 +230,32 @@ class _Nodes:
         return []
 
 
+def _compile_base(
+    journey: Journey, inits: Sequence[Initiative]
+) -> tuple[CompiledJourney, list[Any], list[Any], bool]:
+    """The journey compiled once by :func:`cxkit.core.compiled.compile_journey`, with the
+    touchpoints initiatives add and, when the journey does not declare it, the remainder
+    outcome (of kind abandon) so that every touchpoint has a remainder slot."""
+    from cxkit.core.model import Outcome
+
+    g = journey.graph
+    tps = list(g.touchpoints)
+    known = {t.id for t in tps}
+    for ini in inits:
+        for tp in ini.add_touchpoints:
+            if tp.id not in known:
+                tps.append(tp)
+                known.add(tp.id)
+    outs = list(g.outcomes)
+    virtual = bool(outs) and g.remainder_outcome not in g.outcome_ids
+    if virtual:
+        outs.append(Outcome(g.remainder_outcome, kind=OutcomeKind.ABANDON))
+    scenario = journey
+    if len(tps) != len(g.touchpoints) or virtual:
+        scenario = journey.with_graph(g.replace(touchpoints=tuple(tps), outcomes=tuple(outs)))
+    return compile_journey(scenario), tps, outs, virtual
+
+
 def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -> Compiled:
     """Compile ``journey`` with ``initiatives`` active (structure and operations).
 
@@ -243,34 +268,16 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
     g = journey.graph
     inits = tuple(initiatives)
     warnings: list[str] = []
-    if not g.touchpoints:
-        raise SimulationError(f"journey {journey.id!r} has no touchpoints to evaluate")
-    if not g.outcomes:
-        raise SimulationError(f"journey {journey.id!r} has no outcomes; customers never finish")
-
-    tps = list(g.touchpoints)
-    known = {t.id for t in tps}
-    for ini in inits:
-        for tp in ini.add_touchpoints:
-            if tp.id not in known:
-                tps.append(tp)
-                known.add(tp.id)
-    tp_ids = [t.id for t in tps]
-    n = len(tp_ids)
-    outs = list(g.outcomes)
-    virtual = False
-    if g.remainder_outcome not in g.outcome_ids:
-        from cxkit.core.model import Outcome
-
-        outs.append(Outcome(g.remainder_outcome, kind=OutcomeKind.ABANDON))
-        virtual = True
-    out_ids = [o.id for o in outs]
-    channels = [t.channel for t in tps]
+    base, tps, outs, virtual = _compile_base(journey, inits)
+    tp_ids = list(base.touchpoint_ids)
+    n = base.n
+    out_ids = list(base.outcome_ids)
+    channels = list(base.channel)
     nodes = _Nodes(journey, tp_ids, channels, outs)
     node_index = {t: i for i, t in enumerate(tp_ids)}
     node_index.update({o: n + k for k, o in enumerate(out_ids)})
 
-    # edges: declared hand-offs first
+    # edges: the compiled journey's (declared hand-offs and remainders) first
     rows: list[dict[str, Any]] = []
     pair: dict[tuple[int, int], int] = {}
 
@@ -303,19 +310,12 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
             "transfer": bool(h.transfer),
         }
 
-    for k, h in enumerate(g.handoffs):
-        if h.source not in node_index or h.source not in tp_ids:
-            raise SimulationError(f"handoffs[{k}].from: unknown touchpoint {h.source!r}")
-        if h.target not in node_index:
-            raise SimulationError(f"handoffs[{k}].to: unknown touchpoint or outcome {h.target!r}")
-        p = float(h.probability)
-        if not (math.isfinite(p) and 0.0 <= p <= 1.0):
-            raise SimulationError(
-                f"handoffs[{k}].probability ({h.source}->{h.target}) must be in [0, 1], got {p!r}"
-            )
-        if (node_index[h.source], node_index[h.target]) in pair:
-            raise SimulationError(f"handoffs[{k}]: duplicate hand-off {h.source}->{h.target}")
-        add_edge(node_index[h.source], node_index[h.target], p, **attrs_of(h))
+    for e in range(base.n_edges):
+        k, s_e, t_e = int(base.handoff[e]), int(base.source[e]), int(base.target[e])
+        if k < 0:  # a remainder: its own slot, never merged with a declared hand-off
+            rows.append(row(s_e, t_e, float(base.prob[e]), remainder=True))
+        else:
+            add_edge(s_e, t_e, float(base.prob[e]), **attrs_of(g.handoffs[k]))
 
     ops: list[Op] = []
     columns: list[tuple[str, int, Effect]] = []
@@ -346,20 +346,11 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
                     -1 - j,
                 )
             )
-    # one remainder edge per touchpoint (never merged with a declared hand-off into the
-    # same outcome: it keeps its own slot); patterns may match it (``*->=abandon``)
+    # every touchpoint keeps a remainder slot (renormalisation may move probability there);
+    # patterns may match it (``*->=abandon``)
     rem_target = node_index[g.remainder_outcome]
-    leaving: list[list[float]] = [[] for _ in range(n)]
-    for r in rows:
-        leaving[r["src"]].append(r["prob"])
-    for i in range(n):
-        total = math.fsum(leaving[i])
-        if total > 1.0 + PROBABILITY_TOLERANCE:
-            raise SimulationError(
-                f"hand-off probabilities leaving touchpoint {tp_ids[i]!r} sum to {total:.6g}; "
-                "expected at most 1"
-            )
-        rows.append(row(i, rem_target, max(0.0, 1.0 - total), remainder=True))
+    has_slot = {r["src"] for r in rows if r["remainder"]}
+    rows += [row(i, rem_target, 0.0, remainder=True) for i in range(n) if i not in has_slot]
 
     n_declared = len(rows)
     pi0, shares, reason_wexp = _starts(journey, n)
@@ -581,8 +572,17 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
             "touchpoint, step or call reason its effects name): valued at 0, not applicable"
         )
 
+    # edges grouped by source, as the compiled form keeps them; the operations follow
+    order = np.argsort(np.array([r["src"] for r in rows], dtype=np.int64), kind="stable")
+    position = np.empty_like(order)
+    position[order] = np.arange(order.size)
+    for op in ops:
+        if op.kind in ("edge", "reroute"):
+            op.idx = position[op.idx]
+            op.idx2 = position[op.idx2]
+
     def col_of(name: str, dtype: Any) -> NDArray[Any]:
-        return np.array([r[name] for r in rows], dtype=dtype)
+        return np.array([r[name] for r in rows], dtype=dtype)[order]
 
     src = col_of("src", np.int64)
     tgt = col_of("tgt", np.int64)
@@ -944,9 +944,11 @@ def run(
 
 
 def _topology(c: Compiled) -> CompiledJourney:
-    """The scenario's chain as the compiled form the one solver takes."""
+    """The scenario's chain (the journey's compiled form plus what its initiatives add,
+    edges grouped by source) as the compiled form the one solver takes."""
     cached = c.__dict__.get("_topology")
     if cached is None:
+        ep = c.journey.params.effort
         cached = CompiledJourney(
             touchpoint_ids=c.tp_ids,
             outcome_ids=c.out_ids,
@@ -961,8 +963,8 @@ def _topology(c: Compiled) -> CompiledJourney:
             transfer=c.transfer,
             remainder=c.remainder,
             wait_s=c.wait,
-            reexplain_effort=np.nan_to_num(c.re_eff),
-            reexplain_time_s=np.nan_to_num(c.re_time),
+            reexplain_effort=np.where(np.isnan(c.re_eff), ep.w_reexplain, c.re_eff),
+            reexplain_time_s=np.where(np.isnan(c.re_time), ep.reexplain_time_s, c.re_time),
             cost=c.cost,
             handle_time_s=c.handle,
             is_service=c.service,

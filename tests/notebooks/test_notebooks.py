@@ -189,6 +189,8 @@ def test_workshop_follows_the_facilitators_path(executed):
     ) in text
     ces = cx.sim.compare(edited, scenario, 20_000, seed=1).differences()["ces5"]
     assert f"(Δ {ces.estimate:+.4f}, 95% CI {ces.ci_low:+.4f} … {ces.ci_high:+.4f})" in text
+    # a purchase journey: first-contact resolution does not apply (never a 0 % figure)
+    assert "First-contact resolution: not applicable: no outcome of kind resolved" in text
     # 4. the roadmap: the notebook's planner (budget, 2,000 draws, seed 1) on the edited journey
     plan = cx.roi.roadmap(edited, budget=[60e6, 30e6, 30e6, 30e6], n_sims=2000, seed=1)
     assert plan.starts, "some initiatives of the workshop journey pay back"

@@ -20,6 +20,7 @@ Erlang C staffing
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -34,6 +35,7 @@ from cxkit.core.i18n import resolve_lang
 from cxkit.core.journey import Journey
 
 __all__ = [
+    "parse_queue",
     "register",
     "render_simulate",
     "render_staffing",
@@ -69,7 +71,98 @@ _ROWS: tuple[tuple[str, str | None, str | None, str], ...] = (
 )
 
 
+#: The syntax of one ``--queue`` value.
+QUEUE_FORMAT = (
+    "TOUCHPOINT=AGENTS[,calls=CALLS_PER_HOUR][,aht=SECONDS][,patience=SECONDS]"
+    "[,model=erlang_c|erlang_a]"
+)
+_QUEUE_KEYS = {"calls": "calls_per_hour", "aht": "aht_s", "patience": "patience_s"}
+
+
 # ---------------------------------------------------------------------------- simulate
+
+
+def parse_queue(text: str) -> tuple[str, Any]:
+    """One ``--queue`` value as ``(touchpoint, queue spec)``.
+
+    ``TOUCHPOINT=AGENTS`` gives an Erlang C queue whose calls and handle time come
+    from the journey (see :class:`~cxkit.sim.ErlangCQueue`); ``calls=`` (per hour)
+    and ``aht=`` (seconds) set them. ``patience=`` (seconds) or ``model=erlang_a``
+    makes it an Erlang A queue whose callers abandon (:class:`~cxkit.sim.ErlangAQueue`,
+    mean patience 120 s unless given).
+
+    Raises
+    ------
+    CxkitError
+        Naming the part of the value that is wrong and the expected syntax.
+
+    Examples
+    --------
+    >>> tp, q = parse_queue("agent=14,calls=200,aht=180")
+    >>> tp, type(q).__name__, q.agents, q.calls_per_hour, q.aht_s
+    ('agent', 'ErlangCQueue', 14, 200.0, 180.0)
+    >>> q = parse_queue("agent=14,patience=90")[1]
+    >>> type(q).__name__, q.patience_s, q.calls_per_hour
+    ('ErlangAQueue', 90.0, None)
+    >>> parse_queue("agent=fourteen")
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: --queue 'agent=fourteen': AGENTS must be a whole number ≥ 1, \
+got 'fourteen' (expected TOUCHPOINT=AGENTS[,calls=CALLS_PER_HOUR][,aht=SECONDS]...)
+    """
+    from cxkit.sim import ErlangAQueue, ErlangCQueue
+
+    def bad(what: str) -> CxkitError:
+        return CxkitError(f"--queue {text!r}: {what} (expected {QUEUE_FORMAT})")
+
+    head, _, rest = str(text).partition(",")
+    touchpoint, eq, agents_text = head.partition("=")
+    touchpoint = touchpoint.strip()
+    if not eq or not touchpoint:
+        raise bad("the value must start with TOUCHPOINT=AGENTS")
+    try:
+        agents = int(agents_text.strip())
+    except ValueError:
+        agents = 0
+    if agents < 1:
+        raise bad(f"AGENTS must be a whole number ≥ 1, got {agents_text.strip()!r}")
+    fields: dict[str, float] = {}
+    model = None
+    for part in filter(None, (p.strip() for p in rest.split(","))):
+        key, eq, value = (x.strip() for x in part.partition("="))
+        if key == "model" and eq:
+            if value not in ("erlang_c", "erlang_a"):
+                raise bad(f"model must be 'erlang_c' or 'erlang_a', got {value!r}")
+            model = value
+            continue
+        if key not in _QUEUE_KEYS or not eq:
+            known = ", ".join([*_QUEUE_KEYS, "model"])
+            raise bad(f"unknown part {part!r}; the keys are {known}")
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not (math.isfinite(number) and number >= 0):
+            raise bad(f"{key} must be a number ≥ 0, got {value!r}")
+        fields[_QUEUE_KEYS[key]] = number
+    if model == "erlang_c" and "patience_s" in fields:
+        raise bad("patience is for Erlang A queues, not model=erlang_c")
+    if model == "erlang_a" or "patience_s" in fields:
+        return touchpoint, ErlangAQueue(agents=agents, **fields)
+    return touchpoint, ErlangCQueue(agents=agents, **fields)
+
+
+def _queues(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    out: dict[str, Any] = {}
+    for text in values:
+        try:
+            tp, spec = parse_queue(text)
+        except CxkitError as exc:
+            raise click.BadParameter(str(exc).removeprefix(f"--queue {text!r}: ")) from None
+        if tp in out:
+            raise click.BadParameter(f"touchpoint {tp!r} is given twice")
+        out[tp] = spec
+    return out or None
 
 
 def simulate_payload(
@@ -80,8 +173,13 @@ def simulate_payload(
     max_steps: int | None = None,
     top_paths: int = TOP_PATHS,
     lang: str | None = None,
+    queues: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The ``cxkit simulate --json`` document: both engines on one journey.
+
+    ``queues`` (``{touchpoint: ErlangCQueue | ErlangAQueue | agents}``) act in the
+    Monte Carlo engine only (``monte_carlo.queues`` gives each queue's inputs and
+    figures); the exact engine does not model queues.
 
     ``design_vs_flow`` puts each metric's design-time figure (the designed steps)
     beside the flow-time figure of these very runs and says why they differ
@@ -103,7 +201,7 @@ def simulate_payload(
 
     lang = resolve_lang(lang, journey)
     ex = exact(journey)
-    mc = simulate(journey, customers, seed=seed, max_steps=max_steps)
+    mc = simulate(journey, customers, seed=seed, max_steps=max_steps, queues=queues)
     mc_dict = mc.to_dict(top_paths=top_paths)
     mc_dict["summary"] = mc.summary_dict(lang)
     return envelope(
@@ -117,6 +215,7 @@ def simulate_payload(
             "n_customers": mc_dict["n_customers"],
             "seed": mc_dict["seed"],
             "max_steps": mc_dict["max_steps"],
+            "queues": mc.settings["queues"],
             "summary": mc_dict["summary"],
             "top_paths": mc_dict["top_paths"],
         },
@@ -130,6 +229,30 @@ def _fmt(value: float | None, spec: str) -> str:
     return format(value, spec)
 
 
+def _queue_lines(queues: Mapping[str, Any], lang: str) -> list[str]:
+    """One line per queue of the report, and the note that exact leaves them out."""
+    sec = _label("sim_seconds", lang)
+    lines = []
+    for tp, q in queues.items():
+        parts = [
+            f"{q['agents']} {_label('sim_queue_agents', lang)}",
+            f"{q['calls_per_hour']:.4g} {_label('sim_calls_per_hour', lang)}",
+            f"AHT {q['aht_s']:.4g} {sec}",
+        ]
+        figures = [f"{_label('sim_p_wait', lang)} {q['p_wait']:.2%}"]
+        if q.get("model") == "erlang_a":
+            parts.append(f"{_label('sim_patience', lang)} {q['patience_s']:.4g} {sec}")
+            figures.append(f"{_label('sim_p_abandon', lang)} {q['p_abandon']:.2%}")
+        figures.append(f"{_label('sim_mean_wait', lang)} {q['mean_wait_s']:.3g} {sec}")
+        model = _label(q.get("model", "erlang_c"), lang)
+        lines.append(
+            f"{_label('sim_queue', lang)} {tp}: {model}, {', '.join(parts)} → {', '.join(figures)}"
+        )
+    if lines:
+        lines.append(_label("sim_queue_exact_note", lang))
+    return lines
+
+
 def render_simulate(payload: dict[str, Any], lang: str = "en") -> str:
     """The readable report printed by ``cxkit simulate``."""
     j, ex, mc = payload["journey"], payload["exact"], payload["monte_carlo"]
@@ -141,6 +264,7 @@ def render_simulate(payload: dict[str, Any], lang: str = "en") -> str:
         f"{_label('sim_seed', lang)} {mc['seed']}, {_label('sim_max_steps', lang)} "
         f"{mc['max_steps']}",
     ]
+    head += _queue_lines(mc.get("queues") or {}, lang)
     ci = "95% CI"
     rows = [
         [_label("outcomes", lang), _label("sim_exact", lang), _label("sim_monte_carlo", lang), ci]
@@ -213,6 +337,16 @@ def render_simulate(payload: dict[str, Any], lang: str = "en") -> str:
     default=None,
     help="Most visits per customer (default: the journey's max_steps, 50).",
 )
+@click.option(
+    "--queue",
+    "queues",
+    multiple=True,
+    callback=_queues,
+    metavar="TOUCHPOINT=AGENTS[,…]",
+    help="A queue in front of a touchpoint (repeatable): "
+    "TOUCHPOINT=AGENTS[,calls=PER_HOUR][,aht=SECONDS][,patience=SECONDS]. Erlang C; "
+    "with patience= (or model=erlang_a) Erlang A, whose callers abandon. Monte Carlo only.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
 @lang_option("Language of the text report (default: the journey's, else en).")
 def simulate_command(
@@ -220,6 +354,7 @@ def simulate_command(
     customers: int,
     seed: int,
     max_steps: int | None,
+    queues: dict[str, Any] | None,
     as_json: bool,
     lang: str | None,
 ) -> None:
@@ -233,7 +368,7 @@ def simulate_command(
     journey = load_journey_arg(path)
     lang = resolve_lang(lang, journey)
     payload = simulate_payload(
-        journey, customers=customers, seed=seed, max_steps=max_steps, lang=lang
+        journey, customers=customers, seed=seed, max_steps=max_steps, lang=lang, queues=queues
     )
     if as_json:
         _echo_json(payload)

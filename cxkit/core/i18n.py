@@ -197,6 +197,21 @@ _LABELS: dict[str, dict[str, str]] = {
     "sim_service_level": {"en": "Service level", "ja": "サービスレベル"},
     "sim_asa": {"en": "ASA (s)", "ja": "平均応答時間 (秒)"},
     "sim_occupancy": {"en": "Occupancy", "ja": "稼働率"},
+    "sim_queue": {"en": "Queue", "ja": "待ち行列"},
+    "sim_queue_agents": {"en": "agents", "ja": "席"},
+    "sim_calls_per_hour": {"en": "calls/h", "ja": "件/時"},
+    "sim_patience": {"en": "patience", "ja": "平均忍耐時間"},
+    "sim_p_abandon": {"en": "abandon", "ja": "放棄率"},
+    "sim_mean_wait": {"en": "mean wait", "ja": "平均待ち時間"},
+    "sim_seconds": {"en": "s", "ja": "秒"},
+    "erlang_a": {"en": "Erlang A", "ja": "アーランA"},
+    "erlang_c": {"en": "Erlang C", "ja": "アーランC"},
+    "sim_queue_exact_note": {
+        "en": "Queues act in the Monte Carlo engine only: the exact column leaves out "
+        "queue waits and callers who abandon.",
+        "ja": "待ち行列はモンテカルロのみで扱います。厳密解の列には待ち行列の待ち時間と"
+        "放棄した顧客が含まれません。",
+    },
     "sim_absorbing_chain": {"en": "absorbing Markov chain", "ja": "吸収マルコフ連鎖"},
     "sim_max_steps": {"en": "max steps", "ja": "最大ステップ数"},
     # cxkit.roi: the built-in initiative catalogue

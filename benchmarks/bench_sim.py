@@ -8,6 +8,10 @@
   and "one loop" (every touchpoint can send the customer back to the start, so all
   10,000 touchpoints form one strongly connected component; its revisit metrics
   need a column solve per touchpoint, timed once apart).
+* The floor of those two runs: a bare numpy walk of the same chain (moves only,
+  :func:`bare_walk`), and the ratio of the engine to it in the same run (goal ≤ 2×);
+  beside it the engine's own walk without the metrics (:func:`walk_only`, the walker
+  Monte Carlo and the event generator share, with their per-step streams).
 * The same 1M-customer workload as a per-customer simpy model (simpy is a
   benchmark-only dependency): timed on 50,000 customers and extrapolated linearly
   to 1,000,000 (said so in the table), with the speed-up of the vectorised engine.
@@ -245,6 +249,84 @@ def simpy_run(journey: Journey, n_customers: int, seed: int) -> dict[str, float]
     return {k: v / n_customers for k, v in totals.items()}
 
 
+# ----------------------------------------------------------------------------- floor
+
+
+def bare_walk(journey: Journey, n_customers: int, seed: int) -> int:
+    """The floor of any vectorised walk of the same chain: nothing but the moves.
+
+    One uniform per active customer per step from one numpy generator, the next
+    node by ``searchsorted`` on the row-offset cumulative probabilities of the CSR
+    edge table, absorbed customers dropped; no call reasons, valences, contexts,
+    waits or logs. Returns the number of visits (so that the work is not elided).
+    """
+    a = compile_graph(journey)
+    pi0 = start_table(journey).mixed
+    starts = np.cumsum(pi0)
+    starts[-1] = 1.0
+    local = np.zeros(a.n_edges)
+    for i in range(a.n):  # one pass per touchpoint, not per customer
+        lo, hi = int(a.row_ptr[i]), int(a.row_ptr[i + 1])
+        local[lo:hi] = np.cumsum(a.prob[lo:hi])
+        local[hi - 1] = 1.0
+    cum = a.source + local
+    rng = np.random.default_rng(seed)
+    x = np.minimum(np.searchsorted(starts, rng.random(n_customers), side="right"), a.n - 1)
+    visits = 0
+    while x.size:
+        visits += x.size
+        e = np.searchsorted(cum, x + rng.random(x.size), side="right")
+        y = a.target[np.minimum(e, a.n_edges - 1)]
+        x = y[y < a.n]
+    return visits
+
+
+def walk_only(journey: Journey, n_customers: int, seed: int) -> int:
+    """The engine's walk without its metrics: :class:`cxkit.sim._walk.Walker` over the
+    same chunks as :func:`~cxkit.sim.simulate` (one thread). Returns the visits."""
+    from cxkit.sim._walk import Walker, end_outcomes
+    from cxkit.sim.montecarlo import _CHUNK
+
+    a = compile_graph(journey)
+    forced, abandon = end_outcomes(journey, a)
+    walker = Walker(
+        a,
+        start_table(journey),
+        seed=seed,
+        max_steps=journey.params.effort.max_steps,
+        forced=forced,
+        abandon=abandon,
+        edge_wait=a.wait_s,
+    )
+    return sum(
+        walker.run(lo, min(lo + _CHUNK, n_customers)).visits.customer.size
+        for lo in range(0, n_customers, _CHUNK)
+    )
+
+
+def floor_rows(journey: Journey, n: int, t_mc: float) -> list[tuple[str, str, str, str]]:
+    """The bare walk and the engine's walk of ``journey``, and the ratios to them."""
+    t_bare, _ = best_of(lambda: bare_walk(journey, n, seed=1))
+    bare_cpu = CPU[-1]
+    t_walk, _ = best_of(lambda: walk_only(journey, n, seed=1))
+    return [
+        (
+            "  bare numpy walk of the same chain",
+            f"{t_bare:.3f} s",
+            "",
+            f"best of 3; CPU {bare_cpu:.2f} s; moves only, one stream, one thread",
+        ),
+        ("  MC / bare walk", f"{t_mc / t_bare:.2f}×", "≤ 2×", "same run"),
+        (
+            "  the engine's walk alone (sim._walk)",
+            f"{t_walk:.3f} s",
+            "",
+            f"best of 3; CPU {CPU[-1]:.2f} s; per-step streams, visit log, one thread",
+        ),
+        ("  MC / engine's walk", f"{t_mc / t_walk:.2f}×", "", "the metrics' share"),
+    ]
+
+
 # ----------------------------------------------------------------------------- timing
 
 
@@ -292,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             f"best of 3; CPU {CPU[-1]:.2f} s",
         )
     )
+    rows += floor_rows(big, n_mc, t)
     t0 = time.perf_counter()
     res.summary()
     t_sum = time.perf_counter() - t0
@@ -314,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
             f"best of 3; CPU {CPU[-1]:.2f} s; {steps:.2f} visits/customer",
         )
     )
+    rows += floor_rows(gen, n_mc, t_gen)
 
     clustered = large_graph(n_large, kind="clustered")
     t, r = best_of(lambda: exact(clustered))

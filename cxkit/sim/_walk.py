@@ -145,20 +145,25 @@ def repeat_contacts(
     ... ).tolist()
     [1, 0]
     """
-    sel = track[node]
-    c, x = customer[sel], node[sel]
-    visits = np.bincount(c, minlength=n)
     tracked = int(track.sum())
     if tracked == 0:
-        return visits
+        return np.zeros(n, dtype=np.int64)
+    if tracked == track.size:  # every touchpoint: no selection
+        c, x = customer, node
+    else:
+        sel = track[node]
+        c, x = customer[sel], node[sel]
+    visits = np.bincount(c, minlength=n)
     bit = np.cumsum(track) - 1  # bit of each tracked touchpoint
     words = (tracked + 63) // 64
     if words <= _MAX_MASK_WORDS:
-        b = bit[x]
+        one = np.left_shift(np.uint64(1), (bit & 63).astype(np.uint64))  # per touchpoint
         mask = np.zeros(n * words, dtype=np.uint64)
-        bits = np.left_shift(np.uint64(1), (b & 63).astype(np.uint64))
-        np.bitwise_or.at(mask, c * words + (b >> 6), bits)
-        distinct = np.bitwise_count(mask).reshape(n, words).sum(axis=1, dtype=np.int64)
+        where = c if words == 1 else c * words + (bit >> 6)[x]
+        np.bitwise_or.at(mask, where, one[x])
+        distinct = np.bitwise_count(mask)
+        if words > 1:
+            distinct = distinct.reshape(n, words).sum(axis=1, dtype=np.int64)
     else:
         width = track.size
         distinct = np.bincount(np.unique(c * width + x) // width, minlength=n)

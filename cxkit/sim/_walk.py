@@ -78,30 +78,28 @@ NO_QUEUE, ERLANG_C, ERLANG_A = 0, 1, 2
 
 
 def uniforms(
-    seed: int | np.random.SeedSequence,
-    step: int,
-    stream: int,
-    idx: NDArray[np.int64],
-    lo: int = 0,
+    seed: int | np.random.SeedSequence, step: int, stream: int, idx: NDArray[np.int64]
 ) -> NDArray[np.float64]:
     """Numbers ``idx`` of stream ``(step, stream)``: the same for every scenario and chunk.
 
-    ``idx`` is ascending, unique and ≥ ``lo``; the stream jumps to number ``lo``
-    first, so a chunk of customers draws only its own numbers.
+    ``idx`` is ascending and unique; the stream jumps to number ``idx[0]`` first (in
+    ``O(log idx[0])``), so a chunk of customers draws only from its first active
+    customer to its last.
 
     Examples
     --------
     >>> u = uniforms(1, 2, 0, np.arange(10))
-    >>> bool((uniforms(1, 2, 0, np.array([3, 7]), lo=3) == u[[3, 7]]).all())
+    >>> bool((uniforms(1, 2, 0, np.array([3, 7])) == u[[3, 7]]).all())
     True
     """
     if idx.size == 0:
         return np.empty(0)
-    count = int(idx[-1]) + 1 - lo
-    u = substream(seed, (step, stream), skip=lo).random(count)
-    if idx.size == count:  # every number from lo on: no gather
+    first = int(idx[0])
+    count = int(idx[-1]) + 1 - first
+    u = substream(seed, (step, stream), skip=first).random(count)
+    if idx.size == count:  # every number in the range: no gather
         return u
-    return u[idx - lo]
+    return u[idx - first]
 
 
 def end_outcomes(journey: Journey, arrays: CompiledJourney) -> tuple[int, int]:
@@ -498,7 +496,6 @@ class Walker:
         arrives: NDArray[np.bool_] | None,
         u: NDArray[np.float64],
         idx: NDArray[np.int64],
-        lo: int,
     ) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None]:
         """Waits of arrivals at ``node`` (touchpoints where ``arrives``) and who abandons."""
         wait = np.where(mean > 0, -mean * np.log1p(-u), 0.0) if self.exponential else mean.copy()
@@ -515,7 +512,7 @@ class Walker:
         abandoned = None
         rows = np.flatnonzero(kind == ERLANG_A)
         if rows.size:
-            w, ab = self._erlang_a_waits(step, tp[rows], u[rows], idx[rows], lo)
+            w, ab = self._erlang_a_waits(step, tp[rows], u[rows], idx[rows])
             wait[rows] = w
             abandoned = np.zeros(node.size, dtype=bool)
             abandoned[rows] = ab
@@ -529,7 +526,6 @@ class Walker:
         tp: NDArray[np.int64],
         u: NDArray[np.float64],
         idx: NDArray[np.int64],
-        lo: int,
     ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
         """Erlang A: callers ahead ``j`` from ``u``, patience, offered wait; min and abandon."""
         q = self.queues
@@ -549,11 +545,11 @@ class Walker:
             return wait, abandoned
         t, j, who = tp[queued], ahead[queued], idx[queued]
         theta = q.patience_rate[t]
-        patience = -np.log1p(-uniforms(self.seed, step, PATIENCE, who, lo)) / theta
+        patience = -np.log1p(-uniforms(self.seed, step, PATIENCE, who)) / theta
         offered = np.zeros(queued.size)
         for i in range(int(j.max()) + 1):  # one pass per phase (callers ahead), not per caller
             rows = np.flatnonzero(j >= i)
-            e = -np.log1p(-uniforms(self.seed, step, PHASES + i, who[rows], lo))
+            e = -np.log1p(-uniforms(self.seed, step, PHASES + i, who[rows]))
             offered[rows] += e / (q.service_rate[t[rows]] + i * theta[rows])
         wait[queued] = np.minimum(offered, patience)
         abandoned[queued] = patience < offered
@@ -569,7 +565,7 @@ class Walker:
         idx = np.arange(lo, hi, dtype=np.int64)
 
         # step 0: call reason and start touchpoint from one uniform, then the start wait
-        u0 = uniforms(seed, 0, MOVES, idx, lo)
+        u0 = uniforms(seed, 0, MOVES, idx)
         if self._one_reason:
             c = np.zeros(size, dtype=np.int64)
             r0 = np.clip(u0 / self.starts.shares[0], 0.0, _BELOW_ONE)
@@ -583,8 +579,8 @@ class Walker:
         start_abandoned = None
         if self._start_draws:
             mean = self.start_wait_mean[x] if self.start_wait_mean is not None else np.zeros(size)
-            u1 = uniforms(seed, 0, WAITS, idx, lo)
-            start_wait, start_abandoned = self._arrival_waits(0, x, mean, None, u1, idx, lo)
+            u1 = uniforms(seed, 0, WAITS, idx)
+            start_wait, start_abandoned = self._arrival_waits(0, x, mean, None, u1, idx)
 
         outcome = np.zeros(size, dtype=np.int64)
         truncated = np.zeros(size, dtype=bool)
@@ -612,7 +608,7 @@ class Walker:
 
         step = 1
         while idx.size:
-            u = uniforms(seed, step, MOVES, idx, lo)
+            u = uniforms(seed, step, MOVES, idx)
             if self._can_lose:
                 e, lost = self._moves.choose(x, u)
             else:
@@ -621,10 +617,8 @@ class Walker:
             to_tp = y < tp_n
             abandoned = None
             if random_waits:
-                u1 = uniforms(seed, step, WAITS, idx, lo)
-                wait, abandoned = self._arrival_waits(
-                    step, y, self.edge_wait[e], to_tp, u1, idx, lo
-                )
+                u1 = uniforms(seed, step, WAITS, idx)
+                wait, abandoned = self._arrival_waits(step, y, self.edge_wait[e], to_tp, u1, idx)
                 if abandoned is not None:
                     lost &= ~abandoned  # nobody heard them: nothing to re-explain
             if step >= self.max_steps:

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cxkit.core.errors import SimulationError, format_value
+from cxkit.core.metrics import designed_waits
 from cxkit.core.graph import PROBABILITY_TOLERANCE
 from cxkit.core.model import TouchpointKind
 from cxkit.core.suggest import unknown_message
@@ -76,7 +77,9 @@ class CompiledJourney:
         Edge flags: touchpoint → touchpoint (the only edges that can lose
         context), channel switch, transfer, remainder edge.
     wait_s
-        Mean wait before the target serves the customer.
+        Mean wait before the target serves the customer: the hand-off's own
+        ``wait_s``, else the designed wait of the target's steps
+        (:func:`cxkit.core.metrics.designed_waits`).
     reexplain_effort, reexplain_time_s
         Effort (CES points) and handle time (s) one context loss on the edge costs.
     cost, handle_time_s, is_service, channel
@@ -305,7 +308,10 @@ def compile_journey(journey: Journey) -> CompiledJourney:
 
     prob = column([h.probability for h in hs])
     kappa = column([h.context_carryover for h in hs])
-    wait = column([h.wait_s for h in hs])
+    # a hand-off that declares no wait takes the designed wait of its target's steps
+    # (core.metrics.designed_waits: the rule that links the designed steps to the chain)
+    designed = designed_waits(journey)
+    wait = column([h.wait_s or designed.get(h.target, 0.0) for h in hs])
     re_eff = column(
         [effort.w_reexplain if h.reexplain_effort is None else h.reexplain_effort for h in hs]
     )

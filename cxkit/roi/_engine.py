@@ -69,6 +69,7 @@ from cxkit.core.economics import (
     parse_effect_target,
 )
 from cxkit.core.errors import CxkitError, SimulationError
+from cxkit.core.metrics import designed_waits
 from cxkit.core.model import OutcomeKind, TouchpointKind
 
 if TYPE_CHECKING:
@@ -138,7 +139,8 @@ class Compiled:
     tgt: NDArray[np.int64]
     prob: Array
     kappa: Array
-    wait: Array
+    wait: Array  # the wait of each edge, the designed-wait rule applied
+    own_wait: Array  # the wait each hand-off declares (0 where it declares none)
     re_eff: Array  # nan = the row's w_reexplain
     re_time: Array  # nan = the row's reexplain_time_s
     between: NDArray[np.bool_]
@@ -230,6 +232,18 @@ class _Nodes:
         return []
 
 
+def _designed_wait_rule(
+    journey: Journey, tp_ids: Sequence[str], tgt: NDArray[np.int64], own: Array
+) -> Array:
+    """Every edge into a touchpoint that declares no wait waits the target's designed wait
+    (:func:`cxkit.core.metrics.designed_waits`, as :func:`compile_journey` does): added
+    and rerouted hand-offs too, so a scenario solves as its applied journey does."""
+    designed = designed_waits(journey)
+    by_tp = np.array([designed.get(t, 0.0) for t in tp_ids] + [0.0])
+    n = len(tp_ids)
+    return np.where(own == 0.0, by_tp[np.minimum(tgt, n)], own)
+
+
 def _compile_base(
     journey: Journey, inits: Sequence[Initiative]
 ) -> tuple[CompiledJourney, list[Any], list[Any], bool]:
@@ -314,8 +328,18 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
         k, s_e, t_e = int(base.handoff[e]), int(base.source[e]), int(base.target[e])
         if k < 0:  # a remainder: its own slot, never merged with a declared hand-off
             rows.append(row(s_e, t_e, float(base.prob[e]), remainder=True))
-        else:
-            add_edge(s_e, t_e, float(base.prob[e]), **attrs_of(g.handoffs[k]))
+            continue
+        h = g.handoffs[k]
+        # the compiled values (the hand-off's own wait: the designed-wait rule applies to
+        # every edge at the end); nan = the row's effort parameter
+        attrs = {
+            "kappa": float(base.kappa[e]),
+            "wait": float(h.wait_s),
+            "re_eff": math.nan if h.reexplain_effort is None else float(base.reexplain_effort[e]),
+            "re_time": math.nan if h.reexplain_time_s is None else float(base.reexplain_time_s[e]),
+            "transfer": bool(base.transfer[e]),
+        }
+        add_edge(s_e, t_e, float(base.prob[e]), **attrs)
 
     ops: list[Op] = []
     columns: list[tuple[str, int, Effect]] = []
@@ -607,7 +631,8 @@ def compile_scenario(journey: Journey, initiatives: Sequence[Initiative] = ()) -
         tgt=tgt,
         prob=col_of("prob", np.float64),
         kappa=kappa,
-        wait=col_of("wait", np.float64),
+        wait=_designed_wait_rule(journey, tp_ids, tgt, col_of("wait", np.float64)),
+        own_wait=col_of("wait", np.float64),
         re_eff=col_of("re_eff", np.float64),
         re_time=col_of("re_time", np.float64),
         between=between,
@@ -827,14 +852,17 @@ def apply_ops(
     econ: dict[str, tuple[Array, Array]] = {}
     targeted = np.zeros(c.n_edges, dtype=bool)
     prob = edges["probability"]
+    step_waits: dict[int, Array] = {}
+    owned = {"probability"}  # arrays this call made (the others are the scenario's own)
     for op in c.ops:
         x = _values(op, values, s)
         if op.kind == "edge":
             if op.idx.size == 0:
                 continue
             arr = edges[op.field]
-            if arr.shape[0] != s:
-                arr = np.tile(arr, (s, 1))
+            if op.field not in owned:  # never write into the compiled scenario's arrays
+                arr = np.tile(arr, (s // arr.shape[0], 1))
+                owned.add(op.field)
             new = _combine(arr[:, op.idx], x, op.change)
             if op.field in ("probability", "context_carryover"):
                 new = np.clip(new, 0.0, 1.0)
@@ -854,12 +882,16 @@ def apply_ops(
             np.add.at(prob.T, op.idx2, moved.T)
             targeted[op.idx] = True
             targeted[op.idx2] = True
+        elif op.kind == "step" and op.field == "wait_s" and op.idx.size:
+            edges["wait_s"] = _step_waits(c, op, x, s, edges["wait_s"], step_waits)
+            owned.add("wait_s")
         elif op.kind == "tp":
             if op.idx.size == 0:
                 continue
             arr = tp[op.field]
-            if arr.shape[0] != s:
-                arr = np.tile(arr, (s, 1))
+            if op.field not in owned:
+                arr = np.tile(arr, (s // arr.shape[0], 1))
+                owned.add(op.field)
             arr[:, op.idx] = np.maximum(_combine(arr[:, op.idx], x, op.change), 0.0)
             tp[op.field] = arr
         elif op.kind == "param":
@@ -884,6 +916,34 @@ def apply_ops(
     edges["probability"] = prob
     tp.update(params)
     return edges, tp, econ, overflow
+
+
+def _step_waits(
+    c: Compiled, op: Op, x: Array, s: int, wait: Array, current: dict[int, Array]
+) -> Array:
+    """A designed step's wait changed: the flow-time waits follow (the designed-wait rule).
+
+    A touchpoint's designed wait is the mean over its designed visits of their steps'
+    waits (:func:`cxkit.core.metrics.designed_waits`), so changing one step's wait by
+    ``Δ`` moves it by ``Δ / visits``, on every edge into the touchpoint that declares no
+    wait of its own. ``current`` holds each step's wait as the operations so far left it.
+    """
+    from cxkit.core.metrics import designed_path
+
+    steps = c.journey.steps
+    visits = designed_path(c.journey)
+    index = {t: i for i, t in enumerate(c.tp_ids)}
+    wait = np.tile(wait, (s // wait.shape[0], 1))  # a copy: the caller's may be shared
+    for si in op.idx.tolist():
+        tp_id = steps[si].touchpoint
+        if tp_id not in index or tp_id not in visits:
+            continue
+        old = current.get(si, np.full((s, 1), float(steps[si].wait_s or 0.0)))
+        new = np.maximum(_combine(old, x, op.change), 0.0)
+        current[si] = new
+        into = np.flatnonzero((c.tgt == index[tp_id]) & (c.own_wait == 0.0))
+        wait[:, into] += (new - old) / visits.count(tp_id)
+    return wait
 
 
 def _renormalise(c: Compiled, prob: Array, targeted: NDArray[np.bool_]) -> tuple[Array, int]:

@@ -224,7 +224,9 @@ def apply_effects(
         between = bool(c.between[e])
         new_fields: dict[str, Any] = {
             "probability": _keep(old.probability if old else None, float(prob[e])),
-            "wait_s": _keep(old.wait_s if old else None, float(wait[e])),
+            # an unchanged wait stays as written: a designed wait the compiler put on a
+            # hand-off that declares none is not written into it
+            "wait_s": float(c.own_wait[e]) if wait[e] == c.wait[e] else float(wait[e]),
             "reexplain_effort": None if math.isnan(re_eff[e]) else float(re_eff[e]),
             "reexplain_time_s": None if math.isnan(re_time[e]) else float(re_time[e]),
         }

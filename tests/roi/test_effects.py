@@ -315,3 +315,19 @@ def test_effort_level_chain_is_close_to_the_monte_carlo_ces() -> None:
     # an approximation (grid 0.25, repeat contacts spread over entries): within 2 %
     assert ces[0] == pytest.approx(mc.mean(), rel=0.02)
     assert g[0] == pytest.approx(np.interp(mc, [2, 4], [0.09, 0.96]).mean(), rel=0.05)
+
+
+def test_a_one_row_run_leaves_the_compiled_scenario_untouched() -> None:
+    # regression: with one row, apply_ops wrote multiply/add effects into the scenario's
+    # own arrays (a view), so the next run compounded them (warm_transfer's wait × 1.2²)
+    j = cx.load_journey("subscription_support")
+    ini = next(i for i in j.initiatives if i.id == "warm_transfer")
+    c = compile_scenario(j, [ini])
+    before = {name: getattr(c, name).copy() for name in ("kappa", "wait", "cost", "handle")}
+    values = np.array([[e.mode for _, _, e in c.columns]])
+    first = run(c, values)
+    for name, arr in before.items():
+        assert np.array_equal(getattr(c, name), arr, equal_nan=True), name
+    again = run(c, values)
+    assert again.excess_wait_s[0] == first.excess_wait_s[0]
+    assert again.effort_index[0] == first.effort_index[0]

@@ -5,8 +5,9 @@ one *step* at a time, every still-active customer at once (numpy; a Python loop 
 step, never per customer), and records what happened as flat arrays
 (:class:`Walk`): for every move the customer, the edge taken, whether the context
 was lost on it, the wait on the way in and whether the caller abandoned a queue;
-per customer the call reason, the start touchpoint, the outcome and whether the
-journey was cut at ``max_steps``. :func:`cxkit.sim.simulate` folds a walk into its
+for every contact (:class:`Visits`) the customer, the touchpoint and the same
+customer's previous contact; per customer the call reason, the outcome and whether
+the journey was cut at ``max_steps``. :func:`cxkit.sim.simulate` folds a walk into its
 per-customer metrics, :func:`cxkit.data.generate_events` into an event log; neither
 draws a move itself.
 
@@ -15,8 +16,8 @@ the wait, 2: a queue caller's patience, 3 + ``i``: the ``i``-th service phase of
 Erlang A queue) have their own stream :func:`cxkit.core.rng.substream` ``(seed,
 (k, s))``, and customer ``i`` takes the ``i``-th number of each stream. Customer
 ``i`` draws the same numbers whatever the population and however it is cut into
-chunks (the stream jumps ahead to a chunk's first customer), and two scenarios
-walked with the same seed share them (common random numbers).
+chunks (a step's stream jumps ahead to its first active customer), and two
+scenarios walked with the same seed share them (common random numbers).
 
 **One uniform per move.** The move's uniform ``u`` picks the edge: the first edge
 whose row-offset cumulative probability exceeds ``row + u`` (``searchsorted``).

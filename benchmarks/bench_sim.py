@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 
 import cxkit as cx
+from cxkit.core.compiled import compile_journey, experience_tables, start_table
 from cxkit.core.graph import TouchpointGraph
 from cxkit.core.journey import Journey
 from cxkit.core.model import CallReason, Handoff, Outcome, OutcomeKind, Step, Touchpoint
-from cxkit.sim._graph_arrays import compile_graph, experience_tables, start_table
 from cxkit.sim.exact import exact
 from cxkit.sim.montecarlo import simulate
 
@@ -166,7 +166,7 @@ def simpy_run(journey: Journey, n_customers: int, seed: int) -> dict[str, float]
     """
     import simpy
 
-    a = compile_graph(journey)
+    a = compile_journey(journey)
     starts = start_table(journey)
     tables = experience_tables(journey, starts)
     ep, fp = journey.params.emotion, journey.params.effort
@@ -260,7 +260,7 @@ def bare_walk(journey: Journey, n_customers: int, seed: int) -> int:
     edge table, absorbed customers dropped; no call reasons, valences, contexts,
     waits or logs. Returns the number of visits (so that the work is not elided).
     """
-    a = compile_graph(journey)
+    a = compile_journey(journey)
     pi0 = start_table(journey).mixed
     starts = np.cumsum(pi0)
     starts[-1] = 1.0
@@ -287,7 +287,7 @@ def walk_only(journey: Journey, n_customers: int, seed: int) -> int:
     from cxkit.sim._walk import Walker, end_outcomes
     from cxkit.sim.montecarlo import _CHUNK
 
-    a = compile_graph(journey)
+    a = compile_journey(journey)
     forced, abandon = end_outcomes(journey, a)
     walker = Walker(
         a,

@@ -38,9 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CompiledJourney",
-    "GraphArrays",
     "StartTable",
-    "compile_graph",
     "compile_journey",
     "cyclic_touchpoints",
     "experience_tables",
@@ -248,10 +246,6 @@ def _finite(value: object, path: str, expected: str, low: float, high: float) ->
     return x
 
 
-#: Transitional name of :class:`CompiledJourney`.
-GraphArrays = CompiledJourney
-
-
 def compile_journey(journey: Journey) -> CompiledJourney:
     """Compile ``journey.graph`` (with its model parameters) into :class:`CompiledJourney`.
 
@@ -364,10 +358,6 @@ def compile_journey(journey: Journey) -> CompiledJourney:
         outcome_sign=np.array([float(o.sign) for o in g.outcomes], dtype=np.float64),
         handoff=cat(np.arange(len(hs)), -1, np.int64),
     )
-
-
-#: Transitional name of :func:`compile_journey`.
-compile_graph = compile_journey
 
 
 def _num(value: object) -> float:

@@ -739,7 +739,7 @@ def _resolved_mask(outs: Sequence[Any]) -> NDArray[np.bool_]:
 def _starts(journey: Journey, n: int) -> tuple[Array, Array, Array]:
     """``π0`` per call reason, the shares and each reason's expected wait (nan = default).
 
-    :func:`cxkit.sim._graph_arrays.start_table` over the journey's touchpoints, padded
+    :func:`cxkit.core.compiled.start_table` over the journey's touchpoints, padded
     to ``n`` columns: touchpoints that initiatives add start no one.
     """
     table = start_table(journey)

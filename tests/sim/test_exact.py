@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 import cxkit as cx
+from cxkit.core.compiled import compile_journey, start_table
 from cxkit.core.errors import SimulationError
 from cxkit.core.graph import TouchpointGraph
 from cxkit.core.journey import Journey
 from cxkit.core.model import CallReason, Handoff, Outcome, OutcomeKind, Touchpoint
-from cxkit.sim._graph_arrays import compile_graph, start_table
 from cxkit.sim.exact import ExactResult, exact
 
 TOL = 1e-12
@@ -110,7 +110,7 @@ def test_example_b_template_matches_core_objects(journey_b):
 
 def _dense(journey: Journey):
     """Q, R and π0 as dense numpy arrays (the reference: an explicit inverse is fine here)."""
-    a = compile_graph(journey)
+    a = compile_journey(journey)
     n, m = a.n, a.m
     q = np.zeros((n, n))
     r = np.zeros((n, m))

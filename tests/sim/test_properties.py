@@ -8,11 +8,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cxkit.core.compiled import compile_journey
 from cxkit.core.errors import SimulationError
 from cxkit.core.graph import TouchpointGraph
 from cxkit.core.journey import Journey
 from cxkit.core.model import Handoff, Outcome, OutcomeKind, Touchpoint, TouchpointKind
-from cxkit.sim._graph_arrays import compile_graph
 from cxkit.sim.exact import exact
 from cxkit.sim.montecarlo import simulate
 
@@ -67,7 +67,7 @@ def journeys(draw: st.DrawFn) -> Journey:
 
 def _dense_never_ends(journey: Journey) -> bool:
     """Reference: does some touchpoint reachable from the start fail to reach an outcome?"""
-    a = compile_graph(journey)
+    a = compile_journey(journey)
     n = a.n
     pos = a.prob > 0
     succ: dict[int, set[int]] = {i: set() for i in range(n)}
@@ -95,7 +95,7 @@ def _dense_never_ends(journey: Journey) -> bool:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(journeys())
 def test_rows_are_stochastic(journey):
-    a = compile_graph(journey)
+    a = compile_journey(journey)
     assert np.all((a.prob >= 0) & (a.prob <= 1))
     sums = np.add.reduceat(a.prob, a.row_ptr[:-1])
     assert np.allclose(sums, 1.0, atol=1e-9)

@@ -752,7 +752,7 @@ def design_flow_differences(
     --------
     >>> import cxkit as cx
     >>> design_flow_differences(cx.load_journey("billing_inquiry"))
-    ('branches', 'context', 'waits')
+    ('branches', 'context')
     """
     from cxkit.core.compiled import compile_journey, start_table
 

@@ -259,7 +259,7 @@ def design_flow_table(journey: Journey, lang: str) -> DesignFlowTable:
     >>> import cxkit as cx
     >>> t = design_flow_table(cx.load_journey("billing_inquiry"), "en")
     >>> t.rows[1]
-    ('effort_index', 'Effort index (before clipping)', '2.5', '1.5')
+    ('effort_index', 'Effort index (before clipping)', '2.5', '1.75')
     """
     from cxkit.sim.design_flow import design_vs_flow
 

@@ -23,11 +23,13 @@ Examples
 >>> t = design_vs_flow(cx.load_journey("billing_inquiry"), n_customers=2000)
 >>> r = t.row("effort_index")
 >>> r.design, round(r.flow, 4), r.flow_engine
-(2.5, 1.5, 'exact')
+(2.5, 1.75, 'exact')
+>>> t.row("wait_s").design, t.row("wait_s").flow  # half the customers reach the queue
+(180.0, 90.0)
 >>> t.row("fcr").design_na.reason, round(t.row("fcr").flow, 4)
 ('no_designed_outcome', 0.4)
 >>> t.reasons
-('branches', 'context', 'waits')
+('branches', 'context')
 """
 
 from __future__ import annotations

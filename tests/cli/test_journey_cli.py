@@ -510,7 +510,9 @@ def test_show_json_is_example_a_exactly(capsys):
     }
     dv = {m["key"]: m for m in doc["design_vs_flow"]["metrics"]}
     assert dv["ces5"]["design"] == 2.5 and dv["remembered"]["design"] == -1.5
-    assert dv["effort_index"]["flow"] == pytest.approx(1.5, abs=1e-12)
+    # half the customers reach the queue and its designed 180 s wait (designed_waits)
+    assert dv["effort_index"]["flow"] == pytest.approx(1.75, abs=1e-12)
+    assert (dv["wait_s"]["design"], dv["wait_s"]["flow"]) == (180.0, 90.0)
     assert doc["parameters"]["emotion"]["beta_minus"] == 2.0
     assert doc["parameters"]["effort"]["w_switch"] == 0.5
 

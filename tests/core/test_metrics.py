@@ -216,7 +216,11 @@ def test_design_flow_differences_name_each_broken_condition():
     )
     assert m.design_flow_differences(branchy) == ("branches",)
     assert m.design_flow_differences(one.with_step(2, transfer=True)) == ("transfers",)
-    assert m.design_flow_differences(one.with_step(1, wait_s=30)) == ("waits",)
+    # a designed wait enters the chain on hand-offs that declare none (designed_waits) …
+    assert m.design_flow_differences(one.with_step(1, wait_s=30)) == ()
+    # … but a hand-off's own wait wins
+    declared = one.with_handoff("web", "queue", wait_s=45.0).with_step(1, wait_s=30)
+    assert m.design_flow_differences(declared) == ("waits",)
     assert m.design_flow_differences(one.with_step(2, repeat_contact=True)) == (
         "repeat_contacts",
     )

@@ -28,8 +28,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cxkit.core.errors import SimulationError, format_value
-from cxkit.core.metrics import designed_waits
 from cxkit.core.graph import PROBABILITY_TOLERANCE
+from cxkit.core.metrics import designed_waits
 from cxkit.core.model import TouchpointKind
 from cxkit.core.suggest import unknown_message
 

@@ -75,7 +75,7 @@ from cxkit.core.model import OutcomeKind, TouchpointKind
 if TYPE_CHECKING:
     from cxkit.core.journey import Journey
 
-__all__ = ["Compiled", "Metrics", "Op", "compile_scenario", "run"]
+__all__ = ["Compiled", "Metrics", "Op", "compile_scenario", "reason_mix", "run"]
 
 Array = NDArray[np.float64]
 
@@ -974,6 +974,30 @@ def _renormalise(c: Compiled, prob: Array, targeted: NDArray[np.bool_]) -> tuple
     return out, overflow
 
 
+def reason_mix(c: Compiled, values: Array | None, s: int) -> tuple[Array, Array | None]:
+    """``(S, R)`` call-reason weights per row, and the volume (``None``: unchanged).
+
+    A ``reasons:`` effect scales the arrivals ``a_r`` of some call reasons: per row,
+    the journeys that still start are ``Σ_r w_r·a_r`` of the baseline's (the
+    *volume*) and the reasons mix with weights ``w_r·a_r / Σ w_r·a_r``. Every metric
+    of a journey is linear in its reasons' weights, so the one solve per row (visits
+    and absorption per reason) is mixed with each row's own weights.
+    """
+    r_count = c.pi0.shape[0]
+    ops = [op for op in c.ops if op.kind == "reason" and op.idx.size]
+    if not ops:
+        return np.broadcast_to(c.shares, (s, r_count)), None
+    arrivals = np.ones((s, r_count))
+    for op in ops:
+        x = _values(op, values, s)
+        arrivals[:, op.idx] = np.maximum(_combine(arrivals[:, op.idx], x, op.change), 0.0)
+    w = c.shares[None, :] * arrivals
+    volume = w.sum(axis=1)
+    safe = np.where(volume > 0, volume, 1.0)
+    mix = np.where(volume[:, None] > 0, w / safe[:, None], c.shares[None, :])
+    return mix, volume
+
+
 def run(
     c: Compiled,
     values: Array | None = None,
@@ -993,6 +1017,10 @@ def run(
     """
     s = int(values.shape[0]) if values is not None else int(rows or 1)
     edges, tp, econ, overflow = apply_ops(c, values, s)
+    w, volume = reason_mix(c, values, s)
+    if volume is not None:  # fewer journeys start: fewer contacts to pay for
+        mult, add = econ.get("contact_rate", (np.ones(s), np.zeros(s)))
+        econ["contact_rate"] = (mult * volume, add * volume)
     prob = edges["probability"]
     # identical chains in every row: solve once
     if s > 1 and bool(np.all(prob == prob[:1])):
@@ -1000,7 +1028,7 @@ def run(
         solved = {k: np.broadcast_to(v, (s, *v.shape[1:])) for k, v in solved.items()}
     else:
         solved = _solve(c, prob)
-    return _metrics(c, edges, tp, econ, solved, s, overflow, detail_rows)
+    return _metrics(c, edges, tp, econ, solved, s, overflow, w, detail_rows)
 
 
 def _topology(c: Compiled) -> CompiledJourney:
@@ -1062,13 +1090,13 @@ def _metrics(
     solved: dict[str, Array],
     s: int,
     overflow: int,
+    w: Array,
     detail_rows: int | None = None,
 ) -> Metrics:
     n = c.n
-    w = c.shares
     prob = edges["probability"]
     visits_r = solved["visits"]  # (S, n, R)
-    v = np.einsum("snr,r->sn", visits_r, w)  # (S, n)
+    v = np.einsum("snr,sr->sn", visits_r, w)  # (S, n)
     # what the valuation needs, for every row
     kappa = edges["context_carryover"]
     lossy = np.flatnonzero(c.between & (np.broadcast_to(kappa, prob.shape) < 1).any(axis=0))
@@ -1089,18 +1117,18 @@ def _metrics(
             0,
         )
     re_cost = (lose_l * re_time_l * rate_l).sum(axis=1)
-    absorption = np.einsum("srm,r->sm", solved["absorption"], w)  # (S, m)
+    absorption = np.einsum("srm,sr->sm", solved["absorption"], w)  # (S, m)
     p_res = absorption @ c.resolved.astype(float)
-    le1 = np.minimum(np.einsum("sr,r->s", solved["resolved_le1"], w), p_res)
+    le1 = np.minimum(np.einsum("sr,sr->s", solved["resolved_le1"], w), p_res)
     fcr = np.clip(np.stack([le1, p_res - le1, 1.0 - p_res], axis=1), 0.0, 1.0)
-    le0 = np.minimum(np.einsum("sr,r->s", solved["resolved_le0"], w), le1)
+    le0 = np.minimum(np.einsum("sr,sr->s", solved["resolved_le0"], w), le1)
     # the FCR *metric* applies to outcomes of kind resolved only (core.metrics); the
     # V-A resolution classes above fall back to positive-sign outcomes (_resolved_mask)
     fcr_na = _m.fcr_applicability(o.kind for o in c.journey.graph.outcomes)
     fcr_metric = np.full(s, np.nan) if fcr_na else _m.first_contact_resolution(le1, le0)
     contact_cost = (v * cost).sum(axis=1)
     k = s if detail_rows is None else min(s, int(detail_rows))
-    detail = _detail(c, edges, tp, solved, v[:k], prob[:k], k)
+    detail = _detail(c, edges, tp, solved, v[:k], prob[:k], k, w[:k])
     if k < s:
         detail = {
             name: np.concatenate([arr, np.full(s - k, np.nan)]) for name, arr in detail.items()
@@ -1128,10 +1156,10 @@ def _detail(
     v: Array,
     prob: Array,
     s: int,
+    w: Array,
 ) -> dict[str, Array]:
     """The descriptive metrics (counts, waits, effort, handle time) of the first ``s`` rows."""
     n = c.n
-    w = c.shares
     visits_r = solved["visits"][:s]
     trav = v[:, c.src] * prob  # (S, E): expected traversals, mixed over reasons
     kappa = np.broadcast_to(
@@ -1156,8 +1184,8 @@ def _detail(
     if waits.size:
         trav_w = visits_r[:, c.src[waits], :] * prob[:, waits, None]  # (S, E_w, R)
         over = _m.excess_wait(wait[:, waits, None], wexp[:, None, :])
-        excess = np.einsum("ser,ser,r->s", trav_w, over, w)
-        wait_total = np.einsum("ser,se,r->s", trav_w, wait[:, waits], w)
+        excess = np.einsum("ser,ser,sr->s", trav_w, over, w)
+        wait_total = np.einsum("ser,se,sr->s", trav_w, wait[:, waits], w)
     else:
         excess = np.zeros(s)
         wait_total = np.zeros(s)
@@ -1231,7 +1259,7 @@ def effort_distribution(
     edges, tp, _, _ = apply_ops(c, values, s)
     prob = edges["probability"]
     solved = _solve(c, prob)
-    return _effort_levels(c, edges, tp, solved, s)
+    return _effort_levels(c, edges, tp, solved, s, reason_mix(c, values, s)[0])
 
 
 def _g(ces: Array) -> Array:
@@ -1240,7 +1268,12 @@ def _g(ces: Array) -> Array:
 
 
 def _effort_levels(
-    c: Compiled, edges: dict[str, Array], tp: dict[str, Array], solved: dict[str, Array], s: int
+    c: Compiled,
+    edges: dict[str, Array],
+    tp: dict[str, Array],
+    solved: dict[str, Array],
+    s: int,
+    w: Array,
 ) -> tuple[Array, Array]:
     n, r_count = c.n, c.pi0.shape[0]
     n_levels = round(4.0 / EFFORT_GRID)  # levels 0 … 15 are CES 1.00 … 4.75
@@ -1253,13 +1286,13 @@ def _effort_levels(
         np.isnan(edges["reexplain_effort"]), tp["w_reexplain"], edges["reexplain_effort"]
     )
     re_eff = np.broadcast_to(re_eff, (s, e_count))
-    visits = solved["visits"] @ c.shares  # (S, n)
+    visits = np.einsum("snr,sr->sn", solved["visits"], w)  # (S, n)
     nd = solved["ndiag"]
     with np.errstate(divide="ignore", invalid="ignore"):
         ever = np.where(np.isfinite(nd) & (nd > 0), 1.0 / nd, 0.0)
     revisits = np.where(c.service[None, :], visits * (1.0 - ever), 0.0)
-    start = c.pi0.T @ c.shares  # (n,)
-    entries = np.maximum(visits - start[None, :], 0.0)
+    start = w @ c.pi0  # (S, n)
+    entries = np.maximum(visits - start, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_entry = np.where(entries > 1e-15, revisits / np.where(entries > 1e-15, entries, 1), 0.0)
     tgt_tp = np.minimum(c.tgt, n - 1)
@@ -1290,10 +1323,11 @@ def _effort_levels(
         groups.setdefault(-1.0 if math.isnan(key) else key, []).append(ri)
     for members in groups.values():
         ri = members[0]
-        share = float(c.shares[members].sum())
-        if share <= 0:
+        share = w[:, members].sum(axis=1)  # (S,)
+        if not (share > 0).any():
             continue
-        start_g = (c.shares[members] @ c.pi0[members]) / share
+        safe = np.where(share > 0, share, 1.0)[:, None]
+        start_g = (w[:, members] @ c.pi0[members]) / safe  # (S, n)
         excess = _m.excess_wait(wait, wexp[:, ri : ri + 1]) / 60.0 * tp["w_wait_per_minute"]
         inc_keep = (base + excess) / EFFORT_GRID  # in grid units, context kept
         inc_lose = inc_keep + re_eff / EFFORT_GRID  # context lost
@@ -1336,7 +1370,7 @@ def _effort_levels(
             if cols.size:
                 plan_out.append((k, src[out_idx][cols], w_out[k][:, cols]))
         entry = np.zeros((s, n_levels, n))
-        entry[:, 0, :] = start_g[None, :]
+        entry[:, 0, :] = start_g
         final = np.zeros((s, n_levels))
         cap = np.zeros(s)
         for level in range(n_levels):

@@ -114,8 +114,6 @@ from cxkit.io.initiatives_io import check_initiatives
 from cxkit.roi._engine import (
     Compiled,
     Metrics,
-    _combine,
-    _values,
     compile_scenario,
     effort_distribution,
     run,
@@ -889,98 +887,6 @@ def _effect_label(ini: Initiative, j: int, eff: Effect) -> str:
     return f"{ini.id}: {eff.target}" + (f" {what}" if what else "") + f" ({eff.change.value})"
 
 
-def _reason_arrivals(c: Compiled, values: Array | None, s: int) -> Array | None:
-    """``(S, R)`` arrival multipliers of the call reasons; ``None`` without such effects."""
-    ops = [op for op in c.ops if op.kind == "reason" and op.idx.size]
-    if not ops:
-        return None
-    arrivals = np.ones((s, c.pi0.shape[0]))
-    for op in ops:
-        x = _values(op, values, s)
-        arrivals[:, op.idx] = np.maximum(_combine(arrivals[:, op.idx], x, op.change), 0.0)
-    return arrivals
-
-
-def _by_reason(c: Compiled, values: Array | None, s: int) -> tuple[list[Compiled], Array, Array]:
-    """One single-reason scenario per call reason, the row weights and the volume.
-
-    A ``reasons:`` effect scales the arrivals ``a_r`` of some call reasons: per row,
-    the journeys that still start are ``Σ_r w_r·a_r`` of the baseline's (the
-    *volume*), mixed over the reasons with weights ``w_r·a_r / Σ w_r·a_r``. Every
-    metric of a journey is linear in its reasons' shares, so each reason is solved
-    alone and the rows are mixed with their own weights.
-    """
-    arrivals = _reason_arrivals(c, values, s)
-    assert arrivals is not None
-    w = c.shares[None, :] * arrivals
-    volume = w.sum(axis=1)
-    safe = np.where(volume > 0, volume, 1.0)
-    mix = np.where(volume[:, None] > 0, w / safe[:, None], c.shares[None, :])
-    singles = [
-        replace(
-            c,
-            pi0=c.pi0[r : r + 1],
-            shares=np.ones(1),
-            reason_wexp=c.reason_wexp[r : r + 1],
-        )
-        for r in range(c.pi0.shape[0])
-    ]
-    return singles, mix, volume
-
-
-def _run(
-    c: Compiled,
-    values: Array | None = None,
-    *,
-    rows: int | None = None,
-    detail_rows: int | None = None,
-) -> Metrics:
-    """:func:`~cxkit.roi._engine.run` with the call-reason arrival effects applied.
-
-    Without a ``reasons:`` effect this is ``run`` itself. With one, each reason is
-    solved alone and the rows mixed (see :func:`_by_reason`); the volume multiplies
-    the ``contact_rate`` of the valuation (fewer journeys start).
-    """
-    s = int(values.shape[0]) if values is not None else int(rows or 1)
-    if _reason_arrivals(c, values, s) is None:
-        return run(c, values, rows=rows, detail_rows=detail_rows)
-    singles, mix, volume = _by_reason(c, values, s)
-    parts = [run(one, values, rows=rows, detail_rows=detail_rows) for one in singles]
-    out: dict[str, Any] = {}
-    for name in Metrics.__dataclass_fields__:
-        first = getattr(parts[0], name)
-        if isinstance(first, np.ndarray):  # per-journey expectations: linear in the mix
-            stacked = np.stack([getattr(p, name) for p in parts], axis=1)  # (S, R, …)
-            weights = mix.reshape(mix.shape + (1,) * (stacked.ndim - 2))
-            out[name] = (stacked * weights).sum(axis=1)
-        else:  # structure (the same for every reason)
-            out[name] = first
-    out["ces"] = np.clip(out["effort_index"], 1.0, 5.0)  # the clip of the mixed index
-    econ = dict(parts[0].econ)
-    mult, add = econ.get("contact_rate", (np.ones(s), np.zeros(s)))
-    econ["contact_rate"] = (mult * volume, add * volume)
-    out["econ"] = econ
-    out["renormalised_overflow"] = max(p.renormalised_overflow for p in parts)
-    return Metrics(**out)
-
-
-def _effort(
-    c: Compiled, values: Array | None = None, *, rows: int | None = None
-) -> tuple[Array, Array]:
-    """:func:`~cxkit.roi._engine.effort_distribution` with the call-reason arrival effects."""
-    s = int(values.shape[0]) if values is not None else int(rows or 1)
-    if _reason_arrivals(c, values, s) is None:
-        return effort_distribution(c, values, rows=rows)
-    singles, mix, _ = _by_reason(c, values, s)
-    ces = np.zeros(s)
-    g = np.zeros(s)
-    for r, one in enumerate(singles):
-        ces_r, g_r = effort_distribution(one, values, rows=rows)
-        ces += mix[:, r] * ces_r
-        g += mix[:, r] * g_r
-    return ces, g
-
-
 def _not_applicable(ctx: _Context, ini: Initiative, c: Compiled) -> InitiativeResult:
     """The result of an initiative that matches nothing in the journey: valued at zero."""
     n = ctx.n_sims
@@ -1068,9 +974,9 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
         values[1 + 2 * k, k] = eff.low
         values[2 + 2 * k, k] = eff.high
     values[n_head:] = draws
-    m = _run(c, values, detail_rows=n_head)
+    m = run(c, values, detail_rows=n_head)
     if ctx.need_levels:
-        ces_rows, g_rows = _effort(c, values)
+        ces_rows, g_rows = effort_distribution(c, values)
     else:
         ces_rows, g_rows = None, None
     phi = np.concatenate([np.full(n_head, ctx.phi_mode), ctx.phi_draws])
@@ -1174,7 +1080,7 @@ def _evaluate_one(ctx: _Context, ini: Initiative) -> InitiativeResult:
     if ces_rows is not None:
         scenario = replace(scenario, ces=float(ces_rows[0]))
     else:
-        ces_mode, _ = _effort(c, values[:1])
+        ces_mode, _ = effort_distribution(c, values[:1])
         scenario = replace(scenario, ces=float(ces_mode[0]))
     return InitiativeResult(
         id=ini.id,

@@ -47,17 +47,16 @@ from cxkit.core.economics import Economics, Initiative
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
 from cxkit.core.rng import SeedLike
+from cxkit.roi._engine import effort_distribution, run
 from cxkit.roi.evaluate import (
     ChurnModel,
     Evaluation,
     InitiativeResult,
     _benefits,
     _Context,
-    _effort,
     _ra,
     _ramp,
     _resolve_initiatives,
-    _run,
     evaluate,
     summarise,
 )
@@ -446,10 +445,10 @@ def _joint(
         # the same draws as each initiative's stand-alone evaluation (its column j)
         cols = [results[iid].draws[:, j] for iid, j, _ in c.columns]
         values = np.column_stack(cols) if cols else None
-        m = _run(c, values, rows=n, detail_rows=0)
+        m = run(c, values, rows=n, detail_rows=0)
         ces_rows = g_rows = None
         if ctx.need_levels:
-            ces_rows, g_rows = _effort(c, values, rows=n)
+            ces_rows, g_rows = effort_distribution(c, values, rows=n)
         if ini.benefit_per_period is not None:
             business = business + results[ini.id].benefit_draws
         total = _benefits(ctx, m, ctx.phi_draws, business, ces_rows, g_rows)["total"]

@@ -221,9 +221,7 @@ def test_design_flow_differences_name_each_broken_condition():
     # … but a hand-off's own wait wins
     declared = one.with_handoff("web", "queue", wait_s=45.0).with_step(1, wait_s=30)
     assert m.design_flow_differences(declared) == ("waits",)
-    assert m.design_flow_differences(one.with_step(2, repeat_contact=True)) == (
-        "repeat_contacts",
-    )
+    assert m.design_flow_differences(one.with_step(2, repeat_contact=True)) == ("repeat_contacts",)
     again = one.add_step(Step("s", "agent", expectation=7, experience=7, repeat_contact=True))
     assert m.design_flow_differences(again) == ("off_graph", "repeat_contacts")
     assert m.design_flow_differences(one.replace(steps=())) == ("no_steps",)

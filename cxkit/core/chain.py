@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,10 +40,11 @@ from numpy.typing import NDArray
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import splu
 
+from cxkit.core import metrics
 from cxkit.core.compiled import CompiledJourney, reachable
 from cxkit.core.errors import SimulationError
 
-__all__ = ["DENSE_MAX", "ChainSolution", "solve_chain", "surely_ending"]
+__all__ = ["DENSE_MAX", "ChainSolution", "expected_counts", "solve_chain", "surely_ending"]
 
 Array = NDArray[np.float64]
 
@@ -523,4 +525,133 @@ def _diag_of_n(
                 part = lu.solve(rhs[:, j : j + _DIAG_BLOCK])
                 sol[:, j : j + _DIAG_BLOCK] = part.reshape(size, -1)
         out[members[wanted]] = sol[wanted, np.arange(wanted.size)]
+    return out
+
+
+def _rows(x: Array, s: int) -> Array:
+    """``x`` with the draws first: ``(S, …)`` from ``(…)`` or ``(1|S, …)``."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.broadcast_to(x, (s, x.shape[-1]))
+
+
+def expected_counts(
+    chain: CompiledJourney,
+    visits: Array,
+    ndiag: Array,
+    expected_wait_s: Array,
+    effort: Any,
+    *,
+    prob: Array | None = None,
+    kappa: Array | None = None,
+    wait_s: Array | None = None,
+    reexplain_effort: Array | None = None,
+    reexplain_time_s: Array | None = None,
+    cost: Array | None = None,
+    handle_time_s: Array | None = None,
+) -> dict[str, Array]:
+    """The flow-time expected counts of a solved chain, per draw and call reason.
+
+    The one place where a solution's visits become journey figures (model reference
+    §3.2, §3.4), for the exact engine (one draw) and the ROI engine (one draw per row
+    of effect values): with ``t_e = v_source(e)·p_e`` the expected traversals of edge
+    ``e``,
+
+    * contacts ``Σ v``; service contacts ``Σ_service v``;
+    * switches and transfers ``Σ t_e`` over the flagged hand-offs;
+    * context losses ``Σ t_e (1 − κ_e)`` over hand-offs between touchpoints;
+    * repeat contacts ``Σ_service v_j (1 − 1/N_jj)``;
+    * waits ``Σ t_e w_e`` and excess waits ``Σ t_e max(w_e − W_exp, 0)``
+      (:func:`cxkit.core.metrics.excess_wait`);
+    * contact cost ``Σ v·cost``; re-explanation time ``Σ losses·reexplain_time_s``;
+      handle time ``Σ v·handle_time_s`` + re-explanation time;
+    * the effort index of these counts (:func:`cxkit.core.metrics.effort_index`).
+
+    Parameters
+    ----------
+    chain
+        The compiled chain; its arrays are the defaults of the keyword arguments.
+    visits, ndiag
+        ``(S, n, R)`` and ``(S, n)`` from :func:`solve_chain`.
+    expected_wait_s
+        ``(R,)`` or ``(S, R)``: each call reason's expected wait ``W_exp``.
+    effort
+        The effort weights: :class:`~cxkit.core.params.EffortParams`, or a mapping
+        of ``w_switch``, ``w_transfer``, ``w_repeat_contact``, ``w_wait_per_minute``
+        to ``(S, 1)`` arrays.
+    prob, kappa, wait_s, reexplain_effort, reexplain_time_s
+        Per edge, ``(E,)`` or ``(S, E)``: the draw's values.
+    cost, handle_time_s
+        Per touchpoint, ``(n,)`` or ``(S, n)``.
+
+    Returns
+    -------
+    dict
+        Name → ``(S, R)`` array: ``contacts``, ``service_contacts``, ``switches``,
+        ``transfers``, ``context_losses``, ``repeat_contacts``, ``wait_s``,
+        ``excess_wait_s``, ``reexplain_effort``, ``cost``, ``reexplain_time_s``,
+        ``handle_time_s``, ``effort_index``.
+
+    Examples
+    --------
+    >>> c = CompiledJourney.from_edges(
+    ...     [("web", "phone", 0.5), ("web", "ok", 0.5), ("phone", "ok", 1.0)],
+    ...     ["web", "phone"],
+    ...     ["ok"],
+    ... )
+    >>> sol = solve_chain(c, np.array([[1.0, 0.0]]))
+    >>> from cxkit.core.params import EffortParams
+    >>> k = expected_counts(
+    ...     c,
+    ...     sol.visits,
+    ...     sol.ndiag,
+    ...     np.array([60.0]),
+    ...     EffortParams(),
+    ...     kappa=np.array([0.0, 1.0, 1.0]),
+    ...     wait_s=np.array([180.0, 0, 0]),
+    ... )
+    >>> float(k["context_losses"][0, 0]), float(k["excess_wait_s"][0, 0])
+    (0.5, 60.0)
+    """
+    s = visits.shape[0]
+    src = chain.source
+    p = _rows(chain.prob if prob is None else prob, s)
+    kap = _rows(chain.kappa if kappa is None else kappa, s)
+    wait = _rows(chain.wait_s if wait_s is None else wait_s, s)
+    re_eff = _rows(chain.reexplain_effort if reexplain_effort is None else reexplain_effort, s)
+    re_t = _rows(chain.reexplain_time_s if reexplain_time_s is None else reexplain_time_s, s)
+    cost_n = _rows(chain.cost if cost is None else cost, s)
+    handle = _rows(chain.handle_time_s if handle_time_s is None else handle_time_s, s)
+    wexp = _rows(expected_wait_s, s)  # (S, R)
+    trav = visits[:, src, :] * p[:, :, None]  # (S, E, R)
+    lose = np.where(chain.between_touchpoints[None, :], 1.0 - kap, 0.0)[:, :, None] * trav
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ever = np.where(visits.sum(axis=2) > 0, 1.0 / ndiag, 1.0)  # nan where N_jj unknown
+    svc = chain.is_service
+    out = {
+        "contacts": visits.sum(axis=1),
+        "service_contacts": visits[:, svc, :].sum(axis=1),
+        "switches": trav[:, chain.switch, :].sum(axis=1),
+        "transfers": trav[:, chain.transfer, :].sum(axis=1),
+        "context_losses": lose.sum(axis=1),
+        "repeat_contacts": (visits * (1.0 - ever)[:, :, None])[:, svc, :].sum(axis=1),
+        "wait_s": np.einsum("ser,se->sr", trav, wait),
+        "excess_wait_s": (trav * metrics.excess_wait(wait[:, :, None], wexp[:, None, :])).sum(
+            axis=1
+        ),
+        "reexplain_effort": np.einsum("ser,se->sr", lose, re_eff),
+        "cost": np.einsum("snr,sn->sr", visits, cost_n),
+        "reexplain_time_s": np.einsum("ser,se->sr", lose, re_t),
+    }
+    out["handle_time_s"] = np.einsum("snr,sn->sr", visits, handle) + out["reexplain_time_s"]
+    out["effort_index"] = np.asarray(
+        metrics.effort_index(
+            out["switches"],
+            out["reexplain_effort"],
+            out["transfers"],
+            out["repeat_contacts"],
+            out["excess_wait_s"],
+            effort,
+        ),
+        dtype=np.float64,
+    )
     return out

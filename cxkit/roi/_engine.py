@@ -60,7 +60,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cxkit.core import metrics as _m
-from cxkit.core.chain import solve_chain
+from cxkit.core.chain import expected_counts, solve_chain
 from cxkit.core.compiled import CompiledJourney, compile_journey, start_table
 from cxkit.core.economics import (
     Effect,
@@ -1128,7 +1128,7 @@ def _metrics(
     fcr_metric = np.full(s, np.nan) if fcr_na else _m.first_contact_resolution(le1, le0)
     contact_cost = (v * cost).sum(axis=1)
     k = s if detail_rows is None else min(s, int(detail_rows))
-    detail = _detail(c, edges, tp, solved, v[:k], prob[:k], k, w[:k])
+    detail = _detail(c, edges, tp, solved, prob[:k], k, w[:k])
     if k < s:
         detail = {
             name: np.concatenate([arr, np.full(s - k, np.nan)]) for name, arr in detail.items()
@@ -1153,72 +1153,53 @@ def _detail(
     edges: dict[str, Array],
     tp: dict[str, Array],
     solved: dict[str, Array],
-    v: Array,
     prob: Array,
     s: int,
     w: Array,
 ) -> dict[str, Array]:
-    """The descriptive metrics (counts, waits, effort, handle time) of the first ``s`` rows."""
-    n = c.n
-    visits_r = solved["visits"][:s]
-    trav = v[:, c.src] * prob  # (S, E): expected traversals, mixed over reasons
-    kappa = np.broadcast_to(
-        edges["context_carryover"], (edges["context_carryover"].shape[0], prob.shape[1])
-    )[:s]
-    lose = np.where(c.between[None, :], 1.0 - kappa, 0.0) * trav  # (S, E)
+    """The descriptive metrics (counts, waits, effort, handle time) of the first ``s`` rows:
+    :func:`cxkit.core.chain.expected_counts` per call reason, mixed with each row's
+    reason weights ``w``."""
     tp = {k: val[:s] for k, val in tp.items()}
-    re_eff = np.where(
-        np.isnan(edges["reexplain_effort"][:s]), tp["w_reexplain"], edges["reexplain_effort"][:s]
-    )
-    re_time = np.where(
-        np.isnan(edges["reexplain_time_s"][:s]),
-        tp["reexplain_time_s"],
-        edges["reexplain_time_s"][:s],
-    )
-    wexp_default = tp["expected_wait_s"]  # (S, 1)
-    wexp = np.where(
-        np.isnan(c.reason_wexp)[None, :], wexp_default, c.reason_wexp[None, :]
-    )  # (S, R)
-    wait = np.broadcast_to(edges["wait_s"], (edges["wait_s"].shape[0], prob.shape[1]))[:s]
-    waits = np.flatnonzero((wait > 0).any(axis=0))  # only hand-offs with a wait matter
-    if waits.size:
-        trav_w = visits_r[:, c.src[waits], :] * prob[:, waits, None]  # (S, E_w, R)
-        over = _m.excess_wait(wait[:, waits, None], wexp[:, None, :])
-        excess = np.einsum("ser,ser,sr->s", trav_w, over, w)
-        wait_total = np.einsum("ser,se,sr->s", trav_w, wait[:, waits], w)
-    else:
-        excess = np.zeros(s)
-        wait_total = np.zeros(s)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        nd = solved["ndiag"][:s]
-        ever = np.where(np.isfinite(nd) & (nd > 0), 1.0 / nd, 0.0)
-    revisits = v * (1.0 - ever)
-    handle = np.broadcast_to(tp["handle_time_s"], (s, n))
-    switches = trav[:, c.switch].sum(axis=1)
-    transfers = trav[:, c.transfer].sum(axis=1)
-    repeat = revisits[:, c.service].sum(axis=1)
+    re_eff = edges["reexplain_effort"][:s]
+    re_time = edges["reexplain_time_s"][:s]
+    wexp = np.where(np.isnan(c.reason_wexp)[None, :], tp["expected_wait_s"], c.reason_wexp[None, :])
     weights = {
-        name: tp[name][:, 0]
+        name: tp[name]
         for name in ("w_switch", "w_transfer", "w_repeat_contact", "w_wait_per_minute")
     }
-    effort = _m.effort_index(
-        switches, (lose * re_eff).sum(axis=1), transfers, repeat, excess, weights
+    counts = expected_counts(
+        _topology(c),
+        solved["visits"][:s],
+        solved["ndiag"][:s],
+        wexp,
+        weights,
+        prob=prob,
+        kappa=edges["context_carryover"][:s],
+        wait_s=edges["wait_s"][:s],
+        reexplain_effort=np.where(np.isnan(re_eff), tp["w_reexplain"], re_eff),
+        reexplain_time_s=np.where(np.isnan(re_time), tp["reexplain_time_s"], re_time),
+        cost=tp["cost_per_contact"],
+        handle_time_s=tp["handle_time_s"],
     )
-    return {
-        "contacts": v.sum(axis=1),
-        "service_contacts": v[:, c.service].sum(axis=1),
-        "switches": switches,
-        "transfers": transfers,
-        "context_losses": lose.sum(axis=1),
-        "repeat_contacts": repeat,
-        "excess_wait_s": excess,
-        "wait_s": wait_total,
-        "effort_index": effort,
-        # CES of the expected counts (an upper bound of the mean CES, Jensen); the
-        # valuation replaces it by the effort-level chain's mean CES (effort_distribution)
-        "ces": _m.ces5(effort),
-        "handle_time_s": (v * handle).sum(axis=1) + (lose * re_time).sum(axis=1),
-    }
+    mixed = {name: np.einsum("sr,sr->s", arr, w) for name, arr in counts.items()}
+    names = (
+        "contacts",
+        "service_contacts",
+        "switches",
+        "transfers",
+        "context_losses",
+        "repeat_contacts",
+        "excess_wait_s",
+        "wait_s",
+        "effort_index",
+        "handle_time_s",
+    )
+    out = {name: mixed[name] for name in names}
+    # CES of the expected counts (an upper bound of the mean CES, Jensen); the valuation
+    # replaces it by the effort-level chain's mean CES (effort_distribution)
+    out["ces"] = _m.ces5(out["effort_index"])
+    return out
 
 
 # ----------------------------------------------------------------------------- effort levels

@@ -83,7 +83,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cxkit.core import metrics
-from cxkit.core.chain import solve_chain
+from cxkit.core.chain import expected_counts, solve_chain
 from cxkit.core.compiled import compile_journey, experience_tables, start_table
 from cxkit.core.errors import SimulationError
 
@@ -524,37 +524,27 @@ def exact(
     visits = solved.visits[0]  # (n, R)
     ep = journey.params.effort
 
-    # expected traversals of every edge, per call reason: (E, R)
-    trav = visits[a.source] * a.prob[:, None]
-    lose = np.where(a.between_touchpoints, 1.0 - a.kappa, 0.0)[:, None] * trav
-    excess_per_edge = metrics.excess_wait(a.wait_s[:, None], tables.expected_wait_s[None, :])
-    # P(ever visit j | visits) = 1/N_jj; nan where revisits=False left N_jj unknown
-    seen = visits.sum(axis=1) > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ever = np.where(seen, 1.0 / solved.ndiag[0], 1.0)
-    revisit_visits = visits * (1.0 - ever)[:, None]
-
+    counts = expected_counts(a, solved.visits, solved.ndiag, tables.expected_wait_s, ep)
     per: dict[str, NDArray[np.float64]] = {
-        "expected_contacts": visits.sum(axis=0),
-        "expected_service_contacts": visits[a.is_service].sum(axis=0),
-        "expected_switches": trav[a.switch].sum(axis=0),
-        "expected_transfers": trav[a.transfer].sum(axis=0),
-        "expected_context_losses": lose.sum(axis=0),
-        "expected_repeat_contacts": revisit_visits[a.is_service].sum(axis=0),
-        "expected_wait_s": (trav * a.wait_s[:, None]).sum(axis=0),
-        "expected_excess_wait_s": (trav * excess_per_edge).sum(axis=0),
-        "expected_cost": a.cost @ visits,
-        "expected_reexplain_time_s": (lose * a.reexplain_time_s[:, None]).sum(axis=0),
+        f"expected_{name}": counts[name][0]
+        for name in (
+            "contacts",
+            "service_contacts",
+            "switches",
+            "transfers",
+            "context_losses",
+            "repeat_contacts",
+            "wait_s",
+            "excess_wait_s",
+            "cost",
+            "reexplain_time_s",
+            "handle_time_s",
+            "effort_index",
+        )
     }
-    per["expected_handle_time_s"] = a.handle_time_s @ visits + per["expected_reexplain_time_s"]
-    per["expected_effort_index"] = metrics.effort_index(
-        per["expected_switches"],
-        (lose * a.reexplain_effort[:, None]).sum(axis=0),
-        per["expected_transfers"],
-        per["expected_repeat_contacts"],
-        per["expected_excess_wait_s"],
-        ep,
-    )
+    # P(ever visit j | visits) = 1/N_jj; nan where revisits=False left N_jj unknown
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ever = np.where(visits.sum(axis=1) > 0, 1.0 / solved.ndiag[0], 1.0)
     pi0 = starts.pi0
     second_from = solved.second_from[0]  # type: ignore[index]
     second = np.where(pi0 > 0, pi0 * np.nan_to_num(second_from)[None, :], 0.0).sum(axis=1)
@@ -569,6 +559,7 @@ def exact(
     mixed["steps_variance"] = float(w @ second) - mixed["expected_contacts"] ** 2
     absorption = w @ absorption_r
     v_mix = visits @ w
+    edge_trav = v_mix[a.source] * a.prob  # expected traversals of every edge
     with np.errstate(invalid="ignore"):
         reach = v_mix * ever
     reach = np.where(v_mix > 0, reach, 0.0)
@@ -589,8 +580,8 @@ def exact(
         "source": names[a.source],
         "target": names[a.target],
         "probability": a.prob.copy(),
-        "traversals": trav @ w,
-        "context_losses": lose @ w,
+        "traversals": edge_trav,
+        "context_losses": np.where(a.between_touchpoints, 1.0 - a.kappa, 0.0) * edge_trav,
         "channel_switch": a.switch.copy(),
         "transfer": a.transfer.copy(),
         "remainder": a.remainder.copy(),

@@ -360,16 +360,6 @@ def compile_journey(journey: Journey) -> CompiledJourney:
     )
 
 
-def _num(value: object) -> float:
-    """``float(value)``, or ``nan`` for anything that is not a real number."""
-    if isinstance(value, bool):
-        return math.nan
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return math.nan
-
-
 @dataclass(frozen=True, eq=False)
 class StartTable:
     """Call reasons, their shares and each one's start distribution.

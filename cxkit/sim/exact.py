@@ -526,21 +526,7 @@ def exact(
 
     counts = expected_counts(a, solved.visits, solved.ndiag, tables.expected_wait_s, ep)
     per: dict[str, NDArray[np.float64]] = {
-        f"expected_{name}": counts[name][0]
-        for name in (
-            "contacts",
-            "service_contacts",
-            "switches",
-            "transfers",
-            "context_losses",
-            "repeat_contacts",
-            "wait_s",
-            "excess_wait_s",
-            "cost",
-            "reexplain_time_s",
-            "handle_time_s",
-            "effort_index",
-        )
+        f"expected_{name}": arr[0] for name, arr in counts.items() if name != "reexplain_effort"
     }
     # P(ever visit j | visits) = 1/N_jj; nan where revisits=False left N_jj unknown
     with np.errstate(invalid="ignore", divide="ignore"):

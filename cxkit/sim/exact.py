@@ -5,15 +5,19 @@ touchpoint's probability remainder goes to ``remainder_outcome``. With ``Q`` the
 touchpoint → touchpoint block and ``R`` the touchpoint → outcome block
 (Kemeny & Snell 1960; Grinstead & Snell ch. 11 [SRC 38]):
 
-* ``N = (I − Q)⁻¹`` is never formed. One sparse LU factorisation of ``I − Q``
-  (:func:`scipy.sparse.linalg.splu`) answers every question by solves:
-  expected visits ``v = π0ᵀN`` from ``(I − Q)ᵀ v = π0``; expected steps
+* The journey is compiled once (:func:`cxkit.core.compiled.compile_journey`) and
+  solved by the one solver of cxkit, :func:`cxkit.core.chain.solve_chain`, as one
+  draw: ``N = (I − Q)⁻¹`` is never formed; an LU factorisation of ``I − Q`` (dense
+  LAPACK for small systems, sparse SuperLU for large ones) answers every question
+  by solves: expected visits ``v = π0ᵀN`` from ``(I − Q)ᵀ v = π0``; expected steps
   ``t = N·1``; absorption ``B = N·R``; the variance of the number of steps
-  ``Var = (2N − I)t − t∘t`` from ``N·t``.
+  ``Var = (2N − I)t − t∘t`` from ``N·t``. The ROI engine solves its draws with the
+  same function, so its baseline is this engine's answer.
 * Edge quantities are sums over hand-offs of the expected traversals
-  ``v_i·p_ij``: channel switches, transfers, context losses
-  ``Σ v_i p_ij (1 − κ_ij)`` over touchpoint → touchpoint hand-offs (the only ones
-  that can lose context), re-explanation time and effort, waits.
+  ``v_i·p_ij`` (:func:`cxkit.core.chain.expected_counts`): channel switches,
+  transfers, context losses ``Σ v_i p_ij (1 − κ_ij)`` over touchpoint → touchpoint
+  hand-offs (the only ones that can lose context), re-explanation time and effort,
+  waits.
 * Repeat contacts (a visit to a service touchpoint the customer has already
   visited) are ``Σ_j v_j − P(ever visit j)`` over service touchpoints, with
   ``P(ever visit j) = v_j / N_jj``; ``N_jj`` is 1 off cycles and, on a cycle,

@@ -32,7 +32,8 @@ from cxkit.core.metrics import design_flow_differences
 from cxkit.core.model import CallReason, Handoff, Outcome, OutcomeKind, Step, Touchpoint
 from cxkit.data import random_journey
 from cxkit.export._common import design_flow_table, fmt_number
-from cxkit.roi._engine import compile_scenario, run
+from cxkit.roi._engine import run
+from cxkit.roi._scenario import compile_scenario
 from cxkit.sim.design_flow import FLOW_CUSTOMERS, FLOW_SEED, METRICS, design_vs_flow
 from cxkit.sim.exact import exact
 from cxkit.sim.montecarlo import simulate

@@ -53,7 +53,8 @@ from cxkit.core.economics import EffectChange, Initiative
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
 from cxkit.core.model import Handoff, Outcome, OutcomeKind
-from cxkit.roi._engine import apply_ops, compile_scenario
+from cxkit.roi._engine import apply_ops
+from cxkit.roi._scenario import compile_scenario
 
 __all__ = ["apply_effects", "effect_values"]
 

@@ -112,12 +112,11 @@ from cxkit.core.rng import SeedLike, as_generator
 from cxkit.core.suggest import unknown_message
 from cxkit.io.initiatives_io import check_initiatives
 from cxkit.roi._engine import (
-    Compiled,
     Metrics,
-    compile_scenario,
     effort_distribution,
     run,
 )
+from cxkit.roi._scenario import Compiled, compile_scenario
 from cxkit.roi.finance import CashFlowSummary, annual_to_period_rate, summarize_cash_flows
 from cxkit.roi.uncertainty import PERCENTILE_CONVENTION, PercentileSummary, sample
 from cxkit.sim.loyalty import DEFAULT_DEFECTION, clv_constant

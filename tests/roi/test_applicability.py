@@ -32,7 +32,7 @@ from cxkit.core.economics import (
 from cxkit.core.errors import CxkitError, JourneyValidationError
 from cxkit.io import loads_journey
 from cxkit.roi import CATALOG_IDS, apply_effects, evaluate, roadmap
-from cxkit.roi._engine import compile_scenario
+from cxkit.roi._scenario import compile_scenario
 from cxkit.roi.catalog import catalog, merge_catalog
 from cxkit.sim import exact
 

@@ -12,7 +12,8 @@ import cxkit as cx
 from cxkit.core.economics import Distribution, Effect, EffectChange, Initiative
 from cxkit.core.errors import CxkitError
 from cxkit.roi import apply_effects, catalog
-from cxkit.roi._engine import compile_scenario, run
+from cxkit.roi._engine import run
+from cxkit.roi._scenario import compile_scenario
 from cxkit.roi.effects import effect_values
 from cxkit.sim import exact
 

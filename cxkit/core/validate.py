@@ -237,7 +237,7 @@ def graph_problems(journey: Journey) -> list[Problem]:
 
 def _number(value: object) -> float:
     """``float(value)``, or ``nan`` for anything that is not a real number."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, str, bytes)):
         return math.nan
     try:
         return float(value)  # type: ignore[arg-type]
@@ -249,7 +249,8 @@ def _range(value: object, path: str, expected: str, low: float, high: float) -> 
     x = _number(value)
     if math.isfinite(x) and low <= x <= high:
         return []
-    return [Problem("out of range", path=path, value=value, expected=expected, code="range")]
+    what = "out of range" if math.isfinite(x) or isinstance(value, float) else "not a number"
+    return [Problem(what, path=path, value=value, expected=expected, code="range")]
 
 
 def _values(journey: Journey) -> list[Problem]:
@@ -292,7 +293,7 @@ def validate_journey(journey: Journey) -> list[Problem]:
     stage_ids = [s.id for s in journey.stages]
     reason_ids = [c.id for c in g.call_reasons]
     tp_set = set(tp_ids)
-    problems = graph_problems(journey)
+    problems = list(journey.graph_errors)  # graph_problems, found once per journey
     problems += _duplicates(stage_ids, "stages", "stage")
     problems += _duplicates([s.id for s in journey.steps], "steps", "step")
     problems += _duplicates([i.id for i in journey.initiatives], "initiatives", "initiative")

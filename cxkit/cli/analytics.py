@@ -339,7 +339,7 @@ _LANG = click.option(
     "--output",
     metavar="FILE",
     default=None,
-    help="Write the journey to FILE (.yaml, .yml or .json), atomically.",
+    help="Write the journey to FILE (.yaml, .yml or .json) atomically; - is standard output.",
 )
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option(
@@ -383,9 +383,12 @@ def discover_command(
     check it with `cxkit validate FILE`.
     """
     from cxkit.analytics import discover, read_events
+    from cxkit.io._write import is_stream_target
 
+    output = None if output == "-" else output  # -o -: standard output
     target = Path(output) if output else None
-    if target is not None:
+    # a named pipe or /dev/stdout is written as a stream (YAML unless it ends in .json)
+    if target is not None and not is_stream_target(target):
         if target.suffix.lower() not in JOURNEY_SUFFIXES:
             raise CxkitError(
                 f"{output}: the journey file must end in .yaml, .yml or .json, got "
@@ -415,8 +418,11 @@ def discover_command(
     if target is None:
         click.echo(dump_journey(found.journey), nl=False)
         return
-    click.echo(render_discovery(found, lang))
-    click.echo(f"\nwrote {output}  ·  next: cxkit validate {output}  ·  cxkit show {output}")
+    stream = is_stream_target(target)  # the summary must not mix with the journey
+    click.echo(render_discovery(found, lang), err=stream)
+    click.echo(
+        f"\nwrote {output}  ·  next: cxkit validate {output}  ·  cxkit show {output}", err=stream
+    )
 
 
 def _journey_id(target: Path) -> str | None:

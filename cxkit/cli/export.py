@@ -14,8 +14,8 @@ journey
 
 from __future__ import annotations
 
+import shlex
 import sys
-from pathlib import Path
 
 import click
 
@@ -46,7 +46,10 @@ def _size(n: int) -> str:
     "out",
     default=None,
     metavar="OUT",
-    help="File to write (atomically). Without it, text formats go to standard output.",
+    help=(
+        "File to write (atomically; a symbolic link is followed, a pipe or /dev/stdout "
+        "is written as a stream). Without it, or with -, the output goes to standard output."
+    ),
 )
 @_LANG
 def export_command(path: str, to: str | None, out: str | None, lang: str | None) -> None:
@@ -56,24 +59,34 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
     touchpoint graph in Mermaid; html: a self-contained page (no network); svg/png:
     the journey map chart; yaml/json: the journey file itself.
     """
-    from cxkit.export import render, write
-    from cxkit.export._files import format_for
+    from cxkit.export import render
+    from cxkit.export._files import format_for, write_data
     from cxkit.io import load_journey
+    from cxkit.io._write import is_stream_target
 
     if out is None and to is None:
         raise CxkitError("give --to FORMAT, or --out OUT with a known suffix (.md, .html…)")
     journey = load_journey(path)
     if out is None or out == "-":
         fmt = format_for("", to)
-        if fmt == "png":
-            raise CxkitError("--to png writes binary data: give --out FILE.png")
-        text = render(journey, fmt, lang=lang)
-        assert isinstance(text, str)
-        click.echo(text, nl=not text.endswith("\n"))
+        if fmt == "png" and (out is None or sys.stdout.isatty()):
+            raise CxkitError(
+                "--to png writes binary data: give --out FILE.png, or --out - with "
+                "standard output redirected to a file or a pipe"
+            )
+        data = render(journey, fmt, lang=lang)
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            return
+        click.echo(data, nl=not data.endswith("\n"))
         return
-    target = write(journey, out, to, lang=lang)
     fmt = format_for(out, to)
-    click.echo(f"wrote {target} ({fmt}, {_size(target.stat().st_size)})")
+    stream = is_stream_target(out)
+    size = write_data(out, render(journey, fmt, lang=lang))
+    # the summary goes to stderr when the output itself is a stream (/dev/stdout, a pipe)
+    click.echo(f"wrote {out} ({fmt}, {_size(size)})", err=stream)
 
 
 @click.command("site")
@@ -98,7 +111,7 @@ def site_command(
         built = build_site(project)
         click.echo(f"built {built / 'index.html'}")
     else:
-        click.echo(f"build it: cd {Path(out)} && mkdocs build --strict", file=sys.stdout)
+        click.echo(f"build it: cd {shlex.quote(str(project))} && mkdocs build --strict")
 
 
 def register(group: click.Group) -> None:

@@ -612,10 +612,13 @@ def new_command(path: str, template: str, force: bool, journey_id: str | None) -
     The file is written atomically and validated first; an existing PATH is kept
     unless --force is given.
     """
+    from cxkit.io._write import is_stream_target
+
     target = Path(path)
     if target.is_dir():
         raise CxkitError(f"{path}: is a folder; PATH must be a journey file path")
-    if target.exists() and not force:
+    # a named pipe or a device is written as a stream: there is nothing to overwrite
+    if target.exists() and not force and not is_stream_target(target):
         raise CxkitError(f"{path}: already exists; use --force to overwrite it")
     text, journey = new_journey_text(template, target, journey_id)
     atomic_write_text(target, text)

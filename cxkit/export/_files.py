@@ -10,7 +10,15 @@ from cxkit.core.journey import Journey
 from cxkit.export._common import check_journey, resolve_lang
 from cxkit.io.journey_io import atomic_write_bytes
 
-__all__ = ["FORMATS", "SUFFIXES", "atomic_write_bytes", "format_for", "render", "write"]
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "atomic_write_bytes",
+    "format_for",
+    "render",
+    "write",
+    "write_data",
+]
 
 #: Export formats, with the file suffix each is written with by default.
 FORMATS: dict[str, str] = {
@@ -106,8 +114,11 @@ def write(
 ) -> Path:
     """Write the journey to ``path`` in format ``to`` (default: from the suffix).
 
-    The whole output is rendered first and written atomically, so a failure leaves
-    any previous file untouched.
+    The whole output is rendered first. A regular file is written atomically, so a
+    failure leaves any previous file untouched; a symbolic link is followed (its
+    target is replaced, the link kept); a named pipe, a character device or
+    ``/dev/stdout`` is written as a stream, never replaced
+    (:func:`~cxkit.io.atomic_write_bytes`).
 
     Parameters
     ----------
@@ -121,6 +132,12 @@ def write(
     lang
         Language of cxkit's own labels.
 
+    Raises
+    ------
+    CxkitError
+        When the path is a folder, its folder is missing, the name is too long, a
+        pipe has no reader… (the message names the path and what was expected).
+
     Examples
     --------
     >>> import tempfile, pathlib, cxkit as cx
@@ -128,12 +145,22 @@ def write(
     >>> write(cx.load_journey("billing_inquiry"), out).read_text().splitlines()[0]
     'journey'
     """
-    from cxkit.io import atomic_write_text
-
     fmt = format_for(path, to)
-    data = render(journey, fmt, lang=lang)
-    target = Path(os.fspath(path))
-    if isinstance(data, bytes):
-        return atomic_write_bytes(target, data)
-    atomic_write_text(target, data)
-    return target
+    write_data(path, render(journey, fmt, lang=lang))
+    return Path(os.fspath(path))
+
+
+def write_data(path: str | os.PathLike[str], data: str | bytes) -> int:
+    """Write rendered output (text as UTF-8) to ``path``; returns the bytes written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> write_data(pathlib.Path(tempfile.mkdtemp()) / "a.md", "# 日本")
+    8
+    """
+    from cxkit.io._write import encode_text
+
+    payload = encode_text(path, data) if isinstance(data, str) else bytes(data)
+    atomic_write_bytes(path, payload)
+    return len(payload)

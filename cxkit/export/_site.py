@@ -223,8 +223,8 @@ def site(
         raise CxkitError(f"`out_dir` {os.fspath(out_dir)!r} exists and is not a folder")
     docs = out / "docs"
     assets = docs / ASSET_DIR
-    (docs / "journeys").mkdir(parents=True, exist_ok=True)
-    assets.mkdir(parents=True, exist_ok=True)
+    _make_folder(docs / "journeys")
+    _make_folder(assets)
 
     entries: list[tuple[str, Journey]] = []
     used: set[str] = set()
@@ -246,6 +246,36 @@ def site(
     return out
 
 
+def _make_folder(folder: Path) -> None:
+    """Create ``folder`` and its parents; a :class:`CxkitError` naming what is in the way.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "docs").write_text("")
+    0
+    >>> _make_folder(d / "docs" / "journeys")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    cxkit.core.errors.CxkitError: .../docs: is a file; expected a folder (the site needs ...)
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next(
+            (p for p in (*reversed(folder.parents), folder) if p.exists() and not p.is_dir()),
+            folder,
+        )
+        raise CxkitError(
+            f"{blocker}: is a file; expected a folder (the site needs {folder})"
+        ) from None
+    except OSError as exc:
+        raise CxkitError(
+            f"{folder}: cannot create the folder: {exc.strerror or exc}; expected a place where "
+            "folders can be created"
+        ) from None
+
+
 def build_site(
     project_dir: str | os.PathLike[str],
     *,
@@ -255,8 +285,10 @@ def build_site(
 ) -> Path:
     """Run ``mkdocs build`` (``--strict`` by default) on a project written by :func:`site`.
 
-    Returns the folder of the built site. Raises :class:`CxkitError` with MkDocs'
-    own messages when MkDocs is missing or the build fails.
+    The site goes to ``site_dir`` (relative to the working folder), by default
+    ``project_dir/site``; the folder returned is that one, as given. Raises
+    :class:`CxkitError` with MkDocs' own messages when MkDocs is missing or the
+    build fails.
     """
     project = Path(os.fspath(project_dir))
     config = project / "mkdocs.yml"
@@ -267,7 +299,18 @@ def build_site(
             "building a site needs MkDocs and mkdocs-material: pip install 'cxkit[docs]'"
         )
     target = Path(os.fspath(site_dir)) if site_dir is not None else project / "site"
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(target)]
+    # mkdocs reads a relative -d against the config's folder: pass it absolute
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(config.absolute()),
+        "-d",
+        str(target.absolute()),
+    ]
     if strict:
         cmd.append("--strict")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import types
 import typing
 from collections.abc import Iterable
@@ -35,6 +34,7 @@ from cxkit.core.errors import (
 )
 from cxkit.core.journey import Journey
 from cxkit.core.suggest import did_you_mean
+from cxkit.io._write import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from cxkit.io.convert import journey_from_schema, journey_to_data
 from cxkit.io.schema import JourneyFile
 from cxkit.io.source import (
@@ -448,43 +448,3 @@ def save_journey(journey: Journey, path: StrPath, *, format: str | None = None) 
     text = dumps_json(journey) + "\n" if fmt == "json" else dump_journey(journey)
     atomic_write_text(target, text)
     return target
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically: a temporary file beside it, flushed to
-    disk, then renamed over it (the file is complete or absent, never partial).
-
-    An existing file keeps its permissions; a new one gets ``0o644``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> atomic_write_bytes(d / "x.bin", b"\\x00\\x01").read_bytes()
-    b'\\x00\\x01'
-    """
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise CxkitError(f"`data` must be bytes, got {type(data).__name__}")
-    target = Path(os.fspath(path))
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise CxkitError(f"{target}: folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(bytes(data))
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return target
-
-
-def atomic_write_text(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` atomically as UTF-8 (see :func:`atomic_write_bytes`)."""
-    atomic_write_bytes(target, text.encode("utf-8"))

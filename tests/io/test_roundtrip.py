@@ -141,7 +141,7 @@ def test_a_crash_during_save_leaves_the_old_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(cx.CxkitError, match="disk full"):
         save_journey(j.replace(title="changed"), path)
     assert path.read_bytes() == original
     assert [p.name for p in tmp_path.iterdir()] == ["j.yaml"]  # no temporary file left

@@ -15,6 +15,7 @@ from typing import Any
 from cxkit.core.errors import CxkitError
 from cxkit.core.journey import Journey
 from cxkit.export._common import check_journey, resolve_lang
+from cxkit.export.escape import svg_spec
 
 __all__ = ["chart_spec", "png", "svg", "vega_bundle", "vl_version_of"]
 
@@ -90,13 +91,17 @@ def _register_fonts() -> None:
 def svg(journey: Journey, lang: str | None = None) -> str:
     """The journey map as an SVG document (text), rendered offline by vl-convert.
 
+    Every label goes through :func:`cxkit.export.escape.svg_text` first: a control
+    character that XML cannot hold becomes a space, a noncharacter or lone
+    surrogate U+FFFD (vl-convert would abort the process on them).
+
     Examples
     --------
     >>> import cxkit as cx
     >>> svg(cx.load_journey("billing_inquiry")).startswith("<svg")
     True
     """
-    spec = chart_spec(journey, lang)
+    spec = svg_spec(chart_spec(journey, lang))  # no label can make vl-convert abort
     vlc = _vl_convert()
     _register_fonts()
     return str(vlc.vegalite_to_svg(spec, vl_version=vl_version_of(spec)))
@@ -115,7 +120,7 @@ def png(journey: Journey, lang: str | None = None, scale: float = 2) -> bytes:
     """
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale <= 10:
         raise CxkitError(f"`scale` must be a number in (0, 10], got {scale!r}")
-    spec = chart_spec(journey, lang)
+    spec = svg_spec(chart_spec(journey, lang))  # no label can make vl-convert abort
     vlc = _vl_convert()
     _register_fonts()
     return bytes(vlc.vegalite_to_png(spec, scale=float(scale), vl_version=vl_version_of(spec)))

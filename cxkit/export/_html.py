@@ -21,7 +21,7 @@ from cxkit.export._common import (
     step_rows,
 )
 from cxkit.export._mermaid import mermaid_flowchart, mermaid_journey
-from cxkit.export.escape import html_attr, html_text, json_for_script
+from cxkit.export.escape import html_attr, html_cell, html_text, json_for_script
 
 __all__ = ["BUNDLE_MARKER", "asset_text", "html", "page_scripts"]
 
@@ -163,7 +163,7 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
         "</thead><tbody>"
     )
     agg += [
-        f'<tr><th scope="row">{html_text(r.label)}</th><td class="num">{html_text(r.value)}</td>'
+        f'<tr><th scope="row">{html_cell(r.label)}</th><td class="num">{html_text(r.value)}</td>'
         "</tr>"
         for r in aggregate_rows(journey, lang)
     ]
@@ -175,7 +175,7 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
     part += [f"<th>{html_text(h)}</th>" for h in dv.header]
     part.append("</tr></thead><tbody>")
     part += [
-        f'<tr><th scope="row">{html_text(name)}</th><td class="num">{html_text(design)}</td>'
+        f'<tr><th scope="row">{html_cell(name)}</th><td class="num">{html_text(design)}</td>'
         f'<td class="num">{html_text(flow)}</td></tr>'
         for _, name, design, flow in dv.rows
     ]
@@ -210,14 +210,14 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
             trs.append(
                 "<tr>"
                 f'<td class="num">{r.number}</td>'
-                f"<td>{html_text(r.touchpoint)}</td>"
-                f"<td>{html_text(r.action)}</td>"
+                f"<td>{html_cell(r.touchpoint)}</td>"
+                f"<td>{html_cell(r.action)}</td>"
                 f'<td class="num">{html_text(r.expectation)}</td>'
                 f'<td class="num">{html_text(r.experience)}</td>'
                 f'<td class="num">{html_text(r.gap)}</td>'
-                f'<td class="{emo_class}">{html_text(r.emotion)}</td>'
+                f'<td class="{emo_class}">{html_cell(r.emotion)}</td>'
                 f'<td class="num">{html_text(r.effort)}</td>'
-                f"<td>{html_text(r.evidence)}</td>"
+                f"<td>{html_cell(r.evidence)}</td>"
                 "</tr>"
             )
         stages.append(f"<table>{thead}<tbody>{''.join(trs)}</tbody></table>")

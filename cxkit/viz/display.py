@@ -57,10 +57,12 @@ def _cached_svg(journey: Any, lang: str | None) -> str:
     # shown again — e.g. a notebook re-rendering outputs — costs nothing
     import vl_convert
 
+    from cxkit.export.escape import svg_spec
     from cxkit.viz.fonts import register_fonts
     from cxkit.viz.journey import journey_map
 
     spec = journey_map(journey, lang=lang).to_dict(validate=False)  # validated in tests
+    spec = svg_spec(spec)  # a control character in a label would abort vl-convert
     register_fonts()
     return vl_convert.vegalite_to_svg(spec)
 

@@ -31,18 +31,22 @@ How each fault is handled (tested one by one in ``tests/analytics/test_validate.
   counted :class:`EventLogWarning`;
 * rows with neither a touchpoint nor an outcome → dropped, with a counted warning;
 * unsorted rows → nothing to do: every ordered computation sorts by time;
-* time zones → every time is converted to UTC (naive times are read as UTC);
+* time zones → every time is converted to UTC (naive times are read as UTC); text
+  times that mix both kinds → a counted warning (``_readers.mixed_zones_note``);
+* a file path → read and checked by :func:`~cxkit.analytics.read_events` first;
 * text in the string columns is stripped, and empty text counts as null.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
+import polars as pl
 
 from cxkit.analytics._frames import T_US, collect, lazy_frame, with_epoch_us
 from cxkit.analytics._schema import (
@@ -199,6 +203,10 @@ def resolve_columns(events: Any, schema: EventSchema | None, argument: str = "ev
     schema = schema if schema is not None else EventSchema()
     if not isinstance(schema, EventSchema):
         raise EventLogError(f"`schema` must be an EventSchema, got {format_value(schema)}")
+    if isinstance(events, (str, os.PathLike)):  # a file: checked and scanned
+        from cxkit.analytics._readers import read_events
+
+        events = read_events(events, schema=schema)
     lf, eager = lazy_frame(events, argument=argument)
     try:
         dtypes = dict(lf.collect_schema().items())
@@ -244,6 +252,14 @@ def resolve_columns(events: Any, schema: EventSchema | None, argument: str = "ev
     if problems:
         raise EventLogError(problems)
 
+    native = lf.to_native()
+    if isinstance(native, pl.DataFrame) and dtypes[schema.timestamp] == nw.String:
+        # in memory, so cheap (a file's times are checked by read_events)
+        from cxkit.analytics._readers import mixed_zones_note
+
+        note = mixed_zones_note(native, schema.timestamp)
+        if note:
+            _warn(notes, note)
     return schema, lf, eager, dtypes, available, notes
 
 

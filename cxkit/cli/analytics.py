@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cxkit.cli._common import echo_text
 from cxkit.cli._common import JOURNEY_SUFFIXES, echo_json, envelope, looks_like_name, table
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import LANGUAGES, label
@@ -84,7 +85,7 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
         result = func(*args, **kwargs)
     for w in caught:
         if issubclass(w.category, EventLogWarning):
-            click.echo(f"cxkit: warning: {w.message}", err=True)
+            echo_text(f"cxkit: warning: {w.message}", err=True)
     return result
 
 
@@ -126,6 +127,14 @@ def schema_from_options(
 
 
 def _schema_options(func: Any) -> Any:
+    func = click.option(
+        "--encoding",
+        default="auto",
+        show_default=True,
+        metavar="NAME",
+        help="Text encoding of a CSV/NDJSON log: auto, utf-8, cp932 (shift_jis), euc-jp "
+        "or utf-16; auto reads a byte-order mark, else UTF-8, else EUC-JP or CP932.",
+    )(func)
     func = click.option(
         "--unknown-outcomes",
         type=click.Choice(["error", "other"]),
@@ -374,6 +383,7 @@ def discover_command(
     columns: tuple[str, ...],
     outcomes: str | None,
     unknown_outcomes: str,
+    encoding: str,
     lang: str,
 ) -> None:
     """Discover the journey behind an event log.
@@ -402,7 +412,7 @@ def discover_command(
     schema = schema_from_options(columns, outcomes, unknown_outcomes)
     found: DiscoveryResult = _run(
         discover,
-        read_events(events, schema=schema),
+        _run(read_events, events, schema=schema, encoding=encoding),
         schema=schema,
         journey=designed,
         min_count=min_count,
@@ -419,7 +429,7 @@ def discover_command(
         click.echo(dump_journey(found.journey), nl=False)
         return
     stream = is_stream_target(target)  # the summary must not mix with the journey
-    click.echo(render_discovery(found, lang), err=stream)
+    echo_text(render_discovery(found, lang), err=stream)
     click.echo(
         f"\nwrote {output}  ·  next: cxkit validate {output}  ·  cxkit show {output}", err=stream
     )
@@ -458,6 +468,7 @@ def attribution_command(
     columns: tuple[str, ...],
     outcomes: str | None,
     unknown_outcomes: str,
+    encoding: str,
     lang: str,
 ) -> None:
     """Markov removal-effect attribution, with first-, last-touch and linear beside it.
@@ -468,12 +479,16 @@ def attribution_command(
     from cxkit.analytics import read_events
 
     schema = schema_from_options(columns, outcomes, unknown_outcomes)
-    data: Any = load_journey(source) if _is_journey(source) else read_events(source, schema=schema)
+    data: Any = (
+        load_journey(source)
+        if _is_journey(source)
+        else _run(read_events, source, schema=schema, encoding=encoding)
+    )
     payload = _run(attribution_payload, data, target=target, source=source, by=by, schema=schema)
     if as_json:
         echo_json(payload)
     else:
-        click.echo(render_attribution(payload, lang))
+        echo_text(render_attribution(payload, lang))
 
 
 @click.command("drift")
@@ -525,6 +540,7 @@ def drift_command(
     columns: tuple[str, ...],
     outcomes: str | None,
     unknown_outcomes: str,
+    encoding: str,
     lang: str,
 ) -> None:
     """Check a designed JOURNEY (file or template name) against an event log.
@@ -539,7 +555,7 @@ def drift_command(
     report: DriftReport = _run(
         drift,
         designed,
-        read_events(events, schema=schema),
+        _run(read_events, events, schema=schema, encoding=encoding),
         tolerance=tolerance,
         effort_tolerance=effort_tolerance,
         confidence=confidence,
@@ -549,7 +565,7 @@ def drift_command(
     if as_json:
         echo_json(drift_payload(report, journey=journey, source=events))
     else:
-        click.echo(render_drift(report, lang))
+        echo_text(render_drift(report, lang))
     if check and report.is_drifted:
         ctx.exit(1)
 

@@ -137,7 +137,9 @@ def example_path(name: str, *, format: Format = "parquet") -> Path:
     return examples_dir() / f"{spec.name}.{fmt}"
 
 
-def read_events_csv(source: str | Path, *, tz: str | None = "Asia/Tokyo") -> pl.DataFrame:
+def read_events_csv(
+    source: str | Path, *, tz: str | None = "Asia/Tokyo", encoding: str = "auto"
+) -> pl.DataFrame:
     """Read an event log CSV written with :data:`CSV_DATETIME_FORMAT` into the
     column types of :data:`~cxkit.data.EVENT_SCHEMA`.
 
@@ -147,6 +149,10 @@ def read_events_csv(source: str | Path, *, tz: str | None = "Asia/Tokyo") -> pl.
         The CSV file.
     tz
         Time zone to show the timestamps in (they carry their UTC offset).
+    encoding
+        As :func:`cxkit.analytics.read_events`: ``"auto"`` (default), ``"utf-8"``,
+        ``"cp932"``/``"shift_jis"``, ``"euc-jp"`` or ``"utf-16"``; the file is checked
+        as that function checks it (ragged rows, quotes, NUL bytes…).
 
     Examples
     --------
@@ -154,13 +160,31 @@ def read_events_csv(source: str | Path, *, tz: str | None = "Asia/Tokyo") -> pl.
     >>> events.schema["timestamp"]
     Datetime(time_unit='us', time_zone='Asia/Tokyo')
     """
+    from cxkit.analytics._readers import csv_source
+    from cxkit.analytics._schema import EventLogError
+
+    checked = csv_source(source, encoding=encoding)  # encoding, ragged rows, quotes…
     overrides = dict(EVENT_SCHEMA)
     overrides["timestamp"] = pl.String()
-    frame = pl.read_csv(source, schema_overrides=overrides)
+    try:
+        frame = pl.read_csv(checked, schema_overrides=overrides)
+    except Exception as exc:  # noqa: BLE001 - a value of the wrong type, said with the file
+        text = str(exc).strip().splitlines()
+        raise EventLogError(
+            f"{source}: cannot read the file with the example columns' types: "
+            f"{text[0] if text else type(exc).__name__}"
+        ) from None
     # ISO 8601 with either offset spelling: cxkit writes "+09:00", polars "+0900"
     ts = pl.col("timestamp").str.to_datetime(time_unit="us", time_zone="UTC")
     ts = ts.dt.convert_time_zone(tz) if tz is not None else ts.dt.replace_time_zone(None)
-    return frame.with_columns(ts)
+    try:
+        return frame.with_columns(ts)
+    except Exception as exc:  # noqa: BLE001 - polars' own error, said with the file
+        text = str(exc).strip().splitlines()
+        raise EventLogError(
+            f"{source}: column 'timestamp' cannot be read as ISO 8601 times with a UTC "
+            f"offset: {text[0] if text else type(exc).__name__}"
+        ) from None
 
 
 def load_example(name: str, *, format: Format = "parquet") -> pl.DataFrame:

@@ -253,7 +253,7 @@ def resolve_columns(events: Any, schema: EventSchema | None, argument: str = "ev
         raise EventLogError(problems)
 
     native = lf.to_native()
-    if isinstance(native, pl.DataFrame) and dtypes[schema.timestamp] == nw.String:
+    if eager and isinstance(native, pl.LazyFrame) and dtypes[schema.timestamp] == nw.String:
         # in memory, so cheap (a file's times are checked by read_events)
         from cxkit.analytics._readers import mixed_zones_note
 

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from cxkit import __version__
+from cxkit.cli._common import echo_text
 from cxkit.core.errors import CxkitError
 
 __all__ = ["cli", "main"]
@@ -28,7 +29,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CxkitError as exc:
-            click.echo(f"cxkit: error: {exc}", err=True)
+            # values and file names in a message are shown, never run by the terminal
+            echo_text(f"cxkit: error: {exc}", err=True)
             ctx.exit(1)
 
 

@@ -4,7 +4,10 @@ Every ``--json`` output is an object whose first keys are ``cxkit`` (the version
 and ``command`` (:func:`envelope`), printed as strict JSON (:func:`echo_json`). A
 journey argument is a file or a built-in template name (:func:`resolve_source`,
 :func:`load_journey_arg`). Text reports are aligned with :func:`table`, which
-counts East Asian wide characters as two columns.
+counts East Asian wide characters as two columns, and printed with
+:func:`echo_text`, which removes terminal control sequences from them (a label
+cannot colour, move, retitle or clear the terminal). JSON stays exact: invisible
+characters are ``\\u`` escapes (:func:`echo_json`).
 
 >>> table([["名前", "x"], ["ab", "yy"]])
 ['  名前  x', '  ab    yy']
@@ -13,7 +16,6 @@ counts East Asian wide characters as two columns.
 from __future__ import annotations
 
 import difflib
-import json
 import math
 import os
 import unicodedata
@@ -26,6 +28,7 @@ import click
 from cxkit import __version__
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import LANGUAGES
+from cxkit.export.escape import json_text, terminal_text
 from cxkit.io import load_journey, template_path
 
 if TYPE_CHECKING:
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "JOURNEY_SUFFIXES",
     "echo_json",
+    "echo_text",
     "envelope",
     "finite",
     "lang_option",
@@ -82,15 +86,37 @@ def finite(value: Any) -> Any:
 def echo_json(data: dict[str, Any]) -> None:
     """Print ``data`` as indented strict JSON (non-finite floats become ``null``).
 
-    >>> echo_json({"a": float("nan"), "b": [1.5]})
+    Strings stay exact; the characters a terminal could act on or hide (controls,
+    bidirectional controls, lone surrogates, noncharacters) are written as ``\\u``
+    escapes (:func:`cxkit.export.escape.json_text`).
+
+    >>> echo_json({"a": float("nan"), "b": [1.5], "c": "\\x1b[2J\\x9b"})
     {
       "a": null,
       "b": [
         1.5
-      ]
+      ],
+      "c": "\\u001b[2J\\u009b"
     }
     """
-    click.echo(json.dumps(finite(data), ensure_ascii=False, indent=2, allow_nan=False))
+    click.echo(json_text(finite(data), indent=2))
+
+
+def echo_text(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a text report or message with its terminal control sequences removed.
+
+    Every command prints its text output through this function
+    (:func:`cxkit.export.escape.terminal_text`): ESC/CSI/OSC sequences go, other
+    control characters and bidirectional controls become spaces or go, line feeds
+    and tabs stay. File contents written to standard output (``export --out -``)
+    are not text reports and are written as they are.
+
+    >>> echo_text(
+    ...     "label \\x1b[31mred\\x1b[0m\\x07 \\x1b]8;;http://x\\x1b\\\\link\\x1b]8;;\\x1b\\\\"
+    ... )
+    label red  link
+    """
+    click.echo(terminal_text(message), err=err, nl=nl)
 
 
 def looks_like_name(source: str) -> bool:
@@ -154,13 +180,20 @@ def resolve_source(source: str | os.PathLike[str]) -> Path:
     raise CxkitError(message)
 
 
-def text_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: East Asian wide characters count twice.
+def _char_width(ch: str) -> int:
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf"):  # combining marks, joiners
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
-    >>> text_width("abc"), text_width("不満"), text_width("ｱ")
-    (3, 4, 1)
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: East Asian wide characters count twice,
+    combining marks and format characters (joiners, direction marks) not at all.
+
+    >>> text_width("abc"), text_width("不満"), text_width("ｱ"), text_width("e\\u0301\\u200d")
+    (3, 4, 1, 1)
     """
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(_char_width(ch) for ch in text)
 
 
 def pad(text: str, width: int, right: bool = False) -> str:
@@ -177,11 +210,15 @@ def table(rows: Sequence[Sequence[str]], align: str | None = None, indent: str =
     """Rows padded into columns; ``align`` is one ``l``/``r`` per column (default all ``l``).
 
     Columns are two spaces apart, each line starts with ``indent`` and has no
-    trailing spaces; wide (East Asian) characters count as two columns.
+    trailing spaces; wide (East Asian) characters count as two columns. Each cell
+    is one line of terminal-safe text (:func:`cxkit.export.escape.terminal_text`).
 
     >>> table([["a", "1"], ["bbb", "22"]], "lr")
     ['  a     1', '  bbb  22']
+    >>> table([["\\x1b[31mred\\nline", "1"]])
+    ['  red line  1']
     """
+    rows = [[terminal_text(cell, multiline=False) for cell in row] for row in rows]
     widths = [max(text_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     align = align or "l" * len(widths)
     out = []

@@ -37,8 +37,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cxkit.cli._common import echo_text
-from cxkit.cli._common import JOURNEY_SUFFIXES, echo_json, envelope, looks_like_name, table
+from cxkit.cli._common import (
+    JOURNEY_SUFFIXES,
+    echo_json,
+    echo_text,
+    envelope,
+    looks_like_name,
+    table,
+)
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import LANGUAGES, label
 from cxkit.core.journey import Journey
@@ -430,7 +436,7 @@ def discover_command(
         return
     stream = is_stream_target(target)  # the summary must not mix with the journey
     echo_text(render_discovery(found, lang), err=stream)
-    click.echo(
+    echo_text(
         f"\nwrote {output}  ·  next: cxkit validate {output}  ·  cxkit show {output}", err=stream
     )
 

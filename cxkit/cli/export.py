@@ -19,7 +19,7 @@ import sys
 
 import click
 
-from cxkit.cli._common import lang_option
+from cxkit.cli._common import echo_text, lang_option
 from cxkit.core.errors import CxkitError
 
 __all__ = ["export_command", "register", "site_command"]
@@ -86,7 +86,7 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
     stream = is_stream_target(out)
     size = write_data(out, render(journey, fmt, lang=lang))
     # the summary goes to stderr when the output itself is a stream (/dev/stdout, a pipe)
-    click.echo(f"wrote {out} ({fmt}, {_size(size)})", err=stream)
+    echo_text(f"wrote {out} ({fmt}, {_size(size)})", err=stream)
 
 
 @click.command("site")
@@ -106,12 +106,12 @@ def site_command(
 
     journeys = [load_journey(p) for p in paths]
     project = site(journeys, out, title=title, lang=lang)
-    click.echo(f"wrote {project / 'mkdocs.yml'} ({len(journeys)} journeys)")
+    echo_text(f"wrote {project / 'mkdocs.yml'} ({len(journeys)} journeys)")
     if build:
         built = build_site(project)
-        click.echo(f"built {built / 'index.html'}")
+        echo_text(f"built {built / 'index.html'}")
     else:
-        click.echo(f"build it: cd {shlex.quote(str(project))} && mkdocs build --strict")
+        echo_text(f"build it: cd {shlex.quote(str(project))} && mkdocs build --strict")
 
 
 def register(group: click.Group) -> None:

@@ -31,6 +31,7 @@ import click
 from cxkit.cli._common import (
     JOURNEY_SUFFIXES,
     echo_json,
+    echo_text,
     envelope,
     lang_option,
     load_journey_arg,
@@ -580,10 +581,10 @@ def templates_command(as_json: bool) -> None:
     if as_json:
         echo_json(payload)
         return
-    click.echo(render_templates(payload))
+    echo_text(render_templates(payload))
     for t in payload["templates"]:
         if not t["valid"]:
-            click.echo(f"cxkit: warning: template {t['name']!r} does not load", err=True)
+            echo_text(f"cxkit: warning: template {t['name']!r} does not load", err=True)
 
 
 @click.command("new")
@@ -622,7 +623,7 @@ def new_command(path: str, template: str, force: bool, journey_id: str | None) -
         raise CxkitError(f"{path}: already exists; use --force to overwrite it")
     text, journey = new_journey_text(template, target, journey_id)
     atomic_write_text(target, text)
-    click.echo(
+    echo_text(
         f"created {path} from {template!r} (id {journey.id!r}, {len(journey.steps)} steps)\n"
         f"next: cxkit validate {path}  ·  cxkit show {path}"
     )
@@ -655,7 +656,7 @@ def validate_command(
     else:
         for r in reports:
             for problem in r.problems:
-                click.echo(problem.format(), err=True)
+                echo_text(problem.format(), err=True)
             n_err, n_warn = len(r.errors), len(r.warnings)
             counts = [
                 f"{n} {what}{'s' if n != 1 else ''}"
@@ -663,7 +664,7 @@ def validate_command(
                 if n
             ]
             status = "valid" if r.is_valid(strict) else "invalid"
-            click.echo(f"{r.file}: {status}" + (f" ({', '.join(counts)})" if counts else ""))
+            echo_text(f"{r.file}: {status}" + (f" ({', '.join(counts)})" if counts else ""))
     if not valid:
         ctx.exit(1)
 
@@ -682,7 +683,7 @@ def show_command(path: str, as_json: bool, lang: str | None) -> None:
         echo_json(show_payload(journey, lang))
     else:
         columns = shutil.get_terminal_size((100, 24)).columns
-        click.echo(render_show(journey, lang, width=max(100, columns)))
+        echo_text(render_show(journey, lang, width=max(100, columns)))
 
 
 def register(group: click.Group) -> None:

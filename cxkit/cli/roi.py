@@ -29,7 +29,7 @@ from typing import Any
 
 import click
 
-from cxkit.cli._common import echo_json, envelope, finite, lang_option, load_journey_arg
+from cxkit.cli._common import echo_json, echo_text, envelope, finite, lang_option, load_journey_arg
 from cxkit.cli._common import table as _table
 from cxkit.core.economics import Initiative
 from cxkit.core.errors import CxkitError
@@ -414,7 +414,7 @@ def roi_command(
     if as_json:
         echo_json(roi_payload(ev, plan, replaced))
     else:
-        click.echo(render_roi(ev, plan, lang, replaced))
+        echo_text(render_roi(ev, plan, lang, replaced))
 
 
 def register(group: click.Group) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import click
 
 from cxkit.cli._common import echo_json as _echo_json
-from cxkit.cli._common import envelope, lang_option, load_journey_arg
+from cxkit.cli._common import echo_text, envelope, lang_option, load_journey_arg
 from cxkit.cli._common import table as _table
 from cxkit.cli._design_flow import render_design_flow
 from cxkit.core.errors import CxkitError
@@ -373,7 +373,7 @@ def simulate_command(
     if as_json:
         _echo_json(payload)
     else:
-        click.echo(render_simulate(payload, lang))
+        echo_text(render_simulate(payload, lang))
 
 
 # ---------------------------------------------------------------------------- staffing
@@ -558,7 +558,7 @@ def staffing_command(
     if as_json:
         _echo_json(payload)
     else:
-        click.echo(render_staffing(payload, lang))
+        echo_text(render_staffing(payload, lang))
 
 
 def register(group: click.Group) -> None:

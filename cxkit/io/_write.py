@@ -139,6 +139,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     if fd is not None:
         _write_descriptor(target, fd, bytes(data))
         return target
+    _check_name(target, target.name)
     info = _stat(target)
     if info is not None and not stat.S_ISREG(info.st_mode):
         if stat.S_ISDIR(info.st_mode):
@@ -209,15 +210,22 @@ def _check_folder(target: Path, real: Path) -> Path:
         raise CxkitError(f"{target}: folder {directory} does not exist")
     if not stat.S_ISDIR(info.st_mode):
         raise _fail(target, f"{directory} is not a folder", "an existing folder")
+    _check_name(target, real.name, directory)
+    return directory
+
+
+def _check_name(target: Path, name: str, directory: Path | None = None) -> None:
+    """Refuse a file name longer than the file system takes (``PC_NAME_MAX``)."""
+    if directory is None:
+        directory = next((p for p in target.absolute().parents if p.is_dir()), Path("/"))
     limit = _name_max(directory)
-    size = len(os.fsencode(real.name))
+    size = len(os.fsencode(name))
     if size > limit:
         raise _fail(
             target,
             f"the file name is {size} bytes long",
             f"at most {limit} bytes (the file system's limit)",
         )
-    return directory
 
 
 def _tmp_prefix(name: str) -> str:

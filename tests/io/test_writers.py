@@ -263,7 +263,7 @@ def test_discover_output_dash_prints_the_journey(here):
     events = examples_dir() / "retail_omnichannel.csv"
     result = CliRunner().invoke(cli, ["discover", str(events), "-o", "-"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("id: ")
+    assert "\nid: discovered\n" in "\n" + result.stdout
     assert _entries(here) == []
 
 

@@ -32,8 +32,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from cxkit.core import metrics as _m
 from cxkit.core.model import Emotion
 from cxkit.core.params import EmotionParams
@@ -236,9 +234,7 @@ def aggregate_valences(
         peak_index = min(range(k), key=lambda i: (values[i], -i))
     else:
         peak_index = max(range(k), key=lambda i: (abs(values[i]), i))
-    state = _m.valence_state(1, params)
-    for v in values:
-        _m.fold_valences(state, np.array([v]), params)
+    state = _m.valence_block(values, params)[: len(_m.STATE_ROWS), None]  # the one fold
     r = _m.remembered(state, params)
     return JourneyEmotion(
         peak=float(r.peak[0]),

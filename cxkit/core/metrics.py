@@ -93,6 +93,7 @@ __all__ = [
     "FCR_NOT_APPLICABLE",
     "STATE_ROWS",
     "FlowMoments",
+    "MomentPart",
     "NotApplicable",
     "Remembered",
     "ces5",
@@ -107,6 +108,7 @@ __all__ = [
     "first_contact_resolved",
     "flow_moments",
     "fold_valences",
+    "fold_walk",
     "remembered",
     "synthetic_csat5",
     "synthetic_nps10",
@@ -277,15 +279,195 @@ def valence_state(n: int, params: EmotionParams = _EMOTION) -> NDArray[np.float6
     return state
 
 
+#: One part of what a visit of a walk lives (:func:`fold_walk`): the fields
+#: :data:`BLOCK_FIELDS` of a :func:`valence_block`, each an array with one entry per
+#: visit or one number for every visit. A single moment ``s`` is the block
+#: ``(s, s, s, s, 1, δ)``; an entry with count 0 is no moment at all.
+MomentPart = Sequence[Any]
+
+
+def _select(
+    old: NDArray[np.float64], new: Any, take: NDArray[np.bool_], lo: int, hi: int
+) -> NDArray[np.float64]:
+    """``new[lo:hi]`` where ``take``, else ``old``: branch-free, on the float bits (exact)."""
+    o = old.view(np.int64)
+    x = np.negative(take, dtype=np.int64)
+    if np.ndim(new):
+        x &= new[lo:hi].view(np.int64) ^ o
+    else:
+        x &= np.float64(new).view(np.int64) ^ o
+    x ^= o
+    return x.view(np.float64)
+
+
+def _cut(x: Any, lo: int, hi: int) -> Any:
+    return x[lo:hi] if np.ndim(x) else x
+
+
+def fold_walk(
+    parts: Sequence[MomentPart],
+    customer: NDArray[np.int64],
+    step_ptr: NDArray[np.int64],
+    parent: NDArray[np.int64],
+    n: int,
+    params: EmotionParams = _EMOTION,
+) -> NDArray[np.float64]:
+    """Fold the moments of walks into one valence state per customer — *the* fold.
+
+    This is the one definition of the running peak, end, sum, recency numerator and
+    count of a customer's valences (rows :data:`STATE_ROWS`): Monte Carlo folds every
+    simulated customer's walk with it, the event generator its customers' walks, and
+    :func:`fold_valences`, :func:`valence_block` and so ``Journey.evaluate`` the
+    designed steps (one customer, one moment per step).
+
+    Moment by moment, in the order lived: the peak is the most intense valence (ties
+    go to the later one), or the lowest with ``peak="worst"``; the end is the last
+    one; the sum and the count add up; the recency numerator follows Horner's rule
+    ``r ← r·δ + s`` (``r ← r·δ^K + R`` for a block of ``K`` moments whose own
+    numerator is ``R``), so that ``r = Σ_k δ^{K−k} s_k``.
+
+    **The log.** Walks are laid out step by step, as the walker records them: the
+    visits ``step_ptr[k]:step_ptr[k+1]`` are step ``k`` (0 = the first visit), each
+    customer at most once per step; ``parent[v]`` is the position, within step
+    ``k − 1``'s slice, of the same customer's previous visit (read from step 1 on).
+    Each visit lives its ``parts`` in order (e.g. the wait moment, then the service
+    moments). The loop runs over steps, each step handles all its visits at once
+    (whole-array numpy; nothing per customer or per visit).
+
+    Parameters
+    ----------
+    parts
+        One or more :data:`MomentPart`: the fields of :data:`BLOCK_FIELDS`, each an
+        array with one entry per visit or one number.
+    customer
+        ``(V,)`` the customer of each visit, in ``[0, n)``.
+    step_ptr, parent
+        The step layout (see above).
+    n
+        Customers; a customer without a visit keeps the empty state
+        (:func:`valence_state`).
+    params
+        ``peak`` and ``recency_decay`` are used.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(5, n)``: rows :data:`STATE_ROWS`.
+
+    Examples
+    --------
+    Two customers: 0 lives −4, −6, 0, +3 (Example A), 1 lives +2 then −2 (a tie:
+    the later is the peak). Step 0 holds both first visits, step 1 their second…
+
+    >>> v = np.array([-4.0, 2.0, -6.0, -2.0, 0.0, 3.0])
+    >>> state = fold_walk(
+    ...     [(v, v, v, v, 1.0, 0.5)],
+    ...     customer=np.array([0, 1, 0, 1, 0, 0]),
+    ...     step_ptr=np.array([0, 2, 4, 5, 6]),
+    ...     parent=np.array([0, 1, 0, 1, 0, 0]),
+    ...     n=2,
+    ... )
+    >>> state.T.tolist()
+    [[-6.0, 3.0, -7.0, 1.0, 4.0], [-2.0, -2.0, 0.0, -1.0, 2.0]]
+    """
+    worst = params.peak == "worst"
+    state = valence_state(n, params)
+    steps = step_ptr.size - 1
+    size = int(step_ptr[-1]) if steps > 0 else 0
+    if size == 0:
+        return state
+    prepared = []
+    for part in parts:
+        if len(part) != len(BLOCK_FIELDS):
+            raise ValueError(f"a moment part has the {len(BLOCK_FIELDS)} fields {BLOCK_FIELDS}")
+        f_peak, f_end, f_total, f_rec, f_count, f_decay = part
+        has = None
+        if np.ndim(f_count):
+            has = np.asarray(f_count) > 0
+            if has.all():
+                has = None
+        elif not f_count > 0:
+            continue  # no moment at any visit
+        f_peak = np.broadcast_to(np.asarray(f_peak, dtype=np.float64), (size,))
+        # what the peak is compared on: the lowest wins (worst), or the most intense
+        key = f_peak if worst else np.abs(f_peak)
+        prepared.append((f_peak.view(np.int64), key, f_end, f_total, f_rec, f_count, f_decay, has))
+    last_always = bool(prepared) and prepared[-1][-1] is None
+    carry_count = any(np.ndim(p[5]) for p in prepared)
+    peak = np.empty(size)
+    total = np.empty(size)
+    rec = np.empty(size)
+    end = None if last_always else np.empty(size)
+    count = np.empty(size) if carry_count else None
+    alive = np.zeros(size, dtype=bool)  # visits followed by another visit
+    for k in range(steps):
+        lo, hi = int(step_ptr[k]), int(step_ptr[k + 1])
+        if hi == lo:
+            continue
+        if k == 0:
+            p_peak = np.full(hi, np.inf if worst else 0.0)
+            p_total, p_rec, p_end, p_count = (np.zeros(hi) for _ in range(4))
+        else:
+            idx = parent[lo:hi] + step_ptr[k - 1]
+            alive[idx] = True
+            p_peak, p_total, p_rec = peak[idx], total[idx], rec[idx]
+            p_end = None if end is None else end[idx]
+            p_count = None if count is None else count[idx]
+        for f_bits, f_key, f_end, f_total, f_rec, f_count, f_decay, f_has in prepared:
+            # the peak: this part's where it wins (ties go to the later), bit for bit
+            c = f_key[lo:hi]
+            take = c <= p_peak if worst else c >= np.abs(p_peak)
+            if f_has is not None:
+                h = f_has[lo:hi]
+                take &= h
+            bits = p_peak.view(np.int64)
+            mask = np.negative(take, dtype=np.int64)
+            mask &= f_bits[lo:hi] ^ bits
+            bits ^= mask
+            if end is not None:
+                if f_has is None:
+                    p_end = np.broadcast_to(_cut(f_end, lo, hi), (hi - lo,))
+                else:
+                    p_end = _select(p_end, f_end, h, lo, hi)
+            p_total += _cut(f_total, lo, hi)
+            p_rec *= _cut(f_decay, lo, hi)
+            p_rec += _cut(f_rec, lo, hi)
+            if count is not None:
+                p_count += _cut(f_count, lo, hi)
+        peak[lo:hi] = p_peak
+        total[lo:hi] = p_total
+        rec[lo:hi] = p_rec
+        if end is not None:
+            end[lo:hi] = p_end
+        if count is not None:
+            count[lo:hi] = p_count
+    last = np.flatnonzero(~alive)  # each customer's last visit
+    who = customer[last]
+    state[_PEAK, who] = peak[last]
+    state[_SUM, who] = total[last]
+    state[_REC, who] = rec[last]
+    if end is None:  # the last part is always lived: its end is the end
+        f_end = prepared[-1][2]
+        state[_END, who] = f_end[last] if np.ndim(f_end) else f_end
+    else:
+        state[_END, who] = end[last]
+    if count is None:  # the same moments at every visit: visits × moments per visit
+        per_visit = math.fsum(float(p[5]) for p in prepared)
+        state[_COUNT, who] = np.searchsorted(step_ptr, last, side="right") * per_visit
+    else:
+        state[_COUNT, who] = count[last]
+    return state
+
+
 def fold_valences(
     state: NDArray[np.float64], moments: NDArray[np.float64], params: EmotionParams = _EMOTION
 ) -> None:
     """Fold one more moment — or one block of moments — into each column of ``state``.
 
-    The peak is the most intense valence (ties go to the later one), or the lowest with
-    ``peak="worst"``; the end is the last one; the recency numerator is updated by
-    Horner's rule ``r ← r·δ + s``. Folding a sequence moment by moment and folding its
-    :func:`valence_block` give the same state (the recency numerator up to rounding).
+    The state is folded on by :func:`fold_walk` (the one fold): a walk of two steps,
+    the state so far as a block, then ``moments``. Folding a sequence moment by moment
+    and folding its :func:`valence_block` give the same state (the recency numerator
+    up to rounding: ``δ^K·r + R`` against Horner's rule moment by moment).
 
     Parameters
     ----------
@@ -311,33 +493,26 @@ def fold_valences(
     >>> bool(np.allclose(s, t, rtol=1e-12))
     True
     """
-    worst = params.peak == "worst"
-    if moments.ndim == 1:
-        s = moments
-        take = s <= state[_PEAK] if worst else np.abs(s) >= np.abs(state[_PEAK])
-        np.copyto(state[_PEAK], s, where=take)
-        state[_END] = s
-        state[_SUM] += s
-        state[_REC] *= params.recency_decay
-        state[_REC] += s
-        state[_COUNT] += 1.0
-        return
-    has = moments[:, _COUNT] > 0
-    peak = moments[:, _PEAK]
-    with np.errstate(invalid="ignore"):
-        better = peak <= state[_PEAK] if worst else np.abs(peak) >= np.abs(state[_PEAK])
-    np.copyto(state[_PEAK], peak, where=has & better)
-    np.copyto(state[_END], moments[:, _END], where=has)
-    state[_SUM] += moments[:, _SUM]
-    state[_REC] *= moments[:, _DECAY]
-    state[_REC] += moments[:, _REC]
-    state[_COUNT] += moments[:, _COUNT]
+    n = state.shape[1]
+    m = np.asarray(moments, dtype=np.float64)
+    if m.ndim == 1:
+        new: list[Any] = [m, m, m, m, 1.0, params.recency_decay]
+    else:
+        new = [m[:, i] for i in range(len(BLOCK_FIELDS))]
+    old = [*state[: len(STATE_ROWS)], 1.0]
+    part = [
+        np.concatenate([np.broadcast_to(a, n), np.broadcast_to(b, n)])
+        for a, b in zip(old, new, strict=True)
+    ]
+    both = np.concatenate([np.arange(n), np.arange(n)])
+    state[: len(STATE_ROWS)] = fold_walk([part], both, np.array([0, n, 2 * n]), both, n, params)
 
 
 def valence_block(
     valences: Sequence[float], params: EmotionParams = _EMOTION
 ) -> NDArray[np.float64]:
-    """The fold of a sequence of valences, as one block (fields :data:`BLOCK_FIELDS`).
+    """The fold of a sequence of valences (:func:`fold_walk`), as one block (fields
+    :data:`BLOCK_FIELDS`).
 
     Examples
     --------
@@ -346,14 +521,20 @@ def valence_block(
     >>> valence_block([]).tolist()  # an empty block: nothing happens
     [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
     """
-    state = valence_state(1, params)
-    for v in valences:
-        fold_valences(state, np.array([float(v)]), params)
+    v = np.array([float(x) for x in valences])
+    k = v.size
     block = np.empty(len(BLOCK_FIELDS))
-    block[:_DECAY] = state[:, 0]
-    if not valences:
+    block[:_DECAY] = fold_walk(
+        [(v, v, v, v, 1.0, params.recency_decay)],
+        np.zeros(k, dtype=np.int64),
+        np.arange(k + 1),
+        np.zeros(k, dtype=np.int64),
+        1,
+        params,
+    )[:, 0]
+    if not k:
         block[_PEAK] = 0.0
-    block[_DECAY] = params.recency_decay ** len(valences)
+    block[_DECAY] = params.recency_decay**k
     return block
 
 
@@ -608,11 +789,16 @@ class FlowMoments:
         ``(R, n)``: the expectation ``E`` of the wait moment at each touchpoint.
     single
         Every block holds exactly one moment: :attr:`valences` folds them one by one.
+    known
+        ``(R, n)``: the journey says how a visit feels (designed steps at the
+        touchpoint, or the call reason's expectation there); elsewhere the visit is
+        met as expected by default.
     """
 
     blocks: NDArray[np.float64]
     wait_expectation: NDArray[np.float64]
     single: bool
+    known: NDArray[np.bool_]
 
     @property
     def valences(self) -> NDArray[np.float64]:
@@ -668,15 +854,18 @@ def flow_moments(
     by_id = {r.id: r for r in g.call_reasons}
     blocks = np.zeros((len(reasons), n, 2, len(BLOCK_FIELDS)))
     wait_e = np.zeros((len(reasons), n))
+    known = np.zeros((len(reasons), n), dtype=bool)
     single = True
     for c, rid in enumerate(reasons):
         reason = by_id.get(rid) if rid else None
         for i, tp in enumerate(tp_ids):
             designed = at[i]
             exps = [se.expectation for se in designed if se.expectation is not None]
+            expected = reason is not None and tp in reason.expectations
+            known[c, i] = expected or bool(designed)
             fallback = (
                 float(reason.expectations[tp])
-                if reason is not None and tp in reason.expectations
+                if expected and reason is not None
                 else (math.fsum(exps) / len(exps) if exps else 5.0)
             )
             wait_step = next(
@@ -711,7 +900,7 @@ def flow_moments(
                     vals.append(valence(e, p, ep))
                 blocks[c, i, lost] = valence_block(vals, ep)
             single = single and len(moments) == 1
-    return FlowMoments(blocks, wait_e, single)
+    return FlowMoments(blocks, wait_e, single, known)
 
 
 #: Why design-time and flow-time figures differ (:func:`design_flow_differences`).

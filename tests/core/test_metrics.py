@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -78,6 +80,45 @@ def test_folding_blocks_equals_folding_moments_and_aggregate_valences(peak):
         )
         assert agg.recency == r.recency[0]
         assert agg.emotion.value == ("dissatisfied", "satisfied", "delighted")[r.emotion[0]]
+
+
+@pytest.mark.parametrize("peak", ["intense", "worst"])
+def test_fold_walk_is_the_moment_by_moment_fold_of_every_customer(peak):
+    # customers walk 1-6 visits laid out step by step (the walker's log); each visit
+    # lives a wait moment (sometimes) then a block of 0-3 moments
+    rng = np.random.default_rng(11)
+    params = EmotionParams(peak=peak, recency_decay=0.3)
+    n = 40
+    visits = rng.integers(1, 7, n)
+    steps = [np.flatnonzero(visits > k) for k in range(int(visits.max()))]
+    customer = np.concatenate(steps)
+    step_ptr = np.concatenate([[0], np.cumsum([s.size for s in steps])])
+    parent = np.concatenate(
+        [np.arange(steps[0].size)]
+        + [np.searchsorted(prev, cur) for prev, cur in itertools.pairwise(steps)]
+    )
+    size = customer.size
+    waited = rng.random(size) < 0.4
+    wait = np.where(waited, rng.integers(-6, 4, size).astype(float), 0.0)
+    moments = [list(rng.integers(-6, 5, int(rng.integers(0, 4))).astype(float)) for _ in customer]
+    blocks = np.array([m.valence_block(x, params) for x in moments])
+    wait_part = (wait, wait, wait, wait, waited.astype(float), np.where(waited, 0.3, 1.0))
+    state = m.fold_walk([wait_part, tuple(blocks.T)], customer, step_ptr, parent, n, params)
+    for c in range(n):
+        lived: list[float] = []
+        for v in np.flatnonzero(customer == c):  # in step order: the order lived
+            lived += [wait[v]] * bool(waited[v]) + moments[v]
+        one = m.valence_state(1, params)
+        for x in lived:
+            m.fold_valences(one, np.array([x]), params)
+        want = np.delete(one[:, 0], 3)  # the recency numerator: Horner per block
+        assert np.array_equal(np.delete(state[:, c], 3), want), c
+        assert state[3, c] == pytest.approx(one[3, 0], rel=1e-12, abs=1e-12)
+        if lived:
+            assert (state[0, c], state[1, c]) == (
+                aggregate_valences(lived, params).peak,
+                aggregate_valences(lived, params).end,
+            )
 
 
 def test_remembered_of_nothing_is_neutral():

@@ -11,8 +11,10 @@ post-journey survey answers (CES, CSAT, NPS). ``with_noise=True`` makes the log 
 like a real export: some missing values, duplicated events and rows out of
 chronological order.
 
-The columns are documented in :data:`EVENT_SCHEMA` and in
-``cxkit/data/examples/README.md``.
+Each contact's emotion and each customer's effort and survey answers are the
+figures Monte Carlo computes for the same customers (:class:`cxkit.sim._flow.WalkMetrics`,
+the definitions of :mod:`cxkit.core.metrics`), plus the answer noise. The columns are
+documented in :data:`EVENT_SCHEMA` and in ``cxkit/data/examples/README.md``.
 """
 
 from __future__ import annotations
@@ -30,13 +32,14 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from cxkit.core import metrics
 from cxkit.core._checks import whole_number
-from cxkit.core.compiled import cyclic_touchpoints
+from cxkit.core.compiled import CompiledJourney, compile_journey, start_table
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
 from cxkit.core.rng import SeedLike, as_generator
-from cxkit.data._tables import GeneratorTables, generator_tables
-from cxkit.sim._walk import Walk, Walker, end_outcomes, repeat_contacts
+from cxkit.sim._flow import WalkMetrics
+from cxkit.sim._walk import Walk, Walker, end_outcomes
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -219,33 +222,45 @@ def generate_events(
     (:class:`cxkit.sim._walk.Walker`): vectorised over customers, the loop runs over
     steps and each step handles every customer still on the way at once.
 
-    What is recorded per contact:
+    The figures are Monte Carlo's: the walk is ``simulate(journey, n_customers,
+    seed=seed, waits="exponential")``'s, and each contact's moments and each
+    customer's effort and remembered experience are computed by the code
+    :func:`cxkit.sim.simulate` runs (:class:`cxkit.sim._flow.WalkMetrics`, with the
+    one definition of each metric in :mod:`cxkit.core.metrics`). What is recorded
+    per contact:
 
     * ``timestamp``: the first contact of each customer falls uniformly in
       ``[start, start + span)``; later ones follow after ``1 s + Exp(mean_gap)``
       (whole seconds, so a customer's events never tie);
     * ``context_lost``: on arriving through a hand-off between two touchpoints, the
       customer's context is lost with probability ``1 − context_carryover``;
-    * ``wait_s``: ``Exp(mean)`` seconds, the mean being the hand-off's ``wait_s`` or
-      the designed steps' wait at that touchpoint (0 for self-service);
-    * ``emotion``: the designed steps' disconfirmation ``D = P − E`` at that
-      touchpoint (a wait-derived step uses the sampled wait,
-      ``clip((W_exp − w)/u_w, −10, 2)``), less ``π_rep`` when context was lost, plus
-      ``N(0, emotion_noise²)``, classified with ``τ⁻``/``τ⁺`` (model reference §1.1). Where
-      the journey says nothing about a touchpoint (no designed step, no call-reason
-      expectation) the emotion is null.
+    * ``wait_s``: ``Exp(mean)`` seconds, rounded to whole seconds, the mean being the
+      hand-off's wait in the compiled chain (its own ``wait_s``, else the target's
+      designed wait, :func:`cxkit.core.metrics.designed_waits`); 0 at the first
+      contact and for hand-offs that do not wait;
+    * ``emotion``: how the contact felt — the class
+      (:func:`~cxkit.core.metrics.emotion_code`, ``τ⁻``/``τ⁺``) of the contact's own
+      remembered experience (:func:`~cxkit.core.metrics.remembered` of its moments
+      folded alone: the wait moment from the drawn wait, then the replay of the
+      touchpoint's designed steps, less ``π_rep`` on the first when the context was
+      lost; :func:`~cxkit.core.metrics.flow_moments`, model reference §1.1), plus
+      ``N(0, emotion_noise²)`` points. Null where the journey says nothing about the
+      touchpoint (no designed step, no call-reason expectation) or the contact lived
+      no moment.
 
     What is recorded once per customer, on their last row:
 
     * ``outcome``: the outcome id;
-    * ``effort``: CES 1–5, ``1 + w_sw·switches + w_ri·context losses +
-      w_tr·transfers + w_rc·repeat contacts + w_wait·minutes waited beyond
-      ``W_exp```` (model reference §3.4, the journey's ``parameters.effort``), plus
-      ``N(0, effort_noise²)``, rounded and clipped to 1–5; a repeat contact is a
-      second visit to a service touchpoint;
-    * ``csat`` (1–5) and ``nps`` (0–10): the synthetic survey answers of the
-      peak-end score ``J`` of the customer's step valences (model reference §1.3); null
-      when no step had an emotion or ``with_surveys=False``.
+    * ``effort``: the customer's CES (:func:`~cxkit.core.metrics.ces5` of
+      :func:`~cxkit.core.metrics.effort_index`: switches, repeated explanations,
+      transfers, repeat contacts and minutes waited beyond ``W_exp``, model reference
+      §3.4, the journey's ``parameters.effort``), plus ``N(0, effort_noise²)``,
+      rounded and clipped to 1–5;
+    * ``csat`` (1–5) and ``nps`` (0–10): the synthetic survey answers
+      (:func:`~cxkit.core.metrics.synthetic_csat5`,
+      :func:`~cxkit.core.metrics.synthetic_nps10`) of the customer's remembered
+      experience ``J`` (model reference §1.3); null when no contact has an emotion or
+      ``with_surveys=False``.
 
     Parameters
     ----------
@@ -255,8 +270,9 @@ def generate_events(
         Number of customers (≥ 1).
     seed
         Seed of the random numbers; the same seed gives the same frame. The walk
-        draws from the walker's streams of ``seed`` (the paths of
-        ``simulate(journey, n_customers, seed=seed)`` for a whole-number seed; a
+        draws from the walker's streams of ``seed`` (the customers of
+        ``simulate(journey, n_customers, seed=seed, waits="exponential")`` for a
+        whole-number seed; a
         :class:`numpy.random.Generator` gives them a seed from its next number);
         times and the emotion, survey and export noise come from
         ``numpy.random.Generator(PCG64(seed))`` (or that generator).
@@ -310,8 +326,12 @@ def generate_events(
     The paths are the Monte Carlo engine's: the same walker, the same seed.
 
     >>> from cxkit.sim import simulate
-    >>> simulate(cx.load_journey("billing_inquiry"), 1000, seed=1).customers.row(1)[2]
+    >>> mc = simulate(cx.load_journey("billing_inquiry"), 1000, seed=1, waits="exponential")
+    >>> mc.customers.row(1)[2]
     ['web_faq', 'phone_queue', 'agent']
+    >>> last = events.filter(pl.col("customer_id") == "c0002", pl.col("outcome").is_not_null())
+    >>> bool(last["csat"].item() == mc.data["csat5"][1])  # the same remembered experience
+    True
     >>> first = events.group_by("customer_id").agg(pl.col("touchpoint").first())
     >>> first["touchpoint"].unique().to_list()  # everyone starts on the FAQ
     ['web_faq']
@@ -340,44 +360,40 @@ def generate_events(
     }
     if not isinstance(id_prefix, str):
         raise CxkitError(f"`id_prefix` must be a string, got {format_value(id_prefix)}")
-    tables = generator_tables(j)
+    arrays = compile_journey(j)
+    starts = start_table(j)
     walk_seed = int(rng.integers(2**63)) if isinstance(seed, np.random.Generator) else seed
-    walk = _walk(j, tables, n_customers, steps, walk_seed)
-    columns = _record(j, tables, walk, rng, gap_s, span_s, emotion_sd, effort_sd)
+    forced, abandon = end_outcomes(j, arrays)
+    walker = Walker(  # simulate(..., waits="exponential")'s walker
+        arrays,
+        starts,
+        seed=walk_seed,
+        max_steps=steps,
+        forced=forced,
+        abandon=abandon,
+        edge_wait=arrays.wait_s,
+        exponential=True,
+    )
+    walk = walker.run(0, n_customers)
+    flow = WalkMetrics(j, arrays, starts, random_waits=walker.random_waits)
+    columns = _record(flow, walk, rng, gap_s, span_s, emotion_sd, effort_sd)
     frame = _to_frame(
-        tables, columns, n_customers, t0, tz, id_prefix, with_surveys=bool(with_surveys)
+        arrays,
+        starts.reasons,
+        columns,
+        n_customers,
+        t0,
+        tz,
+        id_prefix,
+        with_surveys=bool(with_surveys),
     )
     if with_noise:
         frame = _add_noise(frame, rng, **rates)
     return frame
 
 
-def _walk(
-    journey: Journey,
-    t: GeneratorTables,
-    n_customers: int,
-    max_steps: int,
-    seed: Any,
-) -> Walk:
-    """Every customer's path: the Monte Carlo engine's walker, exponential waits."""
-    forced, abandon = end_outcomes(journey, t.arrays)
-    walker = Walker(
-        t.arrays,
-        t.starts,
-        seed=seed,
-        max_steps=max_steps,
-        forced=forced,
-        abandon=abandon,
-        edge_wait=t.edge_wait,
-        start_wait=t.designed_wait,
-        exponential=True,
-    )
-    return walker.run(0, n_customers)
-
-
 def _record(
-    journey: Journey,
-    t: GeneratorTables,
+    flow: WalkMetrics,
     w: Walk,
     rng: np.random.Generator,
     gap_s: float,
@@ -387,19 +403,16 @@ def _record(
 ) -> dict[str, NDArray[Any]]:
     """What the systems record of each walk: per-event and per-customer arrays.
 
-    The extra randomness (times, emotion and survey noise) is drawn from ``rng`` in
-    this order: first-contact times, gaps, emotion noise, effort noise.
+    The figures are Monte Carlo's (:class:`cxkit.sim._flow.WalkMetrics`, the
+    definitions of :mod:`cxkit.core.metrics`); the extra randomness (times, emotion
+    and survey noise) is drawn from ``rng`` in this order: first-contact times, gaps,
+    emotion noise, effort noise.
     """
-    ep = journey.params.emotion
-    fp = journey.params.effort
-    a = t.arrays
+    ep = flow.emotion
     n_customers = w.size
     v = w.visits
-    cust, tp, edge = v.customer, v.node, v.edge
+    cust, tp = v.customer, v.node
     n_events = cust.size
-    reason = w.reason
-    c = reason[cust]
-    w_exp = t.expected_wait[reason]
 
     # times: the first contact uniform in the span, then 1 s + Exp(mean_gap) apart
     clock = np.floor(rng.random(n_customers) * span_s).astype(np.int64)
@@ -415,47 +428,21 @@ def _record(
         time_s[lo:hi] = clock[who]
     wait = np.zeros(n_events) if v.wait is None else np.round(v.wait)
 
-    # emotion at each contact: the designed D (the wait's, where the wait is the
-    # experience), less the re-explanation penalty, plus noise
-    wait_d = np.clip((w_exp[cust] - wait) / ep.wait_seconds_per_point, -10.0, 2.0)
-    d = np.where(t.wait_driven[tp], wait_d, t.disconfirmation[c, tp])
-    d = d - fp.reexplain_penalty_points * v.lost + emotion_sd * rng.standard_normal(n_events)
-    known = ~np.isnan(d)
-    emotion = np.where(d < -ep.tau_minus, 0, np.where(d > ep.tau_plus, 2, 1)).astype(np.int8)
+    # emotion at each contact: the class of the contact's own remembered experience
+    # (its moments folded alone), plus noise; recorded where the journey says how the
+    # touchpoint feels and the contact lived a moment
+    visit = flow.visit_states(w)
+    contact = metrics.remembered(visit, ep)
+    score = contact.score + emotion_sd * rng.standard_normal(n_events)
+    emotion = metrics.emotion_code(score).astype(np.int8)
+    known = flow.known[w.reason[cust], tp] & (contact.n > 0)
     emotion[~known] = -1
-    p = t.expectation[c, tp] + d
-    s = ep.beta_p * (p - 5.0) + ep.beta_plus * np.maximum(d, 0) - ep.beta_minus * np.maximum(-d, 0)
-    peak, end, total, count = _peak_end(cust[known], s[known], n_customers, ep.peak == "worst")
 
-    # effort: switches, transfers and repeated explanations on the way in, repeat
-    # contacts, minutes waited beyond the expected wait
-    moved = edge >= 0
-    e_in = edge[moved]
-    per_move = (
-        fp.w_switch * a.switch[e_in]
-        + fp.w_transfer * a.transfer[e_in]
-        + a.reexplain_effort[e_in] * v.lost[moved]
-    )
-    ces = (
-        1.0
-        + np.bincount(cust, np.maximum(wait - w_exp[cust], 0.0), minlength=n_customers)
-        * (fp.w_wait_per_minute / 60.0)
-        + fp.w_repeat_contact
-        * repeat_contacts(cust, tp, cyclic_touchpoints(a) & a.is_service, n_customers)
-        + np.bincount(cust[moved], per_move, minlength=n_customers)
-    )
-    ces_answer = np.clip(
-        np.round(np.clip(ces, 1.0, 5.0) + effort_sd * rng.standard_normal(n_customers)), 1, 5
-    )
+    # per customer: Monte Carlo's figures (effort index, remembered experience)
+    per = flow.customers(w)
+    ces_answer = np.clip(np.round(per["ces5"] + effort_sd * rng.standard_normal(n_customers)), 1, 5)
     last_event = np.zeros(n_customers, dtype=np.int64)
     np.maximum.at(last_event, cust, np.arange(n_events))
-    with np.errstate(invalid="ignore"):
-        pe = (peak + end) / 2.0
-        mean = total / count
-    score = ep.w_pe * pe + (1.0 - ep.w_pe) * mean
-    has_score = count > 0
-    csat = np.clip(np.floor(4.0 + np.where(has_score, score, 0.0) / 2.0 + 0.5), 1, 5)
-    nps = np.clip(np.floor(7.0 + np.where(has_score, score, 0.0) + 0.5), 0, 10)
     return {
         "customer": cust,
         "touchpoint": tp,
@@ -463,40 +450,19 @@ def _record(
         "context_lost": v.lost,
         "wait_s": wait,
         "emotion": emotion,
-        "reason": reason,
+        "reason": w.reason,
         "outcome": w.outcome,
         "last_event": last_event,
         "effort": ces_answer.astype(np.int64),
-        "csat": csat.astype(np.int64),
-        "nps": nps.astype(np.int64),
-        "has_score": has_score,
+        "csat": per["csat5"].astype(np.int64),
+        "nps": per["nps10"].astype(np.int64),
+        "has_score": np.bincount(cust, known, minlength=n_customers) > 0,
     }
 
 
-def _peak_end(
-    cust: NDArray[np.int64], s: NDArray[np.float64], n: int, worst: bool
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Per customer: peak (most intense, or lowest with ``worst``; ties to the later
-    moment), end, sum and count of the valences ``s`` listed in time order."""
-    count = np.bincount(cust, minlength=n).astype(np.float64)
-    total = np.bincount(cust, s, minlength=n)
-    key = -s if worst else np.abs(s)
-    best = np.full(n, -np.inf)
-    np.maximum.at(best, cust, key)
-    pos = np.arange(s.size)
-    tie = key == best[cust]
-    at_peak = np.full(n, -1)
-    np.maximum.at(at_peak, cust[tie], pos[tie])
-    at_end = np.full(n, -1)
-    np.maximum.at(at_end, cust, pos)
-    known = at_end >= 0
-    peak = np.where(known, s[np.maximum(at_peak, 0)] if s.size else 0.0, 0.0)
-    end = np.where(known, s[np.maximum(at_end, 0)] if s.size else 0.0, np.nan)
-    return peak, end, total, count
-
-
 def _to_frame(
-    t: GeneratorTables,
+    a: CompiledJourney,
+    reason_ids: tuple[str | None, ...],
     cols: dict[str, NDArray[Any]],
     n_customers: int,
     t0_us: int,
@@ -516,10 +482,9 @@ def _to_frame(
     width = max(4, len(str(n_customers)))
     ids = pl.Series("customer_id", np.arange(1, n_customers + 1)).cast(pl.String).str.zfill(width)
     ids = (id_prefix + ids).gather(customer)
-    a = t.arrays
     names = pl.Series(a.touchpoint_ids, dtype=pl.String)
     channels = pl.Series(a.channel, dtype=pl.String)
-    reasons = pl.Series(list(t.starts.reasons), dtype=pl.String)
+    reasons = pl.Series(list(reason_ids), dtype=pl.String)
     # a journey cut at max_steps without a remainder or abandon outcome ends in 'abandon'
     outcomes = pl.Series([*a.outcome_ids, "abandon"], dtype=pl.String)
     emotions = pl.Series(["dissatisfied", "satisfied", "delighted"], dtype=pl.String)

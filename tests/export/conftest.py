@@ -35,6 +35,17 @@ HOSTILE: tuple[str, ...] = (
     "emoji 😀👍🏽 family 👨‍👩‍👧",
     "العربية שלום עולם",
     "日本語のラベル 不満・満足・感動",
+    # terminal control sequences, controls, noncharacters, bidi overrides, joiners
+    "\x1b[31mred\x1b[0m \x1b]0;title\x07 \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\",
+    "nul\x00 bel\x07 bs\x08 del\x7f nel\x85 csi\x9b2J end",
+    "nonchars \ufdd0 \ufffe \uffff \U0010ffff end",
+    "bidi \u202eevil\u202c \u2066iso \u202bopen",
+    "zwj 👩\u200d💻 zwnj a\u200cb bom\ufeff",
+    # formula prefixes (OWASP CSV injection) at the start of a label
+    "@SUM(1+1)",
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2+3",
 )
 
 #: A 10,000-character label (the longest a journey file accepts).

@@ -18,7 +18,13 @@ import pytest
 import cxkit as cx
 from cxkit import export
 from cxkit.export._html import BUNDLE_MARKER
-from cxkit.export.escape import MERMAID_LABEL_LIMIT, one_line, truncate
+from cxkit.export.escape import (
+    FORMULA_PREFIXES,
+    MERMAID_LABEL_LIMIT,
+    balance_bidi,
+    one_line,
+    truncate,
+)
 
 markdown = pytest.importorskip("markdown", reason="Python-Markdown comes with cxkit[docs]")
 markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py comes with cxkit[docs]")
@@ -212,3 +218,42 @@ def test_every_format_writes_a_file(hostile, tmp_path) -> None:
         assert path.stat().st_size > 100, fmt
     assert cx.load_journey(tmp_path / "h-yaml.yaml") == hostile
     assert cx.load_journey(tmp_path / "h-json.json") == hostile
+
+
+#: Characters no text export may contain: controls other than tab/LF/CR, lone
+#: surrogates and noncharacters.
+_UNCARRIED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\U0010fffe\U0010ffff]"
+)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "mermaid_journey", "mermaid_flowchart"])
+def test_text_exports_carry_no_control_character(hostile, fmt) -> None:
+    kwargs = {"chart": None} if fmt == "markdown" else {}
+    text = getattr(export, fmt)(hostile, **kwargs)
+    text = text.partition(BUNDLE_MARKER)[0]  # the page, not the bundled Vega code
+    assert _UNCARRIED.search(text) is None, _UNCARRIED.search(text)
+    text.encode("utf-8")  # no lone surrogate
+    for line in text.splitlines():  # every label closes the bidi controls it opens
+        assert balance_bidi(line) == line, line[:200]
+
+
+def _cells(html_text: str) -> list[str]:
+    c = _collect(html_text)
+    return [cell for tag in ("td", "th") for cell in c.text.get(tag, [])]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_table_cells_never_start_a_formula(hostile, fmt) -> None:
+    if fmt == "markdown":
+        page = markdown.markdown(export.markdown(hostile, chart=None), extensions=["tables"])
+    else:
+        page = export.html(hostile).partition(BUNDLE_MARKER)[0]
+    cells = _cells(page)
+    labels = [c for c in cells if c.startswith("'")]
+    assert labels == ["'+1+1"]  # the formula label that lands in a table cell, quoted
+    for cell in cells:
+        # numbers cxkit computes (gaps such as -3) are numbers, not formulas
+        if re.fullmatch(r"[-+]?\d+(\.\d+)?%?", cell):
+            continue
+        assert not cell.startswith(FORMULA_PREFIXES), cell[:80]

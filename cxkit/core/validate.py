@@ -17,15 +17,22 @@ Rules
   touchpoint with no hand-offs when the graph has hand-offs) and steps whose stage
   runs backwards;
 * initiatives: known prerequisites without cycles, known exclusions, effect targets
-  that exist, ``low ≤ mode ≤ high``.
+  that exist, ``low ≤ mode ≤ high``; no initiative requires (directly or through its
+  prerequisites) an initiative that it or one of its prerequisites excludes;
+* text (labels, titles, notes…): at most :data:`MAX_TEXT_CHARS` characters and no
+  lone surrogate (:func:`text_problem`); the YAML and JSON readers and writers
+  apply the same rule.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -44,10 +51,94 @@ from cxkit.core.suggest import unknown_message
 if TYPE_CHECKING:
     from cxkit.core.journey import Journey
 
-__all__ = ["SUM_TOLERANCE", "graph_problems", "validate_journey"]
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "SUM_TOLERANCE",
+    "graph_problems",
+    "text_problem",
+    "text_problems",
+    "validate_journey",
+]
 
 #: Tolerance for distributions that must sum to exactly 1.
 SUM_TOLERANCE = 1e-6
+#: Longest text (a label, title, note…) in characters, on read, on write and here.
+MAX_TEXT_CHARS = 10_000
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(value: str) -> tuple[str, str] | None:
+    """``(message, expected)`` if ``value`` is text cxkit refuses, else ``None``.
+
+    Text is refused when it is longer than :data:`MAX_TEXT_CHARS` characters or
+    holds a lone surrogate (U+D800–U+DFFF: half of a UTF-16 pair, not a character;
+    it cannot be written as UTF-8). Control characters and non-characters are
+    accepted: the writers escape them.
+
+    Examples
+    --------
+    >>> text_problem("Call centre 窓口" + chr(0x1B)) is None
+    True
+    >>> text_problem("a" + chr(0xD800) + "b")[0]
+    'text holds a lone surrogate U+D800 at character 2, which is not a character'
+    """
+    if len(value) > MAX_TEXT_CHARS:
+        return (
+            f"text is too long: {len(value)} characters",
+            f"at most {MAX_TEXT_CHARS} characters",
+        )
+    found = _LONE_SURROGATE.search(value)
+    if found is not None:
+        return (
+            f"text holds a lone surrogate U+{ord(found.group()):04X} at character "
+            f"{found.start() + 1}, which is not a character",
+            "Unicode text (a surrogate pair stands for one character; write that character)",
+        )
+    return None
+
+
+def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every ``(path, text)`` in a model value, with paths in the file's spelling."""
+    if isinstance(value, Enum):
+        return
+    if isinstance(value, str):
+        yield path, value
+    elif is_dataclass(value) and not isinstance(value, type):
+        renames = {"source": "from", "target": "to"} if type(value).__name__ == "Handoff" else {}
+        for f in fields(value):
+            if f.name.startswith("_") or (f.name == "source" and not renames):
+                continue
+            name = renames.get(f.name, f.name)
+            inner = path if f.name == "graph" else (f"{path}.{name}" if path else name)
+            yield from _texts(getattr(value, f.name), inner)
+    elif isinstance(value, (tuple, list)):
+        for i, item in enumerate(value):
+            yield from _texts(item, f"{path}[{i}]")
+    elif hasattr(value, "items"):
+        for key, item in value.items():
+            yield from _texts(key, path)
+            yield from _texts(item, f"{path}.{key}")
+
+
+def text_problems(value: Any, path: str = "") -> list[Problem]:
+    """The :func:`text_problem` of every text in a model value (a journey, an
+    initiative, economics…), each at its field path.
+
+    Examples
+    --------
+    >>> from cxkit.core.journey import Journey
+    >>> [(p.path, p.message) for p in text_problems(Journey("j", title="x" * 10_001))]
+    [('title', 'text is too long: 10001 characters')]
+    """
+    out = []
+    for where, text in _texts(value, path):
+        found = text_problem(text)
+        if found is not None:
+            out.append(
+                Problem(found[0], path=where, value=text, expected=found[1], code="bad-text")
+            )
+    return out
 
 
 def _duplicates(items: Sequence[str | None], section: str, what: str) -> list[Problem]:
@@ -294,6 +385,7 @@ def validate_journey(journey: Journey) -> list[Problem]:
     reason_ids = [c.id for c in g.call_reasons]
     tp_set = set(tp_ids)
     problems = list(journey.graph_errors)  # graph_problems, found once per journey
+    problems += text_problems(journey)
     problems += _duplicates(stage_ids, "stages", "stage")
     problems += _duplicates([s.id for s in journey.steps], "steps", "step")
     problems += _duplicates([i.id for i in journey.initiatives], "initiatives", "initiative")
@@ -356,15 +448,19 @@ def _reachability(journey: Journey) -> list[Problem]:
     g = journey.graph
     if not g.handoffs or not g.touchpoints:
         return []
-    # a hand-off with probability 0 is drawn on the map but carries nobody
-    graph = nx.subgraph_view(g.nx, filter_edge=lambda u, v: g.nx.edges[u, v]["probability"] > 0)
+    # a hand-off with probability 0 is drawn on the map but carries nobody; one
+    # traversal from all outcomes (backwards) and one from all starts, through a
+    # sentinel node, keeps this linear in the edges (20,000 starts took minutes)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(g.nx)
+    graph.add_edges_from((u, v) for u, v, p in g.nx.edges(data="probability") if p > 0)
     out_ids = set(g.outcome_ids)
     problems = []
     # touchpoints from which no outcome is reachable: the chain never ends there
-    can_finish: set[str] = set()
-    for o in out_ids:
-        if o in graph:
-            can_finish |= nx.ancestors(graph, o)
+    sentinel = object()
+    graph.add_edges_from((o, sentinel) for o in out_ids if o in graph)
+    can_finish: set[str] = nx.ancestors(graph, sentinel)
+    graph.remove_node(sentinel)
     stuck = [tp.id for tp in g.touchpoints if tp.id not in can_finish]
     if stuck:
         first = g.touchpoint_ids.index(stuck[0])
@@ -379,9 +475,8 @@ def _reachability(journey: Journey) -> list[Problem]:
             )
         )
     start = [t for t in journey.start_distribution() if t in graph]
-    reachable: set[str] = set(start)
-    for t in start:
-        reachable |= nx.descendants(graph, t)
+    graph.add_edges_from((sentinel, t) for t in start)
+    reachable: set[str] = set(start) | nx.descendants(graph, sentinel)
     for i, tp in enumerate(g.touchpoints):
         if tp.id not in reachable:
             problems.append(
@@ -733,4 +828,46 @@ def _initiatives(journey: Journey, *, check_targets: bool = True) -> list[Proble
                 code="prerequisite-cycle",
             )
         )
+    else:
+        problems += _exclusion_conflicts(journey.initiatives, deps)
     return problems
+
+
+def _exclusion_conflicts(initiatives: Sequence[Any], deps: nx.DiGraph) -> list[Problem]:
+    """Initiatives that can never be chosen: they need (themselves or through their
+    prerequisites, transitively) two initiatives one of which excludes the other."""
+    excludes = {ini.id: set(ini.excludes) for ini in initiatives}
+    out = []
+    for k, ini in enumerate(initiatives):
+        needed = nx.ancestors(deps, ini.id) | {ini.id} if ini.id in deps else {ini.id}
+        for who in [ini.id, *sorted(needed - {ini.id})]:
+            clash = sorted((excludes.get(who, set()) & needed) - {who})
+            if not clash:
+                continue
+            if who == ini.id:
+                message = f"initiative {ini.id!r} both requires and excludes {clash[0]!r}"
+                j = list(ini.excludes).index(clash[0])
+                path = f"initiatives[{k}].excludes[{j}]"
+            elif clash[0] == ini.id:
+                message = (
+                    f"initiative {ini.id!r} can never be chosen: it requires {who!r}, "
+                    "which excludes it"
+                )
+                path = f"initiatives[{k}].prerequisites"
+            else:
+                message = (
+                    f"initiative {ini.id!r} can never be chosen: it requires {who!r} and "
+                    f"{clash[0]!r}, and {who!r} excludes {clash[0]!r}"
+                )
+                path = f"initiatives[{k}].prerequisites"
+            out.append(
+                Problem(
+                    message,
+                    path=path,
+                    value=clash[0],
+                    expected="exclusions apart from prerequisites",
+                    code="exclusion-conflict",
+                )
+            )
+            break
+    return out

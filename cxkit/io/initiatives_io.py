@@ -54,7 +54,13 @@ from cxkit.io.convert import (
     initiative_from_schema,
     initiative_to_data,
 )
-from cxkit.io.journey_io import _dump_yaml, _locate, _schema_problems, atomic_write_text
+from cxkit.io.journey_io import (
+    _dump_yaml,
+    _locate,
+    _refused_on_write,
+    _schema_problems,
+    atomic_write_text,
+)
 from cxkit.io.schema import (
     FORMAT_VERSION,
     EconomicsSchema,
@@ -232,5 +238,7 @@ def save_initiatives(
 ) -> Path:
     """Write an initiatives file atomically (temporary file + rename)."""
     target = Path(os.fspath(path))
-    atomic_write_text(target, dumps_initiatives(initiatives, economics, description=description))
+    with _refused_on_write(target):
+        text = dumps_initiatives(initiatives, economics, description=description)
+    atomic_write_text(target, text)
     return target

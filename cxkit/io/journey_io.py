@@ -14,9 +14,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -34,6 +35,7 @@ from cxkit.core.errors import (
 )
 from cxkit.core.journey import Journey
 from cxkit.core.suggest import did_you_mean
+from cxkit.core.validate import text_problem
 from cxkit.io._write import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
 from cxkit.io.convert import journey_from_schema, journey_to_data
 from cxkit.io.schema import JourneyFile
@@ -349,9 +351,21 @@ def _from_pydantic(err: Any, located: Located, root: type[BaseModel]) -> Problem
             code="schema",
             **where,
         )
+    if kind == "cxkit_text":
+        return Problem(
+            err["msg"],
+            path=path,
+            value=value,
+            expected=err.get("ctx", {}).get("expected"),
+            code="bad-text",
+            **where,
+        )
     if kind in _EXPECTED:
-        hint = None
-        if kind in ("float_type", "int_type") and isinstance(value, str):
+        # a plain 0600 or yes that YAML 1.1 would have read as a number or a boolean
+        yaml11, hint = located.hints.get(loc, ("", None))
+        if yaml11 != ("bool" if kind == "bool_type" else "number"):
+            hint = None
+        if hint is None and kind in ("float_type", "int_type") and isinstance(value, str):
             with contextlib.suppress(ValueError):
                 float(value)
                 hint = "write the number without quotes"
@@ -395,8 +409,18 @@ class _Dumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
+#: Characters a journey file holds only as escapes in a double-quoted string: those a
+#: YAML file cannot hold raw, BOM, and the line breaks only YAML 1.1 knows (NEL, LS,
+#: PS), which a plain, single-quoted or block scalar would fold or turn into ``\n``.
+_ESCAPED = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffd]"
+)
+
+
 def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if "\n" in value and not any(ch in value for ch in "\r\t") and value == value.rstrip(" "):
+    if _ESCAPED.search(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    if "\n" in value and value == value.rstrip(" "):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
@@ -404,6 +428,36 @@ def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str_presenter)
 # quote text such as "1e5" that the loader would read as a number
 _Dumper.add_implicit_resolver("tag:yaml.org,2002:float", EXPONENT_FLOAT, EXPONENT_FLOAT_FIRST)
+
+
+def _check_texts(data: Any) -> None:
+    """Refuse to write text the readers refuse (:func:`text_problem`): a
+    :class:`JourneyValidationError` naming each field, before anything is written."""
+    problems = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            found = text_problem(value)
+            if found is not None:
+                problems.append(
+                    Problem(
+                        found[0],
+                        path=format_path(where),
+                        value=value,
+                        expected=found[1],
+                        code="bad-text",
+                    )
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((key, where))
+                stack.append((item, (*where, key)))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, (*where, i)) for i, item in enumerate(value))
+    if problems:
+        problems.sort(key=lambda p: p.path)
+        raise JourneyValidationError(problems)
 
 
 def dump_journey(journey: Journey) -> str:
@@ -419,7 +473,12 @@ def dump_journey(journey: Journey) -> str:
 
 
 def _dump_yaml(data: Any) -> str:
-    """Plain data as YAML text in the style of journey files (block style, ``|`` blocks)."""
+    """Plain data as YAML text in the style of journey files (block style, ``|`` blocks).
+
+    Text the readers would refuse is refused here first; control characters, NEL,
+    LS, PS, BOM and non-characters are written as double-quoted escapes.
+    """
+    _check_texts(data)
     return yaml.dump(
         data,
         Dumper=_Dumper,
@@ -431,20 +490,56 @@ def _dump_yaml(data: Any) -> str:
 
 
 def dumps_json(journey: Journey, *, indent: int | None = 2) -> str:
-    """The journey as JSON text in the same document shape as the YAML."""
-    return json.dumps(journey_to_data(journey), ensure_ascii=False, indent=indent)
+    """The journey as JSON text in the same document shape as the YAML.
+
+    Non-ASCII text is written as itself, except the characters a YAML reader cannot
+    take raw (DEL, C1 controls, NEL, LS, PS, BOM, U+FFFE/U+FFFF), which are written
+    as ``\\uXXXX`` escapes, so that cxkit's own reader reads the file back unchanged.
+
+    Examples
+    --------
+    >>> j = load_journey("billing_inquiry").replace(title="a" + chr(0x85) + "b")
+    >>> '"title": "a\\\\u0085b"' in dumps_json(j)
+    True
+    """
+    data = journey_to_data(journey)
+    _check_texts(data)
+    return _JSON_ESCAPED.sub(
+        lambda m: f"\\u{ord(m.group()):04x}",
+        json.dumps(data, ensure_ascii=False, indent=indent),
+    )
+
+
+_JSON_ESCAPED = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def save_journey(journey: Journey, path: StrPath, *, format: str | None = None) -> Path:
     """Write a journey atomically as YAML (or JSON for ``.json`` or ``format="json"``).
 
     The file appears complete or not at all: the text is rendered first, written to
-    a temporary file beside the target, flushed and renamed over it.
+    a temporary file beside the target, flushed and renamed over it. Text that
+    cxkit's readers would refuse (longer than
+    :data:`~cxkit.core.validate.MAX_TEXT_CHARS` characters, lone surrogates) is
+    refused first with a :class:`JourneyValidationError` naming the field, and
+    nothing is written.
     """
     target = Path(os.fspath(path))
     fmt = format or ("json" if target.suffix.lower() == ".json" else "yaml")
     if fmt not in ("yaml", "json"):
         raise CxkitError(f"format must be 'yaml' or 'json', got {fmt!r}")
-    text = dumps_json(journey) + "\n" if fmt == "json" else dump_journey(journey)
+    with _refused_on_write(target):
+        text = dumps_json(journey) + "\n" if fmt == "json" else dump_journey(journey)
     atomic_write_text(target, text)
     return target
+
+
+@contextlib.contextmanager
+def _refused_on_write(target: Path) -> Iterator[None]:
+    """Name ``target`` in the problems of text refused on write (nothing is written)."""
+    try:
+        yield
+    except JourneyValidationError as exc:
+        problems = [
+            replace(p, file=str(target), hint=p.hint or "nothing was written") for p in exc.problems
+        ]
+        raise JourneyValidationError(problems, file=str(target)) from None

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
 
-__all__ = ["FORMAT_VERSION", "JourneyFile"]
+from cxkit.core.validate import MAX_TEXT_CHARS, text_problem
+
+__all__ = ["FORMAT_VERSION", "MAX_TEXT_CHARS", "JourneyFile"]
 
 #: The ``cxkit:`` key at the top of a journey file.
 FORMAT_VERSION = 1
@@ -25,7 +35,15 @@ def _scalar_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_scalar_text), StringConstraints(max_length=10_000)]
+def _text(value: str) -> str:
+    """The one text rule of :func:`cxkit.core.validate.text_problem` (also on write)."""
+    found = text_problem(value)
+    if found is not None:
+        raise PydanticCustomError("cxkit_text", found[0], {"expected": found[1]})
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_scalar_text), AfterValidator(_text)]
 Id = Annotated[
     str,
     BeforeValidator(_scalar_text),

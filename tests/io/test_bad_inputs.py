@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 import cxkit as cx
 from cxkit.io import validate_text
+from cxkit.io.initiatives_io import load_initiatives
 
 _spec = importlib.util.spec_from_file_location(
     "bad_inputs", Path(__file__).with_name("bad_inputs.py")
@@ -18,6 +20,7 @@ bad_inputs = importlib.util.module_from_spec(_spec)
 sys.modules.setdefault("bad_inputs", bad_inputs)
 _spec.loader.exec_module(bad_inputs)
 CASES = bad_inputs.CASES
+INITIATIVE_CASES = bad_inputs.INITIATIVE_CASES
 
 
 def _text(case):
@@ -31,12 +34,37 @@ def _matches(problem, case) -> bool:
         and problem.code == case.code
         and case.fragment in problem.format()
         and (case.column is None or problem.column == case.column)
+        and (case.exact is None or problem.format() == f"{problem.file}:{case.exact}")
     )
 
 
 def test_catalogue_is_large_enough():
     assert len(CASES) >= 30
-    assert len({c.name for c in CASES}) == len(CASES)
+    assert len({c.name for c in CASES + INITIATIVE_CASES}) == len(CASES + INITIATIVE_CASES)
+
+
+def test_catalogue_counts_per_class():
+    counts = Counter(c.cls for c in CASES + INITIATIVE_CASES)
+    assert counts == {
+        "schema and references": 45,
+        "YAML the reader rejects: characters": 10,
+        "YAML the reader rejects: nesting": 8,
+        "Silent acceptance: YAML 1.1 numbers and booleans": 9,
+        "Silent acceptance: alias expansion": 1,
+        "Text rules": 4,
+        "Silent acceptance: initiatives that can never be chosen": 5,
+    }
+    assert all(c.exact for c in CASES + INITIATIVE_CASES if c.cls != "schema and references")
+
+
+@pytest.mark.parametrize("case", INITIATIVE_CASES, ids=[c.name for c in INITIATIVE_CASES])
+def test_bad_initiatives_file_is_reported_precisely(case, tmp_path):
+    path = tmp_path / "initiatives.yaml"
+    path.write_text(case.text, encoding="utf-8")
+    with pytest.raises(cx.JourneyValidationError) as info:
+        load_initiatives(path)
+    errors = [p for p in info.value.problems if p.severity == "error"]
+    assert any(_matches(p, case) for p in errors), "\n".join(p.format() for p in errors)
 
 
 def test_base_is_valid():

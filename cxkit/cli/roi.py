@@ -395,6 +395,7 @@ def roi_command(
     roadmap says which to start in which period and how far the joint effect
     differs from the sum of the parts.
     """
+    _check_sizes(sims, quarters)
     journey = load_journey_arg(path)
     ev, plan, replaced = run_roi(
         journey,
@@ -415,6 +416,16 @@ def roi_command(
         echo_json(roi_payload(ev, plan, replaced))
     else:
         echo_text(render_roi(ev, plan, lang, replaced))
+
+
+def _check_sizes(sims: int, quarters: int | None) -> None:
+    """``--sims`` and ``--quarters`` within their limits (docs/reference/cli.md, "Limits")."""
+    from cxkit.core._checks import MAX_PLANNING_PERIODS, MAX_SIMS, at_most
+
+    at_most(sims, "--sims", 1, MAX_SIMS, "draws", "a fixed cap on one run's draws")
+    if quarters is not None:
+        why = "the roadmap MILP's spend matrix grows with the square of the periods"
+        at_most(quarters, "--quarters", 1, MAX_PLANNING_PERIODS, "periods", why)
 
 
 def register(group: click.Group) -> None:

@@ -48,6 +48,8 @@ __all__ = [
 #: Default number of simulated customers and seed of ``cxkit simulate``.
 DEFAULT_CUSTOMERS = 100_000
 DEFAULT_SEED = 1
+#: Most rows of the ``cxkit staffing`` table: the agent counts up to N* + 1.
+STAFFING_TABLE_ROWS = 25
 #: Paths listed by ``cxkit simulate`` (text and JSON).
 TOP_PATHS = 10
 
@@ -365,8 +367,12 @@ def simulate_command(
     simulates --customers customers for path-dependent metrics (CES, first-contact
     resolution, remembered experience), each with a 95% confidence interval.
     """
+    from cxkit.sim._limits import check_run
+
     journey = load_journey_arg(path)
     lang = resolve_lang(lang, journey)
+    steps = journey.params.effort.max_steps if max_steps is None else max_steps
+    check_run(journey, customers, steps, names=("--customers", "--max-steps"))
     payload = simulate_payload(
         journey, customers=customers, seed=seed, max_steps=max_steps, lang=lang, queues=queues
     )
@@ -391,6 +397,12 @@ def staffing_payload(
 ) -> dict[str, Any]:
     """The ``cxkit staffing --json`` document (Erlang C, cxkit model reference §3.5).
 
+    Every input is a finite number of magnitude ≤ 1e15 and the offered load
+    ``calls·aht/interval`` at most 100,000 Erlangs (``docs/reference/cli.md``,
+    "Limits"); a bad one raises :class:`~cxkit.core.errors.CxkitError` naming its
+    option. ``table`` holds at most :data:`STAFFING_TABLE_ROWS` rows, the last at
+    ``N* + 1`` agents.
+
     Examples
     --------
     >>> p = staffing_payload(calls=100, interval_minutes=30, aht_s=180)
@@ -399,10 +411,18 @@ def staffing_payload(
     >>> [row["agents"] for row in p["table"]]
     [11, 12, 13, 14, 15]
     """
-    from cxkit.sim.queues import staffing, staffing_table
+    from cxkit.sim.queues import offered_load, staffing, staffing_table
 
     if not (isinstance(interval_minutes, (int, float)) and interval_minutes > 0):
         raise CxkitError(f"--interval must be a number of minutes > 0, got {interval_minutes!r}")
+    offered_load(
+        calls,
+        interval_minutes,
+        aht_s,
+        target_s,
+        names=("--calls", "--interval", "--aht", "--target"),
+        interval_scale=60.0,
+    )
     interval_s = float(interval_minutes) * 60.0
     result = staffing(
         calls,
@@ -420,7 +440,10 @@ def staffing_payload(
             interval_s,
             aht_s,
             target_s,
-            agents=range(math.floor(load) + 1, result.agents + 2),
+            agents=range(
+                max(math.floor(load) + 1, result.agents + 2 - STAFFING_TABLE_ROWS),
+                result.agents + 2,
+            ),
         )
         if load > 0
         else []

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from cxkit.core._checks import MAX_MAGNITUDE
 from cxkit.core.economics import (
     ECONOMICS_EFFECT_NAMES,
     EFFECT_FIELDS,
@@ -347,22 +348,22 @@ def _range(value: object, path: str, expected: str, low: float, high: float) -> 
 def _values(journey: Journey) -> list[Problem]:
     """Value ranges of touchpoints, hand-offs, call reasons and start distributions."""
     g = journey.graph
-    inf = math.inf
+    inf = MAX_MAGNITUDE  # money and time: larger sums would overflow (docs: "Limits")
     out: list[Problem] = []
     for i, tp in enumerate(g.touchpoints):
         out += _range(tp.cost_per_contact, f"touchpoints[{i}].cost_per_contact",
-                      "a finite amount", -inf, inf)  # fmt: skip
+                      f"a finite amount of magnitude ≤ {inf:g}", -inf, inf)  # fmt: skip
         out += _range(tp.handle_time_s, f"touchpoints[{i}].handle_time_s",
-                      "a number of seconds ≥ 0", 0, inf)  # fmt: skip
+                      f"a number of seconds in [0, {inf:g}]", 0, inf)  # fmt: skip
     for i, h in enumerate(g.handoffs):
         p = f"handoffs[{i}]"
         out += _range(h.probability, f"{p}.probability", "a number in [0, 1]", 0, 1)
         out += _range(h.context_carryover, f"{p}.context_carryover", "a number in [0, 1]", 0, 1)
-        out += _range(h.wait_s, f"{p}.wait_s", "a number of seconds ≥ 0", 0, inf)
+        out += _range(h.wait_s, f"{p}.wait_s", f"a number of seconds in [0, {inf:g}]", 0, inf)
         for name, unit in (("reexplain_effort", "CES points"), ("reexplain_time_s", "seconds")):
             value = getattr(h, name)
             if value is not None:
-                out += _range(value, f"{p}.{name}", f"a number of {unit} ≥ 0", 0, inf)
+                out += _range(value, f"{p}.{name}", f"a number of {unit} in [0, {inf:g}]", 0, inf)
     for key, value in g.entry.items():
         out += _range(value, f"entry.{key}", "a probability in [0, 1]", 0, 1)
     for i, c in enumerate(g.call_reasons):
@@ -373,7 +374,8 @@ def _values(journey: Journey) -> list[Problem]:
         for key, value in c.expectations.items():
             out += _range(value, f"{p}.expectations.{key}", "a number of points in [0, 10]", 0, 10)
         if c.expected_wait_s is not None:
-            out += _range(c.expected_wait_s, f"{p}.expected_wait_s", "seconds ≥ 0", 0, inf)
+            out += _range(c.expected_wait_s, f"{p}.expected_wait_s",
+                          f"seconds in [0, {inf:g}]", 0, inf)  # fmt: skip
     return out
 
 

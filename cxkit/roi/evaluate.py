@@ -105,6 +105,13 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from cxkit.core._checks import (
+    MAX_HORIZON_PERIODS,
+    MAX_MAGNITUDE,
+    MAX_SIMS,
+    at_most,
+    fits_in_memory,
+)
 from cxkit.core.economics import Economics, Effect, Estimate, Initiative
 from cxkit.core.errors import CxkitError, JourneyValidationError, Problem, format_value
 from cxkit.core.journey import Journey
@@ -619,6 +626,7 @@ def _context(
         )
     if isinstance(n_sims, bool) or not isinstance(n_sims, numbers.Integral) or n_sims < 1:
         raise CxkitError(f"`n_sims` must be an integer ≥ 1, got {format_value(n_sims)}")
+    at_most(n_sims, "`n_sims`", 1, MAX_SIMS, "draws", "a fixed cap on one run's draws")
     period = periods if periods is not None else econ.cash_flow_period
     if period not in PERIODS_PER_YEAR:
         raise CxkitError(
@@ -634,7 +642,14 @@ def _context(
     if not math.isfinite(years) or years <= 0:
         raise CxkitError(f"`horizon_years` must be a number > 0, got {format_value(years)}")
     ppy = PERIODS_PER_YEAR[period]
+    if years * ppy > MAX_HORIZON_PERIODS + 0.5:
+        raise CxkitError(
+            f"`horizon_years` {format_value(years)} gives {years * ppy:.4g} {period}s; at most "
+            f"{MAX_HORIZON_PERIODS} cash-flow periods (IRR is searched down to −99 % per "
+            "period, whose discount factors overflow past ~150 periods)"
+        )
     horizon = max(1, round(years * ppy))
+    _check_draw_memory(journey, initiatives, int(n_sims), horizon)
     # prerequisites may name initiatives that are not evaluated here; roadmap() checks them
     given = {i.id for i in initiatives}
     pool = list(initiatives) + [i for i in journey.initiatives if i.id not in given]
@@ -650,6 +665,7 @@ def _context(
 
     errors = [p for p in problems if p.severity == "error" and mine(p.path)]
     errors += _value_problems(econ, journey)
+    errors += _magnitude_problems(econ, initiatives)
     if errors:
         raise JourneyValidationError(errors, file=f"initiatives for journey {journey.id!r}")
     entropy = _entropy(seed)
@@ -696,6 +712,54 @@ def _context(
         [econ.value_per_outcome.get(o, 0.0) for o in base_c.out_ids], dtype=float
     )
     return ctx
+
+
+#: Bytes the engine keeps per draw: per hand-off of the compiled journey, per
+#: cash-flow period of one initiative, and a constant (measured on roi_example_c and
+#: retail_omnichannel at 20,000-200,000 draws: 1.0-6.7 KB per draw; these are ~1.3-2x).
+_DRAW_BYTES_PER_EDGE = 200
+_DRAW_BYTES_PER_PERIOD = 48
+_DRAW_BYTES = 400
+
+
+def _check_draw_memory(
+    journey: Journey, initiatives: Sequence[Initiative], n_sims: int, horizon: int
+) -> None:
+    """Refuse ``n_sims`` draws whose estimated memory exceeds the budget."""
+    edges = len(journey.graph.handoffs) + sum(len(i.effects) for i in initiatives)
+    per = _DRAW_BYTES + _DRAW_BYTES_PER_EDGE * edges + _DRAW_BYTES_PER_PERIOD * (horizon + 1)
+    fits_in_memory(n_sims, "`n_sims`", per, MAX_SIMS, "draws")
+
+
+#: Money and count fields of the economics block bounded by ``MAX_MAGNITUDE``.
+_ECON_AMOUNTS = ("customers", "journeys_per_period", "margin_per_customer", "acquisition_cost")
+
+
+def _magnitude_problems(econ: Economics, initiatives: Sequence[Initiative]) -> list[Problem]:
+    """Amounts past ``MAX_MAGNITUDE`` (1e15): their sums would overflow to inf/nan."""
+    found: list[tuple[str, object]] = [
+        (f"economics.{name}", getattr(econ, name)) for name in _ECON_AMOUNTS
+    ]
+    found += [(f"economics.budgets[{k}]", b) for k, b in enumerate(econ.budgets)]
+    found += [(f"economics.value_per_outcome.{k}", v) for k, v in econ.value_per_outcome.items()]
+    for k, ini in enumerate(initiatives):
+        found += [(f"initiatives[{k}].{f}", getattr(ini, f)) for f in _INITIATIVE_AMOUNTS]
+    return [
+        Problem(
+            "out of range",
+            path=path,
+            value=value,
+            expected=f"a finite number of magnitude ≤ {MAX_MAGNITUDE:g} (larger sums overflow)",
+            code="range",
+        )
+        for path, value in found
+        if isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and not (math.isfinite(value) and abs(value) <= MAX_MAGNITUDE)
+    ]
+
+
+_INITIATIVE_AMOUNTS = ("cost_one_off", "cost_per_period")
 
 
 def _value_problems(econ: Economics, journey: Journey) -> list[Problem]:
@@ -1203,14 +1267,17 @@ def evaluate(
     economics
         Overrides ``journey.economics`` (required if the journey has none).
     n_sims
-        Monte Carlo draws of the uncertain inputs (10,000).
+        Monte Carlo draws of the uncertain inputs (10,000); at most 1,000,000, and
+        only as many as fit in 75 % of the memory available (estimated before any
+        draw; ``docs/reference/cli.md``, "Limits").
     seed
         Required: a non-negative integer (or a Generator, from which one integer is
         drawn).
     churn_model
         ``"outcomes"`` (model V-A, resolution shares) or ``"effort"`` (model V-B, CES).
     horizon_years
-        Overrides ``economics.horizon_years``.
+        Overrides ``economics.horizon_years``; at most 120 cash-flow periods
+        (``horizon_years`` × periods per year).
     periods
         Period of the cash flows (``"quarter"``, ``"year"``, ``"month"``);
         overrides ``economics.cash_flow_period``.

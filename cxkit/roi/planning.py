@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from cxkit.core._checks import MAX_MAGNITUDE, MAX_PLANNING_PERIODS, at_most
 from cxkit.core.economics import Economics, Initiative
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
@@ -203,6 +204,10 @@ class Roadmap:
         }
 
 
+#: Why planning periods are bounded (the messages say it).
+_PERIODS_WHY = "the roadmap MILP's spend matrix grows with the square of the periods"
+
+
 def _budgets(
     budget: float | Sequence[float] | None, quarters: int | None, econ: Economics
 ) -> tuple[float, ...]:
@@ -228,12 +233,20 @@ def _budgets(
                 raise CxkitError(f"`budget[{k}]` must be a number, got {format_value(b)}") from None
     if not values:
         raise CxkitError("`budget` must give at least one period's budget, got none")
+    if len(values) > MAX_PLANNING_PERIODS:
+        raise CxkitError(
+            f"`budget` must give at most {MAX_PLANNING_PERIODS} periods ({_PERIODS_WHY}), "
+            f"got {len(values)}"
+        )
     for k, v in enumerate(values):
-        if not math.isfinite(v) or v < 0:
-            raise CxkitError(f"`budget[{k}]` must be a finite amount ≥ 0, got {v!r}")
+        if not math.isfinite(v) or v < 0 or v > MAX_MAGNITUDE:
+            raise CxkitError(
+                f"`budget[{k}]` must be a finite amount ≥ 0 and ≤ {MAX_MAGNITUDE:g}, got {v!r}"
+            )
     if quarters is not None:
         if isinstance(quarters, bool) or not isinstance(quarters, numbers.Integral) or quarters < 1:
             raise CxkitError(f"`quarters` must be an integer ≥ 1, got {format_value(quarters)}")
+        at_most(quarters, "`quarters`", 1, MAX_PLANNING_PERIODS, "periods", _PERIODS_WHY)
         if len(values) == 1:
             values = values * int(quarters)
         elif len(values) != quarters:
@@ -276,7 +289,9 @@ def roadmap(
         Budget per planning period (``[100, 60]``), or one number for every period
         (with ``quarters``); ``None`` takes ``economics.budgets``.
     quarters
-        Number of planning periods; defaults to ``len(budget)``.
+        Number of planning periods; defaults to ``len(budget)``. At most 120 (the
+        MILP's spend matrix grows with the square of the periods), as is
+        ``len(budget)``; each budget is at most 1e15.
     carry_over
         Whether unspent budget rolls forward; ``None`` takes ``economics.carry_over``.
     economics

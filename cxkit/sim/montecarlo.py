@@ -82,6 +82,7 @@ from cxkit.core.compiled import (
 )
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.model import OutcomeKind
+from cxkit.sim._limits import check_run
 from cxkit.sim._queue_models import ErlangAQueue, ErlangCQueue, queue_table
 from cxkit.sim._walk import Walker, end_outcomes, repeat_contacts
 from cxkit.sim.results import EMOTIONS, Comparison, SimulationResult
@@ -158,7 +159,8 @@ def simulate(
     journey
         The journey to simulate.
     n_customers
-        How many customers (≥ 1).
+        How many customers (≥ 1; at most 100,000,000 and what fits in memory, see
+        Raises).
     seed
         Seed of the random numbers (required): same seed, same numbers.
     max_steps
@@ -190,7 +192,10 @@ def simulate(
     SimulationError
         When the chain never ends for some customers, or an input is invalid.
     CxkitError
-        When ``n_customers``, ``seed`` or ``max_steps`` is not a valid number.
+        When ``n_customers``, ``seed`` or ``max_steps`` is not a valid number, or a
+        size is past its limit: at most 100,000,000 customers and 10,000 visits per
+        customer, and an estimated memory within 75 % of the memory available
+        (``docs/reference/cli.md``, "Limits"); checked before anything is allocated.
 
     Examples
     --------
@@ -208,6 +213,7 @@ def simulate(
     if max_steps is None:
         max_steps = journey.params.effort.max_steps
     max_steps = whole_number(max_steps, "max_steps", 1)
+    n, max_steps = check_run(journey, n, max_steps, call_reason_mix=call_reason_mix, start=start)
     if waits not in ("fixed", "exponential"):
         raise CxkitError(f"`waits` must be 'fixed' or 'exponential', got {format_value(waits)}")
 

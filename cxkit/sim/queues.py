@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from cxkit.core._checks import MAX_AGENTS, MAX_ERLANGS, MAX_MAGNITUDE
 from cxkit.core._checks import as_output as _out
 from cxkit.core._checks import fail as _fail
 from cxkit.core._checks import nonnegative as _nonnegative
@@ -63,6 +64,7 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "occupancy",
+    "offered_load",
     "sample_waits",
     "service_level",
     "staffing",
@@ -78,8 +80,8 @@ _MAX_STATES = 10_000_000
 
 
 def _servers(value: Any, name: str = "servers") -> NDArray[np.int64]:
-    expected = "a positive whole number of agents"
-    arr = _real(name, value, expected, lambda a: (a >= 1) & (a == np.floor(a)))
+    expected = f"a whole number of agents in [1, {MAX_AGENTS:,}]"
+    arr = _real(name, value, expected, lambda a: (a >= 1) & (a == np.floor(a)) & (a <= MAX_AGENTS))
     return arr.astype(np.int64)
 
 
@@ -92,12 +94,26 @@ def _load(value: Any, name: str = "load") -> NDArray[np.float64]:
 
 def _erlang_b(n: NDArray[np.int64], a: NDArray[np.float64]) -> NDArray[np.float64]:
     n, a = np.broadcast_arrays(n, a)
+    if a.size > 1 and float(a.min()) == float(a.max()):  # one load: one scalar recursion
+        return _erlang_b_one(n, float(a.flat[0]))
     b = np.ones(a.shape)
     top = int(n.max()) if n.size else 0
     for k in range(1, top + 1):
         ab = a * b
         b = np.where(k <= n, ab / (k + ab), b)
     return b
+
+
+def _erlang_b_one(n: NDArray[np.int64], a: float) -> NDArray[np.float64]:
+    """``B(N, a)`` for every ``N`` in ``n`` from one pass of the recursion (O(max N))."""
+    top = int(n.max())
+    seq = np.empty(top + 1)
+    b = 1.0
+    seq[0] = b
+    for k in range(1, top + 1):
+        b = a * b / (k + a * b)
+        seq[k] = b
+    return seq[n]
 
 
 def _erlang_c(n: NDArray[np.int64], a: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -345,12 +361,65 @@ class StaffingResult:
         return asdict(self)
 
 
+def _bounded(value: Any, name: str, what: str, low: str) -> float:
+    """A finite number ≥ 0 (``low = "≥ 0"``) or > 0 of magnitude ≤ ``MAX_MAGNITUDE``."""
+    expected = f"a finite number {low} and ≤ {MAX_MAGNITUDE:g} ({what})"
+    if low == "> 0":
+        return float(_real(name, value, expected, lambda a: (a > 0) & (a <= MAX_MAGNITUDE)))
+    return float(_real(name, value, expected, lambda a: (a >= 0) & (a <= MAX_MAGNITUDE)))
+
+
+def offered_load(
+    calls: Any,
+    interval_s: Any,
+    aht_s: Any,
+    target_s: Any = 0.0,
+    names: tuple[str, str, str, str] = ("calls", "interval_s", "aht_s", "target_s"),
+    interval_scale: float = 1.0,
+) -> float:
+    """``A = calls·aht/interval`` in Erlangs, every input and ``A`` checked.
+
+    Each input is a finite number of magnitude ≤ ``MAX_MAGNITUDE`` (1e15) and ``A``
+    is at most :data:`~cxkit.core._checks.MAX_ERLANGS` (100,000 Erlangs: the Erlang
+    B recursion takes one step per agent). ``names`` are shown in messages (the CLI
+    passes its option names; its ``--interval`` is in minutes: ``interval_scale``
+    60).
+
+    Examples
+    --------
+    >>> offered_load(100, 1800, 180)
+    10.0
+    >>> offered_load(100, 1800, 1e308)
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: `aht_s` must be a finite number > 0 and ≤ 1e+15
+    (average handle time in seconds), got 1e+308
+    >>> offered_load(10**9, 1800, 180)
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: the offered load calls·aht_s/interval_s =
+    1000000000·180/1800 = 1e+08 Erlangs must be at most 100,000 Erlangs (the Erlang B
+    recursion takes one step per agent; split the calls over queues or intervals)
+    """
+    c = _bounded(calls, names[0], "calls offered in the interval", "≥ 0")
+    unit = "seconds" if interval_scale == 1.0 else "minutes"
+    i = _bounded(interval_s, names[1], f"interval length in {unit}", "> 0") * interval_scale
+    h = _bounded(aht_s, names[2], "average handle time in seconds", "> 0")
+    _bounded(target_s, names[3], "answer-time target in seconds", "≥ 0")
+    load = c * h / i
+    if load > MAX_ERLANGS:
+        shown = [format_value(calls), format_value(aht_s), format_value(interval_s)]
+        raise CxkitError(
+            f"the offered load {names[0]}·{names[2]}/{names[1]} = {'·'.join(shown[:2])}/"
+            f"{shown[2]} = {load:.4g} Erlangs must be at most {MAX_ERLANGS:,.0f} Erlangs (the "
+            "Erlang B recursion takes one step per agent; split the calls over queues or "
+            "intervals)"
+        )
+    return load
+
+
 def _check_interval_inputs(calls: Any, interval_s: Any, aht_s: Any, target_s: Any) -> float:
-    c = float(_nonnegative(calls, "calls", "calls offered in the interval"))
-    i = float(_positive(interval_s, "interval_s", "interval length in seconds"))
-    h = float(_positive(aht_s, "aht_s", "average handle time in seconds"))
-    _nonnegative(target_s, "target_s", "answer-time target in seconds")
-    return c * h / i
+    return offered_load(calls, interval_s, aht_s, target_s)
 
 
 def staffing(
@@ -416,9 +485,15 @@ def staffing(
     if load == 0:
         return StaffingResult(0.0, 0, 0, 0.0, 1.0, 0.0, 0.0)
     # Continue the Erlang B recursion from N = floor(A) + 1 upward.
-    n = math.floor(load) + 1
-    b = float(_erlang_b(np.asarray(n), np.asarray(load)))
+    n = max(math.floor(load) + 1, math.ceil(load / occ_max * (1.0 - 1e-12)))
+    b = float(_erlang_b_one(np.asarray(n), load)) if n <= MAX_AGENTS else 0.0
     while True:
+        if n > MAX_AGENTS:
+            raise CxkitError(
+                f"`max_occupancy` {format_value(max_occupancy)} needs more than "
+                f"{MAX_AGENTS:,} agents for {load:.4g} Erlangs (expected a larger "
+                "`max_occupancy` or fewer calls per interval)"
+            )
         c = min(max(b / (1.0 - (load / n) * (1.0 - b)), 0.0), 1.0)
         sl = 1.0 - c * math.exp(-(n - load) * target / aht)
         if sl >= sl_target and load / n <= occ_max:

@@ -123,7 +123,7 @@ def test_infeasible_must_include_names_the_binding_budget(example_c) -> None:
 @pytest.mark.parametrize(
     ("budget", "quarters", "message"),
     [
-        ([100, -1], None, r"`budget\[1\]` must be a finite amount ≥ 0, got -1.0"),
+        ([100, -1], None, r"`budget\[1\]` must be a finite amount ≥ 0 and ≤ 1e\+15, got -1.0"),
         ([], None, "at least one period"),
         ([1, 2, 3], 2, "gives 3 periods but `quarters` is 2"),
         ("100", None, "must be a number or a sequence"),

@@ -323,14 +323,29 @@ def test_sample_waits_mean_is_asa():
 # --------------------------------------------------------------- bad inputs
 
 BAD_INPUTS = [
-    (lambda: erlang_c(0, 1.0), "`servers` must be a positive whole number of agents, got 0"),
-    (lambda: erlang_c(-2, 1.0), "`servers` must be a positive whole number of agents, got -2"),
-    (lambda: erlang_b(2.5, 1.0), "`servers` must be a positive whole number of agents, got 2.5"),
-    (lambda: erlang_c("2", 1.0), "`servers` must be a positive whole number of agents, got '2'"),
-    (lambda: erlang_c(True, 1.0), "`servers` must be a positive whole number of agents, got True"),
+    (
+        lambda: erlang_c(0, 1.0),
+        "`servers` must be a whole number of agents in [1, 1,000,000], got 0",
+    ),
+    (
+        lambda: erlang_c(-2, 1.0),
+        "`servers` must be a whole number of agents in [1, 1,000,000], got -2",
+    ),
+    (
+        lambda: erlang_b(2.5, 1.0),
+        "`servers` must be a whole number of agents in [1, 1,000,000], got 2.5",
+    ),
+    (
+        lambda: erlang_c("2", 1.0),
+        "`servers` must be a whole number of agents in [1, 1,000,000], got '2'",
+    ),
+    (
+        lambda: erlang_c(True, 1.0),
+        "`servers` must be a whole number of agents in [1, 1,000,000], got True",
+    ),
     (
         lambda: erlang_c([3, 0], 1.0),
-        "`servers` must be a positive whole number of agents, got 0 at index 1",
+        "`servers` must be a whole number of agents in [1, 1,000,000], got 0 at index 1",
     ),
     (
         lambda: erlang_c(2, -1.0),
@@ -358,15 +373,15 @@ BAD_INPUTS = [
     ),
     (
         lambda: staffing(-1, 1800, 180, 20),
-        "`calls` must be a finite number ≥ 0 (calls offered in the interval), got -1",
+        "`calls` must be a finite number ≥ 0 and ≤ 1e+15 (calls offered in the interval), got -1",
     ),
     (
         lambda: staffing(100, 0, 180, 20),
-        "`interval_s` must be a finite number > 0 (interval length in seconds), got 0",
+        "`interval_s` must be a finite number > 0 and ≤ 1e+15 (interval length in seconds), got 0",
     ),
     (
         lambda: staffing(100, 1800, math.nan, 20),
-        "`aht_s` must be a finite number > 0 (average handle time in seconds), got nan",
+        "`aht_s` must be a finite number > 0 and ≤ 1e+15 (average handle time in seconds), got nan",
     ),
     (
         lambda: staffing(100, 1800, 180, 20, service_level=1.0),
@@ -390,7 +405,7 @@ BAD_INPUTS = [
     ),
     (
         lambda: staffing_table(100, 1800, 180, 20, agents=[12, 0]),
-        "`agents` must be a positive whole number of agents, got 0 at index 1",
+        "`agents` must be a whole number of agents in [1, 1,000,000], got 0 at index 1",
     ),
     (
         lambda: erlang_a(1.0, 1.0, -1.0, 1),

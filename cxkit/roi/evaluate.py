@@ -744,6 +744,9 @@ def _magnitude_problems(econ: Economics, initiatives: Sequence[Initiative]) -> l
     found += [(f"economics.value_per_outcome.{k}", v) for k, v in econ.value_per_outcome.items()]
     for k, ini in enumerate(initiatives):
         found += [(f"initiatives[{k}].{f}", getattr(ini, f)) for f in _INITIATIVE_AMOUNTS]
+        for e, effect in enumerate(ini.effects):
+            where = f"initiatives[{k}].effects[{e}]"
+            found += [(f"{where}.{f}", getattr(effect, f)) for f in ("low", "mode", "high")]
     return [
         Problem(
             "out of range",

@@ -279,23 +279,109 @@ def valence_state(n: int, params: EmotionParams = _EMOTION) -> NDArray[np.float6
     return state
 
 
-#: One part of what a visit of a walk lives (:func:`fold_walk`): the fields
-#: :data:`BLOCK_FIELDS` of a :func:`valence_block`, each an array with one entry per
-#: visit or one number for every visit. A single moment ``s`` is the block
-#: ``(s, s, s, s, 1, δ)``; an entry with count 0 is no moment at all.
+#: What a visit of a walk lives (:func:`fold_walk`), one part of it: a block of
+#: moments (:func:`valence_block`, fields :data:`BLOCK_FIELDS`) per visit, given
+#: either as its six fields — each an array with one entry per visit, or one number
+#: for every visit (a single moment ``s`` is ``(s, s, s, s, 1, δ)``) — or as a
+#: ``(table, key)`` pair: ``table`` ``(6, K)`` blocks field by field, ``key`` the
+#: block of each visit. A block with count 0 is no moment at all.
 MomentPart = Sequence[Any]
 
 
-def _select(
-    old: NDArray[np.float64], new: Any, take: NDArray[np.bool_], lo: int, hi: int
-) -> NDArray[np.float64]:
-    """``new[lo:hi]`` where ``take``, else ``old``: branch-free, on the float bits (exact)."""
+@dataclass(frozen=True, eq=False)
+class _Fields:
+    """One part's fields over the visits of one step."""
+
+    peak: NDArray[np.float64]
+    key: NDArray[np.float64]  # what the peak is compared on
+    end: NDArray[np.float64]
+    total: Any
+    rec: Any
+    count: Any
+    decay: Any
+    has: NDArray[np.bool_] | None
+
+
+class _Part:
+    """A :data:`MomentPart` ready for :func:`fold_walk`'s loop over steps."""
+
+    def __init__(self, part: MomentPart, worst: bool) -> None:
+        self.worst = worst
+        self.table: NDArray[np.float64] | None = None
+        if len(part) == 2:  # (table, key)
+            table = np.asarray(part[0], dtype=np.float64)
+            if table.shape[0] != len(BLOCK_FIELDS):
+                raise ValueError(f"a moment table has the {len(BLOCK_FIELDS)} rows {BLOCK_FIELDS}")
+            self.table = np.vstack([table, table[_PEAK] if worst else np.abs(table[_PEAK])])
+            self.index = np.asarray(part[1])
+            has = table[_COUNT] > 0
+            self.has_table = None if has.all() else has
+            # every block one moment s = (s, s, s, s, 1, δ): one look-up per step
+            self.single = bool(
+                (table[_COUNT] == 1).all()
+                and all(np.array_equal(table[_PEAK], table[i]) for i in (_END, _SUM, _REC))
+                and np.all(table[_DECAY] == table[_DECAY, :1])
+            )
+            self.count_varies = bool(np.ptp(table[_COUNT]) > 0) if table.shape[1] else False
+            self.count = float(table[_COUNT, 0]) if table.shape[1] else 0.0
+            self.has = self.has_table
+            return
+        if len(part) != len(BLOCK_FIELDS):
+            raise ValueError(f"a moment part has the {len(BLOCK_FIELDS)} fields {BLOCK_FIELDS}")
+        self.fields = list(part)
+        count = part[_COUNT]
+        self.count_varies = bool(np.ndim(count))
+        self.count = count
+        has = np.asarray(count) > 0 if np.ndim(count) else None
+        if has is not None and has.all():
+            has = None
+        self.has = has
+        peak = np.asarray(part[_PEAK], dtype=np.float64)
+        self.key = peak if worst else np.abs(peak)
+
+    @property
+    def empty(self) -> bool:
+        """No moment at any visit."""
+        return self.table is None and not self.count_varies and not self.count > 0
+
+    def at(self, lo: int, hi: int) -> _Fields:
+        """The fields over visits ``lo … hi − 1``."""
+        if self.table is not None:
+            key = self.index[lo:hi]
+            t = self.table
+            if self.single:
+                v = np.take(t[_PEAK], key)
+                return _Fields(v, np.take(t[6], key), v, v, v, 1.0, float(t[_DECAY, 0]), None)
+            peak, key_, end, total, rec, count, decay = (
+                np.take(t[i], key) for i in (_PEAK, 6, _END, _SUM, _REC, _COUNT, _DECAY)
+            )
+            has = None if self.has_table is None else np.take(self.has_table, key)
+            return _Fields(peak, key_, end, total, rec, count, decay, has)
+        f = [_cut(x, lo, hi) for x in self.fields]
+        peak = np.broadcast_to(np.asarray(f[_PEAK], dtype=np.float64), (hi - lo,))
+        key = np.broadcast_to(_cut(self.key, lo, hi), (hi - lo,))
+        end = np.broadcast_to(np.asarray(f[_END], dtype=np.float64), (hi - lo,))
+        has = None if self.has is None else self.has[lo:hi]
+        return _Fields(peak, key, end, f[_SUM], f[_REC], f[_COUNT], f[_DECAY], has)
+
+    def end_at(self, lo: int, hi: int, sel: NDArray[np.int64] | slice) -> NDArray[np.float64]:
+        """The end field at visits ``lo + sel``."""
+        if self.table is not None:
+            return np.take(self.table[_END], self.index[lo:hi][sel])
+        end = self.fields[_END]
+        return np.broadcast_to(np.asarray(_cut(end, lo, hi), dtype=np.float64), (hi - lo,))[sel]
+
+
+def _prepare(part: MomentPart, worst: bool) -> _Part | None:
+    p = _Part(part, worst)
+    return None if p.empty else p
+
+
+def _select(old: NDArray[np.float64], new: Any, take: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """``new`` where ``take``, else ``old``: branch-free, on the float bits (exact)."""
     o = old.view(np.int64)
     x = np.negative(take, dtype=np.int64)
-    if np.ndim(new):
-        x &= new[lo:hi].view(np.int64) ^ o
-    else:
-        x &= np.float64(new).view(np.int64) ^ o
+    x &= np.broadcast_to(np.asarray(new, dtype=np.float64), old.shape).view(np.int64) ^ o
     x ^= o
     return x.view(np.float64)
 
@@ -372,90 +458,72 @@ def fold_walk(
     """
     worst = params.peak == "worst"
     state = valence_state(n, params)
-    steps = step_ptr.size - 1
-    size = int(step_ptr[-1]) if steps > 0 else 0
-    if size == 0:
-        return state
-    prepared = []
-    for part in parts:
-        if len(part) != len(BLOCK_FIELDS):
-            raise ValueError(f"a moment part has the {len(BLOCK_FIELDS)} fields {BLOCK_FIELDS}")
-        f_peak, f_end, f_total, f_rec, f_count, f_decay = part
-        has = None
-        if np.ndim(f_count):
-            has = np.asarray(f_count) > 0
-            if has.all():
-                has = None
-        elif not f_count > 0:
-            continue  # no moment at any visit
-        f_peak = np.broadcast_to(np.asarray(f_peak, dtype=np.float64), (size,))
-        # what the peak is compared on: the lowest wins (worst), or the most intense
-        key = f_peak if worst else np.abs(f_peak)
-        prepared.append((f_peak.view(np.int64), key, f_end, f_total, f_rec, f_count, f_decay, has))
-    last_always = bool(prepared) and prepared[-1][-1] is None
-    carry_count = any(np.ndim(p[5]) for p in prepared)
-    peak = np.empty(size)
-    total = np.empty(size)
-    rec = np.empty(size)
-    end = None if last_always else np.empty(size)
-    count = np.empty(size) if carry_count else None
-    alive = np.zeros(size, dtype=bool)  # visits followed by another visit
-    for k in range(steps):
+    prepared = [_prepare(part, worst) for part in parts]
+    prepared = [p for p in prepared if p is not None]
+    last_always = bool(prepared) and prepared[-1].has is None
+    carry_count = any(p.count_varies for p in prepared)
+    per_visit = 0.0 if carry_count else math.fsum(float(p.count) for p in prepared)
+    # the state of the visits of the previous step (one entry per visit)
+    prev: tuple[Any, ...] | None = None
+    prev_lo = prev_step = 0
+
+    def flush(sel: NDArray[np.int64] | slice) -> None:
+        """Write the state of the previous step's visits ``sel``: customers who end there."""
+        assert prev is not None
+        p_peak, p_end, p_total, p_rec, p_count, who = prev
+        who = who[sel]
+        state[_PEAK, who] = p_peak[sel]
+        state[_SUM, who] = p_total[sel]
+        state[_REC, who] = p_rec[sel]
+        if p_end is not None:
+            state[_END, who] = p_end[sel]
+        else:  # the last part is always lived: its end is the end
+            state[_END, who] = prepared[-1].end_at(prev_lo, prev_lo + len(prev[5]), sel)
+        state[_COUNT, who] = p_count[sel] if p_count is not None else (prev_step + 1) * per_visit
+
+    for k in range(step_ptr.size - 1):
         lo, hi = int(step_ptr[k]), int(step_ptr[k + 1])
-        if hi == lo:
-            continue
-        if k == 0:
-            p_peak = np.full(hi, np.inf if worst else 0.0)
-            p_total, p_rec, p_end, p_count = (np.zeros(hi) for _ in range(4))
-        else:
-            idx = parent[lo:hi] + step_ptr[k - 1]
+        if prev is not None:
+            idx = parent[lo:hi]
+            alive = np.zeros(len(prev[5]), dtype=bool)
             alive[idx] = True
-            p_peak, p_total, p_rec = peak[idx], total[idx], rec[idx]
-            p_end = None if end is None else end[idx]
-            p_count = None if count is None else count[idx]
-        for f_bits, f_key, f_end, f_total, f_rec, f_count, f_decay, f_has in prepared:
+            done = np.flatnonzero(~alive)
+            if done.size:
+                flush(done)
+        if hi == lo:
+            prev = None
+            continue
+        if prev is None:
+            m = hi - lo
+            p_peak = np.full(m, np.inf if worst else 0.0)
+            p_total, p_rec = np.zeros(m), np.zeros(m)
+            p_end = None if last_always else np.zeros(m)
+            p_count = np.zeros(m) if carry_count else None
+        else:
+            p_peak, p_total, p_rec = prev[0][idx], prev[2][idx], prev[3][idx]
+            p_end = None if last_always else prev[1][idx]
+            p_count = prev[4][idx] if carry_count else None
+        for part in prepared:
+            f = part.at(lo, hi)
             # the peak: this part's where it wins (ties go to the later), bit for bit
-            c = f_key[lo:hi]
-            take = c <= p_peak if worst else c >= np.abs(p_peak)
-            if f_has is not None:
-                h = f_has[lo:hi]
-                take &= h
+            take = f.key <= p_peak if worst else f.key >= np.abs(p_peak)
+            if f.has is not None:
+                take &= f.has
             bits = p_peak.view(np.int64)
             mask = np.negative(take, dtype=np.int64)
-            mask &= f_bits[lo:hi] ^ bits
+            mask &= f.peak.view(np.int64) ^ bits
             bits ^= mask
-            if end is not None:
-                if f_has is None:
-                    p_end = np.broadcast_to(_cut(f_end, lo, hi), (hi - lo,))
-                else:
-                    p_end = _select(p_end, f_end, h, lo, hi)
-            p_total += _cut(f_total, lo, hi)
-            p_rec *= _cut(f_decay, lo, hi)
-            p_rec += _cut(f_rec, lo, hi)
-            if count is not None:
-                p_count += _cut(f_count, lo, hi)
-        peak[lo:hi] = p_peak
-        total[lo:hi] = p_total
-        rec[lo:hi] = p_rec
-        if end is not None:
-            end[lo:hi] = p_end
-        if count is not None:
-            count[lo:hi] = p_count
-    last = np.flatnonzero(~alive)  # each customer's last visit
-    who = customer[last]
-    state[_PEAK, who] = peak[last]
-    state[_SUM, who] = total[last]
-    state[_REC, who] = rec[last]
-    if end is None:  # the last part is always lived: its end is the end
-        f_end = prepared[-1][2]
-        state[_END, who] = f_end[last] if np.ndim(f_end) else f_end
-    else:
-        state[_END, who] = end[last]
-    if count is None:  # the same moments at every visit: visits × moments per visit
-        per_visit = math.fsum(float(p[5]) for p in prepared)
-        state[_COUNT, who] = np.searchsorted(step_ptr, last, side="right") * per_visit
-    else:
-        state[_COUNT, who] = count[last]
+            if p_end is not None:
+                p_end = _select(p_end, f.end, f.has) if f.has is not None else f.end.copy()
+            p_total += f.total
+            p_rec *= f.decay
+            p_rec += f.rec
+            if p_count is not None:
+                p_count += f.count
+        prev = (p_peak, p_end, p_total, p_rec, p_count, customer[lo:hi])
+        prev_lo, prev_step = lo, k
+    if prev is not None:
+        flush(slice(None))
     return state
 
 
@@ -599,8 +667,9 @@ def emotion_code(score: ArrayLike, params: EmotionParams = _EMOTION) -> Any:
     [0, 1, 1, 2]
     """
     x = np.asarray(score, dtype=np.float64)
-    code = np.where(x < -params.tau_minus, 0, np.where(x > params.tau_plus, 2, 1))
-    return int(code) if code.ndim == 0 else code.astype(np.int64)
+    code = np.add(x > params.tau_plus, 1, dtype=np.int64)  # branch-free: 1 + above − below
+    code -= x < -params.tau_minus
+    return int(code) if code.ndim == 0 else code
 
 
 def synthetic_csat5(score: ArrayLike) -> Any:

@@ -140,7 +140,6 @@ class WalkMetrics:
             waits_into |= queues.has_queue
         moments = metrics.flow_moments(journey, starts.reasons, waits_into)
         self.known = moments.known
-        self.single = moments.single
         self.wait_expectation = moments.wait_expectation
         blocks = np.vstack([moments.blocks.reshape(-1, _N_FIELDS), metrics.valence_block([], ep)])
         self.service = np.ascontiguousarray(blocks.T)  # field-major: one row per field
@@ -149,6 +148,11 @@ class WalkMetrics:
         self.visit_table = None
         if self.wait_moments and not self.random_waits:
             self.visit_table = self._visit_table(moments)
+        self.service_weight = a.is_service.astype(np.float64)
+        self.switch_weight = a.switch.astype(np.float64)
+        self.transfer_weight = a.transfer.astype(np.float64)
+        # fixed waits: the excess wait of each (reason, edge)
+        self.excess_per_edge = metrics.excess_wait(a.wait_s[None, :], self.expected_wait[:, None])
         # repeat contacts: service touchpoints on a cycle (only they can be visited again)
         self.track = cyclic_touchpoints(a) & a.is_service
         kinds = {o.id: o.kind for o in journey.graph.outcomes}
@@ -211,19 +215,11 @@ class WalkMetrics:
             first = v.step_ptr[1]
             way_in[:first] = self.wait_edge.size + node[:first]  # the start
             key = (vc * (self.wait_edge.size + self.arrays.n) + way_in) * 2 + lost
-            return [tuple(np.take(self.visit_table[f], key) for f in range(_N_FIELDS))]
+            return [(self.visit_table, key)]
         key = node * 2 + lost if vc is None else (vc * self.arrays.n + node) * 2 + lost
         if v.served is not None:
             key[~v.served] = self.empty_block
-        if self.single:
-            s = np.take(self.service[_SUM], key)
-            if v.served is None:
-                service: metrics.MomentPart = (s, s, s, s, 1.0, ep.recency_decay)
-            else:
-                count = np.take(self.service[_COUNT], key)
-                service = (s, s, s, s, count, np.take(self.service[_DECAY], key))
-        else:
-            service = tuple(np.take(self.service[f], key) for f in range(_N_FIELDS))
+        service: metrics.MomentPart = (self.service, key)
         if not self.wait_moments:
             return [service]
         assert vc is not None
@@ -268,7 +264,10 @@ class WalkMetrics:
         """Per-customer sums over the visit log and the move log.
 
         A caller who abandoned a queue made a contact that adds no service contact, cost
-        or handle time. Sums whose per-node or per-edge weights are all zero are skipped.
+        or handle time. Sums whose per-node or per-edge weights are all zero are skipped;
+        no log is filtered (a filter with a random mask costs more than summing zeros,
+        which leave every sum unchanged); whole-number counts are summed several at once
+        (:func:`_digit_sums`).
         """
         a = self.arrays
         n = w.size
@@ -277,63 +276,81 @@ class WalkMetrics:
         served = v.served
         mcust = w.customer - w.lo
         medge = w.edge
+        lost = w.lost
+        # B = 2**bits is above any customer's visits or moves (at most one per step)
+        bits = max(max(v.step_ptr.size, w.step_ptr.size).bit_length(), 1)
+        packs = 3 * bits <= _EXACT_BITS
         zeros = np.zeros(n)
-        contacts = np.bincount(acust, minlength=n)
-        if served is not None:
-            acust, anode = acust[served], anode[served]
+        if served is None and a.is_service.all():
+            contacts = service_contacts = np.bincount(acust, minlength=n)
+        else:
+            service = np.take(self.service_weight, anode)
+            if served is not None:
+                service *= served
+                acust_s, anode_s = acust[served], anode[served]
+            if packs:  # contacts in the second digit, service contacts in the first
+                service += float(1 << bits)
+                service_contacts, contacts = _digit_sums(acust, service, bits, 2, n)
+            else:
+                contacts = np.bincount(acust, minlength=n)
+                service_contacts = np.bincount(acust, service, minlength=n).astype(np.int64)
+            if served is not None:
+                acust, anode = acust_s, anode_s
 
-        def over_visits(per_node: NDArray[Any]) -> NDArray[np.float64]:
+        def over_visits(per_node: NDArray[np.float64]) -> NDArray[np.float64]:
             if not per_node.any():
                 return zeros
-            return _sum_by(acust, per_node[anode], n)
+            return np.bincount(acust, np.take(per_node, anode), minlength=n)
 
         def over_moves(
-            per_edge: NDArray[Any],
-            cust: NDArray[np.int64] = mcust,
-            edge: NDArray[np.int64] = medge,
+            per_edge: NDArray[np.float64], when: NDArray[np.bool_] | None = None
         ) -> NDArray[np.float64]:
-            if not per_edge.any() or cust.size == 0:
+            if not per_edge.any() or mcust.size == 0:
                 return zeros
-            return _sum_by(cust, per_edge[edge], n)
+            weights = np.take(per_edge, medge)
+            if when is not None:
+                weights *= when
+            return np.bincount(mcust, weights, minlength=n)
 
-        lost_cust, lost_edge = mcust[w.lost], medge[w.lost]
-        if served is None and a.is_service.all():
-            service_contacts = contacts
+        if packs:  # switches, transfers, context losses: the digits of one sum
+            base = float(1 << bits)
+            weights = np.take(self.switch_weight + base * self.transfer_weight, medge)
+            weights += lost * (base * base)
+            switches, transfers, losses = _digit_sums(mcust, weights, bits, 3, n)
         else:
-            service_contacts = over_visits(a.is_service).astype(np.int64)
+            switches = over_moves(self.switch_weight).astype(np.int64)
+            transfers = over_moves(self.transfer_weight).astype(np.int64)
+            losses = np.bincount(mcust, lost, minlength=n).astype(np.int64)
         out: dict[str, NDArray[Any]] = {
             "contacts": contacts,
             "service_contacts": service_contacts,
             "cost": over_visits(a.cost),
-            "handle_time_s": over_visits(a.handle_time_s)
-            + over_moves(a.reexplain_time_s, lost_cust, lost_edge),
-            "channel_switches": over_moves(a.switch).astype(np.int64),
-            "transfers": over_moves(a.transfer).astype(np.int64),
-            "context_losses": np.bincount(lost_cust, minlength=n),
-            "reexplain_effort": over_moves(a.reexplain_effort, lost_cust, lost_edge),
+            "handle_time_s": over_visits(a.handle_time_s) + over_moves(a.reexplain_time_s, lost),
+            "channel_switches": switches,
+            "transfers": transfers,
+            "context_losses": losses,
+            "reexplain_effort": over_moves(a.reexplain_effort, lost),
         }
         w_exp = self.expected_wait
-        reason = w.reason
-        if w.wait is None:
+        if w.wait is None:  # each wait is its hand-off's: the excess per (reason, edge)
             out["wait_s"] = over_moves(a.wait_s)
-            if a.wait_s.any():
-                waiting = a.wait_s[medge] > 0
-                wc, we = mcust[waiting], medge[waiting]
-                excess = metrics.excess_wait(a.wait_s[we], w_exp[reason[wc]])
-                out["excess_wait_s"] = _sum_by(wc, excess, n)
-            else:
+            if not a.wait_s.any() or mcust.size == 0:
                 out["excess_wait_s"] = zeros
+            elif self.n_reasons == 1:
+                out["excess_wait_s"] = over_moves(self.excess_per_edge[0])
+            else:
+                key = w.reason[mcust] * a.n_edges + medge
+                excess = np.take(self.excess_per_edge, key)
+                out["excess_wait_s"] = np.bincount(mcust, excess, minlength=n)
         else:
-            waiting = w.wait > 0
-            wc = mcust[waiting]
-            out["wait_s"] = _sum_by(wc, w.wait[waiting], n)
-            excess = metrics.excess_wait(w.wait[waiting], w_exp[reason[wc]])
-            out["excess_wait_s"] = _sum_by(wc, excess, n)
+            out["wait_s"] = np.bincount(mcust, w.wait, minlength=n)
+            excess = metrics.excess_wait(w.wait, w_exp[w.reason[mcust]])
+            out["excess_wait_s"] = np.bincount(mcust, excess, minlength=n)
         start_wait = w.start_wait
         if start_wait.any():
             out["wait_s"] = out["wait_s"] + start_wait
             out["excess_wait_s"] = out["excess_wait_s"] + np.maximum(
-                start_wait - w_exp[reason], 0.0
+                start_wait - w_exp[w.reason], 0.0
             ) * (start_wait > 0)
         return out
 
@@ -388,8 +405,22 @@ class WalkMetrics:
         }
 
 
-def _sum_by(cust: NDArray[np.int64], weights: NDArray[Any], n: int) -> NDArray[np.float64]:
-    """Per-customer sums of ``weights`` (float64 even when nothing is summed)."""
-    if cust.size == 0:
-        return np.zeros(n)
-    return np.bincount(cust, weights=weights.astype(np.float64, copy=False), minlength=n)
+#: Whole numbers below 2**53 are exact in a float64.
+_EXACT_BITS = 53
+
+
+def _digit_sums(
+    cust: NDArray[np.int64], weights: NDArray[np.float64], bits: int, digits: int, n: int
+) -> list[NDArray[np.int64]]:
+    """Per-customer sums of several whole-number counts by one ``numpy.bincount``.
+
+    Each entry's counts ``c_0, c_1, …`` are packed as the digits of its weight
+    ``Σ_i c_i·B^i`` in base ``B = 2**bits``; the sums are exact (whole numbers below
+    ``2**53``) and unpack as digits while every customer's sums stay below ``B``.
+
+    >>> _digit_sums(np.array([0, 1, 0]), np.array([1.0 + 16, 16.0, 1.0]), 4, 2, 2)
+    [array([2, 0]), array([1, 1])]
+    """
+    packed = np.bincount(cust, weights, minlength=n).astype(np.int64)
+    mask = (1 << bits) - 1
+    return [(packed >> (bits * i)) & mask for i in range(digits)]

@@ -256,7 +256,9 @@ class WalkMetrics:
         served = v.served
         served_cust = acust if served is None else acust[served]
         served_node = v.node if served is None else v.node[served]
-        repeats = repeat_contacts(served_cust, served_node, self.track, size)
+        repeats = repeat_contacts(
+            served_cust, served_node, self.track, size, v.step_ptr if served is None else None
+        )
         counts = self._counts(w, acust)
         return self._columns(state, repeats, counts, w)
 

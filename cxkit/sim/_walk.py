@@ -131,30 +131,55 @@ def end_outcomes(journey: Journey, arrays: CompiledJourney) -> tuple[int, int]:
 
 
 def repeat_contacts(
-    customer: NDArray[np.int64], node: NDArray[np.int64], track: NDArray[np.bool_], n: int
+    customer: NDArray[np.int64],
+    node: NDArray[np.int64],
+    track: NDArray[np.bool_],
+    n: int,
+    step_ptr: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
     """Per customer ``0 … n − 1``: visits to ``track`` touchpoints beyond each one's first.
 
-    One bit per tracked touchpoint and customer (``bitwise_or.at``, then a popcount)
-    for up to 512 tracked touchpoints, else the distinct ``(customer, touchpoint)``
-    pairs (sorted).
+    One bit per tracked touchpoint and customer, then a popcount, for up to 512
+    tracked touchpoints, else the distinct ``(customer, touchpoint)`` pairs (sorted).
+    The bits are set by ``bitwise_or.at``; or, for a visit log laid out step by step
+    (``step_ptr``: each customer at most once per step, as the walker records it) and
+    at most 64 tracked touchpoints, one ``mask[customers] |= bits`` per step (no
+    customer twice in it; faster than ``ufunc.at``).
 
     >>> repeat_contacts(
     ...     np.array([0, 0, 1, 0]), np.array([2, 2, 2, 1]), np.array([False, True, True]), 2
+    ... ).tolist()
+    [1, 0]
+    >>> repeat_contacts(
+    ...     np.array([0, 1, 0, 0]),
+    ...     np.array([2, 2, 2, 1]),
+    ...     np.array([False, True, True]),
+    ...     2,
+    ...     step_ptr=np.array([0, 2, 3, 4]),
     ... ).tolist()
     [1, 0]
     """
     tracked = int(track.sum())
     if tracked == 0:
         return np.zeros(n, dtype=np.int64)
+    bit = np.cumsum(track) - 1  # bit of each tracked touchpoint
+    words = (tracked + 63) // 64
+    if step_ptr is not None and words == 1 <= _MAX_MASK_WORDS:
+        one = np.where(track, np.left_shift(np.uint64(1), (bit & 63).astype(np.uint64)), 0)
+        bits = np.take(one.astype(np.uint64), node)  # 0 at an untracked touchpoint
+        mask = np.zeros(n, dtype=np.uint64)
+        for k in range(step_ptr.size - 1):  # one pass per step, not per customer
+            lo, hi = int(step_ptr[k]), int(step_ptr[k + 1])
+            who = customer[lo:hi]
+            mask[who] |= bits[lo:hi]
+        visits = np.bincount(customer, np.take(track, node), minlength=n).astype(np.int64)
+        return visits - np.bitwise_count(mask).astype(np.int64)
     if tracked == track.size:  # every touchpoint: no selection
         c, x = customer, node
     else:
         sel = track[node]
         c, x = customer[sel], node[sel]
     visits = np.bincount(c, minlength=n)
-    bit = np.cumsum(track) - 1  # bit of each tracked touchpoint
-    words = (tracked + 63) // 64
     if words <= _MAX_MASK_WORDS:
         one = np.left_shift(np.uint64(1), (bit & 63).astype(np.uint64))  # per touchpoint
         mask = np.zeros(n * words, dtype=np.uint64)

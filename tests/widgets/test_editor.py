@@ -160,7 +160,7 @@ def test_a_failed_save_leaves_the_old_file(editor, tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(cx.CxkitError, match="disk full"):  # an OSError is a CxkitError now
         editor.save()
     monkeypatch.undo()
     assert target.read_bytes() == before

@@ -445,12 +445,12 @@ def discover_command(
     check it with `cxkit validate FILE`.
     """
     from cxkit.analytics import discover, read_events
-    from cxkit.io._write import is_stream_target
+    from cxkit.io._write import is_stream_target, output_kind
 
     output = None if output == "-" else output  # -o -: standard output
     target = Path(output) if output else None
     # a named pipe or /dev/stdout is written as a stream (YAML unless it ends in .json)
-    if target is not None and not is_stream_target(target):
+    if target is not None and output_kind(target) != "stream":
         if target.suffix.lower() not in JOURNEY_SUFFIXES:
             raise CxkitError(
                 f"{output}: the journey file must end in .yaml, .yml or .json, got "

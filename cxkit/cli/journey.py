@@ -613,13 +613,14 @@ def new_command(path: str, template: str, force: bool, journey_id: str | None) -
     The file is written atomically and validated first; an existing PATH is kept
     unless --force is given.
     """
-    from cxkit.io._write import is_stream_target
+    from cxkit.io._write import output_kind
 
     target = Path(path)
-    if target.is_dir():
+    kind = output_kind(target)  # a CxkitError for a path no writer can use
+    if kind == "folder":
         raise CxkitError(f"{path}: is a folder; PATH must be a journey file path")
     # a named pipe or a device is written as a stream: there is nothing to overwrite
-    if target.exists() and not force and not is_stream_target(target):
+    if kind in ("file", "other") and not force:
         raise CxkitError(f"{path}: already exists; use --force to overwrite it")
     text, journey = new_journey_text(template, target, journey_id)
     atomic_write_text(target, text)

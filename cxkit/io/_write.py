@@ -34,7 +34,13 @@ from pathlib import Path
 
 from cxkit.core.errors import CxkitError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "encode_text", "is_stream_target"]
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "encode_text",
+    "is_stream_target",
+    "output_kind",
+]
 
 #: How much of the destination's name a temporary file's name keeps (UTF-8 bytes).
 TMP_NAME_BYTES = 64
@@ -104,9 +110,44 @@ def is_stream_target(path: str | os.PathLike[str]) -> bool:
         return True
     try:
         mode = os.stat(target).st_mode
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return False
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def output_kind(path: str | os.PathLike[str]) -> str:
+    """What a writer would find at ``path``: ``"absent"``, ``"file"``, ``"folder"``,
+    ``"stream"`` (a pipe, a character device, ``/dev/stdout``) or ``"other"`` (a
+    socket, a block device). Links are followed. A path no writer can use (a NUL,
+    a name too long, a symlink loop) is a :class:`CxkitError`, never an ``OSError``.
+
+    Examples
+    --------
+    >>> output_kind("/dev/stdout"), output_kind("/"), output_kind("/no/such/file")
+    ('stream', 'folder', 'absent')
+    """
+    target = Path(os.fspath(path))
+    _check_nul(target)
+    if _std_fd(target) is not None:
+        return "stream"
+    _check_name(target, target.name)
+    info = _stat(target)
+    if info is None:
+        return "absent"
+    if stat.S_ISREG(info.st_mode):
+        return "file"
+    if stat.S_ISDIR(info.st_mode):
+        return "folder"
+    if stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode):
+        return "stream"
+    return "other"
+
+
+def _check_nul(target: Path) -> None:
+    if "\x00" in os.fspath(target):
+        raise _fail(
+            repr(os.fspath(target)), "the path contains a NUL character", "a path without NUL"
+        )
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
@@ -135,6 +176,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise CxkitError(f"`data` must be bytes, got {type(data).__name__}")
     target = Path(os.fspath(path))
+    _check_nul(target)
     fd = _std_fd(target)
     if fd is not None:
         _write_descriptor(target, fd, bytes(data))

@@ -153,6 +153,12 @@ PATHS = [
         "f/sub/x.md: f is not a folder; expected an existing folder",
     ),
     Case(
+        "NUL in the path",
+        _nothing,
+        "a\x00b.md",
+        "'a\\x00b.md': the path contains a NUL character; expected a path without NUL",
+    ),
+    Case(
         "symlink loop",
         _loop,
         "loop",
@@ -218,7 +224,7 @@ def test_refused_with_an_exact_message(case, here, journey):
 
 
 def test_catalogue_counts():
-    assert (len(PATHS), len(SPECIAL), len(SITE)) == (8, 4, 4)
+    assert (len(PATHS), len(SPECIAL), len(SITE)) == (9, 4, 4)
 
 
 # -- handled paths -------------------------------------------------------------------------
@@ -491,3 +497,21 @@ def test_site_build_goes_where_it_says(out, cwd, site_dir, here, monkeypatch):
     assert result.output.splitlines()[-1] == f"built {Path(site_dir) / 'index.html'}"
     assert (Path(site_dir) / "index.html").read_text() == "ok"
     assert not (here / "st" / "st").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["new", "-t", "billing_inquiry", NAME_256[:-3] + ".yml"],
+        ["discover", str(examples_dir() / "retail_omnichannel.csv"), "-o", NAME_256[:-3] + ".yml"],
+    ],
+    ids=["new", "discover"],
+)
+def test_new_and_discover_check_the_path_before_work(args, here):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"cxkit: error: {NAME_256[:-3]}.yml: the file name is 257 bytes long; "
+        "expected at most 255 bytes (the file system's limit)\n"
+    )
+    assert _entries(here) == []

@@ -218,8 +218,10 @@ def site(
     if title is not None and not isinstance(title, str):
         raise CxkitError(f"`title` must be text, got {type(title).__name__}")
     title = title or label("export_journeys", lang)
+    from cxkit.io._write import output_kind
+
     out = Path(os.fspath(out_dir))
-    if out.exists() and not out.is_dir():
+    if output_kind(out) not in ("absent", "folder"):  # a CxkitError for an unusable path
         raise CxkitError(f"`out_dir` {os.fspath(out_dir)!r} exists and is not a folder")
     docs = out / "docs"
     assets = docs / ASSET_DIR
@@ -262,6 +264,15 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
+        dangling = next(
+            (p for p in (*reversed(folder.parents), folder) if p.is_symlink() and not p.exists()),
+            None,
+        )
+        if dangling is not None:
+            raise CxkitError(
+                f"{dangling}: is a symbolic link to {os.readlink(dangling)}, which does not "
+                "exist; expected a folder (create the link's target first)"
+            ) from None
         blocker = next(
             (p for p in (*reversed(folder.parents), folder) if p.exists() and not p.is_dir()),
             folder,

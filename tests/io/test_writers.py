@@ -224,7 +224,7 @@ def test_refused_with_an_exact_message(case, here, journey):
 
 
 def test_catalogue_counts():
-    assert (len(PATHS), len(SPECIAL), len(SITE)) == (9, 4, 4)
+    assert (len(PATHS), len(SPECIAL), len(SITE)) == (9, 4, 7)
 
 
 # -- handled paths -------------------------------------------------------------------------
@@ -444,6 +444,26 @@ SITE = [
         lambda d: (d / "st" / "docs").mkdir(parents=True) or (d / "st/docs/assets").touch(),
         "st",
         "st/docs/assets: is a file; expected a folder (the site needs st/docs/assets/cxkit)",
+    ),
+    Case(
+        "out is a dangling symlink",
+        lambda d: os.symlink("nowhere", d / "st"),
+        "st",
+        "st: is a symbolic link to nowhere, which does not exist; expected a folder "
+        "(create the link's target first)",
+    ),
+    Case(
+        "out name too long",
+        _nothing,
+        "s" * 256,
+        f"{'s' * 256}: the file name is 256 bytes long; expected at most 255 bytes "
+        "(the file system's limit)",
+    ),
+    Case(
+        "out is a named pipe",
+        lambda d: os.mkfifo(d / "st"),
+        "st",
+        "`out_dir` 'st' exists and is not a folder",
     ),
     Case(
         "out is a file",

@@ -93,6 +93,7 @@ __all__ = [
     "FCR_NOT_APPLICABLE",
     "STATE_ROWS",
     "FlowMoments",
+    "FoldBuffers",
     "MomentPart",
     "NotApplicable",
     "Remembered",
@@ -288,54 +289,53 @@ def valence_state(n: int, params: EmotionParams = _EMOTION) -> NDArray[np.float6
 MomentPart = Sequence[Any]
 
 
-@dataclass(frozen=True, eq=False)
-class _Fields:
-    """One part's fields over the visits of one step."""
-
-    peak: NDArray[np.float64]
-    key: NDArray[np.float64]  # what the peak is compared on
-    end: NDArray[np.float64]
-    total: Any
-    rec: Any
-    count: Any
-    decay: Any
-    has: NDArray[np.bool_] | None
-
-
 class _Part:
-    """A :data:`MomentPart` ready for :func:`fold_walk`'s loop over steps."""
+    """A :data:`MomentPart` ready for :func:`fold_walk`'s loop over steps.
+
+    :meth:`at` gives the part's fields over one step's visits, in the order peak,
+    peak key (what the peak is compared on), sum, recency numerator, count, decay,
+    end and whether each visit lives a moment (``None``: all do). A table part is
+    looked up once per step for all its fields (one ``numpy.take``).
+    """
 
     def __init__(self, part: MomentPart, worst: bool) -> None:
-        self.worst = worst
         self.table: NDArray[np.float64] | None = None
+        self.has: NDArray[np.bool_] | None = None
         if len(part) == 2:  # (table, key)
             table = np.asarray(part[0], dtype=np.float64)
-            if table.shape[0] != len(BLOCK_FIELDS):
+            if table.ndim != 2 or table.shape[0] != len(BLOCK_FIELDS):
                 raise ValueError(f"a moment table has the {len(BLOCK_FIELDS)} rows {BLOCK_FIELDS}")
-            self.table = np.vstack([table, table[_PEAK] if worst else np.abs(table[_PEAK])])
             self.index = np.asarray(part[1])
-            has = table[_COUNT] > 0
-            self.has_table = None if has.all() else has
-            # every block one moment s = (s, s, s, s, 1, δ): one look-up per step
+            peak = table[_PEAK]
+            key = peak if worst else np.abs(peak)
+            count = table[_COUNT]
+            has = count > 0
+            self.has = None if has.all() else has
+            self.count_varies = bool(count.size) and bool(np.ptp(count) > 0)
+            self.count = float(count[0]) if count.size else 0.0
+            # every block one moment s = (s, s, s, s, 1, δ): peak and key are enough
             self.single = bool(
-                (table[_COUNT] == 1).all()
-                and all(np.array_equal(table[_PEAK], table[i]) for i in (_END, _SUM, _REC))
+                self.has is None
+                and (count == 1).all()
+                and all(np.array_equal(peak, table[i]) for i in (_END, _SUM, _REC))
                 and np.all(table[_DECAY] == table[_DECAY, :1])
             )
-            self.count_varies = bool(np.ptp(table[_COUNT]) > 0) if table.shape[1] else False
-            self.count = float(table[_COUNT, 0]) if table.shape[1] else 0.0
-            self.has = self.has_table
+            if self.single:
+                self.decay = float(table[_DECAY, 0]) if count.size else 1.0
+                self.table = np.vstack([peak, key])
+            else:
+                rows = (table[_SUM], table[_REC], count, table[_DECAY], table[_END])
+                self.table = np.vstack([peak, key, *rows])
             return
         if len(part) != len(BLOCK_FIELDS):
             raise ValueError(f"a moment part has the {len(BLOCK_FIELDS)} fields {BLOCK_FIELDS}")
-        self.fields = list(part)
+        self.fields = [x if np.ndim(x) == 0 else np.asarray(x, dtype=np.float64) for x in part]
         count = part[_COUNT]
         self.count_varies = bool(np.ndim(count))
         self.count = count
-        has = np.asarray(count) > 0 if np.ndim(count) else None
-        if has is not None and has.all():
-            has = None
-        self.has = has
+        if np.ndim(count):
+            has = np.asarray(count) > 0
+            self.has = None if has.all() else has
         peak = np.asarray(part[_PEAK], dtype=np.float64)
         self.key = peak if worst else np.abs(peak)
 
@@ -344,32 +344,59 @@ class _Part:
         """No moment at any visit."""
         return self.table is None and not self.count_varies and not self.count > 0
 
-    def at(self, lo: int, hi: int) -> _Fields:
-        """The fields over visits ``lo … hi − 1``."""
+    def at(self, lo: int, hi: int, buffers: FoldBuffers, name: str) -> tuple[Any, ...]:
+        """The fields over visits ``lo … hi − 1`` (see the class notes); a table part
+        looks them up into buffer ``name``."""
         if self.table is not None:
             key = self.index[lo:hi]
-            t = self.table
+            t = buffers.get(name, (self.table.shape[0], hi - lo))
+            np.take(self.table, key, axis=1, out=t, mode="clip")
+            has = None if self.has is None else np.take(self.has, key)
             if self.single:
-                v = np.take(t[_PEAK], key)
-                return _Fields(v, np.take(t[6], key), v, v, v, 1.0, float(t[_DECAY, 0]), None)
-            peak, key_, end, total, rec, count, decay = (
-                np.take(t[i], key) for i in (_PEAK, 6, _END, _SUM, _REC, _COUNT, _DECAY)
-            )
-            has = None if self.has_table is None else np.take(self.has_table, key)
-            return _Fields(peak, key_, end, total, rec, count, decay, has)
+                return t[0], t[1], t[0], t[0], 1.0, self.decay, t[0], None
+            return t[0], t[1], t[2], t[3], t[4], t[5], t[6], has
         f = [_cut(x, lo, hi) for x in self.fields]
-        peak = np.broadcast_to(np.asarray(f[_PEAK], dtype=np.float64), (hi - lo,))
-        key = np.broadcast_to(_cut(self.key, lo, hi), (hi - lo,))
-        end = np.broadcast_to(np.asarray(f[_END], dtype=np.float64), (hi - lo,))
+        m = hi - lo
+        peak = np.broadcast_to(np.asarray(f[_PEAK], dtype=np.float64), (m,))
+        key = np.broadcast_to(np.asarray(_cut(self.key, lo, hi)), (m,))
+        end = np.broadcast_to(np.asarray(f[_END], dtype=np.float64), (m,))
         has = None if self.has is None else self.has[lo:hi]
-        return _Fields(peak, key, end, f[_SUM], f[_REC], f[_COUNT], f[_DECAY], has)
+        return peak, key, f[_SUM], f[_REC], f[_COUNT], f[_DECAY], end, has
 
-    def end_at(self, lo: int, hi: int, sel: NDArray[np.int64] | slice) -> NDArray[np.float64]:
-        """The end field at visits ``lo + sel``."""
+    def end_at(self, lo: int, hi: int, sel: NDArray[np.int64] | slice) -> Any:
+        """The end field at visits ``lo + sel`` (of the step ``lo … hi − 1``)."""
         if self.table is not None:
-            return np.take(self.table[_END], self.index[lo:hi][sel])
-        end = self.fields[_END]
-        return np.broadcast_to(np.asarray(_cut(end, lo, hi), dtype=np.float64), (hi - lo,))[sel]
+            return np.take(self.table[0 if self.single else 6], self.index[lo:hi][sel])
+        end = np.asarray(_cut(self.fields[_END], lo, hi), dtype=np.float64)
+        return np.broadcast_to(end, (hi - lo,))[sel]
+
+
+class FoldBuffers:
+    """Scratch memory for :func:`fold_walk`, kept by a caller that folds many walks.
+
+    Each buffer grows to the largest step it has held and is then reused, so that a
+    caller folding chunk after chunk (Monte Carlo keeps one per thread) does not ask
+    the system for fresh memory at every step — on a virtual machine its page faults
+    cost more than the arithmetic. Not thread-safe: one per thread.
+
+    Examples
+    --------
+    >>> b = FoldBuffers()
+    >>> b.get("x", (2, 3)).shape, b.get("x", (1, 2)).base is b.get("x", (2, 3)).base
+    ((2, 3), True)
+    """
+
+    def __init__(self) -> None:
+        self._flat: dict[str, NDArray[Any]] = {}
+
+    def get(self, name: str, shape: tuple[int, ...], dtype: Any = np.float64) -> NDArray[Any]:
+        """A C-contiguous array of ``shape`` on buffer ``name`` (contents undefined)."""
+        size = math.prod(shape)
+        flat = self._flat.get(name)
+        if flat is None or flat.size < size or flat.dtype != np.dtype(dtype):
+            flat = np.empty(max(size, 1), dtype=dtype)
+            self._flat[name] = flat
+        return flat[:size].reshape(shape)
 
 
 def _prepare(part: MomentPart, worst: bool) -> _Part | None:
@@ -377,13 +404,12 @@ def _prepare(part: MomentPart, worst: bool) -> _Part | None:
     return None if p.empty else p
 
 
-def _select(old: NDArray[np.float64], new: Any, take: NDArray[np.bool_]) -> NDArray[np.float64]:
-    """``new`` where ``take``, else ``old``: branch-free, on the float bits (exact)."""
+def _select_into(old: NDArray[np.float64], new: Any, take: NDArray[np.bool_]) -> None:
+    """``old[take] = new[take]``, in place: branch-free, on the float bits (exact)."""
     o = old.view(np.int64)
     x = np.negative(take, dtype=np.int64)
     x &= np.broadcast_to(np.asarray(new, dtype=np.float64), old.shape).view(np.int64) ^ o
-    x ^= o
-    return x.view(np.float64)
+    o ^= x
 
 
 def _cut(x: Any, lo: int, hi: int) -> Any:
@@ -397,6 +423,8 @@ def fold_walk(
     parent: NDArray[np.int64],
     n: int,
     params: EmotionParams = _EMOTION,
+    *,
+    buffers: FoldBuffers | None = None,
 ) -> NDArray[np.float64]:
     """Fold the moments of walks into one valence state per customer — *the* fold.
 
@@ -434,6 +462,8 @@ def fold_walk(
         (:func:`valence_state`).
     params
         ``peak`` and ``recency_decay`` are used.
+    buffers
+        Scratch memory to reuse (:class:`FoldBuffers`), or ``None`` for fresh.
 
     Returns
     -------
@@ -458,70 +488,89 @@ def fold_walk(
     """
     worst = params.peak == "worst"
     state = valence_state(n, params)
-    prepared = [_prepare(part, worst) for part in parts]
-    prepared = [p for p in prepared if p is not None]
-    last_always = bool(prepared) and prepared[-1].has is None
+    buf = FoldBuffers() if buffers is None else buffers
+    prepared = [p for p in (_prepare(part, worst) for part in parts) if p is not None]
+    carry_end = not prepared or prepared[-1].has is not None
     carry_count = any(p.count_varies for p in prepared)
     per_visit = 0.0 if carry_count else math.fsum(float(p.count) for p in prepared)
-    # the state of the visits of the previous step (one entry per visit)
-    prev: tuple[Any, ...] | None = None
+    # the running state of one step's visits, one column per visit: peak, sum,
+    # recency numerator, then count and end when they are carried (two buffers, in turn)
+    row_count = 3 if carry_count else None
+    row_end = 3 + carry_count if carry_end else None
+    rows = 3 + carry_count + carry_end
+    prev: NDArray[np.float64] | None = None
+    prev_cust = customer[:0]
     prev_lo = prev_step = 0
 
     def flush(sel: NDArray[np.int64] | slice) -> None:
         """Write the state of the previous step's visits ``sel``: customers who end there."""
         assert prev is not None
-        p_peak, p_end, p_total, p_rec, p_count, who = prev
-        who = who[sel]
-        state[_PEAK, who] = p_peak[sel]
-        state[_SUM, who] = p_total[sel]
-        state[_REC, who] = p_rec[sel]
-        if p_end is not None:
-            state[_END, who] = p_end[sel]
+        cols = prev if isinstance(sel, slice) else np.take(prev, sel, axis=1)
+        who = prev_cust[sel]
+        state[_PEAK, who] = cols[0]
+        state[_SUM, who] = cols[1]
+        state[_REC, who] = cols[2]
+        if row_end is not None:
+            state[_END, who] = cols[row_end]
         else:  # the last part is always lived: its end is the end
-            state[_END, who] = prepared[-1].end_at(prev_lo, prev_lo + len(prev[5]), sel)
-        state[_COUNT, who] = p_count[sel] if p_count is not None else (prev_step + 1) * per_visit
+            state[_END, who] = prepared[-1].end_at(prev_lo, prev_lo + prev_cust.size, sel)
+        if row_count is not None:
+            state[_COUNT, who] = cols[row_count]
+        else:
+            state[_COUNT, who] = (prev_step + 1) * per_visit
 
     for k in range(step_ptr.size - 1):
         lo, hi = int(step_ptr[k]), int(step_ptr[k + 1])
+        m = hi - lo
         if prev is not None:
             idx = parent[lo:hi]
-            alive = np.zeros(len(prev[5]), dtype=bool)
+            alive = buf.get("alive", (prev_cust.size,), np.bool_)
+            alive[:] = False
             alive[idx] = True
             done = np.flatnonzero(~alive)
             if done.size:
                 flush(done)
-        if hi == lo:
+        if m == 0:
             prev = None
             continue
+        s = buf.get(f"state{k % 2}", (rows, m))
         if prev is None:
-            m = hi - lo
-            p_peak = np.full(m, np.inf if worst else 0.0)
-            p_total, p_rec = np.zeros(m), np.zeros(m)
-            p_end = None if last_always else np.zeros(m)
-            p_count = np.zeros(m) if carry_count else None
+            s[:] = 0.0
+            if worst:
+                s[0] = np.inf
         else:
-            p_peak, p_total, p_rec = prev[0][idx], prev[2][idx], prev[3][idx]
-            p_end = None if last_always else prev[1][idx]
-            p_count = prev[4][idx] if carry_count else None
-        for part in prepared:
-            f = part.at(lo, hi)
+            np.take(prev, idx, axis=1, out=s, mode="clip")  # the same customers' state
+        peak, total, rec = s[0], s[1], s[2]
+        bits = peak.view(np.int64)
+        fmask = buf.get("compare", (m,))
+        take = buf.get("take", (m,), np.bool_)
+        mask = buf.get("mask", (m,), np.int64)
+        other = buf.get("other", (m,), np.int64)
+        for i, part in enumerate(prepared):
+            f = part.at(lo, hi, buf, f"part{i}")
+            f_peak, f_key, f_total, f_rec, f_count, f_decay, f_end, f_has = f
             # the peak: this part's where it wins (ties go to the later), bit for bit
-            take = f.key <= p_peak if worst else f.key >= np.abs(p_peak)
-            if f.has is not None:
-                take &= f.has
-            bits = p_peak.view(np.int64)
-            mask = np.negative(take, dtype=np.int64)
-            mask &= f.peak.view(np.int64) ^ bits
+            if worst:
+                np.less_equal(f_key, peak, out=take)
+            else:
+                np.greater_equal(f_key, np.abs(peak, out=fmask), out=take)
+            if f_has is not None:
+                take &= f_has
+            np.negative(take, dtype=np.int64, out=mask)
+            np.bitwise_xor(f_peak.view(np.int64), bits, out=other)
+            mask &= other
             bits ^= mask
-            if p_end is not None:
-                p_end = _select(p_end, f.end, f.has) if f.has is not None else f.end.copy()
-            p_total += f.total
-            p_rec *= f.decay
-            p_rec += f.rec
-            if p_count is not None:
-                p_count += f.count
-        prev = (p_peak, p_end, p_total, p_rec, p_count, customer[lo:hi])
-        prev_lo, prev_step = lo, k
+            if row_end is not None:
+                if f_has is None:
+                    s[row_end] = f_end
+                else:
+                    _select_into(s[row_end], f_end, f_has)
+            total += f_total
+            rec *= f_decay
+            rec += f_rec
+            if row_count is not None:
+                s[row_count] += f_count
+        prev, prev_cust, prev_lo, prev_step = s, customer[lo:hi], lo, k
     if prev is not None:
         flush(slice(None))
     return state

@@ -25,6 +25,7 @@ index, CES, remembered experience, FCR and the synthetic CSAT/NPS answers.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -124,6 +125,7 @@ class WalkMetrics:
     ) -> None:
         a = arrays
         self.journey = journey
+        self._local = threading.local()  # per thread: scratch memory
         self.arrays = a
         self.queues = queues
         self.random_waits = bool(random_waits or queues is not None)
@@ -200,22 +202,35 @@ class WalkMetrics:
         return np.vstack([state, decay[None, :]])
 
     # ----------------------------------------------------------------- moments
-    def parts(self, w: Walk) -> list[metrics.MomentPart]:
+    def parts(
+        self, w: Walk, buffers: metrics.FoldBuffers | None = None
+    ) -> list[metrics.MomentPart]:
         """The moments of each visit of ``w``, in the order lived: the wait moment (when
         a hand-off into the touchpoint can wait), then the service moments
-        (:data:`cxkit.core.metrics.MomentPart` each, one entry per visit)."""
+        (:data:`cxkit.core.metrics.MomentPart` each, one entry per visit). With
+        ``buffers``, the look-up keys are written into its buffer ``"key"``."""
         v = w.visits
         node = v.node
         lost = v.lost.view(np.int8)
         ep = self.emotion
-        vc = w.reason[v.customer - w.lo] if self.n_reasons > 1 or self.wait_moments else None
         if self.visit_table is not None:  # fixed waits: one block per visit
-            assert vc is not None
-            way_in = v.edge.copy()
-            first = v.step_ptr[1]
-            way_in[:first] = self.wait_edge.size + node[:first]  # the start
-            key = (vc * (self.wait_edge.size + self.arrays.n) + way_in) * 2 + lost
+            # key = (reason·(E + n) + way in)·2 + lost; the way in is the edge taken, or
+            # E + the start touchpoint
+            n_edges = self.wait_edge.size
+            key = (
+                np.empty(node.size, np.int64)
+                if buffers is None
+                else buffers.get("key", (node.size,), np.int64)
+            )
+            np.take(w.reason, v.customer - w.lo, out=key)
+            key *= n_edges + self.arrays.n
+            first = int(v.step_ptr[1])
+            key[:first] += node[:first] + n_edges
+            key[first:] += v.edge[first:]
+            key *= 2
+            key += lost
             return [(self.visit_table, key)]
+        vc = w.reason[v.customer - w.lo] if self.n_reasons > 1 or self.wait_moments else None
         key = node * 2 + lost if vc is None else (vc * self.arrays.n + node) * 2 + lost
         if v.served is not None:
             key[~v.served] = self.empty_block
@@ -246,37 +261,53 @@ class WalkMetrics:
         each = np.arange(size, dtype=np.int64)
         return metrics.fold_walk(self.parts(w), each, np.array([0, size]), each, size, self.emotion)
 
+    def _buffers(self) -> metrics.FoldBuffers:
+        """This thread's scratch memory for the fold, reused from chunk to chunk."""
+        buffers = getattr(self._local, "fold", None)
+        if buffers is None:
+            buffers = self._local.fold = metrics.FoldBuffers()
+        return buffers
+
     # ---------------------------------------------------------------- customers
     def customers(self, w: Walk) -> dict[str, NDArray[Any]]:
         """The per-customer columns (:data:`COLUMNS`) of customers ``w.lo … w.hi − 1``."""
         v = w.visits
         size = w.size
         acust = v.customer - w.lo
-        state = metrics.fold_walk(self.parts(w), acust, v.step_ptr, v.parent, size, self.emotion)
+        buffers = self._buffers()
+        state = metrics.fold_walk(
+            self.parts(w, buffers), acust, v.step_ptr, v.parent, size, self.emotion, buffers=buffers
+        )
         served = v.served
         served_cust = acust if served is None else acust[served]
         served_node = v.node if served is None else v.node[served]
         repeats = repeat_contacts(
             served_cust, served_node, self.track, size, v.step_ptr if served is None else None
         )
-        counts = self._counts(w, acust)
+        counts = self._counts(w, acust, buffers)
         return self._columns(state, repeats, counts, w)
 
-    def _counts(self, w: Walk, acust: NDArray[np.int64]) -> dict[str, NDArray[Any]]:
+    def _counts(
+        self, w: Walk, acust: NDArray[np.int64], buffers: metrics.FoldBuffers | None = None
+    ) -> dict[str, NDArray[Any]]:
         """Per-customer sums over the visit log and the move log.
 
         A caller who abandoned a queue made a contact that adds no service contact, cost
         or handle time. Sums whose per-node or per-edge weights are all zero are skipped;
         no log is filtered (a filter with a random mask costs more than summing zeros,
         which leave every sum unchanged); whole-number counts are summed several at once
-        (:func:`_digit_sums`).
+        (:func:`_digit_sums`). With ``buffers``, the per-entry weights are written into its
+        buffers ``"weights"`` and ``"move_customer"``.
         """
         a = self.arrays
+        scratch = metrics.FoldBuffers() if buffers is None else buffers
         n = w.size
         v = w.visits
         anode = v.node
         served = v.served
-        mcust = w.customer - w.lo
+        mcust = np.subtract(
+            w.customer, w.lo, out=scratch.get("move_customer", w.customer.shape, np.int64)
+        )
         medge = w.edge
         lost = w.lost
         # B = 2**bits is above any customer's visits or moves (at most one per step)
@@ -286,7 +317,7 @@ class WalkMetrics:
         if served is None and a.is_service.all():
             contacts = service_contacts = np.bincount(acust, minlength=n)
         else:
-            service = np.take(self.service_weight, anode)
+            service = np.take(self.service_weight, anode, out=scratch.get("weights", anode.shape))
             if served is not None:
                 service *= served
                 acust_s, anode_s = acust[served], anode[served]
@@ -302,21 +333,23 @@ class WalkMetrics:
         def over_visits(per_node: NDArray[np.float64]) -> NDArray[np.float64]:
             if not per_node.any():
                 return zeros
-            return np.bincount(acust, np.take(per_node, anode), minlength=n)
+            weights = np.take(per_node, anode, out=scratch.get("weights", anode.shape))
+            return np.bincount(acust, weights, minlength=n)
 
         def over_moves(
             per_edge: NDArray[np.float64], when: NDArray[np.bool_] | None = None
         ) -> NDArray[np.float64]:
             if not per_edge.any() or mcust.size == 0:
                 return zeros
-            weights = np.take(per_edge, medge)
+            weights = np.take(per_edge, medge, out=scratch.get("weights", medge.shape))
             if when is not None:
                 weights *= when
             return np.bincount(mcust, weights, minlength=n)
 
         if packs:  # switches, transfers, context losses: the digits of one sum
             base = float(1 << bits)
-            weights = np.take(self.switch_weight + base * self.transfer_weight, medge)
+            code = self.switch_weight + base * self.transfer_weight  # per edge
+            weights = np.take(code, medge, out=scratch.get("weights", medge.shape))
             weights += lost * (base * base)
             switches, transfers, losses = _digit_sums(mcust, weights, bits, 3, n)
         else:
@@ -341,8 +374,10 @@ class WalkMetrics:
             elif self.n_reasons == 1:
                 out["excess_wait_s"] = over_moves(self.excess_per_edge[0])
             else:
-                key = w.reason[mcust] * a.n_edges + medge
-                excess = np.take(self.excess_per_edge, key)
+                key = np.take(w.reason, mcust, out=scratch.get("key", mcust.shape, np.int64))
+                key *= a.n_edges
+                key += medge
+                excess = np.take(self.excess_per_edge, key, out=scratch.get("weights", key.shape))
                 out["excess_wait_s"] = np.bincount(mcust, excess, minlength=n)
         else:
             out["wait_s"] = np.bincount(mcust, w.wait, minlength=n)

@@ -31,6 +31,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from cxkit.core.errors import CxkitError
 
@@ -41,6 +42,9 @@ __all__ = [
     "is_stream_target",
     "output_kind",
 ]
+
+#: What a path names, as a writer sees it (:func:`output_kind`).
+OutputKind = Literal["absent", "file", "folder", "stream", "other"]
 
 #: How much of the destination's name a temporary file's name keeps (UTF-8 bytes).
 TMP_NAME_BYTES = 64
@@ -115,7 +119,7 @@ def is_stream_target(path: str | os.PathLike[str]) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
 
 
-def output_kind(path: str | os.PathLike[str]) -> str:
+def output_kind(path: str | os.PathLike[str]) -> OutputKind:
     """What a writer would find at ``path``: ``"absent"``, ``"file"``, ``"folder"``,
     ``"stream"`` (a pipe, a character device, ``/dev/stdout``) or ``"other"`` (a
     socket, a block device). Links are followed. A path no writer can use (a NUL,

@@ -9,6 +9,8 @@ explorer, the Markdown export and the ROI engine's baseline. For each metric:
   1e-12), or for the per-customer path figures (CES, remembered experience) the same
   seeded Monte Carlo run's;
 * Monte Carlo (200,000 customers, seeded) is within 4 standard errors of exact;
+* the ROI engine's CES — the mean per-customer CES, solved exactly by its effort-level
+  chain — is within 4 standard errors of that Monte Carlo run's;
 * a metric that does not apply (first-contact resolution without an outcome of kind
   ``resolved``) is "not applicable" everywhere, never 0 %.
 
@@ -32,7 +34,7 @@ from cxkit.core.metrics import design_flow_differences
 from cxkit.core.model import CallReason, Handoff, Outcome, OutcomeKind, Step, Touchpoint
 from cxkit.data import random_journey
 from cxkit.export._common import design_flow_table, fmt_number
-from cxkit.roi._engine import run
+from cxkit.roi._engine import effort_distribution, run
 from cxkit.roi._scenario import compile_scenario
 from cxkit.sim.design_flow import FLOW_CUSTOMERS, FLOW_SEED, METRICS, design_vs_flow
 from cxkit.sim.exact import exact
@@ -172,13 +174,19 @@ def test_one_number_per_metric_per_view(name, journey):
         assert cells[key] == (fmt_number(design[key]), fmt_number(flow[key])), key
 
     # -- the ROI engine's baseline
-    base = run(compile_scenario(journey))
+    scenario = compile_scenario(journey)
+    base = run(scenario)
     for key, field in ROI_KEY.items():
         value = float(getattr(base, field)[0])
         if flow[key] is None:
             assert math.isnan(value) and "fcr" in base.not_applicable
         else:
             assert value == pytest.approx(flow[key], rel=1e-9, abs=1e-12), key
+    # its CES (what effort-driven churn and the spend uplift are valued with): the mean
+    # of the per-customer CES, as Monte Carlo's — not the clipped mean effort index
+    roi_ces = float(effort_distribution(scenario)[0][0])
+    est = mc["ces5"]
+    assert abs(roi_ces - est.estimate) <= 4 * est.standard_error, (roi_ces, est)
 
 
 # ----------------------------------------------------------------------------- single path

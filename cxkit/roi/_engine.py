@@ -53,7 +53,6 @@ wait, the effort index before clipping, contact cost ``v·cost``. Added here:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +64,7 @@ from cxkit.core.chain import expected_counts, solve_chain
 from cxkit.core.compiled import CompiledJourney
 from cxkit.core.economics import EffectChange
 from cxkit.core.errors import SimulationError
+from cxkit.roi._effort import effort_levels
 from cxkit.roi._scenario import Compiled, Op
 
 if TYPE_CHECKING:
@@ -536,12 +536,6 @@ def _detail(
 
 # ----------------------------------------------------------------------------- effort levels
 
-#: Grid of the effort-level chain, in CES points.
-EFFORT_GRID = 0.25
-
-#: g(CES) anchors of model V-B (Gartner 2019 [SRC 26]): 0.09 at CES ≤ 2, 0.96 at CES ≥ 4.
-_G_ANCHORS = ((2.0, 0.09), (4.0, 0.96))
-
 
 def effort_distribution(
     c: Compiled,
@@ -551,16 +545,12 @@ def effort_distribution(
 ) -> tuple[Array, Array]:
     """Mean CES5 (clipped to [1, 5]) and mean ``g(CES5)`` per row, from an effort-level chain.
 
-    The effort index of a customer is ``1 +`` the effort of every hand-off taken
-    (switch, transfer, excess wait, re-explanation when the context is lost, repeat
-    contact). Its clipped mean is not the clipped mean of the exact chain: waits of
-    a day (email) give a few customers huge indices. This chain tracks the effort
-    level on a grid of 0.25 points, from 1 up to 5, where it stops (a CES of 5 stays
-    5): states ``(touchpoint, level)``, one batched inverse of the zero-increment
-    part per row and one pass per level. Increments off the grid are split between
-    the two neighbouring levels so that the mean is kept; a repeat contact (a visit
-    to a service touchpoint already visited) is path-dependent, so its expected
-    count ``v_j (1 − 1/N_jj)`` is spread evenly over the hand-offs into ``j``.
+    The CES of a journey is the mean over its customers of their effort index clipped
+    to [1, 5] (:func:`cxkit.core.metrics.ces5`), as :func:`cxkit.sim.simulate` reports
+    it. The chain of :func:`cxkit.roi._effort.effort_levels` tracks what a customer's
+    effort depends on — the touchpoint, the effort level on a 0.25-point grid up to the
+    cap at 5, and the service touchpoints already visited (a repeat contact is charged
+    when it happens) — solved level by level for every row at once.
 
     Returns
     -------
@@ -570,141 +560,5 @@ def effort_distribution(
     """
     s = int(values.shape[0]) if values is not None else int(rows or 1)
     edges, tp, _, _ = apply_ops(c, values, s)
-    prob = edges["probability"]
-    solved = _solve(c, prob)
-    return _effort_levels(c, edges, tp, solved, s, reason_mix(c, values, s)[0])
-
-
-def _g(ces: Array) -> Array:
-    (x0, y0), (x1, y1) = _G_ANCHORS
-    return np.interp(ces, [x0, x1], [y0, y1])
-
-
-def _effort_levels(
-    c: Compiled,
-    edges: dict[str, Array],
-    tp: dict[str, Array],
-    solved: dict[str, Array],
-    s: int,
-    w: Array,
-) -> tuple[Array, Array]:
-    n, r_count = c.n, c.pi0.shape[0]
-    n_levels = round(4.0 / EFFORT_GRID)  # levels 0 … 15 are CES 1.00 … 4.75
-    prob = edges["probability"]
-    e_count = c.n_edges
-    kappa = np.broadcast_to(
-        np.where(c.between[None, :], edges["context_carryover"], 1.0), (s, e_count)
-    )
-    re_eff = np.where(
-        np.isnan(edges["reexplain_effort"]), tp["w_reexplain"], edges["reexplain_effort"]
-    )
-    re_eff = np.broadcast_to(re_eff, (s, e_count))
-    visits = np.einsum("snr,sr->sn", solved["visits"], w)  # (S, n)
-    nd = solved["ndiag"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ever = np.where(np.isfinite(nd) & (nd > 0), 1.0 / nd, 0.0)
-    revisits = np.where(c.service[None, :], visits * (1.0 - ever), 0.0)
-    start = w @ c.pi0  # (S, n)
-    entries = np.maximum(visits - start, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_entry = np.where(entries > 1e-15, revisits / np.where(entries > 1e-15, entries, 1), 0.0)
-    tgt_tp = np.minimum(c.tgt, n - 1)
-    base = (
-        tp["w_switch"] * c.switch[None, :]
-        + tp["w_transfer"] * c.transfer[None, :]
-        + tp["w_repeat_contact"] * np.where(c.between[None, :], per_entry[:, tgt_tp], 0.0)
-    )  # (S, E)
-    wexp_default = tp["expected_wait_s"]
-    wexp = np.where(np.isnan(c.reason_wexp)[None, :], wexp_default, c.reason_wexp[None, :])
-    wait = np.broadcast_to(edges["wait_s"], (s, e_count))
-    mean_ces = np.zeros(s)
-    mean_g = np.zeros(s)
-    levels_ces = 1.0 + EFFORT_GRID * np.arange(n_levels)
-    g_levels = _g(levels_ces)
-    g_cap = float(_g(np.array([5.0]))[0])
-    eye = np.eye(n)[None]
-    src = c.src
-    tt = c.between
-    tt_idx = np.flatnonzero(tt)
-    out_idx = np.flatnonzero(~tt)
-    flat_idx = src[tt_idx] * n + tgt_tp[tt_idx]  # unique (source, target) pairs
-    # the chain is linear in the start distribution: reasons with the same expected
-    # wait share one pass with their mixed start
-    groups: dict[float, list[int]] = {}
-    for ri in range(r_count):
-        key = float(c.reason_wexp[ri])
-        groups.setdefault(-1.0 if math.isnan(key) else key, []).append(ri)
-    for members in groups.values():
-        ri = members[0]
-        share = w[:, members].sum(axis=1)  # (S,)
-        if not (share > 0).any():
-            continue
-        safe = np.where(share > 0, share, 1.0)[:, None]
-        start_g = (w[:, members] @ c.pi0[members]) / safe  # (S, n)
-        excess = _m.excess_wait(wait, wexp[:, ri : ri + 1]) / 60.0 * tp["w_wait_per_minute"]
-        inc_keep = (base + excess) / EFFORT_GRID  # in grid units, context kept
-        inc_lose = inc_keep + re_eff / EFFORT_GRID  # context lost
-        shifts, weights = [], []
-        for inc, pw in ((inc_keep, kappa), (inc_lose, 1.0 - kappa)):
-            lo = np.floor(inc + 1e-12)
-            frac = np.clip(inc - lo, 0.0, 1.0)
-            lo_i = lo.astype(np.int64)
-            for sh, wt in ((lo_i, prob * pw * (1.0 - frac)), (lo_i + 1, prob * pw * frac)):
-                if wt.any():
-                    shifts.append(sh)
-                    weights.append(wt)
-        # weights by shift d = 0 … n_levels − 1, and d ≥ n_levels (always capped)
-        w_tt = np.zeros((n_levels + 1, s, tt_idx.size))
-        w_out = np.zeros((n_levels + 1, s, out_idx.size))
-        for sh, wt in zip(shifts, weights, strict=True):
-            d = np.minimum(sh, n_levels)
-            for k in np.unique(d):
-                mask = d == k
-                w_tt[k] += np.where(mask[:, tt_idx], wt[:, tt_idx], 0.0)
-                w_out[k] += np.where(mask[:, out_idx], wt[:, out_idx], 0.0)
-        q0 = np.zeros((s, n * n))
-        q0[:, flat_idx] = w_tt[0]
-        m0 = np.linalg.inv(eye - q0.reshape(s, n, n))  # (S, n, n)
-        # per shift k: only the hand-offs that can take it, sorted by target so that
-        # flows are summed per target with reduceat (no small BLAS products, which are
-        # slow under a busy threaded BLAS)
-        plan_tt = []
-        for k in range(1, n_levels + 1):
-            cols = np.flatnonzero(w_tt[k].any(axis=0))
-            if cols.size == 0:
-                continue
-            cols = cols[np.argsort(tgt_tp[tt_idx][cols], kind="stable")]
-            tg = tgt_tp[tt_idx][cols]
-            starts = np.flatnonzero(np.r_[True, tg[1:] != tg[:-1]])
-            plan_tt.append((k, src[tt_idx][cols], w_tt[k][:, cols], starts, tg[starts]))
-        plan_out = []
-        for k in range(n_levels + 1):
-            cols = np.flatnonzero(w_out[k].any(axis=0))
-            if cols.size:
-                plan_out.append((k, src[out_idx][cols], w_out[k][:, cols]))
-        entry = np.zeros((s, n_levels, n))
-        entry[:, 0, :] = start_g
-        final = np.zeros((s, n_levels))
-        cap = np.zeros(s)
-        for level in range(n_levels):
-            v_l = np.einsum("sn,snm->sm", entry[:, level, :], m0)  # visits at this level
-            if not v_l.any():
-                continue
-            for k, srcs, wk in plan_out:
-                ends = (v_l[:, srcs] * wk).sum(axis=1)
-                if level + k < n_levels:
-                    final[:, level + k] += ends
-                else:
-                    cap += ends
-            for k, srcs, wk, starts, targets in plan_tt:
-                flow = v_l[:, srcs] * wk
-                if level + k < n_levels:
-                    entry[:, level + k, targets] += np.add.reduceat(flow, starts, axis=1)
-                else:
-                    cap += flow.sum(axis=1)
-        total = final.sum(axis=1) + cap
-        with np.errstate(invalid="ignore", divide="ignore"):
-            norm = np.where(total > 0, 1.0 / total, 0.0)
-        mean_ces += share * (final @ levels_ces + 5.0 * cap) * norm
-        mean_g += share * (final @ g_levels + g_cap * cap) * norm
-    return mean_ces, mean_g
+    levels = effort_levels(c, edges, tp, reason_mix(c, values, s)[0])
+    return levels.ces, levels.g

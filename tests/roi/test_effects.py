@@ -306,18 +306,6 @@ def test_fcr_agrees_with_the_monte_carlo_engine() -> None:
     assert abs(fcr_mc_definition - mc.estimate) < 4 * mc.standard_error + 1e-9
 
 
-def test_effort_level_chain_is_close_to_the_monte_carlo_ces() -> None:
-    from cxkit.roi._engine import effort_distribution
-
-    j = cx.load_journey("complaint_recovery_ja")
-    ces, g = effort_distribution(compile_scenario(j))
-    customers = cx.sim.simulate(j, 100_000, seed=5).customers
-    mc = customers["ces5"].to_numpy()
-    # an approximation (grid 0.25, repeat contacts spread over entries): within 2 %
-    assert ces[0] == pytest.approx(mc.mean(), rel=0.02)
-    assert g[0] == pytest.approx(np.interp(mc, [2, 4], [0.09, 0.96]).mean(), rel=0.05)
-
-
 def test_a_one_row_run_leaves_the_compiled_scenario_untouched() -> None:
     # regression: with one row, apply_ops wrote multiply/add effects into the scenario's
     # own arrays (a view), so the next run compounded them (warm_transfer's wait × 1.2²)

@@ -202,9 +202,13 @@ def render_roi(ev: Any, plan: Any, lang: str = "en", replaced: Sequence[str] | N
         "",
     ]
     b = ev.baseline
+    fcr_na = b.not_applicable.get("fcr_shares")
+    # model V-A's resolution classes; without an outcome of kind resolved they are not
+    # first-contact resolution, and the report says so instead of printing them
+    classes = " / ".join(_pct(x) for x in b.fcr_shares) if fcr_na is None else fcr_na.message(lang)
     lines.append(
         f"{t('roi_baseline')}: {t('roi_churn')} ({e.period}) {_pct(b.churn)}, "
-        f"FCR/multi/unresolved {' / '.join(_pct(x) for x in b.fcr_shares)}, "
+        f"FCR/multi/unresolved{' ' if fcr_na is None else ': '}{classes}, "
         f"{t('roi_cost_per_journey')} {_money(b.cost_per_journey)}, CES {b.ces:.2f}, "
         f"CLV {_money(b.clv)}"
     )
@@ -250,11 +254,12 @@ def render_roi(ev: Any, plan: Any, lang: str = "en", replaced: Sequence[str] | N
     if not_applicable:
         lines.append("  " + t("roi_note_not_applicable"))
     lines.append("")
+    fcr_column = fcr_na is None  # the scenarios share the journey's outcomes
     rows = [
         [
             t("roi_initiative"),
             "churn",
-            "FCR/multi/unres.",
+            *(["FCR/multi/unres."] if fcr_column else []),
             "cost/journey",
             "CES",
             f"benefit/{e.period}",
@@ -266,14 +271,16 @@ def render_roi(ev: Any, plan: Any, lang: str = "en", replaced: Sequence[str] | N
             [
                 r.id,
                 _pct(sc.churn),
-                "/".join(f"{100 * x:.1f}" for x in sc.fcr_shares),
+                *(["/".join(f"{100 * x:.1f}" for x in sc.fcr_shares)] if fcr_column else []),
                 _money(sc.cost_per_journey),
                 f"{sc.ces:.2f}",
                 _money(r.benefits["total"]),
             ]
         )
-    lines += _table(rows, "lrrrrr")
+    lines += _table(rows, "lrrrrr" if fcr_column else "lrrrr")
     lines.append("  " + t("roi_note_effects"))
+    if fcr_na is not None:
+        lines.append(f"  FCR/multi/unres.: {fcr_na.message(lang)}")
     if plan is not None:
         p = plan.plan
         lines.append("")
@@ -323,12 +330,16 @@ def render_roi(ev: Any, plan: Any, lang: str = "en", replaced: Sequence[str] | N
     return "\n".join(lines)
 
 
-def roi_payload(ev: Any, plan: Any, replaced: Sequence[str] | None = None) -> dict[str, Any]:
+def roi_payload(
+    ev: Any, plan: Any, replaced: Sequence[str] | None = None, lang: str = "en"
+) -> dict[str, Any]:
     """The ``cxkit roi --json`` document (non-finite numbers become ``null``).
 
     ``catalog`` is ``null`` without ``--catalog``; with it, ``added`` lists the
     catalogue entries evaluated and ``replaced`` those left out because the journey
-    or the initiatives file defines the same id.
+    or the initiatives file defines the same id. A scenario's ``fcr_shares`` is
+    ``null`` on a journey without an outcome of kind ``resolved``, its
+    ``not_applicable.fcr_shares`` giving the reason (the message in ``lang``).
     """
     catalog_doc = None
     if replaced is not None:
@@ -341,7 +352,7 @@ def roi_payload(ev: Any, plan: Any, replaced: Sequence[str] | None = None) -> di
     return envelope(
         "roi",
         journey=ev.journey_id,
-        evaluation=finite(ev.to_dict()),
+        evaluation=finite(ev.to_dict(lang)),
         roadmap=None if plan is None else finite(plan.to_dict()),
         catalog=catalog_doc,
     )
@@ -413,7 +424,7 @@ def roi_command(
         lang=lang,
     )
     if as_json:
-        echo_json(roi_payload(ev, plan, replaced))
+        echo_json(roi_payload(ev, plan, replaced, lang))
     else:
         echo_text(render_roi(ev, plan, lang, replaced))
 

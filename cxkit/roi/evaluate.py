@@ -115,6 +115,7 @@ from cxkit.core._checks import (
 from cxkit.core.economics import Economics, Effect, Estimate, Initiative
 from cxkit.core.errors import CxkitError, JourneyValidationError, Problem, format_value
 from cxkit.core.journey import Journey
+from cxkit.core.metrics import NotApplicable
 from cxkit.core.rng import SeedLike, as_generator
 from cxkit.core.suggest import unknown_message
 from cxkit.io.initiatives_io import check_initiatives
@@ -164,7 +165,12 @@ class ScenarioSummary:
     outcome_shares
         ``{outcome: probability}``.
     fcr_shares
-        ``(FCR, resolved in ≥ 2 contacts, unresolved)`` (model V-A's classes).
+        ``(FCR, resolved in ≥ 2 contacts, unresolved)`` (model V-A's classes). On a
+        journey without an outcome of kind ``resolved`` first-contact resolution does
+        not apply (:func:`cxkit.core.metrics.fcr_applicability`): model V-A then
+        counts the outcomes with a positive value sign, and the reports and
+        :meth:`to_dict` say "not applicable" instead of these numbers (see
+        ``not_applicable``).
     contacts, service_contacts, switches, transfers, context_losses, repeat_contacts
         Expected counts per journey (model reference §3.2).
     effort_index
@@ -183,6 +189,9 @@ class ScenarioSummary:
         Churn per period of the economics and ``1 − churn``.
     clv
         Constant-retention CLV ``m·r/(1 + d − r)`` per customer (model reference §4.1).
+    not_applicable
+        ``{"fcr_shares": NotApplicable}`` when first-contact resolution does not
+        apply to the journey; empty otherwise.
     """
 
     outcome_shares: Mapping[str, float]
@@ -202,14 +211,24 @@ class ScenarioSummary:
     churn: float
     retention: float
     clv: float
+    not_applicable: Mapping[str, NotApplicable] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
+    @property
+    def fcr_applies(self) -> bool:
+        """Whether first-contact resolution applies (an outcome of kind ``resolved``)."""
+        return "fcr_shares" not in self.not_applicable
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-ready dict; ``fcr_shares`` is ``null`` where FCR does not apply, with
+        the reason in ``not_applicable`` (message in ``lang``)."""
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
         out["outcome_shares"] = dict(self.outcome_shares)
-        out["fcr_shares"] = dict(
-            zip(("fcr", "multi_contact", "unresolved"), self.fcr_shares, strict=True)
+        out["fcr_shares"] = (
+            dict(zip(("fcr", "multi_contact", "unresolved"), self.fcr_shares, strict=True))
+            if self.fcr_applies
+            else None
         )
+        out["not_applicable"] = {k: v.to_dict(lang) for k, v in self.not_applicable.items()}
         return out
 
 
@@ -372,8 +391,8 @@ class InitiativeResult:
         flows += [run_cost] * (n_periods - len(flows))
         return tuple(float(x) for x in flows)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (``inf``/``nan`` kept as floats)."""
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-ready dict (``inf``/``nan`` kept as floats; messages in ``lang``)."""
         return {
             "id": self.id,
             "label": self.label,
@@ -382,7 +401,7 @@ class InitiativeResult:
             "value_source": self.value_source,
             "cash_flow_period": self.period,
             "discount_rate_per_period": self.rate,
-            "scenario": self.scenario.to_dict(),
+            "scenario": self.scenario.to_dict(lang),
             "benefits_per_period": dict(self.benefits),
             "benefit_flows": list(self.benefit_flows),
             "cost_flows": list(self.cost_flows),
@@ -471,8 +490,9 @@ class Evaluation:
             )
         return rows
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (the ``evaluation`` of ``cxkit roi --json``)."""
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-ready dict (the ``evaluation`` of ``cxkit roi --json``; messages in
+        ``lang``)."""
         return {
             "journey": self.journey_id,
             "currency": self.currency,
@@ -485,8 +505,8 @@ class Evaluation:
             "n_sims": self.n_sims,
             "seed": self.seed,
             "percentile_convention": self.convention,
-            "baseline": self.baseline.to_dict(),
-            "initiatives": [r.to_dict() for r in self.initiatives],
+            "baseline": self.baseline.to_dict(lang),
+            "initiatives": [r.to_dict(lang) for r in self.initiatives],
             "not_applicable": list(self.not_applicable),
             "warnings": list(self.warnings),
         }
@@ -941,6 +961,9 @@ def _summary(ctx: _Context, m: Metrics, row: int, churn: float) -> ScenarioSumma
         churn=float(churn),
         retention=float(retention),
         clv=clv,
+        not_applicable=(
+            {"fcr_shares": m.not_applicable["fcr"]} if "fcr" in m.not_applicable else {}
+        ),
     )
 
 

@@ -350,7 +350,7 @@ class _Part:
         if self.table is not None:
             key = self.index[lo:hi]
             t = buffers.get(name, (self.table.shape[0], hi - lo))
-            np.take(self.table, key, axis=1, out=t, mode="clip")
+            np.take(self.table, key, axis=1, out=t, mode="wrap")
             has = None if self.has is None else np.take(self.has, key)
             if self.single:
                 return t[0], t[1], t[0], t[0], 1.0, self.decay, t[0], None
@@ -363,12 +363,12 @@ class _Part:
         has = None if self.has is None else self.has[lo:hi]
         return peak, key, f[_SUM], f[_REC], f[_COUNT], f[_DECAY], end, has
 
-    def end_at(self, lo: int, hi: int, sel: NDArray[np.int64] | slice) -> Any:
-        """The end field at visits ``lo + sel`` (of the step ``lo … hi − 1``)."""
+    def end_visits(self, visits: NDArray[np.int64]) -> Any:
+        """The end field at ``visits``."""
         if self.table is not None:
-            return np.take(self.table[0 if self.single else 6], self.index[lo:hi][sel])
-        end = np.asarray(_cut(self.fields[_END], lo, hi), dtype=np.float64)
-        return np.broadcast_to(end, (hi - lo,))[sel]
+            return np.take(self.table[0 if self.single else 6], self.index[visits])
+        end = self.fields[_END]
+        return end[visits] if np.ndim(end) else end
 
 
 class FoldBuffers:
@@ -493,73 +493,56 @@ def fold_walk(
     carry_end = not prepared or prepared[-1].has is not None
     carry_count = any(p.count_varies for p in prepared)
     per_visit = 0.0 if carry_count else math.fsum(float(p.count) for p in prepared)
-    # the running state of one step's visits, one column per visit: peak, sum,
-    # recency numerator, then count and end when they are carried (two buffers, in turn)
+    # the running state after each visit, step by step: step k's block of `rows × m`
+    # (peak, sum, recency numerator, then count and end when they are carried) starts
+    # at rows·step_ptr[k] in one flat buffer
     row_count = 3 if carry_count else None
     row_end = 3 + carry_count if carry_end else None
     rows = 3 + carry_count + carry_end
+    size = int(step_ptr[-1]) if step_ptr.size else 0
+    if size == 0:
+        return state
+    flat = buf.get("state", (rows * size,))
+    fmask = buf.get("compare", (size,))
+    take = buf.get("take", (size,), np.bool_)
+    mask = buf.get("mask", (size,), np.int64)
+    other = buf.get("other", (size,), np.int64)
+    alive = buf.get("alive", (size,), np.bool_)  # visits another visit follows
+    alive[:] = False
     prev: NDArray[np.float64] | None = None
-    prev_cust = customer[:0]
-    prev_lo = prev_step = 0
-
-    def flush(sel: NDArray[np.int64] | slice) -> None:
-        """Write the state of the previous step's visits ``sel``: customers who end there."""
-        assert prev is not None
-        cols = prev if isinstance(sel, slice) else np.take(prev, sel, axis=1)
-        who = prev_cust[sel]
-        state[_PEAK, who] = cols[0]
-        state[_SUM, who] = cols[1]
-        state[_REC, who] = cols[2]
-        if row_end is not None:
-            state[_END, who] = cols[row_end]
-        else:  # the last part is always lived: its end is the end
-            state[_END, who] = prepared[-1].end_at(prev_lo, prev_lo + prev_cust.size, sel)
-        if row_count is not None:
-            state[_COUNT, who] = cols[row_count]
-        else:
-            state[_COUNT, who] = (prev_step + 1) * per_visit
-
+    prev_lo = 0
     for k in range(step_ptr.size - 1):
         lo, hi = int(step_ptr[k]), int(step_ptr[k + 1])
         m = hi - lo
-        if prev is not None:
-            idx = parent[lo:hi]
-            alive = buf.get("alive", (prev_cust.size,), np.bool_)
-            alive[:] = False
-            alive[idx] = True
-            done = np.flatnonzero(~alive)
-            if done.size:
-                flush(done)
         if m == 0:
             prev = None
             continue
-        s = buf.get(f"state{k % 2}", (rows, m))
+        s = flat[rows * lo : rows * hi].reshape(rows, m)
         if prev is None:
             s[:] = 0.0
             if worst:
                 s[0] = np.inf
-        else:
-            np.take(prev, idx, axis=1, out=s, mode="clip")  # the same customers' state
+        else:  # the same customers' state after their previous visit
+            idx = parent[lo:hi]
+            np.take(prev, idx, axis=1, out=s, mode="wrap")
+            alive[prev_lo : lo][idx] = True
         peak, total, rec = s[0], s[1], s[2]
         bits = peak.view(np.int64)
-        fmask = buf.get("compare", (m,))
-        take = buf.get("take", (m,), np.bool_)
-        mask = buf.get("mask", (m,), np.int64)
-        other = buf.get("other", (m,), np.int64)
+        f_cmp, f_take, f_mask, f_other = fmask[:m], take[:m], mask[:m], other[:m]
         for i, part in enumerate(prepared):
             f = part.at(lo, hi, buf, f"part{i}")
             f_peak, f_key, f_total, f_rec, f_count, f_decay, f_end, f_has = f
             # the peak: this part's where it wins (ties go to the later), bit for bit
             if worst:
-                np.less_equal(f_key, peak, out=take)
+                np.less_equal(f_key, peak, out=f_take)
             else:
-                np.greater_equal(f_key, np.abs(peak, out=fmask), out=take)
+                np.greater_equal(f_key, np.abs(peak, out=f_cmp), out=f_take)
             if f_has is not None:
-                take &= f_has
-            np.negative(take, dtype=np.int64, out=mask)
-            np.bitwise_xor(f_peak.view(np.int64), bits, out=other)
-            mask &= other
-            bits ^= mask
+                f_take &= f_has
+            np.negative(f_take, dtype=np.int64, out=f_mask)
+            np.bitwise_xor(f_peak.view(np.int64), bits, out=f_other)
+            f_mask &= f_other
+            bits ^= f_mask
             if row_end is not None:
                 if f_has is None:
                     s[row_end] = f_end
@@ -570,9 +553,25 @@ def fold_walk(
             rec += f_rec
             if row_count is not None:
                 s[row_count] += f_count
-        prev, prev_cust, prev_lo, prev_step = s, customer[lo:hi], lo, k
-    if prev is not None:
-        flush(slice(None))
+        prev, prev_lo = s, lo
+    # each customer's last visit: the visits no later visit points back to
+    steps = np.diff(step_ptr)
+    last = np.flatnonzero(np.logical_not(alive, out=alive))
+    step = np.searchsorted(step_ptr, last, side="right") - 1
+    start, width = step_ptr[step], steps[step]
+    cell = rows * start + (last - start)  # row 0 of each last visit; row r is r·width on
+    who = customer[last]
+    state[_PEAK, who] = flat[cell]
+    state[_SUM, who] = flat[cell + width]
+    state[_REC, who] = flat[cell + 2 * width]
+    if row_count is not None:
+        state[_COUNT, who] = flat[cell + row_count * width]
+    else:  # the same moments at every visit: visits × moments per visit
+        state[_COUNT, who] = (step + 1) * per_visit
+    if row_end is not None:
+        state[_END, who] = flat[cell + row_end * width]
+    else:  # the last part is always lived: its end is the end
+        state[_END, who] = prepared[-1].end_visits(last)
     return state
 
 

@@ -222,7 +222,7 @@ class WalkMetrics:
                 if buffers is None
                 else buffers.get("key", (node.size,), np.int64)
             )
-            np.take(w.reason, v.customer - w.lo, out=key)
+            np.take(w.reason, v.customer - w.lo, out=key, mode="wrap")
             key *= n_edges + self.arrays.n
             first = int(v.step_ptr[1])
             key[:first] += node[:first] + n_edges
@@ -317,7 +317,9 @@ class WalkMetrics:
         if served is None and a.is_service.all():
             contacts = service_contacts = np.bincount(acust, minlength=n)
         else:
-            service = np.take(self.service_weight, anode, out=scratch.get("weights", anode.shape))
+            service = np.take(
+                self.service_weight, anode, out=scratch.get("weights", anode.shape), mode="wrap"
+            )
             if served is not None:
                 service *= served
                 acust_s, anode_s = acust[served], anode[served]
@@ -333,7 +335,7 @@ class WalkMetrics:
         def over_visits(per_node: NDArray[np.float64]) -> NDArray[np.float64]:
             if not per_node.any():
                 return zeros
-            weights = np.take(per_node, anode, out=scratch.get("weights", anode.shape))
+            weights = np.take(per_node, anode, out=scratch.get("weights", anode.shape), mode="wrap")
             return np.bincount(acust, weights, minlength=n)
 
         def over_moves(
@@ -341,7 +343,7 @@ class WalkMetrics:
         ) -> NDArray[np.float64]:
             if not per_edge.any() or mcust.size == 0:
                 return zeros
-            weights = np.take(per_edge, medge, out=scratch.get("weights", medge.shape))
+            weights = np.take(per_edge, medge, out=scratch.get("weights", medge.shape), mode="wrap")
             if when is not None:
                 weights *= when
             return np.bincount(mcust, weights, minlength=n)
@@ -349,7 +351,7 @@ class WalkMetrics:
         if packs:  # switches, transfers, context losses: the digits of one sum
             base = float(1 << bits)
             code = self.switch_weight + base * self.transfer_weight  # per edge
-            weights = np.take(code, medge, out=scratch.get("weights", medge.shape))
+            weights = np.take(code, medge, out=scratch.get("weights", medge.shape), mode="wrap")
             weights += lost * (base * base)
             switches, transfers, losses = _digit_sums(mcust, weights, bits, 3, n)
         else:
@@ -374,10 +376,14 @@ class WalkMetrics:
             elif self.n_reasons == 1:
                 out["excess_wait_s"] = over_moves(self.excess_per_edge[0])
             else:
-                key = np.take(w.reason, mcust, out=scratch.get("key", mcust.shape, np.int64))
+                key = np.take(
+                    w.reason, mcust, out=scratch.get("key", mcust.shape, np.int64), mode="wrap"
+                )
                 key *= a.n_edges
                 key += medge
-                excess = np.take(self.excess_per_edge, key, out=scratch.get("weights", key.shape))
+                excess = np.take(
+                    self.excess_per_edge, key, out=scratch.get("weights", key.shape), mode="wrap"
+                )
                 out["excess_wait_s"] = np.bincount(mcust, excess, minlength=n)
         else:
             out["wait_s"] = np.bincount(mcust, w.wait, minlength=n)

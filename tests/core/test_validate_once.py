@@ -59,7 +59,8 @@ def test_a_loaded_journey_is_not_checked_again_when_compiled(monkeypatch):
         ),
         (
             _journey(Handoff("web", "done", 1.0, wait_s=math.inf)),
-            "handoffs[0].wait_s: out of range (got inf) — expected a number of seconds in [0, 1e+15]",
+            "handoffs[0].wait_s: out of range (got inf) — expected a number of seconds "
+            "in [0, 1e+15]",
         ),
         (
             _journey(Handoff("web", "done", 1.0), web={"cost_per_contact": math.nan}),

@@ -564,8 +564,11 @@ def experience_tables(
     return ExperienceTables(e, p, np.array(waits, dtype=np.float64))
 
 
-def cyclic_touchpoints(a: CompiledJourney) -> NDArray[np.bool_]:
-    """Touchpoints on a cycle of positive-probability hand-offs (revisits possible).
+def cyclic_touchpoints(
+    a: CompiledJourney, live: NDArray[np.bool_] | None = None
+) -> NDArray[np.bool_]:
+    """Touchpoints on a cycle of hand-offs (revisits possible): those of ``live``
+    (per edge; default: the positive-probability ones).
 
     Examples
     --------
@@ -577,7 +580,7 @@ def cyclic_touchpoints(a: CompiledJourney) -> NDArray[np.bool_]:
     from scipy.sparse import csgraph
 
     n = a.n
-    tt = (a.prob > 0) & (a.target < n)
+    tt = (a.prob > 0 if live is None else live) & (a.target < n)
     adj = sp.csr_matrix(
         (np.ones(int(tt.sum()), dtype=np.int8), (a.source[tt], a.target[tt])), shape=(n, n)
     )

@@ -65,6 +65,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csgraph
 
 from cxkit.core import metrics as _m
+from cxkit.core.compiled import cyclic_touchpoints
 from cxkit.core.errors import SimulationError
 
 if TYPE_CHECKING:
@@ -349,16 +350,8 @@ def effort_levels(
 
 def _cyclic(c: Compiled, live: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Touchpoints on a cycle of hand-offs that some row takes (revisits possible)."""
-    n = c.n
-    tt = live & c.between
-    adj = sp.csr_matrix(
-        (np.ones(int(tt.sum()), dtype=np.int8), (c.src[tt], c.tgt[tt])), shape=(n, n)
-    )
-    _, labels = csgraph.connected_components(adj, directed=True, connection="strong")
-    sizes = np.bincount(labels, minlength=1)
-    loops = np.zeros(n, dtype=bool)
-    loops[c.src[tt & (c.src == c.tgt)]] = True
-    return (sizes[labels] > 1) | loops
+    assert c.chain is not None
+    return cyclic_touchpoints(c.chain, live)
 
 
 def _split(inc: Array) -> tuple[IntArray, Array]:

@@ -364,36 +364,9 @@ def run(
 
 
 def _topology(c: Compiled) -> CompiledJourney:
-    """The scenario's chain (the journey's compiled form plus what its initiatives add,
-    edges grouped by source) as the compiled form the one solver takes."""
-    cached = c.__dict__.get("_topology")
-    if cached is None:
-        ep = c.journey.params.effort
-        cached = CompiledJourney(
-            touchpoint_ids=c.tp_ids,
-            outcome_ids=c.out_ids,
-            labels=c.tp_ids + c.out_ids,
-            row_ptr=np.concatenate([[0], np.cumsum(np.bincount(c.src, minlength=c.n))]),
-            source=c.src,
-            target=c.tgt,
-            prob=c.prob,
-            kappa=c.kappa,
-            between_touchpoints=c.between,
-            switch=c.switch,
-            transfer=c.transfer,
-            remainder=c.remainder,
-            wait_s=c.wait,
-            reexplain_effort=np.where(np.isnan(c.re_eff), ep.w_reexplain, c.re_eff),
-            reexplain_time_s=np.where(np.isnan(c.re_time), ep.reexplain_time_s, c.re_time),
-            cost=c.cost,
-            handle_time_s=c.handle,
-            is_service=c.service,
-            channel=c.channel,
-            outcome_kind=tuple(k.value for k in c.out_kinds),
-            outcome_sign=np.zeros(c.m),
-        )
-        c.__dict__["_topology"] = cached
-    return cached
+    """The scenario's chain as the compiled form the one solver takes (built with it)."""
+    assert c.chain is not None  # compile_scenario always sets it
+    return c.chain
 
 
 def _solve(c: Compiled, prob: Array) -> dict[str, Array]:

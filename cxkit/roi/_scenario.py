@@ -100,6 +100,7 @@ class Compiled:
     virtual_remainder: bool = False
     #: Initiatives whose selectors match nothing in the journey (valued at zero).
     inapplicable: tuple[str, ...] = ()
+    chain: CompiledJourney | None = None  # the same edges, as the one solver takes them
 
     @property
     def n(self) -> int:
@@ -582,8 +583,8 @@ class _Scenario:
         src = col_of("src", np.int64)
         tgt = col_of("tgt", np.int64)
         between = tgt < n
-        channels = np.array(self.channels)
         own_wait = col_of("wait", np.float64)
+        chain = self._chain(src, tgt, col_of, own_wait)
         return Compiled(
             journey=self.journey,
             initiatives=self.inits,
@@ -598,16 +599,16 @@ class _Scenario:
             capacity=np.array([math.nan if t.capacity is None else float(t.capacity) for t in tps]),
             src=src,
             tgt=tgt,
-            prob=col_of("prob", np.float64),
-            kappa=np.where(between, col_of("kappa", np.float64), 1.0),
-            wait=_designed_wait_rule(self.journey, self.tp_ids, tgt, own_wait),
+            prob=chain.prob,
+            kappa=chain.kappa,
+            wait=chain.wait_s,
             own_wait=own_wait,
             re_eff=col_of("re_eff", np.float64),
             re_time=col_of("re_time", np.float64),
             between=between,
-            switch=between & (channels[src] != channels[np.minimum(tgt, n - 1)]),
-            transfer=col_of("transfer", bool),
-            remainder=col_of("remainder", bool),
+            switch=chain.switch,
+            transfer=chain.transfer,
+            remainder=chain.remainder,
             pi0=self.pi0,
             shares=self.shares,
             reason_wexp=self.reason_wexp,
@@ -616,6 +617,41 @@ class _Scenario:
             warnings=self.warnings,
             virtual_remainder=self.virtual,
             inapplicable=inapplicable,
+            chain=chain,
+        )
+
+    def _chain(
+        self, src: NDArray[np.int64], tgt: NDArray[np.int64], col_of: Any, own_wait: Array
+    ) -> CompiledJourney:
+        """The scenario's edges (grouped by source) as a :class:`CompiledJourney`: what the
+        one solver and :func:`~cxkit.core.chain.expected_counts` take. A re-explanation
+        field the hand-off leaves to the effort parameters holds their value here."""
+        n, tps, base, ep = self.n, self.tps, self.base, self.journey.params.effort
+        between = tgt < n
+        channels = np.array(self.channels)
+        re_eff, re_time = col_of("re_eff", np.float64), col_of("re_time", np.float64)
+        return CompiledJourney(
+            touchpoint_ids=base.touchpoint_ids,
+            outcome_ids=base.outcome_ids,
+            labels=base.labels,
+            row_ptr=np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n))]),
+            source=src,
+            target=tgt,
+            prob=col_of("prob", np.float64),
+            kappa=np.where(between, col_of("kappa", np.float64), 1.0),
+            between_touchpoints=between,
+            switch=between & (channels[src] != channels[np.minimum(tgt, n - 1)]),
+            transfer=col_of("transfer", bool),
+            remainder=col_of("remainder", bool),
+            wait_s=_designed_wait_rule(self.journey, self.tp_ids, tgt, own_wait),
+            reexplain_effort=np.where(np.isnan(re_eff), ep.w_reexplain, re_eff),
+            reexplain_time_s=np.where(np.isnan(re_time), ep.reexplain_time_s, re_time),
+            cost=np.array([float(t.cost_per_contact) for t in tps]),
+            handle_time_s=np.array([float(t.handle_time_s) for t in tps]),
+            is_service=np.array([t.kind == TouchpointKind.SERVICE for t in tps], dtype=bool),
+            channel=tuple(self.channels),
+            outcome_kind=tuple(o.kind.value for o in self.outs),
+            outcome_sign=np.array([float(o.sign) for o in self.outs]),
         )
 
 

@@ -525,7 +525,7 @@ def fold_walk(
         else:  # the same customers' state after their previous visit
             idx = parent[lo:hi]
             np.take(prev, idx, axis=1, out=s, mode="wrap")
-            alive[prev_lo : lo][idx] = True
+            alive[prev_lo:lo][idx] = True
         peak, total, rec = s[0], s[1], s[2]
         bits = peak.view(np.int64)
         f_cmp, f_take, f_mask, f_other = fmask[:m], take[:m], mask[:m], other[:m]

@@ -98,6 +98,7 @@ __all__ = [
     "NotApplicable",
     "Remembered",
     "ces5",
+    "contact_emotion_code",
     "design_flow_differences",
     "designed_path",
     "designed_waits",
@@ -718,6 +719,28 @@ def emotion_code(score: ArrayLike, params: EmotionParams = _EMOTION) -> Any:
     code = np.add(x > params.tau_plus, 1, dtype=np.int64)  # branch-free: 1 + above − below
     code -= x < -params.tau_minus
     return int(code) if code.ndim == 0 else code
+
+
+def contact_emotion_code(score: ArrayLike, params: EmotionParams = _EMOTION) -> Any:
+    """Emotion class code of one contact's remembered experience, on the step scale.
+
+    A designed step's class is read on the disconfirmation ``D`` (model reference
+    §1.1: dissatisfied ``D < −τ⁻``, delighted ``D > τ⁺``); a contact's remembered
+    experience is a valence. Read back on the disconfirmation scale (``s/β⁺`` for a
+    gain, ``s/β⁻`` for a shortfall), a contact that lives one moment gets exactly its
+    step's class, so an event log generated from a design drifts from nothing.
+
+    Examples
+    --------
+    A shortfall of 1 point is satisfied (valence −2, read back as D = −1); a shortfall
+    of 1.5 points is not.
+
+    >>> contact_emotion_code(np.array([-2.0, -3.0, 2.0, 2.5])).tolist()
+    [1, 0, 1, 2]
+    """
+    x = np.asarray(score, dtype=np.float64)
+    d = np.where(x >= 0, x / params.beta_plus, x / params.beta_minus)
+    return emotion_code(d, params)
 
 
 def synthetic_csat5(score: ArrayLike) -> Any:

@@ -238,12 +238,14 @@ def generate_events(
       hand-off's wait in the compiled chain (its own ``wait_s``, else the target's
       designed wait, :func:`cxkit.core.metrics.designed_waits`); 0 at the first
       contact and for hand-offs that do not wait;
-    * ``emotion``: how the contact felt — the class
-      (:func:`~cxkit.core.metrics.emotion_code`, ``τ⁻``/``τ⁺``) of the contact's own
-      remembered experience (:func:`~cxkit.core.metrics.remembered` of its moments
-      folded alone: the wait moment from the drawn wait, then the replay of the
-      touchpoint's designed steps, less ``π_rep`` on the first when the context was
-      lost; :func:`~cxkit.core.metrics.flow_moments`, model reference §1.1), plus
+    * ``emotion``: how the contact felt — the class, on the step scale
+      (:func:`~cxkit.core.metrics.contact_emotion_code`: the valence read back as a
+      disconfirmation, then ``τ⁻``/``τ⁺``, so a one-moment contact gets its designed
+      step's class), of the contact's own remembered experience
+      (:func:`~cxkit.core.metrics.remembered` of its moments folded alone: the wait
+      moment from the drawn wait, then the replay of the touchpoint's designed steps,
+      less ``π_rep`` on the first when the context was lost;
+      :func:`~cxkit.core.metrics.flow_moments`, model reference §1.1), plus
       ``N(0, emotion_noise²)`` points. Null where the journey says nothing about the
       touchpoint (no designed step, no call-reason expectation) or the contact lived
       no moment.
@@ -434,7 +436,7 @@ def _record(
     visit = flow.visit_states(w)
     contact = metrics.remembered(visit, ep)
     score = contact.score + emotion_sd * rng.standard_normal(n_events)
-    emotion = metrics.emotion_code(score).astype(np.int8)
+    emotion = metrics.contact_emotion_code(score, ep).astype(np.int8)
     known = flow.known[w.reason[cust], tp] & (contact.n > 0)
     emotion[~known] = -1
 

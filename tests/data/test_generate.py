@@ -232,12 +232,14 @@ def test_emotion_and_surveys_without_noise() -> None:
     # context was lost): peak +3, end +3 -> J = 3 -> delighted
     assert (events.filter(pl.col("touchpoint") == "agent")["emotion"] == "delighted").all()
     # queue: its designed wait step is the visit's wait moment, from the drawn wait:
-    # E = 6, P = 6 + clip((60 - w)/40, -10, 2); dissatisfied beyond 80 s
+    # E = 6, P = 6 + clip((60 - w)/40, -10, 2): D < -1, dissatisfied, beyond 100 s (the
+    # step scale: a one-moment contact gets its designed step's class)
     q = events.filter(pl.col("touchpoint") == "phone_queue")
     w = q["wait_s"].to_numpy()
     s = metrics.valence(6.0, 6.0 + metrics.wait_disconfirmation(w, 60.0, ep), ep)
-    expected = np.array(["dissatisfied", "satisfied", "delighted"])[metrics.emotion_code(s, ep)]
-    clear = np.abs(w - 80.0) > 0.5  # the log rounds the wait to whole seconds
+    codes = metrics.contact_emotion_code(s, ep)
+    expected = np.array(["dissatisfied", "satisfied", "delighted"])[codes]
+    clear = np.abs(w - 100.0) > 0.5  # the log rounds the wait to whole seconds
     assert clear.mean() > 0.95
     np.testing.assert_array_equal(q["emotion"].to_numpy()[clear], expected[clear])
     # a customer resolved on the FAQ alone: s = -4, J = -4 -> CSAT 2, NPS 3

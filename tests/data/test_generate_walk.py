@@ -50,12 +50,14 @@ def test_the_event_generator_records_the_monte_carlo_customers(name: str) -> Non
     np.testing.assert_array_equal(
         per["effort"].to_numpy(), np.clip(np.round(mc["ces5"].to_numpy()), 1, 5)
     )
-    # a customer with one contact: that contact's emotion is the journey's
+    # a customer with one contact: that contact's emotion is the class of the journey's
+    # remembered experience read on the step scale (contact_emotion_code)
     one = (mc["contacts"] == 1).to_numpy() & answered
     assert one.any()
+    codes = metrics.contact_emotion_code(mc["j"].to_numpy()[one], j.params.emotion)
     np.testing.assert_array_equal(
-        per.filter(pl.Series(one))["emotion"].list.first(),
-        mc.filter(pl.Series(one))["emotion"].cast(pl.String),
+        per.filter(pl.Series(one))["emotion"].list.first().to_numpy(),
+        np.array(["dissatisfied", "satisfied", "delighted"])[codes],
     )
 
 
@@ -67,7 +69,7 @@ def test_a_contact_feels_its_own_moments() -> None:
     ep = j.params.emotion
     block = metrics.valence_block([0.0, 3.0], ep)
     state = block[: len(metrics.STATE_ROWS), None]
-    code = int(metrics.remembered(state, ep).emotion[0])
+    code = int(metrics.contact_emotion_code(metrics.remembered(state, ep).score[0], ep))
     agent = events.filter(pl.col("touchpoint") == "agent")["emotion"]
     assert (agent == ("dissatisfied", "satisfied", "delighted")[code]).all()
 

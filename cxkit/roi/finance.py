@@ -198,6 +198,18 @@ def npv(rate: float, values: ArrayLike) -> float | NDArray[np.float64]:
     return present_value(values, rate)
 
 
+def _scaled_npv(rates: NDArray[np.float64], arr: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``NPV(r)`` times a positive factor that keeps every discount factor in (0, 1].
+
+    For ``r < 0`` the factors ``(1 + r)^−t`` grow without bound (``0.01^−400``
+    overflows), so the NPV is multiplied by ``(1 + r)^T`` there: ``Σ a_t (1 + r)^(T−t)``.
+    The sign, the roots and continuity at ``r = 0`` are kept; nothing overflows.
+    """
+    t = np.arange(arr.size, dtype=np.float64)
+    expo = np.where(rates[:, None] < 0, (arr.size - 1) - t[None, :], -t[None, :])
+    return ((1.0 + rates)[:, None] ** expo) @ arr
+
+
 def irr(values: ArrayLike) -> float:
     """Internal rate of return: the per-period rate at which ``npv(rate, values) == 0``.
 
@@ -240,8 +252,7 @@ def irr(values: ArrayLike) -> float:
         return math.nan
     lo, hi = IRR_BRACKET
     grid = np.concatenate([np.linspace(lo, 1.0, 400, endpoint=False), np.linspace(1.0, hi, 200)])
-    disc = (1.0 + grid)[:, None] ** -np.arange(arr.size, dtype=float)[None, :]
-    f = disc @ arr
+    f = _scaled_npv(grid, arr)
     if np.any(f == 0.0):
         return float(grid[int(np.flatnonzero(f == 0.0)[0])])
     change = np.flatnonzero(np.sign(f[:-1]) != np.sign(f[1:]))
@@ -250,7 +261,7 @@ def irr(values: ArrayLike) -> float:
     k = int(change[0])
 
     def fn(r: float) -> float:
-        return float(arr @ _discount_factors(r, arr.size))
+        return float(_scaled_npv(np.array([r]), arr)[0])
 
     return float(brentq(fn, float(grid[k]), float(grid[k + 1]), xtol=1e-14, rtol=1e-14))
 

@@ -242,3 +242,18 @@ def test_bad_inputs(call: Callable[[], object], message: str) -> None:
     with pytest.raises(CxkitError) as info:
         call()
     assert message in str(info.value)
+
+
+def test_irr_over_a_long_horizon_neither_overflows_nor_warns() -> None:
+    # (1 + r)^-t overflowed for r near -1 past ~150 periods (0.01^-400): the search
+    # now scales the NPV by (1 + r)^T below 0, which keeps its sign and roots
+    import warnings
+
+    from cxkit.roi import irr, npv
+
+    flows = [-100.0] + [1.0] * 400
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = irr(flows)
+        assert abs(npv(r, flows)) < 1e-9 * 100
+        assert irr([-100.0] + [300.0] * 1000) == pytest.approx(3.0, rel=1e-12)

@@ -189,8 +189,54 @@ def discover(
     if journey is not None and not isinstance(journey, Journey):
         raise CxkitError(f"`journey` must be a cxkit.Journey, got {format_value(journey)}")
 
+    if isinstance(events, (pl.DataFrame, pl.LazyFrame)):
+        check_touchpoint_count(events.lazy(), schema, "`events`")
     log = as_log(events, schema, journey)
     return _build(log, journey, min_count, smoothing, decimals, id, title)
+
+
+def check_touchpoint_count(log: Any, schema: EventSchema | None, source: str) -> None:
+    """Refuse a log with more distinct touchpoints than ``discover`` can hold.
+
+    The log reader counts transitions in dense ``touchpoints × (touchpoints +
+    outcomes)`` arrays; a log past :data:`~cxkit.core._checks.MAX_DENSE_TOUCHPOINTS`
+    distinct touchpoints, or whose arrays would not fit in memory, is refused
+    before they are built (one scan of two columns). A log the count cannot read
+    is left to ``discover``, which reports what is wrong with it.
+    """
+    import polars as pl
+
+    from cxkit.core._checks import (
+        DENSE_CELL_BYTES,
+        MAX_DENSE_TOUCHPOINTS,
+        fits_in_memory,
+        memory_budget,
+    )
+
+    s = schema or EventSchema()
+    try:
+        names = log.collect_schema().names()
+        if s.touchpoint not in names:
+            return
+        counts = [pl.col(s.touchpoint).drop_nulls().n_unique().alias("tp")]
+        if s.outcome and s.outcome in names:
+            counts.append(pl.col(s.outcome).drop_nulls().n_unique().alias("out"))
+        row = log.select(counts).collect().row(0, named=True)
+    except (pl.exceptions.PolarsError, OSError):
+        return
+    n_tp = int(row["tp"])
+    extra = int(row.get("out", 0)) + 2  # outcomes, and the end of a journey
+    # n·(n + extra) cells fit in the budget: the positive root of n² + extra·n − cells
+    cells = memory_budget() / DENSE_CELL_BYTES
+    fit = int((math.sqrt(extra * extra + 4 * cells) - extra) / 2)
+    fits_in_memory(
+        n_tp,
+        f"{source}: the log's distinct touchpoints",
+        DENSE_CELL_BYTES * (n_tp + extra),
+        MAX_DENSE_TOUCHPOINTS,
+        "distinct touchpoints",
+        fit=fit,
+    )
 
 
 def _build(

@@ -56,7 +56,6 @@ if TYPE_CHECKING:  # cxkit.analytics is imported by the commands, not by `cxkit 
 
 __all__ = [
     "attribution_payload",
-    "check_touchpoint_count",
     "discover_payload",
     "drift_payload",
     "register",
@@ -94,51 +93,6 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
         if issubclass(w.category, EventLogWarning):
             echo_text(f"cxkit: warning: {w.message}", err=True)
     return result
-
-
-def check_touchpoint_count(log: Any, schema: EventSchema | None, source: str) -> None:
-    """Refuse a log with more distinct touchpoints than ``discover`` can hold.
-
-    The log reader counts transitions in dense ``touchpoints × (touchpoints +
-    outcomes)`` arrays; a log past :data:`~cxkit.core._checks.MAX_DENSE_TOUCHPOINTS`
-    distinct touchpoints, or whose arrays would not fit in memory, is refused
-    before they are built (one scan of two columns). A log the count cannot read
-    is left to ``discover``, which reports what is wrong with it.
-    """
-    import polars as pl
-
-    from cxkit.analytics import EventSchema
-    from cxkit.core._checks import (
-        DENSE_CELL_BYTES,
-        MAX_DENSE_TOUCHPOINTS,
-        fits_in_memory,
-        memory_budget,
-    )
-
-    s = schema or EventSchema()
-    try:
-        names = log.collect_schema().names()
-        if s.touchpoint not in names:
-            return
-        counts = [pl.col(s.touchpoint).drop_nulls().n_unique().alias("tp")]
-        if s.outcome and s.outcome in names:
-            counts.append(pl.col(s.outcome).drop_nulls().n_unique().alias("out"))
-        row = log.select(counts).collect().row(0, named=True)
-    except (pl.exceptions.PolarsError, OSError):
-        return
-    n_tp = int(row["tp"])
-    extra = int(row.get("out", 0)) + 2  # outcomes, and the end of a journey
-    # n·(n + extra) cells fit in the budget: the positive root of n² + extra·n − cells
-    cells = memory_budget() / DENSE_CELL_BYTES
-    fit = int((math.sqrt(extra * extra + 4 * cells) - extra) / 2)
-    fits_in_memory(
-        n_tp,
-        f"{source}: the log's distinct touchpoints",
-        DENSE_CELL_BYTES * (n_tp + extra),
-        MAX_DENSE_TOUCHPOINTS,
-        "distinct touchpoints",
-        fit=fit,
-    )
 
 
 def schema_from_options(
@@ -445,6 +399,7 @@ def discover_command(
     check it with `cxkit validate FILE`.
     """
     from cxkit.analytics import discover, read_events
+    from cxkit.analytics._discover import check_touchpoint_count
     from cxkit.io._write import is_stream_target, output_kind
 
     output = None if output == "-" else output  # -o -: standard output

@@ -514,3 +514,30 @@ def test_limits_table_in_the_docs_matches_the_code():
     assert {k: float(v.replace(",", "")) for k, v in documented.items()} == {
         k: float(v) for k, v in _checks.LIMITS.items()
     }
+
+
+def test_discover_from_python_refuses_too_many_touchpoints_before_building(monkeypatch):
+    # the guard is the analytics API's own, not only the CLI's: a frame passed to
+    # discover() gets the same refusal, naming `events`
+    import polars as pl
+
+    from cxkit.analytics import discover
+
+    monkeypatch.setattr(_checks, "available_memory", lambda: 256 * 2**20)
+    n = 5_000
+    frame = pl.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "timestamp": [1_700_000_000 + i for i in range(n)],
+            "touchpoint": [f"t{i}" for i in range(n)],
+            "outcome": ["resolved"] * n,
+        }
+    )
+    start = time.perf_counter()
+    with pytest.raises(CxkitError) as info:
+        discover(frame)
+    assert time.perf_counter() - start < 3.0
+    assert str(info.value).startswith(
+        "`events`: the log's distinct touchpoints 5000 would need ~382 MiB of memory; "
+        "at most 3,545 distinct touchpoints per run"
+    )

@@ -189,7 +189,9 @@ def discover(
     if journey is not None and not isinstance(journey, Journey):
         raise CxkitError(f"`journey` must be a cxkit.Journey, got {format_value(journey)}")
 
-    if isinstance(events, (pl.DataFrame, pl.LazyFrame)):
+    if isinstance(events, (pl.DataFrame, pl.LazyFrame)) and (
+        schema is None or isinstance(schema, EventSchema)  # else as_log says what is wrong
+    ):
         check_touchpoint_count(events.lazy(), schema, "`events`")
     log = as_log(events, schema, journey)
     return _build(log, journey, min_count, smoothing, decimals, id, title)

@@ -151,5 +151,26 @@ def enable_offline_renderer(renderer: str = "auto") -> str:
         from cxkit.viz.fonts import register_fonts
 
         register_fonts()
+        _make_safe(renderer)
         alt.renderers.enable(renderer)
     return str(alt.renderers.active)
+
+
+def _make_safe(renderer: str) -> None:
+    """Register altair's ``renderer`` (``svg`` or ``png``) again, wrapped so that every
+    string of a spec passes :func:`cxkit.export.escape.svg_spec` before vl-convert sees
+    it: a control character in a label would abort the kernel (a Rust panic)."""
+    import altair as alt
+
+    from cxkit.export.escape import svg_spec
+
+    alt.renderers.enable(renderer)
+    original = alt.renderers.get()
+    if getattr(original, "cxkit_safe", False):
+        return
+
+    def safe(spec: Any, **options: Any) -> Any:
+        return original(svg_spec(spec), **options)
+
+    safe.cxkit_safe = True  # type: ignore[attr-defined]
+    alt.renderers.register(renderer, safe)

@@ -613,15 +613,34 @@ def expected_counts(
     (0.5, 60.0)
     """
     s = visits.shape[0]
-    src = chain.source
-    p = _rows(chain.prob if prob is None else prob, s)
-    kap = _rows(chain.kappa if kappa is None else kappa, s)
-    wait = _rows(chain.wait_s if wait_s is None else wait_s, s)
-    re_eff = _rows(chain.reexplain_effort if reexplain_effort is None else reexplain_effort, s)
-    re_t = _rows(chain.reexplain_time_s if reexplain_time_s is None else reexplain_time_s, s)
-    cost_n = _rows(chain.cost if cost is None else cost, s)
-    handle = _rows(chain.handle_time_s if handle_time_s is None else handle_time_s, s)
+
+    def rows(given: Array | None, default: Array) -> Array:
+        return _rows(default if given is None else given, s)
+
+    p, kap, wait = rows(prob, chain.prob), rows(kappa, chain.kappa), rows(wait_s, chain.wait_s)
+    re_eff = rows(reexplain_effort, chain.reexplain_effort)
+    re_t = rows(reexplain_time_s, chain.reexplain_time_s)
+    cost_n, handle = rows(cost, chain.cost), rows(handle_time_s, chain.handle_time_s)
     wexp = _rows(expected_wait_s, s)  # (S, R)
+    return _counts(chain, visits, ndiag, effort, p, kap, wait, wexp, re_eff, re_t, cost_n, handle)
+
+
+def _counts(
+    chain: CompiledJourney,
+    visits: Array,
+    ndiag: Array,
+    effort: Any,
+    p: Array,
+    kap: Array,
+    wait: Array,
+    wexp: Array,
+    re_eff: Array,
+    re_t: Array,
+    cost_n: Array,
+    handle: Array,
+) -> dict[str, Array]:
+    """The sums of :func:`expected_counts`, every input with the draws first."""
+    src = chain.source
     trav = visits[:, src, :] * p[:, :, None]  # (S, E, R)
     lose = np.where(chain.between_touchpoints[None, :], 1.0 - kap, 0.0)[:, :, None] * trav
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -246,6 +246,31 @@ def _finite(value: object, path: str, expected: str, low: float, high: float) ->
     return x
 
 
+def _floats(values: list[object]) -> NDArray[np.float64]:
+    return np.array(values, dtype=np.float64)
+
+
+def _check_compilable(journey: Journey) -> None:
+    """Raise unless the journey has touchpoints, outcomes and a graph without errors
+    (:attr:`~cxkit.core.journey.Journey.graph_errors`, found once per journey)."""
+    g = journey.graph
+    if not g.touchpoint_ids:
+        raise SimulationError(
+            f"journey {journey.id!r} has no touchpoints; simulating it or generating its "
+            "events needs at least one touchpoint and one outcome"
+        )
+    if not g.outcome_ids:
+        raise SimulationError(
+            f"journey {journey.id!r} has no outcomes; customers could never finish "
+            "(expected at least one outcome such as 'resolved' or 'abandon')"
+        )
+    errors = journey.graph_errors
+    if errors:
+        shown = "; ".join(p.format().removeprefix("<journey>: ") for p in errors[:3])
+        more = f"; … ({len(errors)} problems in all)" if len(errors) > 3 else ""
+        raise SimulationError(f"journey {journey.id!r} cannot be simulated: {shown}{more}")
+
+
 def compile_journey(journey: Journey) -> CompiledJourney:
     """Compile ``journey.graph`` (with its model parameters) into :class:`CompiledJourney`.
 
@@ -275,21 +300,7 @@ def compile_journey(journey: Journey) -> CompiledJourney:
     effort = journey.params.effort
     tp_ids = g.touchpoint_ids
     out_ids = g.outcome_ids
-    if not tp_ids:
-        raise SimulationError(
-            f"journey {journey.id!r} has no touchpoints; simulating it or generating its "
-            "events needs at least one touchpoint and one outcome"
-        )
-    if not out_ids:
-        raise SimulationError(
-            f"journey {journey.id!r} has no outcomes; customers could never finish "
-            "(expected at least one outcome such as 'resolved' or 'abandon')"
-        )
-    errors = journey.graph_errors
-    if errors:
-        shown = "; ".join(p.format().removeprefix("<journey>: ") for p in errors[:3])
-        more = f"; … ({len(errors)} problems in all)" if len(errors) > 3 else ""
-        raise SimulationError(f"journey {journey.id!r} cannot be simulated: {shown}{more}")
+    _check_compilable(journey)
     n = len(tp_ids)
     node_index = {t: i for i, t in enumerate(tp_ids)}
     node_index.update({o: n + k for k, o in enumerate(out_ids)})
@@ -297,9 +308,7 @@ def compile_journey(journey: Journey) -> CompiledJourney:
     src = np.array([node_index[h.source] for h in hs], dtype=np.int64)
     tgt = np.array([node_index[h.target] for h in hs], dtype=np.int64)
 
-    def column(values: list[object]) -> NDArray[np.float64]:
-        return np.array(values, dtype=np.float64)
-
+    column = _floats
     prob = column([h.probability for h in hs])
     kappa = column([h.context_carryover for h in hs])
     # a hand-off that declares no wait takes the designed wait of its target's steps

@@ -477,9 +477,7 @@ def _matrix(table: pl.DataFrame, features: Sequence[str], means: NDArray[np.floa
 
 def _features(log: EventLog, churn_ids: Sequence[str]) -> pl.DataFrame:
     """One row per customer: the journey features and ``churned``."""
-    table = log.fast_customer_sums(_WINDOW_US, churn_ids)
-    if table is None:
-        table = _customer_sums(log, churn_ids)
+    table = _customer_sums(log, churn_ids)
     extra = [((pl.col("t_max") - pl.col("t_min")) / 86400e6).alias("days_active")]
     if log.has("wait_s"):
         extra.append((pl.col("wait_sum") / 60.0).alias("wait_minutes"))
@@ -505,8 +503,7 @@ def _customer_sums(
     log: EventLog, churn_ids: Sequence[str], window_us: float = _WINDOW_US
 ) -> pl.DataFrame:
     """Per customer with a touchpoint row, the sums behind the features and
-    ``churned``: the generic path, a group-by over :meth:`EventLog.contacts`
-    (:meth:`EventLog.fast_customer_sums` gives the same on a clean polars log)."""
+    ``churned``: a group-by over :meth:`EventLog.contacts`."""
     rows = log.contacts(window_us)
     e = nw.col("emotion")
     aggs = [

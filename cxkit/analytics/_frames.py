@@ -28,7 +28,15 @@ import polars as pl
 
 from cxkit.core.errors import format_value
 
-__all__ = ["T_US", "collect", "distinct_counts", "lazy_frame", "row_index", "with_epoch_us"]
+__all__ = [
+    "T_US",
+    "collect",
+    "distinct_counts",
+    "lazy_frame",
+    "row_index",
+    "with_epoch_us",
+    "with_input_order",
+]
 
 #: Internal column holding event times as int64 microseconds since 1970-01-01 UTC.
 T_US = "__cx_t_us"
@@ -177,6 +185,44 @@ def with_epoch_us(lf: nw.LazyFrame[Any], column: str, dtype: Any) -> nw.LazyFram
         return lf.with_columns(expr.dt.timestamp("us").cast(nw.Int64).alias(T_US))
     # any other narwhals backend: the generic path
     return lf.with_columns(nw.col(column).dt.timestamp("us").cast(nw.Int64).alias(T_US))
+
+
+def with_input_order(lf: nw.LazyFrame[Any], name: str) -> nw.LazyFrame[Any]:
+    """Add ``name``: a number that increases with the row's position in the input.
+
+    The last sort key of the events, so that ties keep the input's row order. polars
+    and pandas: the row index; DuckDB: ``row_number() OVER ()`` (DuckDB keeps the
+    insertion order by default); Dask: a running count over the partitions in order;
+    PySpark: ``monotonically_increasing_id()`` (increasing, not consecutive).
+
+    >>> import polars as pl
+    >>> lf = nw.from_native(pl.LazyFrame({"a": ["x", "y"]}))
+    >>> with_input_order(lf, "_row").collect().to_native().rows()
+    [('x', 0), ('y', 1)]
+    """
+    impl = lf.implementation
+    native = lf.to_native()
+    with _quiet():
+        if impl.is_polars():
+            row = native.with_row_index(name).select(pl.exclude(name), pl.col(name).cast(pl.Int64))
+            return nw.from_native(row)
+        if impl.is_duckdb():
+            import duckdb
+
+            rank = duckdb.SQLExpression("row_number() OVER () - 1").alias(name)
+            return nw.from_native(native.select(duckdb.StarExpression(), rank))
+        if impl.is_dask():
+            ones = native.assign(**{name: 1})
+            return nw.from_native(ones.assign(**{name: ones[name].cumsum() - 1}))
+        if impl.is_pyspark() or impl.is_pyspark_connect():
+            from pyspark.sql import functions as F  # noqa: N812
+
+            return nw.from_native(native.withColumn(name, F.monotonically_increasing_id()))
+        if impl.is_pandas_like():
+            import numpy as np
+
+            return nw.from_native(native.assign(**{name: np.arange(len(native))})).lazy()
+    raise TypeError(f"no input order for a {impl} frame")  # pragma: no cover
 
 
 def row_index(

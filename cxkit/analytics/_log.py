@@ -16,43 +16,40 @@ Vocabulary
     From a touchpoint row to the next touchpoint row of the same case, or — for
     the case's last touchpoint row — to the case's outcome.
 
-Ordering is by customer, time, then touchpoint rows before outcome rows, then
-touchpoint and outcome ids (so ties are broken the same way on every backend). All
-windows are global ``over(order_by=…)`` windows masked by key, which every
-backend runs (partitioned ordered windows do not run on Dask).
+Ordering is by customer, time, the ``EventSchema.order`` column when one is given,
+then the row's position in the input (``_row``): events at the same instant keep
+the input's row order, as pm4py keeps them (:func:`~._validate.ordered_events`).
+On polars the checked frame arrives sorted and the neighbours are shifted columns;
+elsewhere they come from global ``over(order_by=…)`` windows masked by key, which
+every backend runs (partitioned ordered windows do not run on Dask).
+
+Every table is computed here, once, for every backend: there is no second path.
 """
 
 from __future__ import annotations
 
-import warnings
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
 import polars as pl
 
-from cxkit.analytics._fast import ASSISTED_CHANNELS, FastTables, fast_tables
 from cxkit.analytics._frames import _quiet, collect, distinct_counts, row_index
-from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema
-from cxkit.analytics._validate import (
-    EMOTIONS,
-    PreparedLog,
-    _warn,
-    duplicates_note,
-    prepare,
-    resolve_columns,
-)
+from cxkit.analytics._schema import EventLogError, EventSchema
+from cxkit.analytics._validate import EMOTIONS, ROW, PreparedLog, event_order, prepare
+from cxkit.core.channels import BUILTIN_CHANNELS
 from cxkit.core.errors import format_value
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from cxkit.core.journey import Journey
 
-__all__ = ["ASSISTED_CHANNELS", "ORDER", "EventLog", "as_log"]
+__all__ = ["ASSISTED_CHANNELS", "EventLog", "as_log"]
 
-#: Sort keys of all rows.
-ORDER = ["customer", "t", "_kind", "_tpk", "_ok"]
+#: Channels whose within-channel hand-offs count as transfers when the log has no
+#: transfer column: the call center and its sub-channels.
+ASSISTED_CHANNELS: tuple[str, ...] = tuple(
+    cid for cid, ch in BUILTIN_CHANNELS.items() if ch.family == "call_center"
+)
 
 _NEXT = ("customer", "case", "tp", "outcome", "t", "channel", "ctx", "wait", "xfer")
 
@@ -68,11 +65,7 @@ class EventLog:
     you run several analyses on a large log: the checks (:mod:`._validate`) run when
     it is built, the ordered windows on first use, and every later aggregate reuses
     them (see ``_persist``: polars collects them, DuckDB materialises them, Dask
-    persists them, Spark checkpoints them). A clean polars log is read by the fast
-    path (:mod:`._fast`): its tables are ready at once, and no analysis needs its
-    row-level frames (the churn model's per-customer sums come from
-    :mod:`._fast_customers`); they are prepared only if read (``rows``,
-    ``contacts``).
+    persists them, Spark checkpoints them).
 
     Parameters
     ----------
@@ -106,53 +99,13 @@ class EventLog:
         schema: EventSchema | None = None,
         journey: Journey | None = None,
     ) -> None:
-        self._fast: FastTables | None = None
-        self._native: pl.DataFrame | pl.LazyFrame | None = None
         self._contacts: dict[float, nw.LazyFrame[Any]] = {}
-        if isinstance(events, PreparedLog):
-            self.__dict__["prepared"] = events
-            self.schema = events.schema
-            self._available = events.available
-            self._notes = events.warnings
-        else:
-            resolved = resolve_columns(events, schema)
-            self.schema = resolved[0]
-            self._available = frozenset(resolved[4])
-            self._source = (events, journey, resolved)
-            native = resolved[1].to_native()
-            if isinstance(events, (pl.DataFrame, pl.LazyFrame)):
-                native = events
-            if isinstance(native, (pl.DataFrame, pl.LazyFrame)):
-                # a clean polars log: its tables by counting (see cxkit.analytics._fast)
-                self._fast = fast_tables(resolved, journey, native)
-                self._native = native
-            if self._fast is None:
-                self.__dict__["prepared"] = prepare(
-                    events, self.schema, journey=journey, resolved=resolved
-                )
-                self._notes = self.prepared.warnings
-            else:
-                notes = list(resolved[5])
-                if self._fast.n_duplicates:  # the one repair that the fast path makes
-                    n_kept = self._fast.n_rows + self._fast.n_duplicates
-                    _warn(notes, duplicates_note(self._fast.n_duplicates, n_kept))
-                self._notes = tuple(notes)
+        if not isinstance(events, PreparedLog):
+            events = prepare(events, schema, journey=journey)
+        self.prepared: PreparedLog = events
+        prepared = events
+        self.schema = prepared.schema
         self.missing = self.schema.missing_outcome
-
-    @cached_property
-    def prepared(self) -> PreparedLog:
-        """The checked log in canonical columns (:func:`~cxkit.analytics._validate.prepare`).
-
-        A clean polars log answers :func:`discover` and :func:`attribution` from the
-        fast path's tables; the row-level frames that the other analyses read are
-        prepared on first use.
-        """
-        events, journey, resolved = self._source
-        with warnings.catch_warnings():
-            # the fast path ran only on a log that needs no repair but dropping
-            # duplicates: prepare has nothing new to say, and the warnings were given
-            warnings.simplefilter("ignore", EventLogWarning)
-            return prepare(events, self.schema, journey=journey, resolved=resolved)
 
     def __repr__(self) -> str:
         s = self.summary
@@ -164,31 +117,41 @@ class EventLog:
     @property
     def n_events(self) -> int:
         """Rows kept after cleaning (duplicates and empty rows dropped)."""
-        return self._fast.n_rows if self._fast is not None else self.prepared.n_rows
+        return self.prepared.n_rows
+
+    @property
+    def n_tied(self) -> int:
+        """Events that share customer and time (and order value) with another event."""
+        return self.prepared.n_tied
 
     @property
     def backend(self) -> str:
         """The dataframe library the log runs on (``polars``, ``duckdb``, ``dask``…)."""
-        return "polars" if self._fast is not None else self.prepared.backend
+        return self.prepared.backend
 
     @property
     def columns(self) -> frozenset[str]:
         """The optional :class:`EventSchema` fields the log has."""
-        return self._available
+        return self.prepared.available
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """What the checks repaired or ignored."""
-        return self._notes
+        return self.prepared.warnings
 
     @property
     def outcome_ids(self) -> tuple[str, ...]:
         """The outcomes that the log records (sorted; unknown ones as mapped)."""
-        return self._fast.outcome_ids if self._fast is not None else self.prepared.outcome_ids
+        return self.prepared.outcome_ids
 
     def has(self, name: str) -> bool:
         """Whether optional schema field ``name`` is in the log."""
-        return name in self._available
+        return name in self.prepared.available
+
+    @property
+    def order(self) -> list[str]:
+        """The sort keys of the events (:func:`~cxkit.analytics._validate.event_order`)."""
+        return event_order(self.has("order"))
 
     # -- lazy frames -------------------------------------------------------------------
     @cached_property
@@ -202,14 +165,13 @@ class EventLog:
         """
         if self.prepared.frame.implementation.is_polars():
             native = self.prepared.frame.to_native()
-            return nw.from_native(_polars_all_rows(native, self.prepared.presorted).lazy())
+            rows = _polars_all_rows(native, self.order, self.prepared.presorted)
+            return nw.from_native(rows.lazy())
         f = self.prepared.frame.with_columns(
             _kind=nw.col("tp").is_null().cast(nw.Int64),
-            _tpk=nw.col("tp").fill_null(""),
-            _ok=nw.col("outcome").fill_null(""),
             _o=(~nw.col("outcome").is_null()).cast(nw.Int64),
         )
-        f = row_index(f, "_i", ORDER, cum_sums={"_cum": "_o"})
+        f = row_index(f, "_i", self.order, cum_sums={"_cum": "_o"})
         # window results are combined with other columns in a later step (Dask cannot
         # mix a window and arithmetic in one expression)
         f = f.with_columns(case=(nw.col("_cum") - nw.col("_o")).cast(nw.Int64))
@@ -319,7 +281,7 @@ class EventLog:
         return self._contacts[window_us]
 
     def _compute_contacts(self, window_us: float) -> nw.LazyFrame[Any]:
-        order = ["customer", "issue", "t", "_tpk", "_ok"]
+        order = ["customer", "issue", "t", ROW]
         # materialised before the self-joins, which would otherwise each repeat the window
         f = _persist(row_index(self.rows, "_j", order))
         keys = {"c": "customer", "i": "issue", "t": "t"}
@@ -344,8 +306,6 @@ class EventLog:
         """Per touchpoint: ``first_sum`` (first contacts), ``fcr_sum`` (first contacts
         with no later contact on the same issue within the window) and ``repeat_sum``
         (contacts with an earlier one on the same issue within the window)."""
-        if self._fast is not None and self._fast.contacts is not None:
-            return self._fast.contacts.sums(window_us)
         agg = collect(
             self.contacts(window_us)
             .group_by("tp")
@@ -357,23 +317,10 @@ class EventLog:
         )
         return _normalise(agg).sort("tp")
 
-    def fast_customer_sums(self, window_us: float, churn_ids: Sequence[str]) -> pl.DataFrame | None:
-        """Per-customer sums behind the churn features, by the polars fast path
-        (:func:`~cxkit.analytics._fast_customers.customer_sums`); ``None`` for a log
-        that the generic path reads."""
-        if self._fast is None or self._native is None:
-            return None
-        from cxkit.analytics._fast_customers import customer_sums
-
-        _events, journey, resolved = self._source
-        return customer_sums(resolved, journey, self._native, window_us, churn_ids)
-
     # -- collected tables --------------------------------------------------------------
     @cached_property
     def summary(self) -> dict[str, Any]:
         """Counts: customers, cases, contacts, empty cases, first and last event time."""
-        if self._fast is not None:
-            return dict(self._fast.summary)
         rows = collect(
             self.rows.select(
                 nw.len().alias("contacts"),
@@ -395,8 +342,6 @@ class EventLog:
     @cached_property
     def edges_table(self) -> pl.DataFrame:
         """Per (source, target): counts and sums for the edge statistics."""
-        if self._fast is not None:
-            return self._fast.edges
         f = self.rows
         median = nw.col("gap_us").median().alias("gap_median")
         polars = f.implementation.is_polars()
@@ -427,8 +372,6 @@ class EventLog:
     @cached_property
     def starts_table(self) -> pl.DataFrame:
         """Per (case reason, start touchpoint): number of cases."""
-        if self._fast is not None:
-            return self._fast.starts
         agg = collect(
             self.rows.filter(nw.col("start") == 1)
             .group_by("issue", "tp")
@@ -439,8 +382,6 @@ class EventLog:
     @cached_property
     def touchpoint_table(self) -> pl.DataFrame:
         """Per touchpoint: contacts, customers and the sums behind every mean and share."""
-        if self._fast is not None:
-            return self._fast.touchpoints
         e = nw.col("emotion")
         # indicator columns first: Dask aggregates plain columns only
         flags = {
@@ -476,8 +417,6 @@ class EventLog:
     @cached_property
     def effort_spread(self) -> pl.DataFrame:
         """Per touchpoint: the sample standard deviation of the CES answers."""
-        if self._fast is not None and self._fast.effort_spread is not None:
-            return self._fast.effort_spread
         agg = collect(
             self.rows.filter(~nw.col("effort").is_null())
             .group_by("tp")
@@ -492,8 +431,6 @@ class EventLog:
         ``per_journey`` is true when every answer sits on a journey's last contact
         (one survey per journey): the answers then measure whole journeys.
         """
-        if self._fast is not None and self._fast.effort_per_journey is not None:
-            return self._fast.effort_per_journey
         row = collect(
             self.rows.filter(~nw.col("effort").is_null())
             .with_columns(_mid=(nw.col("end") == 0).cast(nw.Int64))
@@ -512,8 +449,6 @@ class EventLog:
     @cached_property
     def reach_table(self) -> pl.DataFrame:
         """Per touchpoint: the number of journeys (cases) that visit it at least once."""
-        if self._fast is not None and self._fast.reach is not None:
-            return self._fast.reach
         agg = collect(
             self.rows.select("tp", "customer", "case")
             .unique()
@@ -530,8 +465,6 @@ class EventLog:
         end there, and ``linear`` adds ``1/k`` for each of a journey's *k* contacts —
         the sums behind first-, last-touch and linear attribution for any target.
         """
-        if self._fast is not None:
-            return self._fast.credit
         rows = self.rows
         ends = rows.filter(nw.col("end") == 1).select(
             "customer", "case", nw.col("target").alias("case_outcome")
@@ -554,8 +487,6 @@ class EventLog:
     @cached_property
     def channels_table(self) -> pl.DataFrame:
         """Per (touchpoint, channel): number of events."""
-        if self._fast is not None:
-            return self._fast.channels
         agg = collect(self.rows.group_by("tp", "channel").agg(nw.len().alias("count")))
         return _normalise(agg).sort("tp", "channel", nulls_last=True)
 
@@ -574,39 +505,38 @@ def as_log(
     return EventLog(events, schema=schema, journey=journey)
 
 
-def _polars_all_rows(frame: pl.LazyFrame | pl.DataFrame, presorted: bool = False) -> pl.DataFrame:
+def _polars_all_rows(
+    frame: pl.LazyFrame | pl.DataFrame, order: list[str], presorted: bool = False
+) -> pl.DataFrame:
     """:attr:`EventLog.all_rows` on polars: sort once, then shift for the neighbours.
 
     The columns and values are those of the generic path (row ``_i`` is the row's
-    position in :data:`ORDER`), with the rows in that order; one ``collect``.
+    position when sorted by ``order``), with the rows in that order; one ``collect``.
+    A ``presorted`` frame (from :func:`~cxkit.analytics._validate.ordered_events`) has
+    each customer's rows together and in ``order``: all that the neighbours, cases and
+    starts need.
 
     >>> import polars as pl
     >>> f = pl.DataFrame(
     ...     {
     ...         "customer": ["a", "a", "a", "b"],
     ...         "t": [2, 1, 3, 1],
+    ...         "_row": [0, 1, 2, 3],
     ...         "tp": ["x", "y", None, "x"],
     ...         "outcome": [None, None, "churn", "resolved"],
     ...     }
     ... )
     >>> for k in ("channel", "ctx", "wait", "xfer"):
     ...     f = f.with_columns(pl.lit(None).alias(k))
-    >>> r = _polars_all_rows(f)
+    >>> r = _polars_all_rows(f, ["customer", "t", "_row"])
     >>> r.select("_i", "customer", "tp", "case", "n_tp", "start", "same_next").rows()
     [(0, 'a', 'y', 0, 'x', 1, True), (1, 'a', 'x', 0, None, 0, True), (2, 'a', None, 0, 'x', 0, False), (3, 'b', 'x', 1, None, 1, False)]
     """  # noqa: E501
     tp, outcome = pl.col("tp"), pl.col("outcome")
-    flags = {
-        "_kind": tp.is_null().cast(pl.Int64),
-        "_tpk": tp.fill_null(""),
-        "_ok": outcome.fill_null(""),
-        "_o": outcome.is_not_null().cast(pl.Int64),
-    }
+    flags = {"_kind": tp.is_null().cast(pl.Int64), "_o": outcome.is_not_null().cast(pl.Int64)}
     lf = frame.lazy().with_columns(**flags)
-    # a presorted frame (``sorted_unique``) is in ORDER within each customer, whose rows
-    # are together: all that the neighbours, cases and starts need
     if not presorted:
-        lf = lf.sort(ORDER, maintain_order=True)
+        lf = lf.sort(order)
     lf = (
         lf.with_row_index("_i")
         .with_columns(_cum=pl.col("_o").cum_sum())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Literal
 
@@ -41,6 +42,8 @@ OPTIONAL_FIELDS: tuple[str, ...] = (
     "context_lost",
     "wait_s",
     "transfer",
+    "order",
+    "event_id",
 )
 
 
@@ -89,7 +92,7 @@ class EventLogWarning(UserWarning):
 class EventSchema:
     """Where each piece of an event log lives, and how outcomes are read.
 
-    Every field but the last three is a column name; ``None`` for an optional
+    Every field but the last four is a column name; ``None`` for an optional
     column means "the log does not have it".
 
     Parameters
@@ -118,6 +121,14 @@ class EventSchema:
     transfer
         Whether this event was reached by a transfer between agents (bool or 0/1);
         without it, transfers are inferred (see ``docs/reference/analytics.md``).
+    order
+        A column that orders the events of one customer at the same instant (a
+        sequence number, a finer time…); ``None`` by default. Events of one customer
+        are ordered by time, then by this column, then by their row in the input —
+        so without it, ties keep the input's row order (as pm4py does).
+    event_id
+        A column of event ids (``None`` by default): when given, rows with the same
+        id are duplicates; otherwise only rows equal in every column are.
     outcomes
         Outcome ids accepted beyond the five kinds (``purchase``, ``resolved``,
         ``churn``, ``abandon``, ``other``) and the designed journey's outcomes.
@@ -127,6 +138,11 @@ class EventSchema:
         the outcome ``other``.
     missing_outcome
         The outcome of a journey whose events record none (default ``abandon``).
+    outcome_touchpoints
+        Touchpoint values that record an outcome rather than a contact, e.g.
+        ``{"Closed": "resolved", "Cancelled": "churn"}`` (a mapping, kept as sorted
+        pairs): such an event is an outcome row — it closes the journey with that
+        outcome — for logs whose outcomes are final activities, not a column.
 
     Examples
     --------
@@ -152,9 +168,12 @@ class EventSchema:
     context_lost: str | None = "context_lost"
     wait_s: str | None = "wait_s"
     transfer: str | None = "transfer"
+    order: str | None = None
+    event_id: str | None = None
     outcomes: tuple[str, ...] = ()
     unknown_outcomes: Literal["error", "other"] = "error"
     missing_outcome: str = "abandon"
+    outcome_touchpoints: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS):
@@ -193,6 +212,7 @@ class EventSchema:
                 "EventSchema.missing_outcome must be an outcome id, "
                 f"got {format_value(self.missing_outcome)}"
             )
+        object.__setattr__(self, "outcome_touchpoints", _pairs(self.outcome_touchpoints))
 
     def column(self, name: str) -> str | None:
         """The column of field ``name`` (``None`` when the log has none)."""
@@ -204,6 +224,25 @@ class EventSchema:
             if f.name == name:
                 return getattr(self, name) == f.default
         raise KeyError(name)
+
+
+def _pairs(value: object) -> tuple[tuple[str, str], ...]:
+    """``EventSchema.outcome_touchpoints`` as sorted ``(touchpoint, outcome)`` pairs."""
+    items = value.items() if isinstance(value, Mapping) else value
+    try:
+        pairs = [(k, v) for k, v in items]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        pairs = None
+    if pairs is None or not all(isinstance(x, str) and x.strip() for p in pairs for x in p):
+        raise CxkitError(
+            "EventSchema.outcome_touchpoints must map touchpoint values to outcome ids, "
+            f"e.g. {{'Closed': 'resolved'}}, got {format_value(value)}"
+        )
+    keys = [k.strip() for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        dup = sorted({k for k in keys if keys.count(k) > 1})[0]
+        raise CxkitError(f"EventSchema.outcome_touchpoints names touchpoint {dup!r} twice")
+    return tuple(sorted((k.strip(), v.strip()) for k, v in pairs))
 
 
 _WINDOW = re.compile(

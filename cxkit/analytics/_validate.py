@@ -27,10 +27,16 @@ How each fault is handled (tested one by one in ``tests/analytics/test_validate.
   negative waits, flags other than 0/1) and unknown emotions → error;
 * unknown outcomes → error with a did-you-mean, or mapped to ``other`` when
   ``EventSchema(unknown_outcomes="other")`` (with a counted warning);
-* duplicate events — rows equal in every column cxkit reads — → dropped, with a
-  counted :class:`EventLogWarning`;
+* duplicate events — rows equal in every column of the input, or with the same
+  event id when ``EventSchema.event_id`` names an id column — → dropped, with a
+  counted :class:`EventLogWarning`; rows that differ in any column are kept;
+* events of one customer at the same time (ties) → kept in the input's row order
+  (after ``EventSchema.order``'s column when one is given), with a counted warning;
+* no outcome column and no ``EventSchema.outcome_touchpoints`` → a warning that every
+  journey ends in ``EventSchema.missing_outcome``;
 * rows with neither a touchpoint nor an outcome → dropped, with a counted warning;
-* unsorted rows → nothing to do: every ordered computation sorts by time;
+* unsorted rows → nothing to do: every ordered computation sorts by time, the order
+  column and the input row (``_row``);
 * time zones → every time is converted to UTC (naive times are read as UTC); text
   times that mix both kinds → a counted warning (``_readers.mixed_zones_note``);
 * a file path → read and checked by :func:`~cxkit.analytics.read_events` first;
@@ -48,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 import narwhals as nw
 import polars as pl
 
-from cxkit.analytics._frames import T_US, collect, lazy_frame, with_epoch_us
+from cxkit.analytics._frames import T_US, collect, lazy_frame, with_epoch_us, with_input_order
 from cxkit.analytics._schema import (
     OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
@@ -107,7 +113,9 @@ class PreparedLog:
 
     ``frame`` is lazy on every backend; ``available`` names the optional schema
     fields the log has; ``warnings`` repeats what was repaired. ``presorted``: the
-    rows of ``frame`` are in :data:`SORT_KEYS` order (polars, see :func:`sorted_unique`).
+    rows of ``frame`` are sorted by :func:`event_order` (polars, see
+    :func:`ordered_events`). ``n_tied``: events that share customer and time (and
+    order value) with another event, kept in input order.
     """
 
     frame: nw.LazyFrame[Any]
@@ -121,6 +129,7 @@ class PreparedLog:
     warnings: tuple[str, ...] = field(default=())
     in_memory: bool = False
     presorted: bool = False
+    n_tied: int = 0
 
     def has(self, name: str) -> bool:
         """Whether optional field ``name`` is in the log."""
@@ -132,17 +141,15 @@ def _warn(messages: list[str], text: str) -> None:
     warnings.warn(text, EventLogWarning, stacklevel=user_stacklevel())
 
 
-def duplicates_note(n_duplicates: int, n_kept: int) -> str:
-    """The warning for duplicate events dropped from the ``n_kept`` rows with an event.
+def duplicates_note(n_duplicates: int, n_kept: int, *, by_id: bool = False) -> str:
+    """The warning about dropped duplicate events.
 
-    >>> duplicates_note(1, 10)
-    'dropped 1 duplicate event (rows equal in every column cxkit reads) of 10'
+    >>> duplicates_note(2, 10)
+    'dropped 2 duplicate events (rows equal in every column) of 10'
     """
     plural = "s" if n_duplicates != 1 else ""
-    return (
-        f"dropped {n_duplicates} duplicate event{plural} (rows equal in every column cxkit "
-        f"reads) of {n_kept}"
-    )
+    rule = "rows with the same event id" if by_id else "rows equal in every column"
+    return f"dropped {n_duplicates} duplicate event{plural} ({rule}) of {n_kept}"
 
 
 def _strip_text(expr: nw.Expr) -> nw.Expr:
@@ -197,8 +204,7 @@ def resolve_columns(events: Any, schema: EventSchema | None, argument: str = "ev
 
     Raises :class:`EventLogError` for a missing column (with a did-you-mean) or a
     column of the wrong type; warns (once) about a column that is surely an optional
-    field spelt differently. Shared by :func:`prepare` and the polars fast path
-    (:mod:`cxkit.analytics._fast`), so that both report the same problems.
+    field spelt differently.
     """
     schema = schema if schema is not None else EventSchema()
     if not isinstance(schema, EventSchema):
@@ -299,26 +305,80 @@ def prepare(
     schema, lf, eager, dtypes, available, notes = (
         resolved if resolved is not None else resolve_columns(events, schema, argument)
     )
-    problems: list[str] = []
-    columns = list(dtypes)
     backend = str(lf.implementation.name).lower()
-
+    polars = lf.implementation.is_polars()
+    raw = with_input_order(lf, ROW)
     ts_col = schema.timestamp
-    lf = with_epoch_us(lf, ts_col, dtypes[ts_col])
+    lf = with_epoch_us(raw, ts_col, dtypes[ts_col])
     canon = _canonical_exprs(schema, available, dtypes)
     lf = lf.with_columns(**{f"__cx_{k}": v for k, v in canon.items()})
-    c = {k: nw.col(f"__cx_{k}") for k in canon}
-    if lf.implementation.is_polars():
+    if polars:
         # polars: compute the canonical columns once, keeping only the columns read
         # (the checks below and the examples of their messages), then reuse them
-        used = [col for col in columns if col in _used(schema)]
+        used = [col for col in dtypes if col in _used(schema)]
         lf = nw.from_native(
-            lf.select(*used, *[f"__cx_{k}" for k in canon]).to_native().collect().lazy()
+            lf.select(ROW, *used, *[f"__cx_{k}" for k in canon]).to_native().collect().lazy()
         )
+    checks = _checks(lf, schema, available, dtypes)
+    summed = collect(lf.select(*_sums(checks))).row(0, named=True)
+    counts = {k: int(v or 0) for k, v in summed.items()}
+    n_read = counts["n"]
+    if n_read == 0:
+        raise EventLogError(
+            f"the event log `{argument}` is empty (0 rows); expected one row per event "
+            f"with at least the columns {schema.customer!r}, {schema.timestamp!r} and "
+            f"{schema.touchpoint!r}"
+        )
+    problems = _problems(lf, schema, checks, counts)
+    lf, outcome_ids = _outcomes(lf, schema, journey, available, problems, notes)
+    if problems:
+        raise EventLogError(problems)
+    _warn_without_outcomes(schema, available, notes)
+    if counts["empty"]:
+        key_cols = [schema.customer, ts_col, schema.touchpoint]
+        _warn(
+            notes,
+            f"{_rows(counts['empty'])} of {n_read} have neither a touchpoint nor an outcome "
+            f"and were ignored; e.g. {_example(lf, checks['empty'], key_cols)}",
+        )
+    keep = {k: nw.col(f"__cx_{k}") for k in CANONICAL.values()}
+    keep |= {k: nw.col(schema.column(f)) for f, k in _ORDER_FIELDS.items() if f in available}  # type: ignore[arg-type]
+    frame = lf.filter(~checks["empty"]).select(nw.col(ROW), **keep)
+    n_kept = n_read - counts["empty"]
+    frame, n_dup, tied = ordered_events(frame, raw, schema, available)
+    n_rows = n_kept - n_dup
+    if n_dup:
+        _warn(notes, duplicates_note(n_dup, n_kept, by_id="event_id" in available))
+    if tied:
+        _warn(notes, ties_note(tied, schema))
+    if n_rows == 0:
+        raise EventLogError(
+            f"the event log `{argument}` has no usable event: all {n_read} rows lack both a "
+            "touchpoint and an outcome"
+        )
+    return PreparedLog(
+        frame=frame,
+        schema=schema,
+        available=frozenset(available),
+        backend=backend,
+        n_rows_read=n_read,
+        n_rows=n_rows,
+        n_duplicates=n_dup,
+        outcome_ids=tuple(outcome_ids),
+        warnings=tuple(notes),
+        in_memory=bool(eager and polars),
+        presorted=polars,
+        n_tied=tied,
+    )
 
-    # one pass for every count
+
+def _checks(
+    lf: nw.LazyFrame[Any], schema: EventSchema, available: set[str], dtypes: dict[str, Any]
+) -> dict[str, nw.Expr]:
+    """One boolean expression per fault that :func:`prepare` counts."""
+    c = {k: nw.col(f"__cx_{k}") for k in CANONICAL.values()}
+    ts_col = schema.timestamp
     checks: dict[str, nw.Expr] = {
-        "n": nw.len(),
         "null_customer": c["customer"].is_null(),
         "null_ts": nw.col(ts_col).is_null(),
         "bad_ts": (~nw.col(ts_col).is_null()) & c["t"].is_null(),
@@ -341,29 +401,30 @@ def prepare(
     if "emotion" in available:
         raw = _strip_text(nw.col(schema.emotion))  # type: ignore[arg-type]
         checks["bad_emotion"] = (~raw.is_null()) & c["emotion"].is_null()
-    aggs = [checks["n"].alias("n")] + [
-        e.cast(nw.Int64).sum().alias(k) for k, e in checks.items() if k != "n"
-    ]
-    counts = {k: int(v or 0) for k, v in collect(lf.select(*aggs)).row(0, named=True).items()}
+    return checks
 
-    n_read = counts["n"]
-    if n_read == 0:
-        raise EventLogError(
-            f"the event log `{argument}` is empty (0 rows); expected one row per event "
-            f"with at least the columns {schema.customer!r}, {schema.timestamp!r} and "
-            f"{schema.touchpoint!r}"
-        )
+
+def _sums(checks: dict[str, nw.Expr]) -> list[nw.Expr]:
+    return [nw.len().alias("n")] + [e.cast(nw.Int64).sum().alias(k) for k, e in checks.items()]
+
+
+def _problems(
+    lf: nw.LazyFrame[Any], schema: EventSchema, checks: dict[str, nw.Expr], counts: dict[str, int]
+) -> list[str]:
+    """The messages of every fault counted in ``counts`` (each with an example row)."""
+    problems: list[str] = []
+    n_read, ts_col = counts["n"], schema.timestamp
     key_cols = [schema.customer, ts_col, schema.touchpoint]
     if counts["null_customer"]:
         problems.append(
             f"column {schema.customer!r} (the customer id) is null in "
             f"{_rows(counts['null_customer'])} of {n_read}; e.g. "
-            f"{_example(lf, c['customer'].is_null(), key_cols)} — expected an id on every row"
+            f"{_example(lf, checks['null_customer'], key_cols)} — expected an id on every row"
         )
     if counts["null_ts"]:
         problems.append(
             f"column {ts_col!r} (the event time) is null in {_rows(counts['null_ts'])} of "
-            f"{n_read}; e.g. {_example(lf, nw.col(ts_col).is_null(), key_cols)} — expected a "
+            f"{n_read}; e.g. {_example(lf, checks['null_ts'], key_cols)} — expected a "
             "time on every row"
         )
     if counts["bad_ts"]:
@@ -383,140 +444,205 @@ def prepare(
                 f"{_example(lf, checks[f'range_{name}'], [*key_cols, col])} — expected {expected}"
             )
     if counts.get("bad_emotion"):
-        col = schema.emotion
-        bad = collect(
-            lf.filter(checks["bad_emotion"])
-            .group_by(col)
-            .agg(nw.len().alias("n"))
-            .sort(["n", col], descending=[True, False])
-            .head(5)
-        )
-        shown = ", ".join(
-            f"{v!r} ({n}×){_hint(v, [*EMOTIONS, '不満', '満足', '感動'])}" for v, n in bad.rows()
-        )
+        problems.append(_emotion_problem(lf, schema, checks["bad_emotion"], counts["bad_emotion"]))
+    return problems
+
+
+def _emotion_problem(lf: nw.LazyFrame[Any], schema: EventSchema, bad_rows: nw.Expr, n: int) -> str:
+    col = schema.emotion
+    assert col is not None
+    bad = collect(
+        lf.filter(bad_rows)
+        .group_by(col)
+        .agg(nw.len().alias("n"))
+        .sort(["n", col], descending=[True, False])
+        .head(5)
+    )
+    shown = ", ".join(
+        f"{v!r} ({k}×){_hint(v, [*EMOTIONS, '不満', '満足', '感動'])}" for v, k in bad.rows()
+    )
+    return (
+        f"column {col!r} (the emotion) has unknown values in {_rows(n)}: {shown} — expected "
+        "one of 'dissatisfied', 'satisfied', 'delighted' (or 不満, 満足, 感動)"
+    )
+
+
+def _outcomes(
+    lf: nw.LazyFrame[Any],
+    schema: EventSchema,
+    journey: Journey | None,
+    available: set[str],
+    problems: list[str],
+    notes: list[str],
+) -> tuple[nw.LazyFrame[Any], list[str]]:
+    """Check the outcomes the log records; map undeclared ones to ``other`` if asked.
+
+    Returns the frame and the sorted outcome ids; appends to ``problems``/``notes``.
+    """
+    if "outcome" not in available and not schema.outcome_touchpoints:
+        return lf, []
+    out = nw.col("__cx_outcome")
+    seen = collect(
+        lf.filter(~out.is_null())
+        .group_by("__cx_outcome")
+        .agg(nw.len().alias("n"))
+        .sort("__cx_outcome")
+    )
+    known = _known_outcomes(schema, journey)
+    unknown = [(v, n) for v, n in seen.rows() if v not in known]
+    where = (
+        f"column {schema.outcome!r} (the outcome)"
+        if "outcome" in available
+        else "EventSchema.outcome_touchpoints"
+    )
+    if unknown and schema.unknown_outcomes == "error":
+        shown = ", ".join(f"{v!r} ({n}×){_hint(v, known)}" for v, n in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         problems.append(
-            f"column {col!r} (the emotion) has unknown values in "
-            f"{_rows(counts['bad_emotion'])}: {shown} — expected one of 'dissatisfied', "
-            "'satisfied', 'delighted' (or 不満, 満足, 感動)"
+            f"{where} has unknown outcomes: {shown}{more} — "
+            f"expected one of {_list(known)}; declare other ids with "
+            "EventSchema(outcomes=(...)) or map them to 'other' with "
+            "EventSchema(unknown_outcomes='other')"
         )
-
-    # outcomes
-    outcome_ids: list[str] = []
-    if "outcome" in available:
-        seen = collect(
-            lf.filter(~c["outcome"].is_null())
-            .group_by("__cx_outcome")
-            .agg(nw.len().alias("n"))
-            .sort("__cx_outcome")
-        )
-        known = _known_outcomes(schema, journey)
-        unknown = [(v, n) for v, n in seen.rows() if v not in known]
-        if unknown and schema.unknown_outcomes == "error":
-            shown = ", ".join(f"{v!r} ({n}×){_hint(v, known)}" for v, n in unknown[:5])
-            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-            problems.append(
-                f"column {schema.outcome!r} (the outcome) has unknown outcomes: {shown}{more} — "
-                f"expected one of {_list(known)}; declare other ids with "
-                "EventSchema(outcomes=(...)) or map them to 'other' with "
-                "EventSchema(unknown_outcomes='other')"
-            )
-        elif unknown:
-            total = sum(n for _, n in unknown)
-            _warn(
-                notes,
-                f"{_rows(total)} had outcomes that are not declared "
-                f"({_list([v for v, _ in unknown])}); they were mapped to 'other'",
-            )
-            lf = lf.with_columns(
-                nw.when(c["outcome"].is_in([v for v, _ in unknown]))
-                .then(nw.lit("other"))
-                .otherwise(c["outcome"])
-                .alias("__cx_outcome")
-            )
-        outcome_ids = sorted({("other" if v not in known else v) for v, _ in seen.rows()})
-    if problems:
-        raise EventLogError(problems)
-
-    if counts["empty"]:
+    elif unknown:
+        total = sum(n for _, n in unknown)
         _warn(
             notes,
-            f"{_rows(counts['empty'])} of {n_read} have neither a touchpoint nor an outcome "
-            f"and were ignored; e.g. {_example(lf, checks['empty'], key_cols)}",
+            f"{_rows(total)} had outcomes that are not declared "
+            f"({_list([v for v, _ in unknown])}); they were mapped to 'other'",
         )
-    frame = lf.filter(~checks["empty"]).select(
-        **{k: nw.col(f"__cx_{k}") for k in CANONICAL.values()}
-    )
-    n_kept = n_read - counts["empty"]
-    in_memory = bool(eager and lf.implementation.is_polars())
-    presorted = lf.implementation.is_polars()
-    # polars: one sort (which the journeys need anyway) finds the duplicates as
-    # neighbours, instead of a hash of every row and a second sort later
-    frame = nw.from_native(sorted_unique(frame.to_native()).lazy()) if presorted else frame.unique()
-    n_rows = int(collect(frame.select(nw.len().alias("n")))["n"][0])
-    n_dup = n_kept - n_rows
-    if n_dup:
-        _warn(
-            notes,
-            duplicates_note(n_dup, n_kept),
+        lf = lf.with_columns(
+            nw.when(out.is_in([v for v, _ in unknown]))
+            .then(nw.lit("other"))
+            .otherwise(out)
+            .alias("__cx_outcome")
         )
-    if n_rows == 0:
-        raise EventLogError(
-            f"the event log `{argument}` has no usable event: all {n_read} rows lack both a "
-            "touchpoint and an outcome"
-        )
-    return PreparedLog(
-        frame=frame,
-        schema=schema,
-        available=frozenset(available),
-        backend=backend,
-        n_rows_read=n_read,
-        n_rows=n_rows,
-        n_duplicates=n_dup,
-        outcome_ids=tuple(outcome_ids),
-        warnings=tuple(notes),
-        in_memory=in_memory,
-        presorted=presorted,
+    return lf, sorted({("other" if v not in known else v) for v, _ in seen.rows()})
+
+
+def _warn_without_outcomes(schema: EventSchema, available: set[str], notes: list[str]) -> None:
+    """Warn when nothing in the log or the schema says how journeys end."""
+    declared = schema.outcome_touchpoints or not schema.is_default("missing_outcome")
+    if "outcome" in available or declared:
+        return
+    _warn(
+        notes,
+        "the log records no outcome (no outcome column): every journey ends in "
+        f"{schema.missing_outcome!r}, so first-contact resolution and conversion are 0; "
+        "declare which touchpoints end a journey with EventSchema(outcome_touchpoints="
+        "{'Closed': 'resolved'}) (CLI --outcome-touchpoint Closed=resolved), or the "
+        "outcome of every journey with EventSchema(missing_outcome='resolved') "
+        "(CLI --missing-outcome resolved)",
     )
 
 
-#: The order of a presorted frame: each customer's rows together (customers sorted
-#: by id), by time, touchpoint rows (by touchpoint) before outcome rows,
-#: then outcome (none first) — the journeys' row order — then every other column,
-#: so that equal rows are neighbours.
-SORT_KEYS: tuple[str, ...] = ("customer", "t", "tp", "outcome")
+#: The column of the input row number (the input order: the last sort key).
+ROW = "_row"
+#: Optional schema fields carried into the canonical frame unchanged, and their column.
+_ORDER_FIELDS = {"order": "order", "event_id": "eid"}
+#: Seed of the customer hash that polars sorts by (see :func:`ordered_events`).
+_HASH_SEED = 0x2545F4914F6CDD1D
 
 
-def sorted_unique(frame: Any) -> Any:
-    """A polars frame in canonical columns, sorted and without duplicate rows.
+def event_order(has_order: bool) -> list[str]:
+    """The sort keys of a customer's events: time, the order column, the input row."""
+    return ["customer", "t", *(["order"] if has_order else []), ROW]
 
-    Sorted by :data:`SORT_KEYS` then the other columns (so rows equal in every column
-    are neighbours, and kept once: the rows of ``unique()``, in sorted order). The
-    customers are sorted by their ids, so the order is the same on every run (an
-    earlier version sorted by a categorical code, whose numbering depends on polars'
-    thread scheduling; a text sort measured no slower). Returns an eager
-    ``polars.DataFrame``.
 
-    >>> import polars as pl
-    >>> f = pl.DataFrame(
-    ...     {
-    ...         "customer": ["b", "a", "a", "a", "a"],
-    ...         "t": [1, 2, 1, 1, 1],
-    ...         "tp": ["x", "y", None, "x", "x"],
-    ...         "outcome": [None, None, "churn", None, None],
-    ...         "effort": [1.0, None, None, 2.0, 2.0],
-    ...     }
-    ... )
-    >>> sorted_unique(f).rows()
-    [('a', 1, 'x', None, 2.0), ('a', 1, None, 'churn', None), ('a', 2, 'y', None, None), ('b', 1, 'x', None, 1.0)]
+def ordered_events(
+    frame: nw.LazyFrame[Any], raw: nw.LazyFrame[Any], schema: EventSchema, available: set[str]
+) -> tuple[nw.LazyFrame[Any], int, int]:
+    """Drop duplicate events; count the events tied with another; sort on polars.
+
+    Duplicates are rows with the same event id when ``EventSchema.event_id`` is given,
+    otherwise rows equal in every column of the input (``raw``). Two events *tie*
+    when they share customer, time (and order value): they keep their input order.
+    On polars the frame comes back sorted by :func:`event_order` (customers grouped
+    by a 64-bit hash of their id — an integer sort instead of a text sort — or by
+    their id in the unlikely case that two ids share a hash). Returns the frame, the
+    number of duplicates dropped and the number of tied events kept.
+    """
+    keys = event_order("order" in available)
+    if frame.implementation.is_polars():
+        native = _sorted_polars(frame.to_native(), keys)
+        tie = _tie_flags(keys[:-1])
+        frame = nw.from_native(native.with_columns(_tie=tie).lazy())
+        tied_rows = frame.filter(nw.col("_tie")).select(ROW, *keys[:-1])
+        frame = frame.drop("_tie")
+    else:
+        groups = frame.group_by(*keys[:-1]).agg(nw.len().alias("_n")).filter(nw.col("_n") > 1)
+        tied_rows = frame.join(groups.drop("_n"), on=keys[:-1], how="semi").select(ROW, *keys[:-1])
+    dropped = _duplicate_rows(frame, tied_rows, raw, schema, available)
+    if dropped:
+        frame = frame.filter(~nw.col(ROW).is_in(dropped))
+        # the rows left may tie no more
+        tied_rows = _still_tied(tied_rows.filter(~nw.col(ROW).is_in(dropped)), keys[:-1])
+    n_tied = int(collect(tied_rows.select(nw.len().alias("n")))["n"][0])
+    return frame, len(dropped), n_tied
+
+
+def _sorted_polars(frame: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
+    hashed = frame.with_columns(_h=pl.col("customer").hash(_HASH_SEED))
+    out = hashed.sort(["_h", *keys[1:]]).collect()
+    h, cust = pl.col("_h"), pl.col("customer")
+    if out.select(((h == h.shift(1)) & (cust != cust.shift(1))).any()).item():
+        out = out.sort(keys)  # two ids share a hash: sort by the ids themselves
+    return out.drop("_h")
+
+
+def _tie_flags(keys: list[str]) -> pl.Expr:
+    """On rows sorted by ``keys``: whether the row equals its previous or next one."""
+    prev = pl.all_horizontal([pl.col(k).eq_missing(pl.col(k).shift(1)) for k in keys])
+    after = pl.all_horizontal([pl.col(k).eq_missing(pl.col(k).shift(-1)) for k in keys])
+    return prev | after
+
+
+def _still_tied(rows: nw.LazyFrame[Any], keys: list[str]) -> nw.LazyFrame[Any]:
+    groups = rows.group_by(*keys).agg(nw.len().alias("_n")).filter(nw.col("_n") > 1)
+    return rows.join(groups.drop("_n"), on=keys, how="semi")
+
+
+def _duplicate_rows(
+    frame: nw.LazyFrame[Any],
+    tied_rows: nw.LazyFrame[Any],
+    raw: nw.LazyFrame[Any],
+    schema: EventSchema,
+    available: set[str],
+) -> list[int]:
+    """Input rows (``ROW``) of the duplicate events, all but the first of each set."""
+    if "event_id" in available:
+        ids = frame.filter(~nw.col("eid").is_null()).select(ROW, "eid")
+        first = ids.group_by("eid").agg(nw.col(ROW).min().alias("_first"))
+        dup = ids.join(first, on="eid").filter(nw.col(ROW) != nw.col("_first"))
+        return sorted(collect(dup.select(ROW))[ROW].to_list())
+    rows = collect(tied_rows.select(ROW))[ROW].to_list()
+    if not rows:  # a duplicate shares its customer and time: no tie, no duplicate
+        return []
+    columns = [c for c in raw.collect_schema().names() if c != ROW]
+    candidates = raw.filter(nw.col(ROW).is_in(rows))
+    first = candidates.group_by(*columns, drop_null_keys=False).agg(
+        nw.col(ROW).min().alias("_first")
+    )
+    kept = set(collect(first.select("_first"))["_first"].to_list())
+    return sorted(r for r in rows if r not in kept)
+
+
+def ties_note(n_tied: int, schema: EventSchema) -> str:
+    """The warning about events that share their customer and time.
+
+    >>> ties_note(3, EventSchema())
+    "3 events share their customer and time with another event: they keep the input's row order; give a column that orders them with EventSchema(order=...) (CLI --order-by)"
     """  # noqa: E501
-    import polars as pl
-
-    lf = frame.lazy()
-    columns = lf.collect_schema().names()
-    keys = [*SORT_KEYS, *[c for c in columns if c not in SORT_KEYS]]
-    lf = lf.sort(keys, nulls_last=[k == "tp" for k in keys])
-    same = pl.all_horizontal([pl.col(c).eq_missing(pl.col(c).shift(1)) for c in columns])
-    return lf.filter(~same).collect()
+    if schema.order is not None:
+        return (
+            f"{n_tied} events share their customer, time and {schema.order!r} value with "
+            "another event: they keep the input's row order"
+        )
+    return (
+        f"{n_tied} events share their customer and time with another event: they keep the "
+        "input's row order; give a column that orders them with EventSchema(order=...) "
+        "(CLI --order-by)"
+    )
 
 
 def _lookalike(name: str, columns: Sequence[str]) -> str | None:
@@ -550,7 +676,7 @@ def _canonical_exprs(
     }
     for name in CANONICAL:
         key = CANONICAL[name]
-        if key in out:
+        if key in out or (key == "outcome" and "outcome" not in available):
             continue
         col = schema.column(name)
         present = name in REQUIRED_FIELDS or name in available
@@ -568,7 +694,26 @@ def _canonical_exprs(
             out[key] = _flag_from_text(nw.col(col))  # type: ignore[arg-type]
         else:  # numbers and flags
             out[key] = nw.col(col).cast(nw.Float64)  # type: ignore[arg-type]
-    return out
+    return _with_outcome_touchpoints(out, schema, available)
+
+
+def _with_outcome_touchpoints(
+    out: dict[str, nw.Expr], schema: EventSchema, available: set[str]
+) -> dict[str, nw.Expr]:
+    """Rows whose touchpoint is one of ``EventSchema.outcome_touchpoints`` become
+    outcome rows: no touchpoint, and the mapped outcome (unless the row has one)."""
+    recorded = out["outcome"] if "outcome" in available else nw.lit(None, dtype=nw.String)
+    if not schema.outcome_touchpoints:
+        return out | {"outcome": recorded}
+    names = [k for k, _ in schema.outcome_touchpoints]
+    tp = out["tp"]
+    mapped = tp.replace_strict(
+        names, [v for _, v in schema.outcome_touchpoints], default=None, return_dtype=nw.String
+    )
+    return out | {
+        "tp": nw.when(~tp.is_in(names).fill_null(False)).then(tp),
+        "outcome": nw.coalesce(recorded, mapped),
+    }
 
 
 def _is_text(dtype: Any) -> bool:
@@ -607,7 +752,7 @@ def _dtype_problems(name: str, col: str, dtype: Any, polars: bool) -> list[str]:
             f"{what} has type {dtype}; expected datetimes (time-zone aware or naive, read "
             "as UTC), dates or ISO 8601 text"
         ]
-    if name in ("customer", *_TEXT_FIELDS, "emotion"):
+    if name in ("customer", *_TEXT_FIELDS, "emotion", "order", "event_id"):
         if dtype.is_nested():
             return [f"{what} has type {dtype}; expected text or numbers"]
         return []
@@ -636,6 +781,8 @@ _DESCRIPTIONS = {
     "context_lost": "context lost",
     "wait_s": "the wait in seconds",
     "transfer": "the transfer flag",
+    "order": "the order of events at the same time",
+    "event_id": "the event id",
 }
 
 

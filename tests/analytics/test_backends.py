@@ -115,7 +115,7 @@ def test_backends_agree(
 
 def test_reference_is_meaningful(reference: dict[str, Any]) -> None:
     assert reference["warnings"] == (
-        "dropped 5 duplicate events (rows equal in every column cxkit reads) of "
+        "dropped 5 duplicate events (rows equal in every column) of "
         f"{reference['touchpoints']['contacts'].sum() + 5}",
     )
     assert reference["touchpoints"]["ces"].is_not_null().all()

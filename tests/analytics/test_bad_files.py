@@ -409,7 +409,7 @@ def test_mixed_times_in_memory_warn_once():
         }
     )
     with pytest.warns(ca.EventLogWarning) as caught:
-        ca.EventLog(frame)
+        ca.EventLog(frame, schema=ca.EventSchema(missing_outcome="resolved"))
     assert [str(w.message) for w in caught] == [
         "column 'timestamp' (the event time) mixes 1 time with a UTC offset and 1 without; "
         "the times without an offset were read as UTC (e.g. row 2: '2026-01-01T10:00:00') — "

@@ -123,40 +123,6 @@ def test_predict_scores_another_log(log: pl.DataFrame) -> None:
         m.predict(other.drop("context_lost"))
 
 
-@pytest.mark.parametrize("template", ["retail_omnichannel", "subscription_support"])
-def test_the_fast_path_fits_the_generic_model_without_preparing_rows(
-    template: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A clean polars log's features come from the fast path (no row-level frames);
-    the model, its metrics and every customer's score equal the generic path's — also
-    when a LazyFrame is read in buckets of whole customers."""
-    from polars.testing import assert_frame_equal
-
-    from cxkit.analytics import EventLog, _fast
-    from cxkit.analytics._validate import prepare
-    from cxkit.data import generate_events
-
-    journey = cx.load_journey(template)
-    events = generate_events(journey, 2500, seed=11)
-    fast = EventLog(events, journey=journey)
-    generic = EventLog(prepare(events, journey=journey))
-    a = churn_model(fast, seed=3)
-    assert "prepared" not in vars(fast)  # the row-level frames were never needed
-    b = churn_model(generic, seed=3)
-    assert a.features == b.features and a.dropped == b.dropped
-    assert a.metrics == pytest.approx(b.metrics, rel=1e-9)
-    tolerance = {"check_exact": False, "rel_tol": 1e-9, "abs_tol": 1e-9}
-    assert_frame_equal(a.coefficients, b.coefficients, **tolerance)
-    assert_frame_equal(a.customers, b.customers, **tolerance)
-    assert_frame_equal(a.predict(fast), b.predict(generic), **tolerance)
-
-    monkeypatch.setattr(_fast, "BUCKET_ROWS", events.height // 4)
-    bucketed = EventLog(events.lazy(), journey=journey)
-    c = churn_model(bucketed, seed=3)
-    assert "prepared" not in vars(bucketed)
-    assert_frame_equal(c.customers, b.customers, **tolerance)
-
-
 def test_bad_inputs(log: pl.DataFrame) -> None:
     with pytest.raises(cx.CxkitError, match="`seed` must be an integer"):
         churn_model(log, seed=None)  # type: ignore[arg-type]

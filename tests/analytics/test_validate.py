@@ -276,7 +276,7 @@ def test_prepare_reports_what_it_did() -> None:
     assert (p.n_rows_read, p.n_rows, p.n_duplicates) == (4, 3, 1)
     assert p.outcome_ids == ("purchase", "resolved")
     assert p.warnings == (
-        "dropped 1 duplicate event (rows equal in every column cxkit reads) of 4",
+        "dropped 1 duplicate event (rows equal in every column) of 4",
     )
 
 

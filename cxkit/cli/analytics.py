@@ -28,6 +28,7 @@ The payload builders are pure functions, usable without a terminal:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import warnings
@@ -96,13 +97,23 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def schema_from_options(
-    columns: Sequence[str] = (), outcomes: str | None = None, unknown_outcomes: str = "error"
+    columns: Sequence[str] = (),
+    outcomes: str | None = None,
+    unknown_outcomes: str = "error",
+    *,
+    order_by: str | None = None,
+    outcome_touchpoints: Sequence[str] = (),
+    missing_outcome: str | None = None,
 ) -> EventSchema | None:
-    """The :class:`EventSchema` of ``--column FIELD=NAME``, ``--outcomes`` and
-    ``--unknown-outcomes``; ``None`` when they are all defaults.
+    """The :class:`EventSchema` of ``--column FIELD=NAME``, ``--outcomes``,
+    ``--unknown-outcomes``, ``--order-by``, ``--outcome-touchpoint`` and
+    ``--missing-outcome``; ``None`` when they are all defaults.
 
     >>> schema_from_options(["customer=cust", "emotion="], "saved,lost").customer
     'cust'
+    >>> s = schema_from_options(order_by="seq", outcome_touchpoints=["Closed=resolved"])
+    >>> s.order, s.outcome_touchpoints
+    ('seq', (('Closed', 'resolved'),))
     >>> schema_from_options(["custmer=cust"])
     Traceback (most recent call last):
     ...
@@ -114,54 +125,121 @@ def schema_from_options(
     fields = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
     changes: dict[str, Any] = {}
     for item in columns:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep:
-            raise CxkitError(f"--column {item!r}: expected FIELD=COLUMN, e.g. customer=cust_id")
+        name, value = _pair("--column", item, "FIELD=COLUMN, e.g. customer=cust_id")
         if name not in fields:
             hint = did_you_mean(name, fields)
             raise CxkitError(
                 f"--column {item!r}: unknown field {name!r}; "
                 + (hint or "expected one of " + ", ".join(fields))
             )
-        changes[name] = value.strip() or None
+        changes[name] = value or None
     if outcomes:
         changes["outcomes"] = tuple(o.strip() for o in outcomes.split(",") if o.strip())
     if unknown_outcomes != "error":
         changes["unknown_outcomes"] = unknown_outcomes
+    if order_by:
+        changes["order"] = order_by
+    if outcome_touchpoints:
+        example = "TOUCHPOINT=OUTCOME, e.g. Closed=resolved"
+        changes["outcome_touchpoints"] = dict(
+            _pair("--outcome-touchpoint", item, example) for item in outcome_touchpoints
+        )
+    if missing_outcome:
+        changes["missing_outcome"] = missing_outcome
     return EventSchema(**changes) if changes else None
 
 
-def _schema_options(func: Any) -> Any:
-    func = click.option(
+def _pair(option: str, item: str, expected: str) -> tuple[str, str]:
+    name, sep, value = item.partition("=")
+    if not sep or not name.strip():
+        raise CxkitError(f"{option} {item!r}: expected {expected}")
+    return name.strip(), value.strip()
+
+
+#: The options that make an :class:`EventSchema`, in ``--help`` order.
+_SCHEMA_OPTIONS = (
+    click.option(
+        "--column",
+        "columns",
+        multiple=True,
+        metavar="FIELD=NAME",
+        help="Read FIELD from column NAME (repeatable), e.g. --column customer=cust_id; "
+        "FIELD= alone ignores an optional column. --column event_id=NAME names an event-id "
+        "column: rows with the same id are duplicates.",
+    ),
+    click.option(
+        "--outcomes",
+        metavar="ID,ID…",
+        default=None,
+        help="Outcome ids the log may use beyond purchase/resolved/churn/abandon/other.",
+    ),
+    click.option(
+        "--unknown-outcomes",
+        type=click.Choice(["error", "other"]),
+        default="error",
+        show_default=True,
+        help="What an undeclared outcome does: an error, or mapped to 'other'.",
+    ),
+    click.option(
+        "--outcome-touchpoint",
+        "outcome_touchpoints",
+        multiple=True,
+        metavar="TOUCHPOINT=OUTCOME",
+        help="An event at TOUCHPOINT records OUTCOME and ends the journey (repeatable), "
+        "for logs whose outcomes are final activities, e.g. --outcome-touchpoint "
+        "Closed=resolved.",
+    ),
+    click.option(
+        "--missing-outcome",
+        metavar="ID",
+        default=None,
+        help="The outcome of a journey whose events record none (default: abandon).",
+    ),
+    click.option(
+        "--order-by",
+        metavar="COLUMN",
+        default=None,
+        help="A column that orders the events of one customer at the same time (a "
+        "sequence number); without it such ties keep the file's row order.",
+    ),
+    click.option(
         "--encoding",
         default="auto",
         show_default=True,
         metavar="NAME",
         help="Text encoding of a CSV/NDJSON log: auto, utf-8, cp932 (shift_jis), euc-jp "
         "or utf-16; auto reads a byte-order mark, else UTF-8, else EUC-JP or CP932.",
-    )(func)
-    func = click.option(
-        "--unknown-outcomes",
-        type=click.Choice(["error", "other"]),
-        default="error",
-        show_default=True,
-        help="What an undeclared outcome does: an error, or mapped to 'other'.",
-    )(func)
-    func = click.option(
-        "--outcomes",
-        metavar="ID,ID…",
-        default=None,
-        help="Outcome ids the log may use beyond purchase/resolved/churn/abandon/other.",
-    )(func)
-    return click.option(
-        "--column",
-        "columns",
-        multiple=True,
-        metavar="FIELD=NAME",
-        help="Read FIELD from column NAME (repeatable), e.g. --column customer=cust_id; "
-        "FIELD= alone ignores an optional column.",
-    )(func)
+    ),
+)
+_SCHEMA_KEYS = (
+    "columns",
+    "outcomes",
+    "unknown_outcomes",
+    "outcome_touchpoints",
+    "missing_outcome",
+    "order_by",
+)
+
+
+def _schema_options(func: Any) -> Any:
+    """Add the schema options to a command, which receives ``schema`` and ``encoding``."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        given = {k: kwargs.pop(k) for k in _SCHEMA_KEYS}
+        kwargs["schema"] = schema_from_options(
+            given["columns"],
+            given["outcomes"],
+            given["unknown_outcomes"],
+            order_by=given["order_by"],
+            outcome_touchpoints=given["outcome_touchpoints"],
+            missing_outcome=given["missing_outcome"],
+        )
+        return func(*args, **kwargs)
+
+    for option in reversed(_SCHEMA_OPTIONS):
+        command = option(command)
+    return command
 
 
 def _is_journey(source: str) -> bool:
@@ -386,9 +464,7 @@ def discover_command(
     smoothing: float,
     decimals: int,
     exact: bool,
-    columns: tuple[str, ...],
-    outcomes: str | None,
-    unknown_outcomes: str,
+    schema: EventSchema | None,
     encoding: str,
     lang: str,
 ) -> None:
@@ -416,7 +492,6 @@ def discover_command(
         if target.exists() and not force:
             raise CxkitError(f"{output}: already exists; use --force to overwrite it")
     designed = load_journey(design) if design else None
-    schema = schema_from_options(columns, outcomes, unknown_outcomes)
     log = _run(read_events, events, schema=schema, encoding=encoding)
     check_touchpoint_count(log, schema, events)
     found: DiscoveryResult = _run(
@@ -474,9 +549,7 @@ def attribution_command(
     target: str,
     by: str,
     as_json: bool,
-    columns: tuple[str, ...],
-    outcomes: str | None,
-    unknown_outcomes: str,
+    schema: EventSchema | None,
     encoding: str,
     lang: str,
 ) -> None:
@@ -487,7 +560,6 @@ def attribution_command(
     """
     from cxkit.analytics import read_events
 
-    schema = schema_from_options(columns, outcomes, unknown_outcomes)
     data: Any = (
         load_journey(source)
         if _is_journey(source)
@@ -546,9 +618,7 @@ def drift_command(
     correction: str,
     as_json: bool,
     check: bool,
-    columns: tuple[str, ...],
-    outcomes: str | None,
-    unknown_outcomes: str,
+    schema: EventSchema | None,
     encoding: str,
     lang: str,
 ) -> None:
@@ -560,7 +630,6 @@ def drift_command(
     from cxkit.analytics import drift, read_events
 
     designed: Journey = load_journey(journey)
-    schema = schema_from_options(columns, outcomes, unknown_outcomes)
     report: DriftReport = _run(
         drift,
         designed,

@@ -200,6 +200,8 @@ def fast_tables(resolved: Resolved, journey: Journey | None, native: Any) -> Fas
     tables of the buckets add up (gap medians are taken over all buckets' gaps).
     """
     schema, dtypes, column = resolved[0], resolved[3], field_columns(resolved)
+    if schema.split_channels:  # touchpoints split by channel: the generic path only
+        return None
     found = read_log(
         resolved,
         journey,

@@ -89,7 +89,7 @@ class EventLogWarning(UserWarning):
 class EventSchema:
     """Where each piece of an event log lives, and how outcomes are read.
 
-    Every field but the last three is a column name; ``None`` for an optional
+    Every field but the last four is a column name; ``None`` for an optional
     column means "the log does not have it".
 
     Parameters
@@ -127,6 +127,13 @@ class EventSchema:
         the outcome ``other``.
     missing_outcome
         The outcome of a journey whose events record none (default ``abandon``).
+    split_channels
+        ``True`` makes one touchpoint per (touchpoint, channel) pair for each
+        touchpoint whose events come in several channels: ``Create SR`` seen on
+        ``Internet`` and ``Phone`` becomes ``Create SR (Internet)`` and
+        ``Create SR (Phone)``, in every table, metric, attribution and drift. Without
+        it such a touchpoint takes its most frequent channel, with a warning
+        (see ``docs/reference/analytics.md``, *Channels*).
 
     Examples
     --------
@@ -155,6 +162,7 @@ class EventSchema:
     outcomes: tuple[str, ...] = ()
     unknown_outcomes: Literal["error", "other"] = "error"
     missing_outcome: str = "abandon"
+    split_channels: bool = False
 
     def __post_init__(self) -> None:
         for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS):
@@ -192,6 +200,11 @@ class EventSchema:
             raise CxkitError(
                 "EventSchema.missing_outcome must be an outcome id, "
                 f"got {format_value(self.missing_outcome)}"
+            )
+        if not isinstance(self.split_channels, bool):
+            raise CxkitError(
+                "EventSchema.split_channels must be True or False, "
+                f"got {format_value(self.split_channels)}"
             )
 
     def column(self, name: str) -> str | None:

@@ -34,6 +34,7 @@ from cxkit.analytics._schema import EventLogError
 __all__ = [
     "channel_mix",
     "mixed_channels_note",
+    "percent",
     "split_name",
     "split_touchpoints",
     "touchpoint_channels",
@@ -136,7 +137,7 @@ def describe_mix(rows: list[tuple[str, int, float]]) -> str:
     >>> describe_mix([("Internet", 700, 0.7), ("Phone", 299, 0.299), ("Post", 1, 0.001)])
     'Internet 70 % (700), Phone 30 % (299), Post 0.1 % (1)'
     """
-    shown = [f"{c} {_pct(s)} ({n})" for c, n, s in rows[:SHOWN_CHANNELS]]
+    shown = [f"{c} {percent(s)} ({n})" for c, n, s in rows[:SHOWN_CHANNELS]]
     if len(rows) > SHOWN_CHANNELS:
         shown.append(f"{len(rows) - SHOWN_CHANNELS} more")
     return ", ".join(shown)
@@ -176,11 +177,11 @@ def mixed_channels_note(mix: pl.DataFrame, names: dict[str, str] | None = None) 
     )
 
 
-def _pct(share: float) -> str:
+def percent(share: float) -> str:
     """``0.7`` → ``'70 %'``; within 1 % of 0 or 100 one decimal is kept, never
     rounding to 0 or 100 (``'0.1 %'``, ``'99.9 %'``).
 
-    >>> _pct(0.7), _pct(0.0004), _pct(0.9996), _pct(1.0)
+    >>> percent(0.7), percent(0.0004), percent(0.9996), percent(1.0)
     ('70 %', '0.1 %', '99.9 %', '100 %')
     """
     pct = share * 100.0

@@ -235,7 +235,10 @@ def check_touchpoint_count(log: Any, schema: EventSchema | None, source: str) ->
         names = log.collect_schema().names()
         if s.touchpoint not in names:
             return
-        counts = [pl.col(s.touchpoint).drop_nulls().n_unique().alias("tp")]
+        tp = pl.col(s.touchpoint)
+        if s.split_channels and s.channel in names:  # at most one per (touchpoint, channel)
+            tp = pl.when(tp.is_not_null()).then(pl.struct(tp, pl.col(s.channel)))
+        counts = [tp.drop_nulls().n_unique().alias("tp")]
         if s.outcome and s.outcome in names:
             counts.append(pl.col(s.outcome).drop_nulls().n_unique().alias("out"))
         row = log.select(counts).collect().row(0, named=True)

@@ -83,23 +83,28 @@ def _l(key: str, lang: str) -> str:
 
 
 def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call ``func``; print the log reader's warnings as ``cxkit: warning: …``."""
+    """Call ``func``; print the log reader's warnings as ``cxkit: warning: …`` (also
+    when ``func`` fails: a warning may explain the error)."""
     from cxkit.analytics import EventLogWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EventLogWarning)
-        result = func(*args, **kwargs)
-    for w in caught:
-        if issubclass(w.category, EventLogWarning):
-            echo_text(f"cxkit: warning: {w.message}", err=True)
-    return result
+        try:
+            return func(*args, **kwargs)
+        finally:
+            for w in caught:
+                if issubclass(w.category, EventLogWarning):
+                    echo_text(f"cxkit: warning: {w.message}", err=True)
 
 
 def schema_from_options(
-    columns: Sequence[str] = (), outcomes: str | None = None, unknown_outcomes: str = "error"
+    columns: Sequence[str] = (),
+    outcomes: str | None = None,
+    unknown_outcomes: str = "error",
+    split_channels: bool = False,
 ) -> EventSchema | None:
-    """The :class:`EventSchema` of ``--column FIELD=NAME``, ``--outcomes`` and
-    ``--unknown-outcomes``; ``None`` when they are all defaults.
+    """The :class:`EventSchema` of ``--column FIELD=NAME``, ``--outcomes``,
+    ``--unknown-outcomes`` and ``--split-channels``; ``None`` when they are all defaults.
 
     >>> schema_from_options(["customer=cust", "emotion="], "saved,lost").customer
     'cust'
@@ -129,10 +134,19 @@ def schema_from_options(
         changes["outcomes"] = tuple(o.strip() for o in outcomes.split(",") if o.strip())
     if unknown_outcomes != "error":
         changes["unknown_outcomes"] = unknown_outcomes
+    if split_channels:
+        changes["split_channels"] = True
     return EventSchema(**changes) if changes else None
 
 
 def _schema_options(func: Any) -> Any:
+    func = click.option(
+        "--split-channels",
+        is_flag=True,
+        help="Make one touchpoint per (touchpoint, channel) for a touchpoint seen in "
+        "several channels, named 'TOUCHPOINT (CHANNEL)'; without it, it takes its most "
+        "frequent channel, with a warning.",
+    )(func)
     func = click.option(
         "--encoding",
         default="auto",
@@ -230,7 +244,7 @@ def render_discovery(found: DiscoveryResult, lang: str = "en") -> str:
         [
             [
                 r["touchpoint"],
-                r["channel"],
+                _channel_cell(r, lang),
                 str(r["contacts"]),
                 _num(starts.get(r["touchpoint"], 0.0)),
             ]
@@ -326,6 +340,23 @@ def render_drift(report: DriftReport, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
+def _channel_cell(row: dict[str, Any], lang: str = "en") -> str:
+    """A touchpoint's channel, with its share when the log had it in several.
+
+    >>> row = {"channel": "web", "channels": 2, "channel_share": 0.7}
+    >>> _channel_cell(row), _channel_cell(row, "ja")
+    ('web (70 % of 2 channels)', 'web (2チャネル中 70 %)')
+    """
+    if (row.get("channels") or 0) > 1:
+        from cxkit.analytics._channels import percent
+
+        share = percent(row["channel_share"])
+        return _l("channel_share", lang).format(
+            channel=row["channel"], share=share, n=row["channels"]
+        )
+    return str(row["channel"])
+
+
 def _outcome_name(outcome: str, kind: str, lang: str) -> str:
     shown = label(kind, lang)
     return outcome if shown == outcome else f"{outcome} ({shown})"
@@ -390,6 +421,7 @@ def discover_command(
     outcomes: str | None,
     unknown_outcomes: str,
     encoding: str,
+    split_channels: bool,
     lang: str,
 ) -> None:
     """Discover the journey behind an event log.
@@ -416,7 +448,7 @@ def discover_command(
         if target.exists() and not force:
             raise CxkitError(f"{output}: already exists; use --force to overwrite it")
     designed = load_journey(design) if design else None
-    schema = schema_from_options(columns, outcomes, unknown_outcomes)
+    schema = schema_from_options(columns, outcomes, unknown_outcomes, split_channels)
     log = _run(read_events, events, schema=schema, encoding=encoding)
     check_touchpoint_count(log, schema, events)
     found: DiscoveryResult = _run(
@@ -478,6 +510,7 @@ def attribution_command(
     outcomes: str | None,
     unknown_outcomes: str,
     encoding: str,
+    split_channels: bool,
     lang: str,
 ) -> None:
     """Markov removal-effect attribution, with first-, last-touch and linear beside it.
@@ -487,7 +520,7 @@ def attribution_command(
     """
     from cxkit.analytics import read_events
 
-    schema = schema_from_options(columns, outcomes, unknown_outcomes)
+    schema = schema_from_options(columns, outcomes, unknown_outcomes, split_channels)
     data: Any = (
         load_journey(source)
         if _is_journey(source)
@@ -550,6 +583,7 @@ def drift_command(
     outcomes: str | None,
     unknown_outcomes: str,
     encoding: str,
+    split_channels: bool,
     lang: str,
 ) -> None:
     """Check a designed JOURNEY (file or template name) against an event log.
@@ -560,7 +594,7 @@ def drift_command(
     from cxkit.analytics import drift, read_events
 
     designed: Journey = load_journey(journey)
-    schema = schema_from_options(columns, outcomes, unknown_outcomes)
+    schema = schema_from_options(columns, outcomes, unknown_outcomes, split_channels)
     report: DriftReport = _run(
         drift,
         designed,

@@ -410,3 +410,16 @@ def test_cli_warns_and_splits(
     assert code == 0, err
     rows = {r["channel"]: r["removal_effect"] for r in json.loads(out)["rows"]}
     assert rows == pytest.approx({"Internet": 0.875, "Phone": 0.125, "Post": 0.0}, abs=1e-12)
+
+
+def test_cli_prints_the_warnings_also_when_the_command_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.csv"
+    log = _case_level_log()
+    pl.concat([log, log.head(1)]).write_csv(path)  # one duplicate event
+    code = main(["attribution", str(path), "--target", "purchase"])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert "cxkit: warning: dropped 1 duplicate event" in err
+    assert "cxkit: error:" in err

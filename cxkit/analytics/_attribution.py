@@ -163,7 +163,7 @@ def _from_events(log: EventLog, target: str | Sequence[str], by: str) -> pl.Data
         .agg(pl.col("first").sum(), pl.col("last").sum(), pl.col("linear").sum())
     )
     conversions = float(credit["last"].sum())
-    channel_of: dict[str, str | None] = dict(_modal_channel(log).rows())
+    channel_of: dict[str, str | None] = dict(_modal_channel(log).select("tp", "channel").rows())
     tp_frame = pl.DataFrame({"tp": states}).join(credit, on="tp", how="left").fill_null(0.0)
     first = tp_frame["first"].to_numpy()
     last = tp_frame["last"].to_numpy()

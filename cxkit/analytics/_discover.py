@@ -13,6 +13,12 @@ from typing import Any
 import networkx as nx
 import polars as pl
 
+from cxkit.analytics._channels import (
+    channel_mix,
+    describe_mix,
+    mixed_channels_note,
+    touchpoint_channels,
+)
 from cxkit.analytics._log import EventLog, as_log
 from cxkit.analytics._schema import EventLogError, EventSchema
 from cxkit.analytics._validate import EMOTIONS, _warn
@@ -62,12 +68,19 @@ class DiscoveryResult:
         ``outcome``, ``kind``, ``count``, ``rate``: how journeys end (a journey whose
         events record no outcome ends in ``EventSchema.missing_outcome``).
     touchpoints
-        ``touchpoint``, ``name`` (as in the log), ``channel``, ``contacts``, ``customers``.
+        ``touchpoint``, ``name`` (as in the log), ``channel``, ``contacts``, ``customers``,
+        ``channels`` (how many channels its events were in) and ``channel_share``
+        (the share of them in ``channel``, its most frequent; null without channels).
     n_events, n_customers, n_journeys
         Sizes of the log after cleaning (``n_journeys`` counts cases; a customer
         has one per outcome reached, see ``docs/reference/analytics.md``).
     warnings
         What was repaired or ignored while reading the log.
+    channel_mix
+        One row per (touchpoint, channel) seen in the log: ``touchpoint`` (id),
+        ``channel`` (as in the log), ``count`` and ``share`` of the touchpoint's events
+        with a channel; a touchpoint with several rows kept only the first channel
+        (see ``EventSchema.split_channels``).
     """
 
     journey: Journey
@@ -79,6 +92,7 @@ class DiscoveryResult:
     n_customers: int
     n_journeys: int
     warnings: tuple[str, ...] = field(default=())
+    channel_mix: pl.DataFrame = field(default_factory=lambda: _empty_mix())
 
     def __repr__(self) -> str:
         return (
@@ -97,6 +111,7 @@ class DiscoveryResult:
             "starts": self.starts.to_dicts(),
             "edges": self.edges.to_dicts(),
             "outcomes": self.outcomes.to_dicts(),
+            "channel_mix": self.channel_mix.to_dicts(),
             "warnings": list(self.warnings),
         }
 
@@ -220,7 +235,10 @@ def check_touchpoint_count(log: Any, schema: EventSchema | None, source: str) ->
         names = log.collect_schema().names()
         if s.touchpoint not in names:
             return
-        counts = [pl.col(s.touchpoint).drop_nulls().n_unique().alias("tp")]
+        tp = pl.col(s.touchpoint)
+        if s.split_channels and s.channel in names:  # at most one per (touchpoint, channel)
+            tp = pl.when(tp.is_not_null()).then(pl.struct(tp, pl.col(s.channel)))
+        counts = [tp.drop_nulls().n_unique().alias("tp")]
         if s.outcome and s.outcome in names:
             counts.append(pl.col(s.outcome).drop_nulls().n_unique().alias("out"))
         row = log.select(counts).collect().row(0, named=True)
@@ -307,9 +325,9 @@ def _build(
     probs = _probabilities(edges, order, all_targets, smoothing, decimals)
 
     # -- touchpoints, channels, outcomes --------------------------------------------------
-    channels_data = _modal_channels(log, tp_ids, notes)
+    mix = _channel_mix(log, tp_ids, notes)
     design_graph = design.graph if design is not None else None
-    touchpoints, channels = _touchpoints(order, tp_ids, channels_data, design_graph)
+    touchpoints, channels = _touchpoints(order, tp_ids, mix, design_graph)
     outcomes = _outcomes(outcome_names, out_ids, design_graph)
 
     # -- hand-offs ------------------------------------------------------------------------
@@ -403,7 +421,7 @@ def _build(
         schema={"outcome": pl.String, "kind": pl.String, "count": pl.Int64},
     ).with_columns(rate=pl.col("count") / n_cases)
     outcomes_out = outcomes_out.sort(["count", "outcome"], descending=[True, False])
-    touch_out = _touchpoints_frame(tp_table, tp_ids, j)
+    touch_out = _touchpoints_frame(tp_table, tp_ids, j, mix)
     return DiscoveryResult(
         journey=j,
         edges=edges_out,
@@ -414,6 +432,7 @@ def _build(
         n_customers=int(summary["customers"]),
         n_journeys=n_cases,
         warnings=tuple(notes),
+        channel_mix=_mix_frame(mix, j),
     )
 
 
@@ -571,50 +590,81 @@ def _distribution(counts: Mapping[str, int], decimals: int | None) -> dict[str, 
     return _normalise({k: float(v) for k, v in ordered.items()}, decimals)
 
 
-def _modal_channels(
-    log: EventLog, tp_ids: Mapping[str, str], notes: list[str]
-) -> dict[str, str | None]:
+def _empty_mix() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={"touchpoint": pl.String, "channel": pl.String, "count": pl.Int64,
+                "share": pl.Float64}
+    )  # fmt: skip
+
+
+def _channel_mix(log: EventLog, tp_ids: Mapping[str, str], notes: list[str]) -> pl.DataFrame:
+    """:func:`~cxkit.analytics._channels.channel_mix` by touchpoint id (``touchpoint``);
+    warns about the touchpoints seen in several channels."""
     if not log.has("channel"):
-        return {tp_ids[n]: None for n in tp_ids}
-    table = log.channels_table.filter(pl.col("channel").is_not_null()).sort(
-        ["tp", "count", "channel"], descending=[False, True, False]
+        return _empty_mix()
+    mix = channel_mix(log.channels_table).filter(pl.col("tp").is_in(list(tp_ids)))
+    note = mixed_channels_note(mix)
+    if note:
+        _warn(notes, note)
+    return mix.select(
+        pl.col("tp").replace_strict(dict(tp_ids)).alias("touchpoint"), "channel", "count", "share"
     )
-    seen: dict[str, list[tuple[str, int]]] = {}
-    for name, channel, n in table.select("tp", "channel", "count").iter_rows():
-        seen.setdefault(name, []).append((channel, n))
-    out: dict[str, str | None] = {tp_ids[n]: None for n in tp_ids}
-    mixed: list[str] = []
-    for name in tp_ids:
-        rows = seen.get(name, [])
-        if rows:
-            out[tp_ids[name]] = rows[0][0]
-            if len(rows) > 1:
-                mixed.append(f"{name!r} (" + ", ".join(f"{c} {n}×" for c, n in rows) + ")")
-    if mixed:
-        _warn(
-            notes,
-            "some touchpoints appear on several channels; the most frequent was kept: "
-            + "; ".join(mixed[:5]),
-        )
-    return out
+
+
+def _mix_frame(mix: pl.DataFrame, j: Journey) -> pl.DataFrame:
+    rank = {t.id: k for k, t in enumerate(j.touchpoints)}
+    return (
+        mix.with_columns(_r=pl.col("touchpoint").replace_strict(rank, return_dtype=pl.Int64))
+        .sort(["_r", "count", "channel"], descending=[False, True, False])
+        .drop("_r")
+    )
+
+
+def _channel_id(text: str, declared: Mapping[str, Channel]) -> str:
+    """The journey channel of a log's channel ``text``: a declared or built-in id as
+    written, else the built-in channel whose id or English or Japanese label it is
+    (ignoring case, spaces and punctuation), else a new id (:func:`_slug`).
+
+    >>> _channel_id("Phone", {}), _channel_id("電話", {}), _channel_id("E-mail", {})
+    ('phone', 'phone', 'email')
+    >>> _channel_id("Call Center", {}), _channel_id("Internet", {}), _channel_id("郵便 窓口", {})
+    ('call_center', 'Internet', '郵便_窓口')
+    """
+    if text in declared or text in BUILTIN_CHANNELS:
+        return text
+    key = _key(text)
+    for cid, ch in BUILTIN_CHANNELS.items():
+        if key in (_key(cid), _key(ch.label("en")), _key(ch.label("ja"))):
+            return cid
+    return text if _ID.match(text) else _slug(text)
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _touchpoints(
     order: Sequence[str],
     tp_ids: Mapping[str, str],
-    channels: Mapping[str, str | None],
+    mix: pl.DataFrame,
     design: TouchpointGraph | None,
 ) -> tuple[list[Touchpoint], list[Channel]]:
+    """The touchpoints, each in its most frequent channel of ``mix`` (a touchpoint
+    seen in several channels says so in its description), and the channels to declare."""
     names = {v: k for k, v in tp_ids.items()}
     declared: dict[str, Channel] = {}
     if design is not None:
         declared = {c.id: c for c in design.channels}
+    seen: dict[str, list[tuple[str, int, float]]] = {}
+    for tid, channel_text, n, share in mix.rows():
+        seen.setdefault(tid, []).append((channel_text, n, share))
     out: list[Touchpoint] = []
     for tid in order:
-        data_channel = channels.get(tid)
+        rows = seen.get(tid, [])
+        data_channel = rows[0][0] if rows else None
         base = design.touchpoint(tid) if design is not None and design.has_touchpoint(tid) else None
         if data_channel is not None:
-            channel = data_channel if _ID.match(data_channel) else _slug(data_channel)
+            channel = _channel_id(data_channel, declared)
         elif base is not None:
             channel = base.channel
         else:
@@ -622,11 +672,15 @@ def _touchpoints(
         if channel not in BUILTIN_CHANNELS and channel not in declared:
             label = data_channel if data_channel and data_channel != channel else ""
             declared[channel] = Channel(channel, name=label)
+        note = None
+        if len(rows) > 1:
+            note = f"Seen in {len(rows)} channels: {describe_mix(rows)}; given the most frequent."
         if base is not None:
-            out.append(replace(base, channel=channel))
+            out.append(replace(base, channel=channel, description=base.description or note))
         else:
             name = names.get(tid, tid)
-            out.append(Touchpoint(tid, label=name if name != tid else "", channel=channel))
+            label = name if name != tid else ""
+            out.append(Touchpoint(tid, label=label, channel=channel, description=note))
     used = {tp.channel for tp in out}
     design_channels = list(design.channels) if design is not None else []
     extra = [c for cid, c in declared.items() if cid in used and c not in design_channels]
@@ -879,10 +933,14 @@ def _edges_frame(edges: pl.DataFrame, j: Journey) -> pl.DataFrame:
 
 
 def _touchpoints_frame(
-    tp_table: pl.DataFrame, tp_ids: Mapping[str, str], j: Journey
+    tp_table: pl.DataFrame, tp_ids: Mapping[str, str], j: Journey, mix: pl.DataFrame
 ) -> pl.DataFrame:
     rows = {r["tp"]: r for r in tp_table.iter_rows(named=True)}
     names = {v: k for k, v in tp_ids.items()}
+    modal = {
+        r["tp"]: r
+        for r in touchpoint_channels(mix.rename({"touchpoint": "tp"})).iter_rows(named=True)
+    }
     data = [
         {
             "touchpoint": tp.id,
@@ -890,6 +948,8 @@ def _touchpoints_frame(
             "channel": tp.channel,
             "contacts": int(rows[names[tp.id]]["contacts"]) if tp.id in names else 0,
             "customers": int(rows[names[tp.id]]["customers"]) if tp.id in names else 0,
+            "channels": modal[tp.id]["channels"] if tp.id in modal else None,
+            "channel_share": modal[tp.id]["channel_share"] if tp.id in modal else None,
         }
         for tp in j.touchpoints
     ]
@@ -901,6 +961,8 @@ def _touchpoints_frame(
             "channel": pl.String,
             "contacts": pl.Int64,
             "customers": pl.Int64,
+            "channels": pl.Int64,
+            "channel_share": pl.Float64,
         },
     )
 

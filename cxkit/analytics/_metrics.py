@@ -15,6 +15,12 @@ Definitions
     The SQM operational proxy: a first contact after which the customer makes no
     further contact on the same issue within ``W``. ``fcr`` = such contacts / first
     contacts. Per touchpoint it is the FCR of the issues that *started* there.
+*channel*
+    A touchpoint's most frequent channel in the log; ``channels`` counts the channels
+    its events were in and ``channel_share`` is the share of the most frequent (of
+    the events with a channel). A touchpoint seen in several channels gives an
+    :class:`EventLogWarning`; ``EventSchema(split_channels=True)`` splits it into one
+    touchpoint per channel (:mod:`cxkit.analytics._channels`).
 *channel switch*
     Consecutive touchpoints of a journey on different channels; ``switches_out``
     counts them at the touchpoint left, ``switches_in`` at the one reached.
@@ -34,12 +40,14 @@ Definitions
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from typing import Any
 
 import polars as pl
 
+from cxkit.analytics._channels import channel_mix, mixed_channels_note, touchpoint_channels
 from cxkit.analytics._log import EventLog, as_log
-from cxkit.analytics._schema import EventSchema, parse_window
+from cxkit.analytics._schema import EventLogWarning, EventSchema, parse_window, user_stacklevel
 from cxkit.analytics._validate import EMOTIONS
 
 __all__ = ["journey_metrics", "touchpoint_metrics"]
@@ -103,7 +111,8 @@ def touchpoint_metrics(
     -------
     polars.DataFrame
         One row per touchpoint (named as in the log), busiest first: ``touchpoint``,
-        ``channel``, ``contacts``, ``customers``, ``journeys_started``,
+        ``channel`` (the most frequent; with ``channels`` and ``channel_share`` where
+        the log has channels), ``contacts``, ``customers``, ``journeys_started``,
         ``journeys_ended``, ``first_contacts``, ``fcr``, ``repeat_contacts``,
         ``repeat_contact_rate``, then — where the log has the columns they need —
         ``switches_in``/``switches_out``, ``transfers_in``/``transfers_out``, ``ces``,
@@ -159,6 +168,7 @@ def touchpoint_metrics(
     cols: list[pl.Expr] = [
         pl.col("tp").alias("touchpoint"),
         pl.col("channel"),
+        *([pl.col("channels"), pl.col("channel_share")] if log.has("channel") else []),
         pl.col("contacts"),
         pl.col("customers"),
         pl.col("starts_count").alias("journeys_started"),
@@ -183,18 +193,18 @@ def touchpoint_metrics(
 
 
 def _modal_channel(log: EventLog) -> pl.DataFrame:
+    """Per touchpoint: ``tp``, ``channel`` (its most frequent), ``channels`` and
+    ``channel_share``; warns about the touchpoints seen in several channels."""
     if not log.has("channel"):
         return pl.DataFrame(
             {"tp": log.touchpoint_table["tp"], "channel": None},
             schema={"tp": pl.String, "channel": pl.String},
         )
-    return (
-        log.channels_table.filter(pl.col("channel").is_not_null())
-        .sort(["tp", "count", "channel"], descending=[False, True, False])
-        .group_by("tp", maintain_order=True)
-        .first()
-        .select("tp", "channel")
-    )
+    mix = channel_mix(log.channels_table)
+    note = mixed_channels_note(mix)
+    if note:
+        warnings.warn(note, EventLogWarning, stacklevel=user_stacklevel())
+    return touchpoint_channels(mix)
 
 
 def journey_metrics(

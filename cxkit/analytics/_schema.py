@@ -92,7 +92,7 @@ class EventLogWarning(UserWarning):
 class EventSchema:
     """Where each piece of an event log lives, and how outcomes are read.
 
-    Every field but the last four is a column name; ``None`` for an optional
+    Every field but the last five is a column name; ``None`` for an optional
     column means "the log does not have it".
 
     Parameters
@@ -143,6 +143,13 @@ class EventSchema:
         ``{"Closed": "resolved", "Cancelled": "churn"}`` (a mapping, kept as sorted
         pairs): such an event is an outcome row — it closes the journey with that
         outcome — for logs whose outcomes are final activities, not a column.
+    split_channels
+        ``True`` makes one touchpoint per (touchpoint, channel) pair for each
+        touchpoint whose events come in several channels: ``Create SR`` seen on
+        ``Internet`` and ``Phone`` becomes ``Create SR (Internet)`` and
+        ``Create SR (Phone)``, in every table, metric, attribution and drift. Without
+        it such a touchpoint takes its most frequent channel, with a warning
+        (see ``docs/reference/analytics.md``, *Channels*).
 
     Examples
     --------
@@ -174,6 +181,7 @@ class EventSchema:
     unknown_outcomes: Literal["error", "other"] = "error"
     missing_outcome: str = "abandon"
     outcome_touchpoints: tuple[tuple[str, str], ...] = ()
+    split_channels: bool = False
 
     def __post_init__(self) -> None:
         for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS):
@@ -213,6 +221,11 @@ class EventSchema:
                 f"got {format_value(self.missing_outcome)}"
             )
         object.__setattr__(self, "outcome_touchpoints", _pairs(self.outcome_touchpoints))
+        if not isinstance(self.split_channels, bool):
+            raise CxkitError(
+                "EventSchema.split_channels must be True or False, "
+                f"got {format_value(self.split_channels)}"
+            )
 
     def column(self, name: str) -> str | None:
         """The column of field ``name`` (``None`` when the log has none)."""

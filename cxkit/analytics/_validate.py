@@ -40,7 +40,10 @@ How each fault is handled (tested one by one in ``tests/analytics/test_validate.
 * time zones → every time is converted to UTC (naive times are read as UTC); text
   times that mix both kinds → a counted warning (``_readers.mixed_zones_note``);
 * a file path → read and checked by :func:`~cxkit.analytics.read_events` first;
-* text in the string columns is stripped, and empty text counts as null.
+* text in the string columns is stripped, and empty text counts as null;
+* with ``EventSchema(split_channels=True)``, a touchpoint seen in several channels
+  becomes one touchpoint per channel, ``tp = "<touchpoint> (<channel>)"``
+  (:mod:`cxkit.analytics._channels`).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 import narwhals as nw
 import polars as pl
 
+from cxkit.analytics._channels import split_touchpoints
 from cxkit.analytics._frames import T_US, collect, lazy_frame, with_epoch_us, with_input_order
 from cxkit.analytics._schema import (
     OPTIONAL_FIELDS,
@@ -319,6 +323,8 @@ def prepare(
         lf = nw.from_native(
             lf.select(ROW, *used, *[f"__cx_{k}" for k in canon]).to_native().collect().lazy()
         )
+    if schema.split_channels and "channel" in available:
+        lf = split_touchpoints(lf, "__cx_tp", "__cx_channel")
     checks = _checks(lf, schema, available, dtypes)
     summed = collect(lf.select(*_sums(checks))).row(0, named=True)
     counts = {k: int(v or 0) for k, v in summed.items()}

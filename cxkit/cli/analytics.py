@@ -84,16 +84,18 @@ def _l(key: str, lang: str) -> str:
 
 
 def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call ``func``; print the log reader's warnings as ``cxkit: warning: …``."""
+    """Call ``func``; print the log reader's warnings as ``cxkit: warning: …`` (also
+    when ``func`` fails: a warning may explain the error)."""
     from cxkit.analytics import EventLogWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EventLogWarning)
-        result = func(*args, **kwargs)
-    for w in caught:
-        if issubclass(w.category, EventLogWarning):
-            echo_text(f"cxkit: warning: {w.message}", err=True)
-    return result
+        try:
+            return func(*args, **kwargs)
+        finally:
+            for w in caught:
+                if issubclass(w.category, EventLogWarning):
+                    echo_text(f"cxkit: warning: {w.message}", err=True)
 
 
 def schema_from_options(
@@ -104,10 +106,11 @@ def schema_from_options(
     order_by: str | None = None,
     outcome_touchpoints: Sequence[str] = (),
     missing_outcome: str | None = None,
+    split_channels: bool = False,
 ) -> EventSchema | None:
     """The :class:`EventSchema` of ``--column FIELD=NAME``, ``--outcomes``,
-    ``--unknown-outcomes``, ``--order-by``, ``--outcome-touchpoint`` and
-    ``--missing-outcome``; ``None`` when they are all defaults.
+    ``--unknown-outcomes``, ``--order-by``, ``--outcome-touchpoint``,
+    ``--missing-outcome`` and ``--split-channels``; ``None`` when they are all defaults.
 
     >>> schema_from_options(["customer=cust", "emotion="], "saved,lost").customer
     'cust'
@@ -146,6 +149,8 @@ def schema_from_options(
         )
     if missing_outcome:
         changes["missing_outcome"] = missing_outcome
+    if split_channels:
+        changes["split_channels"] = True
     return EventSchema(**changes) if changes else None
 
 
@@ -203,6 +208,13 @@ _SCHEMA_OPTIONS = (
         "sequence number); without it such ties keep the file's row order.",
     ),
     click.option(
+        "--split-channels",
+        is_flag=True,
+        help="Make one touchpoint per (touchpoint, channel) for a touchpoint seen in "
+        "several channels, named 'TOUCHPOINT (CHANNEL)'; without it, it takes its most "
+        "frequent channel, with a warning.",
+    ),
+    click.option(
         "--encoding",
         default="auto",
         show_default=True,
@@ -218,6 +230,7 @@ _SCHEMA_KEYS = (
     "outcome_touchpoints",
     "missing_outcome",
     "order_by",
+    "split_channels",
 )
 
 
@@ -234,6 +247,7 @@ def _schema_options(func: Any) -> Any:
             order_by=given["order_by"],
             outcome_touchpoints=given["outcome_touchpoints"],
             missing_outcome=given["missing_outcome"],
+            split_channels=given["split_channels"],
         )
         return func(*args, **kwargs)
 
@@ -308,7 +322,7 @@ def render_discovery(found: DiscoveryResult, lang: str = "en") -> str:
         [
             [
                 r["touchpoint"],
-                r["channel"],
+                _channel_cell(r, lang),
                 str(r["contacts"]),
                 _num(starts.get(r["touchpoint"], 0.0)),
             ]
@@ -402,6 +416,23 @@ def render_drift(report: DriftReport, lang: str = "en") -> str:
         lines.append("")
         lines += [f"note: {n}" for n in report.notes]
     return "\n".join(lines)
+
+
+def _channel_cell(row: dict[str, Any], lang: str = "en") -> str:
+    """A touchpoint's channel, with its share when the log had it in several.
+
+    >>> row = {"channel": "web", "channels": 2, "channel_share": 0.7}
+    >>> _channel_cell(row), _channel_cell(row, "ja")
+    ('web (70 % of 2 channels)', 'web (2チャネル中 70 %)')
+    """
+    if (row.get("channels") or 0) > 1:
+        from cxkit.analytics._channels import percent
+
+        share = percent(row["channel_share"])
+        return _l("channel_share", lang).format(
+            channel=row["channel"], share=share, n=row["channels"]
+        )
+    return str(row["channel"])
 
 
 def _outcome_name(outcome: str, kind: str, lang: str) -> str:

@@ -468,6 +468,10 @@ _LABELS: dict[str, dict[str, str]] = {
     "analytics_journeys": {"en": "journeys", "ja": "ジャーニー"},
     "analytics_channel": {"en": "Channel", "ja": "チャネル"},
     "analytics_contacts": {"en": "Contacts", "ja": "接点数"},
+    "analytics_channel_share": {
+        "en": "{channel} ({share} of {n} channels)",
+        "ja": "{channel} ({n}チャネル中 {share})",
+    },
     "analytics_starts": {"en": "Start share", "ja": "開始比率"},
     "analytics_handoff": {"en": "Hand-off", "ja": "引き継ぎ"},
     "analytics_count": {"en": "Count", "ja": "件数"},

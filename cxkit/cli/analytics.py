@@ -1,6 +1,6 @@
 """Analytics commands: ``cxkit discover``, ``cxkit attribution`` and ``cxkit drift``.
 
-EVENTS is an event-log file (``.parquet``, ``.csv``, ``.ndjson``/``.jsonl``; see
+EVENTS is an event-log file (``.parquet``, ``.csv``, ``.ndjson``/``.jsonl``, ``.xlsx``; see
 :func:`cxkit.analytics.read_events`). Every ``--json`` output is an object whose first
 keys are ``cxkit`` (the version) and ``command`` (the contract of
 ``docs/reference/cli.md``); non-finite numbers are written as ``null``. What the log
@@ -133,6 +133,12 @@ def schema_from_options(
 
 
 def _schema_options(func: Any) -> Any:
+    func = click.option(
+        "--sheet",
+        default=None,
+        metavar="NAME|N",
+        help="Sheet of an .xlsx workbook: its name or its number from 1 (default: the first).",
+    )(func)
     func = click.option(
         "--encoding",
         default="auto",
@@ -390,6 +396,7 @@ def discover_command(
     outcomes: str | None,
     unknown_outcomes: str,
     encoding: str,
+    sheet: str | None,
     lang: str,
 ) -> None:
     """Discover the journey behind an event log.
@@ -417,7 +424,7 @@ def discover_command(
             raise CxkitError(f"{output}: already exists; use --force to overwrite it")
     designed = load_journey(design) if design else None
     schema = schema_from_options(columns, outcomes, unknown_outcomes)
-    log = _run(read_events, events, schema=schema, encoding=encoding)
+    log = _run(read_events, events, schema=schema, encoding=encoding, sheet=sheet)
     check_touchpoint_count(log, schema, events)
     found: DiscoveryResult = _run(
         discover,
@@ -478,6 +485,7 @@ def attribution_command(
     outcomes: str | None,
     unknown_outcomes: str,
     encoding: str,
+    sheet: str | None,
     lang: str,
 ) -> None:
     """Markov removal-effect attribution, with first-, last-touch and linear beside it.
@@ -491,7 +499,7 @@ def attribution_command(
     data: Any = (
         load_journey(source)
         if _is_journey(source)
-        else _run(read_events, source, schema=schema, encoding=encoding)
+        else _run(read_events, source, schema=schema, encoding=encoding, sheet=sheet)
     )
     payload = _run(attribution_payload, data, target=target, source=source, by=by, schema=schema)
     if as_json:
@@ -550,6 +558,7 @@ def drift_command(
     outcomes: str | None,
     unknown_outcomes: str,
     encoding: str,
+    sheet: str | None,
     lang: str,
 ) -> None:
     """Check a designed JOURNEY (file or template name) against an event log.
@@ -564,7 +573,7 @@ def drift_command(
     report: DriftReport = _run(
         drift,
         designed,
-        _run(read_events, events, schema=schema, encoding=encoding),
+        _run(read_events, events, schema=schema, encoding=encoding, sheet=sheet),
         tolerance=tolerance,
         effort_tolerance=effort_tolerance,
         confidence=confidence,

@@ -1,4 +1,4 @@
-"""Reading event-log files: Parquet, CSV and NDJSON, lazily with polars.
+"""Reading event-log files: Parquet, CSV, NDJSON and Excel ``.xlsx``, with polars.
 
 Files come as they arrive from other systems, so a text file (CSV, NDJSON) is checked
 before it is scanned, and every fault is a :class:`~cxkit.analytics.EventLogError`
@@ -15,6 +15,9 @@ naming the file, the line and what was expected — never a raw polars error:
 * **values** — a column whose first rows looked like numbers but a later value is not
   one, a JSON object or array in an NDJSON text column, and a timestamp column that
   mixes times with and without a UTC offset (a warning: those without are read as UTC).
+
+Excel workbooks are read by :mod:`cxkit.analytics._excel` (one sheet, cells naming
+their faults as ``sheet 'イベント', cell C17``).
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ __all__ = [
 ]
 
 #: File suffixes :func:`read_events` understands.
-EVENT_SUFFIXES: tuple[str, ...] = (".parquet", ".csv", ".ndjson", ".jsonl")
+EVENT_SUFFIXES: tuple[str, ...] = (".parquet", ".csv", ".ndjson", ".jsonl", ".xlsx")
 
 #: Values of ``encoding=`` (besides ``"auto"``) and the codec each one means.
 #: ``shift_jis`` and its Windows names read as CP932, the superset that Excel writes.
@@ -76,6 +79,7 @@ MAX_LINE_BYTES = 1 << 20
 #: (``iconv -f CP932 -t UTF-8``).
 MAX_DECODE_BYTES = 512 << 20
 _CHUNK = 1 << 24
+_OTHER_SHEETS = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers")
 _SNIFF = 1 << 16
 #: ISO 8601 text: a date, and a time with a UTC offset (or ``Z``) at its end.
 _DATE = r"^\d{4}-\d\d-\d\d"
@@ -87,6 +91,7 @@ def read_events(
     *,
     schema: EventSchema | None = None,
     encoding: str = "auto",
+    sheet: str | int | None = None,
 ) -> pl.LazyFrame:
     """Check an event log file and scan it as a polars LazyFrame.
 
@@ -95,7 +100,11 @@ def read_events(
     and text columns of ``schema`` (customer, touchpoint, channel, call reason,
     emotion, outcome) are read as text — so that customer ``00123`` stays ``00123`` —
     and timestamps stay text: the analytics parse ISO 8601 with each value's own
-    offset, so mixed time zones come out right.
+    offset, so mixed time zones come out right. ``.xlsx`` reads one sheet whole
+    (fastexcel): date cells as datetimes (no time zone: read as UTC), numbers as
+    numbers, the same id and text columns as text; a cell lost to its column's type
+    is an error naming it (``sheet 'イベント', cell D17``), blank rows are skipped with
+    a warning (see :mod:`cxkit.analytics._excel` for its limits).
 
     Parameters
     ----------
@@ -106,7 +115,11 @@ def read_events(
     encoding
         ``"auto"`` (default: the rule of :func:`detect_encoding`) or one of
         :data:`ENCODINGS` (``"utf-8"``, ``"cp932"``/``"shift_jis"``, ``"euc-jp"``,
-        ``"utf-16"``). Parquet files ignore it.
+        ``"utf-16"``). Parquet and Excel files ignore it.
+    sheet
+        The sheet of an ``.xlsx`` workbook: its name, or its number counted from 1
+        (a numeric text such as ``"2"`` is a number unless a sheet has that name).
+        Default: the first sheet. Other formats refuse it.
 
     Raises
     ------
@@ -121,10 +134,10 @@ def read_events(
 
     Examples
     --------
-    >>> read_events("events.xlsx")
+    >>> read_events("events.xls")
     Traceback (most recent call last):
     ...
-    cxkit.analytics._schema.EventLogError: events.xlsx: unsupported event-log format '.xlsx'; expected one of .parquet, .csv, .ndjson, .jsonl
+    cxkit.analytics._schema.EventLogError: events.xls: unsupported event-log format '.xls'; expected one of .parquet, .csv, .ndjson, .jsonl, .xlsx; save it as an .xlsx workbook or as CSV UTF-8
     >>> read_events("events.csv", encoding="latin-1")
     Traceback (most recent call last):
     ...
@@ -136,6 +149,13 @@ def read_events(
     if not isinstance(schema, EventSchema):
         raise EventLogError(f"`schema` must be an EventSchema, got {format_value(schema)}")
     suffix = p.suffix.lower()
+    if sheet is not None and suffix != ".xlsx":
+        raise EventLogError(f"{p}: `sheet` (CLI --sheet) is for .xlsx workbooks, not {suffix}")
+    if suffix == ".xlsx":
+        from cxkit.analytics._excel import read_xlsx
+
+        text = [c for c in _text_columns(schema) if c != schema.timestamp]
+        return read_xlsx(p, schema, sheet, text)
     if suffix == ".parquet":
         try:
             return pl.scan_parquet(p)
@@ -214,6 +234,7 @@ def _existing(path: str | os.PathLike[str]) -> Path:
         raise EventLogError(
             f"{p}: unsupported event-log format {suffix or '(no suffix)'!r}; expected one of "
             + ", ".join(EVENT_SUFFIXES)
+            + ("; save it as an .xlsx workbook or as CSV UTF-8" if suffix in _OTHER_SHEETS else "")
         )
     if p.is_dir():
         raise EventLogError(f"{p}: is a folder, not an event-log file")

@@ -1,6 +1,6 @@
 """Analytics commands: ``cxkit discover``, ``cxkit attribution`` and ``cxkit drift``.
 
-EVENTS is an event-log file (``.parquet``, ``.csv``, ``.ndjson``/``.jsonl``; see
+EVENTS is an event-log file (``.parquet``, ``.csv``, ``.ndjson``/``.jsonl``, ``.xlsx``; see
 :func:`cxkit.analytics.read_events`). Every ``--json`` output is an object whose first
 keys are ``cxkit`` (the version) and ``command`` (the contract of
 ``docs/reference/cli.md``); non-finite numbers are written as ``null``. What the log
@@ -222,6 +222,12 @@ _SCHEMA_OPTIONS = (
         help="Text encoding of a CSV/NDJSON log: auto, utf-8, cp932 (shift_jis), euc-jp "
         "or utf-16; auto reads a byte-order mark, else UTF-8, else EUC-JP or CP932.",
     ),
+    click.option(
+        "--sheet",
+        default=None,
+        metavar="NAME|N",
+        help="Sheet of an .xlsx workbook: its name or its number from 1 (default: the first).",
+    ),
 )
 _SCHEMA_KEYS = (
     "columns",
@@ -235,7 +241,8 @@ _SCHEMA_KEYS = (
 
 
 def _schema_options(func: Any) -> Any:
-    """Add the schema options to a command, which receives ``schema`` and ``encoding``."""
+    """Add the schema options to a command, which receives ``schema``, ``encoding`` and
+    ``sheet`` (how :func:`~cxkit.analytics.read_events` reads the file)."""
 
     @functools.wraps(func)
     def command(*args: Any, **kwargs: Any) -> Any:
@@ -497,6 +504,7 @@ def discover_command(
     exact: bool,
     schema: EventSchema | None,
     encoding: str,
+    sheet: str | None,
     lang: str,
 ) -> None:
     """Discover the journey behind an event log.
@@ -523,7 +531,7 @@ def discover_command(
         if target.exists() and not force:
             raise CxkitError(f"{output}: already exists; use --force to overwrite it")
     designed = load_journey(design) if design else None
-    log = _run(read_events, events, schema=schema, encoding=encoding)
+    log = _run(read_events, events, schema=schema, encoding=encoding, sheet=sheet)
     check_touchpoint_count(log, schema, events)
     found: DiscoveryResult = _run(
         discover,
@@ -582,6 +590,7 @@ def attribution_command(
     as_json: bool,
     schema: EventSchema | None,
     encoding: str,
+    sheet: str | None,
     lang: str,
 ) -> None:
     """Markov removal-effect attribution, with first-, last-touch and linear beside it.
@@ -594,7 +603,7 @@ def attribution_command(
     data: Any = (
         load_journey(source)
         if _is_journey(source)
-        else _run(read_events, source, schema=schema, encoding=encoding)
+        else _run(read_events, source, schema=schema, encoding=encoding, sheet=sheet)
     )
     payload = _run(attribution_payload, data, target=target, source=source, by=by, schema=schema)
     if as_json:
@@ -651,6 +660,7 @@ def drift_command(
     check: bool,
     schema: EventSchema | None,
     encoding: str,
+    sheet: str | None,
     lang: str,
 ) -> None:
     """Check a designed JOURNEY (file or template name) against an event log.
@@ -664,7 +674,7 @@ def drift_command(
     report: DriftReport = _run(
         drift,
         designed,
-        _run(read_events, events, schema=schema, encoding=encoding),
+        _run(read_events, events, schema=schema, encoding=encoding, sheet=sheet),
         tolerance=tolerance,
         effort_tolerance=effort_tolerance,
         confidence=confidence,

@@ -137,8 +137,8 @@ def test_errors_are_one_line_never_a_traceback(
     )
     code, _, err = run(capsys, "attribution", str(logs / "events.parquet"), "--target", "purchse")
     assert code == 1 and "target outcome 'purchse' is never reached" in err
-    code, _, err = run(capsys, "discover", "events.xlsx")
-    assert code == 1 and "unsupported event-log format '.xlsx'" in err
+    code, _, err = run(capsys, "discover", "events.ods")
+    assert code == 1 and "unsupported event-log format '.ods'" in err
 
 
 def test_warnings_go_to_stderr(

@@ -1,9 +1,11 @@
-"""``docs/reference/analytics.md`` stays true: its names exist and its console
-examples on the shipped logs are what the commands print."""
+"""``docs/reference/analytics.md`` stays true: its names exist, its Python example
+runs as written from any folder, and its console examples on the shipped logs are
+what the commands print."""
 
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,21 @@ def test_every_public_name_is_documented() -> None:
         if name in ("EventLogError", "EventLogWarning"):
             continue
         assert f"`{name}" in TEXT or f"{name}(" in TEXT, name
+
+
+def test_the_opening_example_runs_as_written_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (code,) = re.findall(r"```python\n(.*?)\n```", TEXT, re.S)
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", cxa.EventLogWarning)  # the shipped log is clean
+        exec(compile(code, str(DOC), "exec"), scope)
+    found = scope["found"]
+    assert isinstance(found, cxa.DiscoveryResult)
+    assert "saved" in found.journey.graph.outcome_ids
+    assert list(tmp_path.iterdir()) == []  # it writes nothing
 
 
 def _console(first: str) -> list[tuple[str, list[str]]]:

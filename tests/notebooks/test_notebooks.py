@@ -262,7 +262,7 @@ def test_events_notebook_discovers_and_filters(executed):
     text = _outputs_text(nb)
     events = cx.data.load_example("retail_omnichannel")
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="dropped .* duplicate events")
+        warnings.simplefilter("error", cx.analytics.EventLogWarning)  # the log is clean
         found = cx.analytics.discover(events)
     assert repr(found) in text
     first = (

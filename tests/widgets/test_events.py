@@ -61,11 +61,19 @@ def test_outputs_are_those_of_cxkit_analytics(explorer):
     expected = cxkit.viz.touchpoint_graph(found.journey).to_dict(validate=False)
     assert explorer.chart.spec == expected
     d = explorer.discovery
+    assert explorer.log_warnings == ()  # the shipped log is clean
     assert explorer.status == (
         f"{d.n_events:,} events, {d.n_customers:,} customers, {d.n_journeys:,} journeys after "
-        f"the filters. ({explorer.log_warnings[0]})"
+        "the filters."
     )
+
+
+def test_the_logs_repairs_go_to_the_status_line(explorer, log):
+    explorer.load(pl.concat([log, log.head(3)]))  # three rows twice
+    explorer.filter(call_reasons=["own_use"])
+    assert len(explorer.log_warnings) == 1
     assert "duplicate" in explorer.log_warnings[0]
+    assert explorer.status.endswith(f"the filters. ({explorer.log_warnings[0]})")
 
 
 def test_going_back_to_a_filter_setting_reuses_its_results(explorer):

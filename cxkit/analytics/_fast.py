@@ -200,6 +200,8 @@ def fast_tables(resolved: Resolved, journey: Journey | None, native: Any) -> Fas
     tables of the buckets add up (gap medians are taken over all buckets' gaps).
     """
     schema, dtypes, column = resolved[0], resolved[3], field_columns(resolved)
+    if schema.scales:  # declared survey scales are mapped by the generic path only
+        return None
     found = read_log(
         resolved,
         journey,
@@ -224,6 +226,8 @@ def read_log(
     (:func:`without_duplicates`), with their number. ``None`` when ``read`` declines a
     frame, or the log is empty."""
     schema, dtypes, column = resolved[0], resolved[3], field_columns(resolved)
+    if schema.scales:  # declared survey scales are mapped by the generic path only
+        return None
     parts: list[tuple[T, int]] = []
     bucketed = False
     for frame, uniques in log_frames(resolved, native):

@@ -1,4 +1,4 @@
-"""Analytics commands: ``cxkit discover``, ``cxkit attribution`` and ``cxkit drift``.
+"""Analytics commands: ``cxkit discover``, ``attribution``, ``drift`` and ``calibrate``.
 
 EVENTS is an event-log file (``.parquet``, ``.csv``, ``.ndjson``/``.jsonl``; see
 :func:`cxkit.analytics.read_events`). Every ``--json`` output is an object whose first
@@ -53,13 +53,16 @@ from cxkit.io import dump_journey, dumps_json, load_journey, save_journey
 
 if TYPE_CHECKING:  # cxkit.analytics is imported by the commands, not by `cxkit --help`
     from cxkit.analytics import DiscoveryResult, DriftReport, EventSchema
+    from cxkit.analytics._calibrate import Calibration
 
 __all__ = [
     "attribution_payload",
+    "calibrate_payload",
     "discover_payload",
     "drift_payload",
     "register",
     "render_attribution",
+    "render_calibration",
     "render_discovery",
     "render_drift",
 ]
@@ -96,13 +99,19 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def schema_from_options(
-    columns: Sequence[str] = (), outcomes: str | None = None, unknown_outcomes: str = "error"
+    columns: Sequence[str] = (),
+    outcomes: str | None = None,
+    unknown_outcomes: str = "error",
+    scales: Sequence[str] = (),
 ) -> EventSchema | None:
-    """The :class:`EventSchema` of ``--column FIELD=NAME``, ``--outcomes`` and
-    ``--unknown-outcomes``; ``None`` when they are all defaults.
+    """The :class:`EventSchema` of ``--column FIELD=NAME``, ``--outcomes``,
+    ``--unknown-outcomes`` and ``--scale FIELD=LOW..HIGH``; ``None`` when they are all
+    defaults.
 
     >>> schema_from_options(["customer=cust", "emotion="], "saved,lost").customer
     'cust'
+    >>> str(schema_from_options(scales=["effort=1..7"]).scale("effort"))
+    '1..7'
     >>> schema_from_options(["custmer=cust"])
     Traceback (most recent call last):
     ...
@@ -129,10 +138,32 @@ def schema_from_options(
         changes["outcomes"] = tuple(o.strip() for o in outcomes.split(",") if o.strip())
     if unknown_outcomes != "error":
         changes["unknown_outcomes"] = unknown_outcomes
-    return EventSchema(**changes) if changes else None
+    declared: dict[str, str] = {}
+    for item in scales:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CxkitError(f"--scale {item!r}: expected FIELD=LOW..HIGH, e.g. emotion=-2..2")
+        declared[name.strip()] = value.strip()
+    if declared:
+        changes["scales"] = declared
+    try:
+        return EventSchema(**changes) if changes else None
+    except CxkitError as exc:
+        if not declared:
+            raise
+        raise CxkitError(f"--scale: {exc}") from None
 
 
 def _schema_options(func: Any) -> Any:
+    func = click.option(
+        "--scale",
+        "scales",
+        multiple=True,
+        metavar="FIELD=LOW..HIGH",
+        help="The answer scale of a survey column (repeatable): emotion, effort, csat or "
+        "nps, e.g. --scale emotion=-2..2 --scale effort=1..7 (CES 2.0); add ' low=best' "
+        "when the lowest answer is best.",
+    )(func)
     func = click.option(
         "--encoding",
         default="auto",
@@ -213,6 +244,20 @@ def drift_payload(report: DriftReport, *, journey: str, source: str) -> dict[str
     body = report.to_dict()
     body.pop("journey", None)
     return envelope("drift", journey=journey, events=source, **body)
+
+
+def calibrate_payload(
+    found: Calibration, *, journey: str, source: str, output: str | None = None
+) -> dict[str, Any]:
+    """The ``cxkit calibrate --json`` document."""
+    return envelope(
+        "calibrate",
+        journey=journey,
+        events=source,
+        output=output,
+        **found.to_dict(),
+        calibrated=json.loads(dumps_json(found.journey)),
+    )
 
 
 # -- text renderings ----------------------------------------------------------------------
@@ -311,7 +356,7 @@ def render_drift(report: DriftReport, lang: str = "en") -> str:
             [
                 [
                     _l(r["status"], lang),
-                    _check_name(r),
+                    _check_name(r, lang),
                     r["designed_label"] or _num(r["designed"]),
                     r["observed_label"] or _num(r["observed"]),
                     str(r["n"]),
@@ -326,18 +371,51 @@ def render_drift(report: DriftReport, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
+def render_calibration(found: Calibration, lang: str = "en") -> str:
+    """One line per designed touchpoint: its status and the values measured there."""
+    head = [
+        label("touchpoint", lang),
+        _l("status", lang),
+        label("emotion", lang),
+        _l("disconfirmation", lang),
+        label("effort", lang),
+        _l("answers", lang),
+    ]
+    rows = []
+    for r in found.touchpoints.iter_rows(named=True):
+        answers = max(r["emotion_n"] or 0, r["experience_n"] or 0, r["effort_n"] or 0)
+        rows.append(
+            [
+                r["touchpoint"],
+                _l(r["status"], lang),
+                label(r["emotion"], lang) if r["emotion"] else "–",
+                _num(r["disconfirmation"], 2),
+                _num(r["effort"], 2),
+                str(answers) if answers else "–",
+            ]
+        )
+    lines = [f"{_l('calibrated', lang)}: {found.journey.id}", "", *_table(head, rows, "llrrrr")]
+    if found.notes:
+        lines.append("")
+        lines += [f"note: {n}" for n in found.notes]
+    return "\n".join(lines)
+
+
 def _outcome_name(outcome: str, kind: str, lang: str) -> str:
     shown = label(kind, lang)
     return outcome if shown == outcome else f"{outcome} ({shown})"
 
 
-def _check_name(row: dict[str, Any]) -> str:
+def _check_name(row: dict[str, Any], lang: str = "en") -> str:
     check = row["check"]
     if check == "handoff":
         return f"{row['source']} → {row['target']}"
     if check == "outcome":
         return f"→ {row['target']}"
-    return f"{check} {row['source'] or ''}".rstrip()
+    name = f"{check} {row['source'] or ''}".rstrip()
+    if row.get("baseline") == "measured":  # compared with a calibrated step
+        name += f" ({_l('measured', lang)})"
+    return name
 
 
 # -- commands -----------------------------------------------------------------------------
@@ -390,6 +468,7 @@ def discover_command(
     outcomes: str | None,
     unknown_outcomes: str,
     encoding: str,
+    scales: tuple[str, ...],
     lang: str,
 ) -> None:
     """Discover the journey behind an event log.
@@ -416,7 +495,7 @@ def discover_command(
         if target.exists() and not force:
             raise CxkitError(f"{output}: already exists; use --force to overwrite it")
     designed = load_journey(design) if design else None
-    schema = schema_from_options(columns, outcomes, unknown_outcomes)
+    schema = schema_from_options(columns, outcomes, unknown_outcomes, scales)
     log = _run(read_events, events, schema=schema, encoding=encoding)
     check_touchpoint_count(log, schema, events)
     found: DiscoveryResult = _run(
@@ -478,6 +557,7 @@ def attribution_command(
     outcomes: str | None,
     unknown_outcomes: str,
     encoding: str,
+    scales: tuple[str, ...],
     lang: str,
 ) -> None:
     """Markov removal-effect attribution, with first-, last-touch and linear beside it.
@@ -487,7 +567,7 @@ def attribution_command(
     """
     from cxkit.analytics import read_events
 
-    schema = schema_from_options(columns, outcomes, unknown_outcomes)
+    schema = schema_from_options(columns, outcomes, unknown_outcomes, scales)
     data: Any = (
         load_journey(source)
         if _is_journey(source)
@@ -550,6 +630,7 @@ def drift_command(
     outcomes: str | None,
     unknown_outcomes: str,
     encoding: str,
+    scales: tuple[str, ...],
     lang: str,
 ) -> None:
     """Check a designed JOURNEY (file or template name) against an event log.
@@ -560,7 +641,7 @@ def drift_command(
     from cxkit.analytics import drift, read_events
 
     designed: Journey = load_journey(journey)
-    schema = schema_from_options(columns, outcomes, unknown_outcomes)
+    schema = schema_from_options(columns, outcomes, unknown_outcomes, scales)
     report: DriftReport = _run(
         drift,
         designed,
@@ -579,7 +660,90 @@ def drift_command(
         ctx.exit(1)
 
 
+@click.command("calibrate")
+@click.argument("journey", metavar="JOURNEY")
+@click.argument("events", metavar="EVENTS")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    default=None,
+    help="Write the calibrated journey to FILE (.yaml, .yml or .json); - is standard output.",
+)
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option(
+    "--min-answers",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Fewest answers at a touchpoint for a value to be measured there.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
+@_schema_options
+@_LANG
+def calibrate_command(
+    journey: str,
+    events: str,
+    output: str | None,
+    force: bool,
+    min_answers: int,
+    as_json: bool,
+    columns: tuple[str, ...],
+    outcomes: str | None,
+    unknown_outcomes: str,
+    encoding: str,
+    scales: tuple[str, ...],
+    lang: str,
+) -> None:
+    """Fill a designed JOURNEY's emotion, experience and effort from an event log.
+
+    Each step at a touchpoint with survey answers gets the measured values and
+    evidence: measured; `cxkit drift` then compares later logs with them. Without -o
+    the calibrated journey is printed as YAML; with -o it is written to FILE and a
+    summary is printed.
+    """
+    from cxkit.analytics import read_events
+    from cxkit.analytics._calibrate import calibration
+
+    output = None if output == "-" else output
+    target = Path(output) if output else None
+    if target is not None:
+        _check_output(target, output, force)  # type: ignore[arg-type]
+    designed: Journey = load_journey(journey)
+    schema = schema_from_options(columns, outcomes, unknown_outcomes, scales)
+    log = _run(read_events, events, schema=schema, encoding=encoding)
+    found: Calibration = _run(calibration, designed, log, schema=schema, min_answers=min_answers)
+    if target is not None:
+        save_journey(found.journey, target)
+    if as_json:
+        echo_json(calibrate_payload(found, journey=journey, source=events, output=output))
+        return
+    if target is None:
+        click.echo(dump_journey(found.journey), nl=False)
+        echo_text(render_calibration(found, lang), err=True)
+        return
+    echo_text(render_calibration(found, lang))
+    echo_text(f"\nwrote {output}  ·  next: cxkit drift {output} EVENTS")
+
+
+def _check_output(target: Path, output: str, force: bool) -> None:
+    """Refuse a journey output path that cannot be written (suffix, folder, exists)."""
+    from cxkit.io._write import output_kind
+
+    if output_kind(target) == "stream":
+        return
+    if target.suffix.lower() not in JOURNEY_SUFFIXES:
+        raise CxkitError(
+            f"{output}: the journey file must end in .yaml, .yml or .json, got "
+            f"{target.suffix or 'no suffix'!r}"
+        )
+    if target.is_dir():
+        raise CxkitError(f"{output}: is a folder; -o takes a journey file path")
+    if target.exists() and not force:
+        raise CxkitError(f"{output}: already exists; use --force to overwrite it")
+
+
 def register(group: click.Group) -> None:
     """Add the analytics commands to the ``cxkit`` group."""
-    for command in (discover_command, attribution_command, drift_command):
+    for command in (discover_command, attribution_command, drift_command, calibrate_command):
         group.add_command(command)

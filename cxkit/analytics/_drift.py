@@ -39,8 +39,9 @@ of ``journey_metrics`` instead).
 
 Measured baselines: a step whose ``evidence`` is ``measured`` (filled from data by
 :func:`~cxkit.analytics.calibrate` or :func:`~cxkit.analytics.discover`) holds
-observed values, not design. Where a touchpoint has such steps, its emotion and
-effort checks compare the log with those measured steps only, and the check's
+observed values, not design. Where a touchpoint has measured steps with an explicit
+emotion (or effort), its emotion (or effort) check compares the log with those steps
+only, and the check's
 ``baseline`` column says ``measured`` (``designed`` everywhere else); its
 ``designed`` column then holds the measured value.
 
@@ -525,15 +526,20 @@ class _Drift:
                 what += " (never seen in the log)"
             self._proportion("reach", tid, None, designed, float(seen.get(tid, 0)), n_cases, what)
 
-    def _designed_steps(self) -> dict[str, tuple[str, list[Any]]]:
-        """Per touchpoint: the baseline and its evaluated steps — the measured steps
-        when there are any (``evidence: measured``), else all the designed ones."""
+    def _designed_steps(self, field: str) -> dict[str, tuple[str, list[Any]]]:
+        """Per touchpoint: the baseline and its evaluated steps for ``field``
+        (``emotion`` or ``effort``) — the measured steps that state it (``evidence:
+        measured`` and an explicit value) when there are any, else all the steps."""
         out: dict[str, list[Any]] = {}
         for ev in self.j.evaluate().steps:
             out.setdefault(ev.step.touchpoint, []).append(ev)
         based = {}
         for tid, evs in out.items():
-            measured = [ev for ev in evs if ev.step.evidence == Evidence.MEASURED]
+            measured = [
+                ev
+                for ev in evs
+                if ev.step.evidence == Evidence.MEASURED and getattr(ev.step, field) is not None
+            ]
             based[tid] = ("measured", measured) if measured else ("designed", evs)
         return based
 
@@ -541,7 +547,7 @@ class _Drift:
         if not self.log.has("emotion"):
             return
         table = {self._tp(r["tp"]): r for r in self.log.touchpoint_table.iter_rows(named=True)}
-        for tid, (baseline, evs) in self._designed_steps().items():
+        for tid, (baseline, evs) in self._designed_steps("emotion").items():
             classes = [ev.emotion.value for ev in evs if ev.emotion is not None]
             row = table.get(tid)
             if not classes or row is None or not row["emotion_count"]:
@@ -569,7 +575,7 @@ class _Drift:
             return
         table = {self._tp(r["tp"]): r for r in self.log.touchpoint_table.iter_rows(named=True)}
         spread = {self._tp(t): s for t, s in self.log.effort_spread.rows()}
-        for tid, (baseline, evs) in self._designed_steps().items():
+        for tid, (baseline, evs) in self._designed_steps("effort").items():
             efforts = [ev.step.effort for ev in evs if ev.step.effort is not None]
             row = table.get(tid)
             if not efforts or row is None or not row["effort_count"]:

@@ -361,3 +361,12 @@ def test_cli_scale_and_calibrate(tmp_path, capsys) -> None:
     assert code != 0 and "--scale: EventSchema.scales: NPS is defined" in err
     code, _, err = run("discover", str(events), "--scale", "emotion")
     assert code != 0 and "expected FIELD=LOW..HIGH" in err
+
+
+def test_a_step_measured_for_its_wait_is_not_an_emotion_baseline() -> None:
+    # subscription_support's ivr "queue" step is `evidence: measured` for its wait (an ACD
+    # report) and has no explicit emotion: the ivr emotion check keeps the design
+    design = cx.load_journey("subscription_support")
+    log = generate_events(design, 400, seed=1)
+    checks = drift(design, log).to_frame().filter(check="emotion", source="ivr")
+    assert checks["baseline"].to_list() == ["designed"]

@@ -370,3 +370,17 @@ def test_a_step_measured_for_its_wait_is_not_an_emotion_baseline() -> None:
     log = generate_events(design, 400, seed=1)
     checks = drift(design, log).to_frame().filter(check="emotion", source="ivr")
     assert checks["baseline"].to_list() == ["designed"]
+
+
+@pytest.mark.parametrize("backend", ["pandas", "duckdb"])
+def test_declared_scales_on_other_backends(backend) -> None:
+    from polars.testing import assert_frame_equal
+
+    frame = _log().to_pandas()
+    if backend == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        frame = duckdb.from_arrow(_log().to_arrow())
+    schema = EventSchema(scales=SCALES)
+    want = touchpoint_metrics(_log(), schema=schema)
+    got = touchpoint_metrics(frame, schema=schema)
+    assert_frame_equal(got, want, abs_tol=1e-9, check_dtypes=False)

@@ -13,13 +13,14 @@ small aggregates are collected (as polars). See ``docs/reference/analytics.md``.
 """
 
 from cxkit.analytics._attribution import attribution
+from cxkit.analytics._calibrate import calibrate
 from cxkit.analytics._churn import ChurnModelResult, churn_model
 from cxkit.analytics._discover import DiscoveryResult, discover
 from cxkit.analytics._drift import DriftReport, drift
 from cxkit.analytics._log import EventLog
 from cxkit.analytics._metrics import journey_metrics, touchpoint_metrics
 from cxkit.analytics._readers import read_events
-from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema
+from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema, Scale
 
 __all__ = [
     "ChurnModelResult",
@@ -29,7 +30,9 @@ __all__ = [
     "EventLogError",
     "EventLogWarning",
     "EventSchema",
+    "Scale",
     "attribution",
+    "calibrate",
     "churn_model",
     "discover",
     "drift",

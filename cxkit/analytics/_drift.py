@@ -37,6 +37,14 @@ designed steps describe one path: no effort check is made, and the report's
 ``notes`` say so (compare the simulated CES of ``cxkit.sim`` with the observed mean
 of ``journey_metrics`` instead).
 
+Measured baselines: a step whose ``evidence`` is ``measured`` (filled from data by
+:func:`~cxkit.analytics.calibrate` or :func:`~cxkit.analytics.discover`) holds
+observed values, not design. Where a touchpoint has measured steps with an explicit
+emotion (or effort), its emotion (or effort) check compares the log with those steps
+only, and the check's
+``baseline`` column says ``measured`` (``designed`` everywhere else); its
+``designed`` column then holds the measured value.
+
 Designed values come from the journey: hand-off probabilities including each
 touchpoint's remainder, the start mix, the exact outcome probabilities and reach
 probabilities of its absorbing chain (:mod:`cxkit.analytics._chain`), and the
@@ -61,6 +69,7 @@ from cxkit.analytics._schema import EventSchema
 from cxkit.analytics._validate import EMOTIONS
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
+from cxkit.core.model import Evidence
 from cxkit.core.stats import wilson_interval
 from cxkit.core.suggest import did_you_mean
 
@@ -79,6 +88,7 @@ _SCHEMA = {
     "ci_high": pl.Float64,
     "designed_label": pl.String,
     "observed_label": pl.String,
+    "baseline": pl.String,
     "status": pl.String,
     "message": pl.String,
 }
@@ -93,8 +103,10 @@ class DriftReport:
     outcomes; ``source`` alone for per-touchpoint checks), ``structure`` (``both``,
     ``design_only``, ``data_only``), ``designed``, ``observed``, ``difference``,
     ``n`` (sample size), ``ci_low``/``ci_high``, ``designed_label``/``observed_label``
-    (emotion classes), ``status`` and a readable ``message``. ``check`` is ``effort``
-    with ``source`` null for the whole-journey effort check.
+    (emotion classes), ``baseline`` (``designed``, or ``measured`` when the emotion or
+    effort check compares with steps measured by :func:`~cxkit.analytics.calibrate`),
+    ``status`` and a readable ``message``. ``check`` is ``effort`` with ``source``
+    null for the whole-journey effort check.
     """
 
     journey_id: str
@@ -312,6 +324,12 @@ class _Drift:
         self._reach(chain, n_cases)
         self._emotions()
         self._effort()
+        measured = sorted({c["source"] for c in self.pending if c.get("baseline") == "measured"})
+        if measured:
+            self.notes.append(
+                f"emotion and effort at {', '.join(measured)} are compared with the measured "
+                "values of the journey's steps (evidence: measured), not with the design"
+            )
         m = max(1, len(self.pending))
         level = 1 - (1 - confidence) / m if correction == "bonferroni" else confidence
         rows = [self._test(c, level) for c in self.pending]
@@ -374,6 +392,7 @@ class _Drift:
             "n": n,
             "ci_low": lo,
             "ci_high": hi,
+            "baseline": "designed",
             "status": status,
             "message": f"{c['what']}: designed {designed:.3g}, observed {observed:.3g} "
             f"({int(k)}/{n}, {_pct(level)} CI {lo:.3g}–{hi:.3g}) — {status}",
@@ -404,9 +423,11 @@ class _Drift:
             "ci_high": hi,
             "designed_label": designed_class,
             "observed_label": modal,
+            "baseline": c["baseline"],
             "status": status,
-            "message": f"emotion at {c['source']}: designed {designed_class}, observed mostly "
-            f"{modal} ({counts[modal] / n:.0%}; {designed_class} {k / n:.0%}, n={n}) — {status}",
+            "message": f"emotion at {c['source']}: {c['baseline']} {designed_class}, "
+            f"observed mostly {modal} ({counts[modal] / n:.0%}; {designed_class} "
+            f"{k / n:.0%}, n={n}) — {status}",
         }
 
     def _test_mean(self, c: dict[str, Any], level: float) -> dict[str, Any]:
@@ -426,8 +447,10 @@ class _Drift:
             "n": n,
             "ci_low": lo if math.isfinite(lo) else None,
             "ci_high": hi if math.isfinite(hi) else None,
+            "baseline": c.get("baseline", "designed"),
             "status": status,
-            "message": f"{c['what']}: designed {designed:.3g}, observed {mean:.3g} (n={n}) — "
+            "message": f"{c['what']}: {c.get('baseline', 'designed')} {designed:.3g}, "
+            f"observed {mean:.3g} (n={n}) — "
             f"{status}",
         }
 
@@ -503,17 +526,28 @@ class _Drift:
                 what += " (never seen in the log)"
             self._proportion("reach", tid, None, designed, float(seen.get(tid, 0)), n_cases, what)
 
-    def _designed_steps(self) -> dict[str, list[Any]]:
+    def _designed_steps(self, field: str) -> dict[str, tuple[str, list[Any]]]:
+        """Per touchpoint: the baseline and its evaluated steps for ``field``
+        (``emotion`` or ``effort``) — the measured steps that state it (``evidence:
+        measured`` and an explicit value) when there are any, else all the steps."""
         out: dict[str, list[Any]] = {}
         for ev in self.j.evaluate().steps:
             out.setdefault(ev.step.touchpoint, []).append(ev)
-        return out
+        based = {}
+        for tid, evs in out.items():
+            measured = [
+                ev
+                for ev in evs
+                if ev.step.evidence == Evidence.MEASURED and getattr(ev.step, field) is not None
+            ]
+            based[tid] = ("measured", measured) if measured else ("designed", evs)
+        return based
 
     def _emotions(self) -> None:
         if not self.log.has("emotion"):
             return
         table = {self._tp(r["tp"]): r for r in self.log.touchpoint_table.iter_rows(named=True)}
-        for tid, evs in self._designed_steps().items():
+        for tid, (baseline, evs) in self._designed_steps("emotion").items():
             classes = [ev.emotion.value for ev in evs if ev.emotion is not None]
             row = table.get(tid)
             if not classes or row is None or not row["emotion_count"]:
@@ -521,6 +555,7 @@ class _Drift:
             self.pending.append(
                 {
                     "kind": "emotion",
+                    "baseline": baseline,
                     "source": tid,
                     "designed_label": Counter(classes).most_common(1)[0][0],
                     "n": int(row["emotion_count"]),
@@ -540,7 +575,7 @@ class _Drift:
             return
         table = {self._tp(r["tp"]): r for r in self.log.touchpoint_table.iter_rows(named=True)}
         spread = {self._tp(t): s for t, s in self.log.effort_spread.rows()}
-        for tid, evs in self._designed_steps().items():
+        for tid, (baseline, evs) in self._designed_steps("effort").items():
             efforts = [ev.step.effort for ev in evs if ev.step.effort is not None]
             row = table.get(tid)
             if not efforts or row is None or not row["effort_count"]:
@@ -549,6 +584,7 @@ class _Drift:
             self.pending.append(
                 {
                     "kind": "mean",
+                    "baseline": baseline,
                     "source": tid,
                     "designed": float(np.mean(efforts)),
                     "mean": row["effort_sum"] / n,

@@ -381,7 +381,9 @@ class EventLog:
 
     @cached_property
     def touchpoint_table(self) -> pl.DataFrame:
-        """Per touchpoint: contacts, customers and the sums behind every mean and share."""
+        """Per touchpoint: contacts, customers and the sums behind every mean and share
+        (with declared survey scales, also ``emotion_score_sum``/``_count`` and
+        ``csat_sum``)."""
         e = nw.col("emotion")
         # indicator columns first: Dask aggregates plain columns only
         flags = {
@@ -407,6 +409,13 @@ class EventLog:
             e.count().alias("emotion_count"),
             *[nw.col(name).sum().alias(f"{name}_sum") for name in EMOTIONS],
         ]
+        if self.schema.scale("emotion") is not None:  # the numeric answers' sums
+            aggs += [
+                nw.col("emotion_score").sum().alias("emotion_score_sum"),
+                nw.col("emotion_score").count().alias("emotion_score_count"),
+            ]
+        if self.schema.scale("csat") is not None:  # for the mean on the declared scale
+            aggs.append(nw.col("csat").sum().alias("csat_sum"))
         grouped = self.rows.with_columns(**flags).group_by("tp").agg(*aggs)
         customers = distinct_counts(self.rows, "tp", "customer", "customers")
         table = collect(grouped).join(customers, on="tp", how="left")

@@ -35,6 +35,13 @@ Definitions
     Mean of the effort answers (1–5, lower is better). *CSAT* = % of answers 4 or 5.
     *NPS* = % promoters (9–10) − % detractors (0–6). Emotion shares are over the
     contacts with an emotion recorded.
+*declared scales*
+    With ``EventSchema(scales=…)`` the answers are mapped to the scales above
+    (:mod:`cxkit.analytics._scales`: ``ces`` is on CES v1 1–5 whatever the declared
+    scale, ``csat_pct`` is the top box, the emotion shares count the mapped classes),
+    and each declared field adds ``<field>_mean`` — the mean answer on the declared
+    scale — and ``<field>_scale``, the scale as text (``"-2..2"``, ``"1..7"``); ``nps``
+    adds ``nps_scale`` only.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ import polars as pl
 
 from cxkit.analytics._channels import channel_mix, mixed_channels_note, touchpoint_channels
 from cxkit.analytics._log import EventLog, as_log
+from cxkit.analytics._scales import declared_mean
 from cxkit.analytics._schema import EventLogWarning, EventSchema, parse_window, user_stacklevel
 from cxkit.analytics._validate import EMOTIONS
 
@@ -79,6 +87,7 @@ def _survey_columns(log: EventLog) -> list[pl.Expr]:
     if log.has("emotion"):
         cols += [_ratio(f"{e}_sum", "emotion_count").alias(f"share_{e}") for e in EMOTIONS]
         cols.append(pl.col("emotion_count").alias("emotion_responses"))
+    cols += _declared_columns(log)
     if log.has("wait_s"):
         cols.append(_ratio("wait_sum", "wait_count").alias("mean_wait_s"))
     if log.has("context_lost"):
@@ -86,6 +95,21 @@ def _survey_columns(log: EventLog) -> list[pl.Expr]:
             pl.col("ctx_sum").cast(pl.Int64).alias("context_lost"),
             _ratio("ctx_sum", "ctx_count").alias("context_loss_rate"),
         ]
+    return cols
+
+
+def _declared_columns(log: EventLog) -> list[pl.Expr]:
+    """``<field>_mean`` on the declared scale and ``<field>_scale`` of each declared field."""
+    cols: list[pl.Expr] = []
+    for name, scale in log.schema.scales:
+        if not log.has(name):
+            continue
+        if name == "emotion":
+            cols.append(_ratio("emotion_score_sum", "emotion_score_count").alias("emotion_mean"))
+        elif name in ("effort", "csat"):
+            mean = _ratio(f"{name}_sum", f"{name}_count")
+            cols.append(declared_mean(name, mean, scale).alias(f"{name}_mean"))
+        cols.append(pl.lit(str(scale)).alias(f"{name}_scale"))
     return cols
 
 
@@ -117,9 +141,10 @@ def touchpoint_metrics(
         ``repeat_contact_rate``, then — where the log has the columns they need —
         ``switches_in``/``switches_out``, ``transfers_in``/``transfers_out``, ``ces``,
         ``csat_pct``, ``nps`` (with their response counts), ``share_dissatisfied``,
-        ``share_satisfied``, ``share_delighted``, ``mean_wait_s``, ``context_lost``,
-        ``context_loss_rate``. Rates are fractions; CSAT and NPS are on their
-        published percent scales.
+        ``share_satisfied``, ``share_delighted``, the ``<field>_mean`` and
+        ``<field>_scale`` of declared survey scales (module docstring),
+        ``mean_wait_s``, ``context_lost``, ``context_loss_rate``. Rates are
+        fractions; CSAT and NPS are on their published percent scales.
 
     Examples
     --------

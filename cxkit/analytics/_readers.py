@@ -651,7 +651,7 @@ def _text_columns(schema: EventSchema) -> list[str]:
         schema.touchpoint,
         schema.channel,
         schema.call_reason,
-        schema.emotion,
+        schema.emotion if schema.scale("emotion") is None else None,  # numbers when declared
         schema.outcome,
     )
     return [c for c in fields if c is not None]

@@ -12,7 +12,7 @@ import datetime as _dt
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Literal
 
 from cxkit.core.errors import CxkitError, format_value
@@ -23,6 +23,7 @@ __all__ = [
     "EventLogError",
     "EventLogWarning",
     "EventSchema",
+    "Scale",
     "parse_window",
     "user_stacklevel",
 ]
@@ -88,11 +89,133 @@ class EventLogWarning(UserWarning):
     without a touchpoint or outcome skipped…); the message says what and how many."""
 
 
+#: Survey fields that take a declared scale (``EventSchema(scales=...)``).
+SCALE_FIELDS: tuple[str, ...] = ("emotion", "effort", "csat", "nps")
+
+_SCALE_TEXT = re.compile(
+    r"^\s*([-+]?\d+(?:\.\d+)?)\s*\.\.\s*([-+]?\d+(?:\.\d+)?)\s*(?:(low|high)\s*=\s*best)?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The answer scale of a survey column: ``low`` to ``high``, and which end is best.
+
+    Parameters
+    ----------
+    low, high
+        The lowest and highest answers (``low < high``), e.g. ``-2`` and ``2``.
+    best
+        ``"high"`` when the highest answer is the best one (emotion, CSAT, NPS and
+        CES 2.0's "easy to handle" agreement), ``"low"`` when the lowest is (CES v1's
+        effort); ``None`` takes the field's usual reading (see
+        :class:`EventSchema`'s ``scales``).
+
+    Examples
+    --------
+    >>> Scale.parse("-2..2")
+    Scale(low=-2.0, high=2.0, best=None)
+    >>> str(Scale.parse("1..10 low=best"))
+    '1..10 low=best'
+    >>> Scale(3, 1)
+    Traceback (most recent call last):
+    ...
+    cxkit.core.errors.CxkitError: a survey scale needs low < high, got 3..1
+    """
+
+    low: float
+    high: float
+    best: Literal["high", "low"] | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("low", "high"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise CxkitError(f"Scale.{name} must be a finite number, got {format_value(v)}")
+            object.__setattr__(self, name, float(v))
+        if not self.low < self.high:
+            raise CxkitError(f"a survey scale needs low < high, got {self.low:g}..{self.high:g}")
+        if self.best not in ("high", "low", None):
+            raise CxkitError(f"Scale.best must be 'high' or 'low', got {format_value(self.best)}")
+
+    @classmethod
+    def parse(cls, text: str | Scale | tuple[float, float]) -> Scale:
+        """A scale from ``"LOW..HIGH"`` (optionally followed by ``low=best`` or
+        ``high=best``), a ``(low, high)`` pair or a :class:`Scale`."""
+        if isinstance(text, Scale):
+            return text
+        if isinstance(text, tuple) and len(text) == 2:
+            return cls(*text)
+        m = _SCALE_TEXT.match(text) if isinstance(text, str) else None
+        if m is None:
+            raise CxkitError(
+                f"a survey scale must be written LOW..HIGH, e.g. '-2..2', '1..7' or "
+                f"'1..10 low=best', got {format_value(text)}"
+            )
+        best = m.group(3).lower() if m.group(3) else None
+        return cls(float(m.group(1)), float(m.group(2)), best)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        text = f"{self.low:g}..{self.high:g}"
+        return text + (f" {self.best}=best" if self.best == "low" else "")
+
+
+def _check_scales(schema: EventSchema) -> tuple[tuple[str, Scale], ...]:
+    """``schema.scales`` checked and normalised (see :class:`EventSchema`)."""
+    given = schema.scales
+    if isinstance(given, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in given):
+        given = dict(given)
+    if not isinstance(given, Mapping):
+        raise CxkitError(
+            "EventSchema.scales must map survey fields to scales, e.g. "
+            f"{{'emotion': '-2..2'}}, got {format_value(given)}"
+        )
+    out: dict[str, Scale] = {}
+    for name, value in given.items():
+        if name not in SCALE_FIELDS:
+            from cxkit.core.suggest import did_you_mean
+
+            hint = did_you_mean(str(name), SCALE_FIELDS)
+            raise CxkitError(
+                f"EventSchema.scales: {format_value(name)} takes no scale; "
+                + (hint or "expected one of " + ", ".join(SCALE_FIELDS))
+            )
+        if schema.column(name) is None:
+            raise CxkitError(
+                f"EventSchema.scales declares a scale for {name!r}, but "
+                f"EventSchema.{name} is None (the log has no such column)"
+            )
+        out[name] = _field_scale(name, Scale.parse(value))
+    return tuple(sorted(out.items()))
+
+
+def _field_scale(name: str, scale: Scale) -> Scale:
+    """``scale`` with ``best`` resolved for field ``name``; refuses what cannot be read."""
+    pair = (scale.low, scale.high)
+    if name == "nps" and (pair != (0.0, 10.0) or scale.best == "low"):
+        raise CxkitError(
+            f"EventSchema.scales: NPS is defined on 0..10 (promoters 9–10, detractors 0–6), "
+            f"got {scale}; declare another recommendation scale as 'csat' instead"
+        )
+    if scale.best is not None:
+        return scale
+    if name != "effort":
+        return replace(scale, best="high")
+    if pair in ((1.0, 5.0), (1.0, 7.0)):  # CES v1 (effort) and CES 2.0 (ease)
+        return replace(scale, best="low" if pair == (1.0, 5.0) else "high")
+    raise CxkitError(
+        f"EventSchema.scales: say which end of the effort scale {scale} is best: "
+        f"'{scale} low=best' (an effort question, as CES v1) or '{scale} high=best' "
+        "(an ease question, as CES 2.0)"
+    )
+
+
 @dataclass(frozen=True)
 class EventSchema:
     """Where each piece of an event log lives, and how outcomes are read.
 
-    Every field but the last five is a column name; ``None`` for an optional
+    Every field but the last six is a column name; ``None`` for an optional
     column means "the log does not have it".
 
     Parameters
@@ -150,6 +273,13 @@ class EventSchema:
         ``Create SR (Phone)``, in every table, metric, attribution and drift. Without
         it such a touchpoint takes its most frequent channel, with a warning
         (see ``docs/reference/analytics.md``, *Channels*).
+    scales
+        The declared answer scales of survey columns, ``{field: scale}`` for
+        ``emotion``, ``effort``, ``csat`` and ``nps``; a scale is a :class:`Scale` or
+        its text (``"-2..2"``, ``"1..7"``, ``"1..10 low=best"``). A declared
+        ``emotion`` column holds numbers; each field's answers are mapped to cxkit's
+        scales by the formulas of ``docs/reference/analytics.md`` ("Survey scales").
+        Stored as a sorted tuple of ``(field, Scale)`` pairs.
 
     Examples
     --------
@@ -182,6 +312,7 @@ class EventSchema:
     missing_outcome: str = "abandon"
     outcome_touchpoints: tuple[tuple[str, str], ...] = ()
     split_channels: bool = False
+    scales: Mapping[str, Scale | str] | tuple[tuple[str, Scale], ...] = ()
 
     def __post_init__(self) -> None:
         for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS):
@@ -226,6 +357,11 @@ class EventSchema:
                 "EventSchema.split_channels must be True or False, "
                 f"got {format_value(self.split_channels)}"
             )
+        object.__setattr__(self, "scales", _check_scales(self))
+
+    def scale(self, name: str) -> Scale | None:
+        """The declared scale of survey field ``name`` (``None`` when not declared)."""
+        return dict(self.scales).get(name)  # type: ignore[arg-type]
 
     def column(self, name: str) -> str | None:
         """The column of field ``name`` (``None`` when the log has none)."""

@@ -13,6 +13,7 @@ column                  content
 ``reason``              call reason or null
 ``emotion``             ``dissatisfied`` / ``satisfied`` / ``delighted`` or null
 ``effort`` … ``wait``   CES, CSAT, NPS, wait (s) as float64, or null
+``emotion_score``       a numeric emotion on its declared scale, or null
 ``ctx``, ``xfer``       context lost / transfer as 1.0 / 0.0, or null
 ``outcome``             outcome id or null
 ======================  ==========================================================
@@ -25,6 +26,9 @@ How each fault is handled (tested one by one in ``tests/analytics/test_validate.
 * an empty log → error;
 * values out of range (effort outside 1–5, CSAT outside 1–5, NPS outside 0–10,
   negative waits, flags other than 0/1) and unknown emotions → error;
+* survey columns with a declared scale (``EventSchema(scales=…)``) → mapped to the
+  canonical scales by :mod:`cxkit.analytics._scales`; answers outside the declared
+  scale → error;
 * unknown outcomes → error with a did-you-mean, or mapped to ``other`` when
   ``EventSchema(unknown_outcomes="other")`` (with a counted warning);
 * duplicate events — rows equal in every column of the input, or with the same
@@ -59,6 +63,7 @@ import polars as pl
 
 from cxkit.analytics._channels import split_touchpoints
 from cxkit.analytics._frames import T_US, collect, lazy_frame, with_epoch_us, with_input_order
+from cxkit.analytics._scales import canonical_expr
 from cxkit.analytics._schema import (
     OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
@@ -258,7 +263,9 @@ def resolve_columns(events: Any, schema: EventSchema | None, argument: str = "ev
     for name in REQUIRED_FIELDS + tuple(sorted(available)):
         col = schema.column(name)
         assert col is not None
-        problems += _dtype_problems(name, col, dtypes[col], lf.implementation.is_polars())
+        problems += _dtype_problems(
+            name, col, dtypes[col], lf.implementation.is_polars(), schema.scale(name)
+        )
     if problems:
         raise EventLogError(problems)
 
@@ -347,7 +354,7 @@ def prepare(
             f"{_rows(counts['empty'])} of {n_read} have neither a touchpoint nor an outcome "
             f"and were ignored; e.g. {_example(lf, checks['empty'], key_cols)}",
         )
-    keep = {k: nw.col(f"__cx_{k}") for k in CANONICAL.values()}
+    keep = {k: nw.col(f"__cx_{k}") for k in (*CANONICAL.values(), "emotion_score")}
     keep |= {k: nw.col(schema.column(f)) for f, k in _ORDER_FIELDS.items() if f in available}  # type: ignore[arg-type]
     frame = lf.filter(~checks["empty"]).select(nw.col(ROW), **keep)
     n_kept = n_read - counts["empty"]
@@ -392,9 +399,13 @@ def _checks(
     }
     for name in _NUMBER_FIELDS:
         if name in available:
-            lo, hi, _ = _RANGES[name]
-            v = c[CANONICAL[name]]
+            lo, hi, _ = _range(schema, name)
+            v = _checked_value(schema, name, c)
             checks[f"range_{name}"] = (~v.is_null()) & ((v < lo) | (v > hi))
+    if "emotion" in available and schema.scale("emotion") is not None:
+        lo, hi, _ = _range(schema, "emotion")
+        v = nw.col("__cx_emotion_score")
+        checks["range_emotion"] = (~v.is_null()) & ((v < lo) | (v > hi))
     for name in _FLAG_FIELDS:
         if name in available:
             v = c[CANONICAL[name]]
@@ -404,7 +415,7 @@ def _checks(
                 checks[f"range_{name}"] = (~raw.is_null()) & v.is_null()
             else:
                 checks[f"range_{name}"] = (~v.is_null()) & (v != 0) & (v != 1)
-    if "emotion" in available:
+    if "emotion" in available and schema.scale("emotion") is None:
         raw = _strip_text(nw.col(schema.emotion))  # type: ignore[arg-type]
         checks["bad_emotion"] = (~raw.is_null()) & c["emotion"].is_null()
     return checks
@@ -440,14 +451,17 @@ def _problems(
             f"{_example(lf, checks['bad_ts'], key_cols)} — expected ISO 8601 text such as "
             "'2026-01-31T09:30:00+09:00' or a datetime column"
         )
-    for name in (*_NUMBER_FIELDS, *_FLAG_FIELDS):
+    for name in ("emotion", *_NUMBER_FIELDS, *_FLAG_FIELDS):
         n_bad = counts.get(f"range_{name}", 0)
         if n_bad:
             col = schema.column(name)
-            expected = _RANGES[name][2] if name in _RANGES else "true/false (or 1/0)"
+            ranged = name in _RANGES or name == "emotion"
+            expected = _range(schema, name)[2] if ranged else "true/false (or 1/0)"
+            where = "outside its declared scale" if schema.scale(name) else "out of range"
             problems.append(
-                f"column {col!r} ({_describe(name)}) is out of range in {_rows(n_bad)}; e.g. "
+                f"column {col!r} ({_describe(name)}) is {where} in {_rows(n_bad)}; e.g. "
                 f"{_example(lf, checks[f'range_{name}'], [*key_cols, col])} — expected {expected}"
+                + _scale_hint(schema, name)
             )
     if counts.get("bad_emotion"):
         problems.append(_emotion_problem(lf, schema, checks["bad_emotion"], counts["bad_emotion"]))
@@ -470,6 +484,7 @@ def _emotion_problem(lf: nw.LazyFrame[Any], schema: EventSchema, bad_rows: nw.Ex
     return (
         f"column {col!r} (the emotion) has unknown values in {_rows(n)}: {shown} — expected "
         "one of 'dissatisfied', 'satisfied', 'delighted' (or 不満, 満足, 感動)"
+        + _scale_hint(schema, "emotion")
     )
 
 
@@ -688,6 +703,8 @@ def _canonical_exprs(
         present = name in REQUIRED_FIELDS or name in available
         if name in _TEXT_FIELDS:
             out[key] = _strip_text(nw.col(col)) if present else nw.lit(None, dtype=nw.String)  # type: ignore[arg-type]
+        elif name == "emotion" and present and schema.scale(name) is not None:
+            out[key] = canonical_expr(name, nw.col(col), schema.scale(name))  # type: ignore[arg-type]
         elif name == "emotion":
             out[key] = (
                 _emotion_expr(_strip_text(nw.col(col)))  # type: ignore[arg-type]
@@ -696,11 +713,50 @@ def _canonical_exprs(
             )
         elif not present:
             out[key] = nw.lit(None, dtype=nw.Float64)
+        elif schema.scale(name) is not None:  # a survey answer on its declared scale
+            out[key] = canonical_expr(name, nw.col(col), schema.scale(name))  # type: ignore[arg-type]
         elif name in _FLAG_FIELDS and _is_text(dtypes[col]):  # type: ignore[index]
             out[key] = _flag_from_text(nw.col(col))  # type: ignore[arg-type]
         else:  # numbers and flags
             out[key] = nw.col(col).cast(nw.Float64)  # type: ignore[arg-type]
+    scored = "emotion" in available and schema.scale("emotion") is not None
+    out["emotion_score"] = (
+        nw.col(schema.emotion).cast(nw.Float64)  # type: ignore[arg-type]
+        if scored
+        else nw.lit(None, dtype=nw.Float64)
+    )
     return _with_outcome_touchpoints(out, schema, available)
+
+
+def _scale_hint(schema: EventSchema, name: str) -> str:
+    """How to declare the scale of a survey column whose answers cxkit cannot read."""
+    if name not in ("emotion", "effort", "csat") or schema.scale(name) is not None:
+        return ""
+    example = {"emotion": "-2..2", "effort": "1..7", "csat": "1..7"}[name]
+    return (
+        f"; answers on another scale need it declared, e.g. "
+        f"EventSchema(scales={{{name!r}: {example!r}}}) (CLI: --scale {name}={example})"
+    )
+
+
+def _range(schema: EventSchema, name: str) -> tuple[float, float, str]:
+    """``(low, high, expected)`` of a number field: its declared scale, else cxkit's."""
+    scale = schema.scale(name)
+    if scale is None:
+        return _RANGES[name]
+    return (
+        scale.low,
+        scale.high,
+        f"an answer on the declared scale {scale} (EventSchema(scales={{{name!r}: "
+        f"{str(scale)!r}}}))",
+    )
+
+
+def _checked_value(schema: EventSchema, name: str, c: dict[str, nw.Expr]) -> nw.Expr:
+    """The value whose range is checked: the raw answer when a scale is declared."""
+    if schema.scale(name) is None:
+        return c[CANONICAL[name]]
+    return nw.col(schema.column(name)).cast(nw.Float64)  # type: ignore[arg-type]
 
 
 def _with_outcome_touchpoints(
@@ -746,7 +802,7 @@ def _used(schema: EventSchema) -> set[str]:
     }
 
 
-def _dtype_problems(name: str, col: str, dtype: Any, polars: bool) -> list[str]:
+def _dtype_problems(name: str, col: str, dtype: Any, polars: bool, scale: Any = None) -> list[str]:
     what = f"column {col!r} ({_describe(name)})"
     if polars and dtype == nw.Object:
         # polars Object columns hold arbitrary Python objects and cannot be cast
@@ -758,6 +814,10 @@ def _dtype_problems(name: str, col: str, dtype: Any, polars: bool) -> list[str]:
             f"{what} has type {dtype}; expected datetimes (time-zone aware or naive, read "
             "as UTC), dates or ISO 8601 text"
         ]
+    if name == "emotion" and scale is not None:
+        if dtype.is_numeric() or str(dtype) == "Null":
+            return []
+        return [f"{what} has type {dtype}; expected numbers on its declared scale {scale}"]
     if name in ("customer", *_TEXT_FIELDS, "emotion", "order", "event_id"):
         if dtype.is_nested():
             return [f"{what} has type {dtype}; expected text or numbers"]

@@ -1,4 +1,4 @@
-"""Analytics commands: ``cxkit discover``, ``cxkit attribution`` and ``cxkit drift``.
+"""Analytics commands: ``cxkit discover``, ``attribution``, ``drift`` and ``calibrate``.
 
 EVENTS is an event-log file (``.parquet``, ``.csv``, ``.ndjson``/``.jsonl``, ``.xlsx``; see
 :func:`cxkit.analytics.read_events`). Every ``--json`` output is an object whose first
@@ -54,13 +54,16 @@ from cxkit.io import dump_journey, dumps_json, load_journey, save_journey
 
 if TYPE_CHECKING:  # cxkit.analytics is imported by the commands, not by `cxkit --help`
     from cxkit.analytics import DiscoveryResult, DriftReport, EventSchema
+    from cxkit.analytics._calibrate import Calibration
 
 __all__ = [
     "attribution_payload",
+    "calibrate_payload",
     "discover_payload",
     "drift_payload",
     "register",
     "render_attribution",
+    "render_calibration",
     "render_discovery",
     "render_drift",
 ]
@@ -107,16 +110,20 @@ def schema_from_options(
     outcome_touchpoints: Sequence[str] = (),
     missing_outcome: str | None = None,
     split_channels: bool = False,
+    scales: Sequence[str] = (),
 ) -> EventSchema | None:
     """The :class:`EventSchema` of ``--column FIELD=NAME``, ``--outcomes``,
     ``--unknown-outcomes``, ``--order-by``, ``--outcome-touchpoint``,
-    ``--missing-outcome`` and ``--split-channels``; ``None`` when they are all defaults.
+    ``--missing-outcome``, ``--split-channels`` and ``--scale FIELD=LOW..HIGH``; ``None``
+    when they are all defaults.
 
     >>> schema_from_options(["customer=cust", "emotion="], "saved,lost").customer
     'cust'
     >>> s = schema_from_options(order_by="seq", outcome_touchpoints=["Closed=resolved"])
     >>> s.order, s.outcome_touchpoints
     ('seq', (('Closed', 'resolved'),))
+    >>> str(schema_from_options(scales=["effort=1..7"]).scale("effort"))
+    '1..7'
     >>> schema_from_options(["custmer=cust"])
     Traceback (most recent call last):
     ...
@@ -151,7 +158,17 @@ def schema_from_options(
         changes["missing_outcome"] = missing_outcome
     if split_channels:
         changes["split_channels"] = True
-    return EventSchema(**changes) if changes else None
+    declared = dict(
+        _pair("--scale", item, "FIELD=LOW..HIGH, e.g. emotion=-2..2") for item in scales
+    )
+    if declared:
+        changes["scales"] = declared
+    try:
+        return EventSchema(**changes) if changes else None
+    except CxkitError as exc:
+        if not declared:
+            raise
+        raise CxkitError(f"--scale: {exc}") from None
 
 
 def _pair(option: str, item: str, expected: str) -> tuple[str, str]:
@@ -208,6 +225,15 @@ _SCHEMA_OPTIONS = (
         "sequence number); without it such ties keep the file's row order.",
     ),
     click.option(
+        "--scale",
+        "scales",
+        multiple=True,
+        metavar="FIELD=LOW..HIGH",
+        help="The answer scale of a survey column (repeatable): emotion, effort, csat or "
+        "nps, e.g. --scale emotion=-2..2 --scale effort=1..7 (CES 2.0); add ' low=best' "
+        "when the lowest answer is best.",
+    ),
+    click.option(
         "--split-channels",
         is_flag=True,
         help="Make one touchpoint per (touchpoint, channel) for a touchpoint seen in "
@@ -237,6 +263,7 @@ _SCHEMA_KEYS = (
     "missing_outcome",
     "order_by",
     "split_channels",
+    "scales",
 )
 
 
@@ -255,6 +282,7 @@ def _schema_options(func: Any) -> Any:
             outcome_touchpoints=given["outcome_touchpoints"],
             missing_outcome=given["missing_outcome"],
             split_channels=given["split_channels"],
+            scales=given["scales"],
         )
         return func(*args, **kwargs)
 
@@ -312,6 +340,20 @@ def drift_payload(report: DriftReport, *, journey: str, source: str) -> dict[str
     body = report.to_dict()
     body.pop("journey", None)
     return envelope("drift", journey=journey, events=source, **body)
+
+
+def calibrate_payload(
+    found: Calibration, *, journey: str, source: str, output: str | None = None
+) -> dict[str, Any]:
+    """The ``cxkit calibrate --json`` document."""
+    return envelope(
+        "calibrate",
+        journey=journey,
+        events=source,
+        output=output,
+        **found.to_dict(),
+        calibrated=json.loads(dumps_json(found.journey)),
+    )
 
 
 # -- text renderings ----------------------------------------------------------------------
@@ -410,7 +452,7 @@ def render_drift(report: DriftReport, lang: str = "en") -> str:
             [
                 [
                     _l(r["status"], lang),
-                    _check_name(r),
+                    _check_name(r, lang),
                     r["designed_label"] or _num(r["designed"]),
                     r["observed_label"] or _num(r["observed"]),
                     str(r["n"]),
@@ -442,18 +484,51 @@ def _channel_cell(row: dict[str, Any], lang: str = "en") -> str:
     return str(row["channel"])
 
 
+def render_calibration(found: Calibration, lang: str = "en") -> str:
+    """One line per designed touchpoint: its status and the values measured there."""
+    head = [
+        label("touchpoint", lang),
+        _l("status", lang),
+        label("emotion", lang),
+        _l("disconfirmation", lang),
+        label("effort", lang),
+        _l("answers", lang),
+    ]
+    rows = []
+    for r in found.touchpoints.iter_rows(named=True):
+        answers = max(r["emotion_n"] or 0, r["experience_n"] or 0, r["effort_n"] or 0)
+        rows.append(
+            [
+                r["touchpoint"],
+                _l(r["status"], lang),
+                label(r["emotion"], lang) if r["emotion"] else "–",
+                _num(r["disconfirmation"], 2),
+                _num(r["effort"], 2),
+                str(answers) if answers else "–",
+            ]
+        )
+    lines = [f"{_l('calibrated', lang)}: {found.journey.id}", "", *_table(head, rows, "llrrrr")]
+    if found.notes:
+        lines.append("")
+        lines += [f"note: {n}" for n in found.notes]
+    return "\n".join(lines)
+
+
 def _outcome_name(outcome: str, kind: str, lang: str) -> str:
     shown = label(kind, lang)
     return outcome if shown == outcome else f"{outcome} ({shown})"
 
 
-def _check_name(row: dict[str, Any]) -> str:
+def _check_name(row: dict[str, Any], lang: str = "en") -> str:
     check = row["check"]
     if check == "handoff":
         return f"{row['source']} → {row['target']}"
     if check == "outcome":
         return f"→ {row['target']}"
-    return f"{check} {row['source'] or ''}".rstrip()
+    name = f"{check} {row['source'] or ''}".rstrip()
+    if row.get("baseline") == "measured":  # compared with a calibrated step
+        name += f" ({_l('measured', lang)})"
+    return name
 
 
 # -- commands -----------------------------------------------------------------------------
@@ -689,7 +764,87 @@ def drift_command(
         ctx.exit(1)
 
 
+@click.command("calibrate")
+@click.argument("journey", metavar="JOURNEY")
+@click.argument("events", metavar="EVENTS")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    default=None,
+    help="Write the calibrated journey to FILE (.yaml, .yml or .json); - is standard output.",
+)
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option(
+    "--min-answers",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Fewest answers at a touchpoint for a value to be measured there.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON document.")
+@_schema_options
+@_LANG
+def calibrate_command(
+    journey: str,
+    events: str,
+    output: str | None,
+    force: bool,
+    min_answers: int,
+    as_json: bool,
+    schema: EventSchema | None,
+    encoding: str,
+    sheet: str | None,
+    lang: str,
+) -> None:
+    """Fill a designed JOURNEY's emotion, experience and effort from an event log.
+
+    Each step at a touchpoint with survey answers gets the measured values and
+    evidence: measured; `cxkit drift` then compares later logs with them. Without -o
+    the calibrated journey is printed as YAML; with -o it is written to FILE and a
+    summary is printed.
+    """
+    from cxkit.analytics import read_events
+    from cxkit.analytics._calibrate import calibration
+
+    output = None if output == "-" else output
+    target = Path(output) if output else None
+    if target is not None:
+        _check_output(target, output, force)  # type: ignore[arg-type]
+    designed: Journey = load_journey(journey)
+    log = _run(read_events, events, schema=schema, encoding=encoding, sheet=sheet)
+    found: Calibration = _run(calibration, designed, log, schema=schema, min_answers=min_answers)
+    if target is not None:
+        save_journey(found.journey, target)
+    if as_json:
+        echo_json(calibrate_payload(found, journey=journey, source=events, output=output))
+        return
+    if target is None:
+        click.echo(dump_journey(found.journey), nl=False)
+        echo_text(render_calibration(found, lang), err=True)
+        return
+    echo_text(render_calibration(found, lang))
+    echo_text(f"\nwrote {output}  ·  next: cxkit drift {output} EVENTS")
+
+
+def _check_output(target: Path, output: str, force: bool) -> None:
+    """Refuse a journey output path that cannot be written (suffix, folder, exists)."""
+    from cxkit.io._write import output_kind
+
+    if output_kind(target) == "stream":
+        return
+    if target.suffix.lower() not in JOURNEY_SUFFIXES:
+        raise CxkitError(
+            f"{output}: the journey file must end in .yaml, .yml or .json, got "
+            f"{target.suffix or 'no suffix'!r}"
+        )
+    if target.is_dir():
+        raise CxkitError(f"{output}: is a folder; -o takes a journey file path")
+    if target.exists() and not force:
+        raise CxkitError(f"{output}: already exists; use --force to overwrite it")
+
+
 def register(group: click.Group) -> None:
     """Add the analytics commands to the ``cxkit`` group."""
-    for command in (discover_command, attribution_command, drift_command):
+    for command in (discover_command, attribution_command, drift_command, calibrate_command):
         group.add_command(command)

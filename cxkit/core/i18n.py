@@ -580,6 +580,12 @@ _LABELS: dict[str, dict[str, str]] = {
     "analytics_drifted": {"en": "drifted", "ja": "乖離"},
     "analytics_inconclusive": {"en": "inconclusive", "ja": "判定保留"},
     "analytics_ok": {"en": "ok", "ja": "一致"},
+    "analytics_calibrated": {"en": "Calibrated journey", "ja": "実測で較正したジャーニー"},
+    "analytics_answers": {"en": "Answers", "ja": "回答数"},
+    "analytics_disconfirmation": {"en": "D̄ (points)", "ja": "D̄ (ポイント)"},
+    "analytics_measured": {"en": "measured", "ja": "実測"},
+    "analytics_no_answers": {"en": "no answers", "ja": "回答なし"},
+    "analytics_not_in_log": {"en": "not in the log", "ja": "ログになし"},
 }
 
 

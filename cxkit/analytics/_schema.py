@@ -215,7 +215,7 @@ def _field_scale(name: str, scale: Scale) -> Scale:
 class EventSchema:
     """Where each piece of an event log lives, and how outcomes are read.
 
-    Every field but the last six is a column name; ``None`` for an optional
+    Every field but the last seven is a column name; ``None`` for an optional
     column means "the log does not have it".
 
     Parameters
@@ -261,6 +261,11 @@ class EventSchema:
         the outcome ``other``.
     missing_outcome
         The outcome of a journey whose events record none (default ``abandon``).
+    duplicates
+        What rows equal in every column are: ``"drop"`` (default: one event recorded
+        twice; dropped with a counted warning) or ``"keep"`` (separate events that no
+        column tells apart — some exports repeat an activity without an event id).
+        With ``event_id``, rows with the same id are dropped either way.
     outcome_touchpoints
         Touchpoint values that record an outcome rather than a contact, e.g.
         ``{"Closed": "resolved", "Cancelled": "churn"}`` (a mapping, kept as sorted
@@ -311,6 +316,7 @@ class EventSchema:
     unknown_outcomes: Literal["error", "other"] = "error"
     missing_outcome: str = "abandon"
     outcome_touchpoints: tuple[tuple[str, str], ...] = ()
+    duplicates: Literal["drop", "keep"] = "drop"
     split_channels: bool = False
     scales: Mapping[str, Scale | str] | tuple[tuple[str, Scale], ...] = ()
 
@@ -352,6 +358,11 @@ class EventSchema:
                 f"got {format_value(self.missing_outcome)}"
             )
         object.__setattr__(self, "outcome_touchpoints", _pairs(self.outcome_touchpoints))
+        if self.duplicates not in ("drop", "keep"):
+            raise CxkitError(
+                "EventSchema.duplicates must be 'drop' or 'keep', "
+                f"got {format_value(self.duplicates)}"
+            )
         if not isinstance(self.split_channels, bool):
             raise CxkitError(
                 "EventSchema.split_channels must be True or False, "

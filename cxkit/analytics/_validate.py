@@ -154,11 +154,19 @@ def duplicates_note(n_duplicates: int, n_kept: int, *, by_id: bool = False) -> s
     """The warning about dropped duplicate events.
 
     >>> duplicates_note(2, 10)
-    'dropped 2 duplicate events (rows equal in every column) of 10'
-    """
+    "dropped 2 duplicate events (rows equal in every column) of 10; pass EventSchema(duplicates='keep') (CLI --keep-duplicates) if they are separate events"
+    """  # noqa: E501
     plural = "s" if n_duplicates != 1 else ""
-    rule = "rows with the same event id" if by_id else "rows equal in every column"
-    return f"dropped {n_duplicates} duplicate event{plural} ({rule}) of {n_kept}"
+    if by_id:
+        return (
+            f"dropped {n_duplicates} duplicate event{plural} (rows with the same event id) "
+            f"of {n_kept}"
+        )
+    return (
+        f"dropped {n_duplicates} duplicate event{plural} (rows equal in every column) of "
+        f"{n_kept}; pass EventSchema(duplicates='keep') (CLI --keep-duplicates) if they are "
+        "separate events"
+    )
 
 
 def _strip_text(expr: nw.Expr) -> nw.Expr:
@@ -636,6 +644,8 @@ def _duplicate_rows(
         first = ids.group_by("eid").agg(nw.col(ROW).min().alias("_first"))
         dup = ids.join(first, on="eid").filter(nw.col(ROW) != nw.col("_first"))
         return sorted(collect(dup.select(ROW))[ROW].to_list())
+    if schema.duplicates == "keep":
+        return []
     rows = collect(tied_rows.select(ROW))[ROW].to_list()
     if not rows:  # a duplicate shares its customer and time: no tie, no duplicate
         return []

@@ -111,6 +111,7 @@ def schema_from_options(
     missing_outcome: str | None = None,
     split_channels: bool = False,
     scales: Sequence[str] = (),
+    keep_duplicates: bool = False,
 ) -> EventSchema | None:
     """The :class:`EventSchema` of ``--column FIELD=NAME``, ``--outcomes``,
     ``--unknown-outcomes``, ``--order-by``, ``--outcome-touchpoint``,
@@ -158,6 +159,8 @@ def schema_from_options(
         changes["missing_outcome"] = missing_outcome
     if split_channels:
         changes["split_channels"] = True
+    if keep_duplicates:
+        changes["duplicates"] = "keep"
     declared = dict(
         _pair("--scale", item, "FIELD=LOW..HIGH, e.g. emotion=-2..2") for item in scales
     )
@@ -234,6 +237,12 @@ _SCHEMA_OPTIONS = (
         "when the lowest answer is best.",
     ),
     click.option(
+        "--keep-duplicates",
+        is_flag=True,
+        help="Keep rows equal in every column as separate events (default: dropped as "
+        "one event recorded twice, with a warning).",
+    ),
+    click.option(
         "--split-channels",
         is_flag=True,
         help="Make one touchpoint per (touchpoint, channel) for a touchpoint seen in "
@@ -264,6 +273,7 @@ _SCHEMA_KEYS = (
     "order_by",
     "split_channels",
     "scales",
+    "keep_duplicates",
 )
 
 
@@ -283,6 +293,7 @@ def _schema_options(func: Any) -> Any:
             missing_outcome=given["missing_outcome"],
             split_channels=given["split_channels"],
             scales=given["scales"],
+            keep_duplicates=given["keep_duplicates"],
         )
         return func(*args, **kwargs)
 

@@ -116,7 +116,8 @@ def test_backends_agree(
 def test_reference_is_meaningful(reference: dict[str, Any]) -> None:
     assert reference["warnings"] == (
         "dropped 5 duplicate events (rows equal in every column) of "
-        f"{reference['touchpoints']['contacts'].sum() + 5}",
+        f"{reference['touchpoints']['contacts'].sum() + 5}; pass EventSchema(duplicates='keep') "
+        "(CLI --keep-duplicates) if they are separate events",
     )
     assert reference["touchpoints"]["ces"].is_not_null().all()
     assert reference["attribution"]["markov"].sum() == pytest.approx(1.0)

@@ -182,7 +182,10 @@ class Chain:
         # a hand-off into a removed touchpoint leaves the chain (to the null state)
         into = c.target < c.n
         draws = np.where(into[None, :], keep[:, np.minimum(c.target, c.n - 1)], 1.0) * c.prob
-        solved = solve_chain(c, self.start[None, :], draws, revisits=False, absorption_from=True)
+        # customers who would start at a removed touchpoint leave at once: a removed
+        # touchpoint is neither a start nor reachable, so it cannot trap the chain
+        start = self.start[None, :] * keep
+        solved = solve_chain(c, start, draws, revisits=False, absorption_from=True)
         cols = [c.outcome_index[t] for t in targets]
         x = np.nan_to_num(solved.absorption_from[:, :, cols].sum(axis=2))  # type: ignore[index]
-        return np.clip(((self.start[None, :] * keep) * x).sum(axis=1), 0.0, None)
+        return np.clip((start * x).sum(axis=1), 0.0, None)

@@ -253,3 +253,18 @@ def test_declared_outcomes_must_be_known() -> None:
 def test_bad_outcome_touchpoints(value: object, message: str) -> None:
     with pytest.raises(CxkitError, match=message):
         EventSchema(outcome_touchpoints=value)  # type: ignore[arg-type]
+
+
+# -- case-level channels -------------------------------------------------------------------
+def test_removing_the_one_channel_of_every_journey_ends_them_all() -> None:
+    """A case-level attribute used as the channel: every event is 'Internet'. Removing it
+    removes every touchpoint; the chain used to refuse ("the journey never ends") because
+    a removed start touchpoint kept its start share."""
+    rows = [("a", 0, "x"), ("a", 1, "y"), ("b", 0, "x"), ("b", 1, "y")]
+    extra = {"channel": ["Internet"] * 4, "outcome": [None, "purchase", None, "abandon"]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EventLogWarning)
+        shares = attribution(_log(rows, extra), target="purchase", by="channel")
+    assert shares.select("channel", "p_target", "p_without", "removal_effect").rows() == [
+        ("Internet", 0.5, 0.0, 1.0)
+    ]

@@ -16,7 +16,7 @@ the conversion is not timed — then times, in this order on one log:
    ``attribution(log, target="purchase")``, ``drift(journey, log)`` (the template)
    and ``churn_model(log, seed=1)`` (outcome ``churn``) — each includes whatever the
    log prepares on first use (on DuckDB and Dask, the ordered windows; a clean polars
-   log prepares nothing: every table comes from the fast path);
+   log prepares its ordered rows on first use too);
 3. ``discover(events)`` from scratch, on the converted frame.
 
 Each repetition builds a new ``EventLog``; every column is the best of ``--repeat``.

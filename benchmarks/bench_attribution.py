@@ -6,7 +6,7 @@ their outcome is ``purchase``. Each tool runs end to end from the polars event l
 its own subprocess (wall time and peak RSS as in ``bench_discovery.py``):
 
 * ``cxkit``: ``cxkit.analytics.attribution(events, target="purchase")`` — the checked
-  log's transition counts (the polars fast path, see ``cxkit/analytics/_fast.py``),
+  log's transition counts (the one event-log engine, ``cxkit/analytics/_log.py``),
   the first-order absorbing chain, and for every touchpoint the exact conversion
   probability with that touchpoint removed (model reference §3.3, Anderl et al. 2016), by
   sparse linear solves; first / last / linear touch beside it;

@@ -10,7 +10,7 @@ counter (``/proc/self/clear_refs``), and times the call:
   discovery: the log checked, journeys split at outcomes, every transition's counts,
   gaps (mean and median), context loss, waits, switches and transfers, starts per
   call reason, per-touchpoint contacts, customers and survey sums, and the editable
-  journey built and validated (the polars fast path, ``cxkit/analytics/_fast.py``);
+  journey built and validated (the one event-log engine, ``cxkit/analytics/_log.py``);
 * ``cxkit-scan``: ``discover(polars.scan_parquet(path))`` — the same discovery from a
   Parquet scan, nothing loaded beforehand (logs above ``BUCKET_ROWS`` rows are read
   in buckets of customers with the streaming engine: the "larger than memory" path;

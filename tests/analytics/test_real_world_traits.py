@@ -121,7 +121,7 @@ def test_an_order_column_that_leaves_ties_says_so() -> None:
 
 
 def test_a_missing_order_column_is_named() -> None:
-    with pytest.raises(CxkitError, match="column 'sequence' .* is missing; the log has .*'seq'"):
+    with pytest.raises(CxkitError, match=r"column 'sequence' .* is missing; the log has .*'seq'"):
         EventLog(_log(TIES, {"seq": list(range(8))}), schema=EventSchema(order="sequence"))
 
 
@@ -187,7 +187,7 @@ def test_an_event_id_column_decides_what_a_duplicate_is() -> None:
 
 
 def test_bad_duplicates_setting() -> None:
-    with pytest.raises(CxkitError, match="EventSchema.duplicates must be 'drop' or 'keep'"):
+    with pytest.raises(CxkitError, match=r"EventSchema\.duplicates must be 'drop' or 'keep'"):
         EventSchema(duplicates="ignore")  # type: ignore[arg-type]
 
 
@@ -238,7 +238,7 @@ def test_a_default_outcome_other_than_abandon() -> None:
 
 def test_declared_outcomes_must_be_known() -> None:
     schema = EventSchema(outcome_touchpoints={"Closed": "solved"})
-    with pytest.raises(CxkitError, match="EventSchema.outcome_touchpoints has unknown outcomes"):
+    with pytest.raises(CxkitError, match=r"EventSchema\.outcome_touchpoints has unknown outcomes"):
         discover(_tickets(), schema=schema)
 
 

@@ -275,7 +275,10 @@ def test_prepare_reports_what_it_did() -> None:
         p = prepare(log)
     assert (p.n_rows_read, p.n_rows, p.n_duplicates) == (4, 3, 1)
     assert p.outcome_ids == ("purchase", "resolved")
-    assert p.warnings == ("dropped 1 duplicate event (rows equal in every column) of 4; pass EventSchema(duplicates='keep') (CLI --keep-duplicates) if they are separate events",)
+    assert p.warnings == (
+        "dropped 1 duplicate event (rows equal in every column) of 4; pass "
+        "EventSchema(duplicates='keep') (CLI --keep-duplicates) if they are separate events",
+    )
 
 
 @pytest.mark.parametrize(

@@ -601,21 +601,13 @@ def discover_command(
     """
     from cxkit.analytics import discover, read_events
     from cxkit.analytics._discover import check_touchpoint_count
-    from cxkit.io._write import is_stream_target, output_kind
+    from cxkit.io._write import is_stream_target
 
     output = None if output == "-" else output  # -o -: standard output
     target = Path(output) if output else None
     # a named pipe or /dev/stdout is written as a stream (YAML unless it ends in .json)
-    if target is not None and output_kind(target) != "stream":
-        if target.suffix.lower() not in JOURNEY_SUFFIXES:
-            raise CxkitError(
-                f"{output}: the journey file must end in .yaml, .yml or .json, got "
-                f"{target.suffix or 'no suffix'!r}"
-            )
-        if target.is_dir():
-            raise CxkitError(f"{output}: is a folder; -o takes a journey file path")
-        if target.exists() and not force:
-            raise CxkitError(f"{output}: already exists; use --force to overwrite it")
+    if target is not None:
+        _check_output(target, output, force)  # type: ignore[arg-type]
     designed = load_journey(design) if design else None
     log = _run(read_events, events, schema=schema, encoding=encoding, sheet=sheet)
     check_touchpoint_count(log, schema, events)

@@ -295,6 +295,57 @@ def churn_model(
     >>> m.metrics["auc"] > 0.7, m.metrics["log_loss"] < m.metrics["base_log_loss"]
     (True, True)
     """
+    churn_ids = _check_arguments(seed, test_size, l2, bins, churn)
+    table = _churn_table(as_log(events, schema), churn_ids)
+    train_mask = _split_mask(table, seed, test_size)
+    y_all = table["churned"].cast(pl.Float64).to_numpy()
+    y_train, y_test = y_all[train_mask], y_all[~train_mask]
+    if y_train.min() == y_train.max():
+        raise CxkitError(
+            "the training customers are all "
+            + ("churned" if y_train[0] == 1 else "retained")
+            + "; a churn model needs both (a larger log or another seed)"
+        )
+    features, dropped, means, std, z_all = _standardised_features(table, train_mask)
+    beta = fit_logistic(z_all[train_mask], y_train, l2=float(l2))
+    p_all = 1.0 / (1.0 + np.exp(-(beta[0] + z_all @ beta[1:])))
+    p_test = p_all[~train_mask]
+    base = float(y_train.mean())
+    customers = table.with_columns(
+        split=pl.Series(np.where(train_mask, "train", "test")),
+        p_churn=pl.Series(p_all),
+    )
+    return ChurnModelResult(
+        coefficients=_coefficient_frame(beta, features, means, std),
+        metrics=_held_out_metrics(y_test, p_test, base),
+        calibration=_calibration(y_test, p_test, bins),
+        customers=customers,
+        features=tuple(features),
+        dropped=dropped,
+        n_train=int(train_mask.sum()),
+        n_test=int((~train_mask).sum()),
+        churn_rate_train=base,
+        churn_rate_test=float(y_test.mean()),
+        seed=int(seed),
+        l2=float(l2),
+        _beta=beta,
+        _mean=means,
+        _std=std,
+        _schema=schema,
+        _churn=churn_ids,
+    )
+
+
+def _check_arguments(
+    seed: Any, test_size: Any, l2: Any, bins: Any, churn: str | Sequence[str]
+) -> tuple[str, ...]:
+    """Validate :func:`churn_model`'s arguments.
+
+    Returns
+    -------
+    tuple of str
+        The churn outcome id(s).
+    """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise CxkitError(f"`seed` must be an integer, got {format_value(seed)}")
     if (
@@ -317,8 +368,17 @@ def churn_model(
         raise CxkitError(
             f"`churn` must be an outcome id or a list of them, got {format_value(churn)}"
         )
+    return churn_ids
 
-    log = as_log(events, schema)
+
+def _churn_table(log: EventLog, churn_ids: tuple[str, ...]) -> pl.DataFrame:
+    """The per-customer feature table, once the log is known to hold churn.
+
+    Raises
+    ------
+    CxkitError
+        When the log has no outcome column, no churned customer or under 10 customers.
+    """
     if not log.has("outcome"):
         raise EventLogError(
             "the log has no outcome column, so churn cannot be learnt; expected column "
@@ -336,20 +396,34 @@ def churn_model(
     n = table.height
     if n < 10:
         raise CxkitError(f"churn_model needs at least 10 customers, the log has {n}")
-    y_all = table["churned"].cast(pl.Float64).to_numpy()
+    return table
+
+
+def _split_mask(table: pl.DataFrame, seed: int, test_size: float) -> NDArray[np.bool_]:
+    """Boolean mask of the training customers (the rest are held out)."""
+    n = table.height
     perm = as_generator(int(seed)).permutation(n)
     n_test = min(n - 2, max(1, round(test_size * n)))
     test_idx = np.sort(perm[:n_test])
     train_mask = np.ones(n, dtype=bool)
     train_mask[test_idx] = False
-    y_train, y_test = y_all[train_mask], y_all[~train_mask]
-    if y_train.min() == y_train.max():
-        raise CxkitError(
-            "the training customers are all "
-            + ("churned" if y_train[0] == 1 else "retained")
-            + "; a churn model needs both (a larger log or another seed)"
-        )
+    return train_mask
 
+
+def _standardised_features(
+    table: pl.DataFrame, train_mask: NDArray[np.bool_]
+) -> tuple[
+    list[str], tuple[str, ...], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
+]:
+    """The features informative on the training customers, standardised.
+
+    Returns
+    -------
+    features, dropped, means, std, z
+        Features kept, features dropped (constant on the training customers), their
+        training means and standard deviations, and the standardised matrix of all
+        customers.
+    """
     candidates = [c for c in _FEATURES if c in table.columns]
     train = table.filter(pl.Series(train_mask))
     features: list[str] = []
@@ -370,10 +444,13 @@ def churn_model(
     means, std = means[keep], std[keep]
     x_all = x_all[:, keep]
     z_all = (x_all - means) / std
-    beta = fit_logistic(z_all[train_mask], y_train, l2=float(l2))
-    p_all = 1.0 / (1.0 + np.exp(-(beta[0] + z_all @ beta[1:])))
-    p_test = p_all[~train_mask]
-    base = float(y_train.mean())
+    return features, dropped, means, std, z_all
+
+
+def _held_out_metrics(
+    y_test: NDArray[np.float64], p_test: NDArray[np.float64], base: float
+) -> dict[str, float]:
+    """AUC, log loss and Brier score of the model and of the base-rate model."""
     base_p = np.full(len(y_test), base)
     auc = auc_score(y_test, p_test)
     if math.isnan(auc):
@@ -391,7 +468,17 @@ def churn_model(
         "base_brier": _brier(y_test, base_p),
     }
     metrics["log_loss_gain"] = metrics["base_log_loss"] - metrics["log_loss"]
-    coef = pl.DataFrame(
+    return metrics
+
+
+def _coefficient_frame(
+    beta: NDArray[np.float64],
+    features: Sequence[str],
+    means: NDArray[np.float64],
+    std: NDArray[np.float64],
+) -> pl.DataFrame:
+    """The coefficients table of :class:`ChurnModelResult`, intercept first."""
+    return pl.DataFrame(
         {
             "feature": ["intercept", *features],
             "coefficient": beta.tolist(),
@@ -411,29 +498,6 @@ def churn_model(
             "mean": pl.Float64,
             "std": pl.Float64,
         },
-    )
-    customers = table.with_columns(
-        split=pl.Series(np.where(train_mask, "train", "test")),
-        p_churn=pl.Series(p_all),
-    )
-    return ChurnModelResult(
-        coefficients=coef,
-        metrics=metrics,
-        calibration=_calibration(y_test, p_test, bins),
-        customers=customers,
-        features=tuple(features),
-        dropped=dropped,
-        n_train=int(train_mask.sum()),
-        n_test=int((~train_mask).sum()),
-        churn_rate_train=base,
-        churn_rate_test=float(y_test.mean()),
-        seed=int(seed),
-        l2=float(l2),
-        _beta=beta,
-        _mean=means,
-        _std=std,
-        _schema=schema,
-        _churn=churn_ids,
     )
 
 

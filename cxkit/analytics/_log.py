@@ -52,6 +52,18 @@ ASSISTED_CHANNELS: tuple[str, ...] = tuple(
 )
 
 _NEXT = ("customer", "case", "tp", "outcome", "t", "channel", "ctx", "wait", "xfer")
+#: Working columns of :attr:`EventLog.all_rows` that :attr:`EventLog.rows` drops.
+_WORKING = (
+    "_i",
+    "_kind",
+    "_o",
+    "_cum",
+    "same_next",
+    "p_customer",
+    "p_case",
+    "case_reason",
+    *[f"n_{c}" for c in _NEXT],
+)
 
 
 def _same(a: str, b: str) -> nw.Expr:
@@ -270,7 +282,8 @@ class EventLog:
             )
         else:
             f = f.with_columns(issue=nw.lit(""))
-        return _persist(f)
+        # the neighbours' columns have been read: keep what the tables and contacts use
+        return _persist(f.drop(*_WORKING, strict=False))
 
     def contacts(self, window_us: float) -> nw.LazyFrame[Any]:
         """Touchpoint rows with ``repeat`` (an earlier contact on the same issue within
@@ -600,7 +613,9 @@ def _persist(frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
 
 
 def _normalise(df: pl.DataFrame) -> pl.DataFrame:
-    """Backend-independent dtypes: counts Int64, sums and means Float64."""
+    """Backend-independent dtypes: counts Int64, sums and means Float64, text as text
+    (polars carries the text columns as categorical codes: see
+    :func:`~cxkit.analytics._validate.ordered_events`)."""
     casts = []
     for name, dtype in df.schema.items():
         if name in (
@@ -616,4 +631,6 @@ def _normalise(df: pl.DataFrame) -> pl.DataFrame:
             casts.append(pl.col(name).cast(pl.Int64))
         elif dtype.is_numeric():
             casts.append(pl.col(name).cast(pl.Float64))
+        elif dtype == pl.Categorical:
+            casts.append(pl.col(name).cast(pl.String))
     return df.with_columns(casts) if casts else df

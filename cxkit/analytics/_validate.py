@@ -575,6 +575,8 @@ def _warn_without_outcomes(schema: EventSchema, available: set[str], notes: list
 ROW = "_row"
 #: Optional schema fields carried into the canonical frame unchanged, and their column.
 _ORDER_FIELDS = {"order": "order", "event_id": "eid"}
+#: Text columns that polars carries as categorical codes after the sort.
+_CODED = ("tp", "outcome", "channel", "reason", "emotion")
 #: Seed of the customer hash that polars sorts by (see :func:`ordered_events`).
 _HASH_SEED = 0x2545F4914F6CDD1D
 
@@ -618,7 +620,10 @@ def ordered_events(
 
 def _sorted_polars(frame: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
     # eager: the lazy engine's sort measured 2-3x slower on these frames (polars 2.1)
-    hashed = frame.collect().with_columns(_h=pl.col("customer").hash(_HASH_SEED))
+    # the text columns as categorical codes: the sort, the shifts and the group-bys then
+    # move and hash integers (the tables are decoded by _log._normalise)
+    codes = [pl.col(c).cast(pl.Categorical) for c in _CODED]
+    hashed = frame.collect().with_columns(*codes, _h=pl.col("customer").hash(_HASH_SEED))
     if keys[1:] == ["t", ROW] and hashed["t"].is_sorted():
         # rows in time order (as exports are) are in (time, input row) order already:
         # a stable sort by the customer hash keeps it

@@ -269,6 +269,87 @@ def _build(
     title: str | None,
 ) -> DiscoveryResult:
     notes = list(log.warnings)
+    names, outcome_names = _observed_names(log, notes)
+
+    # -- ids ------------------------------------------------------------------------------
+    tp_ids = _touchpoint_ids(names, design, outcome_names)
+    out_ids = _outcome_ids(outcome_names, design, set(tp_ids.values()))
+
+    # -- edges and probabilities ----------------------------------------------------------
+    edges = _observed_edges(log.edges_table, {**tp_ids, **out_ids}, min_count, notes)
+    order = _touchpoint_order(edges, log.starts_table, tp_ids, design)
+    all_targets = order + [out_ids[o] for o in outcome_names]
+    probs = _probabilities(edges, order, all_targets, smoothing, decimals)
+
+    # -- touchpoints, channels, outcomes --------------------------------------------------
+    mix = _channel_mix(log, tp_ids, notes)
+    design_graph = design.graph if design is not None else None
+    touchpoints, channels = _touchpoints(order, tp_ids, mix, design_graph)
+    outcomes = _outcomes(outcome_names, out_ids, design_graph)
+    handoffs = _observed_handoffs(edges, probs, order, design_graph, log.has("transfer"))
+
+    # -- starts ---------------------------------------------------------------------------
+    starts = log.starts_table.with_columns(touchpoint=pl.col("tp").replace_strict(tp_ids))
+    entry_counts, n_cases = _entry_counts(starts)
+
+    # -- the journey ----------------------------------------------------------------------
+    g = TouchpointGraph(
+        touchpoints=tuple(touchpoints),
+        handoffs=tuple(handoffs),
+        outcomes=tuple(outcomes),
+        channels=tuple(channels),
+        entry=_distribution(entry_counts, decimals),
+        call_reasons=tuple(_call_reasons(log, starts, design_graph, decimals)),
+        remainder_outcome=out_ids[log.schema.missing_outcome],
+    )
+    tp_table = log.touchpoint_table
+    description = _description(log, n_cases)
+    j = _discovered_journey(
+        g, design, description, journey_id, title, _touchpoint_stats(tp_table, tp_ids), notes
+    )
+
+    # -- result frames --------------------------------------------------------------------
+    return DiscoveryResult(
+        journey=j,
+        edges=_edges_frame(edges, j),
+        starts=_starts_frame(entry_counts, n_cases),
+        outcomes=_outcomes_out_frame(edges, outcomes, n_cases),
+        touchpoints=_touchpoints_frame(tp_table, tp_ids, j, mix),
+        n_events=log.n_events,
+        n_customers=int(log.summary["customers"]),
+        n_journeys=n_cases,
+        warnings=tuple(notes),
+        channel_mix=_mix_frame(mix, j),
+    )
+
+
+def _entry_counts(starts: pl.DataFrame) -> tuple[dict[str, int], int]:
+    """Journeys starting at each touchpoint id, and the number of journeys."""
+    start_counts = starts.group_by("touchpoint").agg(pl.col("count").sum())
+    n_cases = int(start_counts["count"].sum())
+    entry_counts = {r["touchpoint"]: r["count"] for r in start_counts.iter_rows(named=True)}
+    return entry_counts, n_cases
+
+
+def _description(log: EventLog, n_cases: int) -> str:
+    """The discovered journey's description: what it was discovered from."""
+    summary = log.summary
+    first = _iso(summary["t_min"])
+    last = _iso(summary["t_max"])
+    return (
+        f"Discovered by cxkit from {log.n_events} events of {summary['customers']} "
+        f"customers ({n_cases} journeys) between {first} and {last} UTC."
+    )
+
+
+def _observed_names(log: EventLog, notes: list[str]) -> tuple[list[str], list[str]]:
+    """The touchpoint names and the sorted outcome names of the log.
+
+    Raises
+    ------
+    EventLogError
+        When the log has no touchpoint event, or a name is both a touchpoint and an outcome.
+    """
     schema = log.schema
     summary = log.summary
     if summary["contacts"] == 0:
@@ -283,8 +364,7 @@ def _build(
             "touchpoint event in between; the graph ignores them",
         )
     raw_edges = log.edges_table
-    tp_table = log.touchpoint_table
-    names = tp_table["tp"].to_list()
+    names = log.touchpoint_table["tp"].to_list()
     outcome_names = sorted(
         set(raw_edges.filter(pl.col("to_tp") == 0)["target"].to_list()) | {schema.missing_outcome}
     )
@@ -294,13 +374,17 @@ def _build(
             f"{_plural(clash, 'name')} {', '.join(map(repr, clash))} is used both as a touchpoint "
             "and as an outcome; expected distinct names (rename the touchpoint or the outcome)"
         )
+    return names, outcome_names
 
-    # -- ids ------------------------------------------------------------------------------
-    tp_ids = _touchpoint_ids(names, design, outcome_names)
-    out_ids = _outcome_ids(outcome_names, design, set(tp_ids.values()))
-    node_id = {**tp_ids, **out_ids}
 
-    # -- edges and probabilities ----------------------------------------------------------
+def _observed_edges(
+    raw_edges: pl.DataFrame, node_id: Mapping[str, str], min_count: int, notes: list[str]
+) -> pl.DataFrame:
+    """The log's edges with node ids, ``target_kind``, ``mle`` and ``kept``.
+
+    An edge is kept when seen at least ``min_count`` times, or when no edge from its
+    source is (those sources are named in a warning).
+    """
     edges = raw_edges.with_columns(
         source=pl.col("tp").replace_strict(node_id),
         target_id=pl.col("target").replace_strict(node_id),
@@ -319,54 +403,41 @@ def _build(
             f"every transition from {', '.join(map(repr, forced_sources))} was seen fewer "
             f"than min_count={min_count} times; they were kept",
         )
+    return edges
 
-    order = _touchpoint_order(edges, log.starts_table, tp_ids, design)
-    all_targets = order + [out_ids[o] for o in outcome_names]
-    probs = _probabilities(edges, order, all_targets, smoothing, decimals)
 
-    # -- touchpoints, channels, outcomes --------------------------------------------------
-    mix = _channel_mix(log, tp_ids, notes)
-    design_graph = design.graph if design is not None else None
-    touchpoints, channels = _touchpoints(order, tp_ids, mix, design_graph)
-    outcomes = _outcomes(outcome_names, out_ids, design_graph)
-
-    # -- hand-offs ------------------------------------------------------------------------
+def _observed_handoffs(
+    edges: pl.DataFrame,
+    probs: Mapping[tuple[str, str], float],
+    order: Sequence[str],
+    design_graph: TouchpointGraph | None,
+    explicit: bool,
+) -> list[Handoff]:
+    """The hand-offs of ``probs``, grouped by source in touchpoint ``order``."""
     stats = {(r["source"], r["target_id"]): r for r in edges.iter_rows(named=True)}
     designed = {h.key: h for h in design_graph.handoffs} if design_graph is not None else {}
     by_source: dict[str, list[tuple[str, float]]] = {}
     for (src, dst), p in probs.items():
         by_source.setdefault(src, []).append((dst, p))
-    tp_set, explicit = set(order), log.has("transfer")
-    handoffs = [
+    tp_set = set(order)
+    return [
         _handoff(src, dst, p, stats.get((src, dst)), designed.get((src, dst)), tp_set, explicit)
         for src in order
         for dst, p in by_source.get(src, [])
     ]
-    # -- starts ---------------------------------------------------------------------------
-    starts = log.starts_table.with_columns(touchpoint=pl.col("tp").replace_strict(tp_ids))
-    start_counts = starts.group_by("touchpoint").agg(pl.col("count").sum())
-    n_cases = int(start_counts["count"].sum())
-    entry_counts = {r["touchpoint"]: r["count"] for r in start_counts.iter_rows(named=True)}
-    entry = _distribution(entry_counts, decimals)
-    call_reasons = _call_reasons(log, starts, design_graph, decimals)
 
-    # -- the journey ----------------------------------------------------------------------
-    g = TouchpointGraph(
-        touchpoints=tuple(touchpoints),
-        handoffs=tuple(handoffs),
-        outcomes=tuple(outcomes),
-        channels=tuple(channels),
-        entry=entry,
-        call_reasons=tuple(call_reasons),
-        remainder_outcome=out_ids[schema.missing_outcome],
-    )
-    first = _iso(summary["t_min"])
-    last = _iso(summary["t_max"])
-    description = (
-        f"Discovered by cxkit from {log.n_events} events of {summary['customers']} "
-        f"customers ({n_cases} journeys) between {first} and {last} UTC."
-    )
-    tp_stats = _touchpoint_stats(tp_table, tp_ids)
+
+def _discovered_journey(
+    g: TouchpointGraph,
+    design: Journey | None,
+    description: str,
+    journey_id: str | None,
+    title: str | None,
+    tp_stats: Mapping[str, Mapping[str, Any]],
+    notes: list[str],
+) -> Journey:
+    """The observed journey: ``design`` with graph ``g``, or a new one with the most
+    probable path as its steps; checked with :func:`validate_journey`."""
     if design is not None:
         j = replace(
             design,
@@ -395,9 +466,11 @@ def _build(
             "the discovered journey is invalid (please report this): "
             + "; ".join(p.format() for p in errors[:5])
         )
+    return j
 
-    # -- result frames --------------------------------------------------------------------
-    edges_out = _edges_frame(edges, j)
+
+def _starts_frame(entry_counts: Mapping[str, int], n_cases: int) -> pl.DataFrame:
+    """Journey starts per touchpoint: ``touchpoint``, ``count``, ``probability``."""
     starts_out = pl.DataFrame(
         {
             "touchpoint": list(entry_counts),
@@ -405,7 +478,13 @@ def _build(
         },
         schema={"touchpoint": pl.String, "count": pl.Int64},
     ).with_columns(probability=pl.col("count") / n_cases)
-    starts_out = starts_out.sort(["count", "touchpoint"], descending=[True, False])
+    return starts_out.sort(["count", "touchpoint"], descending=[True, False])
+
+
+def _outcomes_out_frame(
+    edges: pl.DataFrame, outcomes: Sequence[Outcome], n_cases: int
+) -> pl.DataFrame:
+    """Journeys per outcome: ``outcome``, ``kind``, ``count``, ``rate``."""
     outcome_counts = (
         edges.filter(pl.col("target_kind") == "outcome")
         .group_by("target_id")
@@ -420,20 +499,7 @@ def _build(
         },
         schema={"outcome": pl.String, "kind": pl.String, "count": pl.Int64},
     ).with_columns(rate=pl.col("count") / n_cases)
-    outcomes_out = outcomes_out.sort(["count", "outcome"], descending=[True, False])
-    touch_out = _touchpoints_frame(tp_table, tp_ids, j, mix)
-    return DiscoveryResult(
-        journey=j,
-        edges=edges_out,
-        starts=starts_out,
-        outcomes=outcomes_out,
-        touchpoints=touch_out,
-        n_events=log.n_events,
-        n_customers=int(summary["customers"]),
-        n_journeys=n_cases,
-        warnings=tuple(notes),
-        channel_mix=_mix_frame(mix, j),
-    )
+    return outcomes_out.sort(["count", "outcome"], descending=[True, False])
 
 
 # -- helpers ------------------------------------------------------------------------------

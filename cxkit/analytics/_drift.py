@@ -241,6 +241,22 @@ def drift(
     >>> row["designed"], row["observed"], row["status"]
     (0.3, 0.4, 'drifted')
     """
+    _check_arguments(journey, tolerance, effort_tolerance, confidence, correction)
+    log = as_log(events, schema, journey)
+    drift_ = _Drift(journey, log, float(tolerance), float(effort_tolerance))
+    return drift_.run(float(confidence), correction)
+
+
+def _check_arguments(
+    journey: Any, tolerance: Any, effort_tolerance: Any, confidence: Any, correction: Any
+) -> None:
+    """Validate :func:`drift`'s arguments.
+
+    Raises
+    ------
+    CxkitError
+        For a journey that is not a :class:`~cxkit.Journey`, or a bad number or correction.
+    """
     if not isinstance(journey, Journey):
         raise CxkitError(f"`journey` must be a cxkit.Journey, got {format_value(journey)}")
     for name, value, upper in (
@@ -265,9 +281,6 @@ def drift(
         raise CxkitError(
             f"`correction` must be 'bonferroni' or 'none', got {format_value(correction)}"
         )
-    log = as_log(events, schema, journey)
-    drift_ = _Drift(journey, log, float(tolerance), float(effort_tolerance))
-    return drift_.run(float(confidence), correction)
 
 
 class _Drift:

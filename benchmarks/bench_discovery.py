@@ -318,7 +318,7 @@ def goal_lines(rows: Sequence[dict[str, Any]], tool: str = "cxkit") -> list[str]
             lines.append(
                 f"{size:>10,}  {tool} vs {peer:<13} speed {ratio:6.1f}× (goal ≥ {speedup:.0f}×), "
                 f"peak {share:5.2f} of its peak, working memory {extra:5.2f} of its "
-                f"(goal ≤ {mem})  → {'met' if ok else 'NOT met'}"
+                f"(goal ≤ {mem})  → {_verdict(ok)}"
             )
     return lines
 

@@ -183,7 +183,7 @@ def with_epoch_us(lf: nw.LazyFrame[Any], column: str, dtype: Any) -> nw.LazyFram
         if dtype == nw.Date:
             expr = expr.cast(nw.Datetime("us"))
         return lf.with_columns(expr.dt.timestamp("us").cast(nw.Int64).alias(T_US))
-    # any other narwhals backend: the generic path
+    # any other narwhals backend: narwhals' own expression
     return lf.with_columns(nw.col(column).dt.timestamp("us").cast(nw.Int64).alias(T_US))
 
 

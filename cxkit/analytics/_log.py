@@ -115,8 +115,7 @@ class EventLog:
         if not isinstance(events, PreparedLog):
             events = prepare(events, schema, journey=journey)
         self.prepared: PreparedLog = events
-        prepared = events
-        self.schema = prepared.schema
+        self.schema = events.schema
         self.missing = self.schema.missing_outcome
 
     def __repr__(self) -> str:
@@ -177,7 +176,7 @@ class EventLog:
         """
         if self.prepared.frame.implementation.is_polars():
             native = self.prepared.frame.to_native()
-            rows = _polars_all_rows(native, self.order, self.prepared.presorted)
+            rows = _polars_all_rows(native)
             return nw.from_native(rows.lazy())
         f = self.prepared.frame.with_columns(
             _kind=nw.col("tp").is_null().cast(nw.Int64),
@@ -527,40 +526,37 @@ def as_log(
     return EventLog(events, schema=schema, journey=journey)
 
 
-def _polars_all_rows(
-    frame: pl.LazyFrame | pl.DataFrame, order: list[str], presorted: bool = False
-) -> pl.DataFrame:
-    """:attr:`EventLog.all_rows` on polars: sort once, then shift for the neighbours.
+def _polars_all_rows(frame: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
+    """:attr:`EventLog.all_rows` on polars: shifted columns for the neighbours.
 
-    The columns and values are those of the generic path (row ``_i`` is the row's
-    position when sorted by ``order``), with the rows in that order; one ``collect``.
-    A ``presorted`` frame (from :func:`~cxkit.analytics._validate.ordered_events`) has
-    each customer's rows together and in ``order``: all that the neighbours, cases and
-    starts need.
+    ``frame`` is sorted by :func:`~cxkit.analytics._validate.event_order`
+    (:func:`~cxkit.analytics._validate.ordered_events` sorts it): each customer's rows
+    together and in order, all that the neighbours, cases and starts need. The
+    columns and values are those of the other backends' row index and self-joins
+    (``_i`` is the row's position); one ``collect``.
 
     >>> import polars as pl
     >>> f = pl.DataFrame(
     ...     {
     ...         "customer": ["a", "a", "a", "b"],
-    ...         "t": [2, 1, 3, 1],
-    ...         "_row": [0, 1, 2, 3],
-    ...         "tp": ["x", "y", None, "x"],
+    ...         "t": [1, 2, 3, 1],
+    ...         "_row": [1, 0, 2, 3],
+    ...         "tp": ["y", "x", None, "x"],
     ...         "outcome": [None, None, "churn", "resolved"],
     ...     }
     ... )
     >>> for k in ("channel", "ctx", "wait", "xfer"):
     ...     f = f.with_columns(pl.lit(None).alias(k))
-    >>> r = _polars_all_rows(f, ["customer", "t", "_row"])
+    >>> r = _polars_all_rows(f)
     >>> r.select("_i", "customer", "tp", "case", "n_tp", "start", "same_next").rows()
     [(0, 'a', 'y', 0, 'x', 1, True), (1, 'a', 'x', 0, None, 0, True), (2, 'a', None, 0, 'x', 0, False), (3, 'b', 'x', 1, None, 1, False)]
     """  # noqa: E501
     tp, outcome = pl.col("tp"), pl.col("outcome")
     flags = {"_kind": tp.is_null().cast(pl.Int64), "_o": outcome.is_not_null().cast(pl.Int64)}
-    lf = frame.lazy().with_columns(**flags)
-    if not presorted:
-        lf = lf.sort(order)
     lf = (
-        lf.with_row_index("_i")
+        frame.lazy()
+        .with_columns(**flags)
+        .with_row_index("_i")
         .with_columns(_cum=pl.col("_o").cum_sum())
         .with_columns(case=(pl.col("_cum") - pl.col("_o")).cast(pl.Int64))
     )

@@ -121,9 +121,9 @@ class PreparedLog:
     """A checked event log in canonical columns (see the module docstring).
 
     ``frame`` is lazy on every backend; ``available`` names the optional schema
-    fields the log has; ``warnings`` repeats what was repaired. ``presorted``: the
-    rows of ``frame`` are sorted by :func:`event_order` (polars, see
-    :func:`ordered_events`). ``n_tied``: events that share customer and time (and
+    fields the log has; ``warnings`` repeats what was repaired. On polars the
+    rows of ``frame`` are sorted by :func:`event_order` (see :func:`ordered_events`).
+    ``n_tied``: events that share customer and time (and
     order value) with another event, kept in input order.
     """
 
@@ -136,8 +136,6 @@ class PreparedLog:
     n_duplicates: int
     outcome_ids: tuple[str, ...]
     warnings: tuple[str, ...] = field(default=())
-    in_memory: bool = False
-    presorted: bool = False
     n_tied: int = 0
 
     def has(self, name: str) -> bool:
@@ -294,7 +292,6 @@ def prepare(
     *,
     journey: Journey | None = None,
     argument: str = "events",
-    resolved: Resolved | None = None,
 ) -> PreparedLog:
     """Check ``events`` and return it in canonical columns (see the module docstring).
 
@@ -321,15 +318,15 @@ def prepare(
     ...
     cxkit.analytics._schema.EventLogError: column 'touchpoint' (the touchpoint) is missing; did you mean 'touch_point'? Pass EventSchema(touchpoint='touch_point') if that is the column.
     """  # noqa: E501
-    schema, lf, eager, dtypes, available, notes = (
-        resolved if resolved is not None else resolve_columns(events, schema, argument)
-    )
+    schema, lf, eager, dtypes, available, notes = resolve_columns(events, schema, argument)
     backend = str(lf.implementation.name).lower()
     polars = lf.implementation.is_polars()
     raw = with_input_order(lf, ROW)
     ts_col = schema.timestamp
     lf = with_epoch_us(raw, ts_col, dtypes[ts_col])
-    clean = _clean_text_fields(lf, schema, available, dtypes) if polars else frozenset()
+    # in memory: one cheap pass over the distinct values (a scan would be read twice)
+    in_memory = polars and eager
+    clean = _clean_text_fields(lf, schema, available, dtypes) if in_memory else frozenset()
     canon = _canonical_exprs(schema, available, dtypes, clean)
     lf = lf.with_columns(**{f"__cx_{k}": v for k, v in canon.items()})
     if polars:
@@ -388,8 +385,6 @@ def prepare(
         n_duplicates=n_dup,
         outcome_ids=tuple(outcome_ids),
         warnings=tuple(notes),
-        in_memory=bool(eager and polars),
-        presorted=polars,
         n_tied=tied,
     )
 

@@ -29,6 +29,7 @@ The payload builders are pure functions, usable without a terminal:
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import math
 import warnings
@@ -264,17 +265,6 @@ _SCHEMA_OPTIONS = (
         help="Sheet of an .xlsx workbook: its name or its number from 1 (default: the first).",
     ),
 )
-_SCHEMA_KEYS = (
-    "columns",
-    "outcomes",
-    "unknown_outcomes",
-    "outcome_touchpoints",
-    "missing_outcome",
-    "order_by",
-    "split_channels",
-    "scales",
-    "keep_duplicates",
-)
 
 
 def _schema_options(func: Any) -> Any:
@@ -283,18 +273,9 @@ def _schema_options(func: Any) -> Any:
 
     @functools.wraps(func)
     def command(*args: Any, **kwargs: Any) -> Any:
-        given = {k: kwargs.pop(k) for k in _SCHEMA_KEYS}
-        kwargs["schema"] = schema_from_options(
-            given["columns"],
-            given["outcomes"],
-            given["unknown_outcomes"],
-            order_by=given["order_by"],
-            outcome_touchpoints=given["outcome_touchpoints"],
-            missing_outcome=given["missing_outcome"],
-            split_channels=given["split_channels"],
-            scales=given["scales"],
-            keep_duplicates=given["keep_duplicates"],
-        )
+        # each schema option's parameter is named as schema_from_options' argument
+        given = {k: kwargs.pop(k) for k in inspect.signature(schema_from_options).parameters}
+        kwargs["schema"] = schema_from_options(**given)
         return func(*args, **kwargs)
 
     for option in reversed(_SCHEMA_OPTIONS):
@@ -610,7 +591,7 @@ def discover_command(
         _check_output(target, output, force)  # type: ignore[arg-type]
     designed = load_journey(design) if design else None
     log = _run(read_events, events, schema=schema, encoding=encoding, sheet=sheet)
-    check_touchpoint_count(log, schema, events)
+    check_touchpoint_count(log, schema, events)  # names the file in its message
     found: DiscoveryResult = _run(
         discover,
         log,

@@ -42,6 +42,7 @@ from cxkit.analytics._log import EventLog, as_log
 from cxkit.analytics._scales import points, position
 from cxkit.analytics._schema import EventLogWarning, EventSchema, user_stacklevel
 from cxkit.analytics._validate import EMOTIONS
+from cxkit.core._checks import whole_number
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
 from cxkit.core.model import Emotion, Evidence, Step
@@ -159,10 +160,7 @@ def calibration(
     """:func:`calibrate`, with what was measured at each touchpoint."""
     if not isinstance(journey, Journey):
         raise CxkitError(f"`journey` must be a cxkit.Journey, got {format_value(journey)}")
-    if isinstance(min_answers, bool) or not isinstance(min_answers, int) or min_answers < 1:
-        raise CxkitError(
-            f"`min_answers` must be a whole number ≥ 1, got {format_value(min_answers)}"
-        )
+    min_answers = whole_number(min_answers, "min_answers", 1)
     log = as_log(events, schema, journey)
     notes: list[str] = []
     measured = _measure(journey, log, min_answers, notes)

@@ -166,6 +166,15 @@ def touchpoint_metrics(
     """
     window_us = parse_window(repeat_window) * 1e6
     log = as_log(events, schema)
+    df = _touchpoint_sums(log, window_us)
+    cols = _touchpoint_columns(log)
+    return df.select(cols).sort(["contacts", "touchpoint"], descending=[True, False])
+
+
+def _touchpoint_sums(log: EventLog, window_us: float) -> pl.DataFrame:
+    """Per touchpoint ``tp``: the touchpoint table joined with its contact sums, its
+    flows out (``switches_out``, ``transfers_out``, ``journeys_ended``) and in
+    (``switches_in``, ``transfers_in``) and its channels."""
     base = log.touchpoint_table
     rep = log.contact_sums(window_us)
     edges = log.edges_table
@@ -184,12 +193,16 @@ def touchpoint_metrics(
         .rename({"target": "tp"})
     )
     channels = _modal_channel(log)
-    df = (
+    return (
         base.join(rep, on="tp", how="left")
         .join(out_flow, on="tp", how="left")
         .join(in_flow, on="tp", how="left")
         .join(channels, on="tp", how="left")
     )
+
+
+def _touchpoint_columns(log: EventLog) -> list[pl.Expr]:
+    """The output columns of :func:`touchpoint_metrics`, for the columns ``log`` has."""
     cols: list[pl.Expr] = [
         pl.col("tp").alias("touchpoint"),
         pl.col("channel"),
@@ -214,7 +227,7 @@ def touchpoint_metrics(
             pl.col("transfers_out").fill_null(0).cast(pl.Int64),
         ]
     cols += _survey_columns(log)
-    return df.select(cols).sort(["contacts", "touchpoint"], descending=[True, False])
+    return cols
 
 
 def _modal_channel(log: EventLog) -> pl.DataFrame:

@@ -473,6 +473,15 @@ def render_show(journey: Journey, lang: str | None = None, *, width: int = 100) 
     """
     lang = resolve_lang(lang, journey)
     p = show_payload(journey, lang)
+    lines = _show_heading(p, lang)
+    lines += _show_steps(p, lang, width)
+    lines += _show_aggregates(p, lang)
+    lines += ["", *render_design_flow(p["design_vs_flow"], lang)]
+    return "\n".join(lines)
+
+
+def _show_heading(p: dict[str, Any], lang: str) -> list[str]:
+    """The title, id line, source and persona of :func:`render_show`."""
     j = p["journey"]
     lines = [j["title"] or j["id"]]
     lines.append(
@@ -489,7 +498,29 @@ def render_show(journey: Journey, lang: str | None = None, *, width: int = 100) 
         for key in ("goals", "frustrations"):
             if persona[key]:
                 lines.append(f"  {label(key, lang)}: " + "; ".join(persona[key]))
+    return lines
 
+
+def _step_row(s: dict[str, Any], action_width: int) -> list[str]:
+    """One row of the steps table of :func:`render_show`."""
+    d = s["disconfirmation"]
+    return [
+        str(s["index"] + 1),
+        _clip(s["touchpoint_label"], 24),
+        _clip(s["action"] or "", action_width),
+        _num(s["expectation"]),
+        _num(s["experience"]),
+        ("+" if d is not None and d > 0 else "") + _num(d),
+        _num(s["valence"]),
+        s["emotion_label"] or "–",
+        _num(s["effort"]),
+    ]
+
+
+def _show_steps(p: dict[str, Any], lang: str, width: int) -> list[str]:
+    """The steps of :func:`render_show`, one table cut by stage (columns aligned)."""
+    j = p["journey"]
+    lines: list[str] = []
     header = [
         "#",
         label("touchpoint", lang),
@@ -508,34 +539,24 @@ def render_show(journey: Journey, lang: str | None = None, *, width: int = 100) 
         groups.append(("?", loose))
     by_index = {s["index"]: s for s in p["steps"]}
 
-    def row(s: dict[str, Any], action_width: int) -> list[str]:
-        d = s["disconfirmation"]
-        return [
-            str(s["index"] + 1),
-            _clip(s["touchpoint_label"], 24),
-            _clip(s["action"] or "", action_width),
-            _num(s["expectation"]),
-            _num(s["experience"]),
-            ("+" if d is not None and d > 0 else "") + _num(d),
-            _num(s["valence"]),
-            s["emotion_label"] or "–",
-            _num(s["effort"]),
-        ]
-
     # one table for all stages, so that the columns line up across stages
-    fixed = _table([header] + [row(s, 1) for s in p["steps"]], indent="")
+    fixed = _table([header] + [_step_row(s, 1) for s in p["steps"]], indent="")
     used = (text_width(fixed[0]) if fixed else 0) - text_width(label("action", lang))
     action_width = max(24, width - 2 - used)
-    rows = [header] + [row(s, action_width) for s in p["steps"]]
+    rows = [header] + [_step_row(s, action_width) for s in p["steps"]]
     table = _table(rows, align="rllrrrrll")
     position = {s["index"]: k + 1 for k, s in enumerate(p["steps"])}
     for k, (stage_label, indices) in enumerate(groups, 1):
         lines += ["", f"{label('stage', lang)} {k}: {stage_label}", table[0]]
         lines += [table[position[i]] for i in indices if i in by_index]
+    return lines
 
-    lines += ["", label("aggregates", lang)]
+
+def _show_aggregates(p: dict[str, Any], lang: str) -> list[str]:
+    """The aggregates (peak–end, CSAT, NPS) and effort breakdown of :func:`render_show`."""
+    lines = ["", label("aggregates", lang)]
     agg = p["aggregate"]
-    rows = []
+    rows: list[list[str]] = []
     if agg is None:
         lines.append("  " + label("no_valence", lang))
     else:
@@ -568,8 +589,7 @@ def render_show(journey: Journey, lang: str | None = None, *, width: int = 100) 
         added = f"  (+{_num(points)})" if count else ""
         rows.append([f"  {label(key, lang)}", _num(count) + added])
     lines += _table(rows)
-    lines += ["", *render_design_flow(p["design_vs_flow"], lang)]
-    return "\n".join(lines)
+    return lines
 
 
 # -- click commands ------------------------------------------------------------------------

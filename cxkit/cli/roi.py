@@ -24,7 +24,7 @@ ROI roadmap — roi_example_c
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -175,10 +175,31 @@ def render_roi(ev: Any, plan: Any, lang: str = "en", replaced: Sequence[str] | N
     ``replaced`` lists the catalogue entries the journey's own initiatives replaced
     (reported once among the warnings).
     """
+    lines = _roi_heading(ev, lang)
+    lines += _roi_baseline(ev, lang)
+    lines += _roi_value_table(ev, lang)
+    lines += _roi_scenario_table(ev, lang)
+    if plan is not None:
+        lines += _roi_roadmap(ev, plan, lang)
+    else:
+        lines.append("")
+        lines.append("  " + _label("roi_note_no_budget", lang))
+    lines += _roi_warnings(ev, lang, replaced)
+    return "\n".join(lines)
+
+
+def _translator(lang: str) -> Callable[[str], str]:
+    """The label lookup of ``lang``: ``t(key)`` is ``label(key, lang)``."""
 
     def t(key: str) -> str:
         return _label(key, lang)
 
+    return t
+
+
+def _roi_heading(ev: Any, lang: str) -> list[str]:
+    """The title and the settings (currency, horizon, discounting, churn model, draws)."""
+    t = _translator(lang)
     e = ev.economics
     word = ev.period
     lines = [f"{t('roi_report')} — {ev.journey_id}"]
@@ -201,18 +222,32 @@ def render_roi(ev: Any, plan: Any, lang: str = "en", replaced: Sequence[str] | N
         f"  {t('roi_convention')}: {ev.convention}",
         "",
     ]
+    return lines
+
+
+def _roi_baseline(ev: Any, lang: str) -> list[str]:
+    """The baseline line: churn, resolution classes, cost per journey, CES, CLV."""
+    t = _translator(lang)
+    e = ev.economics
     b = ev.baseline
     fcr_na = b.not_applicable.get("fcr_shares")
     # model V-A's resolution classes; without an outcome of kind resolved they are not
     # first-contact resolution, and the report says so instead of printing them
     classes = " / ".join(_pct(x) for x in b.fcr_shares) if fcr_na is None else fcr_na.message(lang)
-    lines.append(
+    return [
         f"{t('roi_baseline')}: {t('roi_churn')} ({e.period}) {_pct(b.churn)}, "
         f"FCR/multi/unresolved{' ' if fcr_na is None else ': '}{classes}, "
         f"{t('roi_cost_per_journey')} {_money(b.cost_per_journey)}, CES {b.ces:.2f}, "
-        f"CLV {_money(b.clv)}"
-    )
-    lines.append("")
+        f"CLV {_money(b.clv)}",
+        "",
+    ]
+
+
+def _roi_value_table(ev: Any, lang: str) -> list[str]:
+    """The value table: NPV and risk-adjusted NPV, quantiles, ROI, payback per initiative."""
+    t = _translator(lang)
+    word = ev.period
+    lines: list[str] = []
     header = [
         t("roi_initiative"),
         "",
@@ -254,6 +289,15 @@ def render_roi(ev: Any, plan: Any, lang: str = "en", replaced: Sequence[str] | N
     if not_applicable:
         lines.append("  " + t("roi_note_not_applicable"))
     lines.append("")
+    return lines
+
+
+def _roi_scenario_table(ev: Any, lang: str) -> list[str]:
+    """The effects table: each initiative's scenario (churn, FCR, cost, CES, benefit)."""
+    t = _translator(lang)
+    e = ev.economics
+    fcr_na = ev.baseline.not_applicable.get("fcr_shares")
+    lines: list[str] = []
     fcr_column = fcr_na is None  # the scenarios share the journey's outcomes
     rows = [
         [
@@ -281,45 +325,54 @@ def render_roi(ev: Any, plan: Any, lang: str = "en", replaced: Sequence[str] | N
     lines.append("  " + t("roi_note_effects"))
     if fcr_na is not None:
         lines.append(f"  FCR/multi/unres.: {fcr_na.message(lang)}")
-    if plan is not None:
-        p = plan.plan
-        lines.append("")
-        budgets = ", ".join(_money(x) for x in p.budget_per_quarter)
-        carry = "carry-over" if p.carry_over else "no carry-over"
+    return lines
+
+
+def _roi_roadmap(ev: Any, plan: Any, lang: str) -> list[str]:
+    """The chosen roadmap: initiatives and spend per period, the ones left out, the
+    additive and joint values."""
+    t = _translator(lang)
+    p = plan.plan
+    word = ev.period
+    lines = [""]
+    budgets = ", ".join(_money(x) for x in p.budget_per_quarter)
+    carry = "carry-over" if p.carry_over else "no carry-over"
+    lines.append(f"{t('roi_chosen_roadmap')} ({t('roi_budget')} per {word}: {budgets}; {carry})")
+    by = p.by_quarter()
+    for q in range(1, len(p.budget_per_quarter) + 1):
+        ids = by.get(q, ())
+        spend = p.spend_per_quarter[q - 1]
+        tag = " (binding)" if any(name.endswith(f"Q{q}") for name in p.binding) else ""
         lines.append(
-            f"{t('roi_chosen_roadmap')} ({t('roi_budget')} per {word}: {budgets}; {carry})"
+            f"  {ev.period_label(q)}  {', '.join(ids) or '–'}  "
+            f"[{t('roi_spend')} {_money(spend)} / {_money(p.budget_per_quarter[q - 1])}{tag}]"
         )
-        by = p.by_quarter()
-        for q in range(1, len(p.budget_per_quarter) + 1):
-            ids = by.get(q, ())
-            spend = p.spend_per_quarter[q - 1]
-            tag = " (binding)" if any(name.endswith(f"Q{q}") for name in p.binding) else ""
-            lines.append(
-                f"  {ev.period_label(q)}  {', '.join(ids) or '–'}  "
-                f"[{t('roi_spend')} {_money(spend)} / {_money(p.budget_per_quarter[q - 1])}{tag}]"
-            )
-        left_out = tuple(getattr(plan, "not_applicable", ()))
-        left = [i for i in ev.ids if i not in p.starts and i not in left_out]
-        lines.append(f"  {t('roi_not_selected')}: {', '.join(left) or '–'}")
-        if left_out:
-            lines.append("  " + t("roi_not_applicable_list").format(ids=", ".join(left_out)))
-        lines.append(f"  {t('roi_additive')} Σ V = {_money(plan.additive_value)}")
-        if plan.joint is not None:
-            j = plan.joint
-            rel = plan.relative_gap
-            lines.append(
-                f"  {t('roi_joint')}: mean {_money(j.mean)} (P10 {_money(j.p10)}, "
-                f"P50 {_money(j.p50)}, P90 {_money(j.p90)}); {t('roi_gap')} "
-                f"{_money(plan.interaction_gap)}"
-                + ("" if not math.isfinite(rel) else f" ({100 * rel:+.1f} %)")
-            )
-        if plan.start_discount is not None:
-            lines.append(
-                f"  a start one {word} later keeps {100 * plan.start_discount:g} % of the value"
-            )
-    else:
-        lines.append("")
-        lines.append("  " + t("roi_note_no_budget"))
+    left_out = tuple(getattr(plan, "not_applicable", ()))
+    left = [i for i in ev.ids if i not in p.starts and i not in left_out]
+    lines.append(f"  {t('roi_not_selected')}: {', '.join(left) or '–'}")
+    if left_out:
+        lines.append("  " + t("roi_not_applicable_list").format(ids=", ".join(left_out)))
+    lines.append(f"  {t('roi_additive')} Σ V = {_money(plan.additive_value)}")
+    if plan.joint is not None:
+        j = plan.joint
+        rel = plan.relative_gap
+        lines.append(
+            f"  {t('roi_joint')}: mean {_money(j.mean)} (P10 {_money(j.p10)}, "
+            f"P50 {_money(j.p50)}, P90 {_money(j.p90)}); {t('roi_gap')} "
+            f"{_money(plan.interaction_gap)}"
+            + ("" if not math.isfinite(rel) else f" ({100 * rel:+.1f} %)")
+        )
+    if plan.start_discount is not None:
+        lines.append(
+            f"  a start one {word} later keeps {100 * plan.start_discount:g} % of the value"
+        )
+    return lines
+
+
+def _roi_warnings(ev: Any, lang: str, replaced: Sequence[str] | None) -> list[str]:
+    """The warnings, with the catalogue entries the journey's own initiatives replaced."""
+    t = _translator(lang)
+    lines: list[str] = []
     warnings = list(ev.warnings)
     if replaced:
         warnings.append(t("roi_catalog_kept_own").format(ids=", ".join(replaced)))
@@ -327,7 +380,7 @@ def render_roi(ev: Any, plan: Any, lang: str = "en", replaced: Sequence[str] | N
         lines.append("")
         lines.append(f"{t('roi_warnings')}:")
         lines += [f"  - {w}" for w in warnings]
-    return "\n".join(lines)
+    return lines
 
 
 def roi_payload(

@@ -104,6 +104,18 @@ class EventLog:
     <EventLog: 3 events, 2 customers, 2 journeys, 2 touchpoints (polars)>
     """
 
+    def __new__(
+        cls, events: Any = None, *, schema: EventSchema | None = None, **_: Any
+    ) -> EventLog:
+        """A polars LazyFrame of more than ``BUCKET_ROWS`` rows is read in buckets of
+        customers (:class:`~cxkit.analytics._buckets.BucketedLog`)."""
+        if cls is EventLog and isinstance(events, pl.LazyFrame):
+            from cxkit.analytics._buckets import BucketedLog, bucket_count
+
+            if bucket_count(events, schema) > 1:
+                return super().__new__(BucketedLog)
+        return super().__new__(cls)
+
     def __init__(
         self,
         events: Any,

@@ -491,6 +491,24 @@ def fold_walk(
     state = valence_state(n, params)
     buf = FoldBuffers() if buffers is None else buffers
     prepared = [p for p in (_prepare(part, worst) for part in parts) if p is not None]
+    layout = _state_layout(prepared)
+    size = int(step_ptr[-1]) if step_ptr.size else 0
+    if size == 0:
+        return state
+    flat, alive = _fold_steps(prepared, step_ptr, parent, size, layout, worst, buf)
+    _store_last_visits(state, flat, alive, step_ptr, customer, prepared, layout)
+    return state
+
+
+def _state_layout(prepared: Sequence[_Part]) -> tuple[int | None, int | None, int, float]:
+    """The rows of :func:`fold_walk`'s running state.
+
+    Returns
+    -------
+    row_count, row_end, rows, per_visit
+        The count's and the end's row (``None`` when not carried), the number of
+        rows, and the moments per visit when the count is not carried (else 0).
+    """
     carry_end = not prepared or prepared[-1].has is not None
     carry_count = any(p.count_varies for p in prepared)
     per_visit = 0.0 if carry_count else math.fsum(float(p.count) for p in prepared)
@@ -500,9 +518,27 @@ def fold_walk(
     row_count = 3 if carry_count else None
     row_end = 3 + carry_count if carry_end else None
     rows = 3 + carry_count + carry_end
-    size = int(step_ptr[-1]) if step_ptr.size else 0
-    if size == 0:
-        return state
+    return row_count, row_end, rows, per_visit
+
+
+def _fold_steps(
+    prepared: Sequence[_Part],
+    step_ptr: NDArray[np.int64],
+    parent: NDArray[np.int64],
+    size: int,
+    layout: tuple[int | None, int | None, int, float],
+    worst: bool,
+    buf: FoldBuffers,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Fold every step's visits, in step order (whole-array per step).
+
+    Returns
+    -------
+    flat, alive
+        The running state after each visit (layout of :func:`_state_layout`), and
+        which visits another visit follows.
+    """
+    row_count, row_end, rows, _ = layout
     flat = buf.get("state", (rows * size,))
     fmask = buf.get("compare", (size,))
     take = buf.get("take", (size,), np.bool_)
@@ -527,34 +563,64 @@ def fold_walk(
             idx = parent[lo:hi]
             np.take(prev, idx, axis=1, out=s, mode="wrap")
             alive[prev_lo:lo][idx] = True
-        peak, total, rec = s[0], s[1], s[2]
-        bits = peak.view(np.int64)
-        f_cmp, f_take, f_mask, f_other = fmask[:m], take[:m], mask[:m], other[:m]
-        for i, part in enumerate(prepared):
-            f = part.at(lo, hi, buf, f"part{i}")
-            f_peak, f_key, f_total, f_rec, f_count, f_decay, f_end, f_has = f
-            # the peak: this part's where it wins (ties go to the later), bit for bit
-            if worst:
-                np.less_equal(f_key, peak, out=f_take)
-            else:
-                np.greater_equal(f_key, np.abs(peak, out=f_cmp), out=f_take)
-            if f_has is not None:
-                f_take &= f_has
-            np.negative(f_take, dtype=np.int64, out=f_mask)
-            np.bitwise_xor(f_peak.view(np.int64), bits, out=f_other)
-            f_mask &= f_other
-            bits ^= f_mask
-            if row_end is not None:
-                if f_has is None:
-                    s[row_end] = f_end
-                else:
-                    _select_into(s[row_end], f_end, f_has)
-            total += f_total
-            rec *= f_decay
-            rec += f_rec
-            if row_count is not None:
-                s[row_count] += f_count
+        scratch = (fmask[:m], take[:m], mask[:m], other[:m])
+        _fold_parts(s, prepared, lo, hi, row_count, row_end, worst, buf, scratch)
         prev, prev_lo = s, lo
+    return flat, alive
+
+
+def _fold_parts(
+    s: NDArray[np.float64],
+    prepared: Sequence[_Part],
+    lo: int,
+    hi: int,
+    row_count: int | None,
+    row_end: int | None,
+    worst: bool,
+    buf: FoldBuffers,
+    scratch: tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64]],
+) -> None:
+    """Fold the parts of visits ``lo … hi − 1`` into their running state ``s``, in place."""
+    peak, total, rec = s[0], s[1], s[2]
+    bits = peak.view(np.int64)
+    f_cmp, f_take, f_mask, f_other = scratch
+    for i, part in enumerate(prepared):
+        f = part.at(lo, hi, buf, f"part{i}")
+        f_peak, f_key, f_total, f_rec, f_count, f_decay, f_end, f_has = f
+        # the peak: this part's where it wins (ties go to the later), bit for bit
+        if worst:
+            np.less_equal(f_key, peak, out=f_take)
+        else:
+            np.greater_equal(f_key, np.abs(peak, out=f_cmp), out=f_take)
+        if f_has is not None:
+            f_take &= f_has
+        np.negative(f_take, dtype=np.int64, out=f_mask)
+        np.bitwise_xor(f_peak.view(np.int64), bits, out=f_other)
+        f_mask &= f_other
+        bits ^= f_mask
+        if row_end is not None:
+            if f_has is None:
+                s[row_end] = f_end
+            else:
+                _select_into(s[row_end], f_end, f_has)
+        total += f_total
+        rec *= f_decay
+        rec += f_rec
+        if row_count is not None:
+            s[row_count] += f_count
+
+
+def _store_last_visits(
+    state: NDArray[np.float64],
+    flat: NDArray[np.float64],
+    alive: NDArray[np.bool_],
+    step_ptr: NDArray[np.int64],
+    customer: NDArray[np.int64],
+    prepared: Sequence[_Part],
+    layout: tuple[int | None, int | None, int, float],
+) -> None:
+    """Copy each customer's state after their last visit into ``state``, in place."""
+    row_count, row_end, rows, per_visit = layout
     # each customer's last visit: the visits no later visit points back to
     steps = np.diff(step_ptr)
     last = np.flatnonzero(np.logical_not(alive, out=alive))
@@ -573,7 +639,6 @@ def fold_walk(
         state[_END, who] = flat[cell + row_end * width]
     else:  # the last part is always lived: its end is the end
         state[_END, who] = prepared[-1].end_visits(last)
-    return state
 
 
 def fold_valences(

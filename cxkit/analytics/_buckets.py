@@ -44,14 +44,15 @@ if TYPE_CHECKING:
 
 __all__ = ["BUCKET_ROWS", "BucketedLog", "bucket_count"]
 
-#: Rows of a polars LazyFrame above which it is read in buckets of customers.
-BUCKET_ROWS = 4_000_000
+#: Rows of a bucket, about: a polars LazyFrame of more than twice as many rows is read
+#: in buckets of customers, so that the peak memory stays that of ~2M rows.
+BUCKET_ROWS = 2_000_000
 _SEED = 0x9E3779B97F4A7C15
 
 
 def bucket_count(events: Any, schema: EventSchema | None) -> int:
     """How many buckets a log is read in: 1 unless it is a polars LazyFrame of more than
-    :data:`BUCKET_ROWS` rows whose customer column exists."""
+    twice :data:`BUCKET_ROWS` rows whose customer column exists."""
     if not isinstance(events, pl.LazyFrame):
         return 1
     customer = (schema or EventSchema()).customer
@@ -61,7 +62,7 @@ def bucket_count(events: Any, schema: EventSchema | None) -> int:
         n = int(events.select(pl.len()).collect().item())
     except (pl.exceptions.PolarsError, OSError):
         return 1  # left to the checks, which say what is wrong
-    return max(1, math.ceil(n / BUCKET_ROWS))
+    return math.ceil(n / BUCKET_ROWS) if n > 2 * BUCKET_ROWS else 1
 
 
 class BucketedLog(EventLog):
@@ -84,15 +85,16 @@ class BucketedLog(EventLog):
         self._sums: dict[float, pl.DataFrame] = {}
         k = buckets if buckets is not None else bucket_count(events, schema)
         customer = pl.col((schema or EventSchema()).customer).cast(pl.String)
-        self._parts = [events.filter(customer.hash(_SEED) % k == b) for b in range(k)]
+        bucket = (customer.hash(_SEED) % k).alias("_bucket")
+        # one streamed pass for the buckets that hold rows
+        held = events.select(bucket).unique().collect(engine="streaming")["_bucket"]
+        self._parts = [events.filter(bucket == b) for b in sorted(held.to_list())]
         self._read(schema)
 
     # -- reading the buckets ---------------------------------------------------------
     def _logs(self, schema: EventSchema | None) -> Iterator[EventLog]:
         """Each non-empty bucket as an :class:`EventLog`, its warnings held back."""
         for part in self._parts:
-            if part.select(pl.len()).collect().item() == 0:
-                continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", EventLogWarning)
                 yield EventLog(prepare(part, schema, journey=self._journey))

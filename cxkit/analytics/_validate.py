@@ -334,7 +334,11 @@ def prepare(
         # (the checks below and the examples of their messages), then reuse them
         used = [col for col in dtypes if col in _used(schema)]
         lf = nw.from_native(
-            lf.select(ROW, *used, *[f"__cx_{k}" for k in canon]).to_native().collect().lazy()
+            lf.select(ROW, *used, *[f"__cx_{k}" for k in canon])
+            .to_native()
+            # a scan (a bucket of one, say) is streamed: only the rows kept are held
+            .collect(engine="in-memory" if eager else "streaming")
+            .lazy()
         )
     if schema.split_channels and "channel" in available:
         lf = split_touchpoints(lf, "__cx_tp", "__cx_channel")

@@ -103,12 +103,12 @@ def test_the_analyses_agree(events: pl.DataFrame, journey: cx.Journey) -> None:
 def test_a_large_lazyframe_is_read_in_buckets(
     events: pl.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_buckets, "BUCKET_ROWS", 1000)
+    monkeypatch.setattr(_buckets, "BUCKET_ROWS", 500)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EventLogWarning)
         log = EventLog(events.lazy())
         small = EventLog(events.head(900).lazy())
         eager = EventLog(events)
-    assert isinstance(log, BucketedLog) and len(log._parts) == -(-events.height // 1000)
+    assert isinstance(log, BucketedLog) and len(log._parts) == -(-events.height // 500)
     assert type(small) is EventLog and type(eager) is EventLog
     assert log.summary == eager.summary

@@ -20,6 +20,7 @@ bucket that has it found.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Callable, Iterator
@@ -104,7 +105,8 @@ class BucketedLog(EventLog):
         self._preps: list[PreparedLog] = []
         summaries: list[dict[str, Any]] = []
         for log in self._logs(schema):
-            self._preps.append(log.prepared)
+            # the bucket's counts and notes, not its rows
+            self._preps.append(dataclasses.replace(log.prepared, frame=None))
             summaries.append(log.summary)
             for name, read in _TABLES.items():
                 tables[name].append(read(log))
@@ -218,7 +220,7 @@ def _counted(note: str) -> bool:
 def _gaps(log: EventLog) -> pl.DataFrame:
     """Every transition's gap, to take the medians over all buckets."""
     gaps = log.rows.filter(~nw.col("gap_us").is_null()).select("tp", "target", "gap_us")
-    return _decoded(collect(gaps))
+    return collect(gaps)  # text as codes on polars: 16 bytes a transition
 
 
 def _efforts(log: EventLog) -> pl.DataFrame:
@@ -258,7 +260,7 @@ def _add(parts: list[pl.DataFrame], keys: list[str], largest: tuple[str, ...] = 
 def _add_edges(parts: list[pl.DataFrame], gaps: pl.DataFrame) -> pl.DataFrame:
     keys = ["tp", "target"]
     summed = _add([p.drop("gap_median") for p in parts], keys, largest=("to_tp",))
-    medians = gaps.group_by(keys).agg(pl.col("gap_us").median().alias("gap_median"))
+    medians = _decoded(gaps.group_by(keys).agg(pl.col("gap_us").median().alias("gap_median")))
     out = summed.join(medians, on=keys, how="left")
     return out.select(parts[0].columns).sort(keys)
 

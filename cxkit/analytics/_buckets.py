@@ -28,6 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
+import numpy as np
 import polars as pl
 
 from cxkit.analytics._frames import collect
@@ -47,7 +48,7 @@ __all__ = ["BUCKET_ROWS", "BucketedLog", "bucket_count"]
 
 #: Rows of a bucket, about: a polars LazyFrame of more than twice as many rows is read
 #: in buckets of customers, so that the peak memory stays that of ~2M rows.
-BUCKET_ROWS = 2_000_000
+BUCKET_ROWS = 1_000_000
 _SEED = 0x9E3779B97F4A7C15
 
 
@@ -102,6 +103,7 @@ class BucketedLog(EventLog):
 
     def _read(self, schema: EventSchema | None) -> None:
         tables: dict[str, list[pl.DataFrame]] = {name: [] for name in _TABLES}
+        gaps: dict[tuple[str, str], list[np.ndarray]] = {}
         self._preps: list[PreparedLog] = []
         summaries: list[dict[str, Any]] = []
         for log in self._logs(schema):
@@ -110,11 +112,13 @@ class BucketedLog(EventLog):
             summaries.append(log.summary)
             for name, read in _TABLES.items():
                 tables[name].append(read(log))
+            for key, values in _gaps(log).items():
+                gaps.setdefault(key, []).append(values)
         self.schema = self._preps[0].schema
         self.missing = self.schema.missing_outcome
         self._summary = _add_summaries(summaries)
         self._tables = {name: _MERGE[name](tables[name]) for name in _MERGE}
-        self._tables["edges"] = _add_edges(tables["edges"], self._tables.pop("gaps"))
+        self._tables["edges"] = _add_edges(tables["edges"], gaps)
         for note in self.warnings:
             warnings.warn(note, EventLogWarning, stacklevel=user_stacklevel())
 
@@ -217,10 +221,26 @@ def _counted(note: str) -> bool:
     )
 
 
-def _gaps(log: EventLog) -> pl.DataFrame:
-    """Every transition's gap, to take the medians over all buckets."""
-    gaps = log.rows.filter(~nw.col("gap_us").is_null()).select("tp", "target", "gap_us")
-    return collect(gaps)  # text as codes on polars: 16 bytes a transition
+def _gaps(log: EventLog) -> dict[tuple[str, str], np.ndarray]:
+    """Every transition's gap by (source, target), to take the medians over all buckets:
+    8 bytes a transition."""
+    gaps = collect(
+        log.rows.filter(~nw.col("gap_us").is_null()).select("tp", "target", "gap_us")
+    ).partition_by("tp", "target", as_dict=True)
+    return {(str(a), str(b)): g["gap_us"].to_numpy() for (a, b), g in gaps.items()}
+
+
+def _medians(gaps: dict[tuple[str, str], list[np.ndarray]]) -> pl.DataFrame:
+    """The median gap of each transition over the gaps of all buckets, one at a time."""
+    keys = list(gaps)
+    return pl.DataFrame(
+        {
+            "tp": [k[0] for k in keys],
+            "target": [k[1] for k in keys],
+            "gap_median": [float(np.median(np.concatenate(gaps[k]))) for k in keys],
+        },
+        schema={"tp": pl.String, "target": pl.String, "gap_median": pl.Float64},
+    )
 
 
 def _efforts(log: EventLog) -> pl.DataFrame:
@@ -238,7 +258,6 @@ def _decoded(df: pl.DataFrame) -> pl.DataFrame:
 #: Each table of a bucket, read from its EventLog.
 _TABLES: dict[str, Callable[[EventLog], pl.DataFrame]] = {
     "edges": lambda log: log.edges_table,
-    "gaps": _gaps,
     "starts": lambda log: log.starts_table,
     "touchpoints": lambda log: log.touchpoint_table,
     "efforts": _efforts,
@@ -257,11 +276,12 @@ def _add(parts: list[pl.DataFrame], keys: list[str], largest: tuple[str, ...] = 
     return out.select(frame.columns).sort(keys, nulls_last=True)
 
 
-def _add_edges(parts: list[pl.DataFrame], gaps: pl.DataFrame) -> pl.DataFrame:
+def _add_edges(
+    parts: list[pl.DataFrame], gaps: dict[tuple[str, str], list[np.ndarray]]
+) -> pl.DataFrame:
     keys = ["tp", "target"]
     summed = _add([p.drop("gap_median") for p in parts], keys, largest=("to_tp",))
-    medians = _decoded(gaps.group_by(keys).agg(pl.col("gap_us").median().alias("gap_median")))
-    out = summed.join(medians, on=keys, how="left")
+    out = summed.join(_medians(gaps), on=keys, how="left")
     return out.select(parts[0].columns).sort(keys)
 
 
@@ -289,7 +309,6 @@ def _effort_per_journey(efforts: pl.DataFrame) -> tuple[bool, float | None, floa
 
 
 _MERGE: dict[str, Callable[[list[pl.DataFrame]], pl.DataFrame]] = {
-    "gaps": lambda parts: pl.concat(parts, how="vertical_relaxed"),
     "starts": lambda parts: _add(parts, ["issue", "tp"]),
     "touchpoints": lambda parts: _add(parts, ["tp"]),
     "efforts": lambda parts: pl.concat(parts, how="vertical_relaxed"),

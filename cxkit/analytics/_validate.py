@@ -328,22 +328,27 @@ def prepare(
     in_memory = polars and eager
     clean = _clean_text_fields(lf, schema, available, dtypes) if in_memory else frozenset()
     canon = _canonical_exprs(schema, available, dtypes, clean)
-    lf = lf.with_columns(**{f"__cx_{k}": v for k, v in canon.items()})
+    full = lf.with_columns(**{f"__cx_{k}": v for k, v in canon.items()})
+    if schema.split_channels and "channel" in available:
+        full = split_touchpoints(full, "__cx_tp", "__cx_channel")
+    checks = _checks(schema, available, dtypes, clean)
+    lf, counted = full, checks
     if polars:
-        # polars: compute the canonical columns once, keeping only the columns read
-        # (the checks below and the examples of their messages), then reuse them
-        used = [col for col in dtypes if col in _used(schema)]
+        # polars: the canonical columns and one flag per check, computed once; the
+        # input's own columns are read again only for the examples of a message
+        extra = [schema.column(f) for f in _ORDER_FIELDS if f in available]
+        flags = {f"__chk_{k}": e for k, e in checks.items()}
         lf = nw.from_native(
-            lf.select(ROW, *used, *[f"__cx_{k}" for k in canon])
+            full.select(ROW, *extra, *[f"__cx_{k}" for k in canon], **flags)  # type: ignore[arg-type]
             .to_native()
+            # text as categorical codes from here on (see ordered_events)
+            .with_columns(pl.col([f"__cx_{c}" for c in _CODED]).cast(pl.Categorical))
             # a scan (a bucket of one, say) is streamed: only the rows kept are held
-            .collect(engine="in-memory" if eager else "streaming")
+            .collect(engine="streaming")
             .lazy()
         )
-    if schema.split_channels and "channel" in available:
-        lf = split_touchpoints(lf, "__cx_tp", "__cx_channel")
-    checks = _checks(lf, schema, available, dtypes, clean)
-    summed = collect(lf.select(*_sums(checks))).row(0, named=True)
+        counted = {k: nw.col(f"__chk_{k}") for k in checks}
+    summed = collect(lf.select(*_sums(counted))).row(0, named=True)
     counts = {k: int(v or 0) for k, v in summed.items()}
     n_read = counts["n"]
     if n_read == 0:
@@ -352,7 +357,7 @@ def prepare(
             f"with at least the columns {schema.customer!r}, {schema.timestamp!r} and "
             f"{schema.touchpoint!r}"
         )
-    problems = _problems(lf, schema, checks, counts)
+    problems = _problems(full, schema, checks, counts)
     lf, outcome_ids = _outcomes(lf, schema, journey, available, problems, notes)
     if problems:
         raise EventLogError(problems)
@@ -362,11 +367,11 @@ def prepare(
         _warn(
             notes,
             f"{_rows(counts['empty'])} of {n_read} have neither a touchpoint nor an outcome "
-            f"and were ignored; e.g. {_example(lf, checks['empty'], key_cols)}",
+            f"and were ignored; e.g. {_example(full, checks['empty'], key_cols)}",
         )
     keep = {k: nw.col(f"__cx_{k}") for k in (*CANONICAL.values(), "emotion_score")}
     keep |= {k: nw.col(schema.column(f)) for f, k in _ORDER_FIELDS.items() if f in available}  # type: ignore[arg-type]
-    frame = lf.filter(~checks["empty"]).select(nw.col(ROW), **keep)
+    frame = lf.filter(~counted["empty"]).select(nw.col(ROW), **keep)
     n_kept = n_read - counts["empty"]
     frame, n_dup, tied = ordered_events(frame, raw, schema, available)
     n_rows = n_kept - n_dup
@@ -394,7 +399,6 @@ def prepare(
 
 
 def _checks(
-    lf: nw.LazyFrame[Any],
     schema: EventSchema,
     available: set[str],
     dtypes: dict[str, Any],
@@ -574,7 +578,9 @@ def _warn_without_outcomes(schema: EventSchema, available: set[str], notes: list
 ROW = "_row"
 #: Optional schema fields carried into the canonical frame unchanged, and their column.
 _ORDER_FIELDS = {"order": "order", "event_id": "eid"}
-#: Text columns that polars carries as categorical codes after the sort.
+#: Text columns that polars carries as categorical codes once checked: the sort, the
+#: shifts and the group-bys then move and hash integers (the tables are decoded by
+#: ``_log._normalise``).
 _CODED = ("tp", "outcome", "channel", "reason", "emotion")
 #: Seed of the customer hash that polars sorts by (see :func:`ordered_events`).
 _HASH_SEED = 0x2545F4914F6CDD1D
@@ -619,10 +625,7 @@ def ordered_events(
 
 def _sorted_polars(frame: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
     # eager: the lazy engine's sort measured 2-3x slower on these frames (polars 2.1)
-    # the text columns as categorical codes: the sort, the shifts and the group-bys then
-    # move and hash integers (the tables are decoded by _log._normalise)
-    codes = [pl.col(c).cast(pl.Categorical) for c in _CODED]
-    hashed = frame.collect().with_columns(*codes, _h=pl.col("customer").hash(_HASH_SEED))
+    hashed = frame.collect().with_columns(_h=pl.col("customer").hash(_HASH_SEED))
     if keys[1:] == ["t", ROW] and hashed["t"].is_sorted():
         # rows in time order (as exports are) are in (time, input row) order already:
         # a stable sort by the customer hash keeps it

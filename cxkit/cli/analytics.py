@@ -47,6 +47,7 @@ from cxkit.cli._common import (
     looks_like_name,
     table,
 )
+from cxkit.core.channels import BUILTIN_CHANNELS
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import LANGUAGES, label
 from cxkit.core.journey import Journey
@@ -363,7 +364,7 @@ def render_discovery(found: DiscoveryResult, lang: str = "en") -> str:
         [
             [
                 r["touchpoint"],
-                _channel_cell(r, lang),
+                _channel_cell(r, lang, _channel_names(j, lang)),
                 str(r["contacts"]),
                 _num(starts.get(r["touchpoint"], 0.0)),
             ]
@@ -459,21 +460,30 @@ def render_drift(report: DriftReport, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def _channel_cell(row: dict[str, Any], lang: str = "en") -> str:
-    """A touchpoint's channel, with its share when the log had it in several.
+def _channel_names(journey: Journey, lang: str) -> dict[str, str]:
+    """Each channel id of ``journey`` (its own channels and the built-in ones) → its
+    display name in ``lang``."""
+    channels = {**BUILTIN_CHANNELS, **{c.id: c for c in journey.graph.channels}}
+    return {cid: c.label(lang) for cid, c in channels.items()}
+
+
+def _channel_cell(
+    row: dict[str, Any], lang: str = "en", names: dict[str, str] | None = None
+) -> str:
+    """A touchpoint's channel (its display name from ``names``), with its share when
+    the log had it in several.
 
     >>> row = {"channel": "web", "channels": 2, "channel_share": 0.7}
-    >>> _channel_cell(row), _channel_cell(row, "ja")
-    ('web (70 % of 2 channels)', 'web (2チャネル中 70 %)')
+    >>> _channel_cell(row), _channel_cell(row, "ja", {"web": "公式サイト"})
+    ('web (70 % of 2 channels)', '公式サイト (2チャネル中 70 %)')
     """
+    channel = (names or {}).get(row["channel"], row["channel"])
     if (row.get("channels") or 0) > 1:
         from cxkit.analytics._channels import percent
 
         share = percent(row["channel_share"])
-        return _l("channel_share", lang).format(
-            channel=row["channel"], share=share, n=row["channels"]
-        )
-    return str(row["channel"])
+        return _l("channel_share", lang).format(channel=channel, share=share, n=row["channels"])
+    return str(channel)
 
 
 def render_calibration(found: Calibration, lang: str = "en") -> str:

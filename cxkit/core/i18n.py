@@ -34,6 +34,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "web": {"en": "Official web", "ja": "公式サイト"},
     "sns": {"en": "SNS", "ja": "SNS"},
     "call_center": {"en": "Call center", "ja": "コールセンター"},
+    # the channel of a discovered touchpoint whose log has no channel column
+    "unknown": {"en": "Unknown", "ja": "不明"},
     "phone": {"en": "Phone", "ja": "電話"},
     "email": {"en": "Email", "ja": "メール"},
     "webform": {"en": "Web form", "ja": "Webフォーム"},

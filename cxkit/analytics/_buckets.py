@@ -85,6 +85,7 @@ class BucketedLog(EventLog):
         self._events, self._journey = events, journey
         self._contacts: dict[float, nw.LazyFrame[Any]] = {}
         self._sums: dict[float, pl.DataFrame] = {}
+        self._later_notes: list[str] = []
         k = buckets if buckets is not None else bucket_count(events, schema)
         customer = pl.col((schema or EventSchema()).customer).cast(pl.String)
         bucket = (customer.hash(_SEED) % k).alias("_bucket")
@@ -119,7 +120,7 @@ class BucketedLog(EventLog):
         self._summary = _add_summaries(summaries)
         self._tables = {name: _MERGE[name](tables[name]) for name in _MERGE}
         self._tables["edges"] = _add_edges(tables["edges"], gaps)
-        for note in self.warnings:
+        for note in self._bucket_notes:
             warnings.warn(note, EventLogWarning, stacklevel=user_stacklevel())
 
     # -- what EventLog reads from its PreparedLog ---------------------------------------
@@ -146,8 +147,12 @@ class BucketedLog(EventLog):
     def outcome_ids(self) -> tuple[str, ...]:
         return tuple(sorted({o for p in self._preps for o in p.outcome_ids}))
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return (*self._bucket_notes, *self._later_notes)
+
     @cached_property
-    def warnings(self) -> tuple[str, ...]:  # type: ignore[override]
+    def _bucket_notes(self) -> tuple[str, ...]:
         """What the checks repaired, said once for the whole log."""
         notes: list[str] = []
         for p in self._preps:

@@ -14,9 +14,7 @@ import networkx as nx
 import polars as pl
 
 from cxkit.analytics._channels import (
-    channel_mix,
     describe_mix,
-    mixed_channels_note,
     touchpoint_channels,
 )
 from cxkit.analytics._log import EventLog, as_log
@@ -268,6 +266,7 @@ def _build(
     journey_id: str | None,
     title: str | None,
 ) -> DiscoveryResult:
+    log.channel_mix  # noqa: B018 - its warning, if any, belongs in the notes below
     notes = list(log.warnings)
     names, outcome_names = _observed_names(log, notes)
 
@@ -282,7 +281,7 @@ def _build(
     probs = _probabilities(edges, order, all_targets, smoothing, decimals)
 
     # -- touchpoints, channels, outcomes --------------------------------------------------
-    mix = _channel_mix(log, tp_ids, notes)
+    mix = _channel_mix(log, tp_ids)
     design_graph = design.graph if design is not None else None
     touchpoints, channels = _touchpoints(order, tp_ids, mix, design_graph)
     outcomes = _outcomes(outcome_names, out_ids, design_graph)
@@ -663,15 +662,11 @@ def _empty_mix() -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _channel_mix(log: EventLog, tp_ids: Mapping[str, str], notes: list[str]) -> pl.DataFrame:
-    """:func:`~cxkit.analytics._channels.channel_mix` by touchpoint id (``touchpoint``);
-    warns about the touchpoints seen in several channels."""
+def _channel_mix(log: EventLog, tp_ids: Mapping[str, str]) -> pl.DataFrame:
+    """:attr:`EventLog.channel_mix` by touchpoint id (``touchpoint``)."""
     if not log.has("channel"):
         return _empty_mix()
-    mix = channel_mix(log.channels_table).filter(pl.col("tp").is_in(list(tp_ids)))
-    note = mixed_channels_note(mix)
-    if note:
-        _warn(notes, note)
+    mix = log.channel_mix.filter(pl.col("tp").is_in(list(tp_ids)))
     return mix.select(
         pl.col("tp").replace_strict(dict(tp_ids)).alias("touchpoint"), "channel", "count", "share"
     )

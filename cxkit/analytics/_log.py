@@ -28,6 +28,7 @@ Every table is computed here, once, for every backend: there is no second path.
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,7 @@ import narwhals as nw
 import polars as pl
 
 from cxkit.analytics._frames import _quiet, collect, distinct_counts, row_index
-from cxkit.analytics._schema import EventLogError, EventSchema
+from cxkit.analytics._schema import EventLogError, EventLogWarning, EventSchema, user_stacklevel
 from cxkit.analytics._validate import EMOTIONS, ROW, PreparedLog, event_order, prepare
 from cxkit.core.channels import BUILTIN_CHANNELS
 from cxkit.core.errors import format_value
@@ -124,6 +125,7 @@ class EventLog:
         journey: Journey | None = None,
     ) -> None:
         self._contacts: dict[float, nw.LazyFrame[Any]] = {}
+        self._later_notes: list[str] = []
         if not isinstance(events, PreparedLog):
             events = prepare(events, schema, journey=journey)
         self.prepared: PreparedLog = events
@@ -159,8 +161,29 @@ class EventLog:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """What the checks repaired or ignored."""
-        return self.prepared.warnings
+        """What the checks repaired or ignored, and what the tables found later (a
+        touchpoint seen in several channels)."""
+        return (*self.prepared.warnings, *self._later_notes)
+
+    @cached_property
+    def channel_mix(self) -> pl.DataFrame:
+        """Per (touchpoint, channel): events and share
+        (:func:`~cxkit.analytics._channels.channel_mix`); empty without a channel column.
+
+        Warns once per log about the touchpoints seen in several channels (the note is
+        kept in :attr:`warnings`), whichever analysis reads it first.
+        """
+        from cxkit.analytics._channels import channel_mix, mixed_channels_note
+
+        if not self.has("channel"):
+            empty = {"tp": pl.String, "channel": pl.String, "count": pl.Int64}
+            return pl.DataFrame(schema={**empty, "share": pl.Float64})
+        mix = channel_mix(self.channels_table)
+        note = mixed_channels_note(mix)
+        if note:
+            self._later_notes.append(note)
+            warnings.warn(note, EventLogWarning, stacklevel=user_stacklevel())
+        return mix
 
     @property
     def outcome_ids(self) -> tuple[str, ...]:

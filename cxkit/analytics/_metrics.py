@@ -47,15 +47,14 @@ Definitions
 from __future__ import annotations
 
 import datetime as _dt
-import warnings
 from typing import Any
 
 import polars as pl
 
-from cxkit.analytics._channels import channel_mix, mixed_channels_note, touchpoint_channels
+from cxkit.analytics._channels import touchpoint_channels
 from cxkit.analytics._log import EventLog, as_log
 from cxkit.analytics._scales import declared_mean
-from cxkit.analytics._schema import EventLogWarning, EventSchema, parse_window, user_stacklevel
+from cxkit.analytics._schema import EventSchema, parse_window
 from cxkit.analytics._validate import EMOTIONS
 
 __all__ = ["journey_metrics", "touchpoint_metrics"]
@@ -238,11 +237,7 @@ def _modal_channel(log: EventLog) -> pl.DataFrame:
             {"tp": log.touchpoint_table["tp"], "channel": None},
             schema={"tp": pl.String, "channel": pl.String},
         )
-    mix = channel_mix(log.channels_table)
-    note = mixed_channels_note(mix)
-    if note:
-        warnings.warn(note, EventLogWarning, stacklevel=user_stacklevel())
-    return touchpoint_channels(mix)
+    return touchpoint_channels(log.channel_mix)
 
 
 def journey_metrics(

@@ -268,3 +268,16 @@ def test_removing_the_one_channel_of_every_journey_ends_them_all() -> None:
     assert shares.select("channel", "p_target", "p_without", "removal_effect").rows() == [
         ("Internet", 0.5, 0.0, 1.0)
     ]
+
+
+def test_a_log_warns_once_about_mixed_channels_whatever_reads_it() -> None:
+    rows = [("a", 0, "x"), ("a", 1, "y"), ("b", 0, "x"), ("b", 1, "y")]
+    extra = {"channel": ["Internet", "Internet", "Phone", "Phone"]}
+    log, _ = _read(_log(rows, extra))
+    with pytest.warns(EventLogWarning) as caught:
+        touchpoint_metrics(log)
+        attribution(log, target="resolved")
+        found = discover(log)
+    said = [str(w.message) for w in caught if "several channels" in str(w.message)]
+    assert len(said) == 1 and said[0].startswith("2 touchpoints were seen in several channels")
+    assert said[0] in log.warnings and said[0] in found.warnings

@@ -38,7 +38,7 @@ import narwhals as nw
 import polars as pl
 
 from cxkit.analytics._frames import collect
-from cxkit.analytics._log import EventLog, as_log
+from cxkit.analytics._log import EventLog, as_log, designed_ids
 from cxkit.analytics._scales import points, position
 from cxkit.analytics._schema import EventLogWarning, EventSchema, user_stacklevel
 from cxkit.analytics._validate import EMOTIONS
@@ -199,15 +199,14 @@ def _measure(
     journey: Journey, log: EventLog, min_answers: int, notes: list[str]
 ) -> dict[str, dict[str, Any]]:
     """Per designed touchpoint id in the log: the measured emotion, ``D̄`` and effort."""
-    ids = set(journey.graph.touchpoint_ids)
-    labels = {tp.label: tp.id for tp in journey.graph.touchpoints if tp.label}
+    tids = designed_ids(journey, log.touchpoint_table["tp"].to_list())
     use_effort = log.has("effort") and _per_contact(log, "effort", notes)
     csat = log.has("csat") and _per_contact(log, "csat", notes)
     emotion_scale = log.schema.scale("emotion") if log.has("emotion") else None
     csat_means = _means(log, "csat") if csat else {}
     out: dict[str, dict[str, Any]] = {}
     for r in log.touchpoint_table.iter_rows(named=True):
-        tid = r["tp"] if r["tp"] in ids else labels.get(r["tp"])
+        tid = tids[r["tp"]]
         if tid is None:
             continue
         m: dict[str, Any] = {"any": False}

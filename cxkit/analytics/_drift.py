@@ -64,7 +64,7 @@ import numpy as np
 import polars as pl
 
 from cxkit.analytics._chain import Chain, journey_start
-from cxkit.analytics._log import EventLog, as_log
+from cxkit.analytics._log import EventLog, as_log, designed_ids
 from cxkit.analytics._schema import EventSchema
 from cxkit.analytics._validate import EMOTIONS
 from cxkit.core.errors import CxkitError, format_value
@@ -294,11 +294,9 @@ class _Drift:
         self.effort_tol = effort_tol
         self.pending: list[dict[str, Any]] = []
         self.notes: list[str] = []
-        ids = set(self.g.touchpoint_ids)
-        labels = {tp.label: tp.id for tp in self.g.touchpoints if tp.label}
-        self.name_to_id = {}
-        for name in log.touchpoint_table["tp"].to_list():
-            self.name_to_id[name] = name if name in ids else labels.get(name, name)
+        names = log.touchpoint_table["tp"].to_list()
+        found = designed_ids(journey, names)
+        self.name_to_id = {name: found[name] or name for name in names}
 
     def _tp(self, name: str) -> str:
         return self.name_to_id.get(name, name)

@@ -42,6 +42,8 @@ from cxkit.core.channels import BUILTIN_CHANNELS
 from cxkit.core.errors import format_value
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from cxkit.core.journey import Journey
 
 __all__ = ["ASSISTED_CHANNELS", "EventLog", "as_log"]
@@ -545,6 +547,25 @@ class EventLog:
         """Per (touchpoint, channel): number of events."""
         agg = collect(self.rows.group_by("tp", "channel").agg(nw.len().alias("count")))
         return _normalise(agg).sort("tp", "channel", nulls_last=True)
+
+
+def designed_ids(journey: Journey, names: Sequence[str]) -> dict[str, str | None]:
+    """Each touchpoint name of a log → the designed journey's touchpoint id: the name
+    itself when it is an id, else the id of the touchpoint labelled so, else ``None``.
+
+    >>> import cxkit as cx
+    >>> j = cx.load_journey("billing_inquiry")
+    >>> tp = j.graph.touchpoints[0]
+    >>> designed_ids(j, [tp.id, tp.label, "elsewhere"]) == {
+    ...     tp.id: tp.id,
+    ...     tp.label: tp.id,
+    ...     "elsewhere": None,
+    ... }
+    True
+    """
+    ids = set(journey.graph.touchpoint_ids)
+    labels = {tp.label: tp.id for tp in journey.graph.touchpoints if tp.label}
+    return {name: name if name in ids else labels.get(name) for name in names}
 
 
 def as_log(

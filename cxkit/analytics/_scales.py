@@ -29,14 +29,17 @@ declared scale is reported, and :func:`~cxkit.analytics.calibrate` reads it. The
 means of effort and CSAT on their declared scales are the inverse maps of the
 canonical means (the maps are linear), :func:`declared_mean`.
 
->>> s = Scale(-2, 2, "high")
->>> [emotion_class(position(x, s)) for x in (-2, -1, 0, 1, 2)]
+>>> import polars as pl
+>>> def mapped(name, answers, scale):
+...     frame = nw.from_native(pl.DataFrame({"x": answers}))
+...     return frame.select(canonical_expr(name, nw.col("x"), scale).alias("x"))["x"].to_list()
+>>> mapped("emotion", [-2, -1, 0, 1, 2], Scale(-2, 2, "high"))
 ['dissatisfied', 'dissatisfied', 'satisfied', 'delighted', 'delighted']
->>> [emotion_class(position(x, Scale(1, 7, "high"))) for x in range(1, 8)]
+>>> mapped("emotion", list(range(1, 8)), Scale(1, 7, "high"))
 ['dissatisfied', 'dissatisfied', 'dissatisfied', 'satisfied', 'satisfied', 'delighted', 'delighted']
->>> [round(canonical_value("effort", x, Scale(1, 7, "high")), 4) for x in (1, 4, 7)]
+>>> [round(v, 4) for v in mapped("effort", [1, 4, 7], Scale(1, 7, "high"))]
 [5.0, 3.0, 1.0]
->>> [canonical_value("csat", x, Scale(1, 7, "high")) >= 4 for x in range(1, 8)]
+>>> [v >= 4 for v in mapped("csat", list(range(1, 8)), Scale(1, 7, "high"))]
 [False, False, False, False, False, True, True]
 """
 
@@ -51,17 +54,13 @@ from cxkit.core.params import EmotionParams
 
 __all__ = [
     "canonical_expr",
-    "canonical_value",
     "declared_mean",
-    "emotion_class",
     "points",
     "position",
 ]
 
+#: The zone of tolerance that classes an emotion answer (the model's defaults).
 _EP = EmotionParams()
-#: Positions below which an emotion answer is dissatisfied, above which delighted.
-LOW_CUT = 0.5 - _EP.tau_minus / 10.0
-HIGH_CUT = 0.5 + _EP.tau_plus / 10.0
 
 
 def position(x: Any, scale: Scale) -> Any:
@@ -79,36 +78,22 @@ def points(u: float) -> float:
     return 10.0 * u - 5.0
 
 
-def emotion_class(u: float) -> str:
-    """The emotion class of an answer at position ``u`` (zone of tolerance)."""
-    if u < LOW_CUT - 1e-12:
-        return "dissatisfied"
-    return "delighted" if u > HIGH_CUT + 1e-12 else "satisfied"
-
-
-def canonical_value(name: str, x: float, scale: Scale) -> Any:
-    """The canonical value of answer ``x`` of field ``name`` (see the module docstring)."""
+def canonical_expr(name: str, raw: nw.Expr, scale: Scale) -> nw.Expr:
+    """The canonical value of field ``name``'s answers ``raw`` (see the module
+    docstring); null stays null."""
+    x = raw.cast(nw.Float64)
     u = position(x, scale)
     if name == "emotion":
-        return emotion_class(u)
-    if name == "effort":
-        return 1.0 + 4.0 * (1.0 - u)
-    if name == "csat":
-        return 1.0 + 4.0 * u
-    return float(x)
-
-
-def canonical_expr(name: str, raw: nw.Expr, scale: Scale) -> nw.Expr:
-    """:func:`canonical_value` as a narwhals expression (null stays null)."""
-    u = position(raw.cast(nw.Float64), scale)
-    if name == "emotion":
+        # D = 10·u − 5 with one division, so that answers on the thresholds stay exact
+        best = x - scale.low if scale.best != "low" else scale.high - x
+        d = (10.0 * best) / (scale.high - scale.low) - 5.0
         return (
-            nw.when(u < LOW_CUT - 1e-12)
+            nw.when(d < -_EP.tau_minus)
             .then(nw.lit("dissatisfied"))
             .otherwise(
-                nw.when(u > HIGH_CUT + 1e-12)
+                nw.when(d > _EP.tau_plus)
                 .then(nw.lit("delighted"))
-                .otherwise(nw.when(~u.is_null()).then(nw.lit("satisfied")))
+                .otherwise(nw.when(~d.is_null()).then(nw.lit("satisfied")))
             )
         )
     if name == "effort":

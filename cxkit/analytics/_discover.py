@@ -213,10 +213,13 @@ def discover(
 def check_touchpoint_count(log: Any, schema: EventSchema | None, source: str) -> None:
     """Refuse a log with more distinct touchpoints than ``discover`` can hold.
 
-    The log reader counts transitions in dense ``touchpoints × (touchpoints +
-    outcomes)`` arrays; a log past :data:`~cxkit.core._checks.MAX_DENSE_TOUCHPOINTS`
-    distinct touchpoints, or whose arrays would not fit in memory, is refused
-    before they are built (one scan of two columns). A log the count cannot read
+    A discovered journey may hold a hand-off between every pair: up to ``touchpoints ×
+    (touchpoints + outcomes)`` cells, estimated at
+    :data:`~cxkit.core._checks.DENSE_CELL_BYTES` each (measured when an earlier engine
+    counted them in dense arrays; a conservative bound for the journey and its checks).
+    A log past :data:`~cxkit.core._checks.MAX_DENSE_TOUCHPOINTS` distinct touchpoints,
+    or whose cells would not fit in memory, is refused before it is read (one scan of
+    two columns). A log the count cannot read
     is left to ``discover``, which reports what is wrong with it.
     """
     import polars as pl

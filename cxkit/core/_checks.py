@@ -81,9 +81,10 @@ MAX_PLANNING_PERIODS = 120
 MAX_ERLANGS = 100_000.0
 #: Agents of one queue or staffing table row (``servers``, ``agents``).
 MAX_AGENTS = 1_000_000
-#: Distinct touchpoints in one event log given to ``discover`` (the log reader counts
-#: transitions in dense ``touchpoints × (touchpoints + outcomes)`` arrays, ~16 bytes a
-#: cell): 20,000 took ~47 s and ~5.8 GB on two cores.
+#: Distinct touchpoints in one event log given to ``discover``: its journey may hold up
+#: to ``touchpoints × (touchpoints + outcomes)`` hand-offs (~16 bytes a cell, measured
+#: when an earlier engine counted them in dense arrays: 20,000 took ~47 s and ~5.8 GB
+#: on two cores).
 MAX_DENSE_TOUCHPOINTS = 25_000
 #: Bytes per cell of those dense arrays (measured 5.8 GB for 20,000 × 20,000).
 DENSE_CELL_BYTES = 16

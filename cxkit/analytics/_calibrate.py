@@ -38,7 +38,7 @@ import narwhals as nw
 import polars as pl
 
 from cxkit.analytics._frames import collect
-from cxkit.analytics._log import EventLog, as_log, designed_ids
+from cxkit.analytics._log import EventLog, as_log, designed_ids, whole_journeys_note
 from cxkit.analytics._scales import points, position
 from cxkit.analytics._schema import EventLogWarning, EventSchema, user_stacklevel
 from cxkit.analytics._validate import EMOTIONS
@@ -236,18 +236,10 @@ def _measure(
 def _per_contact(log: EventLog, name: str, notes: list[str]) -> bool:
     """Whether ``name``'s answers rate contacts (some sit before a journey's last
     contact); answers all on last contacts rate whole journeys and are not used."""
-    row = collect(
-        log.rows.filter(~nw.col(name).is_null())
-        .with_columns(_mid=(nw.col("end") == 0).cast(nw.Int64))
-        .select(nw.len().alias("n"), nw.col("_mid").sum().alias("mid"))
-    ).row(0, named=True)
-    n, mid = int(row["n"] or 0), int(row["mid"] or 0)
-    if n and not mid:
-        notes.append(
-            f"{name}: all {n} answers are on journeys' last contacts, so they rate whole "
-            "journeys and were not used for the steps"
-        )
-    return bool(n and mid)
+    per_journey, _, _, n = log.answers_per_journey(name)
+    if per_journey:
+        notes.append(whole_journeys_note(name, n, "were not used for the steps"))
+    return n > 0 and not per_journey
 
 
 def _means(log: EventLog, column: str) -> dict[str, float]:

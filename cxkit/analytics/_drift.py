@@ -64,7 +64,7 @@ import numpy as np
 import polars as pl
 
 from cxkit.analytics._chain import Chain, journey_start
-from cxkit.analytics._log import EventLog, as_log, designed_ids
+from cxkit.analytics._log import EventLog, as_log, designed_ids, whole_journeys_note
 from cxkit.analytics._schema import EventSchema
 from cxkit.analytics._validate import EMOTIONS
 from cxkit.core.errors import CxkitError, format_value
@@ -579,10 +579,8 @@ class _Drift:
             return
         per_journey, _, _, n = self.log.effort_per_journey
         if per_journey:
-            self.notes.append(
-                f"effort: all {n} answers are on journeys' last contacts, so they rate whole "
-                "journeys and are not compared with the designed steps"
-            )
+            use = "are not compared with the designed steps"
+            self.notes.append(whole_journeys_note("effort", n, use))
             return
         table = {self._tp(r["tp"]): r for r in self.log.touchpoint_table.iter_rows(named=True)}
         spread = {self._tp(t): s for t, s in self.log.effort_spread.rows()}

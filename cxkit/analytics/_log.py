@@ -484,19 +484,24 @@ class EventLog:
 
     @cached_property
     def effort_per_journey(self) -> tuple[bool, float | None, float | None, int]:
-        """``(per_journey, mean, sd, n)`` of the effort answers.
+        """:meth:`answers_per_journey` of the effort answers."""
+        return self.answers_per_journey("effort")
+
+    def answers_per_journey(self, column: str) -> tuple[bool, float | None, float | None, int]:
+        """``(per_journey, mean, sd, n)`` of the survey answers in canonical ``column``
+        (``effort``, ``csat``…).
 
         ``per_journey`` is true when every answer sits on a journey's last contact
         (one survey per journey): the answers then measure whole journeys.
         """
         row = collect(
-            self.rows.filter(~nw.col("effort").is_null())
+            self.rows.filter(~nw.col(column).is_null())
             .with_columns(_mid=(nw.col("end") == 0).cast(nw.Int64))
             .select(
                 nw.len().alias("n"),
                 nw.col("_mid").sum().alias("mid"),
-                nw.col("effort").mean().alias("mean"),
-                nw.col("effort").std(ddof=1).alias("sd"),
+                nw.col(column).mean().alias("mean"),
+                nw.col(column).std(ddof=1).alias("sd"),
             )
         ).row(0, named=True)
         n = int(row["n"] or 0)
@@ -547,6 +552,18 @@ class EventLog:
         """Per (touchpoint, channel): number of events."""
         agg = collect(self.rows.group_by("tp", "channel").agg(nw.len().alias("count")))
         return _normalise(agg).sort("tp", "channel", nulls_last=True)
+
+
+def whole_journeys_note(field: str, n: int, use: str) -> str:
+    """The note for survey answers that all sit on journeys' last contacts.
+
+    >>> whole_journeys_note("effort", 3, "are not compared with the designed steps")
+    "effort: all 3 answers are on journeys' last contacts, so they rate whole journeys and are not compared with the designed steps"
+    """  # noqa: E501
+    return (
+        f"{field}: all {n} answers are on journeys' last contacts, so they rate whole "
+        f"journeys and {use}"
+    )
 
 
 def designed_ids(journey: Journey, names: Sequence[str]) -> dict[str, str | None]:

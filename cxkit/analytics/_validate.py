@@ -320,34 +320,9 @@ def prepare(
     """  # noqa: E501
     schema, lf, eager, dtypes, available, notes = resolve_columns(events, schema, argument)
     backend = str(lf.implementation.name).lower()
-    polars = lf.implementation.is_polars()
     raw = with_input_order(lf, ROW)
     ts_col = schema.timestamp
-    lf = with_epoch_us(raw, ts_col, dtypes[ts_col])
-    # in memory: one cheap pass over the distinct values (a scan would be read twice)
-    in_memory = polars and eager
-    clean = _clean_text_fields(lf, schema, available, dtypes) if in_memory else frozenset()
-    canon = _canonical_exprs(schema, available, dtypes, clean)
-    full = lf.with_columns(**{f"__cx_{k}": v for k, v in canon.items()})
-    if schema.split_channels and "channel" in available:
-        full = split_touchpoints(full, "__cx_tp", "__cx_channel")
-    checks = _checks(schema, available, dtypes, clean)
-    lf, counted = full, checks
-    if polars:
-        # polars: the canonical columns and one flag per check, computed once; the
-        # input's own columns are read again only for the examples of a message
-        extra = [schema.column(f) for f in _ORDER_FIELDS if f in available]
-        flags = {f"__chk_{k}": e for k, e in checks.items()}
-        lf = nw.from_native(
-            full.select(ROW, *extra, *[f"__cx_{k}" for k in canon], **flags)  # type: ignore[arg-type]
-            .to_native()
-            # text as categorical codes from here on (see ordered_events)
-            .with_columns(pl.col([f"__cx_{c}" for c in _CODED]).cast(pl.Categorical))
-            # a scan (a bucket of one, say) is streamed: only the rows kept are held
-            .collect(engine="streaming")
-            .lazy()
-        )
-        counted = {k: nw.col(f"__chk_{k}") for k in checks}
+    full, lf, checks, counted = _canonical(raw, schema, available, dtypes, eager)
     summed = collect(lf.select(*_sums(counted))).row(0, named=True)
     counts = {k: int(v or 0) for k, v in summed.items()}
     n_read = counts["n"]
@@ -396,6 +371,46 @@ def prepare(
         warnings=tuple(notes),
         n_tied=tied,
     )
+
+
+def _canonical(
+    raw: nw.LazyFrame[Any],
+    schema: EventSchema,
+    available: set[str],
+    dtypes: dict[str, Any],
+    eager: bool,
+) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any], dict[str, nw.Expr], dict[str, nw.Expr]]:
+    """The canonical columns and the checks of :func:`prepare`.
+
+    Returns ``full`` (the input with the canonical columns, lazy: for the examples of a
+    message), the frame to read on (on polars: the canonical columns and one flag per
+    check, computed once), the checks as expressions on ``full`` and as columns of the
+    frame to read on.
+    """
+    polars = raw.implementation.is_polars()
+    lf = with_epoch_us(raw, schema.timestamp, dtypes[schema.timestamp])
+    # in memory: one cheap pass over the distinct values (a scan would be read twice)
+    in_memory = polars and eager
+    clean = _clean_text_fields(lf, schema, available, dtypes) if in_memory else frozenset()
+    canon = _canonical_exprs(schema, available, dtypes, clean)
+    full = lf.with_columns(**{f"__cx_{k}": v for k, v in canon.items()})
+    if schema.split_channels and "channel" in available:
+        full = split_touchpoints(full, "__cx_tp", "__cx_channel")
+    checks = _checks(schema, available, dtypes, clean)
+    if not polars:
+        return full, full, checks, checks
+    extra = [schema.column(f) for f in _ORDER_FIELDS if f in available]
+    flags = {f"__chk_{k}": e for k, e in checks.items()}
+    lf = nw.from_native(
+        full.select(ROW, *extra, *[f"__cx_{k}" for k in canon], **flags)  # type: ignore[arg-type]
+        .to_native()
+        # text as categorical codes from here on (see ordered_events)
+        .with_columns(pl.col([f"__cx_{c}" for c in _CODED]).cast(pl.Categorical))
+        # a scan (a bucket of one, say) is streamed: only the rows kept are held
+        .collect(engine="streaming")
+        .lazy()
+    )
+    return full, lf, checks, {k: nw.col(f"__chk_{k}") for k in checks}
 
 
 def _checks(

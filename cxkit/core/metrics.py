@@ -1153,81 +1153,87 @@ def design_flow_differences(
     visits = _visits(journey)
     if not visits:
         return ("no_steps",)
-    if compiled is None:
-        compiled = compile_journey(journey)
-    c = compiled
-    reasons: list[str] = []
+    c = compiled if compiled is not None else compile_journey(journey)
     path = [tp for tp, _ in visits]
-    pos = c.touchpoint_index
     starts = start_table(journey)
-    first = pos[path[0]]
-    if not np.all(np.abs(starts.pi0[:, first] - 1.0) <= _TOL):
-        reasons.append("start")
+    edges = _path_edges(c, path)
+    flags = {
+        "start": not np.all(np.abs(starts.pi0[:, c.touchpoint_index[path[0]]] - 1.0) <= _TOL),
+        "off_graph": any(e is None for e in edges),
+        "branches": _branches(c, edges, c.touchpoint_index[path[-1]]),
+    }
+    reason_ids = [r for r in starts.reasons if r is not None]
+    flags |= _visit_differences(journey, c, visits, edges, reason_ids)
+    steps = journey.steps
+    flags["repeat_contacts"] = any(s.repeat_contact for s in steps)
+    flags["call_reasons"] = len(reason_ids) > 1 or any(
+        s.call_reason is not None and s.call_reason not in reason_ids[:1] for s in steps
+    )
+    order = ("start", "off_graph", "branches", "context", "transfers", "repeat_contacts")
+    return tuple(r for r in (*order, "waits", "call_reasons") if flags[r])
+
+
+def _path_edges(c: CompiledJourney, path: list[str]) -> list[int | None]:
+    """The chain's edge between each pair of consecutive designed visits (``None``: none)."""
     edges: list[int | None] = []
     for a, b in itertools.pairwise(path):
         try:
             edges.append(c.edge_index(a, b))
         except KeyError:
             edges.append(None)
-    if any(e is None for e in edges):
-        reasons.append("off_graph")
-    branches = False
-    for e in edges:
-        if e is not None and abs(float(c.prob[e]) - 1.0) > _TOL:
-            branches = True
-    last = pos[path[-1]]
+    return edges
+
+
+def _branches(c: CompiledJourney, edges: list[int | None], last: int) -> bool:
+    """Whether a designed visit hands off elsewhere too, or the last one to a touchpoint."""
+    if any(e is not None and abs(float(c.prob[e]) - 1.0) > _TOL for e in edges):
+        return True
     lo, hi = int(c.row_ptr[last]), int(c.row_ptr[last + 1])
-    if np.any((c.prob[lo:hi] > _TOL) & (c.target[lo:hi] < c.n)):
-        branches = True
-    if branches:
-        reasons.append("branches")
+    return bool(np.any((c.prob[lo:hi] > _TOL) & (c.target[lo:hi] < c.n)))
+
+
+def _visit_differences(
+    journey: Journey,
+    c: CompiledJourney,
+    visits: list[tuple[str, list[int]]],
+    edges: list[int | None],
+    reason_ids: list[str],
+) -> dict[str, bool]:
+    """``context``, ``transfers`` and ``waits`` of :func:`design_flow_differences`: the
+    chain's hand-offs into the designed visits against their steps."""
     steps = journey.steps
-    ev = journey.evaluate()
     context = transfers = waits = False
     for k, (_, idx) in enumerate(visits):
         lost = any(steps[i].context_lost for i in idx)
         moved = any(steps[i].transfer for i in idx)
         wait = math.fsum(float(steps[i].wait_s) for i in idx if steps[i].wait_s is not None)
         wait_steps = [j for j, i in enumerate(idx) if steps[i].wait_s is not None]
-        if (
-            wait_steps
-            and wait_steps != [0]
-            and any(steps[idx[j]].experience is None for j in wait_steps)
-        ):
-            waits = True
+        if wait_steps and wait_steps != [0]:
+            waits |= any(steps[idx[j]].experience is None for j in wait_steps)
         if k == 0:
-            context |= lost
-            transfers |= moved
-            waits |= wait > 0
+            context, transfers, waits = context or lost, transfers or moved, waits or wait > 0
             continue
         e = edges[k - 1]
         if e is None:
             continue
         kappa = float(c.kappa[e])
-        if (lost and kappa > _TOL) or (not lost and kappa < 1.0 - _TOL):
-            context = True
-        if moved != bool(c.transfer[e]):
-            transfers = True
-        if abs(float(c.wait_s[e]) - wait) > _TOL:
-            waits = True
-    reason_ids = [r for r in starts.reasons if r is not None]
+        context |= (lost and kappa > _TOL) or (not lost and kappa < 1.0 - _TOL)
+        transfers |= moved != bool(c.transfer[e])
+        waits |= abs(float(c.wait_s[e]) - wait) > _TOL
+    return {
+        "context": context,
+        "transfers": transfers,
+        "waits": waits or _expected_waits_differ(journey, reason_ids),
+    }
+
+
+def _expected_waits_differ(journey: Journey, reason_ids: list[str]) -> bool:
+    """Whether a wait step expects another wait than the (single) call reason's."""
     w_exp = journey.params.emotion.expected_wait_s
     if len(reason_ids) == 1:
         cr = journey.call_reason(reason_ids[0])
         w_exp = w_exp if cr.expected_wait_s is None else float(cr.expected_wait_s)
-    for se in ev.steps:
-        if se.step.wait_s is not None and abs(se.expected_wait_s - w_exp) > _TOL:
-            waits = True
-    if context:
-        reasons.append("context")
-    if transfers:
-        reasons.append("transfers")
-    if any(s.repeat_contact for s in steps):
-        reasons.append("repeat_contacts")
-    if waits:
-        reasons.append("waits")
-    if len(reason_ids) > 1 or any(
-        s.call_reason is not None and s.call_reason not in reason_ids[:1] for s in steps
-    ):
-        reasons.append("call_reasons")
-    return tuple(reasons)
+    return any(
+        se.step.wait_s is not None and abs(se.expected_wait_s - w_exp) > _TOL
+        for se in journey.evaluate().steps
+    )

@@ -306,12 +306,20 @@ def test_event_explorer_filters_in_the_browser(lab, playwright_browser):
         explorer = ".cxkit-event-explorer"
         page.wait_for_selector(f"{explorer} .cxkit-chart svg.marks", timeout=60_000)
         page.locator(explorer).scroll_into_view_if_needed()
+        # the notebook's own filter ("gift") must have settled before the baseline is read
+        _wait_idle(page, 60_000)
         before_chart = _chart_svg(page, explorer)
         before_status = page.locator(f"{explorer} .cxkit-status").inner_text()
         # the call-reason list: choose "own_use" alone (the notebook left "gift")
         reasons = page.locator(f"{explorer} select[multiple]").nth(1)
         reasons.select_option(label="own_use")
         _wait_changed(page, explorer, before_chart)
+        # the chart and the status line are separate widget messages: wait for both
+        page.wait_for_function(
+            "([sel, old]) => document.querySelector(sel)?.innerText !== old",
+            arg=[f"{explorer} .cxkit-status", before_status],
+            timeout=60_000,
+        )
         after_status = page.locator(f"{explorer} .cxkit-status").inner_text()
         assert after_status != before_status and "after the filters" in after_status
         _wait_idle(page, 60_000)

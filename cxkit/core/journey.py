@@ -28,7 +28,16 @@ from cxkit.core.emotion import (
 )
 from cxkit.core.errors import CxkitError, Problem
 from cxkit.core.graph import TouchpointGraph
-from cxkit.core.model import CallReason, Emotion, Handoff, Persona, Stage, Step, Touchpoint
+from cxkit.core.model import (
+    TEXT_LISTS,
+    CallReason,
+    Emotion,
+    Handoff,
+    Persona,
+    Stage,
+    Step,
+    Touchpoint,
+)
 from cxkit.core.params import EffortParams, EmotionParams, ModelParams
 from cxkit.core.suggest import unknown_message as _unknown
 
@@ -82,6 +91,9 @@ class StepEvaluation:
             "pain_points": list(s.pain_points),
             "opportunities": list(s.opportunities),
             "evidence": s.evidence.value,
+            "frontstage": list(s.frontstage),
+            "backstage": list(s.backstage),
+            "support": list(s.support),
         }
 
 
@@ -475,7 +487,7 @@ class Journey:
         i = self.step_index(step)
         if "emotion" in changes and changes["emotion"] is not None:
             changes["emotion"] = Emotion.parse(changes["emotion"])
-        for key in ("pain_points", "opportunities"):
+        for key in TEXT_LISTS:
             if key in changes:
                 changes[key] = tuple(changes[key])
         steps = list(self.steps)

@@ -18,6 +18,8 @@ from typing import Any
 from cxkit.core.i18n import label as _label
 
 __all__ = [
+    "BLUEPRINT_LANES",
+    "TEXT_LISTS",
     "CallReason",
     "Emotion",
     "Evidence",
@@ -301,6 +303,15 @@ class Persona:
     frustrations: tuple[str, ...] = ()
 
 
+#: The free-text list fields of a :class:`Step`: notes about the step and its service
+#: blueprint lanes.
+TEXT_LISTS: tuple[str, ...] = ("pain_points", "opportunities", "frontstage", "backstage", "support")
+
+#: The service-blueprint lanes of a :class:`Step`, top to bottom; the line of visibility
+#: runs between ``frontstage`` and ``backstage``.
+BLUEPRINT_LANES: tuple[str, ...] = ("frontstage", "backstage", "support")
+
+
 @dataclass(frozen=True)
 class Step:
     """One moment of a designed journey.
@@ -338,6 +349,11 @@ class Step:
         The step is a repeat contact on the same issue.
     pain_points, opportunities
         Free-text lists.
+    frontstage, backstage, support
+        The service blueprint of the step, free-text lists: what the front-line staff
+        do in view of the customer (frontstage, above the line of visibility), what
+        staff do out of view (backstage), and the support processes and systems behind
+        them (support, below the line of internal interaction).
     evidence
         ``assumed``, ``observed`` or ``measured``.
     notes
@@ -362,3 +378,6 @@ class Step:
     opportunities: tuple[str, ...] = ()
     evidence: Evidence = Evidence.ASSUMED
     notes: str | None = None
+    frontstage: tuple[str, ...] = ()
+    backstage: tuple[str, ...] = ()
+    support: tuple[str, ...] = ()

@@ -25,6 +25,7 @@ from cxkit.core.economics import (
 from cxkit.core.graph import TouchpointGraph
 from cxkit.core.journey import Journey
 from cxkit.core.model import (
+    TEXT_LISTS,
     CallReason,
     Emotion,
     Evidence,
@@ -86,8 +87,8 @@ def journey_from_schema(doc: JourneyFile, *, source: str | None = None) -> Journ
         data = _clean(s)
         data["emotion"] = Emotion.parse(s.emotion) if s.emotion is not None else None
         data["evidence"] = Evidence(s.evidence)
-        data["pain_points"] = tuple(s.pain_points)
-        data["opportunities"] = tuple(s.opportunities)
+        for key in TEXT_LISTS:
+            data[key] = tuple(getattr(s, key))
         steps.append(Step(**data))
     persona = None
     if doc.persona is not None:

@@ -141,6 +141,9 @@ class StepSchema(_Schema):
     opportunities: list[Text] = []
     evidence: Literal["assumed", "observed", "measured"] = "assumed"
     notes: Text | None = None
+    frontstage: list[Text] = []
+    backstage: list[Text] = []
+    support: list[Text] = []
 
 
 class EmotionParamsSchema(_Schema):

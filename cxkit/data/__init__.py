@@ -13,6 +13,7 @@ True
 
 from cxkit.data.examples import example_path, list_examples, load_example, read_events_csv
 from cxkit.data.generate import EVENT_COLUMNS, EVENT_SCHEMA, OPTIONAL_COLUMNS, generate_events
+from cxkit.data.long_journey import long_journey
 from cxkit.data.synthetic import random_journey
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "generate_events",
     "list_examples",
     "load_example",
+    "long_journey",
     "random_journey",
     "read_events_csv",
 ]

@@ -24,6 +24,7 @@ from cxkit.core._checks import whole_number
 from cxkit.core.channels import BUILTIN_CHANNELS, Channel
 from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.graph import TouchpointGraph
+from cxkit.core.i18n import LANGUAGES, label, text_language
 from cxkit.core.journey import Journey
 from cxkit.core.model import (
     CallReason,
@@ -305,7 +306,8 @@ def _build(
         remainder_outcome=out_ids[log.schema.missing_outcome],
     )
     tp_table = log.touchpoint_table
-    description = _description(log, n_cases)
+    lang = design.language if design is not None else text_language(names)
+    description = _description(log, n_cases, lang)
     j = _discovered_journey(
         g, design, description, journey_id, title, _touchpoint_stats(tp_table, tp_ids), notes
     )
@@ -333,14 +335,16 @@ def _entry_counts(starts: pl.DataFrame) -> tuple[dict[str, int], int]:
     return entry_counts, n_cases
 
 
-def _description(log: EventLog, n_cases: int) -> str:
+def _description(log: EventLog, n_cases: int, lang: str) -> str:
     """The discovered journey's description: what it was discovered from."""
     summary = log.summary
-    first = _iso(summary["t_min"])
-    last = _iso(summary["t_max"])
-    return (
-        f"Discovered by cxkit from {log.n_events} events of {summary['customers']} "
-        f"customers ({n_cases} journeys) between {first} and {last} UTC."
+    lang = lang if lang in LANGUAGES else "en"
+    return label("discovered_description", lang).format(
+        events=log.n_events,
+        customers=summary["customers"],
+        journeys=n_cases,
+        first=_iso(summary["t_min"]),
+        last=_iso(summary["t_max"]),
     )
 
 
@@ -452,10 +456,12 @@ def _discovered_journey(
         )
         j = _keep_valid_initiatives(j, notes)
     else:
-        stages, steps = _observed_steps(g, tp_stats)
+        lang = text_language([t.display for t in g.touchpoints])
+        stages, steps = _observed_steps(g, tp_stats, lang)
         j = Journey(
             id=journey_id or "discovered",
-            title=title or "Discovered journey",
+            title=title or label("discovered_title", lang),
+            language=lang,
             graph=g,
             stages=stages,
             steps=steps,
@@ -860,11 +866,12 @@ def _touchpoint_stats(tp_table: pl.DataFrame, tp_ids: Mapping[str, str]) -> dict
 
 
 def _observed_steps(
-    g: TouchpointGraph, stats: Mapping[str, Mapping[str, Any]]
+    g: TouchpointGraph, stats: Mapping[str, Mapping[str, Any]], lang: str
 ) -> tuple[tuple[Stage, ...], tuple[Step, ...]]:
-    """The single most probable path (Dijkstra on −log p), one step per touchpoint."""
+    """The single most probable path (Dijkstra on −log p), one step per touchpoint,
+    described in ``lang``."""
     path = most_probable_path(g)
-    stage = Stage("observed", label="Most probable observed path")
+    stage = Stage("observed", label=label("discovered_stage", lang))
     steps = []
     for k, tid in enumerate(path):
         s = stats.get(tid, {})
@@ -885,7 +892,9 @@ def _observed_steps(
                 stage="observed",
                 touchpoint=tid,
                 id=f"s{k + 1}",
-                action=f"{g.touchpoint(tid).display} ({s.get('contacts', 0)} contacts)",
+                action=label("discovered_contacts", lang).format(
+                    name=g.touchpoint(tid).display, n=s.get("contacts", 0)
+                ),
                 emotion=emotion,
                 effort=effort,
                 wait_s=wait,

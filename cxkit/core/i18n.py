@@ -13,11 +13,13 @@ Examples
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from cxkit.core.errors import CxkitError, format_value
 
-__all__ = ["LANGUAGES", "Language", "label", "labels", "resolve_lang"]
+__all__ = ["LANGUAGES", "Language", "label", "labels", "resolve_lang", "text_language"]
 
 Language = Literal["en", "ja"]
 LANGUAGES: tuple[str, ...] = ("en", "ja")
@@ -588,7 +590,19 @@ _LABELS: dict[str, dict[str, str]] = {
     "analytics_measured": {"en": "measured", "ja": "実測"},
     "analytics_no_answers": {"en": "no answers", "ja": "回答なし"},
     "analytics_not_in_log": {"en": "not in the log", "ja": "ログになし"},
+    "discovered_title": {"en": "Discovered journey", "ja": "発見されたジャーニー"},
+    "discovered_stage": {"en": "Most probable observed path", "ja": "観測された最頻経路"},
+    "discovered_contacts": {"en": "{name} ({n} contacts)", "ja": "{name}（{n}件の接触）"},
+    "discovered_description": {
+        "en": "Discovered by cxkit from {events} events of {customers} customers "
+        "({journeys} journeys) between {first} and {last} UTC.",
+        "ja": "cxkit がイベントログから発見: {first}〜{last}（UTC）、顧客 {customers} 人、"
+        "イベント {events} 件（{journeys} ジャーニー）。",
+    },
 }
+
+# hiragana, katakana (with the half-width forms) and the CJK ideographs Japanese uses
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 
 
 def label(key: str, lang: str = "en") -> str:
@@ -605,6 +619,23 @@ def label(key: str, lang: str = "en") -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry["en"]
+
+
+def text_language(texts: Iterable[str]) -> str:
+    """``"ja"`` when the texts are mostly Japanese (kana or kanji), else ``"en"``.
+
+    A journey discovered from a log whose touchpoints are named in Japanese is
+    labelled in Japanese. The rule: at least half of the non-empty texts contain
+    kana or kanji.
+
+    >>> text_language(["コールセンター（電話）", "LINE", "店舗"]), text_language(["Store", "Web"])
+    ('ja', 'en')
+    >>> text_language([])
+    'en'
+    """
+    items = [t for t in texts if t and t.strip()]
+    japanese = sum(1 for t in items if _JAPANESE.search(t))
+    return "ja" if items and 2 * japanese >= len(items) else "en"
 
 
 def labels(lang: str = "en") -> dict[str, str]:

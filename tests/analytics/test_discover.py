@@ -306,3 +306,27 @@ def test_discovered_probabilities_are_deterministic_and_exact() -> None:
     j = discover(log).journey
     k = int((targets == "resolved").sum())
     assert j.graph.handoff("web", "resolved").probability == k / n
+
+
+def test_a_log_named_in_japanese_gives_a_japanese_journey():
+    """Touchpoints named in Japanese: the discovered journey is labelled in Japanese."""
+    events = pl.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b", "c"],
+            "timestamp": ["2026-01-01 09:00", "2026-01-01 10:00"] * 2 + ["2026-01-02 09:00"],
+            "touchpoint": ["店舗", "コールセンター（電話）", "店舗", "LINE公式アカウント", "店舗"],
+            "outcome": [None, "resolved", None, "churn", "resolved"],
+        }
+    )
+    j = discover(events).journey
+    assert j.language == "ja"
+    assert j.title == "発見されたジャーニー"
+    assert j.stages[0].label == "観測された最頻経路"
+    assert j.steps[0].action == "店舗（3件の接触）"
+    assert j.description.startswith("cxkit がイベントログから発見") and "顧客 3 人" in j.description
+    english = discover(events.with_columns(pl.col("touchpoint").replace({"店舗": "Store"})))
+    # two of three names are still Japanese: at least half → ja; all English → en
+    assert english.journey.language == "ja"
+    plain = events.with_columns(touchpoint=pl.lit("Web"))
+    assert discover(plain).journey.language == "en"
+    assert discover(plain).journey.title == "Discovered journey"

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import re
@@ -205,11 +206,85 @@ def _from_located(located: Located) -> tuple[Journey | None, list[Problem]]:
     try:
         doc = JourneyFile.model_validate(data)
     except ValidationError as exc:
-        return None, _schema_problems(exc, located, JourneyFile)
+        schema = _schema_problems(exc, located, JourneyFile)
+        return None, _in_order(schema + _reference_problems(data, exc, located))
     journey = journey_from_schema(doc, source=file)
-    problems = _locate(journey.validate(), located)
-    problems.sort(key=lambda p: (p.severity != "error", p.line or 0, p.column or 0))
-    return journey, problems
+    return journey, _in_order(_locate(journey.validate(), located))
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.severity != "error", p.line or 0, p.column or 0))
+
+
+_SALVAGE_ROUNDS = 8
+
+
+def _reference_problems(data: dict, exc: ValidationError, located: Located) -> list[Problem]:
+    """The reference problems (unknown ids, did-you-mean…) of a file that also has schema
+    problems, so that one run reports both.
+
+    The fields the schema rejected are set aside (an item missing a required field is set
+    aside whole) and the rest is checked as a journey; problems at or inside a set-aside
+    location are dropped, as they would repeat a schema problem.
+    """
+    salvaged = copy.deepcopy(data)
+    rejected: list[tuple[Any, ...]] = []
+    for _ in range(_SALVAGE_ROUNDS):
+        locs = [tuple(err["loc"]) for err in exc.errors()]
+        rejected += locs
+        for loc in sorted(locs, key=_removal_order, reverse=True):
+            _set_aside(salvaged, loc, required=_is_missing(exc, loc))
+        try:
+            doc = JourneyFile.model_validate(salvaged)
+        except ValidationError as again:
+            exc = again
+            continue
+        journey = journey_from_schema(doc, source=located.file)
+        kept = [p for p in journey.validate() if not _under_any(p.path, rejected)]
+        return [p for p in _locate(kept, located) if p.severity == "error"]
+    return []
+
+
+def _removal_order(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Later list items first, so that removing one keeps the others' positions."""
+    return tuple((0, x) if isinstance(x, int) else (1, str(x)) for x in loc)
+
+
+def _is_missing(exc: ValidationError, loc: tuple[Any, ...]) -> bool:
+    return any(tuple(e["loc"]) == loc and e["type"] == "missing" for e in exc.errors())
+
+
+def _set_aside(data: Any, loc: tuple[Any, ...], *, required: bool) -> None:
+    """Remove the value at ``loc`` (with ``required``, the list item or mapping holding it)."""
+    if required and len(loc) == 1 and isinstance(data, dict):
+        data[loc[0]] = "_"  # a missing top-level id: any valid id lets the rest be checked
+        return
+    if required:
+        loc = _holder(loc)
+    parent = data
+    for key in loc[:-1]:
+        try:
+            parent = parent[key]
+        except (KeyError, IndexError, TypeError):
+            return
+    last = loc[-1]
+    if isinstance(parent, dict):
+        parent.pop(last, None)
+    elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+        del parent[last]
+
+
+def _holder(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The location of the list item (or top-level key) that holds ``loc``."""
+    for i in range(len(loc) - 1, -1, -1):
+        if isinstance(loc[i], int):
+            return loc[: i + 1]
+    return loc[:1]
+
+
+def _under_any(path: str, rejected: list[tuple[Any, ...]]) -> bool:
+    parts = parse_path(path) if path else ()
+    return any(parts[: len(r)] == r or r[: len(parts)] == parts for r in rejected if parts)
 
 
 def _locate(problems: Iterable[Problem], located: Located) -> list[Problem]:

@@ -200,3 +200,36 @@ def test_value_per_outcome_names_declared_outcomes():
         "v.yaml:23:23: economics.value_per_outcome.resolvd: unknown outcome 'resolvd'; "
         "did you mean 'resolved'?"
     ]
+
+
+def test_schema_and_reference_problems_come_in_one_pass():
+    """A file with both kinds of problem reports both at once, each located once."""
+    text = """\
+cxkit: 1
+id: demo
+stages: [{id: s1}]
+touchpoints:
+  - {id: phone, channel: phone}
+  - {id: web, channel: web, cost_per_contact: -3}
+outcomes: [{id: resolved, kind: resolved}, {id: abandon, kind: abandon}]
+entry: {phone: 1.0}
+handoffs:
+  - {from: phone, to: resolvd, probability: 0.9}
+steps:
+  - {stage: s1, touchpoint: phnoe, expectation: high}
+  - {stage: s9, touchpoint: web}
+  - {touchpoint: web}
+"""
+    problems = validate_text(text, file="demo.yaml")
+    found = [(p.line, p.path, p.code) for p in problems]
+    assert found == [
+        (6, "touchpoints[1].cost_per_contact", "out-of-range"),
+        (10, "handoffs[0].to", "unknown-reference"),
+        (12, "steps[0].touchpoint", "unknown-reference"),
+        (12, "steps[0].expectation", "type"),
+        (13, "steps[1].stage", "unknown-reference"),
+        (14, "steps[2]", "missing"),
+    ]
+    hints = {p.path: p.message for p in problems}
+    assert "did you mean 'phone'" in hints["steps[0].touchpoint"]
+    assert "did you mean 'resolved'" in hints["handoffs[0].to"]

@@ -212,6 +212,21 @@ def _replace_top_level_id(text: str, old: str, new: str, file: str) -> str | Non
     return None
 
 
+def blank_journey_path(lang: str = "en") -> Path:
+    """The blank journey that ``cxkit new`` starts from without a template.
+
+    Examples
+    --------
+    >>> from cxkit.io import load_journey
+    >>> j = load_journey(blank_journey_path("ja"))
+    >>> j.language, len(j.steps), j.is_valid
+    ('ja', 2, True)
+    """
+    if lang not in ("en", "ja"):
+        raise CxkitError(f"`lang` must be 'en' or 'ja', got {lang!r}")
+    return Path(__file__).resolve().parent.parent / "templates" / "blank" / f"{lang}.yaml"
+
+
 def new_journey_text(
     template: str, target: str | os.PathLike[str], journey_id: str | None = None
 ) -> tuple[str, Journey]:
@@ -613,9 +628,16 @@ def templates_command(as_json: bool) -> None:
     "--template",
     "-t",
     "template",
-    required=True,
+    default=None,
     metavar="NAME",
-    help="Template name (see `cxkit templates`) or a journey file to copy.",
+    help="Template name (see `cxkit templates`) or a journey file to copy "
+    "(default: a blank two-step journey to fill in).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default="en",
+    help="Language of the blank journey (without --template).",
 )
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.option(
@@ -627,11 +649,14 @@ def templates_command(as_json: bool) -> None:
     metavar="[ID]",
     help="Set the journey id: `--id ID`, or `--id` alone for PATH's file stem.",
 )
-def new_command(path: str, template: str, force: bool, journey_id: str | None) -> None:
-    """Create the journey file PATH (.yaml, .yml or .json) from a template.
+def new_command(
+    path: str, template: str | None, lang: str, force: bool, journey_id: str | None
+) -> None:
+    """Create the journey file PATH (.yaml, .yml or .json) from a template, or blank.
 
-    The file is written atomically and validated first; an existing PATH is kept
-    unless --force is given.
+    Without --template, PATH is a blank journey (two stages, two touchpoints, two
+    steps, with comments saying what to fill in) in the --lang language. The file is
+    written atomically and validated first; an existing PATH is kept unless --force.
     """
     from cxkit.io._write import output_kind
 
@@ -642,10 +667,12 @@ def new_command(path: str, template: str, force: bool, journey_id: str | None) -
     # a named pipe or a device is written as a stream: there is nothing to overwrite
     if kind in ("file", "other") and not force:
         raise CxkitError(f"{path}: already exists; use --force to overwrite it")
-    text, journey = new_journey_text(template, target, journey_id)
+    source = template if template is not None else str(blank_journey_path(lang))
+    text, journey = new_journey_text(source, target, journey_id)
     atomic_write_text(target, text)
+    origin = repr(template) if template is not None else f"the blank journey ({lang})"
     echo_text(
-        f"created {path} from {template!r} (id {journey.id!r}, {len(journey.steps)} steps)\n"
+        f"created {path} from {origin} (id {journey.id!r}, {len(journey.steps)} steps)\n"
         f"next: cxkit validate {path}  ·  cxkit show {path}"
     )
 

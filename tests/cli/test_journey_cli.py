@@ -232,10 +232,23 @@ def test_new_bad_paths(capsys, tmp_path):
     assert err == f"cxkit: error: {tmp_path}: is a folder; PATH must be a journey file path\n"
 
 
-def test_new_requires_a_template(capsys, tmp_path):
-    code, _, err = run(capsys, "new", str(tmp_path / "x.yaml"))
-    assert code == 2
-    assert "Missing option '--template'" in err
+@pytest.mark.parametrize(("lang", "title"), [("en", "My journey"), ("ja", "マイ・ジャーニー")])
+def test_new_without_a_template_starts_a_blank_journey(capsys, tmp_path, lang, title):
+    target = tmp_path / "x.yaml"
+    code, out, err = run(capsys, "new", str(target), "--lang", lang, "--id")
+    assert code == 0 and err == ""
+    first = out.splitlines()[0]
+    assert first == f"created {target} from the blank journey ({lang}) (id 'x', 2 steps)"
+    assert validate_file(target) == []  # valid, with no warning either
+    j = cx.load_journey(target)
+    assert (j.id, j.title, j.language, len(j.stages), len(j.graph.touchpoints)) == (
+        "x",
+        title,
+        lang,
+        2,
+        2,
+    )
+    assert target.read_text(encoding="utf-8").startswith("# ")  # the guiding comments are kept
 
 
 # -- validate ----------------------------------------------------------------------------

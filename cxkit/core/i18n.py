@@ -352,6 +352,21 @@ _LABELS: dict[str, dict[str, str]] = {
     "w_move_down": {"en": "Down", "ja": "下へ"},
     "w_set": {"en": "set", "ja": "入力"},
     "w_one_per_line": {"en": "one per line", "ja": "1行に1項目"},
+    "w_lock_wait": {
+        "en": 'Derived from the wait ({wait} against {expected} expected): tick "{set}" to '
+        "enter your own value.",
+        "ja": "待ち時間から算出（期待 {expected} に対し {wait}）。自分で入力するには「{set}」に"
+        "チェックを入れてください。",
+    },
+    "w_lock_reason": {
+        "en": 'Taken from the call reason \'{reason}\': tick "{set}" to enter your own value.',
+        "ja": "問い合わせ理由「{reason}」の事前期待を使用。自分で入力するには「{set}」にチェックを"
+        "入れてください。",
+    },
+    "w_lock_empty": {
+        "en": 'No value yet: tick "{set}" to enter one.',
+        "ja": "未入力です。入力するには「{set}」にチェックを入れてください。",
+    },
     "w_emotion_auto": {"en": "auto (from the gap)", "ja": "自動 (ギャップから判定)"},
     "w_status_edited": {"en": "Step {n} changed.", "ja": "ステップ{n}を変更しました。"},
     "w_status_added": {"en": "Step {n} added.", "ja": "ステップ{n}を追加しました。"},

@@ -51,6 +51,44 @@ _UNDO_LIMIT = 500
 _AUTO = "auto"
 
 
+def lock_reason(journey: Journey, index: int, name: str, lang: str = "en") -> str:
+    """Why the ``name`` score of step ``index`` is derived rather than set, or ``""``.
+
+    The editor greys out a slider whose value comes from elsewhere (the wait, the call
+    reason) and shows this sentence under it, so that nobody drags a locked slider.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> j = cx.load_journey("billing_inquiry")
+    >>> lock_reason(j, 1, "experience")  # doctest: +ELLIPSIS
+    'Derived from the wait (...): tick "set" to enter your own value.'
+    >>> lock_reason(j, 0, "experience")
+    ''
+    """
+    step = journey.steps[index]
+    if getattr(step, name) is not None:
+        return ""
+    ev = journey.evaluate().steps[index]
+    if name == "experience" and step.wait_s is not None:
+        key, detail = "w_lock_wait", {
+            "wait": _wait_text(step.wait_s, lang),
+            "expected": _wait_text(ev.expected_wait_s, lang),
+        }
+    elif name == "expectation" and step.call_reason is not None and ev.expectation is not None:
+        key, detail = "w_lock_reason", {"reason": step.call_reason}
+    else:
+        key, detail = "w_lock_empty", {}
+    return t(key, lang).format(set=t("w_set", lang), **detail)
+
+
+def _wait_text(seconds: float, lang: str) -> str:
+    minutes = seconds / 60.0
+    if seconds < 60:
+        return f"{seconds:g} s" if lang != "ja" else f"{seconds:g}秒"
+    return f"{minutes:.3g} min" if lang != "ja" else f"{minutes:.3g}分"
+
+
 def _check_change(name: str, value: Any) -> Any:
     """The value to store for ``name``, or a :class:`CxkitError` naming what is wrong."""
     if name not in EDITABLE:
@@ -426,13 +464,17 @@ class JourneyEditor(WorkshopWidget):
         for box in (self._expectation, self._experience, self._notes, self._pain, self._opps):
             box.style = {"description_width": "110px"}
         self._step_readout = w.HTML()
+        self._expectation_why = w.HTML()
+        self._experience_why = w.HTML()
         form = w.VBox(
             [
                 self._stage,
                 self._touchpoint,
                 self._action,
                 w.HBox([self._expectation, self._expectation_set]),
+                self._expectation_why,
                 w.HBox([self._experience, self._experience_set]),
+                self._experience_why,
                 self._emotion,
                 self._step_readout,
                 self._notes,
@@ -520,6 +562,7 @@ class JourneyEditor(WorkshopWidget):
         is_set = (self._expectation_set if name == "expectation" else self._experience_set).value
         slider.disabled = not is_set
         self._guard(lambda: self.edit(**{name: float(slider.value) if is_set else None}))
+        self._show_lock(name)
 
     def _on_select(self, change: dict[str, Any]) -> None:
         if not self._syncing and change["new"] is not None:
@@ -593,6 +636,7 @@ class JourneyEditor(WorkshopWidget):
                 ev = j.evaluate().steps[self.selected]
                 shown = value if value is not None else getattr(ev, name)
                 slider.value = float(shown) if shown is not None else 5.0
+                self._show_lock(name)
             self._emotion.value = s.emotion.value if s.emotion is not None else _AUTO
             self._notes.value = s.notes or ""
             self._pain.value = "\n".join(s.pain_points)
@@ -613,6 +657,19 @@ class JourneyEditor(WorkshopWidget):
             self._pain,
             self._opps,
         ]
+
+    def _show_lock(self, name: str) -> None:
+        """Say why the ``name`` slider is locked (its value is derived), or nothing."""
+        why = self._expectation_why if name == "expectation" else self._experience_why
+        reason = lock_reason(self._journey, self.selected, name, self.lang)
+        why.value = (
+            '<div class="cxkit-lock-reason" style="font-size:12px;color:#555;'
+            f'margin:0 0 4px 118px">🔒 {html.escape(reason)}</div>'
+            if reason
+            else ""
+        )
+        slider = self._expectation if name == "expectation" else self._experience
+        slider.tooltip = reason or None
 
     def _step_html(self) -> str:
         lang = self.lang

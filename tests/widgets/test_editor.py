@@ -55,6 +55,26 @@ def test_unchecking_set_clears_the_expectation(editor, billing):
     assert editor.journey.steps[1].expectation == 6.0
 
 
+def test_a_locked_slider_says_why(editor):
+    """Step 2's experience is derived from its 3-minute wait: the slider is locked and says so."""
+    editor._steps.value = 1
+    assert editor._experience.disabled and not editor._experience_set.value
+    expected = "Derived from the wait (3 min against 1 min expected): tick &quot;set&quot; to"
+    assert expected in editor._experience_why.value
+    assert editor._experience.tooltip.startswith("Derived from the wait")
+    editor._experience_set.value = True  # set it by hand: unlocked, no note
+    assert not editor._experience.disabled and editor._experience_why.value == ""
+    editor._steps.value = 0  # a step with both scores set: no note at all
+    assert editor._expectation_why.value == "" and editor._experience_why.value == ""
+
+
+def test_a_locked_slider_says_why_in_japanese():
+    editor = JourneyEditor(cx.load_journey("complaint_recovery_ja"))
+    editor._steps.value = 2  # the 12-minute queue
+    assert "待ち時間から算出（期待 2分 に対し 12分）" in editor._experience_why.value
+    assert "「入力」にチェック" in editor._experience_why.value
+
+
 def test_emotion_choice_is_explicit_or_auto(editor):
     editor._steps.value = 0
     editor._emotion.value = "delighted"

@@ -71,15 +71,38 @@ def lock_reason(journey: Journey, index: int, name: str, lang: str = "en") -> st
         return ""
     ev = journey.evaluate().steps[index]
     if name == "experience" and step.wait_s is not None:
-        key, detail = "w_lock_wait", {
-            "wait": _wait_text(step.wait_s, lang),
-            "expected": _wait_text(ev.expected_wait_s, lang),
-        }
+        key, detail = (
+            "w_lock_wait",
+            {
+                "wait": _wait_text(step.wait_s, lang),
+                "expected": _wait_text(ev.expected_wait_s, lang),
+            },
+        )
     elif name == "expectation" and step.call_reason is not None and ev.expectation is not None:
         key, detail = "w_lock_reason", {"reason": step.call_reason}
     else:
         key, detail = "w_lock_empty", {}
     return t(key, lang).format(set=t("w_set", lang), **detail)
+
+
+def touchpoint_option(journey: Journey, touchpoint: str, lang: str = "en") -> str:
+    """A touchpoint as the editor lists it: its name and its channel, unless the name
+    already says the channel.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> j = cx.load_journey("complaint_recovery_ja")
+    >>> touchpoint_option(j, "cc_phone", "ja"), touchpoint_option(j, "store", "ja")
+    ('コールセンター（電話）', '購入店舗（売場・店長）')
+    >>> touchpoint_option(cx.load_journey("billing_inquiry"), "agent")
+    'Billing agent (Phone)'
+    """
+    tp = journey.graph.touchpoint(touchpoint)
+    channel = journey.graph.channel(tp.channel).label(lang)
+    if channel.lower() in tp.display.lower():
+        return tp.display
+    return f"{tp.display}（{channel}）" if lang == "ja" else f"{tp.display} ({channel})"
 
 
 def _wait_text(seconds: float, lang: str) -> str:
@@ -606,10 +629,7 @@ class JourneyEditor(WorkshopWidget):
             stages = [(s.display, s.id) for s in j.stages]
             if list(self._stage.options) != stages:
                 self._stage.options = stages
-            touchpoints = [
-                (f"{tp.display} ({j.graph.channel(tp.channel).label(lang)})", tp.id)
-                for tp in j.graph.touchpoints
-            ]
+            touchpoints = [(touchpoint_option(j, tp.id, lang), tp.id) for tp in j.graph.touchpoints]
             if list(self._touchpoint.options) != touchpoints:
                 self._touchpoint.options = touchpoints
             for control in self._form_controls():

@@ -358,10 +358,10 @@ class HandoffExplorer(WorkshopWidget):
             min=0,
             max=2**31 - 1,
             description=t("sim_seed", lang),
-            style={"description_width": "50px"},
-            layout=w.Layout(width="150px"),
+            style={"description_width": "initial"},
+            layout=w.Layout(width="190px"),
         )
-        self._reset = button(t("w_reset", lang), "refresh", width="150px")
+        self._reset = button(t("w_reset", lang), "refresh")
         self._remainder = w.HTML()
         self._numbers = w.HTML()
         self._note = w.HTML()

@@ -23,6 +23,8 @@ __all__ = [
     "Limits",
     "Table",
     "aliases",
+    "decode",
+    "encode",
     "normalise",
 ]
 
@@ -214,3 +216,49 @@ def aliases(key: str, label_key: str) -> set[str]:
         found.add(normalise(text))
         found.add(normalise(_PAREN.sub("", text)))
     return found
+
+
+# -- text a cell cannot hold as itself ------------------------------------------------------
+#: Characters XML 1.0 cannot hold (and CR, which XML reads as LF): written as OOXML's
+#: ``_xHHHH_`` escapes, which Excel and LibreOffice show as the character.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x0c\x0d\x0e-\x1f\ufffe\uffff]")
+_UNSAFE_ITEM = re.compile("[\x00-\x1f\ufffe\uffff]")
+_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+_UNESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _hex(match: re.Match[str]) -> str:
+    return f"_x{ord(match.group()):04X}_"
+
+
+def encode(text: str, *, item: bool = False) -> str:
+    r"""Text as a cell holds it: characters XML cannot carry as ``_xHHHH_`` (an
+    existing ``_xHHHH_`` gets its underscore escaped). A list ``item`` also escapes
+    line breaks and surrounding spaces, so that a cell holds one item per line.
+
+    Examples
+    --------
+    >>> encode("bel\x07"), encode("a\nb"), encode("a\nb", item=True), encode("_x0041_")
+    ('bel_x0007_', 'a\nb', 'a_x000A_b', '_x005F_x0041_')
+    >>> decode(encode(" x\r\ny ", item=True)) == " x\r\ny "
+    True
+    """
+    text = _ESCAPE.sub(r"_x005F_\1", text)
+    if not item:
+        return _UNSAFE.sub(_hex, text)
+    text = _UNSAFE_ITEM.sub(_hex, text)
+    core = text.strip()
+    if core == text:
+        return text
+    start = text.index(core[0]) if core else len(text)
+    head, tail = text[:start], text[start + len(core) :]
+    return (
+        "".join(f"_x{ord(c):04X}_" for c in head) + core + "".join(f"_x{ord(c):04X}_" for c in tail)
+    )
+
+
+def decode(text: str) -> str:
+    """The text an :func:`encode`-d cell stands for (``_xHHHH_`` read as the character)."""
+    if "_x" not in text:
+        return text
+    return _UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)

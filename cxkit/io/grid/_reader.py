@@ -24,6 +24,7 @@ from cxkit.io.grid._layout import (
     TABLES,
     Column,
     aliases,
+    decode,
     normalise,
 )
 
@@ -216,7 +217,6 @@ def _cell(sheet: Any, row: int, col: int, grid: Grid) -> Any:
                 code="xlsx-size",
             )
             return None
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
         if not value.strip():
             return None
     return value
@@ -224,15 +224,17 @@ def _cell(sheet: Any, row: int, col: int, grid: Grid) -> Any:
 
 def _parse(value: Any, column: Column, where: tuple[str, str], grid: Grid) -> Any:
     """A cell's value as the document holds it (lines split, YAML read)."""
-    if value is None or column.kind == "scalar":
+    if value is None or (column.kind == "scalar" and not isinstance(value, str)):
         return value
+    if column.kind == "scalar":
+        return decode(value)
     if column.kind == "lines":
-        text = str(value)
-        return [line.strip() for line in text.split("\n") if line.strip()]
+        lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return [decode(line.strip()) for line in lines if line.strip()]
     from cxkit.io.source import read_yaml
 
     try:
-        return read_yaml(str(value), grid.at(*where)).data
+        return read_yaml(decode(str(value)), grid.at(*where)).data
     except JourneyValidationError as exc:
         first = exc.problems[0] if exc.problems else None
         grid.problem(

@@ -10,14 +10,13 @@ from typing import Any
 from cxkit.core.errors import CxkitError, JourneyValidationError, Problem
 from cxkit.core.i18n import LANGUAGES, label
 from cxkit.core.journey import Journey
-from cxkit.io.grid._layout import GRID_ROWS, INFO_ROWS, LIMITS, TABLES, Column
+from cxkit.io.grid._layout import GRID_ROWS, INFO_ROWS, LIMITS, TABLES, Column, encode
 
 __all__ = ["grid_bytes"]
 
 #: The date written into the workbook's properties and its zip entries, so that the
 #: same journey always gives the same bytes.
 FIXED_DATE = (2000, 1, 1, 0, 0, 0)
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EMOTION_FILL = {"dissatisfied": "F8D7DA", "satisfied": "FFF3CD", "delighted": "D4EDDA"}
 _STAGE_FILL = "DCE6F1"
 _HEADER_FILL = "EDEDED"
@@ -85,22 +84,22 @@ def _cell_value(value: Any, column: Column, path: str, problems: list[Problem]) 
         return None
     if column.kind == "lines":
         for i, item in enumerate(value):
-            if "\n" in item or "\r" in item or item != item.strip() or not item:
+            if not item:
                 problems.append(
                     Problem(
-                        "a list item must be one line of text without surrounding spaces",
+                        "an empty list item cannot be written as a line of a cell",
                         path=f"{path}[{i}]",
                         value=item,
-                        expected="one item per line in the cell",
+                        expected="text",
                         code="xlsx-cell",
                     )
                 )
-        return "\n".join(value)
+        return "\n".join(encode(item, item=True) for item in value)
     if column.kind == "yaml" or isinstance(value, (dict, list)):
         from cxkit.io.journey_io import _dump_yaml
 
-        return _dump_yaml(value).rstrip("\n")
-    return value
+        return encode(_dump_yaml(value).rstrip("\n"))
+    return encode(value) if isinstance(value, str) else value
 
 
 def _put(sheet: Any, row: int, col: int, value: Any, path: str, problems: list[Problem]) -> Any:
@@ -109,17 +108,13 @@ def _put(sheet: Any, row: int, col: int, value: Any, path: str, problems: list[P
     if value is None:
         return cell
     if isinstance(value, str):
-        bad = _ILLEGAL.search(value)
-        if bad is not None or len(value) > LIMITS.cell_chars:
+        if len(value) > LIMITS.cell_chars:
             problems.append(
                 Problem(
-                    f"a spreadsheet cell cannot hold U+{ord(bad.group()):04X}"
-                    if bad
-                    else f"text of {len(value)} characters is too long for a cell",
+                    f"text of {len(value)} characters is too long for a cell",
                     path=path,
                     value=value,
-                    expected=f"text without control characters, at most {LIMITS.cell_chars} "
-                    "characters",
+                    expected=f"at most {LIMITS.cell_chars} characters",
                     code="xlsx-cell",
                 )
             )

@@ -140,6 +140,7 @@ def _grid_sheet(
     for r, row in enumerate(GRID_ROWS, start=1):
         cell = sheet.cell(row=r, column=1, value=row.label(lang))
         cell.font = bold
+        cell.alignment = Alignment(vertical="top")
         cell.fill = PatternFill("solid", fgColor=_STAGE_FILL if r == 1 else _HEADER_FILL)
     for i, step in enumerate(steps):
         col = i + 2
@@ -149,13 +150,15 @@ def _grid_sheet(
                 value = label(value, lang)
             path = f"steps[{i}].{row.key}"
             cell = _put(sheet, r, col, _cell_value(value, row, path, problems), path, problems)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
             if row.key in ("emotion", "experience") and i < len(moods) and moods[i]:
                 cell.fill = PatternFill("solid", fgColor=_EMOTION_FILL[moods[i]])
         sheet.column_dimensions[get_column_letter(col)].width = 26
     _merge_stages(sheet, steps)
     sheet.column_dimensions["A"].width = 24
     sheet.freeze_panes = "B2"
+    _fit_rows(sheet, width=26)
+    _print_setup(sheet, title_cols="A:A")
 
 
 def _merge_stages(sheet: Any, steps: list[dict[str, Any]]) -> None:
@@ -185,7 +188,9 @@ def _info_sheet(sheet: Any, data: dict[str, Any], lang: str, problems: list[Prob
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
     for r, row in enumerate(INFO_ROWS, start=2):
-        sheet.cell(row=r, column=1, value=row.label(lang)).font = Font(bold=True)
+        head_cell = sheet.cell(row=r, column=1, value=row.label(lang))
+        head_cell.font = Font(bold=True)
+        head_cell.alignment = Alignment(vertical="top")
         key = row.key
         value = persona.get(key[8:]) if key.startswith("persona_") else data.get(key)
         path = key.replace("persona_", "persona.") if key.startswith("persona_") else key
@@ -194,6 +199,8 @@ def _info_sheet(sheet: Any, data: dict[str, Any], lang: str, problems: list[Prob
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 90
     sheet.freeze_panes = "B2"
+    _fit_rows(sheet, width=90)
+    _print_setup(sheet, title_cols="A:A")
 
 
 def _table_sheet(
@@ -221,6 +228,44 @@ def _table_sheet(
             cell = _put(sheet, r, c, value, path, problems)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
+    _fit_rows(sheet, width=40)
+    _print_setup(sheet, title_rows="1:1")
+
+
+def _text_lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide (wide East
+    Asian characters count twice), for the row heights (no spreadsheet grows rows by
+    itself when a file is opened)."""
+    import unicodedata
+
+    total = 0
+    for line in text.split("\n"):
+        cells = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        total += max(1, -(-cells // max(width - 2, 1)))
+    return total
+
+
+def _fit_rows(sheet: Any, width: int) -> None:
+    """Row heights that show every line of wrapped text (capped at Excel's 409 points)."""
+    for row in sheet.iter_rows(min_row=1):
+        lines = max(
+            (_text_lines(c.value, width) for c in row if isinstance(c.value, str)), default=1
+        )
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = min(409, 15 * lines + 2)
+
+
+def _print_setup(sheet: Any, title_cols: str | None = None, title_rows: str | None = None) -> None:
+    """Landscape A4, the labels repeated on every printed page, one page tall."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToHeight = 1 if title_cols else 0
+    sheet.page_setup.fitToWidth = 0 if title_cols else 1
+    if title_cols:
+        sheet.print_title_cols = title_cols
+    if title_rows:
+        sheet.print_title_rows = title_rows
 
 
 def _reproducible(book: Any) -> bytes:

@@ -36,7 +36,7 @@ def _size(n: int) -> str:
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json"]),
+    type=click.Choice(["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json", "xlsx"]),
     default=None,
     help="Output format (default: from the suffix of --out).",
 )
@@ -57,7 +57,8 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
 
     md: a Markdown page; mermaid: the Mermaid journey diagram; flowchart: the
     touchpoint graph in Mermaid; html: a self-contained page (no network); svg/png:
-    the journey map chart; yaml/json: the journey file itself.
+    the journey map chart; yaml/json: the journey file itself; xlsx: the Excel
+    journey grid (stages as columns, lanes as rows; reads back with `cxkit show`).
     """
     from cxkit.export import render
     from cxkit.export._files import format_for, write_data
@@ -69,9 +70,9 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
     journey = load_journey(path)
     if out is None or out == "-":
         fmt = format_for("", to)
-        if fmt == "png" and (out is None or sys.stdout.isatty()):
+        if fmt in ("png", "xlsx") and (out is None or sys.stdout.isatty()):
             raise CxkitError(
-                "--to png writes binary data: give --out FILE.png, or --out - with "
+                f"--to {fmt} writes binary data: give --out FILE.{fmt}, or --out - with "
                 "standard output redirected to a file or a pipe"
             )
         data = render(journey, fmt, lang=lang)

@@ -69,6 +69,11 @@ __all__ = [
     "validate_sources",
 ]
 
+#: Suffixes `validate`, `show` and `new` take: journey files and Excel journey grids
+#: (not in JOURNEY_SUFFIXES, where an .xlsx is an event log to the analytics commands).
+GRID_SUFFIXES = (".xlsx",)
+_FILE_SUFFIXES = JOURNEY_SUFFIXES + GRID_SUFFIXES
+
 #: The id pattern of the journey format (``cxkit/io/schema.py``'s ``Id``).
 _ID_PATTERN = re.compile(r"^[\w][\w.\-]*$")
 _ID_MAX = 80
@@ -363,7 +368,7 @@ def validate_sources(sources: Iterable[str]) -> list[FileReport]:
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix.lower() in JOURNEY_SUFFIXES)
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() in _FILE_SUFFIXES)
             if not files:
                 reports.append(
                     FileReport(
@@ -373,7 +378,7 @@ def validate_sources(sources: Iterable[str]) -> list[FileReport]:
                             Problem(
                                 "folder holds no journey files",
                                 file=source,
-                                expected="files ending in " + ", ".join(JOURNEY_SUFFIXES),
+                                expected="files ending in " + ", ".join(_FILE_SUFFIXES),
                                 code="not-found",
                             ),
                         ),
@@ -652,7 +657,8 @@ def templates_command(as_json: bool) -> None:
 def new_command(
     path: str, template: str | None, lang: str, force: bool, journey_id: str | None
 ) -> None:
-    """Create the journey file PATH (.yaml, .yml or .json) from a template, or blank.
+    """Create the journey file PATH (.yaml, .yml or .json) from a template, or blank,
+    or its Excel journey grid (.xlsx) for a workshop to fill in.
 
     Without --template, PATH is a blank journey (two stages, two touchpoints, two
     steps, with comments saying what to fill in) in the --lang language. The file is
@@ -668,13 +674,29 @@ def new_command(
     if kind in ("file", "other") and not force:
         raise CxkitError(f"{path}: already exists; use --force to overwrite it")
     source = template if template is not None else str(blank_journey_path(lang))
-    text, journey = new_journey_text(source, target, journey_id)
-    atomic_write_text(target, text)
+    if target.suffix.lower() in GRID_SUFFIXES:  # an Excel journey grid for a workshop
+        journey = _new_grid(source, target, journey_id)
+    else:
+        text, journey = new_journey_text(source, target, journey_id)
+        atomic_write_text(target, text)
     origin = repr(template) if template is not None else f"the blank journey ({lang})"
     echo_text(
         f"created {path} from {origin} (id {journey.id!r}, {len(journey.steps)} steps)\n"
         f"next: cxkit validate {path}  ·  cxkit show {path}"
     )
+
+
+def _new_grid(template: str, target: Path, journey_id: str | None) -> Journey:
+    """Write the Excel journey grid of ``template`` to ``target`` (atomically)."""
+    from cxkit.io._write import atomic_write_bytes
+    from cxkit.io.grid import grid_bytes
+
+    journey = load_journey(resolve_source(template))
+    if journey_id is not None:
+        new_id = _check_id(journey_id) if journey_id else slugify_id(target.stem)
+        journey = journey.replace(id=new_id)
+    atomic_write_bytes(target, grid_bytes(journey))
+    return journey
 
 
 @click.command("validate")

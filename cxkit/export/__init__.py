@@ -13,6 +13,7 @@ Content-Security-Policy, and sites ship Mermaid and Vega themselves.
 :func:`html`              a self-contained HTML page
 :func:`svg`, :func:`png`  the journey map chart as an image (vl-convert, offline)
 :func:`yaml`, :func:`json`  the journey file itself (lossless round trip)
+:func:`xlsx`              the Excel journey grid (lossless round trip, :mod:`cxkit.io.grid`)
 :func:`write`             any of these to a file (format from the suffix)
 :func:`site`              a MkDocs (Material) project; :func:`build_site` builds it
 ========================  ==========================================================
@@ -55,6 +56,7 @@ __all__ = [
     "site",
     "svg",
     "write",
+    "xlsx",
     "yaml",
 ]
 
@@ -85,3 +87,27 @@ def json(journey: Journey) -> str:
     from cxkit.io import dumps_json
 
     return dumps_json(check_journey(journey))
+
+
+def xlsx(journey: Journey, *, lang: str | None = None) -> bytes:
+    """The journey as an Excel journey grid (``.xlsx`` bytes, :mod:`cxkit.io.grid`):
+    stages as columns, lanes as rows, and sheets for the rest; ``cx.load_journey`` of
+    the file gives the journey back. The same journey always gives the same bytes.
+
+    Parameters
+    ----------
+    journey
+        The journey.
+    lang
+        Language of sheet names, row labels and headers (default: the journey's).
+
+    Examples
+    --------
+    >>> import io, cxkit as cx, openpyxl
+    >>> data = xlsx(cx.load_journey("complaint_recovery_ja"))
+    >>> openpyxl.load_workbook(io.BytesIO(data)).sheetnames[:2]
+    ['ジャーニー', 'ジャーニー情報']
+    """
+    from cxkit.io.grid import grid_bytes
+
+    return grid_bytes(check_journey(journey), lang=lang)

@@ -37,7 +37,7 @@ from cxkit.core.errors import (
 from cxkit.core.journey import Journey
 from cxkit.core.suggest import did_you_mean
 from cxkit.core.validate import text_problem
-from cxkit.io._write import atomic_write_bytes, atomic_write_text  # noqa: F401 (re-exported)
+from cxkit.io._write import atomic_write_bytes, atomic_write_text
 from cxkit.io.convert import journey_from_schema, journey_to_data
 from cxkit.io.schema import JourneyFile
 from cxkit.io.source import (
@@ -63,6 +63,9 @@ __all__ = [
 ]
 
 StrPath = str | os.PathLike[str]
+
+#: Suffixes of Excel journey grids (:mod:`cxkit.io.grid`), read and written by suffix.
+_GRID_SUFFIXES = (".xlsx", ".xlsm")
 
 
 # -- templates -------------------------------------------------------------------------
@@ -101,7 +104,8 @@ def load_journey(source: StrPath, *, strict: bool = False) -> Journey:
     Parameters
     ----------
     source
-        A path to a ``.yaml``/``.yml``/``.json`` file, or a template name such as
+        A path to a ``.yaml``/``.yml``/``.json`` file or an Excel journey grid
+        (``.xlsx``, :mod:`cxkit.io.grid`), or a template name such as
         ``"retail_omnichannel"`` (see :func:`list_templates`).
     strict
         Treat warnings (unreachable touchpoints, dead ends…) as errors.
@@ -132,6 +136,10 @@ def load_journey(source: StrPath, *, strict: bool = False) -> Journey:
         raw = path.read_bytes()
     except OSError as exc:
         raise CxkitError(f"{path}: cannot read: {exc.strerror}") from None
+    if path.suffix.lower() in _GRID_SUFFIXES:  # an Excel journey grid (cxkit.io.grid)
+        from cxkit.io.grid import loads_grid
+
+        return loads_grid(raw, file=os.fspath(source), strict=strict)
     return loads_journey(
         raw, file=str(source if Path(os.fspath(source)).is_file() else path), strict=strict
     )
@@ -172,6 +180,10 @@ def validate_file(path: StrPath) -> list[Problem]:
         raw = Path(path).read_bytes()
     except OSError as exc:
         return [Problem(f"cannot read file: {exc.strerror}", file=os.fspath(path), code="io")]
+    if Path(path).suffix.lower() in _GRID_SUFFIXES:  # an Excel journey grid
+        from cxkit.io.grid import validate_grid
+
+        return validate_grid(raw, file=os.fspath(path))[1]
     return validate_text(raw, file=os.fspath(path))
 
 
@@ -589,7 +601,8 @@ _JSON_ESCAPED = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def save_journey(journey: Journey, path: StrPath, *, format: str | None = None) -> Path:
-    """Write a journey atomically as YAML (or JSON for ``.json`` or ``format="json"``).
+    """Write a journey atomically as YAML (or JSON for ``.json`` or ``format="json"``,
+    an Excel journey grid for ``.xlsx`` or ``format="xlsx"``: :mod:`cxkit.io.grid`).
 
     The file appears complete or not at all: the text is rendered first, written to
     a temporary file beside the target, flushed and renamed over it. Text that
@@ -599,9 +612,17 @@ def save_journey(journey: Journey, path: StrPath, *, format: str | None = None) 
     nothing is written.
     """
     target = Path(os.fspath(path))
-    fmt = format or ("json" if target.suffix.lower() == ".json" else "yaml")
-    if fmt not in ("yaml", "json"):
-        raise CxkitError(f"format must be 'yaml' or 'json', got {fmt!r}")
+    suffix = target.suffix.lower()
+    fmt = format or ("json" if suffix == ".json" else "xlsx" if suffix == ".xlsx" else "yaml")
+    if fmt not in ("yaml", "json", "xlsx"):
+        raise CxkitError(f"format must be 'yaml', 'json' or 'xlsx', got {fmt!r}")
+    if fmt == "xlsx":  # an Excel journey grid (cxkit.io.grid)
+        from cxkit.io.grid import grid_bytes
+
+        with _refused_on_write(target):
+            payload = grid_bytes(journey)
+        atomic_write_bytes(target, payload)
+        return target
     with _refused_on_write(target):
         text = dumps_json(journey) + "\n" if fmt == "json" else dump_journey(journey)
     atomic_write_text(target, text)

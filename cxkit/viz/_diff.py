@@ -1,8 +1,10 @@
 """The data behind the comparison charts: steps of several journeys aligned, and diffed.
 
-Steps are matched by step id, else by stage, touchpoint and order (the *k*-th step at
-a stage and touchpoint matches the *k*-th one of the other journey; two steps that
-both carry ids but different ones never match). The columns of the comparison follow
+Steps are matched by step id (when they also share their stage or their touchpoint:
+the same id on another stage and touchpoint is an unrelated journey's step), else by
+stage, touchpoint and order (the *k*-th step at a stage and touchpoint matches the
+*k*-th one of the other journey; two steps that both carry ids but different ones
+never match). The columns of the comparison follow
 the first journey's map order (:func:`cxkit.viz.paging.map_order`); a step only in a
 later journey is placed right after the step that precedes it there, inside its own
 stage. Everything here is polars and the journeys' own evaluation
@@ -86,7 +88,7 @@ def journey_name(journey: Journey) -> str:
 
     >>> import cxkit as cx
     >>> journey_name(cx.load_journey("roi_example_c"))
-    'roi_example_c'
+    'ROI roadmap inputs (cxkit model reference, Example C)'
     """
     if journey.persona is not None and journey.persona.name:
         return journey.persona.name
@@ -131,10 +133,15 @@ def _match(journeys: Sequence[Journey], k: int, slots: list[Slot]) -> dict[int, 
     by_id = {s.step_id: n for n, s in enumerate(slots) if s.step_id}
     order = map_order(journey)
     for i in order:
-        sid = journey.steps[i].id
-        if sid and sid in by_id and by_id[sid] not in taken:
-            found[i] = by_id[sid]
-            taken.add(by_id[sid])
+        step = journey.steps[i]
+        n = by_id.get(step.id) if step.id else None
+        if n is None or n in taken:
+            continue
+        other = _slot_step(journeys, slots[n], k)
+        # the same id on another stage *and* another touchpoint is another journey's step
+        if other is None or other.stage == step.stage or other.touchpoint == step.touchpoint:
+            found[i] = n
+            taken.add(n)
     for i in order:
         if i in found:
             continue
@@ -319,7 +326,7 @@ def journey_diff(before: Journey, after: Journey, *, lang: str | None = None) ->
     >>> j = cx.load_journey("billing_inquiry")
     >>> d = journey_diff(j, j.remove_step(0), lang="ja")
     >>> d["status"].to_list(), d["summary"][0]
-    (['removed', 'same', 'same', 'same'], '削除')
+    (['removed', 'same', 'same', 'same'], '削除: 感情値 −4 (不満)')
     """
     before, after = check_journey(before, "before"), check_journey(after, "after")
     lang = resolve_lang(lang, after)
@@ -367,7 +374,9 @@ def _diff_row(pos: int, slot: Slot, before: Journey, after: Journey, lang: str) 
     if bev is None or aev is None:
         changes: list[str] = []
         status = "added" if bev is None else "removed"
-        summary = label(f"cmp_{status}", lang)
+        only = a if bev is None else b
+        summary = f"{label(f'cmp_{status}', lang)}: {label('cmp_valence', lang)} "
+        summary += f"{signed(only['valence'])} ({_emotion_label(only['emotion'], lang)})"
     else:
         changes = [f for f in COMPARED_FIELDS if _differs(b[f], a[f])]
         status = "changed" if changes else "same"
@@ -428,7 +437,7 @@ def compare_kpis(before: Journey, after: Journey, *, lang: str | None = None) ->
     >>> j = cx.load_journey("billing_inquiry")
     >>> k = compare_kpis(j, j.with_step(1, experience=5.0))
     >>> k.select("key", "before", "after", "change", "better").rows()[:2]
-    [('ces', 2.5, 2.5, 0.0, 0), ('remembered', -1.5, -1.0, 0.5, 1)]
+    [('ces', 2.5, 2.5, 0.0, 0), ('remembered', -1.5, -0.5, 1.0, 1)]
     """
     before, after = check_journey(before, "before"), check_journey(after, "after")
     lang = resolve_lang(lang, after)

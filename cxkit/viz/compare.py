@@ -458,7 +458,7 @@ def compare_journeys(
     >>> import cxkit as cx
     >>> j = cx.load_journey("complaint_recovery_ja")
     >>> chart = compare_journeys(j, j.with_step("explain_again", experience=6.0))
-    >>> [p for p in chart.vconcat[1].layer[0].data["pill"]]
+    >>> chart.vconcat[1].data["pill"].to_list()
     ['変更']
     """
     before, after = check_journey(before, "before"), check_journey(after, "after")
@@ -573,7 +573,7 @@ def persona_map(journeys: Sequence[Journey], *, lang: str | None = None) -> alt.
     >>> import cxkit as cx
     >>> j = cx.load_journey("billing_inquiry")
     >>> chart = persona_map([j, j.with_step(3, experience=8.0)], lang="en")
-    >>> chart.vconcat[1].layer[0].data["pill"].to_list()
+    >>> chart.vconcat[1].data["pill"].to_list()
     ['differs']
     """
     journeys = check_journeys(journeys)

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -126,13 +127,21 @@ def _html_table(table: Table) -> str:
     return "".join([*out, "</tbody></table>"])
 
 
+_NUMBER = re.compile(r"[+−]?\d+(\.\d+)?")
+
+
+def _md_cell(text: str) -> str:
+    """A cell: cxkit's own signed numbers as they are (``+5``), other text escaped."""
+    return text if _NUMBER.fullmatch(text) else markdown_cell(text)
+
+
 def _md_table(table: Table) -> list[str]:
     head, rows = table
     if not rows:
         return []
     lines = ["| " + " | ".join(markdown_cell(h) for h in head) + " |"]
     lines.append("|" + "---|" * len(head))
-    lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
     return lines
 
 

@@ -691,6 +691,43 @@ _LABELS: dict[str, dict[str, str]] = {
     "xlsx_add_touchpoints": {"en": "Added touchpoints", "ja": "追加タッチポイント"},
     "xlsx_add_handoffs": {"en": "Added hand-offs", "ja": "追加の引き継ぎ"},
     "xlsx_effects": {"en": "Effects", "ja": "効果"},
+    # comparisons: as-is vs to-be (cxkit.viz.compare_journeys, cxkit compare)
+    "cmp_title": {"en": "As-is vs to-be", "ja": "現状と改善後の比較"},
+    "cmp_as_is": {"en": "As-is", "ja": "現状"},
+    "cmp_to_be": {"en": "To-be", "ja": "改善後"},
+    "cmp_journeys": {"en": "Journeys", "ja": "ジャーニー"},
+    "cmp_added": {"en": "added", "ja": "追加"},
+    "cmp_removed": {"en": "removed", "ja": "削除"},
+    "cmp_changed": {"en": "changed", "ja": "変更"},
+    "cmp_same": {"en": "unchanged", "ja": "変更なし"},
+    "cmp_expectation": {"en": "expectation", "ja": "事前期待"},
+    "cmp_experience": {"en": "experience", "ja": "体験"},
+    "cmp_valence": {"en": "valence", "ja": "感情値"},
+    "cmp_effort": {"en": "effort", "ja": "努力度"},
+    "cmp_wait": {"en": "{delta} min wait", "ja": "待ち時間 {delta}分"},
+    "cmp_wait_set": {"en": "wait {old} → {new} min", "ja": "待ち時間 {old} → {new}分"},
+    "cmp_stage_changed": {"en": "moved to another stage", "ja": "ステージを変更"},
+    "cmp_touchpoint_changed": {"en": "other touchpoint", "ja": "タッチポイントを変更"},
+    "cmp_action_changed": {"en": "action reworded", "ja": "行動の記述を変更"},
+    "cmp_differences": {"en": "Differences", "ja": "差分"},
+    "cmp_status": {"en": "Status", "ja": "区分"},
+    "cmp_what_changed": {"en": "What changed", "ja": "変更内容"},
+    "cmp_kpis": {"en": "Key figures", "ja": "主要指標"},
+    "cmp_metric": {"en": "Measure", "ja": "指標"},
+    "cmp_change": {"en": "Change", "ja": "差"},
+    "cmp_counts": {
+        "en": "{changed} changed · {added} added · {removed} removed · {same} unchanged",
+        "ja": "変更 {changed} · 追加 {added} · 削除 {removed} · 変更なし {same}",
+    },
+    "cmp_no_differences": {"en": "No differences.", "ja": "差はありません。"},
+    "cmp_off_scale": {
+        "en": "▲▼ beyond the axis (value written beside)",
+        "ja": "▲▼ 軸の範囲外（値を併記）",
+    },
+    # comparisons: several personas on one map (cxkit.viz.persona_map)
+    "cmp_persona_title": {"en": "Personas compared", "ja": "ペルソナ別の比較"},
+    "cmp_only": {"en": "only {k} of {n}", "ja": "{n}人中{k}人のみ"},
+    "cmp_differs": {"en": "differs", "ja": "差あり"},
 }
 
 # hiragana, katakana (with the half-width forms) and the CJK ideographs Japanese uses

@@ -10,6 +10,8 @@ Journey charts (:mod:`cxkit.viz.journey`)
     :func:`expectation_gap_heatmap`.
 Simulation charts (:mod:`cxkit.viz.simulation`)
     ``outcome_shares``, ``ces_distribution``, ``flows``, ``what_if``.
+Comparisons (:mod:`cxkit.viz.compare`)
+    :func:`compare_journeys` (as-is vs to-be), :func:`journey_diff`, :func:`persona_map`.
 ROI charts (:mod:`cxkit.viz.roi`)
     ``npv_fan``, ``cumulative_cash_flow``, ``roadmap_gantt``, ``tornado``,
     ``initiative_comparison``.
@@ -50,6 +52,10 @@ _LAZY: dict[str, str] = {
     "roadmap_gantt": "cxkit.viz.roi",
     "tornado": "cxkit.viz.roi",
     "initiative_comparison": "cxkit.viz.roi",
+    # comparisons: as-is vs to-be, several personas
+    "compare_journeys": "cxkit.viz.compare",
+    "journey_diff": "cxkit.viz.compare",
+    "persona_map": "cxkit.viz.compare",
     # display and fonts
     "enable_offline_renderer": "cxkit.viz.display",
     "journey_mimebundle": "cxkit.viz.display",

@@ -36,7 +36,9 @@ def _size(n: int) -> str:
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json"]),
+    type=click.Choice(
+        ["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json", "pptx"]
+    ),
     default=None,
     help="Output format (default: from the suffix of --out).",
 )
@@ -57,7 +59,8 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
 
     md: a Markdown page; mermaid: the Mermaid journey diagram; flowchart: the
     touchpoint graph in Mermaid; html: a self-contained page (no network); svg/png:
-    the journey map chart; yaml/json: the journey file itself.
+    the journey map chart; yaml/json: the journey file itself; pptx: a PowerPoint
+    deck (overview, a slide per stage page, KPI summary) of native, editable shapes.
     """
     from cxkit.export import render
     from cxkit.export._files import format_for, write_data
@@ -72,6 +75,11 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
         if fmt == "png" and (out is None or sys.stdout.isatty()):
             raise CxkitError(
                 "--to png writes binary data: give --out FILE.png, or --out - with "
+                "standard output redirected to a file or a pipe"
+            )
+        if fmt == "pptx" and (out is None or sys.stdout.isatty()):
+            raise CxkitError(
+                "--to pptx writes binary data: give --out FILE.pptx, or --out - with "
                 "standard output redirected to a file or a pipe"
             )
         data = render(journey, fmt, lang=lang)

@@ -30,6 +30,7 @@ FORMATS: dict[str, str] = {
     "png": ".png",
     "yaml": ".yaml",
     "json": ".json",
+    "pptx": ".pptx",
 }
 
 #: File suffix → format (``.mmd`` is the journey diagram; ask for ``flowchart``).
@@ -45,6 +46,7 @@ SUFFIXES: dict[str, str] = {
     ".yaml": "yaml",
     ".yml": "yaml",
     ".json": "json",
+    ".pptx": "pptx",
 }
 
 
@@ -75,7 +77,7 @@ def format_for(path: str | os.PathLike[str], to: str | None = None) -> str:
 
 
 def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes:
-    """The journey in format ``to`` (see :data:`FORMATS`): text, or bytes for PNG.
+    """The journey in format ``to`` (see :data:`FORMATS`): text, or bytes for PNG and PPTX.
 
     Examples
     --------
@@ -102,6 +104,8 @@ def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes
         return export.png(journey, lang)
     if to == "yaml":
         return export.yaml(journey)
+    if to == "pptx":
+        return export.pptx(journey, lang=lang)
     return export.json(journey) + "\n"
 
 
@@ -128,7 +132,7 @@ def write(
         The file to write; its folder must exist.
     to
         One of :data:`FORMATS` (``md``, ``mermaid``, ``flowchart``, ``html``, ``svg``,
-        ``png``, ``yaml``, ``json``); ``None`` infers it from the suffix.
+        ``png``, ``yaml``, ``json``, ``pptx``); ``None`` infers it from the suffix.
     lang
         Language of cxkit's own labels.
 

@@ -97,7 +97,7 @@ def _curve_chart(slide: Any, ctx: DeckContext, y: float, h: float) -> Any:
     # LibreOffice, Keynote) colours the points, and the legend names the classes
     kinds = [_kind(ctx.steps[i]) for i in order]
     for kind in theme.EMOTION_ORDER:
-        values = [ctx.steps[i].valence if k == kind else None for i, k in zip(order, kinds)]
+        values = [ctx.steps[i].valence if k == kind else None for i, k in zip(order, kinds, strict=True)]
         data.add_series(label(kind, ctx.lang), values)
     frame = slide.shapes.add_chart(
         XL_CHART_TYPE.LINE_MARKERS, emu(MARGIN), emu(y), emu(_WIDTH), emu(h), data

@@ -165,8 +165,9 @@ _NS = (
 )
 _ANCHOR = {"t": "t", "m": "ctr", "b": "b"}
 _GEOMETRY = {"rect": "rect", "oval": "ellipse", "arrow": "homePlate"}
-# characters XML 1.0 cannot hold (C0 controls but tab and line feed): dropped
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# characters XML 1.0 cannot hold (C0 controls but tab, LF and CR; lone surrogates;
+# noncharacters): dropped
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _esc(text: str) -> str:

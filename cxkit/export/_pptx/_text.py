@@ -76,7 +76,7 @@ def text_width(text: str, size: float) -> float:
     Examples
     --------
     >>> text_width("感動", 10), text_width("ab", 10)
-    (20.0, 11.0)
+    (20, 11.0)
     """
     return sum(_char_width(ch, size) for ch in text)
 
@@ -117,8 +117,8 @@ def fit_lines(
 
     Examples
     --------
-    >>> fit_lines(["請求内容についてFAQを検索する"], 70, 10)
-    ([['請求内容に', 'ついてFAQを', '検索する']], False)
+    >>> fit_lines(["請求内容についてFAQを検索する"], 100, 10)
+    ([['請求内容について', 'FAQを検索する']], False)
     >>> fit_lines(["a long text that needs lines"], 60, 10, max_lines=2)
     ([['a long', 'text…']], True)
     """

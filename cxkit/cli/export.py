@@ -36,9 +36,7 @@ def _size(n: int) -> str:
 @click.option(
     "--to",
     "to",
-    type=click.Choice(
-        ["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json", "pptx"]
-    ),
+    type=click.Choice(["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json", "pptx"]),
     default=None,
     help="Output format (default: from the suffix of --out).",
 )

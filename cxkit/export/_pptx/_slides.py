@@ -95,9 +95,10 @@ def _curve_chart(slide: Any, ctx: DeckContext, y: float, h: float) -> Any:
     data.add_series(label("valence", ctx.lang), [ctx.steps[i].valence for i in order])
     # one marker-only series per emotion class, so that every viewer (PowerPoint,
     # LibreOffice, Keynote) colours the points, and the legend names the classes
+    valences = [ctx.steps[i].valence for i in order]
     kinds = [_kind(ctx.steps[i]) for i in order]
     for kind in theme.EMOTION_ORDER:
-        values = [ctx.steps[i].valence if k == kind else None for i, k in zip(order, kinds, strict=True)]
+        values = [v if k == kind else None for v, k in zip(valences, kinds, strict=True)]
         data.add_series(label(kind, ctx.lang), values)
     frame = slide.shapes.add_chart(
         XL_CHART_TYPE.LINE_MARKERS, emu(MARGIN), emu(y), emu(_WIDTH), emu(h), data

@@ -28,6 +28,7 @@
 #   docs           → mk/docs.mk      (MkDocs site)
 #   browser-deps   → mk/browser.mk   (Debian chromium for the playwright tests)
 #   fonts          → mk/fonts.mk     (a CJK font so that Japanese labels render in PNG)
+#   office-deps    → mk/office.mk    (LibreOffice Impress, renders PPTX exports in the tests)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -119,7 +120,7 @@ demo: install-notebook install-docs  ## headless end-to-end run of the workshop 
 
 # browser-deps (Debian chromium + playwright) and fonts (a CJK font for Japanese PNGs)
 # are real parts of the suite: the real-browser and font tests fail without them.
-test: install-test browser-deps fonts  ## lint, then run the whole suite (tests/ and doctests in cxkit/)
+test: install-test browser-deps fonts office-deps  ## lint, then run the whole suite (tests/ and doctests in cxkit/)
 	$(PY) -m ruff check cxkit tests
 	$(PY) -m pytest $(PYTEST_XDIST) --durations=15 $(PYTEST_ARGS)
 

@@ -36,7 +36,9 @@ def _size(n: int) -> str:
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json", "xlsx"]),
+    type=click.Choice(
+        ["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json", "xlsx", "pptx"]
+    ),
     default=None,
     help="Output format (default: from the suffix of --out).",
 )
@@ -58,7 +60,9 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
     md: a Markdown page; mermaid: the Mermaid journey diagram; flowchart: the
     touchpoint graph in Mermaid; html: a self-contained page (no network); svg/png:
     the journey map chart; yaml/json: the journey file itself; xlsx: the Excel
-    journey grid (stages as columns, lanes as rows; reads back with `cxkit show`).
+    journey grid (stages as columns, lanes as rows; reads back with `cxkit show`);
+    pptx: a PowerPoint deck (overview, a slide per stage page, KPI summary) of
+    native, editable shapes.
     """
     from cxkit.export import render
     from cxkit.export._files import format_for, write_data
@@ -70,7 +74,7 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
     journey = load_journey(path)
     if out is None or out == "-":
         fmt = format_for("", to)
-        if fmt in ("png", "xlsx") and (out is None or sys.stdout.isatty()):
+        if fmt in ("png", "xlsx", "pptx") and (out is None or sys.stdout.isatty()):
             raise CxkitError(
                 f"--to {fmt} writes binary data: give --out FILE.{fmt}, or --out - with "
                 "standard output redirected to a file or a pipe"

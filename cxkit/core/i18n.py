@@ -728,6 +728,33 @@ _LABELS: dict[str, dict[str, str]] = {
     "cmp_persona_title": {"en": "Personas compared", "ja": "ペルソナ別の比較"},
     "cmp_only": {"en": "only {k} of {n}", "ja": "{n}人中{k}人のみ"},
     "cmp_differs": {"en": "differs", "ja": "差あり"},
+    # cxkit.export.pptx: the PowerPoint deck
+    "pptx_overview": {"en": "Overview", "ja": "概要"},
+    "pptx_summary": {"en": "Key figures", "ja": "主要指標"},
+    "pptx_page": {"en": "{n} / {total}", "ja": "{n} / {total}"},
+    "pptx_continued": {"en": "(continued)", "ja": "（続き）"},
+    "pptx_continues": {"en": "continues →", "ja": "次ページに続く →"},
+    "pptx_expect_experience": {"en": "Expected → experienced", "ja": "事前期待 → 体験"},
+    "pptx_frontstage": {"en": "Frontstage", "ja": "フロントステージ"},
+    "pptx_backstage": {"en": "Backstage", "ja": "バックステージ"},
+    "pptx_support": {"en": "Support processes", "ja": "支援プロセス"},
+    "pptx_line_of_visibility": {"en": "line of visibility", "ja": "可視境界線"},
+    "pptx_biggest_pains": {"en": "Biggest pain points", "ja": "大きなペインポイント"},
+    "pptx_step_n": {"en": "Step {n}", "ja": "ステップ{n}"},
+    "pptx_full_texts": {
+        "en": "Full texts shortened on this slide",
+        "ja": "このスライドで省略した文の全文",
+    },
+    "pptx_design_time_note": {
+        "en": "Design-time figures: the designed steps followed by one customer. "
+        "First-contact resolution: all customers (the touchpoint graph as a chain).",
+        "ja": "設計時の値: 設計したステップを一人の顧客として辿った値。"
+        "初回解決率: 全顧客 (タッチポイント遷移図を連鎖として計算)。",
+    },
+    "pptx_no_pains": {
+        "en": "No step falls below its expectation.",
+        "ja": "事前期待を下回るステップはありません。",
+    },
 }
 
 # hiragana, katakana (with the half-width forms) and the CJK ideographs Japanese uses

@@ -16,6 +16,7 @@ Content-Security-Policy, and sites ship Mermaid and Vega themselves.
 :func:`xlsx`              the Excel journey grid (lossless round trip, :mod:`cxkit.io.grid`)
 :func:`write`             any of these to a file (format from the suffix)
 :func:`site`              a MkDocs (Material) project; :func:`build_site` builds it
+:func:`pptx`              a PowerPoint deck of native, editable shapes (python-pptx)
 ========================  ==========================================================
 
 Examples
@@ -38,6 +39,7 @@ from cxkit.export._files import FORMATS, atomic_write_bytes, render, write
 from cxkit.export._html import html
 from cxkit.export._markdown import markdown
 from cxkit.export._mermaid import mermaid_flowchart, mermaid_journey
+from cxkit.export._pptx import pptx
 from cxkit.export._site import build_site, site
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "mermaid_flowchart",
     "mermaid_journey",
     "png",
+    "pptx",
     "render",
     "site",
     "svg",

@@ -31,6 +31,7 @@ FORMATS: dict[str, str] = {
     "yaml": ".yaml",
     "json": ".json",
     "xlsx": ".xlsx",
+    "pptx": ".pptx",
 }
 
 #: File suffix → format (``.mmd`` is the journey diagram; ask for ``flowchart``).
@@ -47,6 +48,7 @@ SUFFIXES: dict[str, str] = {
     ".yml": "yaml",
     ".json": "json",
     ".xlsx": "xlsx",
+    ".pptx": "pptx",
 }
 
 
@@ -77,7 +79,8 @@ def format_for(path: str | os.PathLike[str], to: str | None = None) -> str:
 
 
 def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes:
-    """The journey in format ``to`` (see :data:`FORMATS`): text, or bytes for PNG and XLSX.
+    """The journey in format ``to`` (see :data:`FORMATS`): text, or bytes for PNG, XLSX
+    and PPTX.
 
     Examples
     --------
@@ -106,6 +109,8 @@ def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes
         return export.yaml(journey)
     if to == "xlsx":
         return export.xlsx(journey, lang=lang)
+    if to == "pptx":
+        return export.pptx(journey, lang=lang)
     return export.json(journey) + "\n"
 
 
@@ -132,7 +137,7 @@ def write(
         The file to write; its folder must exist.
     to
         One of :data:`FORMATS` (``md``, ``mermaid``, ``flowchart``, ``html``, ``svg``,
-        ``png``, ``yaml``, ``json``); ``None`` infers it from the suffix.
+        ``png``, ``yaml``, ``json``, ``pptx``); ``None`` infers it from the suffix.
     lang
         Language of cxkit's own labels.
 

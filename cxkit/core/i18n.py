@@ -599,6 +599,16 @@ _LABELS: dict[str, dict[str, str]] = {
         "ja": "cxkit がイベントログから発見: {first}〜{last}（UTC）、顧客 {customers} 人、"
         "イベント {events} 件（{journeys} ジャーニー）。",
     },
+    # the workshop app view and notebooks (cxkit.workshop)
+    "workshop_no_cjk_font": {
+        "en": "No Japanese (CJK) font is installed on this machine: Japanese text will show "
+        "as empty boxes (□□). Fix: run `make fonts` (Debian/Ubuntu: `sudo apt-get install "
+        "fonts-noto-cjk`; macOS and Windows: see docs/guide/japanese.md), then reload the page.",
+        "ja": "このマシンには日本語（CJK）フォントがありません。日本語が □□ と表示されます。"
+        "対処: `make fonts` を実行してください（Debian/Ubuntu では `sudo apt-get install "
+        "fonts-noto-cjk`、macOS と Windows は docs/guide/japanese.md を参照）。"
+        "そのあとページを再読み込みしてください。",
+    },
 }
 
 # hiragana, katakana (with the half-width forms) and the CJK ideographs Japanese uses

@@ -292,13 +292,16 @@ def test_app_view_renders_every_widget_with_no_code(browser, tmp_path, lang):
         assert page.locator(".cxkit-widget").count() == len(classes)
         for css in classes:
             assert page.locator(f".{css} .cxkit-chart svg.marks").first.is_visible()
-        for code in (
-            ".jp-InputArea",
+        # markdown cells live in a .jp-InputArea too (nbconvert's lab template): the
+        # code cells' input areas, editors and prompts must be absent or hidden
+        code_parts = (
+            ".jp-CodeCell .jp-InputArea",
             ".jp-InputArea-editor",
             ".CodeMirror",
             ".cm-editor",
             ".jp-InputPrompt",
-        ):
+        )
+        for code in code_parts:
             shown = [e for e in page.locator(code).all() if e.is_visible()]
             assert shown == [], f"{len(shown)} visible {code}"
         text = page.locator("body").inner_text()

@@ -98,7 +98,7 @@ install: install-notebook  ## editable install with the notebook extras
 lab: install-notebook fonts  ## open JupyterLab (collaborative) on a working copy of the workshop notebook
 	$(PY) -m cxkit workshop --copy-only --dir "$(WORKSHOP_DIR)"
 	$(VENV)/bin/jupyter lab $(LAB_ARGS) --ServerApp.ip=$(LAB_IP) \
-	  --ServerApp.root_dir="$(CURDIR)" \
+	  --ServerApp.root_dir="$(CURDIR)" --SQLiteYStore.db_path="$(WORKSHOP_DIR)/.jupyter_ystore.db" \
 	  --LabApp.default_url=/lab/tree/$(WORKSHOP_DIR)/$(notdir $(NOTEBOOK))
 
 # The workshop's path without a browser: design → simulate → ROI roadmap → learn from

@@ -366,6 +366,7 @@ def shared_lab(tmp_path_factory, browser) -> Iterator[str]:
             f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
         ],
         env=env,
+        cwd=tmp,  # the collaboration store (.jupyter_ystore.db) is written here
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -271,5 +271,90 @@ def main(argv: list[str] | None = None) -> list[Row]:
     return rows
 
 
+# -- the app view: from `cxkit workshop` to a live page ---------------------------------
+
+
+def app_time_to_live_page(lang: str = "en", preheat: bool = False) -> dict[str, float]:
+    """Seconds from starting ``cxkit workshop --no-browser`` to a live page.
+
+    The command starts as a user runs it; ``serving`` is when it prints the URL
+    (Voilà listens); ``live`` is when chromium (playwright, Debian's
+    ``/usr/bin/chromium``) shows every widget of the notebook with its chart drawn:
+    the notebook has run in a kernel and the widgets have rendered. ``--preheat``
+    runs the notebook in a waiting kernel before the page is opened (the page is
+    then opened 1 s after ``serving``, plus the time the kernel needs: the timing
+    still runs from the command's start).
+    """
+    import re
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    cmd = [sys.executable, "-m", "cxkit", "workshop", "--no-browser", "--port", "0"]
+    cmd += ["--lang", lang, *(["--preheat"] if preheat else [])]
+    nb = {"en": "00_workshop.ipynb", "ja": "05_workshop_ja.ipynb"}[lang]
+    source = (root / "notebooks" / nb).read_text(encoding="utf-8")
+    widgets = re.findall(r"cx\.widgets\.(\w+)\(", source)
+    classes = ["cxkit-" + re.sub(r"(?<!^)(?=[A-Z])", "-", n).lower() for n in widgets]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=root, env=env, stdout=subprocess.PIPE, text=True, stderr=subprocess.DEVNULL
+    )
+    try:
+        url = ""
+        for line in proc.stdout:  # type: ignore[union-attr]
+            found = re.search(r"serving (http://\S+)", line)
+            if found:
+                url = found.group(1)
+                break
+        serving = time.perf_counter() - t0
+        if preheat:
+            time.sleep(1.0)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            )
+            page = browser.new_page()
+            page.goto(url, wait_until="commit", timeout=600_000)
+            for css in classes:
+                page.wait_for_selector(f".{css} .cxkit-chart svg.marks", timeout=600_000)
+            live = time.perf_counter() - t0
+            browser.close()
+    finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        proc.communicate(timeout=60)
+    return {"serving": serving, "live": live, "widgets": float(len(classes))}
+
+
+def app_main(argv: list[str] | None = None) -> list[tuple[str, dict[str, float]]]:
+    """``bench_widgets.py --app``: time to a live app page, en and ja (``--quick``: en)."""
+    parser = argparse.ArgumentParser(description="time from `cxkit workshop` to a live page")
+    parser.add_argument("--quick", action="store_true", help="English only, no preheat run")
+    args, _ = parser.parse_known_args(argv)
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    runs = [("en", False)] if args.quick else [("en", False), ("ja", False), ("en", True)]
+    rows = []
+    print(f"{'notebook':<10} {'preheat':<8} {'widgets':>7} {'URL printed':>12} {'live page':>10}")
+    for lang, preheat in runs:
+        r = app_time_to_live_page(lang, preheat)
+        rows.append((lang, r))
+        print(
+            f"{lang:<10} {'yes' if preheat else 'no':<8} {r['widgets']:>7.0f} "
+            f"{r['serving']:>11.1f}s {r['live']:>9.1f}s"
+        )
+    return rows
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--app" in sys.argv[1:]:
+        app_main([a for a in sys.argv[1:] if a != "--app"])
+    else:
+        main()

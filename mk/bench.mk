@@ -8,3 +8,9 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench: install-test install-bench  ## run the benchmarks (pip install -e .[test,bench], then benchmarks/run.py)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# Time from `cxkit workshop --no-browser` to a live app page (every widget drawn in
+# chromium): benchmarks/bench_widgets.py --app (needs chromium: make browser-deps).
+.PHONY: bench-workshop
+bench-workshop: install-test install-notebook  ## time from `cxkit workshop` to a live page
+	$(PY) benchmarks/bench_widgets.py --app $(BENCH_ARGS)

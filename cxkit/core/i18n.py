@@ -754,6 +754,15 @@ _LABELS: dict[str, dict[str, str]] = {
     "pptx_no_pains": {
         "en": "No step falls below its expectation.",
         "ja": "事前期待を下回るステップはありません。",
+    # the workshop app view and notebooks (cxkit.workshop)
+    "workshop_no_cjk_font": {
+        "en": "No Japanese (CJK) font is installed on this machine: Japanese text will show "
+        "as empty boxes (□□). Fix: run `make fonts` (Debian/Ubuntu: `sudo apt-get install "
+        "fonts-noto-cjk`; macOS and Windows: see docs/guide/japanese.md), then reload the page.",
+        "ja": "このマシンには日本語（CJK）フォントがありません。日本語が □□ と表示されます。"
+        "対処: `make fonts` を実行してください（Debian/Ubuntu では `sudo apt-get install "
+        "fonts-noto-cjk`、macOS と Windows は docs/guide/japanese.md を参照）。"
+        "そのあとページを再読み込みしてください。",
     },
 }
 

@@ -754,6 +754,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "pptx_no_pains": {
         "en": "No step falls below its expectation.",
         "ja": "事前期待を下回るステップはありません。",
+    },
     # the workshop app view and notebooks (cxkit.workshop)
     "workshop_no_cjk_font": {
         "en": "No Japanese (CJK) font is installed on this machine: Japanese text will show "

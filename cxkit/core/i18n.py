@@ -683,6 +683,36 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "roi_proposed": {"en": "Proposed by the vote", "ja": "投票による提案"},
     "roi_apply_proposals": {"en": "Use the proposals", "ja": "提案を反映"},
+    "w_vote_title": {"en": "Dot voting", "ja": "ドット投票"},
+    "w_vote_name": {"en": "Participant's name", "ja": "参加者の名前"},
+    "w_vote_add": {"en": "Add participant", "ja": "参加者を追加"},
+    "w_vote_added": {"en": "{name} joined.", "ja": "{name} さんが参加しました。"},
+    "w_vote_as": {"en": "Voting as", "ja": "投票者"},
+    "w_vote_need_name": {
+        "en": "Add a participant first (type a name, then Add participant).",
+        "ja": "先に参加者を追加してください（名前を入力して「参加者を追加」）。",
+    },
+    "w_vote_no_dots": {
+        "en": "{name} has used all {dots} dots: take one back (−1) to move it.",
+        "ja": "{name} さんは {dots} 個のドットをすべて使いました。動かすには −1 で戻してください。",
+    },
+    "w_vote_participant": {"en": "Participant", "ja": "参加者"},
+    "w_vote_dots_left": {"en": "Dots left", "ja": "残りのドット"},
+    "w_vote_pain": {"en": "Pain point", "ja": "ペインポイント"},
+    "w_vote_opportunity": {"en": "Opportunity", "ja": "改善の機会"},
+    "w_vote_plus": {"en": "Put a dot on this card", "ja": "このカードにドットを置く"},
+    "w_vote_minus": {"en": "Take a dot back", "ja": "ドットを戻す"},
+    "w_vote_timer_start": {"en": "Start", "ja": "開始"},
+    "w_vote_timer_pause": {"en": "Pause", "ja": "一時停止"},
+    "w_vote_timer_reset": {"en": "Reset", "ja": "リセット"},
+    "w_vote_scores": {
+        "en": "Opportunity score = customer value × business value ÷ effort",
+        "ja": "機会スコア = 顧客価値 × 事業価値 ÷ 労力",
+    },
+    "w_vote_customer_value": {"en": "Customer value", "ja": "顧客価値"},
+    "w_vote_business_value": {"en": "Business value", "ja": "事業価値"},
+    "w_vote_effort": {"en": "Effort", "ja": "労力"},
+    "w_vote_score": {"en": "Score", "ja": "スコア"},
 }
 
 # hiragana, katakana (with the half-width forms) and the CJK ideographs Japanese uses

@@ -304,6 +304,7 @@ def roadmap(
     synergies: Mapping[tuple[str, str], float] | None = None,
     capacity: CapacityLimit | Sequence[CapacityLimit] | None = None,
     evaluation: Evaluation | None = None,
+    joint_cache: dict[Any, Any] | None = None,
 ) -> Roadmap:
     """Schedule initiatives over periods under budgets to maximise expected NPV.
 
@@ -335,6 +336,10 @@ def roadmap(
         Passed to :func:`~cxkit.roi.portfolio.optimize_portfolio`.
     evaluation
         A previous :func:`~cxkit.roi.evaluate` of the same initiatives to reuse.
+    joint_cache
+        A dict kept between calls with the same ``evaluation`` (a widget re-planning):
+        the joint re-simulation of a set of starts already simulated is reused (it
+        is deterministic: the same draws give the same numbers).
 
     Returns
     -------
@@ -404,7 +409,13 @@ def roadmap(
     chosen = sorted((i for i in inits if i.id in plan.starts), key=lambda i: plan.starts[i.id])
     additive = float(sum(values[i.id][plan.starts[i.id] - 1] for i in chosen))
     ctx: _Context = evaluation.context
-    joint_rows, fan, b_mean, c_mean = _joint(ctx, chosen, plan.starts, results, sd)
+    key = (id(evaluation), tuple((i.id, plan.starts[i.id]) for i in chosen), sd)
+    if joint_cache is not None and key in joint_cache:
+        joint_rows, fan, b_mean, c_mean = joint_cache[key]
+    else:
+        joint_rows, fan, b_mean, c_mean = _joint(ctx, chosen, plan.starts, results, sd)
+        if joint_cache is not None:
+            joint_cache[key] = (joint_rows, fan, b_mean, c_mean)
     joint = None
     gap = 0.0
     if chosen:

@@ -365,6 +365,7 @@ class RoadmapPlanner(WorkshopWidget):
                 self.journey, inits, economics=self.economics, n_sims=self.n_sims, seed=self.seed
             )
 
+        self._joint_cache: dict[Any, Any] = {}  # valid for one evaluation only
         with self.evaluate_timer:
             old = getattr(self, "evaluation", None)
             if only is not None and old is not None:
@@ -439,6 +440,7 @@ class RoadmapPlanner(WorkshopWidget):
                         n_sims=self.n_sims,
                         seed=self.seed,
                         evaluation=self.evaluation,
+                        joint_cache=self._joint_cache,
                     )
                 else:
                     self.plan = None

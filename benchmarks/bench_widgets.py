@@ -255,6 +255,9 @@ def main(argv: list[str] | None = None) -> list[Row]:
         _reference("EventExplorer", lambda: touchpoint_graph(ee.discovery.journey).to_dict(), 3)
     )
 
+    facilitation, closing = facilitation_rows(args.steps, n)
+    rows += facilitation
+
     print()
     print(
         f"{'widget':<16} {'action':<52} {'spec':<9} {'wall med':>9} {'wall max':>9} "
@@ -266,7 +269,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
             f"{1000 * max(walls):>7.0f}ms {1000 * statistics.median(cpus):>6.0f}ms "
             f"{len(walls):>3}  {_verdict(action, walls, cpus)}"
         )
-    for widget in (ed, ex, rp, ee):
+    for widget in (ed, ex, rp, ee, *closing):
         widget.close()
     return rows
 
@@ -349,6 +352,75 @@ def app_main(argv: list[str] | None = None) -> list[tuple[str, dict[str, float]]
             f"{r['serving']:>11.1f}s {r['live']:>9.1f}s"
         )
     return rows
+
+
+def _workshop_journey(steps: int) -> Any:
+    """A ``steps``-step random journey with a pain point and an opportunity per step,
+    the economics of ``subscription_support`` and the built-in catalogue."""
+    from dataclasses import replace
+
+    j = random_journey(steps, seed=1)
+    econ = cx.load_journey("subscription_support").economics
+    steps_ = tuple(
+        replace(s, pain_points=(f"pain {k}",), opportunities=(f"idea {k}",))
+        for k, s in enumerate(j.steps)
+    )
+    return j.replace(steps=steps_, economics=econ, initiatives=tuple(cx.roi.catalog()))
+
+
+def facilitation_rows(steps: int, n: int) -> tuple[list[Row], list[Any]]:
+    """Issue 15: a vote, unticking a prerequisite and a re-plan on a ``steps``-step journey.
+
+    A :class:`~cxkit.widgets.DotVoting` linked to a
+    :class:`~cxkit.widgets.RoadmapPlanner` (the vote re-scores and proposes to the
+    planner); the planner computes a reason for every initiative left out on each
+    re-plan. Returns the rows and the widgets to close.
+    """
+    from cxkit.widgets import DotVoting, RoadmapPlanner
+
+    j = _workshop_journey(steps)
+    budget = [3e7, 2e7, 2e7, 2e7]
+    voting = DotVoting(j, participants=[f"p{k}" for k in range(n)], dots=3, n_sims=2000)
+    rp = RoadmapPlanner(j, budget=budget, seed=1, proposals=voting)
+    cards = [c.id for c in voting.cards]
+    print(f"facilitation journey: {len(j.steps)} steps, {len(cards)} cards")
+    rows: list[Row] = []
+    who = list(voting.participants)
+    votes = [(lambda k=k: voting.vote(who[k], cards[(11 * k) % len(cards)])) for k in range(n)]
+    rows.append(_measure(voting.vote_timer, None, "DotVoting", "vote (+ score, propose)", votes))
+    crm = rp._checks["crm_integration"]
+    rows.append(
+        _measure(
+            rp.timer,
+            rp.fan,
+            "RoadmapPlanner",
+            f"untick/tick a prerequisite ({steps} steps, reasons)",
+            [lambda: setattr(crm, "value", not crm.value)] * n,
+        )
+    )
+    field = rp._budget_fields[0]
+    rows.append(
+        _measure(
+            rp.timer,
+            rp.fan,
+            "RoadmapPlanner",
+            f"re-plan: budget field ({steps} steps, reasons)",
+            [
+                (lambda k=k: setattr(field, "value", budget[0] * (0.5 + 0.1 * (k % 6))))
+                for k in range(n)
+            ],
+        )
+    )
+    rows.append(
+        _measure(
+            rp.timer,
+            rp.fan,
+            "RoadmapPlanner",
+            "use the proposals (re-plan)",
+            [rp.apply_proposals] * n,
+        )
+    )
+    return rows, [voting, rp]
 
 
 if __name__ == "__main__":

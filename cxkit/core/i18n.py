@@ -588,6 +588,19 @@ _LABELS: dict[str, dict[str, str]] = {
     "analytics_measured": {"en": "measured", "ja": "実測"},
     "analytics_no_answers": {"en": "no answers", "ja": "回答なし"},
     "analytics_not_in_log": {"en": "not in the log", "ja": "ログになし"},
+    # service blueprint lanes and lines; pages of a long journey map
+    "blueprint_frontstage": {"en": "Frontstage", "ja": "フロントステージ"},
+    "blueprint_backstage": {"en": "Backstage", "ja": "バックステージ"},
+    "blueprint_support": {"en": "Support processes", "ja": "支援プロセス"},
+    "blueprint_line_of_visibility": {"en": "Line of visibility", "ja": "可視境界線"},
+    "blueprint_line_of_internal_interaction": {
+        "en": "Line of internal interaction",
+        "ja": "内部相互作用線",
+    },
+    "viz_off_scale": {"en": "outside 0–10", "ja": "0–10 の範囲外"},
+    "viz_continued": {"en": "continued", "ja": "続き"},
+    "viz_page_of": {"en": "page {k} of {n}", "ja": "{k} / {n} ページ"},
+    "viz_footnotes": {"en": "Notes", "ja": "注"},
 }
 
 

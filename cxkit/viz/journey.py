@@ -390,7 +390,7 @@ PAPERS: dict[str, tuple[float, int]] = {"a4": (297.0, 1280), "a3": (420.0, 1810)
 #: Smallest type on a printed page, in points (the map's body text).
 MIN_PRINT_PT = 7.0
 _PRINT_MARGIN_MM = 10.0  # each side, as a PDF page keeps it
-_RESERVED_PX = 240  # row labels, legends and padding beside the plotting area
+_RESERVED_PX = 270  # row labels, legends and padding beside the plotting area
 _MIN_STEP_PX = 105  # a step column a caption of ~8 Japanese characters per line fits
 
 

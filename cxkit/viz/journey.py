@@ -433,9 +433,9 @@ class _MapContext:
     def line_px(self) -> float:
         return round(self.font * 1.3)
 
-    @property
-    def x_scale(self) -> alt.Scale:
-        return alt.Scale(domain=[-0.5, self.n - 0.5], nice=False, zero=False)
+    def __post_init__(self) -> None:
+        # one scale object for every panel (widgets patch its domain in one place)
+        self.x_scale = alt.Scale(domain=[-0.5, self.n - 0.5], nice=False, zero=False)
 
     def x(self, field: str = "pos") -> alt.X:
         return alt.X(f"{field}:Q", scale=self.x_scale, axis=None)
@@ -451,15 +451,25 @@ class _MapContext:
 
 
 def _px_scale(height: float) -> alt.Scale:
-    """A y scale in pixels from the panel's top."""
-    return alt.Scale(domain=[height, 0], nice=False, zero=False)
+    """The y scale of a panel laid out in pixels: fractions of its ``height`` from the top.
+
+    Positions are computed in pixels and written as fractions (:func:`_frac`), so the
+    scale itself never changes (widgets patch data, not scales; see
+    :mod:`cxkit.widgets._fastspec`).
+    """
+    return alt.Scale(domain=[1, 0], nice=False, zero=False)
+
+
+def _frac(df: pl.DataFrame, height: float, *columns: str) -> pl.DataFrame:
+    """``columns`` (pixels from the panel's top) as fractions of ``height``."""
+    return df.with_columns(*(pl.col(c) / height for c in columns))
 
 
 def _boxed_text(
     ctx: _MapContext,
     df: pl.DataFrame,
     name: str,
-    y_scale: alt.Scale,
+    height: float,
     axis: alt.Axis,
     box: dict[str, Any],
     text: dict[str, Any],
@@ -475,6 +485,8 @@ def _boxed_text(
         df = df.with_columns(
             ((pl.col("y0") + pl.col("y1")) / 2 - lines * ctx.line_px / 2).alias("ty")
         )
+    df = _frac(df, height, "y0", "y1", "ty")
+    y_scale = _px_scale(height)
     y = alt.Y("y0:Q", scale=y_scale, axis=axis)
     rect = (
         alt.Chart(df)
@@ -557,7 +569,7 @@ def _stage_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
         pl.lit(h / 2).alias("ty"),
         (pl.col("pos") - pl.col("a") + 1).alias("n_steps"),
     )
-    axis = _row_axis([_label("stage", ctx.lang)], [h / 2], ctx.font + 1)
+    axis = _row_axis([_label("stage", ctx.lang)], [0.5], ctx.font + 1)
     tip = [
         alt.Tooltip("stage:N", title=_label("stage", ctx.lang)),
         alt.Tooltip("n_steps:Q", title=_label("viz_n_steps", ctx.lang)),
@@ -566,7 +578,7 @@ def _stage_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
         ctx,
         df,
         "stage",
-        _px_scale(h),
+        h,
         axis,
         {"color": _STAGE_FILL, "cornerRadius": 4},
         {"color": "white", "fontWeight": 600},
@@ -582,10 +594,10 @@ def _step_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
         for no, a, sid in zip(frame["step_no"], frame["action"], frame["step_id"], strict=True)
     ]
     h = max(t.count("\n") + 1 for t in texts) * ctx.line_px + 14
-    axis = _row_axis([_label("step", ctx.lang)], [h / 2], ctx.font + 1)
+    axis = _row_axis([_label("step", ctx.lang)], [0.5], ctx.font + 1)
     df = _cells(frame, texts, 2, h - 2)
     layers = _boxed_text(
-        ctx, df, "step", _px_scale(h), axis, {"fill": "#FFFFFF", "opacity": 0}, {"color": INK}
+        ctx, df, "step", h, axis, {"fill": "#FFFFFF", "opacity": 0}, {"color": INK}
     )
     return alt.layer(_separators(ctx, frame), *layers).properties(width=ctx.plot_w, height=h)
 
@@ -609,12 +621,13 @@ def _lane_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
         (pl.col("lane") - lane_h / 2 + 5).alias("y0"), (pl.col("lane") + lane_h / 2 - 5).alias("y1")
     )
     y_scale = _px_scale(h)
-    axis = _row_axis(lanes, [(i + 0.5) * lane_h for i in range(len(lanes))], ctx.font + 1)
+    axis = _row_axis(lanes, [(i + 0.5) * lane_h / h for i in range(len(lanes))], ctx.font + 1)
+    path_df = _frac(df, h, "lane")
     box, text = _boxed_text(
         ctx,
-        df,
+        df.with_columns(path_df["lane"]),
         "touchpoint",
-        y_scale,
+        h,
         axis,
         {"cornerRadius": 5, "strokeWidth": 1.5},
         {"color": INK},
@@ -632,7 +645,7 @@ def _lane_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
         ),
     )
     path = (
-        alt.Chart(df)
+        alt.Chart(path_df)
         .mark_line(color=MUTED, strokeWidth=2, strokeDash=[4, 3], interpolate="linear")
         .encode(x=ctx.x(), y=alt.Y("lane:Q", scale=y_scale, axis=axis), order="pos:Q")
     )
@@ -672,19 +685,19 @@ def _blueprint_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
             top += gap
     y_scale = _px_scale(top)
     names = [_label(f"blueprint_{lane}", ctx.lang) for lane in BLUEPRINT_LANES]
-    axis = _row_axis(names, centres, ctx.font + 1)
+    axis = _row_axis(names, [c / top for c in centres], ctx.font + 1)
     df = pl.concat(rows, how="vertical_relaxed")
     layers = _boxed_text(
         ctx,
         df,
         "blueprint",
-        y_scale,
+        top,
         axis,
         {"fill": "#F4F6F8", "cornerRadius": 3},
         {"color": INK, "dx": 6},
         top_left=True,
     )
-    df_lines = pl.DataFrame(lines)
+    df_lines = _frac(pl.DataFrame(lines), top, "y", "ty")
     rule = (
         alt.Chart(df_lines)
         .mark_rule(color=INK, strokeWidth=1.2, strokeDash=[6, 3])
@@ -874,13 +887,13 @@ def _notes_panel(
         pl.lit(14.0).alias("by"),
     )
     y_scale = _px_scale(h)
-    axis = _row_axis([_label(key, ctx.lang)], [h / 2], ctx.font + 1)
-    badges = df.filter(pl.col(count) > 0)
+    axis = _row_axis([_label(key, ctx.lang)], [0.5], ctx.font + 1)
+    badges = _frac(df.filter(pl.col(count) > 0), h, "by")
     box, text = _boxed_text(
         ctx,
         df,
         column,
-        y_scale,
+        h,
         axis,
         {"fill": "#FFFFFF", "opacity": 0},
         {"color": INK, "dx": 28},
@@ -917,12 +930,12 @@ def _footnote_panel(ctx: _MapContext) -> alt.LayerChart:
             "ty": [6.0],
         }
     )
-    axis = _row_axis([_label("viz_footnotes", ctx.lang)], [h / 2], ctx.font + 1)
+    axis = _row_axis([_label("viz_footnotes", ctx.lang)], [0.5], ctx.font + 1)
     box, label = _boxed_text(
         ctx,
         df,
         "footnote",
-        _px_scale(h),
+        h,
         axis,
         {"fill": "#FAFAFA"},
         {"color": INK, "dx": 8},

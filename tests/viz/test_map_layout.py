@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +32,12 @@ NAMES = [*cx.io.list_templates(), "long_journey(40)"]
 CASES = [(name, lang) for name in NAMES for lang in ("en", "ja")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def journey(name: str) -> cx.Journey:
     return cx.data.long_journey(40) if name == "long_journey(40)" else cx.load_journey(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def page_specs(name: str, lang: str, paper: str = "a4") -> tuple[dict[str, Any], ...]:
     return tuple(
         p.to_dict(validate=False) for p in journey_map_pages(journey(name), lang=lang, paper=paper)
@@ -71,9 +71,8 @@ def labels(spec: dict[str, Any]) -> list[str]:
 # -- line breaks ------------------------------------------------------------------------
 @pytest.mark.parametrize(("name", "lang"), CASES)
 def test_no_wrapped_line_starts_with_closing_punctuation_or_small_kana(name, lang):
-    specs = page_specs(name, lang) + (
-        journey_map(journey(name), lang=lang).to_dict(validate=False),
-    )
+    strip = journey_map(journey(name), lang=lang).to_dict(validate=False)
+    specs = (*page_specs(name, lang), strip)
     lines = [line for spec in specs for text in labels(spec) for line in text.split("\n")]
     assert len(lines) > 20
     bad = [line for line in lines if line and line[0] in NO_LINE_START]
@@ -247,7 +246,8 @@ FIT_SCRIPT = r"""
       if (!t.textContent.trim()) return;
       const a = t.getBoundingClientRect(), b = rects[i].getBoundingClientRect();
       out.push({key, text: t.textContent,
-                over: Math.max(b.left - a.left, a.right - b.right, b.top - a.top, a.bottom - b.bottom)});
+                over: Math.max(b.left - a.left, a.right - b.right,
+                               b.top - a.top, a.bottom - b.bottom)});
     });
   }
   return out;

@@ -879,6 +879,19 @@ _LABELS: dict[str, dict[str, str]] = {
     "w_vote_business_value": {"en": "Business value", "ja": "事業価値"},
     "w_vote_effort": {"en": "Effort", "ja": "労力"},
     "w_vote_score": {"en": "Score", "ja": "スコア"},
+    # service blueprint lanes and lines; pages of a long journey map
+    "blueprint_frontstage": {"en": "Frontstage", "ja": "フロントステージ"},
+    "blueprint_backstage": {"en": "Backstage", "ja": "バックステージ"},
+    "blueprint_support": {"en": "Support processes", "ja": "支援プロセス"},
+    "blueprint_line_of_visibility": {"en": "Line of visibility", "ja": "可視境界線"},
+    "blueprint_line_of_internal_interaction": {
+        "en": "Line of internal interaction",
+        "ja": "内部相互作用線",
+    },
+    "viz_off_scale": {"en": "outside 0–10", "ja": "0–10 の範囲外"},
+    "viz_continued": {"en": "continued", "ja": "続き"},
+    "viz_page_of": {"en": "page {k} of {n}", "ja": "{k} / {n} ページ"},
+    "viz_footnotes": {"en": "Notes", "ja": "注"},
 }
 
 # hiragana, katakana (with the half-width forms) and the CJK ideographs Japanese uses

@@ -6,8 +6,9 @@ written): ``cx.viz.journey_map(j)`` in a notebook cell displays it, ``.save(...)
 are imported only when a chart function is first used (module ``__getattr__``).
 
 Journey charts (:mod:`cxkit.viz.journey`)
-    :func:`journey_map`, :func:`emotion_curve`, :func:`touchpoint_graph`,
-    :func:`expectation_gap_heatmap`.
+    :func:`journey_map`, :func:`journey_map_pages` (the map in pages for A4/A3
+    landscape, :func:`steps_per_page`), :func:`emotion_curve`,
+    :func:`touchpoint_graph`, :func:`expectation_gap_heatmap`.
 Simulation charts (:mod:`cxkit.viz.simulation`)
     ``outcome_shares``, ``ces_distribution``, ``flows``, ``what_if``.
 Comparisons (:mod:`cxkit.viz.compare`)
@@ -38,6 +39,8 @@ from typing import Any
 _LAZY: dict[str, str] = {
     # journey charts
     "journey_map": "cxkit.viz.journey",
+    "journey_map_pages": "cxkit.viz.journey",
+    "steps_per_page": "cxkit.viz.journey",
     "emotion_curve": "cxkit.viz.journey",
     "touchpoint_graph": "cxkit.viz.journey",
     "expectation_gap_heatmap": "cxkit.viz.journey",

@@ -36,7 +36,7 @@ def _size(n: int) -> str:
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json"]),
+    type=click.Choice(["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json", "pdf"]),
     default=None,
     help="Output format (default: from the suffix of --out).",
 )
@@ -51,13 +51,35 @@ def _size(n: int) -> str:
         "is written as a stream). Without it, or with -, the output goes to standard output."
     ),
 )
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "a3"]),
+    default="a4",
+    show_default=True,
+    help="Paper (landscape) the map is paged for: svg, png and pdf.",
+)
+@click.option(
+    "--page",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Only page N of the map (svg, png); default: all pages, one under the other.",
+)
 @_LANG
-def export_command(path: str, to: str | None, out: str | None, lang: str | None) -> None:
+def export_command(
+    path: str,
+    to: str | None,
+    out: str | None,
+    lang: str | None,
+    paper: str = "a4",
+    page: int | None = None,
+) -> None:
     """Export the journey PATH (a file or a template name) to another format.
 
     md: a Markdown page; mermaid: the Mermaid journey diagram; flowchart: the
     touchpoint graph in Mermaid; html: a self-contained page (no network); svg/png:
-    the journey map chart; yaml/json: the journey file itself.
+    the journey map chart; yaml/json: the journey file itself; pdf: the map for
+    print, one page per sheet (A4 or A3 landscape, --paper).
     """
     from cxkit.export import render
     from cxkit.export._files import format_for, write_data
@@ -69,12 +91,12 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
     journey = load_journey(path)
     if out is None or out == "-":
         fmt = format_for("", to)
-        if fmt == "png" and (out is None or sys.stdout.isatty()):
+        if fmt in ("png", "pdf") and (out is None or sys.stdout.isatty()):
             raise CxkitError(
-                "--to png writes binary data: give --out FILE.png, or --out - with "
+                f"--to {fmt} writes binary data: give --out FILE.{fmt}, or --out - with "
                 "standard output redirected to a file or a pipe"
             )
-        data = render(journey, fmt, lang=lang)
+        data = render(journey, fmt, lang=lang, paper=paper, page=page)
         if isinstance(data, bytes):
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
@@ -84,7 +106,7 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
         return
     fmt = format_for(out, to)
     stream = is_stream_target(out)
-    size = write_data(out, render(journey, fmt, lang=lang))
+    size = write_data(out, render(journey, fmt, lang=lang, paper=paper, page=page))
     # the summary goes to stderr when the output itself is a stream (/dev/stdout, a pipe)
     echo_text(f"wrote {out} ({fmt}, {_size(size)})", err=stream)
 

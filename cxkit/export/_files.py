@@ -12,6 +12,7 @@ from cxkit.io.journey_io import atomic_write_bytes
 
 __all__ = [
     "FORMATS",
+    "PAGED_FORMATS",
     "SUFFIXES",
     "atomic_write_bytes",
     "format_for",
@@ -30,6 +31,7 @@ FORMATS: dict[str, str] = {
     "png": ".png",
     "yaml": ".yaml",
     "json": ".json",
+    "pdf": ".pdf",
 }
 
 #: File suffix → format (``.mmd`` is the journey diagram; ask for ``flowchart``).
@@ -45,6 +47,7 @@ SUFFIXES: dict[str, str] = {
     ".yaml": "yaml",
     ".yml": "yaml",
     ".json": "json",
+    ".pdf": "pdf",
 }
 
 
@@ -74,8 +77,22 @@ def format_for(path: str | os.PathLike[str], to: str | None = None) -> str:
     return SUFFIXES[suffix]
 
 
-def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes:
-    """The journey in format ``to`` (see :data:`FORMATS`): text, or bytes for PNG.
+#: Formats drawn as the paged map (``paper``; ``page`` for the images).
+PAGED_FORMATS = ("svg", "png", "pdf")
+
+
+def render(
+    journey: Journey,
+    to: str,
+    *,
+    lang: str | None = None,
+    paper: str = "a4",
+    page: int | None = None,
+) -> str | bytes:
+    """The journey in format ``to`` (see :data:`FORMATS`): text, or bytes for PNG and PDF.
+
+    ``paper`` (``"a4"``/``"a3"``, landscape) sizes the pages of the map in SVG, PNG
+    and PDF; ``page`` picks one page of the SVG or PNG map (default: all, stacked).
 
     Examples
     --------
@@ -88,6 +105,10 @@ def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes
     journey = check_journey(journey)
     _check_format(to)
     lang = resolve_lang(lang, journey)
+    if page is not None and to not in ("svg", "png"):
+        raise CxkitError(f"`page` applies to the svg and png maps only, not to {to!r}")
+    if to in PAGED_FORMATS:
+        return _render_paged(journey, to, lang, paper, page)
     if to == "md":
         return export.markdown(journey, lang=lang)
     if to == "mermaid":
@@ -96,13 +117,21 @@ def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes
         return export.mermaid_flowchart(journey, lang) + "\n"
     if to == "html":
         return export.html(journey, lang=lang)
-    if to == "svg":
-        return export.svg(journey, lang)
-    if to == "png":
-        return export.png(journey, lang)
     if to == "yaml":
         return export.yaml(journey)
     return export.json(journey) + "\n"
+
+
+def _render_paged(
+    journey: Journey, to: str, lang: str, paper: str, page: int | None
+) -> str | bytes:
+    from cxkit import export
+
+    if to == "pdf":
+        return export.pdf(journey, lang=lang, paper=paper)
+    if to == "svg":
+        return export.svg(journey, lang, paper=paper, page=page)
+    return export.png(journey, lang, paper=paper, page=page)
 
 
 def write(
@@ -111,6 +140,8 @@ def write(
     to: str | None = None,
     *,
     lang: str | None = None,
+    paper: str = "a4",
+    page: int | None = None,
 ) -> Path:
     """Write the journey to ``path`` in format ``to`` (default: from the suffix).
 
@@ -128,9 +159,12 @@ def write(
         The file to write; its folder must exist.
     to
         One of :data:`FORMATS` (``md``, ``mermaid``, ``flowchart``, ``html``, ``svg``,
-        ``png``, ``yaml``, ``json``); ``None`` infers it from the suffix.
+        ``png``, ``yaml``, ``json``, ``pdf``); ``None`` infers it from the suffix.
     lang
         Language of cxkit's own labels.
+    paper, page
+        Paper size of the paged map (svg, png, pdf) and one page of it (svg, png);
+        see :func:`render`.
 
     Raises
     ------
@@ -146,7 +180,7 @@ def write(
     'journey'
     """
     fmt = format_for(path, to)
-    write_data(path, render(journey, fmt, lang=lang))
+    write_data(path, render(journey, fmt, lang=lang, paper=paper, page=page))
     return Path(os.fspath(path))
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from typing import Any
 
 from cxkit.core.errors import CxkitError
 from cxkit.core.journey import Journey
-from cxkit.export._chart import PAPERS, _vl_convert, page_svgs
+from cxkit.export._chart import PAPERS, _vl_convert, page_svgs, svg_size
 
 __all__ = ["MARGIN_MM", "pdf"]
 
@@ -42,19 +43,45 @@ def _sheet_pt(paper: str) -> tuple[float, float]:
     return width_mm * _PT_PER_MM, height_mm * _PT_PER_MM
 
 
-def _fit(page: Any, sheet: tuple[float, float]) -> None:
-    """Scale a writer's page to fit inside the sheet's margins, centred on the sheet."""
-    pypdf = _pypdf()
-    box = page.mediabox
-    width, height = float(box.width), float(box.height)
+def _on_sheet(page: str, sheet: tuple[float, float]) -> str:
+    """One map page (SVG) scaled to fit inside the sheet's margins and centred, as SVG.
+
+    vl-convert's SVG-to-PDF conversion maps one SVG unit to one point, so a sheet-sized
+    SVG becomes a sheet-sized PDF page. The nested ``<svg>`` with a ``viewBox`` scales
+    the map uniformly and centres it (``preserveAspectRatio`` ``xMidYMid meet``), with
+    no need to parse and rewrite the PDF's content stream afterwards.
+
+    Examples
+    --------
+    >>> print(
+    ...     _on_sheet(
+    ...         '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"/>',
+    ...         (841.89, 595.276),
+    ...     )
+    ... )  # doctest: +NORMALIZE_WHITESPACE
+    <svg xmlns="http://www.w3.org/2000/svg" width="841.89" height="595.276"
+     viewBox="0 0 841.89 595.276"><svg x="28.3465" y="28.3465" width="785.197"
+     height="538.583" viewBox="0 0 100 50" preserveAspectRatio="xMidYMid meet"
+     xmlns="http://www.w3.org/2000/svg"/></svg>
+    """
+    width, height = svg_size(page)
     margin = MARGIN_MM * _PT_PER_MM
-    scale = min((sheet[0] - 2 * margin) / width, (sheet[1] - 2 * margin) / height)
-    dx = (sheet[0] - width * scale) / 2 - float(box.left) * scale
-    dy = (sheet[1] - height * scale) / 2 - float(box.bottom) * scale
-    page.add_transformation(pypdf.Transformation().scale(scale).translate(dx, dy))
-    sheet_box = pypdf.generic.RectangleObject([0, 0, round(sheet[0], 3), round(sheet[1], 3)])
-    page.mediabox = sheet_box
-    page.cropbox = sheet_box
+    inner = (
+        f'<svg x="{margin:g}" y="{margin:g}" width="{sheet[0] - 2 * margin:g}" '
+        f'height="{sheet[1] - 2 * margin:g}" viewBox="0 0 {width:g} {height:g}" '
+        'preserveAspectRatio="xMidYMid meet" '
+    )
+    root = re.match(r"<svg\b[^>]*>", page)
+    if root is None:  # pragma: no cover - svg_size has read this root already
+        raise CxkitError("the chart renderer returned no SVG root element")
+    own = re.sub(r'\s(width|height|viewBox)="[^"]*"', "", root.group(0))  # the sheet sizes it
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{sheet[0]:g}" height="{sheet[1]:g}" '
+        f'viewBox="0 0 {sheet[0]:g} {sheet[1]:g}">'
+        + own.replace("<svg ", inner, 1)
+        + page[root.end() :]
+        + "</svg>"
+    )
 
 
 def _sorted_keys(obj: Any, seen: set[int] | None = None) -> None:
@@ -153,10 +180,10 @@ def pdf(journey: Journey, *, lang: str | None = None, paper: str = "a4") -> byte
     vlc = _vl_convert()
     writer = pypdf.PdfWriter()
     for document in pages:
-        reader = pypdf.PdfReader(io.BytesIO(bytes(vlc.svg_to_pdf(document))))
+        reader = pypdf.PdfReader(io.BytesIO(bytes(vlc.svg_to_pdf(_on_sheet(document, sheet)))))
         source = reader.pages[0]
         _sorted_keys(source)
-        _fit(writer.add_page(source), sheet)
+        writer.add_page(source)
     _describe(writer, journey, resolve_lang(lang, journey), pages)
     out = io.BytesIO()
     writer.write(out)

@@ -588,6 +588,31 @@ _LABELS: dict[str, dict[str, str]] = {
     "analytics_measured": {"en": "measured", "ja": "実測"},
     "analytics_no_answers": {"en": "no answers", "ja": "回答なし"},
     "analytics_not_in_log": {"en": "not in the log", "ja": "ログになし"},
+    # service blueprint lanes (shared keys: every export uses these names)
+    "blueprint_frontstage": {"en": "Frontstage", "ja": "フロントステージ"},
+    "blueprint_backstage": {"en": "Backstage", "ja": "バックステージ"},
+    "blueprint_support": {"en": "Support processes", "ja": "支援プロセス"},
+    "line_of_visibility": {"en": "Line of visibility", "ja": "可視境界線"},
+    "line_of_interaction": {"en": "Line of interaction", "ja": "インタラクション境界線"},
+    # HTML / site exports: the service blueprint section and the map's page navigation
+    "export_blueprint": {"en": "Service blueprint", "ja": "サービスブループリント"},
+    "export_customer_actions": {"en": "Customer actions", "ja": "顧客の行動"},
+    "export_map_pages": {"en": "Map pages", "ja": "マップのページ"},
+    "export_page_n": {"en": "Page {n}", "ja": "{n}ページ"},
+    "export_page_of": {"en": "Page {n} of {total}", "ja": "{n} / {total}ページ"},
+    "export_steps_range": {"en": "steps {first}–{last}", "ja": "ステップ {first}–{last}"},
+    "export_zoom_fit": {"en": "Fit to width", "ja": "幅に合わせる"},
+    "export_zoom_full": {"en": "100 %", "ja": "100 %"},
+    "export_prev_page": {"en": "Previous page", "ja": "前のページ"},
+    "export_next_page": {"en": "Next page", "ja": "次のページ"},
+    "export_scroll_cue": {
+        "en": "The map is wider than the window: scroll sideways, or choose Fit to width.",
+        "ja": "マップは画面より横に長いです。横にスクロールするか「幅に合わせる」を選んでください。",
+    },
+    "export_pages_cue": {
+        "en": "The map has {total} pages (by stage): use the page buttons or the ← → keys.",
+        "ja": "マップはステージごとに{total}ページあります。ページボタンか ← → キーで切り替えます。",
+    },
 }
 
 

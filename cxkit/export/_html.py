@@ -13,15 +13,18 @@ from cxkit.core.i18n import label
 from cxkit.core.journey import Journey
 from cxkit.export._common import (
     STEP_COLUMNS,
+    StepRow,
     aggregate_rows,
+    blueprint_rows,
     check_journey,
     design_flow_table,
     resolve_lang,
     stage_groups,
     step_rows,
 )
+from cxkit.export._map_nav import map_block, map_pages
 from cxkit.export._mermaid import mermaid_flowchart, mermaid_journey
-from cxkit.export.escape import html_attr, html_cell, html_text, json_for_script
+from cxkit.export.escape import html_attr, html_cell, html_text
 
 __all__ = ["BUNDLE_MARKER", "asset_text", "html", "page_scripts"]
 
@@ -56,6 +59,8 @@ _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK JP",
   "Hiragino Sans", "Yu Gothic", sans-serif; color: var(--fg); margin: 0; line-height: 1.5; }
 main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; }
+header.cxkit-title { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.5rem 0; }
+section.cxkit-map { padding: 0 1.5rem; }
 h1 { font-size: 1.8rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1.05rem; margin-top: 1.2rem; }
@@ -68,9 +73,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 td.emo-dissatisfied { background: #fdecea; }
 td.emo-satisfied { background: #eef5ee; }
 td.emo-delighted { background: #e3f2fd; }
-.cxkit-chart { margin: 1rem 0; overflow-x: auto; }
 pre.mermaid { background: none; }
-.cxkit-error { color: #b00020; font-weight: bold; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; }
 """
 
@@ -84,6 +87,33 @@ def _list(items: list[str]) -> str:
     if not items:
         return "<p>—</p>"
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def _lines(texts: tuple[str, ...]) -> str:
+    return "<br>".join(html_text(x) for x in texts) if texts else ""
+
+
+def _blueprint_table(items: list[StepRow], lang: str) -> str:
+    """The stage's service blueprint (lanes as rows, steps as columns), or ``""``."""
+    rows = blueprint_rows(items, lang)
+    if not rows:
+        return ""
+    head = "".join(f'<th scope="col">{r.number}</th>' for r in items)
+    out = [
+        f'<table class="cxkit-blueprint"><caption>{html_text(label("export_blueprint", lang))}'
+        f"</caption><thead><tr><td></td>{head}</tr></thead><tbody>"
+    ]
+    for row in rows:
+        if row.kind == "line":
+            out.append(
+                f'<tr class="cxkit-line"><th scope="row" colspan="{len(items) + 1}">'
+                f"{html_text(row.label)}</th></tr>"
+            )
+            continue
+        cells = "".join(f"<td>{_lines(c)}</td>" for c in row.cells)
+        out.append(f'<tr><th scope="row">{html_text(row.label)}</th>{cells}</tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
 
 
 def html(journey: Journey, *, lang: str | None = None) -> str:
@@ -114,7 +144,7 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
     (True, True)
     """
     from cxkit import __version__
-    from cxkit.export._chart import chart_spec, vl_version_of
+    from cxkit.export._chart import vl_version_of
 
     journey = check_journey(journey)
     lang = resolve_lang(lang, journey)
@@ -122,8 +152,8 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
     def t(key: str) -> str:
         return html_text(label(key, lang))
 
-    spec = chart_spec(journey, lang)
-    scripts = page_scripts(vl_version_of(spec))
+    pages = map_pages(journey, lang)
+    scripts = page_scripts(vl_version_of({"$schema": pages[0].schema}))
     csp = "; ".join(
         [
             "default-src 'none'",
@@ -137,7 +167,7 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
     )
     assert not set(csp) & set('"<>&')  # written unescaped below: keep it readable
     title = journey.title or journey.id
-    body: list[str] = [f"<header><h1>{html_text(title)}</h1></header>"]
+    body: list[str] = []
     if journey.description:
         body.append(f'<section class="description">{_paragraphs(journey.description)}</section>')
 
@@ -186,12 +216,6 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
         part.append(_list([html_text(r) for r in dv.reasons]))
     body.append('<section class="design-flow">' + "".join(part) + "</section>")
 
-    body.append(
-        f'<section class="map"><h2>{t("viz_journey_map")}</h2><div class="cxkit-chart">'
-        f'<script type="application/json" class="cxkit-vega">{json_for_script(spec)}</script>'
-        "</div></section>"
-    )
-
     rows = step_rows(journey, lang)
     thead = "<thead><tr>" + "".join(f"<th>{t(k)}</th>" for k in STEP_COLUMNS) + "</tr></thead>"
     stages = [f"<h2>{t('stages')}</h2>"]
@@ -221,6 +245,7 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
                 "</tr>"
             )
         stages.append(f"<table>{thead}<tbody>{''.join(trs)}</tbody></table>")
+        stages.append(_blueprint_table(items, lang))
     body.append('<section class="stages">' + "".join(stages) + "</section>")
 
     for key in ("pain_points", "opportunities"):
@@ -251,9 +276,11 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="cxkit {html_attr(__version__)}">',
         f"<title>{html_text(title)}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{_CSS}{asset_text('cxkit.css')}</style>",
         "</head>",
         "<body>",
+        f'<header class="cxkit-title"><h1>{html_text(title)}</h1></header>',
+        map_block(journey, lang),
         "<main>",
     ]
     tail = ["</main>", BUNDLE_MARKER, *(f"<script>{code}</script>" for code in scripts)]

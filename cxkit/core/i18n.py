@@ -609,6 +609,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "en": "The map is wider than the window: scroll sideways, or choose Fit to width.",
         "ja": "マップは画面より横に長いです。横にスクロールするか「幅に合わせる」を選んでください。",
     },
+    "sim_change_vs_baseline": {"en": "Change from the baseline", "ja": "現状からの変化"},
     "export_pages_cue": {
         "en": "The map has {total} pages (by stage): use the page buttons or the ← → keys.",
         "ja": "マップはステージごとに{total}ページあります。ページボタンか ← → キーで切り替えます。",

@@ -39,15 +39,26 @@ def _chart_dict(chart: Any) -> dict[str, Any]:
     return chart.to_dict(validate=False)
 
 
-def _map_charts(journey: Journey, lang: str) -> list[Any]:
-    """The charts of the map's pages. Until journey_map_pages lands in cxkit.viz.journey,
+@functools.cache
+def _spec_cache() -> Any:
+    """One :class:`~cxkit.widgets._fastspec.SpecCache` of the journey map per process:
+    a map whose structure was drawn before (same lanes and panels, other data) is
+    re-rendered from its recorded altair calls in a few ms instead of ~0.5 s, and its
+    spec equals altair's (the widgets' tests check that on every template)."""
+    from cxkit.widgets._fastspec import SpecCache
+
+    return SpecCache("journey_map")
+
+
+def _map_specs(journey: Journey, lang: str) -> list[dict[str, Any]]:
+    """The specs of the map's pages. Until journey_map_pages lands in cxkit.viz.journey,
     the single :func:`~cxkit.viz.journey_map` is the one page."""
     from cxkit.viz import journey as viz_journey
 
     paged = getattr(viz_journey, "journey_map_pages", None)
     if paged is not None:
-        return list(paged(journey, lang=lang))
-    return [viz_journey.journey_map(journey, lang=lang)]
+        return [_chart_dict(chart) for chart in paged(journey, lang=lang)]
+    return [_spec_cache().spec(journey, lang=lang).spec]
 
 
 def _captions(journey: Journey, lang: str, n_pages: int) -> list[tuple[str, str]]:
@@ -89,9 +100,8 @@ def map_pages(journey: Journey, lang: str) -> tuple[MapPage, ...]:
     >>> len(pages), pages[0].button
     (1, 'Page 1')
     """
-    charts = _map_charts(journey, lang)
-    captions = _captions(journey, lang, len(charts))
-    specs = [_chart_dict(chart) for chart in charts]
+    specs = _map_specs(journey, lang)
+    captions = _captions(journey, lang, len(specs))
     return tuple(
         MapPage(button, caption, json_for_script(spec), str(spec.get("$schema", "")))
         for spec, (button, caption) in zip(specs, captions, strict=True)

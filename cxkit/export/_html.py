@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import os
 import re
 from importlib import resources
+from pathlib import Path
 
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import label
@@ -38,6 +40,45 @@ def asset_text(name: str) -> str:
     return (resources.files("cxkit.export") / "assets" / name).read_text(encoding="utf-8")
 
 
+def _cache_dir() -> Path:
+    """Where cxkit keeps files it can rebuild: ``$CXKIT_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/cxkit``, else ``~/.cache/cxkit``."""
+    if os.environ.get("CXKIT_CACHE_DIR"):
+        return Path(os.environ["CXKIT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cxkit"
+
+
+@functools.cache
+def vega_script(vl_version: str | None) -> str:
+    """The Vega bundle of :func:`cxkit.export._chart.vega_bundle`, kept on disk.
+
+    vl-convert takes 1–3 s to bundle vega, vega-lite and vega-embed; every HTML page
+    and site needs the same bundle, so it is written once per vl-convert and
+    Vega-Lite version to the cache folder (:func:`_cache_dir`) and read from there in
+    later processes. An unusable cache folder only costs the time.
+    """
+    import vl_convert
+
+    from cxkit.export._chart import vega_bundle
+
+    name = f"vega-bundle-{vl_convert.__version__}-{vl_version or 'default'}.js"
+    path = _cache_dir() / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    code = vega_bundle(vl_version)
+    try:
+        from cxkit.io import atomic_write_text
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, code)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is not an error
+        pass
+    return code
+
+
 def _sha256(code: str) -> str:
     digest = hashlib.sha256(code.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
@@ -45,9 +86,7 @@ def _sha256(code: str) -> str:
 
 def page_scripts(vl_version: str | None) -> tuple[str, ...]:
     """The scripts a page inlines: the Vega bundle, Mermaid and cxkit's loader."""
-    from cxkit.export._chart import vega_bundle
-
-    scripts = (vega_bundle(vl_version), asset_text("mermaid.min.js"), asset_text("cxkit-loader.js"))
+    scripts = (vega_script(vl_version), asset_text("mermaid.min.js"), asset_text("cxkit-loader.js"))
     for code in scripts:
         if re.search(r"</script|<script", code, re.IGNORECASE):  # pragma: no cover
             raise CxkitError("a bundled script contains '<script' and cannot be inlined")

@@ -42,11 +42,10 @@ def site_assets(vl_version: str | None = None) -> dict[str, str]:
     >>> sorted(site_assets())[:3]
     ['cxkit-loader.js', 'cxkit.css', 'iframe-worker-shim.js']
     """
-    from cxkit.export._chart import vega_bundle
-    from cxkit.export._html import asset_text
+    from cxkit.export._html import asset_text, vega_script
 
     files = {name: asset_text(name) for name in _SHIPPED}
-    files["vega-bundle.js"] = vega_bundle(vl_version)
+    files["vega-bundle.js"] = vega_script(vl_version)
     return files
 
 

@@ -8,3 +8,9 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench: install-test install-bench  ## run the benchmarks (pip install -e .[test,bench], then benchmarks/run.py)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# `make bench-export`: the export goals of issue 14 (HTML ≤ 0.3 s, PNG ≤ 1.5 s, PDF ≤ 2 s,
+# PPTX ≤ 0.5 s on a 20-step journey, warm; `cxkit site` of every template ≤ 8 s).
+.PHONY: bench-export
+bench-export: install-test install-bench  ## export speed against the issue-14 goals (benchmarks/bench_export.py)
+	$(PY) benchmarks/bench_export.py $(BENCH_ARGS)

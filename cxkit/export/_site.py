@@ -140,13 +140,16 @@ def _journeys(journeys: Any) -> list[Journey]:
     return out
 
 
-def index_md(title: str, entries: list[tuple[str, Journey, str]], langs: list[str]) -> str:
+def index_md(title: str, entries: list[tuple[Any, ...]], langs: str | list[str]) -> str:
     """The site's home page: a table of the journeys and their headline numbers.
 
-    ``entries`` are ``(page, journey, language of its page)``; the column headings are
-    in every language of the site (``Journey / ジャーニー`` on a mixed site), each
-    journey's emotion in its page's language.
+    ``entries`` are ``(page, journey, language of its page)`` (or ``(page, journey)``:
+    the page in ``langs``' first language); the column headings are in every language
+    of ``langs`` (``Journey / ジャーニー`` on a mixed site), each journey's emotion in
+    its page's language.
     """
+    langs = [langs] if isinstance(langs, str) else list(langs)
+    entries = [(e[0], e[1], e[2] if len(e) > 2 else langs[0]) for e in entries]
 
     def t(key: str) -> str:
         return _both(key, langs)

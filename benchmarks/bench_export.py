@@ -1,14 +1,24 @@
-"""Benchmark of cxkit.export: one journey to each format, every template to a site.
+"""Benchmark of cxkit.export against the goals of issue 14: a 20-step journey to each format.
 
-Run: ``.venv/bin/python benchmarks/bench_export.py [--repeat N] [--no-build]``.
-Prints a table of wall times (seconds; best of N after one warm-up for the
-per-format rows). The first chart of a process pays for importing altair and
-starting vl-convert's engine; that cost is shown on its own row.
+Run: ``.venv/bin/python benchmarks/bench_export.py [--steps N] [--repeat N] [--quick]``
+(or ``make bench BENCH_ARGS=export``).
+
+In one process, warm (one call first, then the best of ``--repeat``), the journey
+``cxkit.data.long_journey(N)`` (20 steps by default) goes to HTML, PNG, SVG,
+Markdown and — when this cxkit has them — PDF, PPTX and XLSX; each run uses a fresh
+copy of the journey, so no chart cache is hit. Then, as a user meets them, the wall
+times of two commands in a fresh interpreter: ``cxkit site`` of every template and
+``cxkit export --to html``. Each row is printed against its goal (``ok`` / ``SLOW``).
+The first chart of a process pays for importing altair and starting vl-convert's
+engine; that cost is on a row of its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -16,6 +26,9 @@ from pathlib import Path
 
 import cxkit as cx
 from cxkit import export
+
+#: Goals (seconds) of issue 14, by row name.
+GOALS = {"html": 0.3, "png": 1.5, "pdf": 2.0, "pptx": 0.5, "cxkit site (all templates)": 8.0}
 
 
 def _best(func: Callable[[], object], repeat: int) -> float:
@@ -27,64 +40,92 @@ def _best(func: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--journey", default="billing_inquiry")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-build", action="store_true", help="skip `mkdocs build`")
-    args = parser.parse_args(argv)
+def _optional(name: str) -> Callable[..., object] | None:
+    """``cxkit.export.<name>`` (or its module ``cxkit.export.<name>``'s function), if any."""
+    func = getattr(export, name, None)
+    if callable(func):
+        return func
+    try:
+        module = importlib.import_module(f"cxkit.export.{name}")
+    except ImportError:
+        return None
+    func = getattr(module, name, None)
+    return func if callable(func) else None
 
-    rows: list[tuple[str, float, str]] = []
-    j = cx.load_journey(args.journey)
 
+def _wall(cmd: list[str]) -> float:
     t0 = time.perf_counter()
-    export.chart_spec(j)
-    export.svg(j)
-    rows.append(("first chart (altair import + vl-convert start)", time.perf_counter() - t0, ""))
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+    return took
+
+
+def _format_rows(
+    journey: cx.Journey, repeat: int, tmp: Path
+) -> list[tuple[str, float | None, str]]:
+    n = [0]
 
     def fresh() -> cx.Journey:  # a new value each time: no chart-spec cache hit
-        fresh.n += 1  # type: ignore[attr-defined]
-        return j.replace(title=f"{j.title} #{fresh.n}")  # type: ignore[attr-defined]
+        n[0] += 1
+        return journey.replace(title=f"{journey.title} #{n[0]}")
 
-    fresh.n = 0  # type: ignore[attr-defined]
-    cases: list[tuple[str, Callable[[], object]]] = [
-        ("markdown (no chart)", lambda: export.markdown(j, chart=None)),
-        ("markdown (vega spec)", lambda: export.markdown(fresh(), chart="vega")),
-        ("markdown (inline svg)", lambda: export.markdown(fresh(), chart="svg")),
-        ("mermaid journey", lambda: export.mermaid_journey(j)),
-        ("mermaid flowchart", lambda: export.mermaid_flowchart(j)),
-        ("html (self-contained)", lambda: export.html(fresh())),
+    cases: list[tuple[str, Callable[[], object] | None]] = [
+        ("html", lambda: export.html(fresh())),
+        ("png", lambda: export.png(fresh())),
         ("svg", lambda: export.svg(fresh())),
-        ("png (scale 2)", lambda: export.png(fresh())),
-        ("yaml", lambda: export.yaml(j)),
-        ("json", lambda: export.json(j)),
+        ("markdown", lambda: export.markdown(fresh())),
     ]
+    for name in ("pdf", "pptx", "xlsx"):
+        func = _optional(name)
+        target = tmp / f"out.{name}"
+        cases.append((name, None if func is None else lambda f=func, t=target: f(fresh(), t)))
+    rows: list[tuple[str, float | None, str]] = []
     for name, func in cases:
+        if func is None:
+            rows.append((name, None, "not available (cxkit.export has no such function)"))
+            continue
         func()  # warm-up
-        sizes = func()
-        size = len(sizes) if isinstance(sizes, (str, bytes)) else 0
-        rows.append((f"{args.journey} → {name}", _best(func, args.repeat), f"{size:,} B"))
+        rows.append((name, _best(func, repeat), ""))
+    return rows
 
-    templates = cx.list_templates()
-    journeys = [cx.load_journey(t) for t in templates]
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "site"
-        t0 = time.perf_counter()
-        export.site([jj.replace(title=jj.title + " ") for jj in journeys], out)
-        rows.append(
-            (f"site: {len(journeys)} templates → MkDocs project", time.perf_counter() - t0, "")
-        )
-        if not args.no_build:
-            t0 = time.perf_counter()
-            site = export.build_site(out)
-            n = len(list(site.rglob("*.html")))
-            rows.append(("mkdocs build --strict", time.perf_counter() - t0, f"{n} pages"))
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=20, help="steps of long_journey")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="one run per row (smoke run)")
+    args = parser.parse_args(argv)
+    repeat = 1 if args.quick else args.repeat
+
+    journey = cx.data.long_journey(args.steps)
+    t0 = time.perf_counter()
+    export.svg(journey)
+    first = time.perf_counter() - t0
+    rows: list[tuple[str, float | None, str]] = [("first chart (imports, engine)", first, "")]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        rows += _format_rows(journey, repeat, tmp)
+        templates = cx.list_templates()
+        cli = [sys.executable, "-m", "cxkit"]
+        site_cmd = [*cli, "site", *templates, "--out", str(tmp / "site")]
+        rows.append(("cxkit site (all templates)", _wall(site_cmd), f"{len(templates)} pages"))
+        html_cmd = [*cli, "export", templates[0], "--to", "html", "--out", str(tmp / "j.html")]
+        rows.append(("cxkit export --to html (CLI)", _wall(html_cmd), templates[0]))
+
+    print(f"cxkit.data.long_journey({args.steps}); best of {repeat} after a warm-up")
     width = max(len(r[0]) for r in rows)
-    print(f"{'case':<{width}}  {'seconds':>8}  size")
-    print("-" * (width + 24))
+    print(f"{'case':<{width}}  {'seconds':>8}  {'goal':>6}  note")
+    print("-" * (width + 40))
     for name, seconds, note in rows:
-        print(f"{name:<{width}}  {seconds:8.3f}  {note}")
+        goal = GOALS.get(name)
+        goal_text = f"≤ {goal:g}" if goal is not None else ""
+        if seconds is None:
+            print(f"{name:<{width}}  {'—':>8}  {goal_text:>6}  {note}")
+            continue
+        verdict = "" if goal is None else ("ok" if seconds <= goal else "SLOW")
+        print(f"{name:<{width}}  {seconds:8.3f}  {goal_text:>6}  {verdict} {note}".rstrip())
 
 
 if __name__ == "__main__":

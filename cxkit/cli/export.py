@@ -6,6 +6,8 @@ Examples
 --------
 >>> from cxkit.cli import main
 >>> main(["export", "billing_inquiry", "--to", "mermaid"])  # doctest: +ELLIPSIS
+---
+...
 journey
     title Billing inquiry (cxkit model reference, Example A)
 ...

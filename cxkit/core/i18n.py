@@ -892,6 +892,32 @@ _LABELS: dict[str, dict[str, str]] = {
     "viz_continued": {"en": "continued", "ja": "続き"},
     "viz_page_of": {"en": "page {k} of {n}", "ja": "{k} / {n} ページ"},
     "viz_footnotes": {"en": "Notes", "ja": "注"},
+    "line_of_visibility": {"en": "Line of visibility", "ja": "可視境界線"},
+    "line_of_interaction": {"en": "Line of interaction", "ja": "インタラクション境界線"},
+    # HTML / site exports: the service blueprint section and the map's page navigation
+    "export_blueprint": {"en": "Service blueprint", "ja": "サービスブループリント"},
+    "export_customer_actions": {"en": "Customer actions", "ja": "顧客の行動"},
+    "export_map_pages": {"en": "Map pages", "ja": "マップのページ"},
+    "export_page_n": {"en": "Page {n}", "ja": "{n}ページ"},
+    "export_page_of": {"en": "Page {n} of {total}", "ja": "{n} / {total}ページ"},
+    "export_steps_range": {"en": "steps {first}–{last}", "ja": "ステップ {first}–{last}"},
+    "export_zoom_fit": {"en": "Fit to width", "ja": "幅に合わせる"},
+    "export_zoom_full": {"en": "100 %", "ja": "100 %"},
+    "export_prev_page": {"en": "Previous page", "ja": "前のページ"},
+    "export_next_page": {"en": "Next page", "ja": "次のページ"},
+    "export_scroll_cue": {
+        "en": "The map is wider than the window: scroll sideways, or choose Fit to width.",
+        "ja": (
+            "マップは画面より横に長いです。横にスクロールするか「幅に合わせる」を選んでください。"
+        ),
+    },
+    "sim_change_vs_baseline": {"en": "Change from the baseline", "ja": "現状からの変化"},
+    "export_pages_cue": {
+        "en": "The map has {total} pages (by stage): use the page buttons or the ← → keys.",
+        "ja": (
+            "マップはステージごとに{total}ページあります。ページボタンか ← → キーで切り替えます。"
+        ),
+    },
 }
 
 # hiragana, katakana (with the half-width forms) and the CJK ideographs Japanese uses

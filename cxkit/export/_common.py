@@ -13,9 +13,11 @@ from cxkit.core.journey import Journey, StepEvaluation
 __all__ = [
     "STEP_COLUMNS",
     "AggregateRow",
+    "BlueprintRow",
     "DesignFlowTable",
     "StepRow",
     "aggregate_rows",
+    "blueprint_rows",
     "check_journey",
     "design_flow_table",
     "fmt_number",
@@ -125,6 +127,9 @@ class StepRow:
     pain_points: tuple[str, ...]
     opportunities: tuple[str, ...]
     score: int
+    frontstage: tuple[str, ...] = ()
+    backstage: tuple[str, ...] = ()
+    support: tuple[str, ...] = ()
 
 
 def step_rows(journey: Journey, lang: str) -> list[StepRow]:
@@ -159,6 +164,9 @@ def step_rows(journey: Journey, lang: str) -> list[StepRow]:
                 pain_points=tuple(s.pain_points),
                 opportunities=tuple(s.opportunities),
                 score=mermaid_score(ev),
+                frontstage=tuple(s.frontstage),
+                backstage=tuple(s.backstage),
+                support=tuple(s.support),
             )
         )
     return rows
@@ -182,6 +190,53 @@ def stage_groups(
     for row in rows:
         groups.setdefault(row.stage_id, (row.stage, None, []))[2].append(row)
     return list(groups.values())
+
+
+@dataclass(frozen=True)
+class BlueprintRow:
+    """One row of a service-blueprint table: a lane, or a line between lanes.
+
+    ``kind`` is ``"lane"`` (``cells``: one text per step, lines joined with a line
+    break by the exporter) or ``"line"`` (the line of interaction or of visibility,
+    ``cells`` empty).
+    """
+
+    kind: str
+    label: str
+    cells: tuple[tuple[str, ...], ...] = ()
+
+
+def blueprint_rows(items: list[StepRow], lang: str) -> list[BlueprintRow]:
+    """The service blueprint of some steps (a stage): customer actions, the line of
+    interaction, frontstage, the line of visibility, backstage and support processes
+    (Shostack 1984; Bitner, Ostrom & Morgan 2008), one column per step.
+
+    Empty when none of the steps has a frontstage, backstage or support entry.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> rows = step_rows(cx.load_journey("complaint_recovery_ja"), "en")
+    >>> [r.label for r in blueprint_rows(rows, "en")][:4]
+    ['Customer actions', 'Line of interaction', 'Frontstage', 'Line of visibility']
+    >>> blueprint_rows(step_rows(cx.load_journey("billing_inquiry"), "en"), "en")
+    []
+    """
+    if not any(r.frontstage or r.backstage or r.support for r in items):
+        return []
+
+    def lane(key: str, field: str) -> BlueprintRow:
+        return BlueprintRow("lane", label(key, lang), tuple(getattr(r, field) for r in items))
+
+    actions = tuple((r.action,) if r.action else () for r in items)
+    return [
+        BlueprintRow("lane", label("export_customer_actions", lang), actions),
+        BlueprintRow("line", label("line_of_interaction", lang)),
+        lane("blueprint_frontstage", "frontstage"),
+        BlueprintRow("line", label("line_of_visibility", lang)),
+        lane("blueprint_backstage", "backstage"),
+        lane("blueprint_support", "support"),
+    ]
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,6 @@ def _html(journeys: Sequence[Journey], lang: str, personas: bool) -> str:
     spec = _chart(journeys, lang, personas).to_dict()
     title = comparison_title(journeys, lang, personas)
     body = [
-        f"<header><h1>{html_text(title)}</h1></header>",
         '<section class="map"><div class="cxkit-chart">'
         f'<script type="application/json" class="cxkit-vega">{json_for_script(spec)}</script>'
         "</div></section>",

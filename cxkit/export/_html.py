@@ -5,23 +5,29 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import os
 import re
+from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path
 
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import label
 from cxkit.core.journey import Journey
 from cxkit.export._common import (
     STEP_COLUMNS,
+    StepRow,
     aggregate_rows,
+    blueprint_rows,
     check_journey,
     design_flow_table,
     resolve_lang,
     stage_groups,
     step_rows,
 )
+from cxkit.export._map_nav import map_block, map_pages
 from cxkit.export._mermaid import mermaid_flowchart, mermaid_journey
-from cxkit.export.escape import html_attr, html_cell, html_text, json_for_script
+from cxkit.export.escape import html_attr, html_cell, html_text
 
 __all__ = ["BUNDLE_MARKER", "asset_text", "html", "page", "page_scripts"]
 
@@ -35,6 +41,45 @@ def asset_text(name: str) -> str:
     return (resources.files("cxkit.export") / "assets" / name).read_text(encoding="utf-8")
 
 
+def _cache_dir() -> Path:
+    """Where cxkit keeps files it can rebuild: ``$CXKIT_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/cxkit``, else ``~/.cache/cxkit``."""
+    if os.environ.get("CXKIT_CACHE_DIR"):
+        return Path(os.environ["CXKIT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cxkit"
+
+
+@functools.cache
+def vega_script(vl_version: str | None) -> str:
+    """The Vega bundle of :func:`cxkit.export._chart.vega_bundle`, kept on disk.
+
+    vl-convert takes 1–3 s to bundle vega, vega-lite and vega-embed; every HTML page
+    and site needs the same bundle, so it is written once per vl-convert and
+    Vega-Lite version to the cache folder (:func:`_cache_dir`) and read from there in
+    later processes. An unusable cache folder only costs the time.
+    """
+    import vl_convert
+
+    from cxkit.export._chart import vega_bundle
+
+    name = f"vega-bundle-{vl_convert.__version__}-{vl_version or 'default'}.js"
+    path = _cache_dir() / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    code = vega_bundle(vl_version)
+    try:
+        from cxkit.io import atomic_write_text
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, code)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is not an error
+        pass
+    return code
+
+
 def _sha256(code: str) -> str:
     digest = hashlib.sha256(code.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
@@ -42,9 +87,7 @@ def _sha256(code: str) -> str:
 
 def page_scripts(vl_version: str | None) -> tuple[str, ...]:
     """The scripts a page inlines: the Vega bundle, Mermaid and cxkit's loader."""
-    from cxkit.export._chart import vega_bundle
-
-    scripts = (vega_bundle(vl_version), asset_text("mermaid.min.js"), asset_text("cxkit-loader.js"))
+    scripts = (vega_script(vl_version), asset_text("mermaid.min.js"), asset_text("cxkit-loader.js"))
     for code in scripts:
         if re.search(r"</script|<script", code, re.IGNORECASE):  # pragma: no cover
             raise CxkitError("a bundled script contains '<script' and cannot be inlined")
@@ -56,6 +99,8 @@ _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK JP",
   "Hiragino Sans", "Yu Gothic", sans-serif; color: var(--fg); margin: 0; line-height: 1.5; }
 main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; }
+header.cxkit-title { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.5rem 0; }
+section.cxkit-map { padding: 0 1.5rem; }
 h1 { font-size: 1.8rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1.05rem; margin-top: 1.2rem; }
@@ -68,9 +113,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 td.emo-dissatisfied { background: #fdecea; }
 td.emo-satisfied { background: #eef5ee; }
 td.emo-delighted { background: #e3f2fd; }
-.cxkit-chart { margin: 1rem 0; overflow-x: auto; }
 pre.mermaid { background: none; }
-.cxkit-error { color: #b00020; font-weight: bold; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; }
 """
 
@@ -84,6 +127,33 @@ def _list(items: list[str]) -> str:
     if not items:
         return "<p>—</p>"
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def _lines(texts: tuple[str, ...]) -> str:
+    return "<br>".join(html_text(x) for x in texts) if texts else ""
+
+
+def _blueprint_table(items: list[StepRow], lang: str) -> str:
+    """The stage's service blueprint (lanes as rows, steps as columns), or ``""``."""
+    rows = blueprint_rows(items, lang)
+    if not rows:
+        return ""
+    head = "".join(f'<th scope="col">{r.number}</th>' for r in items)
+    out = [
+        f'<table class="cxkit-blueprint"><caption>{html_text(label("export_blueprint", lang))}'
+        f"</caption><thead><tr><td></td>{head}</tr></thead><tbody>"
+    ]
+    for row in rows:
+        if row.kind == "line":
+            out.append(
+                f'<tr class="cxkit-line"><th scope="row" colspan="{len(items) + 1}">'
+                f"{html_text(row.label)}</th></tr>"
+            )
+            continue
+        cells = "".join(f"<td>{_lines(c)}</td>" for c in row.cells)
+        out.append(f'<tr><th scope="row">{html_text(row.label)}</th>{cells}</tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
 
 
 def html(journey: Journey, *, lang: str | None = None) -> str:
@@ -114,7 +184,7 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
     (True, True)
     """
     from cxkit import __version__
-    from cxkit.export._chart import chart_spec, vl_version_of
+    from cxkit.export._chart import vl_version_of
 
     journey = check_journey(journey)
     lang = resolve_lang(lang, journey)
@@ -122,9 +192,9 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
     def t(key: str) -> str:
         return html_text(label(key, lang))
 
-    spec = chart_spec(journey, lang)
+    pages = map_pages(journey, lang)
     title = journey.title or journey.id
-    body: list[str] = [f"<header><h1>{html_text(title)}</h1></header>"]
+    body: list[str] = []
     if journey.description:
         body.append(f'<section class="description">{_paragraphs(journey.description)}</section>')
 
@@ -173,12 +243,6 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
         part.append(_list([html_text(r) for r in dv.reasons]))
     body.append('<section class="design-flow">' + "".join(part) + "</section>")
 
-    body.append(
-        f'<section class="map"><h2>{t("viz_journey_map")}</h2><div class="cxkit-chart">'
-        f'<script type="application/json" class="cxkit-vega">{json_for_script(spec)}</script>'
-        "</div></section>"
-    )
-
     rows = step_rows(journey, lang)
     thead = "<thead><tr>" + "".join(f"<th>{t(k)}</th>" for k in STEP_COLUMNS) + "</tr></thead>"
     stages = [f"<h2>{t('stages')}</h2>"]
@@ -208,6 +272,7 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
                 "</tr>"
             )
         stages.append(f"<table>{thead}<tbody>{''.join(trs)}</tbody></table>")
+        stages.append(_blueprint_table(items, lang))
     body.append('<section class="stages">' + "".join(stages) + "</section>")
 
     for key in ("pain_points", "opportunities"):
@@ -227,16 +292,26 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
             f'<pre class="mermaid">{html_text(text)}</pre></section>'
         )
     body.append(f"<footer>{t('export_generated_by')} {html_text(__version__)}</footer>")
-    return page(title, lang, body, vl_version_of(spec))
+    vl_version = vl_version_of({"$schema": pages[0].schema})
+    return page(title, lang, body, vl_version, lead=[map_block(journey, lang)])
 
 
-def page(title: str, lang: str, body: list[str], vl_version: str | None) -> str:
-    """A self-contained page around ``body`` (HTML fragments, already escaped).
+def page(
+    title: str,
+    lang: str,
+    body: list[str],
+    vl_version: str | None,
+    *,
+    lead: Sequence[str] = (),
+) -> str:
+    """A self-contained page titled ``title`` around ``body`` (HTML fragments, escaped).
 
     The head, styles, Content-Security-Policy and inlined scripts of :func:`html`:
-    every page cxkit writes (a journey, a comparison) is this one template. A
-    ``<script type="application/json" class="cxkit-vega">`` block in ``body`` is
-    drawn by the loader; ``vl_version`` picks the Vega-Lite bundle.
+    every page cxkit writes (a journey, a comparison) is this one template. The title
+    heads the page; ``lead`` (such as the full-width journey map) comes between it and
+    the ``<main>`` column that holds ``body``. A ``<script type="application/json"
+    class="cxkit-vega">`` block is drawn by the loader; ``vl_version`` picks the
+    Vega-Lite bundle.
     """
     from cxkit import __version__
 
@@ -263,9 +338,11 @@ def page(title: str, lang: str, body: list[str], vl_version: str | None) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="cxkit {html_attr(__version__)}">',
         f"<title>{html_text(title)}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{_CSS}{asset_text('cxkit.css')}</style>",
         "</head>",
         "<body>",
+        f'<header class="cxkit-title"><h1>{html_text(title)}</h1></header>',
+        *lead,
         "<main>",
     ]
     tail = ["</main>", BUNDLE_MARKER, *(f"<script>{code}</script>" for code in scripts)]

@@ -9,15 +9,18 @@ from cxkit.core.i18n import label
 from cxkit.core.journey import Journey
 from cxkit.export._common import (
     STEP_COLUMNS,
+    StepRow,
     aggregate_rows,
+    blueprint_rows,
     check_journey,
     design_flow_table,
     resolve_lang,
     stage_groups,
     step_rows,
 )
+from cxkit.export._map_nav import map_block
 from cxkit.export._mermaid import mermaid_flowchart, mermaid_journey
-from cxkit.export.escape import json_for_script, markdown_block, markdown_cell, markdown_inline
+from cxkit.export.escape import markdown_block, markdown_cell, markdown_inline
 
 __all__ = ["CHART_MODES", "chart_html", "markdown"]
 
@@ -35,24 +38,40 @@ def _check_chart(chart: object) -> None:
 def chart_html(journey: Journey, lang: str, chart: ChartMode) -> str:
     """The chart as one line of HTML: an inline ``<svg>`` or a Vega-Lite spec block.
 
-    The spec block is ``<script type="application/json" class="cxkit-vega">`` (never
-    executed: the site's loader reads it and calls ``vegaEmbed``); its JSON has every
-    ``<`` written as ``\\u003c``, so no label can close the element.
+    The spec block is the map section of :func:`cxkit.export._map_nav.map_block`: one
+    ``<script type="application/json" class="cxkit-vega">`` per map page (never
+    executed: the site's loader reads it and calls ``vegaEmbed``), whose JSON has
+    every ``<`` written as ``\\u003c``, so no label can close the element, with the
+    zoom and page buttons the loader wires.
     """
-    from cxkit.export._chart import chart_spec, svg
+    from cxkit.export._chart import svg
 
     if chart == "svg":
         image = svg(journey, lang).strip().replace("\r", " ").replace("\n", " ")
         return f'<div class="cxkit-chart">{image}</div>'
-    spec = json_for_script(chart_spec(journey, lang))
-    return (
-        '<div class="cxkit-chart">'
-        f'<script type="application/json" class="cxkit-vega">{spec}</script></div>'
-    )
+    return map_block(journey, lang)
 
 
 def _bullets(items: list[str]) -> list[str]:
     return [f"- {item}" for item in items] if items else ["—"]
+
+
+def _blueprint_table(items: list[StepRow], lang: str) -> list[str]:
+    """The stage's service blueprint as a Markdown table (lanes as rows), or no lines."""
+    rows = blueprint_rows(items, lang)
+    if not rows:
+        return []
+    out = [f"**{markdown_inline(label('export_blueprint', lang))}**", ""]
+    out.append("| | " + " | ".join(str(r.number) for r in items) + " |")
+    out.append("|---" * (len(items) + 1) + "|")
+    for row in rows:
+        if row.kind == "line":
+            cells = [f"*{markdown_cell(row.label)}*", *(["┄┄"] * len(items))]
+        else:
+            lines = ["<br>".join(markdown_cell(x) for x in c) for c in row.cells]
+            cells = [f"**{markdown_cell(row.label)}**", *lines]
+        out.append("| " + " | ".join(cells) + " |")
+    return [*out, ""]
 
 
 def markdown(journey: Journey, *, lang: str | None = None, chart: ChartMode = "svg") -> str:
@@ -97,6 +116,8 @@ def markdown(journey: Journey, *, lang: str | None = None, chart: ChartMode = "s
     _check_chart(chart)
     t = lambda key: label(key, lang)  # noqa: E731
     out: list[str] = [f"# {markdown_inline(journey.title or journey.id)}", ""]
+    if chart is not None:  # the map comes first, full width, with its page navigation
+        out += [chart_html(journey, lang, chart), ""]
     if journey.description:
         out += [markdown_block(journey.description), ""]
 
@@ -154,6 +175,7 @@ def markdown(journey: Journey, *, lang: str | None = None, chart: ChartMode = "s
             ]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
+        out += _blueprint_table(items, lang)
 
     for key in ("pain_points", "opportunities"):
         items = [
@@ -166,6 +188,4 @@ def markdown(journey: Journey, *, lang: str | None = None, chart: ChartMode = "s
     out += [f"## {t('export_journey_diagram')}", "", "```mermaid", mermaid_journey(journey, lang)]
     out += ["```", "", f"## {t('viz_touchpoint_graph')}", "", "```mermaid"]
     out += [mermaid_flowchart(journey, lang), "```", ""]
-    if chart is not None:
-        out += [f"## {t('viz_journey_map')}", "", chart_html(journey, lang, chart), ""]
     return "\n".join(out)

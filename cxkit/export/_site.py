@@ -42,11 +42,10 @@ def site_assets(vl_version: str | None = None) -> dict[str, str]:
     >>> sorted(site_assets())[:3]
     ['cxkit-loader.js', 'cxkit.css', 'iframe-worker-shim.js']
     """
-    from cxkit.export._chart import vega_bundle
-    from cxkit.export._html import asset_text
+    from cxkit.export._html import asset_text, vega_script
 
     files = {name: asset_text(name) for name in _SHIPPED}
-    files["vega-bundle.js"] = vega_bundle(vl_version)
+    files["vega-bundle.js"] = vega_script(vl_version)
     return files
 
 
@@ -68,8 +67,9 @@ def _yaml_str(text: str) -> str:
     return _YAML_NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
-def mkdocs_yml(title: str, lang: str, pages: list[str]) -> str:
-    """The ``mkdocs.yml`` of a journey site (``pages``: paths under ``docs/``)."""
+def mkdocs_yml(title: str, lang: str, pages: list[str], section: str | None = None) -> str:
+    """The ``mkdocs.yml`` of a journey site (``pages``: paths under ``docs/``;
+    ``section``: the navigation's heading over them, default "Journeys" in ``lang``)."""
     # MkDocs templates insert site_name unescaped: write it HTML-escaped, as JSON
     # (a JSON string is a valid YAML double-quoted scalar).
     nav_pages = "\n".join(f"      - {_yaml_str(p)}" for p in pages)
@@ -109,7 +109,7 @@ extra_javascript:
   - {ASSET_DIR}/cxkit-loader.js
 nav:
   - index.md
-  - {_yaml_str(label("export_journeys", lang))}:
+  - {_yaml_str(section or label("export_journeys", lang))}:
 {nav_pages}
 """
 
@@ -140,11 +140,19 @@ def _journeys(journeys: Any) -> list[Journey]:
     return out
 
 
-def index_md(title: str, entries: list[tuple[str, Journey]], lang: str) -> str:
-    """The site's home page: a table of the journeys and their headline numbers."""
+def index_md(title: str, entries: list[tuple[Any, ...]], langs: str | list[str]) -> str:
+    """The site's home page: a table of the journeys and their headline numbers.
+
+    ``entries`` are ``(page, journey, language of its page)`` (or ``(page, journey)``:
+    the page in ``langs``' first language); the column headings are in every language
+    of ``langs`` (``Journey / ジャーニー`` on a mixed site), each journey's emotion in
+    its page's language.
+    """
+    langs = [langs] if isinstance(langs, str) else list(langs)
+    entries = [(e[0], e[1], e[2] if len(e) > 2 else langs[0]) for e in entries]
 
     def t(key: str) -> str:
-        return label(key, lang)
+        return _both(key, langs)
 
     lines = [
         f"# {markdown_inline(title)}",
@@ -153,7 +161,7 @@ def index_md(title: str, entries: list[tuple[str, Journey]], lang: str) -> str:
         f"{t('peak_end')} | {t('ces')} |",
         "|---|---|---:|---|---:|---:|",
     ]
-    for page, j in entries:
+    for page, j, lang in entries:
         agg = j.evaluate().aggregate
         persona = j.persona.name if j.persona is not None else ""
         emotion = agg.emotion.label(lang) if agg is not None else "—"
@@ -178,7 +186,8 @@ def site(
     """Write a MkDocs (Material) project with one page per journey.
 
     The project — ``mkdocs.yml``, ``docs/index.md`` (a table of the journeys),
-    ``docs/journeys/<id>.md`` (:func:`markdown` with ``chart="vega"``) and
+    ``docs/journeys/<id>.md`` (:func:`markdown` with ``chart="vega"``: the map at
+    the top, full width, with its zoom and page-by-stage navigation) and
     ``docs/assets/cxkit/`` (Mermaid, the Vega bundle, cxkit's loader, the search
     shim) — builds with ``mkdocs build --strict`` (:func:`build_site`) into a site
     that renders fully offline, also from ``file://``: no Google fonts
@@ -194,7 +203,10 @@ def site(
     title
         The site's name; default "Journeys" (in ``lang``).
     lang
-        Language of cxkit's labels and of the theme; default: the first journey's.
+        Language of cxkit's labels on every page; default: each page in its own
+        journey's language (headings, emotion words), and the home page and the
+        navigation in every language of the site (``Journeys / ジャーニー一覧``) with
+        the theme in English when the languages differ.
 
     Returns
     -------
@@ -208,16 +220,19 @@ def site(
     >>> sorted(p.name for p in (out / "docs" / "journeys").iterdir())
     ['billing_inquiry.md']
     """
-    from cxkit.export._chart import chart_spec, vl_version_of
-    from cxkit.export._files import atomic_write_bytes
+    from cxkit.export._chart import vl_version_of
+    from cxkit.export._map_nav import map_pages
     from cxkit.export._markdown import markdown
     from cxkit.io import atomic_write_text
 
     items = _journeys(journeys)
-    lang = resolve_lang(lang, items[0])
+    forced = None if lang is None else resolve_lang(lang)
+    page_langs = [forced or resolve_lang(None, j) for j in items]
+    langs = list(dict.fromkeys(page_langs))  # the languages of the pages, in order
+    site_lang = langs[0] if len(langs) == 1 else "en"
     if title is not None and not isinstance(title, str):
         raise CxkitError(f"`title` must be text, got {type(title).__name__}")
-    title = title or label("export_journeys", lang)
+    title = title or _both("export_journeys", langs)
     from cxkit.io._write import output_kind
 
     out = Path(os.fspath(out_dir))
@@ -228,24 +243,58 @@ def site(
     _make_folder(docs / "journeys")
     _make_folder(assets)
 
-    entries: list[tuple[str, Journey]] = []
+    entries: list[tuple[str, Journey, str]] = []
     used: set[str] = set()
-    for j in items:
+    for j, page_lang in zip(items, page_langs, strict=True):
         slug = base = _slug(j.id)
         n = 2
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
         used.add(slug)
         page = f"journeys/{slug}.md"
-        atomic_write_text(docs / page, markdown(j, lang=lang, chart="vega"))
-        entries.append((page, j))
+        text = markdown(j, lang=page_lang, chart="vega")
+        atomic_write_text(docs / page, _FRONT_MATTER + text)
+        entries.append((page, j, page_lang))
 
-    vl_version = vl_version_of(chart_spec(items[0], lang))
-    for name, text in site_assets(vl_version).items():
-        atomic_write_bytes(assets / name, text.encode("utf-8"))
-    atomic_write_text(docs / "index.md", index_md(title, entries, lang))
-    atomic_write_text(out / "mkdocs.yml", mkdocs_yml(title, lang, [p for p, _ in entries]))
+    schema = map_pages(items[0], page_langs[0])[0].schema
+    _write_assets(assets, vl_version_of({"$schema": schema}))
+    atomic_write_text(docs / "index.md", index_md(title, entries, langs))
+    section = _both("export_journeys", langs)
+    config = mkdocs_yml(title, site_lang, [p for p, _, _ in entries], section)
+    atomic_write_text(out / "mkdocs.yml", config)
     return out
+
+
+#: Journey pages hide the table of contents: the map gets the window's width.
+_FRONT_MATTER = "---\nhide:\n  - toc\n---\n\n"
+
+
+def _both(key: str, langs: list[str]) -> str:
+    """A label in every language of the site, ``" / "``-joined when they differ.
+
+    Examples
+    --------
+    >>> _both("journey", ["en", "ja"]), _both("journey", ["ja"])
+    ('Journey / ジャーニー', 'ジャーニー')
+    """
+    return " / ".join(dict.fromkeys(label(key, x) for x in langs))
+
+
+def _write_assets(assets: Path, vl_version: str | None) -> None:
+    """Write the site's asset files, skipping those already there with the same bytes
+    (a site written again does not rewrite the 3 MB of Mermaid and Vega)."""
+    from cxkit.export._files import atomic_write_bytes
+
+    for name, text in site_assets(vl_version).items():
+        data = text.encode("utf-8")
+        target = assets / name
+        try:
+            same = target.stat().st_size == len(data) and target.read_bytes() == data
+            if same:
+                continue
+        except OSError:
+            pass
+        atomic_write_bytes(target, data)
 
 
 def _make_folder(folder: Path) -> None:

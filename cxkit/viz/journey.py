@@ -1087,9 +1087,9 @@ def journey_map_pages(
     drawn at a body type size that prints at :data:`MIN_PRINT_PT` (7 pt) or more
     when the page fills the paper width minus 10 mm margins; every page repeats the
     row labels, the lanes of its steps and the legends, says "page k of n" in its
-    title, and lists the full text of every label it had to shorten as numbered
-    footnotes (the label ends with ``… [k]``). Score axes and the emotion scale are
-    the same on every page.
+    title (when there is more than one), and lists the full text of every label it
+    had to shorten as numbered footnotes (the label ends with ``… [k]``). Score axes
+    and the emotion scale are the same on every page.
 
     Parameters
     ----------
@@ -1147,8 +1147,9 @@ def journey_map_pages(
             page=page,
         )
         title = _title(journey, lang, "viz_journey_map")
-        of = _label("viz_page_of", lang).format(k=page.number, n=len(pages))
-        title.text = f"{title.text} — {of}"
+        if len(pages) > 1:
+            of = _label("viz_page_of", lang).format(k=page.number, n=len(pages))
+            title.text = f"{title.text} — {of}"
         title.subtitleFontSize = font + 1
         charts.append(_map_chart(ctx, frame, title))
     return charts

@@ -39,7 +39,7 @@ from cxkit.sim.exact import ExactResult, exact
 from cxkit.sim.results import Comparison, Estimate, SimulationResult
 from cxkit.viz.theme import MUTED, apply_theme, channel_color, outcome_color
 
-__all__ = ["ces_distribution", "flows", "outcome_shares", "what_if"]
+__all__ = ["ces_distribution", "flows", "outcome_shares", "what_if", "what_if_changes"]
 
 Result = SimulationResult | ExactResult
 
@@ -720,6 +720,80 @@ def what_if_frame(
     )
 
 
+def _num(value: float) -> str:
+    """A value for the what-if labels: 4 significant digits, no exponent below 1e6.
+
+    Examples
+    --------
+    >>> _num(1.8204), _num(0.00862), _num(1234.5), _num(0.0)
+    ('1.82', '0.00862', '1,234', '0')
+    """
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    digits = max(0, 3 - math.floor(math.log10(abs(value))))
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def what_if_changes(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per metric of a :func:`what_if_frame`: the scenario's change from the
+    baseline, relative (``rel``, ``rel_low``, ``rel_high``: fractions of the baseline
+    value, null when the baseline is 0) and as text (``text``: ``"a → b (±d, ±p %)"``).
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> j = cx.load_journey("billing_inquiry")
+    >>> crm = j.with_handoff("web_faq", "phone_queue", context_carryover=1.0)
+    >>> c = what_if_changes(what_if_frame(exact(j), exact(crm)))
+    >>> c.filter(c["metric"] == "context_losses").select("rel", "text").row(0)
+    (-1.0, '0.5 → 0 (−0.5, −100 %)')
+    """
+    rows = []
+    for (metric,), part in frame.group_by("metric", maintain_order=True):
+        base, scen = part.row(0, named=True), part.row(len(part) - 1, named=True)
+        a, b = base["value"], scen["value"]
+        d = b - a
+        rel = d / abs(a) if a != 0 else None
+
+        def relative(x: float | None, a: float = a) -> float | None:
+            return None if x is None or a == 0 else (x - a) / abs(a)
+
+        sign = "+" if d > 0 else "−" if d < 0 else "±"
+        change = f"{sign}{_num(abs(d))}"
+        if rel is not None:
+            change += f", {sign}{_num(abs(rel) * 100)} %"
+        rows.append(
+            {
+                "metric": metric,
+                "metric_label": base["metric_label"],
+                "order": base["order"],
+                "rel": rel,
+                "rel_low": relative(scen["ci_low"]),
+                "rel_high": relative(scen["ci_high"]),
+                "text": f"{_num(a)} → {_num(b)} ({change})",
+                "direction": "up" if d > 0 else "down" if d < 0 else "same",
+            }
+        )
+    schema = {
+        "metric": pl.String,
+        "metric_label": pl.String,
+        "order": pl.Int64,
+        "rel": pl.Float64,
+        "rel_low": pl.Float64,
+        "rel_high": pl.Float64,
+        "text": pl.String,
+        "direction": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+#: The smallest half-width of the what-if axis (a fraction of the baseline): changes of
+#: a few tenths of a percent stay small, as they are.
+WHAT_IF_MIN_SPAN = 0.05
+
+
 def what_if(
     result_a: Result | Comparison,
     result_b: Result | None = None,
@@ -727,8 +801,15 @@ def what_if(
     *,
     lang: str = "en",
     metrics: Sequence[str] | None = None,
-) -> alt.FacetChart:
-    """Two scenarios metric by metric: a row per metric, a point (and 95 % CI) each.
+) -> alt.HConcatChart:
+    """Two scenarios metric by metric, as the scenario's change from the baseline.
+
+    Every metric is a row on one shared axis: the change in percent of the baseline
+    value (a bar from 0, and the scenario's 95 % CI as a rule when it has one), so
+    that a change of 0.001 on 1.8 looks as small as it is. The axis spans at least
+    ±5 % (:data:`WHAT_IF_MIN_SPAN`) and has "nice" ticks. Beside it, each row says
+    ``baseline → scenario (difference, percent)`` in the metric's own unit. A
+    metric whose baseline is 0 has no percent: its text says so and it has no bar.
 
     Parameters
     ----------
@@ -750,8 +831,8 @@ def what_if(
     >>> j = cx.load_journey("billing_inquiry")
     >>> crm = j.with_handoff("web_faq", "phone_queue", context_carryover=1.0)
     >>> spec = what_if(exact(j), exact(crm), lang="ja").to_dict()
-    >>> spec["resolve"]["scale"]["x"]
-    'independent'
+    >>> spec["hconcat"][0]["layer"][1]["encoding"]["x"]["axis"]["format"]
+    '+.0%'
     """
     if isinstance(result_a, Comparison):
         if result_b is not None:
@@ -761,51 +842,67 @@ def what_if(
         raise CxkitError("`result_b` is required (or pass a Comparison as `result_a`)")
     frame = what_if_frame(result_a, result_b, labels, lang=lang, metrics=metrics)
     scen_order = frame["scenario"].unique(maintain_order=True).to_list()
-    color = alt.Color(
-        "scenario:N",
+    changes = what_if_changes(frame)
+    return apply_theme(_what_if_chart(changes, scen_order, lang))
+
+
+def _what_if_chart(changes: pl.DataFrame, scen_order: list[str], lang: str) -> alt.HConcatChart:
+    """The layered change panel and the text column of :func:`what_if`."""
+    y = alt.Y(
+        "metric_label:N",
         title=None,
-        sort=scen_order,
-        scale=alt.Scale(domain=scen_order, range=[MUTED, "#0072B2"]),
+        sort=alt.SortField("order"),
+        axis=alt.Axis(labelLimit=280, ticks=False, domain=False),
     )
-    y = alt.Y("scenario:N", title=None, sort=scen_order, axis=alt.Axis(labels=False, ticks=False))
+    x_title = _label("sim_change_vs_baseline", lang)
+    x = alt.X(
+        "rel:Q",
+        title=x_title,
+        axis=alt.Axis(
+            format="+.0%",
+            labelExpr="datum.value == 0 ? '0%' : datum.label",
+            tickCount=8,
+            labelOverlap="greedy",
+            grid=True,
+        ),
+        scale=alt.Scale(nice=True, zero=True),
+    )
+    color = alt.Color(
+        "direction:N",
+        legend=None,
+        scale=alt.Scale(domain=["up", "down", "same"], range=["#0072B2", "#D55E00", MUTED]),
+    )
     tooltip = [
         alt.Tooltip("metric_label:N", title=_label("sim_metric", lang)),
-        alt.Tooltip("scenario:N", title=_label("sim_scenario", lang)),
-        alt.Tooltip("value:Q", title=_label("sim_value", lang), format=".4g"),
-        alt.Tooltip("ci_low:Q", title=_label("sim_ci_low", lang), format=".4g"),
-        alt.Tooltip("ci_high:Q", title=_label("sim_ci_high", lang), format=".4g"),
+        alt.Tooltip("text:N", title=_label("sim_difference", lang)),
+        alt.Tooltip("rel:Q", title=x_title, format="+.2%"),
     ]
-    point = (
+    height = alt.Step(26)
+    bars = alt.Chart().mark_bar(height=14).encode(x=x, x2=alt.datum(0), y=y, color=color)
+    bars = bars.encode(tooltip=tooltip)
+    ci = (
         alt.Chart()
-        .mark_point(filled=True, size=70)
+        .mark_rule(strokeWidth=1.5, color="#1b1b1b")
+        .encode(x="rel_low:Q", x2="rel_high:Q", y=y)
+    )
+    span = pl.DataFrame({"rel": [-WHAT_IF_MIN_SPAN, WHAT_IF_MIN_SPAN]})
+    reach = alt.Chart(span).mark_point(opacity=0).encode(x="rel:Q")
+    zero = alt.Chart(pl.DataFrame({"rel": [0.0]})).mark_rule(color="#1b1b1b").encode(x="rel:Q")
+    panel = alt.layer(reach, bars, ci, zero, data=changes).properties(
+        width=_WIDTH - 200, height=height
+    )
+    text = (
+        alt.Chart(changes)
+        .mark_text(align="left", baseline="middle", fontSize=11)
         .encode(
-            x=alt.X("value:Q", title=None, scale=alt.Scale(zero=False)),
-            y=y,
-            color=color,
-            tooltip=tooltip,
+            y=alt.Y("metric_label:N", sort=alt.SortField("order"), axis=None),
+            x=alt.value(0),
+            text="text:N",
+            color=alt.value("#1b1b1b"),
         )
+        .properties(width=200, height=height)
     )
-    whisker = (
-        alt.Chart().mark_rule(strokeWidth=2).encode(x="ci_low:Q", x2="ci_high:Q", y=y, color=color)
+    subtitle = f"{scen_order[0]} → {scen_order[-1]}" if scen_order else ""
+    return alt.hconcat(panel, text, spacing=12).properties(
+        title=alt.TitleParams(text=_label("sim_what_if", lang), subtitle=subtitle, anchor="start")
     )
-    chart = (
-        alt.layer(whisker, point, data=frame)
-        .properties(width=_WIDTH - 120, height=36)
-        .facet(
-            row=alt.Row(
-                "metric_label:N",
-                title=None,
-                sort=alt.SortField("order"),
-                header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=220),
-            )
-        )
-        .resolve_scale(x="independent")
-        .properties(
-            title=alt.TitleParams(
-                text=_label("sim_what_if", lang),
-                subtitle=f"{scen_order[0]} → {scen_order[-1]}" if scen_order else "",
-                anchor="start",
-            )
-        )
-    )
-    return apply_theme(chart)

@@ -12,6 +12,7 @@ import pytest
 import cxkit as cx
 from cxkit import export
 from cxkit.cli import main
+from cxkit.export._mermaid import FLOWCHART_CONFIG
 
 
 # -- write / format_for / atomic_write_bytes ----------------------------------------------
@@ -19,7 +20,7 @@ from cxkit.cli import main
     ("name", "first"),
     [
         ("b.md", "# Billing inquiry (cxkit model reference, Example A)"),
-        ("b.mmd", "journey"),
+        ("b.mmd", "---"),  # Mermaid front matter: the diagram at its natural size
         ("b.yaml", "cxkit: 1"),
         ("b.json", "{"),
     ],
@@ -31,7 +32,7 @@ def test_write_infers_the_format_from_the_suffix(billing, tmp_path, name, first)
 
 def test_write_flowchart_and_png(billing, tmp_path) -> None:
     text = export.write(billing, tmp_path / "g.mmd", to="flowchart").read_text()
-    assert text.startswith("flowchart LR\n") and text.endswith("\n")
+    assert text.startswith(FLOWCHART_CONFIG + "\nflowchart TD\n") and text.endswith("\n")
     data = export.write(billing, tmp_path / "map.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -152,7 +153,7 @@ def test_build_site_needs_a_project(tmp_path) -> None:
 def test_cli_export_to_stdout(capsys) -> None:
     assert main(["export", "billing_inquiry", "--to", "flowchart", "--lang", "ja"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("flowchart LR\n")
+    assert out.startswith(FLOWCHART_CONFIG + "\nflowchart TD\n")
     assert '"50% · 文脈引継ぎ 0%"' in out
 
 

@@ -18,6 +18,7 @@ import pytest
 import cxkit as cx
 from cxkit import export
 from cxkit.export._html import BUNDLE_MARKER
+from cxkit.export._mermaid import FLOWCHART_CONFIG, JOURNEY_CONFIG, _cut
 from cxkit.export.escape import (
     FORMULA_PREFIXES,
     MERMAID_LABEL_LIMIT,
@@ -84,6 +85,11 @@ def _collect(document: str) -> _Collect:
     return c
 
 
+#: The map block's own tags: a section, its toolbar of plain buttons (wired by the
+#: hashed loader script, never by attributes) and its captions.
+MAP_TAGS = {"section", "nav", "button", "p"}
+
+
 def _assert_no_active_content(c: _Collect, allowed_tags: set[str]) -> None:
     for tag, attrs in c.tags:
         assert tag in allowed_tags, f"unexpected <{tag}> {attrs}"
@@ -105,7 +111,7 @@ def _assert_no_active_content(c: _Collect, allowed_tags: set[str]) -> None:
 def test_markdown_renders_hostile_labels_as_text(hostile, render) -> None:
     md = export.markdown(hostile, chart="vega")
     c = _collect(render(md))
-    _assert_no_active_content(c, MARKDOWN_TAGS)
+    _assert_no_active_content(c, MARKDOWN_TAGS | MAP_TAGS)
     assert "".join(c.text["h1"]) == one_line(hostile.title)
     goals = [li for li in c.text["li"] if li in hostile.persona.goals]
     assert goals == list(hostile.persona.goals)
@@ -127,7 +133,9 @@ def _decode(text: str) -> str:
 
 
 def test_mermaid_journey_lines_parse(hostile) -> None:
-    lines = export.mermaid_journey(hostile).splitlines()
+    text = export.mermaid_journey(hostile)
+    assert text.startswith(JOURNEY_CONFIG + "\n")  # front matter: natural size
+    lines = text.removeprefix(JOURNEY_CONFIG + "\n").splitlines()
     assert lines[0] == "journey"
     assert len(lines) == 2 + len(hostile.stages) + len(hostile.steps)
     assert _decode(lines[1].removeprefix("    title ")) == truncate(
@@ -135,13 +143,15 @@ def test_mermaid_journey_lines_parse(hostile) -> None:
     )
     tasks = [line for line in lines if line.startswith("      ")]
     assert len(tasks) == len(hostile.steps)
-    for line, step in zip(tasks, hostile.steps, strict=True):
+    for number, (line, step) in enumerate(zip(tasks, hostile.steps, strict=True), 1):
         task, score, actor = line.strip().split(": ")
         assert ";" not in re.sub(r"#\d+;", "", task + actor)
         assert "#" not in re.sub(r"#\d+;", "", task + actor)
         assert ":" not in task + actor and "," not in actor
         assert score in {"1", "2", "3", "4", "5"}
-        assert _decode(task) == truncate(one_line(step.action), MERMAID_LABEL_LIMIT)
+        # numbered, cut to the task box (the stage tables hold the full text)
+        expected = _cut(one_line(f"{number}. {step.action}"))
+        assert _decode(task) == truncate(expected, MERMAID_LABEL_LIMIT)
     assert all("%%" not in line for line in lines)
 
 
@@ -152,8 +162,10 @@ STYLE = re.compile(r"^    (classDef [a-z]+\d* fill:#[0-9a-f]{6},stroke:#[0-9a-f]
 
 
 def test_mermaid_flowchart_lines_parse(hostile) -> None:
-    lines = export.mermaid_flowchart(hostile).splitlines()
-    assert lines[0] == "flowchart LR"
+    text = export.mermaid_flowchart(hostile)
+    assert text.startswith(FLOWCHART_CONFIG + "\n")
+    lines = text.removeprefix(FLOWCHART_CONFIG + "\n").splitlines()
+    assert lines[0] == "flowchart TD"
     for line in lines[1:]:
         assert NODE.match(line) or EDGE.match(line) or STYLE.match(line), line
         assert "<" not in line.replace("<br>", "")
@@ -170,14 +182,15 @@ def test_html_page_shows_hostile_labels_as_text(hostile) -> None:
     c = _collect(head)
     allowed = MARKDOWN_TAGS | {
         "html", "head", "meta", "title", "style", "body", "main", "header", "section", "h3",
-        "footer",
+        "footer", "caption", *MAP_TAGS,
     }  # fmt: skip
     _assert_no_active_content(c, allowed)
     assert "".join(c.text["title"]) == hostile.title
     assert "".join(c.text["h1"]) == hostile.title
     assert len([t for t, _ in c.tags if t == "style"]) == 1
     spec_text = re.search(r'class="cxkit-vega">(.*?)</script>', head, flags=re.S).group(1)
-    assert json.loads(spec_text) == export.chart_spec(hostile)
+    # the map's one page, as cxkit.viz draws it
+    assert json.loads(spec_text) == cx.viz.journey_map_pages(hostile)[0].to_dict(validate=False)
     # the Mermaid sources are in <pre>, escaped; decoded they are the diagrams
     pres = c.text["pre"]
     assert pres == [export.mermaid_journey(hostile), export.mermaid_flowchart(hostile)]

@@ -136,11 +136,18 @@ def test_what_if_exact_values_and_facets():
     # CES, FCR and J need the Monte Carlo engine: not shown for exact results
     assert "ces5" not in f["metric"].to_list()
     spec = what_if(exact(j), exact(crm), ("now", "CRM")).to_dict()
-    assert spec["facet"]["row"]["field"] == "metric_label"
-    assert spec["resolve"]["scale"]["x"] == "independent"
-    assert spec["spec"]["layer"][1]["mark"]["type"] == "point"
-    data = spec["datasets"][spec["data"]["name"]]
-    assert {r["scenario"] for r in data} == {"now", "CRM"}
+    # one shared axis: the change in percent of the baseline, a bar per metric from 0
+    panel, text = spec["hconcat"]
+    bars = panel["layer"][1]
+    assert bars["mark"]["type"] == "bar"
+    assert bars["encoding"]["x"]["field"] == "rel"
+    assert bars["encoding"]["x"]["axis"]["format"] == "+.0%"
+    data = panel.get("data", spec.get("data"))
+    rows = {r["metric"]: r for r in spec["datasets"][data["name"]]}
+    assert rows["context_losses"]["rel"] == -1.0
+    assert rows["context_losses"]["text"] == "0.5 → 0 (−0.5, −100 %)"
+    assert rows["repeat_contacts"]["rel"] is None  # baseline 0: no percent, no bar
+    assert text["mark"]["type"] == "text"
 
 
 def test_what_if_from_a_comparison_has_monte_carlo_intervals(make_example_b):

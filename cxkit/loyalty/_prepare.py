@@ -15,7 +15,8 @@ Rules (``docs/reference/loyalty.md``, *Input rules*):
 * ``same_day="once"`` (default): a customer's purchases on one day count as one
   purchase (one visit); ``"each"`` counts every purchase row;
 * ``as_of`` defaults to the day after the last transaction (purchase or refund);
-  rows after ``as_of`` are refused (``future="error"``, default) or dropped with a warning (``"drop"``).
+  rows after ``as_of`` are refused (``future="error"``, default) or dropped
+  with a warning (``future="drop"``).
 """
 
 from __future__ import annotations

@@ -98,7 +98,11 @@ def test_ordinal_ties_make_equal_size_bins(sales):
 
 
 def test_fixed_edges(sales):
-    edges = {"recency": [7, 30, 60, 120], "frequency": [2, 3, 4, 5], "monetary": [100, 250, 500, 1000]}
+    edges = {
+        "recency": [7, 30, 60, 120],
+        "frequency": [2, 3, 4, 5],
+        "monetary": [100, 250, 500, 1000],
+    }
     r = rfm(sales, as_of=AS_OF, bins=edges)
     got = dict(r.table.select("customer", "rfm").rows())
     # recency 7 is in [7, 30): 4; 182 ≥ 120: 1; monetary 1000 ≥ 1000: 5; 0 < 100: 1

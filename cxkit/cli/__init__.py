@@ -21,7 +21,7 @@ from cxkit.core.errors import CxkitError
 __all__ = ["cli", "main"]
 
 #: Command modules, in the order their commands appear in ``cxkit --help``.
-COMMAND_MODULES = ("journey", "export", "simulate", "roi", "analytics")
+COMMAND_MODULES = ("journey", "export", "simulate", "roi", "analytics", "loyalty")
 
 
 class _Group(click.Group):

@@ -747,6 +747,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "loyalty_handoffs": {"en": "Hand-offs per customer", "ja": "顧客あたり引き継ぎ数"},
     "loyalty_churn_rate": {"en": "Churn rate", "ja": "解約率"},
     "loyalty_clv": {"en": "CLV per customer", "ja": "顧客生涯価値 (CLV)"},
+    "loyalty_customers_n": {"en": "n = {n}", "ja": "{n} 人"},
 }
 
 # hiragana, katakana (with the half-width forms) and the CJK ideographs Japanese uses

@@ -76,8 +76,8 @@ def test_null_values(sales):
 def test_future_dates_error_or_drop(sales):
     msg = _err(sales, as_of=dt.date(2026, 3, 15))
     assert (
-        "row 1 (counted from 1 after the header): column 'date' has '2026-03-31', after as_of 2026-03-15"
-        in msg
+        "row 1 (counted from 1 after the header): column 'date' has '2026-03-31', "
+        "after as_of 2026-03-15" in msg
     )
     assert "5 such rows" in msg and "future='drop'" in msg
     with pytest.warns(UserWarning, match="dropped 5 rows dated after as_of 2026-03-15"):

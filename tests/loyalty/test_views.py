@@ -86,7 +86,7 @@ def test_loyalty_matrix_emotion_and_tenure(result):
 
 
 def test_loyalty_matrix_bad_input(result):
-    with pytest.raises(TransactionError, match="no column 'nps'.*did you mean 'NPS'"):
+    with pytest.raises(TransactionError, match=r"no column 'nps'.*did you mean 'NPS'"):
         loyalty_matrix(result, pl.DataFrame({"customer_id": ["a"], "NPS": [3]}))
     with pytest.raises(
         TransactionError, match="customer 'c01' answered 11; expected nps answers in 0…10"

@@ -50,7 +50,7 @@ def rfm_grid(result: RFMResult, *, value: str = "monetary", lang: str | None = N
     ...     }
     ... )
     >>> spec = rfm_grid(rfm(t), lang="ja").to_dict()
-    >>> spec["title"]["text"]
+    >>> spec["title"]
     'RFMグリッド：直近性 × 頻度'
     """
     import altair as alt

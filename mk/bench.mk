@@ -8,3 +8,7 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench: install-test install-bench  ## run the benchmarks (pip install -e .[test,bench], then benchmarks/run.py)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+.PHONY: bench-loyalty
+bench-loyalty:  ## RFM + segments on 10M transactions: cxkit vs plain polars vs pandas qcut
+	$(PY) benchmarks/bench_loyalty.py $(BENCH_ARGS)

@@ -13,7 +13,8 @@ and a score may be empty (e.g. when 60 % of customers bought once, every one of 
 scores F = 1 and no customer scores F = 2 or 3).
 
 **Quantile bins, ``ties="ordinal"``.** ``below`` is the ordinal rank − 1, ties broken
-by customer id (sorted as text): bins hold ``n/k`` customers (± 1), as pandas
+by customer id (in the order of :attr:`RFMResult.table`): bins hold ``n/k``
+customers (± 1), as pandas
 ``qcut`` on ``rank(method="first")`` does, but equal values may get different scores.
 
 **Fixed edges** ``e1 < e2 < … < e(k−1)``: the score is ``1 +`` the number of edges

@@ -259,8 +259,25 @@ def _typed(raw: nw.LazyFrame[Any], schema: TransactionSchema, where: _Where) -> 
         nw.col(d).alias("date_raw"),
         amount.cast(nw.Float64).alias("amount"),
     )
+    if lf.implementation.is_polars():  # days straight from the dates: no microseconds
+        return nw.from_native(lf.to_native().with_columns(_polars_day(dd)))
     lf = with_epoch_us(lf, "date_raw", dd)
     return lf.with_columns((nw.col(T_US) // _DAY_US).alias("day"))
+
+
+def _polars_day(dtype: Any) -> list[pl.Expr]:
+    """``day`` (and :data:`T_US`, null where unreadable) on polars."""
+    from cxkit.analytics._frames import _polars_epoch
+
+    col = pl.col("date_raw")
+    if dtype == nw.Date:
+        day = col.cast(pl.Int32).cast(pl.Int64)
+        return [day.alias("day"), day.alias(T_US)]
+    if dtype != nw.String:
+        day = col.dt.epoch("d").cast(pl.Int64)
+        return [day.alias("day"), day.alias(T_US)]
+    us = _polars_epoch("date_raw", dtype)
+    return [(us // _DAY_US).alias("day"), us.alias(T_US)]
 
 
 def _check(
@@ -358,35 +375,33 @@ def _future(
 
 
 def _aggregate(lf: nw.LazyFrame[Any], same_day: str) -> pl.DataFrame:
-    """The per-customer group-by; refund rows count in ``revenue`` only."""
-    purchase = nw.col("amount") >= 0
-    pday = nw.when(purchase).then(nw.col("day")).otherwise(None)
-    lf = lf.with_columns(_pday=pday, _p=purchase.cast(nw.Int64), _r=(~purchase).cast(nw.Int64))
+    """The per-customer group-by; refund rows count in ``revenue`` only.
+
+    Sorted by customer id in its own type (numbers numerically), then made text.
+    """
+    pday = nw.when(nw.col("amount") >= 0).then(nw.col("day")).otherwise(None)
     aggs = [
         nw.col("_pday").min().alias("first_day"),
         nw.col("_pday").max().alias("last_day"),
-        nw.col("_p").sum().alias("transactions"),
-        nw.col("_r").sum().alias("refunds"),
+        nw.col("_pday").count().alias("transactions"),
+        nw.len().alias("_rows"),
         nw.col("amount").sum().alias("revenue"),
     ]
     if same_day == "once":
-        aggs += [nw.col("_pday").n_unique().alias("_u"), nw.col("_r").max().alias("_has_r")]
-    table = collect(lf.group_by("customer").agg(*aggs))
+        aggs.append(nw.col("_pday").n_unique().alias("_u"))
+    table = collect(lf.with_columns(_pday=pday).group_by("customer").agg(*aggs))
+    refunds = pl.col("_rows").cast(pl.Int64) - pl.col("transactions").cast(pl.Int64)
     if same_day == "once":  # n_unique counts the refunds' null day once
-        freq = pl.col("_u") - pl.col("_has_r").cast(pl.Int64)
+        freq = pl.col("_u").cast(pl.Int64) - (refunds > 0).cast(pl.Int64)
     else:
         freq = pl.col("transactions")
-    return table.select(
+    return table.sort("customer").select(
         pl.col("customer").cast(pl.String),
-        (pl.lit(_EPOCH) + pl.duration(days=pl.col("first_day")))
-        .cast(pl.Date)
-        .alias("first_purchase"),
-        (pl.lit(_EPOCH) + pl.duration(days=pl.col("last_day")))
-        .cast(pl.Date)
-        .alias("last_purchase"),
+        pl.col("first_day").cast(pl.Int32).cast(pl.Date).alias("first_purchase"),
+        pl.col("last_day").cast(pl.Int32).cast(pl.Date).alias("last_purchase"),
         pl.col("last_day").cast(pl.Int64).alias("_last_day"),
         freq.cast(pl.Int64).alias("frequency"),
         pl.col("transactions").cast(pl.Int64),
-        pl.col("refunds").cast(pl.Int64),
+        refunds.alias("refunds"),
         pl.col("revenue").cast(pl.Float64),
-    ).sort("customer")
+    )

@@ -43,7 +43,9 @@ class RFMResult:
     Attributes
     ----------
     table
-        One row per customer (sorted by customer id): ``customer`` (text),
+        One row per customer, sorted by customer id in the id column's own type
+        (numbers numerically), customers of ``customers=`` without transactions
+        last: ``customer`` (text),
         ``first_purchase``, ``last_purchase`` (dates), ``recency`` (days from the last
         purchase to ``as_of``), ``frequency``, ``transactions`` (purchase rows),
         ``refunds`` (refund rows), ``revenue`` (net amount), ``monetary`` (the scored
@@ -259,7 +261,7 @@ def _score(
     as_of_day = (as_of - dt.date(1970, 1, 1)).days
     bought = pl.col("frequency") > 0
     m = pl.col("revenue") if monetary == "sum" else pl.col("revenue") / pl.col("frequency")
-    f = frame.sort("customer").with_columns(
+    f = frame.with_columns(
         pl.when(bought).then(as_of_day - pl.col("_last_day")).alias("recency"),
         pl.when(bought).then(m).alias("monetary"),
     )

@@ -25,13 +25,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import sys
 import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import sys
 
 import numpy as np
 import polars as pl

@@ -142,7 +142,10 @@ def segment_clv(
     with :func:`cxkit.sim.sbg_fit` (Fader & Hardie 2007). The expected CLV is
     :func:`cxkit.sim.sbg_clv` (first margin at ``t = 0``) with the margin per period
     ``margin × mean(revenue / active periods)`` over the segment's customers; beside it,
-    :func:`cxkit.sim.clv_constant` with the first period's retention (same timing).
+    :func:`cxkit.sim.clv_constant` with the curve's constant-retention equivalent
+    ``S(T)^(1/T)`` (same timing: a margin at ``t = 0``). A period counts for a customer
+    only once it has ended before ``as_of``. Very large α and β mean no heterogeneity
+    (geometric retention).
 
     Parameters
     ----------
@@ -160,8 +163,9 @@ def segment_clv(
     Returns
     -------
     polars.DataFrame
-        Per segment: ``customers``, ``observed`` (customers observed ≥ 1 period),
-        ``margin_per_period``, ``retention_1`` (first-period retention), ``alpha``,
+        Per segment: ``customers``, ``observed`` (customers whose first period ended
+        before as_of), ``margin_per_period``, ``retention_1`` (first-period retention),
+        ``retention_mean`` (``S(T)^(1/T)``), ``alpha``,
         ``beta`` (sBG), ``clv_sbg`` and ``clv_constant``; NaN where the segment's
         curve cannot be fitted (no customer observed a full period, or none lost).
     """
@@ -204,26 +208,27 @@ def _clv_row(
     m = margin * float(np.mean(part["revenue"].clip(lower_bound=0.0).to_numpy() / active))
     surv = [1.0]
     for k in range(1, max_periods + 1):
-        at_risk = np.sum((obs >= k) & (alive >= k - 1))
+        seen = obs >= k + 1  # period k ended before as_of: a purchase in it would be seen
+        at_risk = np.sum(seen & (alive >= k - 1))
         if at_risk == 0:
             break
-        surv.append(surv[-1] * float(np.sum((obs >= k) & (alive >= k))) / float(at_risk))
+        surv.append(surv[-1] * float(np.sum(seen & (alive >= k))) / float(at_risk))
     row: dict[str, Any] = {
         "segment": seg,
         "customers": part.height,
-        "observed": int(np.sum(obs >= 1)),
+        "observed": int(np.sum(obs >= 2)),
         "margin_per_period": m,
         "retention_1": surv[1] if len(surv) > 1 else math.nan,
+        "retention_mean": math.nan,
         "alpha": math.nan,
         "beta": math.nan,
         "clv_sbg": math.nan,
         "clv_constant": math.nan,
     }
     if len(surv) > 1:
-        r1 = surv[1]
-        row["clv_constant"] = (
-            float(clv_constant(m, min(r1, 1.0), d, include_t0=True)) if r1 < 1 + d else math.nan
-        )
+        mean_r = surv[-1] ** (1.0 / (len(surv) - 1))  # the constant retention of the curve
+        row["retention_mean"] = mean_r
+        row["clv_constant"] = float(clv_constant(m, mean_r, d, include_t0=True))
         counts = np.asarray(surv) * 1000.0
         if counts[-1] < counts[0]:
             fit = sbg_fit(counts)

@@ -2,6 +2,8 @@
 #
 # Two commands set everything up:
 #   make lab    create .venv, install the notebook extras, open the workshop notebook
+#               (a working copy in workshop/, real-time collaboration; make workshop:
+#               the same workshop as a web app with no code, see mk/workshop.mk)
 #   make test   create .venv, install the test extras, lint and run the whole suite
 #
 # Shared variables (mk/*.mk files may use them; override on the command line,
@@ -28,6 +30,8 @@
 #   docs           → mk/docs.mk      (MkDocs site)
 #   browser-deps   → mk/browser.mk   (Debian chromium for the playwright tests)
 #   fonts          → mk/fonts.mk     (a CJK font so that Japanese labels render in PNG)
+#   office-deps    → mk/office.mk    (LibreOffice Impress, renders PPTX exports in the tests)
+#   workshop       → mk/workshop.mk  (the workshop as a web app with no code: Voilà)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -88,10 +92,15 @@ install: install-notebook  ## editable install with the notebook extras
 
 # -- the two main jobs -------------------------------------------------------------------
 # The server's root is the repository (templates, docs and data are browsable); the
-# page it opens is the workshop notebook.
-lab: install-notebook  ## open JupyterLab on the workshop notebook
-	$(VENV)/bin/jupyter lab $(LAB_ARGS) --ServerApp.root_dir="$(CURDIR)" \
-	  --LabApp.default_url=/lab/tree/$(NOTEBOOK)
+# page it opens is the workshop notebook's working copy in $(WORKSHOP_DIR)/ (copied
+# from notebooks/ when missing, so the repository's notebooks stay clean; see
+# mk/workshop.mk). jupyter-collaboration (notebook extra) makes it real-time
+# collaborative: every browser on the same URL edits the same notebook.
+lab: install-notebook fonts  ## open JupyterLab (collaborative) on a working copy of the workshop notebook
+	$(PY) -m cxkit workshop --copy-only --dir "$(WORKSHOP_DIR)"
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) --ServerApp.ip=$(LAB_IP) \
+	  --ServerApp.root_dir="$(CURDIR)" --SQLiteYStore.db_path="$(WORKSHOP_DIR)/.jupyter_ystore.db" \
+	  --LabApp.default_url=/lab/tree/$(WORKSHOP_DIR)/$(notdir $(NOTEBOOK))
 
 # The workshop's path without a browser: design → simulate → ROI roadmap → learn from
 # events → publish (HTML page and a built MkDocs site), all in a temporary folder.
@@ -119,7 +128,7 @@ demo: install-notebook install-docs  ## headless end-to-end run of the workshop 
 
 # browser-deps (Debian chromium + playwright) and fonts (a CJK font for Japanese PNGs)
 # are real parts of the suite: the real-browser and font tests fail without them.
-test: install-test browser-deps fonts  ## lint, then run the whole suite (tests/ and doctests in cxkit/)
+test: install-test browser-deps fonts office-deps  ## lint, then run the whole suite (tests/ and doctests in cxkit/)
 	$(PY) -m ruff check cxkit tests
 	$(PY) -m pytest $(PYTEST_XDIST) --durations=15 $(PYTEST_ARGS)
 

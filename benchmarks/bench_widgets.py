@@ -255,6 +255,9 @@ def main(argv: list[str] | None = None) -> list[Row]:
         _reference("EventExplorer", lambda: touchpoint_graph(ee.discovery.journey).to_dict(), 3)
     )
 
+    facilitation, closing = facilitation_rows(args.steps, n)
+    rows += facilitation
+
     print()
     print(
         f"{'widget':<16} {'action':<52} {'spec':<9} {'wall med':>9} {'wall max':>9} "
@@ -266,10 +269,164 @@ def main(argv: list[str] | None = None) -> list[Row]:
             f"{1000 * max(walls):>7.0f}ms {1000 * statistics.median(cpus):>6.0f}ms "
             f"{len(walls):>3}  {_verdict(action, walls, cpus)}"
         )
-    for widget in (ed, ex, rp, ee):
+    for widget in (ed, ex, rp, ee, *closing):
         widget.close()
     return rows
 
 
+# -- the app view: from `cxkit workshop` to a live page ---------------------------------
+
+
+def app_time_to_live_page(lang: str = "en", preheat: bool = False) -> dict[str, float]:
+    """Seconds from starting ``cxkit workshop --no-browser`` to a live page.
+
+    The command starts as a user runs it; ``serving`` is when it prints the URL
+    (Voilà listens); ``live`` is when chromium (playwright, Debian's
+    ``/usr/bin/chromium``) shows every widget of the notebook with its chart drawn:
+    the notebook has run in a kernel and the widgets have rendered. ``--preheat``
+    runs the notebook in a waiting kernel before the page is opened (the page is
+    then opened 1 s after ``serving``, plus the time the kernel needs: the timing
+    still runs from the command's start).
+    """
+    import re
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    cmd = [sys.executable, "-m", "cxkit", "workshop", "--no-browser", "--port", "0"]
+    cmd += ["--lang", lang, *(["--preheat"] if preheat else [])]
+    nb = {"en": "00_workshop.ipynb", "ja": "05_workshop_ja.ipynb"}[lang]
+    source = (root / "notebooks" / nb).read_text(encoding="utf-8")
+    widgets = re.findall(r"cx\.widgets\.(\w+)\(", source)
+    classes = ["cxkit-" + re.sub(r"(?<!^)(?=[A-Z])", "-", n).lower() for n in widgets]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=root, env=env, stdout=subprocess.PIPE, text=True, stderr=subprocess.DEVNULL
+    )
+    try:
+        url = ""
+        for line in proc.stdout:  # type: ignore[union-attr]
+            found = re.search(r"serving (http://\S+)", line)
+            if found:
+                url = found.group(1)
+                break
+        serving = time.perf_counter() - t0
+        if preheat:
+            time.sleep(1.0)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            )
+            page = browser.new_page()
+            page.goto(url, wait_until="commit", timeout=600_000)
+            for css in classes:
+                page.wait_for_selector(f".{css} .cxkit-chart svg.marks", timeout=600_000)
+            live = time.perf_counter() - t0
+            browser.close()
+    finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        proc.communicate(timeout=60)
+    return {"serving": serving, "live": live, "widgets": float(len(classes))}
+
+
+def app_main(argv: list[str] | None = None) -> list[tuple[str, dict[str, float]]]:
+    """``bench_widgets.py --app``: time to a live app page, en and ja (``--quick``: en)."""
+    parser = argparse.ArgumentParser(description="time from `cxkit workshop` to a live page")
+    parser.add_argument("--quick", action="store_true", help="English only, no preheat run")
+    args, _ = parser.parse_known_args(argv)
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    runs = [("en", False)] if args.quick else [("en", False), ("ja", False), ("en", True)]
+    rows = []
+    print(f"{'notebook':<10} {'preheat':<8} {'widgets':>7} {'URL printed':>12} {'live page':>10}")
+    for lang, preheat in runs:
+        r = app_time_to_live_page(lang, preheat)
+        rows.append((lang, r))
+        print(
+            f"{lang:<10} {'yes' if preheat else 'no':<8} {r['widgets']:>7.0f} "
+            f"{r['serving']:>11.1f}s {r['live']:>9.1f}s"
+        )
+    return rows
+
+
+def _workshop_journey(steps: int) -> Any:
+    """A ``steps``-step random journey with a pain point and an opportunity per step,
+    the economics of ``subscription_support`` and the built-in catalogue."""
+    from dataclasses import replace
+
+    j = random_journey(steps, seed=1)
+    econ = cx.load_journey("subscription_support").economics
+    steps_ = tuple(
+        replace(s, pain_points=(f"pain {k}",), opportunities=(f"idea {k}",))
+        for k, s in enumerate(j.steps)
+    )
+    return j.replace(steps=steps_, economics=econ, initiatives=tuple(cx.roi.catalog()))
+
+
+def facilitation_rows(steps: int, n: int) -> tuple[list[Row], list[Any]]:
+    """Issue 15: a vote, unticking a prerequisite and a re-plan on a ``steps``-step journey.
+
+    A :class:`~cxkit.widgets.DotVoting` linked to a
+    :class:`~cxkit.widgets.RoadmapPlanner` (the vote re-scores and proposes to the
+    planner); the planner computes a reason for every initiative left out on each
+    re-plan. Returns the rows and the widgets to close.
+    """
+    from cxkit.widgets import DotVoting, RoadmapPlanner
+
+    j = _workshop_journey(steps)
+    budget = [3e7, 2e7, 2e7, 2e7]
+    voting = DotVoting(j, participants=[f"p{k}" for k in range(n)], dots=3, n_sims=2000)
+    rp = RoadmapPlanner(j, budget=budget, seed=1, proposals=voting)
+    cards = [c.id for c in voting.cards]
+    print(f"facilitation journey: {len(j.steps)} steps, {len(cards)} cards")
+    rows: list[Row] = []
+    who = list(voting.participants)
+    votes = [(lambda k=k: voting.vote(who[k], cards[(11 * k) % len(cards)])) for k in range(n)]
+    rows.append(_measure(voting.vote_timer, None, "DotVoting", "vote (+ score, propose)", votes))
+    crm = rp._checks["crm_integration"]
+    rows.append(
+        _measure(
+            rp.timer,
+            rp.fan,
+            "RoadmapPlanner",
+            f"untick/tick a prerequisite ({steps} steps, reasons)",
+            [lambda: setattr(crm, "value", not crm.value)] * n,
+        )
+    )
+    field = rp._budget_fields[0]
+    rows.append(
+        _measure(
+            rp.timer,
+            rp.fan,
+            "RoadmapPlanner",
+            f"re-plan: budget field ({steps} steps, reasons)",
+            [
+                (lambda k=k: setattr(field, "value", budget[0] * (0.5 + 0.1 * (k % 6))))
+                for k in range(n)
+            ],
+        )
+    )
+    rows.append(
+        _measure(
+            rp.timer,
+            rp.fan,
+            "RoadmapPlanner",
+            "use the proposals (re-plan)",
+            [rp.apply_proposals] * n,
+        )
+    )
+    return rows, [voting, rp]
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--app" in sys.argv[1:]:
+        app_main([a for a in sys.argv[1:] if a != "--app"])
+    else:
+        main()

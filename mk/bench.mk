@@ -12,3 +12,9 @@ bench: install-test install-bench  ## run the benchmarks (pip install -e .[test,
 .PHONY: bench-loyalty
 bench-loyalty:  ## RFM + segments on 10M transactions: cxkit vs plain polars vs pandas qcut
 	$(PY) benchmarks/bench_loyalty.py $(BENCH_ARGS)
+
+# Time from `cxkit workshop --no-browser` to a live app page (every widget drawn in
+# chromium): benchmarks/bench_widgets.py --app (needs chromium: make browser-deps).
+.PHONY: bench-workshop
+bench-workshop: install-test install-notebook  ## time from `cxkit workshop` to a live page
+	$(PY) benchmarks/bench_widgets.py --app $(BENCH_ARGS)

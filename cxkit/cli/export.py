@@ -36,7 +36,9 @@ def _size(n: int) -> str:
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json", "xlsx"]),
+    type=click.Choice(
+        ["md", "mermaid", "flowchart", "html", "svg", "png", "yaml", "json", "xlsx", "pptx", "pdf"]
+    ),
     default=None,
     help="Output format (default: from the suffix of --out).",
 )
@@ -51,14 +53,38 @@ def _size(n: int) -> str:
         "is written as a stream). Without it, or with -, the output goes to standard output."
     ),
 )
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "a3"]),
+    default="a4",
+    show_default=True,
+    help="Paper (landscape) the map is paged for: svg, png and pdf.",
+)
+@click.option(
+    "--page",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Only page N of the map (svg, png); default: all pages, one under the other.",
+)
 @_LANG
-def export_command(path: str, to: str | None, out: str | None, lang: str | None) -> None:
+def export_command(
+    path: str,
+    to: str | None,
+    out: str | None,
+    lang: str | None,
+    paper: str = "a4",
+    page: int | None = None,
+) -> None:
     """Export the journey PATH (a file or a template name) to another format.
 
     md: a Markdown page; mermaid: the Mermaid journey diagram; flowchart: the
     touchpoint graph in Mermaid; html: a self-contained page (no network); svg/png:
     the journey map chart; yaml/json: the journey file itself; xlsx: the Excel
-    journey grid (stages as columns, lanes as rows; reads back with `cxkit show`).
+    journey grid (stages as columns, lanes as rows; reads back with `cxkit show`);
+    pptx: a PowerPoint deck (overview, a slide per stage page, KPI summary) of
+    native, editable shapes; pdf: the map for print, one page per sheet (A4 or A3
+    landscape, --paper).
     """
     from cxkit.export import render
     from cxkit.export._files import format_for, write_data
@@ -70,12 +96,12 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
     journey = load_journey(path)
     if out is None or out == "-":
         fmt = format_for("", to)
-        if fmt in ("png", "xlsx") and (out is None or sys.stdout.isatty()):
+        if fmt in ("png", "xlsx", "pptx", "pdf") and (out is None or sys.stdout.isatty()):
             raise CxkitError(
                 f"--to {fmt} writes binary data: give --out FILE.{fmt}, or --out - with "
                 "standard output redirected to a file or a pipe"
             )
-        data = render(journey, fmt, lang=lang)
+        data = render(journey, fmt, lang=lang, paper=paper, page=page)
         if isinstance(data, bytes):
             sys.stdout.flush()
             sys.stdout.buffer.write(data)
@@ -85,7 +111,7 @@ def export_command(path: str, to: str | None, out: str | None, lang: str | None)
         return
     fmt = format_for(out, to)
     stream = is_stream_target(out)
-    size = write_data(out, render(journey, fmt, lang=lang))
+    size = write_data(out, render(journey, fmt, lang=lang, paper=paper, page=page))
     # the summary goes to stderr when the output itself is a stream (/dev/stdout, a pipe)
     echo_text(f"wrote {out} ({fmt}, {_size(size)})", err=stream)
 

@@ -352,6 +352,7 @@ def _roi_roadmap(ev: Any, plan: Any, lang: str) -> list[str]:
     lines.append(f"  {t('roi_not_selected')}: {', '.join(left) or '–'}")
     if left_out:
         lines.append("  " + t("roi_not_applicable_list").format(ids=", ".join(left_out)))
+    lines += _roi_reasons(plan, lang)
     lines.append(f"  {t('roi_additive')} Σ V = {_money(plan.additive_value)}")
     if plan.joint is not None:
         j = plan.joint
@@ -366,6 +367,21 @@ def _roi_roadmap(ev: Any, plan: Any, lang: str) -> list[str]:
         lines.append(
             f"  a start one {word} later keeps {100 * plan.start_discount:g} % of the value"
         )
+    return lines
+
+
+def _roi_reasons(plan: Any, lang: str) -> list[str]:
+    """One line per initiative not scheduled with its reason, then the outliers."""
+    t = _translator(lang)
+    reasons = plan.reason_messages(lang) if hasattr(plan, "reason_messages") else {}
+    lines: list[str] = []
+    if reasons:
+        lines.append(f"  {t('roi_reason')}:")
+        lines += [f"    {iid}: {text}" for iid, text in reasons.items()]
+    flagged = getattr(plan, "outliers", {})
+    if flagged:
+        lines.append(f"  {t('roi_outlier')}:")
+        lines += [f"    {iid}: {o.message(lang)}" for iid, o in flagged.items()]
     return lines
 
 
@@ -406,7 +422,7 @@ def roi_payload(
         "roi",
         journey=ev.journey_id,
         evaluation=finite(ev.to_dict(lang)),
-        roadmap=None if plan is None else finite(plan.to_dict()),
+        roadmap=None if plan is None else finite(plan.to_dict(lang)),
         catalog=catalog_doc,
     )
 

@@ -766,6 +766,207 @@ _LABELS: dict[str, dict[str, str]] = {
     "loyalty_churn_rate": {"en": "Churn rate", "ja": "解約率"},
     "loyalty_clv": {"en": "CLV per customer", "ja": "顧客生涯価値 (CLV)"},
     "loyalty_customers_n": {"en": "n = {n}", "ja": "{n} 人"},
+    # comparisons: as-is vs to-be (cxkit.viz.compare_journeys, cxkit compare)
+    "cmp_title": {"en": "As-is vs to-be", "ja": "現状と改善後の比較"},
+    "cmp_as_is": {"en": "As-is", "ja": "現状"},
+    "cmp_to_be": {"en": "To-be", "ja": "改善後"},
+    "cmp_journeys": {"en": "Journeys", "ja": "ジャーニー"},
+    "cmp_added": {"en": "added", "ja": "追加"},
+    "cmp_removed": {"en": "removed", "ja": "削除"},
+    "cmp_changed": {"en": "changed", "ja": "変更"},
+    "cmp_same": {"en": "unchanged", "ja": "変更なし"},
+    "cmp_expectation": {"en": "expectation", "ja": "事前期待"},
+    "cmp_experience": {"en": "experience", "ja": "体験"},
+    "cmp_valence": {"en": "valence", "ja": "感情値"},
+    "cmp_effort": {"en": "effort", "ja": "努力度"},
+    "cmp_wait": {"en": "{delta} min wait", "ja": "待ち時間 {delta}分"},
+    "cmp_wait_set": {"en": "wait {old} → {new} min", "ja": "待ち時間 {old} → {new}分"},
+    "cmp_stage_changed": {"en": "moved to another stage", "ja": "ステージを変更"},
+    "cmp_touchpoint_changed": {"en": "other touchpoint", "ja": "タッチポイントを変更"},
+    "cmp_action_changed": {"en": "action reworded", "ja": "行動の記述を変更"},
+    "cmp_differences": {"en": "Differences", "ja": "差分"},
+    "cmp_status": {"en": "Status", "ja": "区分"},
+    "cmp_what_changed": {"en": "What changed", "ja": "変更内容"},
+    "cmp_kpis": {"en": "Key figures", "ja": "主要指標"},
+    "cmp_metric": {"en": "Measure", "ja": "指標"},
+    "cmp_change": {"en": "Change", "ja": "差"},
+    "cmp_counts": {
+        "en": "{changed} changed · {added} added · {removed} removed · {same} unchanged",
+        "ja": "変更 {changed} · 追加 {added} · 削除 {removed} · 変更なし {same}",
+    },
+    "cmp_no_differences": {"en": "No differences.", "ja": "差はありません。"},
+    "cmp_off_scale": {
+        "en": "▲▼ beyond the axis (value written beside)",
+        "ja": "▲▼ 軸の範囲外（値を併記）",
+    },
+    # comparisons: several personas on one map (cxkit.viz.persona_map)
+    "cmp_persona_title": {"en": "Personas compared", "ja": "ペルソナ別の比較"},
+    "cmp_only": {"en": "only {k} of {n}", "ja": "{n}人中{k}人のみ"},
+    "cmp_differs": {"en": "differs", "ja": "差あり"},
+    # cxkit.export.pptx: the PowerPoint deck
+    "pptx_overview": {"en": "Overview", "ja": "概要"},
+    "pptx_summary": {"en": "Key figures", "ja": "主要指標"},
+    "pptx_page": {"en": "{n} / {total}", "ja": "{n} / {total}"},
+    "pptx_continued": {"en": "(continued)", "ja": "（続き）"},
+    "pptx_continues": {"en": "continues →", "ja": "次ページに続く →"},
+    "pptx_expect_experience": {"en": "Expected → experienced", "ja": "事前期待 → 体験"},
+    "pptx_frontstage": {"en": "Frontstage", "ja": "フロントステージ"},
+    "pptx_backstage": {"en": "Backstage", "ja": "バックステージ"},
+    "pptx_support": {"en": "Support processes", "ja": "支援プロセス"},
+    "pptx_line_of_visibility": {"en": "line of visibility", "ja": "可視境界線"},
+    "pptx_biggest_pains": {"en": "Biggest pain points", "ja": "大きなペインポイント"},
+    "pptx_step_n": {"en": "Step {n}", "ja": "ステップ{n}"},
+    "pptx_full_texts": {
+        "en": "Full texts shortened on this slide",
+        "ja": "このスライドで省略した文の全文",
+    },
+    "pptx_design_time_note": {
+        "en": "Design-time figures: the designed steps followed by one customer. "
+        "First-contact resolution: all customers (the touchpoint graph as a chain).",
+        "ja": "設計時の値: 設計したステップを一人の顧客として辿った値。"
+        "初回解決率: 全顧客 (タッチポイント遷移図を連鎖として計算)。",
+    },
+    "pptx_no_pains": {
+        "en": "No step falls below its expectation.",
+        "ja": "事前期待を下回るステップはありません。",
+    },
+    # the workshop app view and notebooks (cxkit.workshop)
+    "workshop_no_cjk_font": {
+        "en": "No Japanese (CJK) font is installed on this machine: Japanese text will show "
+        "as empty boxes (□□). Fix: run `make fonts` (Debian/Ubuntu: `sudo apt-get install "
+        "fonts-noto-cjk`; macOS and Windows: see docs/guide/japanese.md), then reload the page.",
+        "ja": "このマシンには日本語（CJK）フォントがありません。日本語が □□ と表示されます。"
+        "対処: `make fonts` を実行してください（Debian/Ubuntu では `sudo apt-get install "
+        "fonts-noto-cjk`、macOS と Windows は docs/guide/japanese.md を参照）。"
+        "そのあとページを再読み込みしてください。",
+    },
+    # -- why an initiative is not scheduled; outliers; facilitation (issue 15) ------------
+    "roi_reason": {"en": "Why not scheduled", "ja": "計画に入らなかった理由"},
+    "roi_reason_not_selected": {
+        "en": "not selected (switched off)",
+        "ja": "選択されていません（オフ）",
+    },
+    "roi_reason_prerequisite_not_selected": {
+        "en": "left out: its prerequisite {ids} is not selected",
+        "ja": "除外: 前提となる施策 {ids} が選択されていません",
+    },
+    "roi_reason_not_applicable": {
+        "en": "matches nothing in this journey (valued at 0)",
+        "ja": "このジャーニーに該当する対象がありません（価値 0）",
+    },
+    "roi_reason_too_late": {
+        "en": "too late: its prerequisites ({ids}) cannot be in place within the planning periods",
+        "ja": "時間切れ: 前提となる施策（{ids}）が計画期間内に整いません",
+    },
+    "roi_reason_over_budget": {
+        "en": "over budget: even its cheapest start is {amount} short",
+        "ja": "予算超過: 最も安い開始時期でも {amount} 不足します",
+    },
+    "roi_reason_over_budget_with": {
+        "en": "over budget: with its prerequisite {ids}, even its cheapest start is {amount} short",
+        "ja": "予算超過: 前提となる施策 {ids} を含めると、最も安い開始時期でも {amount} 不足します",
+    },
+    "roi_reason_capacity": {
+        "en": "capacity: '{row}' is exceeded by {amount} even at its lightest start",
+        "ja": "キャパシティ不足: 最も軽い開始時期でも「{row}」を {amount} 超えます",
+    },
+    "roi_reason_negative_value": {
+        "en": "negative value: NPV ≤ 0 at every start (best {amount})",
+        "ja": "価値がマイナス: どの開始時期でも NPV ≤ 0（最大 {amount}）",
+    },
+    "roi_reason_no_value": {
+        "en": "no value within the horizon: it brings no benefit before the horizon ends",
+        "ja": "期間内に価値なし: 計画の期間内に効果が生まれません",
+    },
+    "roi_reason_excluded": {
+        "en": "excluded by {ids}, which is scheduled",
+        "ja": "計画に入った {ids} と両立しません（排他）",
+    },
+    "roi_reason_prerequisite_not_scheduled": {
+        "en": "its prerequisite {ids} is not scheduled: together they are worth {amount}",
+        "ja": "前提となる施策 {ids} が計画に入りません: 合わせた価値は {amount} です",
+    },
+    "roi_reason_budget": {
+        "en": "the budget goes further elsewhere: starting it lowers the plan's value by {amount}",
+        "ja": "予算は他の施策に使う方が有効: 入れると計画の価値が {amount} 下がります",
+    },
+    "roi_reason_budget_with": {
+        "en": "the budget goes further elsewhere: starting it lowers the plan's value by "
+        "{amount} (it would displace {ids})",
+        "ja": "予算は他の施策に使う方が有効: 入れると計画の価値が {amount} 下がります"
+        "（{ids} が外れます）",
+    },
+    "roi_reason_tie": {
+        "en": "a tie: a plan with it is worth as much as this one",
+        "ja": "同点: これを含む計画も同じ価値です",
+    },
+    "roi_dropped_dependents": {
+        "en": "Left out because a prerequisite is switched off: {items}",
+        "ja": "前提となる施策がオフのため除外: {items}",
+    },
+    "roi_needs": {"en": "{who} (needs {what})", "ja": "{who}（{what} が必要）"},
+    "roi_outlier": {
+        "en": "Outlier — question this value",
+        "ja": "外れ値 — この値を確認してください",
+    },
+    "roi_outlier_short": {"en": "outlier", "ja": "外れ値"},
+    "roi_outlier_npv_high": {
+        "en": "NPV far above the others (robust z {z})",
+        "ja": "NPV が他の施策よりはるかに大きい（ロバスト z {z}）",
+    },
+    "roi_outlier_npv_low": {
+        "en": "NPV far below the others (robust z {z})",
+        "ja": "NPV が他の施策よりはるかに小さい（ロバスト z {z}）",
+    },
+    "roi_outlier_payback": {
+        "en": "pays back within one period while its NPV is {ratio}× the median",
+        "ja": "1期以内に回収し、NPV が中央値の {ratio} 倍",
+    },
+    "roi_proposed": {"en": "Proposed by the vote", "ja": "投票による提案"},
+    "roi_apply_proposals": {"en": "Use the proposals", "ja": "提案を反映"},
+    "w_vote_title": {"en": "Dot voting", "ja": "ドット投票"},
+    "w_vote_name": {"en": "Participant's name", "ja": "参加者の名前"},
+    "w_vote_add": {"en": "Add participant", "ja": "参加者を追加"},
+    "w_vote_added": {"en": "{name} joined.", "ja": "{name} さんが参加しました。"},
+    "w_vote_as": {"en": "Voting as", "ja": "投票者"},
+    "w_vote_need_name": {
+        "en": "Add a participant first (type a name, then Add participant).",
+        "ja": "先に参加者を追加してください（名前を入力して「参加者を追加」）。",
+    },
+    "w_vote_no_dots": {
+        "en": "{name} has used all {dots} dots: take one back (−1) to move it.",
+        "ja": "{name} さんは {dots} 個のドットをすべて使いました。動かすには −1 で戻してください。",
+    },
+    "w_vote_participant": {"en": "Participant", "ja": "参加者"},
+    "w_vote_dots_left": {"en": "Dots left", "ja": "残りのドット"},
+    "w_vote_pain": {"en": "Pain point", "ja": "ペインポイント"},
+    "w_vote_opportunity": {"en": "Opportunity", "ja": "改善の機会"},
+    "w_vote_plus": {"en": "Put a dot on this card", "ja": "このカードにドットを置く"},
+    "w_vote_minus": {"en": "Take a dot back", "ja": "ドットを戻す"},
+    "w_vote_timer_start": {"en": "Start", "ja": "開始"},
+    "w_vote_timer_pause": {"en": "Pause", "ja": "一時停止"},
+    "w_vote_timer_reset": {"en": "Reset", "ja": "リセット"},
+    "w_vote_scores": {
+        "en": "Opportunity score = customer value × business value ÷ effort",
+        "ja": "機会スコア = 顧客価値 × 事業価値 ÷ 労力",
+    },
+    "w_vote_customer_value": {"en": "Customer value", "ja": "顧客価値"},
+    "w_vote_business_value": {"en": "Business value", "ja": "事業価値"},
+    "w_vote_effort": {"en": "Effort", "ja": "労力"},
+    "w_vote_score": {"en": "Score", "ja": "スコア"},
+    # service blueprint lanes and lines; pages of a long journey map
+    "blueprint_frontstage": {"en": "Frontstage", "ja": "フロントステージ"},
+    "blueprint_backstage": {"en": "Backstage", "ja": "バックステージ"},
+    "blueprint_support": {"en": "Support processes", "ja": "支援プロセス"},
+    "blueprint_line_of_visibility": {"en": "Line of visibility", "ja": "可視境界線"},
+    "blueprint_line_of_internal_interaction": {
+        "en": "Line of internal interaction",
+        "ja": "内部相互作用線",
+    },
+    "viz_off_scale": {"en": "outside 0–10", "ja": "0–10 の範囲外"},
+    "viz_continued": {"en": "continued", "ja": "続き"},
+    "viz_page_of": {"en": "page {k} of {n}", "ja": "{k} / {n} ページ"},
+    "viz_footnotes": {"en": "Notes", "ja": "注"},
 }
 
 # hiragana, katakana (with the half-width forms) and the CJK ideographs Japanese uses

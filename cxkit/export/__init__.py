@@ -12,10 +12,12 @@ Content-Security-Policy, and sites ship Mermaid and Vega themselves.
 :func:`mermaid_flowchart` Mermaid ``flowchart`` of the touchpoint graph
 :func:`html`              a self-contained HTML page
 :func:`svg`, :func:`png`  the journey map chart as an image (vl-convert, offline)
+:func:`pdf`               the paged map as a vector PDF, A4 or A3 landscape
 :func:`yaml`, :func:`json`  the journey file itself (lossless round trip)
 :func:`xlsx`              the Excel journey grid (lossless round trip, :mod:`cxkit.io.grid`)
 :func:`write`             any of these to a file (format from the suffix)
 :func:`site`              a MkDocs (Material) project; :func:`build_site` builds it
+:func:`pptx`              a PowerPoint deck of native, editable shapes (python-pptx)
 ========================  ==========================================================
 
 Examples
@@ -38,6 +40,8 @@ from cxkit.export._files import FORMATS, atomic_write_bytes, render, write
 from cxkit.export._html import html
 from cxkit.export._markdown import markdown
 from cxkit.export._mermaid import mermaid_flowchart, mermaid_journey
+from cxkit.export._pdf import pdf
+from cxkit.export._pptx import pptx
 from cxkit.export._site import build_site, site
 
 __all__ = [
@@ -51,7 +55,9 @@ __all__ = [
     "markdown",
     "mermaid_flowchart",
     "mermaid_journey",
+    "pdf",
     "png",
+    "pptx",
     "render",
     "site",
     "svg",

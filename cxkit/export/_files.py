@@ -12,6 +12,7 @@ from cxkit.io.journey_io import atomic_write_bytes
 
 __all__ = [
     "FORMATS",
+    "PAGED_FORMATS",
     "SUFFIXES",
     "atomic_write_bytes",
     "format_for",
@@ -31,6 +32,8 @@ FORMATS: dict[str, str] = {
     "yaml": ".yaml",
     "json": ".json",
     "xlsx": ".xlsx",
+    "pptx": ".pptx",
+    "pdf": ".pdf",
 }
 
 #: File suffix → format (``.mmd`` is the journey diagram; ask for ``flowchart``).
@@ -47,6 +50,8 @@ SUFFIXES: dict[str, str] = {
     ".yml": "yaml",
     ".json": "json",
     ".xlsx": "xlsx",
+    ".pptx": "pptx",
+    ".pdf": "pdf",
 }
 
 
@@ -76,8 +81,23 @@ def format_for(path: str | os.PathLike[str], to: str | None = None) -> str:
     return SUFFIXES[suffix]
 
 
-def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes:
-    """The journey in format ``to`` (see :data:`FORMATS`): text, or bytes for PNG and XLSX.
+#: Formats drawn as the paged map (``paper``; ``page`` for the images).
+PAGED_FORMATS = ("svg", "png", "pdf")
+
+
+def render(
+    journey: Journey,
+    to: str,
+    *,
+    lang: str | None = None,
+    paper: str = "a4",
+    page: int | None = None,
+) -> str | bytes:
+    """The journey in format ``to`` (see :data:`FORMATS`): text, or bytes for PNG, PDF,
+    XLSX and PPTX.
+
+    ``paper`` (``"a4"``/``"a3"``, landscape) sizes the pages of the map in SVG, PNG
+    and PDF; ``page`` picks one page of the SVG or PNG map (default: all, stacked).
 
     Examples
     --------
@@ -90,6 +110,10 @@ def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes
     journey = check_journey(journey)
     _check_format(to)
     lang = resolve_lang(lang, journey)
+    if page is not None and to not in ("svg", "png"):
+        raise CxkitError(f"`page` applies to the svg and png maps only, not to {to!r}")
+    if to in PAGED_FORMATS:
+        return _render_paged(journey, to, lang, paper, page)
     if to == "md":
         return export.markdown(journey, lang=lang)
     if to == "mermaid":
@@ -98,15 +122,25 @@ def render(journey: Journey, to: str, *, lang: str | None = None) -> str | bytes
         return export.mermaid_flowchart(journey, lang) + "\n"
     if to == "html":
         return export.html(journey, lang=lang)
-    if to == "svg":
-        return export.svg(journey, lang)
-    if to == "png":
-        return export.png(journey, lang)
     if to == "yaml":
         return export.yaml(journey)
     if to == "xlsx":
         return export.xlsx(journey, lang=lang)
+    if to == "pptx":
+        return export.pptx(journey, lang=lang)
     return export.json(journey) + "\n"
+
+
+def _render_paged(
+    journey: Journey, to: str, lang: str, paper: str, page: int | None
+) -> str | bytes:
+    from cxkit import export
+
+    if to == "pdf":
+        return export.pdf(journey, lang=lang, paper=paper)
+    if to == "svg":
+        return export.svg(journey, lang, paper=paper, page=page)
+    return export.png(journey, lang, paper=paper, page=page)
 
 
 def write(
@@ -115,6 +149,8 @@ def write(
     to: str | None = None,
     *,
     lang: str | None = None,
+    paper: str = "a4",
+    page: int | None = None,
 ) -> Path:
     """Write the journey to ``path`` in format ``to`` (default: from the suffix).
 
@@ -132,9 +168,13 @@ def write(
         The file to write; its folder must exist.
     to
         One of :data:`FORMATS` (``md``, ``mermaid``, ``flowchart``, ``html``, ``svg``,
-        ``png``, ``yaml``, ``json``); ``None`` infers it from the suffix.
+        ``png``, ``yaml``, ``json``, ``xlsx``, ``pptx``, ``pdf``); ``None`` infers it from
+        the suffix.
     lang
         Language of cxkit's own labels.
+    paper, page
+        Paper size of the paged map (svg, png, pdf) and one page of it (svg, png);
+        see :func:`render`.
 
     Raises
     ------
@@ -150,7 +190,7 @@ def write(
     'journey'
     """
     fmt = format_for(path, to)
-    write_data(path, render(journey, fmt, lang=lang))
+    write_data(path, render(journey, fmt, lang=lang, paper=paper, page=page))
     return Path(os.fspath(path))
 
 

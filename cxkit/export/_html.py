@@ -23,7 +23,7 @@ from cxkit.export._common import (
 from cxkit.export._mermaid import mermaid_flowchart, mermaid_journey
 from cxkit.export.escape import html_attr, html_cell, html_text, json_for_script
 
-__all__ = ["BUNDLE_MARKER", "asset_text", "html", "page_scripts"]
+__all__ = ["BUNDLE_MARKER", "asset_text", "html", "page", "page_scripts"]
 
 #: Comment written before the inlined third-party scripts (tests cut the page there).
 BUNDLE_MARKER = "<!-- cxkit: inlined scripts (vega, vega-lite, vega-embed, mermaid, loader) -->"
@@ -123,19 +123,6 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
         return html_text(label(key, lang))
 
     spec = chart_spec(journey, lang)
-    scripts = page_scripts(vl_version_of(spec))
-    csp = "; ".join(
-        [
-            "default-src 'none'",
-            "script-src " + " ".join(_sha256(code) for code in scripts),
-            "style-src 'unsafe-inline'",
-            "img-src data:",
-            "font-src data:",
-            "base-uri 'none'",
-            "form-action 'none'",
-        ]
-    )
-    assert not set(csp) & set('"<>&')  # written unescaped below: keep it readable
     title = journey.title or journey.id
     body: list[str] = [f"<header><h1>{html_text(title)}</h1></header>"]
     if journey.description:
@@ -240,7 +227,32 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
             f'<pre class="mermaid">{html_text(text)}</pre></section>'
         )
     body.append(f"<footer>{t('export_generated_by')} {html_text(__version__)}</footer>")
+    return page(title, lang, body, vl_version_of(spec))
 
+
+def page(title: str, lang: str, body: list[str], vl_version: str | None) -> str:
+    """A self-contained page around ``body`` (HTML fragments, already escaped).
+
+    The head, styles, Content-Security-Policy and inlined scripts of :func:`html`:
+    every page cxkit writes (a journey, a comparison) is this one template. A
+    ``<script type="application/json" class="cxkit-vega">`` block in ``body`` is
+    drawn by the loader; ``vl_version`` picks the Vega-Lite bundle.
+    """
+    from cxkit import __version__
+
+    scripts = page_scripts(vl_version)
+    csp = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(_sha256(code) for code in scripts),
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "font-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    assert not set(csp) & set('"<>&')  # written unescaped below: keep it readable
     head = [
         "<!DOCTYPE html>",
         f'<html lang="{html_attr(lang)}" data-cxkit-mermaid="run">',

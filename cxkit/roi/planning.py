@@ -49,6 +49,8 @@ from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.journey import Journey
 from cxkit.core.rng import SeedLike
 from cxkit.roi._engine import effort_distribution, run
+from cxkit.roi._outliers import Outlier, evaluation_outliers
+from cxkit.roi._reasons import Reason, explain_unscheduled
 from cxkit.roi.evaluate import (
     ChurnModel,
     Evaluation,
@@ -131,6 +133,14 @@ class Roadmap:
     not_applicable
         Initiatives left out of the plan because they match nothing in the journey
         (valued at zero; see :attr:`cxkit.roi.InitiativeResult.applies`).
+    reasons
+        ``{id: Reason}`` for **every** initiative given that the plan does not start:
+        why (over budget and by how much, a prerequisite, an exclusion, capacity,
+        negative value or none within the horizon, the budget going further
+        elsewhere); see :mod:`cxkit.roi._reasons` for the rule.
+    outliers
+        ``{id: Outlier}``: initiatives whose NPV or payback is far outside the
+        others' (:mod:`cxkit.roi._outliers`).
     """
 
     plan: PortfolioPlan
@@ -149,6 +159,8 @@ class Roadmap:
     not_applicable: tuple[str, ...] = ()
     convention: str = PERCENTILE_CONVENTION
     joint_draws: Array = field(repr=False, default_factory=lambda: np.zeros(0))
+    reasons: Mapping[str, Reason] = field(default_factory=dict)
+    outliers: Mapping[str, Outlier] = field(default_factory=dict)
 
     @property
     def starts(self) -> dict[str, int]:
@@ -176,8 +188,23 @@ class Roadmap:
         """``"Q2"`` for the second quarter."""
         return self.evaluation.period_label(q)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (the ``roadmap`` of ``cxkit roi --json``)."""
+    def reason_messages(self, lang: str = "en") -> dict[str, str]:
+        """``{id: reason}`` as sentences in ``lang``, amounts in the plan's currency."""
+        names, money = self._names(), self._money
+        return {k: r.message(lang, names, money) for k, r in self.reasons.items()}
+
+    def _names(self) -> dict[str, str]:
+        return {r.id: r.label or r.id for r in self.evaluation.initiatives}
+
+    def _money(self, amount: float) -> str:
+        cur = self.evaluation.economics.currency
+        if abs(amount) >= 1e6:
+            return f"{amount / 1e6:,.1f} M {cur}"
+        return f"{amount:,.0f} {cur}"
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-ready dict (the ``roadmap`` of ``cxkit roi --json``); messages in ``lang``."""
+        names, money = self._names(), self._money
         return {
             "period": self.period,
             "periods": self.n_periods,
@@ -200,6 +227,8 @@ class Roadmap:
             "values": {k: list(v) for k, v in self.values.items()},
             "joint_fan": [list(x) for x in self.joint_fan],
             "not_applicable": list(self.not_applicable),
+            "reasons": {k: r.to_dict(lang, names, money) for k, r in self.reasons.items()},
+            "outliers": {k: o.to_dict(lang) for k, o in self.outliers.items()},
             "percentile_convention": self.convention,
         }
 
@@ -275,6 +304,7 @@ def roadmap(
     synergies: Mapping[tuple[str, str], float] | None = None,
     capacity: CapacityLimit | Sequence[CapacityLimit] | None = None,
     evaluation: Evaluation | None = None,
+    joint_cache: dict[Any, Any] | None = None,
 ) -> Roadmap:
     """Schedule initiatives over periods under budgets to maximise expected NPV.
 
@@ -306,6 +336,10 @@ def roadmap(
         Passed to :func:`~cxkit.roi.portfolio.optimize_portfolio`.
     evaluation
         A previous :func:`~cxkit.roi.evaluate` of the same initiatives to reuse.
+    joint_cache
+        A dict kept between calls with the same ``evaluation`` (a widget re-planning):
+        the joint re-simulation of a set of starts already simulated is reused (it
+        is deterministic: the same draws give the same numbers).
 
     Returns
     -------
@@ -369,11 +403,19 @@ def roadmap(
         capacity=capacity,
         must_include=must_include,
     )
+    reasons = _reasons(candidates, budgets, plan, carry, synergies, capacity, results)
+    reasons.update({i: Reason("not_applicable") for i in not_applicable})
     # in start order, ties in the order given (a stable sort)
     chosen = sorted((i for i in inits if i.id in plan.starts), key=lambda i: plan.starts[i.id])
     additive = float(sum(values[i.id][plan.starts[i.id] - 1] for i in chosen))
     ctx: _Context = evaluation.context
-    joint_rows, fan, b_mean, c_mean = _joint(ctx, chosen, plan.starts, results, sd)
+    key = (id(evaluation), tuple((i.id, plan.starts[i.id]) for i in chosen), sd)
+    if joint_cache is not None and key in joint_cache:
+        joint_rows, fan, b_mean, c_mean = joint_cache[key]
+    else:
+        joint_rows, fan, b_mean, c_mean = _joint(ctx, chosen, plan.starts, results, sd)
+        if joint_cache is not None:
+            joint_cache[key] = (joint_rows, fan, b_mean, c_mean)
     joint = None
     gap = 0.0
     if chosen:
@@ -409,7 +451,36 @@ def roadmap(
         start_discount=sd,
         not_applicable=not_applicable,
         joint_draws=joint_rows,
+        reasons={i.id: reasons[i.id] for i in _resolve_order(evaluation, reasons)},
+        outliers=evaluation_outliers(evaluation),
     )
+
+
+def _resolve_order(evaluation: Evaluation, reasons: Mapping[str, Reason]) -> list[Any]:
+    """The initiatives with a reason, in the evaluation's order."""
+    return [r for r in evaluation.initiatives if r.id in reasons]
+
+
+def _reasons(
+    candidates: Sequence[Candidate],
+    budgets: Sequence[float],
+    plan: PortfolioPlan,
+    carry: bool,
+    synergies: Mapping[tuple[str, str], float] | None,
+    capacity: CapacityLimit | Sequence[CapacityLimit] | None,
+    results: Mapping[str, InitiativeResult],
+) -> dict[str, Reason]:
+    """:func:`~cxkit.roi._reasons.explain_unscheduled`, with ``negative_value`` made
+    ``no_value`` for an initiative whose mean benefit within the horizon is zero."""
+    out = explain_unscheduled(
+        candidates, budgets, plan, carry_over=carry, synergies=synergies, capacity=capacity
+    )
+    for iid, r in out.items():
+        res = results[iid]
+        no_benefit = float(np.sum(res.mean_benefit_ra)) <= 0.0
+        if r.code == "negative_value" and res.value_source == "model" and no_benefit:
+            out[iid] = Reason("no_value", amount=r.amount)
+    return out
 
 
 def _applicable(

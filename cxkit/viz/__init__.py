@@ -6,10 +6,13 @@ written): ``cx.viz.journey_map(j)`` in a notebook cell displays it, ``.save(...)
 are imported only when a chart function is first used (module ``__getattr__``).
 
 Journey charts (:mod:`cxkit.viz.journey`)
-    :func:`journey_map`, :func:`emotion_curve`, :func:`touchpoint_graph`,
-    :func:`expectation_gap_heatmap`.
+    :func:`journey_map`, :func:`journey_map_pages` (the map in pages for A4/A3
+    landscape, :func:`steps_per_page`), :func:`emotion_curve`,
+    :func:`touchpoint_graph`, :func:`expectation_gap_heatmap`.
 Simulation charts (:mod:`cxkit.viz.simulation`)
     ``outcome_shares``, ``ces_distribution``, ``flows``, ``what_if``.
+Comparisons (:mod:`cxkit.viz.compare`)
+    :func:`compare_journeys` (as-is vs to-be), :func:`journey_diff`, :func:`persona_map`.
 ROI charts (:mod:`cxkit.viz.roi`)
     ``npv_fan``, ``cumulative_cash_flow``, ``roadmap_gantt``, ``tornado``,
     ``initiative_comparison``.
@@ -36,6 +39,8 @@ from typing import Any
 _LAZY: dict[str, str] = {
     # journey charts
     "journey_map": "cxkit.viz.journey",
+    "journey_map_pages": "cxkit.viz.journey",
+    "steps_per_page": "cxkit.viz.journey",
     "emotion_curve": "cxkit.viz.journey",
     "touchpoint_graph": "cxkit.viz.journey",
     "expectation_gap_heatmap": "cxkit.viz.journey",
@@ -50,6 +55,10 @@ _LAZY: dict[str, str] = {
     "roadmap_gantt": "cxkit.viz.roi",
     "tornado": "cxkit.viz.roi",
     "initiative_comparison": "cxkit.viz.roi",
+    # comparisons: as-is vs to-be, several personas
+    "compare_journeys": "cxkit.viz.compare",
+    "journey_diff": "cxkit.viz.compare",
+    "persona_map": "cxkit.viz.compare",
     # display and fonts
     "enable_offline_renderer": "cxkit.viz.display",
     "journey_mimebundle": "cxkit.viz.display",

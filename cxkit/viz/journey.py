@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
-import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -32,6 +31,9 @@ from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import label as _label
 from cxkit.core.i18n import resolve_lang
 from cxkit.core.journey import Journey, StepEvaluation
+from cxkit.core.model import BLUEPRINT_LANES, TEXT_LISTS
+from cxkit.viz._text import Wrapped
+from cxkit.viz._text import wrap as _wrap
 from cxkit.viz.theme import (
     CARRYOVER_COLORS,
     EMOTION_COLORS,
@@ -51,7 +53,9 @@ __all__ = [
     "emotion_curve",
     "expectation_gap_heatmap",
     "journey_map",
+    "journey_map_pages",
     "step_frame",
+    "steps_per_page",
     "touchpoint_graph",
 ]
 
@@ -65,10 +69,6 @@ _LINE_PX = 15
 _STAGE_FILL = "#3A4B5C"
 _NO_VALUE_COLOR = "#B0B0B0"
 _OUTCOME_EDGE_COLOR = "#9A9A9A"
-_WIDE = re.compile(
-    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
-)
-_NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’!?,.;:)]}")
 
 
 # -- arguments ------------------------------------------------------------------------
@@ -90,66 +90,24 @@ def _check_width(width: Any) -> int | None:
 
 
 # -- text helpers ---------------------------------------------------------------------
-def _char_px(ch: str, font_size: float) -> float:
-    if _WIDE.match(ch) or unicodedata.east_asian_width(ch) in ("W", "F"):
-        return font_size
-    if ch in "ilj.,:;'|!":
-        return font_size * 0.3
-    if ch.isupper() or ch in "mwMW":
-        return font_size * 0.7
-    return font_size * 0.55
-
-
 def wrap_text(text: str, max_px: float, font_size: float = _FONT_SIZE, max_lines: int = 4) -> str:
     """Wrap ``text`` into lines of at most ``max_px`` pixels, joined by ``"\\n"``.
 
-    Breaks at spaces and between wide (Japanese, Chinese, Korean) characters, keeps
-    Japanese closing punctuation off the start of a line, and ends with ``…`` when
-    more than ``max_lines`` lines would be needed.
+    Japanese breaks between phrases (BudouX), English at spaces, and no line starts
+    with closing punctuation or a small kana; widths are the chart font's own (see
+    :mod:`cxkit.viz._text`). Ends with ``…`` when more than ``max_lines`` lines
+    would be needed.
 
     Examples
     --------
     >>> wrap_text("Searches the FAQ for the unexpected charge", 120)
-    'Searches the FAQ\\nfor the unexpected\\ncharge'
-    >>> wrap_text("請求内容についてFAQを検索する", 90)
-    '請求内容について\\nFAQを検索する'
+    'Searches the FAQ for\\nthe unexpected charge'
+    >>> wrap_text("コールセンター（電話）に問い合わせる", 90)
+    'コールセンター\\n（電話）に\\n問い合わせる'
     >>> wrap_text("a b c d e f g h", 10, max_lines=2)
     'a\\nb…'
     """
-    lines: list[str] = []
-    for paragraph in str(text).splitlines() or [""]:
-        line = ""
-        width = 0.0
-        brk = -1  # index in `line` where a break may happen
-        for ch in paragraph:
-            cw = _char_px(ch, font_size)
-            if width + cw > max_px and line.strip():
-                if ch == " ":
-                    lines.append(line.rstrip())
-                    line, width, brk = "", 0.0, -1
-                    continue
-                if ch in _NO_LINE_START and len(line) > 1:
-                    brk = len(line) - 1  # carry the previous character over with it
-                if brk > 0:
-                    lines.append(line[:brk].rstrip())
-                    line = line[brk:].lstrip()
-                else:
-                    lines.append(line.rstrip())
-                    line = ""
-                width = sum(_char_px(c, font_size) for c in line)
-                brk = -1
-            wide = bool(_WIDE.match(ch)) or unicodedata.east_asian_width(ch) in ("W", "F")
-            if wide and line and ch not in _NO_LINE_START:
-                brk = len(line)
-            line += ch
-            width += cw
-            if ch == " " or (wide and ch not in "（「『【〔〈《"):
-                brk = len(line)
-        lines.append(line.rstrip())
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(" .…") + "…"
-    return "\n".join(lines)
+    return _wrap(text, max_px, font_size, max_lines).text
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -180,7 +138,7 @@ def _unique(labels: Sequence[str], ids: Sequence[str]) -> list[str]:
     return [lab if counts[lab] == 1 else f"{lab} ({i})" for lab, i in zip(labels, ids, strict=True)]
 
 
-def _row_axis(names: Sequence[str], values: Sequence[float]) -> alt.Axis:
+def _row_axis(names: Sequence[str], values: Sequence[float], font_size: float = 12) -> alt.Axis:
     """A y axis that shows ``names`` at ``values`` (row headers of the journey map)."""
     table = json.dumps(list(names), ensure_ascii=True)
     index = {float(v): i for i, v in enumerate(values)}
@@ -193,7 +151,7 @@ def _row_axis(names: Sequence[str], values: Sequence[float]) -> alt.Axis:
         domain=False,
         grid=False,
         labelFontWeight=600,
-        labelFontSize=12,
+        labelFontSize=font_size,
         labelPadding=8,
         labelLimit=150,
     )
@@ -289,6 +247,8 @@ def step_frame(journey: Journey, *, lang: str | None = None) -> pl.DataFrame:
                 "n_pain": len(s.pain_points),
                 "opportunities": "; ".join(s.opportunities) or "—",
                 "n_opp": len(s.opportunities),
+                **{f"{f}_list": list(getattr(s, f)) for f in TEXT_LISTS},
+                **{f: "; ".join(getattr(s, f)) or "—" for f in BLUEPRINT_LANES},
                 "evidence": s.evidence.label(lang),
                 "notes": s.notes or "—",
             }
@@ -307,6 +267,7 @@ def step_frame(journey: Journey, *, lang: str | None = None) -> pl.DataFrame:
         "expected_wait_s": pl.Float64,
         "n_pain": pl.Int64,
         "n_opp": pl.Int64,
+        **{f"{f}_list": pl.List(pl.String) for f in TEXT_LISTS},
     }
     if not rows:
         return pl.DataFrame(schema=schema)
@@ -337,6 +298,9 @@ def _step_tooltip(lang: str) -> list[alt.Tooltip]:
         t("repeat_contact", "viz_repeat_contact"),
         t("pain_points", "pain_points"),
         t("opportunities", "opportunities"),
+        t("frontstage", "blueprint_frontstage"),
+        t("backstage", "blueprint_backstage"),
+        t("support", "blueprint_support"),
         t("evidence", "evidence"),
         t("notes", "viz_notes"),
     ]
@@ -374,12 +338,15 @@ def _text_color() -> alt.Color:
     return alt.Color("text_color:N", scale=None)
 
 
-def _emotion_color(lang: str, *, legend: bool = True) -> alt.Color:
+def _emotion_color(lang: str, *, legend: bool = True, font: float | None = None) -> alt.Color:
     domain, colors = emotion_scale(lang)
+    sizes = {} if font is None else {"labelFontSize": font, "titleFontSize": font + 1}
     return alt.Color(
         "emotion:N",
         scale=alt.Scale(domain=domain, range=colors),
-        legend=alt.Legend(title=_label("emotion", lang), orient="right") if legend else None,
+        legend=alt.Legend(title=_label("emotion", lang), orient="right", **sizes)
+        if legend
+        else None,
     )
 
 
@@ -418,10 +385,598 @@ def _empty_chart(journey: Journey, lang: str, key: str, message_key: str) -> alt
 
 
 # -- the journey map ------------------------------------------------------------------
+#: Paper sizes of :func:`journey_map_pages` (landscape): width in mm and page width in px.
+PAPERS: dict[str, tuple[float, int]] = {"a4": (297.0, 1280), "a3": (420.0, 1810)}
+#: Smallest type on a printed page, in points (the map's body text).
+MIN_PRINT_PT = 7.0
+_PRINT_MARGIN_MM = 10.0  # each side, as a PDF page keeps it
+_RESERVED_PX = 270  # row labels, legends and padding beside the plotting area
+_MIN_STEP_PX = 105  # a step column a caption of ~8 Japanese characters per line fits
+
+
+def _print_font_px(paper: str) -> float:
+    """Body text size in px that prints at :data:`MIN_PRINT_PT` or more on ``paper``.
+
+    The page (``PAPERS[paper][1]`` px wide) is printed across the paper width minus the
+    margins; 1 pt = 1/72 in. The size is rounded up to half a pixel, and never below
+    the notebook size (11 px).
+
+    Examples
+    --------
+    >>> _print_font_px("a4"), _print_font_px("a3")
+    (11.5, 11.5)
+    """
+    width_mm, page_px = PAPERS[paper]
+    printable_pt = (width_mm - 2 * _PRINT_MARGIN_MM) / 25.4 * 72
+    return max(float(_FONT_SIZE), math.ceil(2 * MIN_PRINT_PT * page_px / printable_pt) / 2)
+
+
+@dataclass
+class _MapContext:
+    """What every panel of one map (or page) shares."""
+
+    lang: str
+    font: float
+    plot_w: float
+    n: int
+    tooltip: list[alt.Tooltip]
+    score_domain: tuple[float, float]
+    valence_bound: float
+    footnotes: list[str] | None = None  # None: no footnotes (the notebook strip)
+    page: Any = None  # a StagePage, on pages
+
+    @property
+    def step_px(self) -> float:
+        return self.plot_w / self.n
+
+    @property
+    def line_px(self) -> float:
+        return round(self.font * 1.3)
+
+    def __post_init__(self) -> None:
+        # one scale object for every panel (widgets patch its domain in one place)
+        self.x_scale = alt.Scale(domain=[-0.5, self.n - 0.5], nice=False, zero=False)
+
+    def x(self, field: str = "pos") -> alt.X:
+        return alt.X(f"{field}:Q", scale=self.x_scale, axis=None)
+
+    def fit(self, text: str, max_px: float, max_lines: int, *, bold: bool = False) -> Wrapped:
+        """``text`` wrapped; when cut, a footnote (on pages) holds it whole."""
+        w = _wrap(text, max_px, self.font, max_lines, bold=bold)
+        if not w.truncated or self.footnotes is None:
+            return w
+        self.footnotes.append(text)
+        mark = f" [{len(self.footnotes)}]"
+        return _wrap(text, max_px, self.font, max_lines, bold=bold, marker=mark)
+
+
+def _px_scale(height: float) -> alt.Scale:
+    """The y scale of a panel laid out in pixels: fractions of its ``height`` from the top.
+
+    Positions are computed in pixels and written as fractions (:func:`_frac`), so the
+    scale itself never changes (widgets patch data, not scales; see
+    :mod:`cxkit.widgets._fastspec`).
+    """
+    return alt.Scale(domain=[1, 0], nice=False, zero=False)
+
+
+def _frac(df: pl.DataFrame, height: float, *columns: str) -> pl.DataFrame:
+    """``columns`` (pixels from the panel's top) as fractions of ``height``."""
+    return df.with_columns(*(pl.col(c) / height for c in columns))
+
+
+def _boxed_text(
+    ctx: _MapContext,
+    df: pl.DataFrame,
+    name: str,
+    height: float,
+    axis: alt.Axis,
+    box: dict[str, Any],
+    text: dict[str, Any],
+    *,
+    top_left: bool = False,
+) -> list[alt.Chart]:
+    """A named box per row (``x0``–``x1``, ``y0``–``y1``) and its named text (``label``).
+
+    The text is centred in the box, or set from its top left corner (``top_left``).
+    """
+    if not top_left:  # centre the block of lines (the text is set from its top)
+        lines = pl.col("label").str.count_matches("\n") + 1
+        df = df.with_columns(
+            ((pl.col("y0") + pl.col("y1")) / 2 - lines * ctx.line_px / 2).alias("ty")
+        )
+    df = _frac(df, height, "y0", "y1", "ty")
+    y_scale = _px_scale(height)
+    y = alt.Y("y0:Q", scale=y_scale, axis=axis)
+    rect = (
+        alt.Chart(df)
+        .mark_rect(**box)
+        .encode(x=ctx.x("x0"), x2="x1:Q", y=y, y2="y1:Q", tooltip=ctx.tooltip)
+        .properties(name=f"{name}_box")
+    )
+    anchor = {"x": ctx.x("tx"), "y": alt.Y("ty:Q", scale=y_scale, axis=axis)}
+    label = (
+        alt.Chart(df)
+        .mark_text(
+            lineBreak="\n",
+            fontSize=ctx.font,
+            lineHeight=ctx.line_px,
+            align="left" if top_left else "center",
+            baseline="top",
+            **text,
+        )
+        .encode(**anchor, text="label:N", tooltip=ctx.tooltip)
+        .properties(name=f"{name}_text")
+    )
+    return [rect, label]
+
+
+def _cells(
+    frame: pl.DataFrame, texts: Sequence[str], y0: float, y1: float, *, top_left: bool = False
+) -> pl.DataFrame:
+    """One box per step, its column from ``y0`` to ``y1`` px; the text is anchored at the
+    box's centre, or at its top left corner (``top_left``, 5 px in)."""
+    return frame.with_columns(
+        pl.Series("label", list(texts), dtype=pl.String),
+        (pl.col("pos") - 0.47).alias("x0"),
+        (pl.col("pos") + 0.47).alias("x1"),
+        (pl.col("pos") - (0.47 if top_left else 0.0)).cast(pl.Float64).alias("tx"),
+        pl.lit(float(y0)).alias("y0"),
+        pl.lit(float(y1)).alias("y1"),
+        pl.lit(y0 + 5.0 if top_left else (y0 + y1) / 2).alias("ty"),
+    )
+
+
+def _separators(ctx: _MapContext, frame: pl.DataFrame) -> alt.Chart:
+    """Faint dashed rules between stages."""
+    firsts = frame.group_by("stage_id", maintain_order=True).agg(pl.col("pos").min().alias("f"))
+    bounds = firsts.filter(pl.col("f") > 0).select((pl.col("f") - 0.5).alias("b"))
+    return (
+        alt.Chart(bounds)
+        .mark_rule(color="#D0D0D0", strokeDash=[3, 3], strokeWidth=1)
+        .encode(x=ctx.x("b"))
+    )
+
+
+def _stage_names(ctx: _MapContext, stages: pl.DataFrame) -> list[str]:
+    """Stage names, marked where a stage goes on from the previous page or to the next."""
+    names = stages["stage"].to_list()
+    page, more = ctx.page, _label("viz_continued", ctx.lang)
+    if page is not None and page.continued_from_previous:
+        names[0] = f"← {names[0]} ({more})"
+    if page is not None and page.continues_on_next:
+        names[-1] = f"{names[-1]} ({more}) →"
+    return names
+
+
+def _stage_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
+    stages = frame.group_by("stage_id", maintain_order=True).agg(
+        pl.col("stage").first(), pl.col("pos").min().alias("a"), pl.col("pos").max()
+    )
+    texts = [
+        ctx.fit(name, (r["pos"] - r["a"] + 0.94) * ctx.step_px - 16, 2, bold=True).text
+        for name, r in zip(_stage_names(ctx, stages), stages.iter_rows(named=True), strict=True)
+    ]
+    lines = max(t.count("\n") + 1 for t in texts)
+    h = lines * ctx.line_px + 16
+    df = stages.with_columns(
+        pl.Series("label", texts, dtype=pl.String),
+        (pl.col("a") - 0.47).alias("x0"),
+        (pl.col("pos") + 0.47).alias("x1"),
+        ((pl.col("a") + pl.col("pos")) / 2).cast(pl.Float64).alias("tx"),
+        pl.lit(2.0).alias("y0"),
+        pl.lit(h - 2.0).alias("y1"),
+        pl.lit(h / 2).alias("ty"),
+        (pl.col("pos") - pl.col("a") + 1).alias("n_steps"),
+    )
+    axis = _row_axis([_label("stage", ctx.lang)], [0.5], ctx.font + 1)
+    tip = [
+        alt.Tooltip("stage:N", title=_label("stage", ctx.lang)),
+        alt.Tooltip("n_steps:Q", title=_label("viz_n_steps", ctx.lang)),
+    ]
+    box, text = _boxed_text(
+        ctx,
+        df,
+        "stage",
+        h,
+        axis,
+        {"color": _STAGE_FILL, "cornerRadius": 4},
+        {"color": "white", "fontWeight": 600},
+    )
+    return alt.layer(box.encode(tooltip=tip), text.encode(tooltip=tip)).properties(
+        width=ctx.plot_w, height=h
+    )
+
+
+def _step_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
+    texts = [
+        ctx.fit(f"{no}. {a}" if a else f"{no}. {sid}", 0.94 * ctx.step_px - 10, 6).text
+        for no, a, sid in zip(frame["step_no"], frame["action"], frame["step_id"], strict=True)
+    ]
+    h = max(t.count("\n") + 1 for t in texts) * ctx.line_px + 14
+    axis = _row_axis([_label("step", ctx.lang)], [0.5], ctx.font + 1)
+    df = _cells(frame, texts, 2, h - 2)
+    layers = _boxed_text(
+        ctx, df, "step", h, axis, {"fill": "#FFFFFF", "opacity": 0}, {"color": INK}
+    )
+    return alt.layer(_separators(ctx, frame), *layers).properties(width=ctx.plot_w, height=h)
+
+
+def _lane_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
+    lanes = list(dict.fromkeys(frame["channel"].to_list()))
+    lane_ids = list(dict.fromkeys(frame["channel_id"].to_list()))
+    lane_of = {c: i for i, c in enumerate(lanes)}
+    texts = [ctx.fit(t, 0.9 * ctx.step_px - 14, 3).text for t in frame["touchpoint"]]
+    lane_h = max(t.count("\n") + 1 for t in texts) * ctx.line_px + 22
+    h = lane_h * len(lanes)
+    centre = [(lane_of[c] + 0.5) * lane_h for c in frame["channel"]]
+    df = frame.with_columns(
+        pl.Series("label", texts, dtype=pl.String),
+        pl.Series("lane", centre),
+        (pl.col("pos") - 0.45).alias("x0"),
+        (pl.col("pos") + 0.45).alias("x1"),
+        pl.col("pos").cast(pl.Float64).alias("tx"),
+        pl.Series("ty", centre),
+    ).with_columns(
+        (pl.col("lane") - lane_h / 2 + 5).alias("y0"), (pl.col("lane") + lane_h / 2 - 5).alias("y1")
+    )
+    y_scale = _px_scale(h)
+    axis = _row_axis(lanes, [(i + 0.5) * lane_h / h for i in range(len(lanes))], ctx.font + 1)
+    path_df = _frac(df, h, "lane")
+    box, text = _boxed_text(
+        ctx,
+        df.with_columns(path_df["lane"]),
+        "touchpoint",
+        h,
+        axis,
+        {"cornerRadius": 5, "strokeWidth": 1.5},
+        {"color": INK},
+    )
+    box = box.encode(
+        fill=alt.Color(
+            "channel:N",
+            scale=alt.Scale(domain=lanes, range=[_tint(channel_color(c), 0.8) for c in lane_ids]),
+            legend=None,
+        ),
+        stroke=alt.Stroke(
+            "channel:N",
+            scale=alt.Scale(domain=lanes, range=[channel_color(c) for c in lane_ids]),
+            legend=None,
+        ),
+    )
+    path = (
+        alt.Chart(path_df)
+        .mark_line(color=MUTED, strokeWidth=2, strokeDash=[4, 3], interpolate="linear")
+        .encode(x=ctx.x(), y=alt.Y("lane:Q", scale=y_scale, axis=axis), order="pos:Q")
+    )
+    return alt.layer(_separators(ctx, frame), path, box, text).properties(
+        width=ctx.plot_w, height=h
+    )
+
+
+def _has_blueprint(frame: pl.DataFrame) -> bool:
+    return any(frame[f"{lane}_list"].list.len().sum() > 0 for lane in BLUEPRINT_LANES)
+
+
+def _blueprint_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
+    """Frontstage, backstage and support rows, with the lines of visibility and of
+    internal interaction between them (a service blueprint under the channel lanes)."""
+    gap = ctx.line_px + 12  # the band holding a line and, above it, its label
+    rows, centres, lines, top = [], [], [], 0.0
+    for k, lane in enumerate(BLUEPRINT_LANES):
+        texts = [
+            ctx.fit("\n".join(f"• {t}" for t in items), 0.94 * ctx.step_px - 12, 5).text
+            for items in frame[f"{lane}_list"].to_list()
+        ]
+        h = max(1, *(t.count("\n") + 1 for t in texts)) * ctx.line_px + 12
+        rows.append(_cells(frame, texts, top + 2, top + h - 2, top_left=True))
+        centres.append(top + h / 2)
+        top += h
+        if k < len(BLUEPRINT_LANES) - 1:
+            key = ("line_of_visibility", "line_of_internal_interaction")[k]
+            lines.append(
+                {
+                    "y": top + gap - 4,
+                    "ty": top + gap - 6,
+                    "tx": -0.5,
+                    "label": _label(f"blueprint_{key}", ctx.lang),
+                }
+            )
+            top += gap
+    y_scale = _px_scale(top)
+    names = [_label(f"blueprint_{lane}", ctx.lang) for lane in BLUEPRINT_LANES]
+    axis = _row_axis(names, [c / top for c in centres], ctx.font + 1)
+    df = pl.concat(rows, how="vertical_relaxed")
+    layers = _boxed_text(
+        ctx,
+        df,
+        "blueprint",
+        top,
+        axis,
+        {"fill": "#F4F6F8", "cornerRadius": 3},
+        {"color": INK, "dx": 6},
+        top_left=True,
+    )
+    df_lines = _frac(pl.DataFrame(lines), top, "y", "ty")
+    rule = (
+        alt.Chart(df_lines)
+        .mark_rule(color=INK, strokeWidth=1.2, strokeDash=[6, 3])
+        .encode(y=alt.Y("y:Q", scale=y_scale, axis=axis))
+        .properties(name="blueprint_line")
+    )
+    label = (
+        alt.Chart(df_lines)
+        .mark_text(
+            align="left",
+            baseline="bottom",
+            dx=4,
+            fontSize=ctx.font,
+            fontStyle="italic",
+            color=MUTED,
+        )
+        .encode(x=ctx.x("tx"), y=alt.Y("ty:Q", scale=y_scale, axis=axis), text="label:N")
+        .properties(name="blueprint_line_label")
+    )
+    return alt.layer(_separators(ctx, frame), *layers, rule, label).properties(
+        width=ctx.plot_w, height=top
+    )
+
+
+def _score_domain(frame: pl.DataFrame) -> tuple[float, float]:
+    """0–10, extended to whole numbers that hold every expectation and experience."""
+    values = pl.concat([frame["expectation"], frame["experience"]]).drop_nulls()
+    if values.len() == 0:
+        return 0.0, 10.0
+    return min(0.0, math.floor(float(values.min()))), max(10.0, math.ceil(float(values.max())))
+
+
+def _score_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
+    lo, hi = ctx.score_domain
+    lang, f = ctx.lang, ctx.font
+    score_scale = alt.Scale(domain=[lo, hi], nice=False)
+    kinds = [_label("expectation", lang), _label("experience", lang)]
+    shape = alt.Shape(
+        "kind:N",
+        scale=alt.Scale(domain=kinds, range=["M-1,-0.22H1V0.22H-1Z", "circle"]),
+        legend=alt.Legend(
+            title=None,
+            orient="right",
+            symbolFillColor="#666666",
+            symbolStrokeColor="#666666",
+            labelFontSize=f,
+        ),
+    )
+    exp_df = frame.with_columns(pl.lit(kinds[0]).alias("kind"))
+    got_df = frame.filter(pl.col("experience").is_not_null()).with_columns(
+        pl.lit(kinds[1]).alias("kind")
+    )
+    gap_df = frame.filter(pl.col("gap").is_not_null()).with_columns(
+        ((pl.col("expectation") + pl.col("experience")) / 2).alias("mid")
+    )
+    # the part of the axis outside 0–10 (wait-derived experiences can fall below 0)
+    off = _label("viz_off_scale", lang)
+    bands = pl.DataFrame(
+        [(lo, 0.0, (lo + 0.0) / 2), (10.0, hi, (10.0 + hi) / 2)],
+        schema={"b0": pl.Float64, "b1": pl.Float64, "bm": pl.Float64},
+        orient="row",
+    ).filter(pl.col("b1") > pl.col("b0"))
+    bands = bands.with_columns(pl.lit(off).alias("label"), pl.lit(-0.5).alias("tx"))
+    ticks = sorted({lo, 0.0, 5.0, 10.0, hi})
+    score_y = alt.Axis(
+        title=_label("viz_score", lang),
+        values=ticks,
+        grid=True,
+        titleFontWeight=600,
+        labelFontSize=f,
+        titleFontSize=f + 1,
+    )
+    y = {"scale": score_scale, "axis": score_y}
+    height = 130 * (hi - lo) / 10
+    return alt.layer(
+        alt.Chart(bands)
+        .mark_rect(color="#EFE6E1", opacity=0.8)
+        .encode(y=alt.Y("b0:Q", **y), y2="b1:Q")
+        .properties(name="off_scale_band"),
+        alt.Chart(bands)
+        .mark_text(
+            align="left", baseline="middle", dx=4, fontSize=f, fontStyle="italic", color="#8A5A44"
+        )
+        .encode(x=ctx.x("tx"), y=alt.Y("bm:Q", **y), text="label:N")
+        .properties(name="off_scale_label"),
+        _separators(ctx, frame),
+        alt.Chart(gap_df)
+        .mark_rule(strokeWidth=4, opacity=0.45)
+        .encode(
+            x=ctx.x(),
+            y=alt.Y("expectation:Q", **y),
+            y2="experience:Q",
+            color=_emotion_color(lang, legend=False),
+            tooltip=ctx.tooltip,
+        ),
+        alt.Chart(exp_df.filter(pl.col("expectation").is_not_null()))
+        .mark_point(filled=True, size=260, color="#555555", opacity=1)
+        .encode(x=ctx.x(), y=alt.Y("expectation:Q", **y), shape=shape, tooltip=ctx.tooltip),
+        alt.Chart(got_df)
+        .mark_point(filled=True, size=110, opacity=1, stroke="white", strokeWidth=1)
+        .encode(
+            x=ctx.x(),
+            y=alt.Y("experience:Q", **y),
+            shape=shape,
+            color=_emotion_color(lang, legend=False),
+            tooltip=ctx.tooltip,
+        ),
+        alt.Chart(gap_df)
+        .mark_text(align="left", dx=12, fontSize=f, fontWeight=600)
+        .encode(
+            x=ctx.x(),
+            y=alt.Y("mid:Q", **y),
+            text="gap_text:N",
+            color=_text_color(),
+            tooltip=ctx.tooltip,
+        ),
+    ).properties(width=ctx.plot_w, height=height)
+
+
+def _emotion_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
+    lang, f, x = ctx.lang, ctx.font, ctx.x()
+    bound = ctx.valence_bound
+    v_scale = alt.Scale(domain=[-bound, bound], nice=False)
+    v_axis = alt.Axis(
+        title=_label("valence", lang),
+        grid=False,
+        titleFontWeight=600,
+        tickCount=5,
+        labelFontSize=f,
+        titleFontSize=f + 1,
+    )
+    y = alt.Y("valence:Q", scale=v_scale, axis=v_axis)
+    valued = frame.filter(pl.col("valence").is_not_null()).with_columns(
+        pl.when(pl.col("valence") >= 0).then(pl.lit(-1)).otherwise(pl.lit(1)).alias("side"),
+        _valence_label(),
+    )
+    missing = frame.filter(pl.col("valence").is_null()).with_columns(
+        pl.lit(0.0).alias("zero"),
+        pl.lit(_label("viz_no_valence_step", lang)).alias("why"),
+        _ring_color(),
+    )
+    text = {"fontWeight": 600, "fontSize": f}
+    layers: list[Any] = [
+        _separators(ctx, frame),
+        alt.Chart(pl.DataFrame({"zero": [0.0]}))
+        .mark_rule(color=INK, strokeWidth=1)
+        .encode(y=alt.Y("zero:Q", scale=v_scale, axis=v_axis)),
+        alt.Chart(valued)
+        .mark_line(color="#7A7A7A", strokeWidth=2, interpolate="monotone")
+        .encode(x=x, y=y, order="pos:Q"),
+        alt.Chart(valued)
+        .mark_point(filled=True, size=170, opacity=1, stroke="white", strokeWidth=1.5)
+        .encode(x=x, y=y, color=_emotion_color(lang, font=f), tooltip=ctx.tooltip),
+        alt.Chart(valued.filter(pl.col("side") < 0))
+        .mark_text(dy=-14, **text)
+        .encode(x=x, y=y, text="valence_label:N", color=_text_color()),
+        alt.Chart(valued.filter(pl.col("side") > 0))
+        .mark_text(dy=15, **text)
+        .encode(x=x, y=y, text="valence_label:N", color=_text_color()),
+        # always present, empty when every step has a valence: the chart's structure then
+        # depends on the step count only through values (widgets patch those, see
+        # cxkit.widgets._fastspec) and an empty layer draws nothing
+        alt.Chart(missing)
+        .mark_point(filled=False, size=120, strokeWidth=2.5, opacity=1)
+        .encode(
+            color=alt.Color("ring:N", scale=None),
+            x=x,
+            y=alt.Y("zero:Q", scale=v_scale, axis=v_axis),
+            tooltip=[alt.Tooltip("why:N", title=_label("valence", lang)), *ctx.tooltip],
+        ),
+    ]
+    return alt.layer(*layers).properties(width=ctx.plot_w, height=150)
+
+
+def _notes_panel(
+    ctx: _MapContext, frame: pl.DataFrame, column: str, key: str, color: str
+) -> alt.LayerChart:
+    """Pain points or opportunities: a count badge and the bulleted texts per step."""
+    count = {"pain_points": "n_pain", "opportunities": "n_opp"}[column]
+    texts = [
+        ctx.fit("\n".join(f"• {t}" for t in items), 0.94 * ctx.step_px - 34, 6).text
+        for items in frame[f"{column}_list"].to_list()
+    ]
+    h = max(1, *(t.count("\n") + 1 for t in texts)) * ctx.line_px + 14
+    df = _cells(frame, texts, 2, h - 2, top_left=True).with_columns(
+        (pl.col("pos") - 0.47).alias("left"),
+        pl.lit(14.0).alias("by"),
+    )
+    y_scale = _px_scale(h)
+    axis = _row_axis([_label(key, ctx.lang)], [0.5], ctx.font + 1)
+    badges = _frac(df.filter(pl.col(count) > 0), h, "by")
+    box, text = _boxed_text(
+        ctx,
+        df,
+        column,
+        h,
+        axis,
+        {"fill": "#FFFFFF", "opacity": 0},
+        {"color": INK, "dx": 28},
+        top_left=True,
+    )
+    badge_at = {"x": ctx.x("left"), "y": alt.Y("by:Q", scale=y_scale, axis=axis)}
+    return alt.layer(
+        _separators(ctx, frame),
+        box,
+        alt.Chart(badges)
+        .mark_circle(size=290, color=color, opacity=1, xOffset=13)
+        .encode(**badge_at, tooltip=ctx.tooltip),
+        alt.Chart(badges)
+        .mark_text(color="white", fontWeight=700, fontSize=ctx.font, xOffset=13)
+        .encode(**badge_at, text=f"{count}:Q"),
+        text,
+    ).properties(width=ctx.plot_w, height=h)
+
+
+def _footnote_panel(ctx: _MapContext) -> alt.LayerChart:
+    """The full texts of the page's shortened labels, numbered as marked."""
+    notes = ctx.footnotes or []
+    lines = [f"[{k}] {t}".replace("\n", " / ") for k, t in enumerate(notes, 1)]
+    text = _wrap("\n".join(lines), ctx.plot_w - 20, ctx.font, 10_000).text
+    h = (text.count("\n") + 1) * ctx.line_px + 12
+    df = pl.DataFrame(
+        {
+            "label": [text],
+            "x0": [-0.5],
+            "x1": [ctx.n - 0.5],
+            "tx": [-0.5],
+            "y0": [0.0],
+            "y1": [float(h)],
+            "ty": [6.0],
+        }
+    )
+    axis = _row_axis([_label("viz_footnotes", ctx.lang)], [0.5], ctx.font + 1)
+    box, label = _boxed_text(
+        ctx,
+        df,
+        "footnote",
+        h,
+        axis,
+        {"fill": "#FAFAFA"},
+        {"color": INK, "dx": 8},
+        top_left=True,
+    )
+    return alt.layer(
+        box.encode(tooltip=alt.value(None)), label.encode(tooltip=alt.value(None))
+    ).properties(width=ctx.plot_w, height=h)
+
+
+def _map_chart(ctx: _MapContext, frame: pl.DataFrame, title: alt.TitleParams) -> alt.VConcatChart:
+    """The panels of one map (or page), top to bottom, under ``title``."""
+    panels = [
+        _stage_panel(ctx, frame),
+        _step_panel(ctx, frame),
+        _lane_panel(ctx, frame),
+    ]
+    if _has_blueprint(frame):
+        panels.append(_blueprint_panel(ctx, frame))
+    panels += [
+        _score_panel(ctx, frame),
+        _emotion_panel(ctx, frame),
+        _notes_panel(ctx, frame, "pain_points", "pain_points", EMOTION_COLORS["dissatisfied"]),
+        _notes_panel(ctx, frame, "opportunities", "opportunities", OPPORTUNITY_COLOR),
+    ]
+    if ctx.footnotes:
+        panels.append(_footnote_panel(ctx))
+    chart = (
+        alt.vconcat(*panels, spacing=6)
+        .resolve_scale(
+            color="independent", shape="independent", fill="independent", stroke="independent"
+        )
+        .properties(title=title)
+    )
+    return apply_theme(chart)
+
+
 def journey_map(
     journey: Journey, *, lang: str | None = None, width: float | None = None
 ) -> alt.VConcatChart | alt.LayerChart:
-    """The journey map: stages, steps, channel lanes, expectation vs experience, emotion.
+    """The journey map as one strip: stages, steps, channel lanes, scores, emotion.
 
     Panels share the x axis (one column per step, steps grouped by stage in stage
     order) and are stacked top to bottom:
@@ -430,14 +985,22 @@ def journey_map(
     2. the steps (what the customer does);
     3. one lane per channel holding the step's touchpoint, coloured by channel, with a
        line following the customer across lanes (each lane change is a channel switch);
-    4. expectation (bar) and experience (dot) per step on 0–10, joined by the gap,
-       coloured by emotion class;
-    5. the emotion curve: step valences coloured 不満 / 満足 / 感動 around the zero line,
+    4. when any step has ``frontstage`` / ``backstage`` / ``support`` texts, the
+       service blueprint: those three rows, with the line of visibility between
+       frontstage and backstage and the line of internal interaction above support;
+    5. expectation (bar) and experience (dot) per step on 0–10, joined by the gap,
+       coloured by emotion class; when a (wait-derived) score lies outside 0–10 the
+       axis is extended to it and the part outside 0–10 is shaded and labelled;
+    6. the emotion curve: step valences coloured 不満 / 満足 / 感動 around the zero line,
        with the peak and end of the peak-end rule marked;
-    6. pain points and 7. opportunities, with count badges and the texts themselves.
+    7. pain points and 8. opportunities, with count badges and the texts themselves.
 
-    Every mark's tooltip carries all of the step's annotations. Steps without a
-    valence still appear (their emotion mark is a hollow grey ring at zero).
+    Texts are wrapped to their boxes with the font's real widths, Japanese at phrase
+    boundaries (BudouX, see :mod:`cxkit.viz._text`); rows and boxes grow with their
+    text. A text still too long ends in ``…``; every mark's tooltip carries all of
+    the step's annotations in full. Steps without a valence still appear (their
+    emotion mark is a hollow grey ring at zero). For print, slides and long
+    journeys use :func:`journey_map_pages`.
 
     Parameters
     ----------
@@ -477,359 +1040,118 @@ def journey_map(
     n = frame.height
     if n == 0:
         return _empty_chart(journey, lang, "viz_journey_map", "viz_no_steps")
-    plot_w = width or max(_MIN_WIDTH, _STEP_PX * n)
-    step_px = plot_w / n
-    x_scale = alt.Scale(domain=[-0.5, n - 0.5], nice=False, zero=False)
-    x = alt.X("pos:Q", scale=x_scale, axis=None)
-    tooltip = _step_tooltip(lang)
-    text_px = step_px - 14
+    ctx = _MapContext(
+        lang=lang,
+        font=_FONT_SIZE,
+        plot_w=width or max(_MIN_WIDTH, _STEP_PX * n),
+        n=n,
+        tooltip=_step_tooltip(lang),
+        score_domain=_score_domain(frame),
+        valence_bound=_valence_bound(frame),
+    )
+    return _map_chart(ctx, frame, _title(journey, lang, "viz_journey_map"))
 
-    # stage boundaries, drawn faintly across the lower panels
-    stages = (
-        frame.group_by("stage_id", maintain_order=True)
-        .agg(
-            pl.col("stage").first(),
-            pl.col("pos").min().alias("first"),
-            pl.col("pos").max().alias("last"),
-            pl.len().alias("n_steps"),
-        )
-        .with_columns(
-            (pl.col("first") - 0.5).alias("x0"),
-            (pl.col("last") + 0.5).alias("x1"),
-            ((pl.col("first") + pl.col("last")) / 2).alias("xc"),
-        )
-    )
-    stages = stages.with_columns(
-        pl.Series(
-            "stage_text",
-            [
-                wrap_text(s, (r["x1"] - r["x0"]) * step_px - 12, 12, 2)
-                for s, r in zip(stages["stage"], stages.iter_rows(named=True), strict=True)
-            ],
-        )
-    )
-    bounds = stages.filter(pl.col("first") > 0).select(pl.col("x0").alias("b"))
 
-    def separators() -> alt.Chart:
-        return (
-            alt.Chart(bounds)
-            .mark_rule(color="#D0D0D0", strokeDash=[3, 3], strokeWidth=1)
-            .encode(x=alt.X("b:Q", scale=x_scale, axis=None))
+def steps_per_page(paper: str = "a4") -> int:
+    """Most steps on one page of :func:`journey_map_pages` on ``paper``.
+
+    A step column is at least 105 px wide, so that a caption at the print size
+    (:data:`MIN_PRINT_PT`) holds about eight Japanese characters per line.
+
+    Examples
+    --------
+    >>> steps_per_page("a4"), steps_per_page("a3")
+    (8, 14)
+    """
+    _check_paper(paper)
+    return (PAPERS[paper][1] - _RESERVED_PX) // _MIN_STEP_PX
+
+
+def _check_paper(paper: Any) -> str:
+    if paper not in PAPERS:
+        raise CxkitError(
+            f"`paper` must be one of {', '.join(map(repr, PAPERS))} (landscape), got {paper!r}"
         )
+    return paper
 
-    # 1. stage headers
-    one_row = alt.Y(
-        "row:Q", scale=alt.Scale(domain=[0, 1]), axis=_row_axis([_label("stage", lang)], [0.5])
-    )
-    stage_base = alt.Chart(
-        stages.with_columns(
-            pl.lit(0.06).alias("r0"), pl.lit(0.94).alias("r1"), pl.lit(0.5).alias("row")
+
+def journey_map_pages(
+    journey: Journey, *, lang: str | None = None, paper: str = "a4"
+) -> list[alt.VConcatChart | alt.LayerChart]:
+    """The journey map in pages that print legibly on A4 or A3 landscape.
+
+    The steps are split by whole stages with :func:`cxkit.viz.paging.stage_pages`
+    (a stage longer than a page goes on over several, its header marked
+    "continued"), at most :func:`steps_per_page` steps a page. Every page is
+    :data:`PAPERS` ``[paper][1]`` px wide (1280 px for A4, 1810 px for A3) and is
+    drawn at a body type size that prints at :data:`MIN_PRINT_PT` (7 pt) or more
+    when the page fills the paper width minus 10 mm margins; every page repeats the
+    row labels, the lanes of its steps and the legends, says "page k of n" in its
+    title, and lists the full text of every label it had to shorten as numbered
+    footnotes (the label ends with ``… [k]``). Score axes and the emotion scale are
+    the same on every page.
+
+    Parameters
+    ----------
+    journey
+        The journey to draw.
+    lang
+        Language of cxkit's own labels; defaults to the journey's ``language``.
+    paper
+        ``"a4"`` or ``"a3"`` (landscape).
+
+    Returns
+    -------
+    list of altair.VConcatChart
+        One chart per page (one message chart if the journey has no steps).
+
+    Raises
+    ------
+    CxkitError
+        If ``journey`` is not a Journey, ``lang`` or ``paper`` is unknown.
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> pages = journey_map_pages(cx.load_journey("retail_omnichannel"))
+    >>> len(pages), pages[0].title.text.split(" — ")[-1]
+    (3, 'page 1 of 3')
+    """
+    from cxkit.viz.paging import stage_pages
+
+    journey = _check_journey(journey)
+    lang = resolve_lang(lang, journey)
+    paper = _check_paper(paper)
+    full = step_frame(journey, lang=lang)
+    if full.height == 0:
+        return [_empty_chart(journey, lang, "viz_journey_map", "viz_no_steps")]
+    pages = stage_pages(journey, steps_per_page(paper))
+    font = _print_font_px(paper)
+    charts = []
+    for page in pages:
+        rank = {index: pos for pos, index in enumerate(page.steps)}
+        frame = (
+            full.filter(pl.col("index").is_in(list(page.steps)))
+            .with_columns(pl.col("index").replace_strict(rank, return_dtype=pl.Int64).alias("pos"))
+            .sort("pos")
         )
-    )
-    stage_panel = alt.layer(
-        stage_base.mark_rect(color=_STAGE_FILL, cornerRadius=4, xOffset=2, x2Offset=-2).encode(
-            x=alt.X("x0:Q", scale=x_scale, axis=None),
-            x2="x1:Q",
-            y=alt.Y(
-                "r0:Q",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=_row_axis([_label("stage", lang)], [0.5]),
-            ),
-            y2="r1:Q",
-            tooltip=[
-                alt.Tooltip("stage:N", title=_label("stage", lang)),
-                alt.Tooltip("n_steps:Q", title=_label("viz_n_steps", lang)),
-            ],
-        ),
-        stage_base.mark_text(color="white", fontWeight=600, fontSize=12, lineBreak="\n").encode(
-            x=alt.X("xc:Q", scale=x_scale, axis=None),
-            y=one_row,
-            text="stage_text:N",
-            tooltip=[alt.Tooltip("stage:N", title=_label("stage", lang))],
-        ),
-    ).properties(
-        width=plot_w, height=34 if stages["stage_text"].str.contains("\n").sum() == 0 else 46
-    )
-
-    # 2. steps
-    step_text = [
-        wrap_text(f"{no}. {a}" if a else f"{no}. {sid}", text_px, _FONT_SIZE, 4)
-        for no, a, sid in zip(frame["step_no"], frame["action"], frame["step_id"], strict=True)
-    ]
-    step_lines = max(t.count("\n") + 1 for t in step_text)
-    steps_df = frame.with_columns(pl.Series("step_text", step_text), pl.lit(0.5).alias("row"))
-    step_panel = alt.layer(
-        separators(),
-        alt.Chart(steps_df)
-        .mark_text(
-            align="center",
-            baseline="middle",
-            lineBreak="\n",
-            fontSize=_FONT_SIZE,
-            lineHeight=_LINE_PX,
+        ctx = _MapContext(
+            lang=lang,
+            font=font,
+            plot_w=PAPERS[paper][1] - _RESERVED_PX,
+            n=max(frame.height, 1),
+            tooltip=_step_tooltip(lang),
+            score_domain=_score_domain(full),
+            valence_bound=_valence_bound(full),
+            footnotes=[],
+            page=page,
         )
-        .encode(
-            x=x,
-            y=alt.Y(
-                "row:Q",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=_row_axis([_label("step", lang)], [0.5]),
-            ),
-            text="step_text:N",
-            tooltip=tooltip,
-        ),
-    ).properties(width=plot_w, height=step_lines * _LINE_PX + 14)
-
-    # 3. channel lanes
-    lanes = list(dict.fromkeys(frame["channel"].to_list()))
-    lane_ids = list(dict.fromkeys(frame["channel_id"].to_list()))
-    lane_of = {c: i for i, c in enumerate(lanes)}
-    k = len(lanes)
-    tp_text = [wrap_text(t, 0.84 * step_px - 12, _FONT_SIZE - 0.5, 2) for t in frame["touchpoint"]]
-    lane_df = frame.with_columns(
-        pl.Series("lane", [float(lane_of[c]) for c in frame["channel"]]),
-        pl.Series("tp_text", tp_text),
-        (pl.col("pos") - 0.42).alias("x0"),
-        (pl.col("pos") + 0.42).alias("x1"),
-    ).with_columns((pl.col("lane") - 0.36).alias("y0"), (pl.col("lane") + 0.36).alias("y1"))
-    lane_scale = alt.Scale(domain=[k - 0.5, -0.5], nice=False, zero=False)
-    lane_axis = _row_axis(lanes, [float(i) for i in range(k)])
-    channel_colors = alt.Color(
-        "channel:N",
-        scale=alt.Scale(domain=lanes, range=[_tint(channel_color(c), 0.8) for c in lane_ids]),
-        legend=None,
-    )
-    lane_panel = alt.layer(
-        separators(),
-        alt.Chart(lane_df)
-        .mark_line(color=MUTED, strokeWidth=2, strokeDash=[4, 3], interpolate="linear")
-        .encode(x=x, y=alt.Y("lane:Q", scale=lane_scale, axis=lane_axis), order="pos:Q"),
-        alt.Chart(lane_df)
-        .mark_rect(cornerRadius=5, strokeWidth=1.5)
-        .encode(
-            x=alt.X("x0:Q", scale=x_scale, axis=None),
-            x2="x1:Q",
-            y=alt.Y("y0:Q", scale=lane_scale, axis=lane_axis),
-            y2="y1:Q",
-            fill=channel_colors,
-            stroke=alt.Stroke(
-                "channel:N",
-                scale=alt.Scale(domain=lanes, range=[channel_color(c) for c in lane_ids]),
-                legend=None,
-            ),
-            tooltip=tooltip,
-        ),
-        alt.Chart(lane_df)
-        .mark_text(lineBreak="\n", fontSize=_FONT_SIZE - 0.5, lineHeight=13, color=INK)
-        .encode(
-            x=x,
-            y=alt.Y("lane:Q", scale=lane_scale, axis=lane_axis),
-            text="tp_text:N",
-            tooltip=tooltip,
-        ),
-    ).properties(width=plot_w, height=46 * k)
-
-    # 4. expectation vs experience
-    score_scale = alt.Scale(domain=[0, 10], nice=False)
-    kinds = [_label("expectation", lang), _label("experience", lang)]
-    shape = alt.Shape(
-        "kind:N",
-        scale=alt.Scale(domain=kinds, range=["M-1,-0.22H1V0.22H-1Z", "circle"]),
-        legend=alt.Legend(
-            title=None, orient="right", symbolFillColor="#666666", symbolStrokeColor="#666666"
-        ),
-    )
-    exp_df = frame.with_columns(pl.lit(kinds[0]).alias("kind"))
-    got_df = frame.filter(pl.col("experience").is_not_null()).with_columns(
-        pl.lit(kinds[1]).alias("kind")
-    )
-    gap_df = frame.filter(pl.col("gap").is_not_null()).with_columns(
-        ((pl.col("expectation") + pl.col("experience")) / 2).alias("mid")
-    )
-    score_y = alt.Axis(
-        title=_label("viz_score", lang), values=[0, 5, 10], grid=True, titleFontWeight=600
-    )
-    score_panel = alt.layer(
-        separators(),
-        alt.Chart(gap_df)
-        .mark_rule(strokeWidth=4, opacity=0.45)
-        .encode(
-            x=x,
-            y=alt.Y("expectation:Q", scale=score_scale, axis=score_y),
-            y2="experience:Q",
-            color=_emotion_color(lang, legend=False),
-            tooltip=tooltip,
-        ),
-        alt.Chart(exp_df.filter(pl.col("expectation").is_not_null()))
-        .mark_point(filled=True, size=260, color="#555555", opacity=1)
-        .encode(
-            x=x,
-            y=alt.Y("expectation:Q", scale=score_scale, axis=score_y),
-            shape=shape,
-            tooltip=tooltip,
-        ),
-        alt.Chart(got_df)
-        .mark_point(filled=True, size=110, opacity=1, stroke="white", strokeWidth=1)
-        .encode(
-            x=x,
-            y=alt.Y("experience:Q", scale=score_scale, axis=score_y),
-            shape=shape,
-            color=_emotion_color(lang, legend=False),
-            tooltip=tooltip,
-        ),
-        alt.Chart(gap_df)
-        .mark_text(align="left", dx=12, fontSize=_FONT_SIZE, fontWeight=600)
-        .encode(
-            x=x,
-            y=alt.Y("mid:Q", scale=score_scale, axis=score_y),
-            text="gap_text:N",
-            color=_text_color(),
-            tooltip=tooltip,
-        ),
-    ).properties(width=plot_w, height=130)
-
-    # 5. emotion curve
-    bound = _valence_bound(frame)
-    v_scale = alt.Scale(domain=[-bound, bound], nice=False)
-    v_axis = alt.Axis(title=_label("valence", lang), grid=False, titleFontWeight=600, tickCount=5)
-    valued = frame.filter(pl.col("valence").is_not_null()).with_columns(
-        pl.when(pl.col("valence") >= 0).then(pl.lit(-1)).otherwise(pl.lit(1)).alias("side"),
-        _valence_label(),
-    )
-    missing = frame.filter(pl.col("valence").is_null()).with_columns(
-        pl.lit(0.0).alias("zero"),
-        pl.lit(_label("viz_no_valence_step", lang)).alias("why"),
-        _ring_color(),
-    )
-    emo_layers: list[Any] = [
-        separators(),
-        alt.Chart(pl.DataFrame({"zero": [0.0]}))
-        .mark_rule(color=INK, strokeWidth=1)
-        .encode(y=alt.Y("zero:Q", scale=v_scale, axis=v_axis)),
-        alt.Chart(valued)
-        .mark_line(color="#7A7A7A", strokeWidth=2, interpolate="monotone")
-        .encode(x=x, y=alt.Y("valence:Q", scale=v_scale, axis=v_axis), order="pos:Q"),
-        alt.Chart(valued)
-        .mark_point(filled=True, size=170, opacity=1, stroke="white", strokeWidth=1.5)
-        .encode(
-            x=x,
-            y=alt.Y("valence:Q", scale=v_scale, axis=v_axis),
-            color=_emotion_color(lang),
-            tooltip=tooltip,
-        ),
-        alt.Chart(valued.filter(pl.col("side") < 0))
-        .mark_text(dy=-14, fontWeight=600, fontSize=_FONT_SIZE)
-        .encode(
-            x=x,
-            y=alt.Y("valence:Q", scale=v_scale, axis=v_axis),
-            text="valence_label:N",
-            color=_text_color(),
-        ),
-        alt.Chart(valued.filter(pl.col("side") > 0))
-        .mark_text(dy=15, fontWeight=600, fontSize=_FONT_SIZE)
-        .encode(
-            x=x,
-            y=alt.Y("valence:Q", scale=v_scale, axis=v_axis),
-            text="valence_label:N",
-            color=_text_color(),
-        ),
-    ]
-    # always present, empty when every step has a valence: the chart's structure then
-    # depends on the step count only through values (widgets patch those, see
-    # cxkit.widgets._fastspec) and an empty layer draws nothing
-    emo_layers.append(
-        alt.Chart(missing)
-        .mark_point(filled=False, size=120, strokeWidth=2.5, opacity=1)
-        .encode(
-            color=alt.Color("ring:N", scale=None),
-            x=x,
-            y=alt.Y("zero:Q", scale=v_scale, axis=v_axis),
-            tooltip=[alt.Tooltip("why:N", title=_label("valence", lang)), *tooltip],
-        )
-    )
-    emotion_panel = alt.layer(*emo_layers).properties(width=plot_w, height=150)
-
-    # 6–7. pain points and opportunities
-    def notes_panel(column: str, count: str, key: str, color: str) -> alt.LayerChart:
-        texts = [
-            wrap_text(
-                "\n".join(f"• {t}" for t in (v.split("; ") if v != "—" else [])),
-                text_px - 24,
-                _FONT_SIZE - 0.5,
-                5,
-            )
-            for v in frame[column]
-        ]
-        lines = max(1, *(t.count("\n") + 1 if t else 1 for t in texts))
-        h = lines * 14 + 16
-        df = frame.with_columns(
-            pl.Series("note_text", texts),
-            (pl.col("pos") - 0.5).alias("left"),
-            pl.lit(1.0).alias("top"),
-            pl.lit(0.5).alias("row"),
-        )
-        y_scale = alt.Scale(domain=[0, 1], nice=False)
-        axis = _row_axis([_label(key, lang)], [0.5])
-        badge_y = 1 - 13 / h
-        badges = df.filter(pl.col(count) > 0).with_columns(pl.lit(badge_y).alias("by"))
-        return alt.layer(
-            separators(),
-            alt.Chart(df)
-            .mark_point(opacity=0)
-            .encode(x=x, y=alt.Y("row:Q", scale=y_scale, axis=axis)),
-            alt.Chart(badges)
-            .mark_circle(size=290, color=color, opacity=1, xOffset=14)
-            .encode(
-                x=alt.X("left:Q", scale=x_scale, axis=None),
-                y=alt.Y("by:Q", scale=y_scale, axis=axis),
-                tooltip=tooltip,
-            ),
-            alt.Chart(badges)
-            .mark_text(color="white", fontWeight=700, fontSize=_FONT_SIZE, xOffset=14)
-            .encode(
-                x=alt.X("left:Q", scale=x_scale, axis=None),
-                y=alt.Y("by:Q", scale=y_scale, axis=axis),
-                text=f"{count}:Q",
-            ),
-            alt.Chart(df)
-            .mark_text(
-                align="left",
-                baseline="top",
-                lineBreak="\n",
-                fontSize=_FONT_SIZE - 0.5,
-                lineHeight=14,
-                dx=28,
-                dy=5,
-                color=INK,
-            )
-            .encode(
-                x=alt.X("left:Q", scale=x_scale, axis=None),
-                y=alt.Y("top:Q", scale=y_scale, axis=axis),
-                text="note_text:N",
-                tooltip=tooltip,
-            ),
-        ).properties(width=plot_w, height=h)
-
-    pain_panel = notes_panel("pain_points", "n_pain", "pain_points", EMOTION_COLORS["dissatisfied"])
-    opp_panel = notes_panel("opportunities", "n_opp", "opportunities", OPPORTUNITY_COLOR)
-
-    chart = (
-        alt.vconcat(
-            stage_panel,
-            step_panel,
-            lane_panel,
-            score_panel,
-            emotion_panel,
-            pain_panel,
-            opp_panel,
-            spacing=6,
-        )
-        .resolve_scale(
-            color="independent", shape="independent", fill="independent", stroke="independent"
-        )
-        .properties(title=_title(journey, lang, "viz_journey_map"))
-    )
-    return apply_theme(chart)
+        title = _title(journey, lang, "viz_journey_map")
+        of = _label("viz_page_of", lang).format(k=page.number, n=len(pages))
+        title.text = f"{title.text} — {of}"
+        title.subtitleFontSize = font + 1
+        charts.append(_map_chart(ctx, frame, title))
+    return charts
 
 
 # -- emotion curve --------------------------------------------------------------------

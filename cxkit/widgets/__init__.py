@@ -10,13 +10,14 @@ offline ``altair.JupyterChart`` widgets (Vega comes from vl-convert, not a CDN).
 :class:`HandoffExplorer`  hand-off probability and context carry-over → outcomes, CES
 :class:`RoadmapPlanner`   initiatives on/off, effect ranges, budgets → NPV fan, Gantt
 :class:`EventExplorer`    event log → discovered touchpoint graph and metrics
+:class:`DotVoting`        dot votes on pain points → opportunity scores → proposals
 =====================  ==============================================================
 
 ``import cxkit.widgets`` is light; ipywidgets and altair load with the first widget.
 
 >>> import cxkit as cx
 >>> sorted(cx.widgets.__all__)
-['EventExplorer', 'HandoffExplorer', 'JourneyEditor', 'RoadmapPlanner']
+['DotVoting', 'EventExplorer', 'HandoffExplorer', 'JourneyEditor', 'RoadmapPlanner']
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _LAZY: dict[str, str] = {
     "HandoffExplorer": "cxkit.widgets.handoffs",
     "RoadmapPlanner": "cxkit.widgets.roadmap",
     "EventExplorer": "cxkit.widgets.events",
+    "DotVoting": "cxkit.widgets.voting",
 }
 
 __all__ = sorted(_LAZY)

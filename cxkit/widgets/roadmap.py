@@ -94,6 +94,10 @@ class RoadmapPlanner(WorkshopWidget):
         Overrides ``journey.economics``.
     lang
         Language of the labels; default the journey's language.
+    proposals
+        A :class:`~cxkit.widgets.DotVoting` whose opportunity scores propose
+        initiatives: the planner shows its proposed selection (updated on every
+        vote) and a button that switches exactly those on; see :meth:`propose`.
 
     Attributes
     ----------
@@ -107,6 +111,8 @@ class RoadmapPlanner(WorkshopWidget):
         The valuation of every initiative alone.
     plan : cxkit.roi.Roadmap or None
         The current plan (``None`` when it cannot be made; see :attr:`status`).
+    proposed : tuple of str
+        The initiatives proposed (by a vote or :meth:`propose`).
 
     Examples
     --------
@@ -118,8 +124,12 @@ class RoadmapPlanner(WorkshopWidget):
     >>> rp.plan.starts
     {'crm': 1, 'faq': 1, 'cti': 2}
     >>> rp.toggle("crm", False)
+    >>> rp.plan.starts
+    {'faq': 1}
     >>> rp.status
-    "switch on the prerequisites first: 'cti' needs 'crm'"
+    'Left out because a prerequisite is switched off: cti (needs crm)'
+    >>> rp.reasons()["cti"].code
+    'prerequisite_not_selected'
     >>> rp.close()
     """
 
@@ -133,6 +143,7 @@ class RoadmapPlanner(WorkshopWidget):
         n_sims: int = 2000,
         economics: Economics | None = None,
         lang: str | None = None,
+        proposals: Any = None,
     ) -> None:
         from cxkit.roi.evaluate import _resolve_initiatives
 
@@ -159,6 +170,8 @@ class RoadmapPlanner(WorkshopWidget):
         )
         self.plan: Any = None
         self.status = ""
+        self.proposed: tuple[str, ...] = ()
+        self._left_out: dict[str, Any] = {}
         self.timer = Timer()
         self.evaluate_timer = Timer()
         self._syncing = False
@@ -169,6 +182,8 @@ class RoadmapPlanner(WorkshopWidget):
                 n=len(self.initiatives), sims=self.n_sims, seed=self.seed
             )
         )
+        if proposals is not None:
+            proposals.link(self)
 
     # -- public --------------------------------------------------------------------------
     @property
@@ -189,6 +204,62 @@ class RoadmapPlanner(WorkshopWidget):
         """Switch an initiative on (``True``), off (``False``) or over (``None``)."""
         self.initiative(initiative_id)
         self.enabled[initiative_id] = not self.enabled[initiative_id] if on is None else bool(on)
+        self._replan(t("w_status_planned", self.lang))
+
+    def reasons(self) -> dict[str, Any]:
+        """``{id: Reason}`` for **every** initiative the plan does not start.
+
+        Switched off (``not_selected``), left out because a prerequisite is
+        switched off (``prerequisite_not_selected``, naming it), or the planner's
+        own reason (:attr:`cxkit.roi.Roadmap.reasons`: budget, prerequisite,
+        exclusion, capacity, value), in the order of the initiatives.
+        """
+        own = dict(self.plan.reasons) if self.plan is not None else {}
+        merged = {**own, **self._left_out}
+        started = self.plan.starts if self.plan is not None else {}
+        return {
+            i.id: merged[i.id] for i in self.initiatives if i.id not in started and i.id in merged
+        }
+
+    def reason_messages(self) -> dict[str, str]:
+        """:meth:`reasons` as sentences in the planner's language."""
+        names = {i.id: i.label or i.id for i in self.initiatives}
+        return {k: r.message(self.lang, names, self._money) for k, r in self.reasons().items()}
+
+    def outliers(self) -> dict[str, Any]:
+        """``{id: Outlier}``: values far outside the others' (:mod:`cxkit.roi._outliers`)."""
+        from cxkit.roi._outliers import evaluation_outliers
+
+        return evaluation_outliers(self.evaluation)
+
+    def propose(self, initiative_ids: Sequence[str], *, apply: bool = False) -> None:
+        """Show a proposed selection (e.g. from a vote); ``apply=True`` also switches
+        exactly those initiatives (and the prerequisites they need) on and re-plans."""
+        for iid in initiative_ids:
+            self.initiative(iid)
+        self.proposed = tuple(initiative_ids)
+        self._proposal.value = self._proposal_html()
+        if apply:
+            self.apply_proposals()
+
+    def apply_proposals(self) -> None:
+        """Switch on exactly the proposed initiatives and their prerequisites; re-plan."""
+        by_id = {i.id: i for i in self.initiatives}
+        on: set[str] = set()
+        todo = list(self.proposed)
+        while todo:
+            iid = todo.pop()
+            if iid in on:
+                continue
+            on.add(iid)
+            todo.extend(p.id for p in by_id[iid].prerequisites if p.id in by_id)
+        self._syncing = True
+        try:
+            for iid, box in self._checks.items():
+                self.enabled[iid] = iid in on
+                box.value = iid in on
+        finally:
+            self._syncing = False
         self._replan(t("w_status_planned", self.lang))
 
     def set_budget(self, budget: float | Sequence[float]) -> None:
@@ -294,6 +365,7 @@ class RoadmapPlanner(WorkshopWidget):
                 self.journey, inits, economics=self.economics, n_sims=self.n_sims, seed=self.seed
             )
 
+        self._joint_cache: dict[Any, Any] = {}  # valid for one evaluation only
         with self.evaluate_timer:
             old = getattr(self, "evaluation", None)
             if only is not None and old is not None:
@@ -325,14 +397,32 @@ class RoadmapPlanner(WorkshopWidget):
         return replace(old, initiatives=results, warnings=own(results), context=edited.context)
 
     def _plan_inits(self) -> list[Initiative]:
-        chosen = [i for i in self.initiatives if self.enabled[i.id]]
+        """The initiatives switched on whose prerequisites are on too; the rest are
+        kept in ``_left_out`` with their reason (switched off, or the prerequisite)."""
+        from cxkit.roi._reasons import drop_unselected
+
+        chosen, self._left_out = drop_unselected(self.initiatives, self.selected)
         ids = {i.id for i in chosen}
-        missing = [(i.id, p.id) for i in chosen for p in i.prerequisites if p.id not in ids]
-        if missing:
-            needs = ", ".join(f"{a!r} needs {b!r}" for a, b in missing)
-            raise CxkitError(f"switch on the prerequisites first: {needs}")
-        # an exclusion only matters between initiatives that are both switched on
+        # an exclusion only matters between initiatives that are both planned
         return [replace(i, excludes=tuple(x for x in i.excludes if x in ids)) for i in chosen]
+
+    def dropped_note(self) -> str:
+        """The note naming the initiatives left out because a prerequisite is off."""
+        dropped = {k: r for k, r in self._left_out.items() if r.code == "prerequisite_not_selected"}
+        if not dropped:
+            return ""
+        sep = "、" if self.lang == "ja" else ", "
+        items = sep.join(
+            t("roi_needs", self.lang).format(who=k, what=sep.join(r.ids))
+            for k, r in dropped.items()
+        )
+        return t("roi_dropped_dependents", self.lang).format(items=items)
+
+    def _money(self, amount: float) -> str:
+        cur = self.economics.currency if self.economics else ""
+        if abs(amount) >= 1e6:
+            return f"{_millions(amount)} M {cur}".strip()
+        return f"{fmt_number(amount, 0)} {cur}".strip()
 
     def _replan(self, message: str) -> None:
         from cxkit.roi import roadmap
@@ -350,6 +440,7 @@ class RoadmapPlanner(WorkshopWidget):
                         n_sims=self.n_sims,
                         seed=self.seed,
                         evaluation=self.evaluation,
+                        joint_cache=self._joint_cache,
                     )
                 else:
                     self.plan = None
@@ -366,9 +457,13 @@ class RoadmapPlanner(WorkshopWidget):
                     chart.render(_CHART_MODULE, "message", empty, t(key, lang))
             if self.plan is not None and not self.plan.schedule and kind == "info":
                 message, kind = empty, "warning"
+            note = self.dropped_note()
+            if note and kind != "error":
+                message, kind = note, "warning"
             self._set_status(message, kind)
             self._summary.value = self._summary_html()
             self._table.value = self._table_html()
+            self._reasons.value = self._reasons_html()
 
     def _effect_options(self) -> list[tuple[str, tuple[str, int]]]:
         out = []
@@ -439,6 +534,9 @@ class RoadmapPlanner(WorkshopWidget):
         )
         self._summary = w.HTML()
         self._table = w.HTML()
+        self._reasons = w.HTML()
+        self._proposal = w.HTML(self._proposal_html())
+        self._use_proposal = button(t("roi_apply_proposals", lang), "check-square-o")
         self._charts = _charts_module()
         self.fan = LiveChart("npv_fan", self._charts)
         self.gantt = LiveChart("roadmap_gantt", self._charts)
@@ -447,7 +545,8 @@ class RoadmapPlanner(WorkshopWidget):
             [
                 self._title,
                 self._status,
-                w.HBox([left, w.VBox([self._summary, self._table])]),
+                w.HBox([left, w.VBox([self._summary, self._table, self._reasons])]),
+                w.HBox([self._proposal, self._use_proposal]),
                 w.HBox([self.fan.widget, self.gantt.widget]),
             ]
         )
@@ -465,12 +564,16 @@ class RoadmapPlanner(WorkshopWidget):
             self._apply,
             self._summary,
             self._table,
+            self._reasons,
+            self._proposal,
+            self._use_proposal,
             self.fan.widget,
             self.gantt.widget,
             self.ui,
         ]
         self._effect.observe(lambda _c: self._sync_effect(), "value")
         on_click(self._apply, self._apply_clicked)
+        on_click(self._use_proposal, self.apply_proposals)
         self._sync_effect()
 
     def _on_toggle(self, initiative_id: str, on: bool) -> None:
@@ -588,12 +691,15 @@ class RoadmapPlanner(WorkshopWidget):
         lang = self.lang
         ev = self.evaluation
         rows = []
+        flagged = self.outliers()
         for r in self.table():
             start = ev.period_label(r["start"]) if r["start"] else "—"
             pay = r["payback"]
             name = r["label"] or r["id"]
             if not r.get("applies", True):
                 name += f" ({t('roi_na_short', lang)})"
+            if r["id"] in flagged:
+                name += f" ⚠ {t('roi_outlier_short', lang)}"
             rows.append(
                 [
                     name,
@@ -619,9 +725,43 @@ class RoadmapPlanner(WorkshopWidget):
                 + html.escape(note)
                 + "</div>"
             )
+        for iid, o in flagged.items():
+            if self.enabled.get(iid, False):
+                who = html.escape(self.initiative(iid).label or iid)
+                note += (
+                    '<div class="cxkit-outlier" style="color:#B3261E;font-size:12px">⚠ '
+                    f"{html.escape(t('roi_outlier', lang))}: {who} — "
+                    f"{html.escape(o.message(lang))}</div>"
+                )
         return (
             '<div class="cxkit-initiatives" style="margin-top:6px">'
             + html_table(header, rows)
             + note
             + "</div>"
+        )
+
+    def _reasons_html(self) -> str:
+        """Every initiative not scheduled, with its reason."""
+        lang = self.lang
+        msgs = self.reason_messages()
+        if not msgs:
+            return ""
+        rows = [[self.initiative(k).label or k, m] for k, m in msgs.items()]
+        header = [t("roi_initiative", lang), t("roi_reason", lang)]
+        return (
+            '<div class="cxkit-reasons" style="margin-top:6px">'
+            f"<b>{html.escape(t('roi_reason', lang))}</b>"
+            + html_table(header, rows, align=["left", "left"])
+            + "</div>"
+        )
+
+    def _proposal_html(self) -> str:
+        """The proposed selection (from a vote), or nothing."""
+        if not self.proposed:
+            return ""
+        sep = "、" if self.lang == "ja" else ", "
+        names = sep.join(html.escape(self.initiative(i).label or i) for i in self.proposed)
+        return (
+            '<div class="cxkit-proposal" style="font-size:12px;padding:4px 0">'
+            f"<b>{html.escape(t('roi_proposed', self.lang))}:</b> {names}</div>"
         )

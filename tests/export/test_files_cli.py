@@ -62,7 +62,7 @@ def test_write_leaves_no_temporary_file_and_keeps_the_old_file_on_error(billing,
             "`data` must be bytes, got str",
         ),
         (lambda j, d: export.png(j, scale=0), "`scale` must be a number in (0, 10], got 0"),
-        (lambda j, d: export.render(j, "pdf"), "`to` must be one of md, mermaid, flowchart"),
+        (lambda j, d: export.render(j, "docx"), "`to` must be one of md, mermaid, flowchart"),
     ],
 )
 def test_writer_errors_name_the_argument_and_value(billing, tmp_path, call, message) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,12 @@ def _units(spec: dict[str, Any], datasets: dict[str, Any], inherited: Any) -> It
         if rows is None and isinstance(data, dict):
             rows = data.get("values")
         mark = spec["mark"] if isinstance(spec["mark"], dict) else {"type": spec["mark"]}
-        yield {"mark": mark, "encoding": spec.get("encoding", {}), "rows": rows or []}
+        yield {
+            "mark": mark,
+            "encoding": spec.get("encoding", {}),
+            "rows": rows or [],
+            "name": re.sub(r"_\d+$", "", spec.get("name", "")),  # altair numbers names
+        }
 
 
 _SPECS: dict[int, tuple[alt.TopLevelMixin, dict[str, Any]]] = {}

@@ -97,13 +97,20 @@ def test_journey_map_emotion_layer_values_and_colours(billing_map, units):
 
 def test_journey_map_stage_band_in_stage_order(billing_map, units):
     chart = billing_map
-    (band,) = units(chart, "rect", x="x0", y="r0")
+    (band,) = [u for u in units(chart, "rect", x="x0", y="y0") if u["name"] == "stage_box"]
     assert [r["stage"] for r in band["rows"]] == [
         "Self-service search",
         "Contact the center",
         "Resolution",
     ]
-    assert [(r["x0"], r["x1"]) for r in band["rows"]] == [(-0.5, 0.5), (0.5, 2.5), (2.5, 3.5)]
+    edges = [round(r[k], 6) for r in band["rows"] for k in ("x0", "x1")]
+    assert edges == [-0.47, 0.47, 0.53, 2.47, 2.53, 3.47]
+    (names,) = [u for u in units(chart, "text") if u["name"] == "stage_text"]
+    assert [r["label"] for r in names["rows"]] == [
+        "Self-service search",
+        "Contact the center",
+        "Resolution",
+    ]
 
 
 def test_journey_map_expectation_and_experience(billing_map, units):
@@ -124,7 +131,7 @@ def test_journey_map_expectation_and_experience(billing_map, units):
 
 def test_journey_map_channel_lanes(billing_map, units):
     chart = billing_map
-    (boxes,) = units(chart, "rect", y="y0")
+    (boxes,) = [u for u in units(chart, "rect", y="y0") if u["name"] == "touchpoint_box"]
     rows = boxes["rows"]
     assert [r["touchpoint"] for r in rows] == [
         "Official web FAQ",
@@ -132,7 +139,10 @@ def test_journey_map_channel_lanes(billing_map, units):
         "Billing agent",
         "Billing agent",
     ]
-    assert [r["lane"] for r in rows] == [0.0, 1.0, 1.0, 1.0]
+    # lane centres in px from the panel's top: web first, then phone
+    lanes = [r["lane"] for r in rows]
+    assert lanes[0] < lanes[1] == lanes[2] == lanes[3]
+    assert all(r["y0"] < r["lane"] < r["y1"] for r in rows)
     stroke = boxes["encoding"]["stroke"]["scale"]
     assert stroke["domain"] == ["Official web", "Phone"]
     assert stroke["range"] == [channel_color("web"), channel_color("phone")]
@@ -147,14 +157,16 @@ def test_journey_map_pain_points_and_opportunities(billing_map, units):
     }
     assert [r["n_pain"] for r in badges["n_pain"]] == [1, 2, 1]
     assert [r["n_opp"] for r in badges["n_opp"]] == [1, 1, 1]
-    notes = [u for u in units(chart, "text") if u["encoding"]["text"]["field"] == "note_text"]
-    pains = notes[0]["rows"][0]["note_text"]
+    notes = [
+        u for u in units(chart, "text") if u["name"] in ("pain_points_text", "opportunities_text")
+    ]
+    pains = notes[0]["rows"][0]["label"]
     assert pains.replace("\n", " ") == "• The FAQ does not mention this charge"
     # tooltips list every pain point and opportunity of the step
     tips = {t["field"] for t in notes[0]["encoding"]["tooltip"]}
     assert {"pain_points", "opportunities", "notes", "evidence", "valence_text"} <= tips
     assert notes[0]["rows"][1]["pain_points"] == "; ".join(QUEUE_PAINS)
-    assert notes[0]["rows"][1]["note_text"].replace("\n", " ") == (
+    assert notes[0]["rows"][1]["label"].replace("\n", " ") == (
         "• Waited three minutes • Three times longer than expected"
     )
 
@@ -201,7 +213,7 @@ def test_lang_defaults_to_the_journeys_language(ja_map, units, spec_of):
     chart = ja_map
     assert spec_of(chart)["title"]["text"] == "料金プラン変更の問い合わせ — ジャーニーマップ"
     # the user channel "line" is labelled by its Japanese name
-    (boxes,) = units(chart, "rect", y="y0")
+    (boxes,) = [u for u in units(chart, "rect", y="y0") if u["name"] == "touchpoint_box"]
     assert [r["channel"] for r in boxes["rows"]] == [
         "公式サイト",
         "LINE公式アカウント",
@@ -216,7 +228,7 @@ def test_lang_defaults_to_the_journeys_language(ja_map, units, spec_of):
 
 def test_step_without_valence_still_appears(ja_map, units):
     chart = ja_map
-    (boxes,) = units(chart, "rect", y="y0")
+    (boxes,) = [u for u in units(chart, "rect", y="y0") if u["name"] == "touchpoint_box"]
     assert 3 in [r["step_no"] for r in boxes["rows"]]  # in its lane
     (ring,) = units(chart, "point", y="zero")
     assert [r["step_no"] for r in ring["rows"]] == [3]
@@ -374,13 +386,14 @@ def test_gap_heatmap_averages_steps_of_a_cell(billing, units):
     ("text", "px", "expected"),
     [
         ("short", 100, "short"),
-        # 11 px per wide character: 9 fit in 100 px, 7 in 80 px
+        # 11 px per wide character (Noto Sans CJK): 9 fit in 100 px, 7 in 80 px;
+        # lines break between BudouX phrases
         (
             "電話でオペレーターに同じ説明を繰り返す",
             100,
-            "電話でオペレーター\nに同じ説明を繰り返\nす",
+            "電話で\nオペレーターに同じ\n説明を繰り返す",
         ),
-        ("販売店で手続きし、割引の提案を受ける", 80, "販売店で手続き\nし、割引の提案\nを受ける"),
+        ("販売店で手続きし、割引の提案を受ける", 80, "販売店で\n手続きし、\n割引の提案を\n受ける"),
         # "、" may not start a line: the character before it moves down with it
         ("手続きし、割引", 44, "手続き\nし、割引"),
         ("", 50, ""),

@@ -19,7 +19,7 @@ def test_importing_the_namespace_loads_no_ui_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == (
-        "['EventExplorer', 'HandoffExplorer', 'JourneyEditor', 'RoadmapPlanner'] []"
+        "['DotVoting', 'EventExplorer', 'HandoffExplorer', 'JourneyEditor', 'RoadmapPlanner'] []"
     )
 
 

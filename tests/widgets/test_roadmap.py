@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
 import math
@@ -54,13 +55,59 @@ def test_a_checkbox_switches_an_initiative_off_and_on(planner, example_c):
     assert planner.plan.starts == {"crm": 1, "faq": 1, "chat": 2}
 
 
-def test_a_prerequisite_switched_off_is_explained(planner):
+def test_a_prerequisite_switched_off_drops_its_dependents_with_a_note(planner):
     planner.toggle("crm", False)
-    assert planner.plan is None
-    assert planner.status == "switch on the prerequisites first: 'cti' needs 'crm'"
+    assert planner.plan is not None and planner.plan.starts == {"faq": 1, "chat": 2}
+    assert planner.status == "Left out because a prerequisite is switched off: cti (needs crm)"
+    reasons = planner.reasons()
+    assert (reasons["crm"].code, reasons["cti"].code) == (
+        "not_selected",
+        "prerequisite_not_selected",
+    )
+    assert reasons["cti"].ids == ("crm",)
+    crm = planner.initiative("crm").label
+    msg = planner.reason_messages()["cti"]
+    assert msg == f"left out: its prerequisite {crm} is not selected"
+    assert html.escape(msg) in planner._reasons.value
     planner.toggle("cti", False)
-    assert planner.plan is not None
     assert "crm" not in planner.plan.starts and "cti" not in planner.plan.starts
+    assert planner.reasons()["cti"].code == "not_selected"
+
+
+def test_unticking_crm_integration_keeps_the_retail_plan():
+    j = cx.load_journey("retail_omnichannel")
+    rp = RoadmapPlanner(j, budget=[60e6, 30e6, 30e6, 30e6], n_sims=SIMS, seed=1)
+    rp._checks["crm_integration"].value = False
+    assert rp.plan is not None and rp.plan.schedule
+    assert "crm_integration" not in rp.plan.starts and "delivery_eta" not in rp.plan.starts
+    assert "delivery_eta (needs crm_integration)" in rp.status
+    # the charts draw the plan, not "no initiative adds value"
+    ids = {r["id"] for rows in rp.gantt.spec["datasets"].values() for r in rows if "id" in r}
+    assert ids == set(rp.plan.starts)
+    # every initiative not scheduled has a reason, shown in the widget
+    unscheduled = [i.id for i in rp.initiatives if i.id not in rp.plan.starts]
+    assert list(rp.reasons()) == unscheduled
+    assert rp._reasons.value.count("<tr>") == len(unscheduled) + 1
+    rp.close()
+
+
+def test_the_japanese_planner_explains_and_flags(ja_planner):
+    rp = ja_planner
+    assert "predictive_churn_outreach" not in rp.plan.starts
+    msg = rp.reason_messages()["predictive_churn_outreach"]
+    assert msg.startswith("予算超過") and "CRM統合" in msg
+    assert "外れ値" in rp._table.value and "解約予測にもとづく先回りの連絡" in rp._reasons.value
+    assert set(rp.outliers()) == {"predictive_churn_outreach"}
+
+
+@pytest.fixture
+def ja_planner():
+    j = cx.load_journey("complaint_recovery_ja")
+    rp = RoadmapPlanner(
+        j, [*j.initiatives, *cx.roi.catalog("ja")], budget=[20e6] * 4, n_sims=SIMS, lang="ja"
+    )
+    yield rp
+    rp.close()
 
 
 def test_budget_fields_replan(planner, example_c):

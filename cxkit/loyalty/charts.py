@@ -129,7 +129,10 @@ def _full_grid(result: RFMResult) -> pl.DataFrame:
 
 
 def loyalty_matrix_chart(matrix: LoyaltyMatrix, *, lang: str | None = None) -> alt.Chart:
-    """The 2 × 2 behaviour × attitude matrix: each quadrant's name, customers and share."""
+    """The 2 × 2 behaviour × attitude matrix: each quadrant's name, customers and share.
+
+    Customers without an answer are not a quadrant: their count is the subtitle.
+    """
     import altair as alt
 
     lang = resolve_lang(lang)
@@ -137,8 +140,13 @@ def loyalty_matrix_chart(matrix: LoyaltyMatrix, *, lang: str | None = None) -> a
     where = {"true_loyal": (hi, hi), "inertia": (hi, lo), "latent": (lo, hi), "low": (lo, lo)}
     colors = {"true_loyal": "#0072B2", "inertia": "#E69F00", "latent": "#56B4E9", "low": "#D9D9D9"}
     rows = []
+    missing = ""
     for q in matrix.counts.to_dicts():
         if q["quadrant"] not in where:
+            if q["customers"]:  # said under the title: the chart shows only who answered
+                missing = (
+                    f"{_l('q_no_answer', lang)}: {q['customers']:,} ({100 * q['share']:.0f} %)"
+                )
             continue
         b, a = where[q["quadrant"]]
         full = label(f"loyalty_q_{q['quadrant']}", lang)
@@ -171,7 +179,9 @@ def loyalty_matrix_chart(matrix: LoyaltyMatrix, *, lang: str | None = None) -> a
     sub = base.mark_text(dy=2, fontSize=11, color=INK).encode(text="sub:N")
     count = base.mark_text(dy=20, fontSize=12, color=INK).encode(text="text:N")
     return apply_theme(
-        (cells + name + sub + count).properties(width=420, height=260, title=_l("matrix", lang))
+        (cells + name + sub + count).properties(
+            width=420, height=260, title=alt.TitleParams(_l("matrix", lang), subtitle=missing)
+        )
     )
 
 

@@ -44,3 +44,7 @@ def test_matrix_chart(result):
     text = _texts(loyalty_matrix_chart(loyalty_matrix(result, answers), lang="en"))
     assert "True loyals" in text and "would leave for a better offer" in text
     assert "1 (10 %)" in text
+    # 8 of the 10 customers did not answer: said under the title, in both languages
+    assert "No attitude answer: 8 (80 %)" in text
+    ja = _texts(loyalty_matrix_chart(loyalty_matrix(result, answers), lang="ja"))
+    assert "態度データなし: 8 (80 %)" in ja and "True loyals" not in ja

@@ -142,10 +142,11 @@ def segment_clv(
     with :func:`cxkit.sim.sbg_fit` (Fader & Hardie 2007). The expected CLV is
     :func:`cxkit.sim.sbg_clv` (first margin at ``t = 0``) with the margin per period
     ``margin × mean(revenue / active periods)`` over the segment's customers; beside it,
-    :func:`cxkit.sim.clv_constant` with the curve's constant-retention equivalent
-    ``S(T)^(1/T)`` (same timing: a margin at ``t = 0``). A period counts for a customer
-    only once it has ended before ``as_of``. Very large α and β mean no heterogeneity
-    (geometric retention).
+    :func:`cxkit.sim.clv_constant` with the pooled retention ``Σ stayed / Σ at risk``
+    over the periods (the constant-retention maximum likelihood under censoring; same
+    timing: a margin at ``t = 0``). A period counts for a customer only once it has
+    ended before ``as_of``. When ``α + β > 10⁶`` the fit says no heterogeneity and
+    ``clv_sbg`` is the geometric limit, retention ``β / (α + β)``.
 
     Parameters
     ----------
@@ -165,7 +166,7 @@ def segment_clv(
     polars.DataFrame
         Per segment: ``customers``, ``observed`` (customers whose first period ended
         before as_of), ``margin_per_period``, ``retention_1`` (first-period retention),
-        ``retention_mean`` (``S(T)^(1/T)``), ``alpha``,
+        ``retention_mean`` (pooled per-period retention), ``alpha``,
         ``beta`` (sBG), ``clv_sbg`` and ``clv_constant``; NaN where the segment's
         curve cannot be fitted (no customer observed a full period, or none lost).
     """
@@ -206,13 +207,15 @@ def _clv_row(
     obs = part["observed_periods"].to_numpy()
     active = alive + 1
     m = margin * float(np.mean(part["revenue"].clip(lower_bound=0.0).to_numpy() / active))
-    surv = [1.0]
+    surv, kept, exposed = [1.0], 0.0, 0.0
     for k in range(1, max_periods + 1):
         seen = obs >= k + 1  # period k ended before as_of: a purchase in it would be seen
-        at_risk = np.sum(seen & (alive >= k - 1))
+        at_risk = float(np.sum(seen & (alive >= k - 1)))
         if at_risk == 0:
             break
-        surv.append(surv[-1] * float(np.sum(seen & (alive >= k))) / float(at_risk))
+        stayed = float(np.sum(seen & (alive >= k)))
+        surv.append(surv[-1] * stayed / at_risk)
+        kept, exposed = kept + stayed, exposed + at_risk
     row: dict[str, Any] = {
         "segment": seg,
         "customers": part.height,
@@ -226,11 +229,20 @@ def _clv_row(
         "clv_constant": math.nan,
     }
     if len(surv) > 1:
-        mean_r = surv[-1] ** (1.0 / (len(surv) - 1))  # the constant retention of the curve
-        row["retention_mean"] = mean_r
-        row["clv_constant"] = float(clv_constant(m, mean_r, d, include_t0=True))
+        r = kept / exposed  # the constant-retention MLE under right-censoring
+        row["retention_mean"] = r
+        row["clv_constant"] = float(clv_constant(m, r, d, include_t0=True))
         counts = np.asarray(surv) * 1000.0
         if counts[-1] < counts[0]:
             fit = sbg_fit(counts)
-            row.update(alpha=fit.alpha, beta=fit.beta, clv_sbg=sbg_clv(fit.alpha, fit.beta, m, d))
+            a, b = fit.alpha, fit.beta
+            # α + β → ∞ at a fixed mean is geometric retention β/(α + β): no heterogeneity
+            geometric = a + b > _GEOMETRIC
+            clv = clv_constant(m, b / (a + b), d, include_t0=True) if geometric else None
+            row.update(alpha=a, beta=b, clv_sbg=float(clv) if geometric else sbg_clv(a, b, m, d))
     return row
+
+
+#: Above this α + β the sBG is read as its geometric limit (its survival function
+#: loses precision there).
+_GEOMETRIC = 1e6

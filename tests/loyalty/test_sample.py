@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 import polars as pl
 import pytest
@@ -13,7 +14,7 @@ from cxkit.analytics import EventSchema
 from cxkit.cli import main
 from cxkit.core.errors import CxkitError
 from cxkit.data.transactions import build_transactions, generate_transactions
-from cxkit.loyalty import rfm, segment_views
+from cxkit.loyalty import rfm, segment_clv, segment_views
 
 
 @pytest.mark.parametrize("name", ["retail_omnichannel", "subscription_support"])
@@ -84,3 +85,18 @@ def test_cli_reads_the_shipped_file(capsys):
     out = json.loads(capsys.readouterr().out)
     assert (out["rfm"]["customers"], out["rfm"]["transactions"]) == (2000, 7676)
     assert sum(s["customers"] for s in out["rfm"]["segments"]) == 2000
+
+
+def test_segment_clv_on_the_sample_is_bounded():
+    r = rfm(cx.data.load_transactions("subscription_support"))
+    clv = segment_clv(r, period_days=90)
+    d = 1.1 ** (90 / 365) - 1
+    for row in clv.to_dicts():
+        ceiling = row["margin_per_period"] * (1 + d) / d  # nobody ever leaves
+        for key in ("clv_sbg", "clv_constant"):
+            assert math.isnan(row[key]) or row["margin_per_period"] <= row[key] <= ceiling
+    rows = {row["segment"]: row for row in clv.to_dicts()}
+    # the segments named for lapsing keep fewer customers than the loyal ones
+    assert rows["lost"]["retention_mean"] < rows["at_risk"]["retention_mean"]
+    assert rows["at_risk"]["retention_mean"] < rows["loyal"]["retention_mean"]
+    assert rows["lost"]["clv_sbg"] < rows["loyal"]["clv_sbg"]

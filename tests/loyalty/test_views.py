@@ -104,9 +104,16 @@ def test_segment_clv(result):
     assert (k["customers"], k["observed"]) == (1, 1)
     assert k["margin_per_period"] == pytest.approx(300 / 3)
     assert k["retention_1"] == 1.0
-    # periods 1 and 2 seen alive, period 3 (ended before as_of) lost: S = 1, 1, 0
-    assert k["retention_mean"] == 0.0 and k["clv_constant"] == pytest.approx(100.0)
-    assert k["alpha"] > 0 and 100.0 < k["clv_sbg"] < 400.0  # one customer: a poor sBG fit
+    # periods 1 and 2 seen alive, period 3 (ended before as_of) lost: S = 1, 1, 0;
+    # pooled retention 2 stayed / 3 at risk; d = 1.1^(30/365) − 1 per period
+    d = 1.1 ** (30 / 365) - 1
+    assert k["retention_mean"] == pytest.approx(2 / 3)
+    assert k["clv_constant"] == pytest.approx(100 * (1 + d) / (1 + d - 2 / 3))
+    # one customer: no heterogeneity to fit (α + β huge), the geometric limit β/(α+β)
+    r = k["beta"] / (k["alpha"] + k["beta"])
+    assert k["alpha"] + k["beta"] > 1e6 and k["clv_sbg"] == pytest.approx(
+        100 * (1 + d) / (1 + d - r)
+    )
     # c10 bought once and is observed 6 periods: lost after period 0
     lost = rows["lost"]
     assert lost["retention_1"] == 0.0 and lost["margin_per_period"] == 0.0

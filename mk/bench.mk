@@ -9,6 +9,10 @@ BENCH_ARGS ?=
 bench: install-test install-bench  ## run the benchmarks (pip install -e .[test,bench], then benchmarks/run.py)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
+.PHONY: bench-loyalty
+bench-loyalty:  ## RFM + segments on 10M transactions: cxkit vs plain polars vs pandas qcut
+	$(PY) benchmarks/bench_loyalty.py $(BENCH_ARGS)
+
 # Time from `cxkit workshop --no-browser` to a live app page (every widget drawn in
 # chromium): benchmarks/bench_widgets.py --app (needs chromium: make browser-deps).
 .PHONY: bench-workshop

@@ -21,7 +21,16 @@ from cxkit.core.errors import CxkitError
 __all__ = ["cli", "main"]
 
 #: Command modules, in the order their commands appear in ``cxkit --help``.
-COMMAND_MODULES = ("journey", "export", "simulate", "roi", "analytics", "compare", "workshop")
+COMMAND_MODULES = (
+    "journey",
+    "export",
+    "simulate",
+    "roi",
+    "analytics",
+    "compare",
+    "workshop",
+    "loyalty",
+)
 
 
 class _Group(click.Group):

@@ -1,4 +1,4 @@
-"""Regenerate the shipped example event logs deterministically.
+"""Regenerate the shipped example event logs (and their transactions) deterministically.
 
 Usage::
 
@@ -9,7 +9,8 @@ Usage::
 Each example is :func:`cxkit.data.generate_events` on a journey template with a
 fixed seed and noise switched on (see :data:`cxkit.data.examples.EXAMPLES`), except
 duplicated rows: a shipped log holds no two rows equal in every column, so that it
-reads without a warning.
+reads without a warning. Beside each log, ``<name>_transactions.csv``: its customers'
+purchases (:func:`cxkit.data.build_transactions`), byte for byte the same each run.
 Files are written atomically. Parquet bytes may differ between polars versions;
 the *frames* do not, and ``--check`` compares frames.
 """
@@ -34,6 +35,7 @@ from cxkit.data.examples import (
     read_events_csv,
 )
 from cxkit.data.generate import generate_events
+from cxkit.data.transactions import build_transactions, transactions_path
 from cxkit.io.journey_io import atomic_write_bytes, atomic_write_text
 
 __all__ = ["build_example", "main", "write_example"]
@@ -65,7 +67,9 @@ def write_example(frame: pl.DataFrame, name: str, out: Path) -> list[Path]:
     csv = out / f"{name}.csv"
     atomic_write_bytes(parquet, buffer.getvalue())
     atomic_write_text(csv, frame.write_csv(datetime_format=CSV_DATETIME_FORMAT))
-    return [parquet, csv]
+    sales = out / transactions_path(name).name  # its purchases, the same customers
+    atomic_write_text(sales, build_transactions(name, frame).write_csv())
+    return [parquet, csv, sales]
 
 
 def _out_of_date(name: str, out: Path) -> list[str]:
@@ -80,6 +84,11 @@ def _out_of_date(name: str, out: Path) -> list[str]:
             problems.append(f"{path}: missing")
         elif not read(path).equals(fresh):
             problems.append(f"{path}: differs from a fresh generation")
+    sales = out / transactions_path(name).name
+    if not sales.is_file():
+        problems.append(f"{sales}: missing")
+    elif sales.read_text(encoding="utf-8") != build_transactions(name, fresh).write_csv():
+        problems.append(f"{sales}: differs from a fresh generation")
     return problems
 
 
@@ -106,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             frame = build_example(name)
             for path in write_example(frame, name, args.out):
-                print(f"{path}  ({path.stat().st_size / 1024:.0f} KiB, {frame.height} rows)")
+                print(f"{path}  ({path.stat().st_size / 1024:.0f} KiB)")
         except CxkitError as exc:
             print(f"make_examples: error: {exc}", file=sys.stderr)
             return 2

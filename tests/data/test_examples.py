@@ -90,7 +90,11 @@ def test_make_examples_writes_and_checks(
 ) -> None:
     assert main(["--out", str(tmp_path), "subscription_support"]) == 0
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == ["subscription_support.csv", "subscription_support.parquet"]
+    assert written == [
+        "subscription_support.csv",
+        "subscription_support.parquet",
+        "subscription_support_transactions.csv",
+    ]
     assert pl.read_parquet(tmp_path / "subscription_support.parquet").equals(
         load_example("subscription_support")
     )

@@ -145,8 +145,8 @@ def segment_clv(
     :func:`cxkit.sim.clv_constant` with the pooled retention ``Σ stayed / Σ at risk``
     over the periods (the constant-retention maximum likelihood under censoring; same
     timing: a margin at ``t = 0``). A period counts for a customer only once it has
-    ended before ``as_of``. When ``α + β > 10⁶`` the fit says no heterogeneity and
-    ``clv_sbg`` is the geometric limit, retention ``β / (α + β)``.
+    ended before ``as_of``. A fit with very large ``α + β`` (no heterogeneity) is
+    valued like any other: :func:`cxkit.sim.sbg_survival` stays exact there.
 
     Parameters
     ----------
@@ -236,13 +236,7 @@ def _clv_row(
         if counts[-1] < counts[0]:
             fit = sbg_fit(counts)
             a, b = fit.alpha, fit.beta
-            # α + β → ∞ at a fixed mean is geometric retention β/(α + β): no heterogeneity
-            geometric = a + b > _GEOMETRIC
-            clv = clv_constant(m, b / (a + b), d, include_t0=True) if geometric else None
-            row.update(alpha=a, beta=b, clv_sbg=float(clv) if geometric else sbg_clv(a, b, m, d))
+            row.update(alpha=a, beta=b, clv_sbg=sbg_clv(a, b, m, d))
     return row
 
 
-#: Above this α + β the sBG is read as its geometric limit (its survival function
-#: loses precision there).
-_GEOMETRIC = 1e6

@@ -578,16 +578,32 @@ def _ab(alpha: Any, beta: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]
     return a, b
 
 
+#: Above this α + β the closed form ``betaln(α, β + t) − betaln(α, β)`` loses its
+#: digits to cancellation (each term is of the order of α + β); there the survival is
+#: the product of its per-period retentions instead.
+_LARGE_SHAPES = 1e6
+
+
 def _log_survival(a: Any, b: Any, t: Any) -> Any:
     from scipy.special import betaln
 
-    return betaln(a, b + t) - betaln(a, b)
+    a, b, t = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(t))
+    large = a + b > _LARGE_SHAPES
+    if not large.any():
+        return betaln(a, b + t) - betaln(a, b)
+    out = np.where(large, 0.0, betaln(a, b + t) - betaln(a, b))
+    # log S(t) = Σ_{k<t} log((β + k)/(α + β + k)): one pass per period (not per customer)
+    al, bl, tl = a[large], b[large], t[large]
+    acc = np.zeros(al.shape)
+    for k in range(int(tl.max(initial=0))):
+        acc += np.where(k < tl, np.log1p(-al / (al + bl + k)), 0.0)
+    out[large] = acc
+    return out
 
 
 def _log_pmf(a: Any, b: Any, t: Any) -> Any:
-    from scipy.special import betaln
-
-    return betaln(a + 1, b + t - 1) - betaln(a, b)
+    # P(T = t) = S(t − 1) · α/(α + β + t − 1), through the same stable survival
+    return _log_survival(a, b, t - 1) + np.log(a / (a + b + t - 1))
 
 
 def sbg_survival(alpha: ArrayLike, beta: ArrayLike, periods: ArrayLike) -> Any:

@@ -22,6 +22,7 @@ __all__ = ["cli", "main"]
 
 #: Command modules, in the order their commands appear in ``cxkit --help``.
 COMMAND_MODULES = ("journey", "export", "simulate", "roi", "analytics", "compare", "workshop")
+COMMAND_MODULES += ("voc",)
 
 
 class _Group(click.Group):

@@ -179,7 +179,7 @@ def _require(name: str, columns: Sequence[str], what: str, option: str) -> None:
     hint = did_you_mean(name, columns)
     raise EventLogError(
         f"column {name!r} ({what}) is missing; "
-        + (f"{hint}, pass {option}=… if that is the column" if hint else "")
+        + (f"{hint} Pass {option}=… (--{option} …) if that is the column" if hint else "")
         + ("" if hint else f"the log has {', '.join(map(repr, columns))}")
     )
 

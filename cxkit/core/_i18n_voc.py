@@ -71,6 +71,7 @@ VOC_LABELS: dict[str, dict[str, str]] = {
     "voc_moment_where": {"en": "Where", "ja": "場面"},
     "voc_moment_note": {"en": "Note or quote", "ja": "メモ・お客様の声"},
     "voc_moment_count": {"en": "Count", "ja": "件数"},
+    "voc_moment_events": {"en": "event log", "ja": "イベントログ"},
     "voc_moments_empty": {"en": "No moment recorded.", "ja": "記録された瞬間はありません。"},
     "voc_chart_title": {
         "en": "Churn lift by call reason (bars: lift, whiskers: interval)",

@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +68,9 @@ def _yaml_str(text: str) -> str:
     return _YAML_NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
-def mkdocs_yml(title: str, lang: str, pages: list[str]) -> str:
-    """The ``mkdocs.yml`` of a journey site (``pages``: paths under ``docs/``)."""
+def mkdocs_yml(title: str, lang: str, pages: list[str], extra: Sequence[str] = ()) -> str:
+    """The ``mkdocs.yml`` of a journey site (``pages``: paths under ``docs/``; ``extra``:
+    pages listed after the journeys, at the top level of the navigation)."""
     # MkDocs templates insert site_name unescaped: write it HTML-escaped, as JSON
     # (a JSON string is a valid YAML double-quoted scalar).
     nav_pages = "\n".join(f"      - {_yaml_str(p)}" for p in pages)
@@ -111,7 +112,7 @@ nav:
   - index.md
   - {_yaml_str(label("export_journeys", lang))}:
 {nav_pages}
-"""
+""" + "".join(f"  - {_yaml_str(p)}\n" for p in extra)
 
 
 def _slug(text: str) -> str:
@@ -174,6 +175,7 @@ def site(
     *,
     title: str | None = None,
     lang: str | None = None,
+    pages: dict[str, str] | None = None,
 ) -> Path:
     """Write a MkDocs (Material) project with one page per journey.
 
@@ -195,6 +197,10 @@ def site(
         The site's name; default "Journeys" (in ``lang``).
     lang
         Language of cxkit's labels and of the theme; default: the first journey's.
+    pages
+        Extra Markdown pages, file name under ``docs/`` → text (e.g.
+        ``{"moments.md": cxkit.voc.moments_page(...)}``), added to the navigation
+        after the journeys. Names are plain ``.md`` file names.
 
     Returns
     -------
@@ -243,8 +249,28 @@ def site(
     vl_version = vl_version_of(chart_spec(items[0], lang))
     for name, text in site_assets(vl_version).items():
         atomic_write_bytes(assets / name, text.encode("utf-8"))
+    extra = _extra_pages(pages)
+    for name, text in extra.items():
+        atomic_write_text(docs / name, text)
     atomic_write_text(docs / "index.md", index_md(title, entries, lang))
-    atomic_write_text(out / "mkdocs.yml", mkdocs_yml(title, lang, [p for p, _ in entries]))
+    nav = [p for p, _ in entries]
+    atomic_write_text(out / "mkdocs.yml", mkdocs_yml(title, lang, nav, list(extra)))
+    return out
+
+
+def _extra_pages(pages: dict[str, str] | None) -> dict[str, str]:
+    """``site(pages=…)`` checked: plain ``.md`` names (no folder, not ``index.md``)."""
+    out: dict[str, str] = {}
+    for name, text in (pages or {}).items():
+        ok = isinstance(name, str) and re.fullmatch(r"[\w.-]+\.md", name) and name != "index.md"
+        if not ok or ".." in name:
+            raise CxkitError(
+                f"`pages`: {name!r} is not a page name; expected a file name such as "
+                "'moments.md' (letters, digits, '_', '-', '.'; not index.md)"
+            )
+        if not isinstance(text, str):
+            raise CxkitError(f"`pages[{name!r}]` must be Markdown text")
+        out[name] = text
     return out
 
 

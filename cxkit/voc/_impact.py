@@ -288,20 +288,7 @@ def _aggregates(
     """Per key: contacts, customers, dissatisfied, answered, repeats, cost, churned;
     and the log's customers and churned customers."""
     journeys = contacts.group_by("key", "customer", "case").agg(nw.col("t").min())
-    f = row_index(journeys, "_j", ["key", "customer", "t", "case"])
-    previous = f.select(
-        (nw.col("_j") + 1).alias("_j"),
-        nw.col("key").alias("_pk"),
-        nw.col("customer").alias("_pc"),
-        nw.col("t").alias("_pt"),
-    )
-    f = f.join(previous, on="_j", how="left")
-    same = (nw.col("_pk") == nw.col("key")) & (nw.col("_pc") == nw.col("customer"))
-    near = (nw.col("t") - nw.col("_pt")).cast(nw.Float64) <= window_us
-    f = f.with_columns(_rep=(same.fill_null(False) & near.fill_null(False)).cast(nw.Int64))
-    per_journey = f.group_by("key").agg(
-        nw.len().alias("journeys"), nw.col("_rep").sum().alias("repeats")
-    )
+    per_journey = _repeats(journeys, window_us)
     per_key = contacts.group_by("key").agg(
         nw.len().alias("contacts"),
         nw.col("dis").sum().alias("dissatisfied"),
@@ -319,6 +306,8 @@ def _aggregates(
     )
     joined = per_key.join(per_journey, on="key", how="left")
     sums = collect(joined.join(per_customer, on="key", how="left"))
+    if "repeats" not in sums.columns:  # the whole log: all journeys but each customer's first
+        sums = sums.with_columns(repeats=pl.col("journeys") - pl.col("customers"))
     everyone = log.prepared.frame.select("customer").unique()
     if churned is not None:
         tot = collect(churned.select(nw.len().alias("n"), nw.col("churned").sum().alias("c"))).row(
@@ -328,6 +317,26 @@ def _aggregates(
         tot = (collect(everyone.select(nw.len().alias("n")))["n"][0], 0)
     totals = {"customers": int(tot[0]), "churned": int(tot[1] or 0)}
     return sums, totals
+
+
+def _repeats(journeys: nw.LazyFrame[Any], window_us: float) -> nw.LazyFrame[Any]:
+    """Per key: journeys, and repeat journeys (within ``window_us`` of the customer's
+    previous journey of the key). Over the whole log every journey but each customer's
+    first is a repeat: journeys − customers, counted once collected (no ordering)."""
+    if math.isinf(window_us):
+        return journeys.group_by("key").agg(nw.len().alias("journeys"))
+    f = row_index(journeys, "_j", ["key", "customer", "t", "case"])
+    previous = f.select(
+        (nw.col("_j") + 1).alias("_j"),
+        nw.col("key").alias("_pk"),
+        nw.col("customer").alias("_pc"),
+        nw.col("t").alias("_pt"),
+    )
+    f = f.join(previous, on="_j", how="left")
+    same = (nw.col("_pk") == nw.col("key")) & (nw.col("_pc") == nw.col("customer"))
+    near = (nw.col("t") - nw.col("_pt")).cast(nw.Float64) <= window_us
+    f = f.with_columns(_rep=(same.fill_null(False) & near.fill_null(False)).cast(nw.Int64))
+    return f.group_by("key").agg(nw.len().alias("journeys"), nw.col("_rep").sum().alias("repeats"))
 
 
 def _check_priced(contacts: nw.LazyFrame[Any]) -> None:

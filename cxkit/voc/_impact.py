@@ -22,6 +22,7 @@ Definitions (``docs/reference/voc.md``):
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -95,7 +96,8 @@ def call_reason_impact(
     Parameters
     ----------
     events
-        The event log (polars, pandas, DuckDB, Dask… or an :class:`EventLog`).
+        The event log (polars, pandas, DuckDB, Dask… or an :class:`EventLog`), or
+        the path of a log file (:func:`cxkit.analytics.read_events`).
     reason
         The column of call reasons; default the schema's ``call_reason``
         (``"call_reason"``).
@@ -206,6 +208,10 @@ def _log(
             )
         log = as_log(events, schema if reason is not None else None, journey)
     else:
+        if isinstance(events, (str, os.PathLike)):  # a file: read and checked by the engine
+            from cxkit.analytics import read_events
+
+            events = read_events(events, schema=schema)
         columns = _columns(events)
         _require(schema.call_reason, columns, "the call reason", "reason")
         if category is not None:

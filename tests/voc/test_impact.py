@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
@@ -159,3 +160,9 @@ def test_shipped_example_runs() -> None:
     assert set(t["reason"]) == {"billing", "cancellation", "connection", "plan_change"}
     assert t["rank"].to_list() == [1, 2, 3, 4]
     assert t["cost"].min() > 0
+
+
+def test_a_file_path_is_read_by_the_engine(small: pl.DataFrame, tmp_path: Path) -> None:
+    small.write_parquet(tmp_path / "log.parquet")
+    t = call_reason_impact(tmp_path / "log.parquet")
+    assert t.select("reason", "contacts").rows() == [("bill", 5), ("wifi", 3)]

@@ -362,6 +362,9 @@ def _csv(entries: Sequence[FixEntry], lang: str) -> str:
     for e in entries:
         text = [e.reason, e.category or "", e.why, e.owner_label]
         figures = [_plain(e.figures.get(k)) for k in FIX_COLUMNS]
+        note = e.figures.get("lift_note")
+        if note and lang != "en":  # a code in English files, a sentence in others
+            figures[FIX_COLUMNS.index("lift_note")] = label(f"voc_note_{note}", lang)
         w.writerow(
             [e.rank, *(spreadsheet_cell(t) for t in text)]
             + [

@@ -50,6 +50,15 @@ def test_csv_is_injection_safe_with_bom(entries: list, tmp_path: Path) -> None:
     assert header.startswith("順位,問い合わせ理由") and "contacts" not in header
 
 
+def test_ja_csv_says_why_a_lift_is_undefined(small: pl.DataFrame, tmp_path: Path) -> None:
+    only_bill = small.filter(pl.col("customer_id").is_in(["a", "b", "f"]))
+    entries = fix_list(call_reason_impact(only_bill), lang="ja")
+    text = write_fix_list(entries, tmp_path / "note.csv").read_text("utf-8")
+    assert "全顧客がこの理由を持つため比較対象がない" in text and "no_contrast" not in text
+    en = write_fix_list(fix_list(call_reason_impact(only_bill)), tmp_path / "en.csv")
+    assert ",no_contrast," in en.read_text("utf-8")
+
+
 def test_markdown_is_escaped(entries: list, tmp_path: Path) -> None:
     text = write_fix_list(entries, tmp_path / "fixes.md").read_text("utf-8")
     row = text.splitlines()[4]

@@ -1,4 +1,4 @@
-"""call_reason_impact against a hand-computed log, on polars, pandas and DuckDB."""
+"""call_reason_impact against a hand-computed log, on polars, pandas, DuckDB and Dask."""
 
 from __future__ import annotations
 
@@ -29,8 +29,14 @@ def to_duckdb(df: pl.DataFrame) -> Any:
     return duckdb.connect().from_arrow(df.to_arrow())
 
 
+def to_dask(df: pl.DataFrame) -> Any:
+    dd = pytest.importorskip("dask.dataframe")
+    return dd.from_pandas(df.to_pandas(), npartitions=2)
+
+
 BACKENDS = {
     "polars": lambda df: df,
+    "dask": to_dask,
     "polars-lazy": lambda df: df.lazy(),
     "pandas": lambda df: df.to_pandas(),
     "duckdb": to_duckdb,

@@ -62,9 +62,7 @@ def _wall(cmd: list[str]) -> float:
     return took
 
 
-def _format_rows(
-    journey: cx.Journey, repeat: int
-) -> list[tuple[str, float | None, str]]:
+def _format_rows(journey: cx.Journey, repeat: int) -> list[tuple[str, float | None, str]]:
     n = [0]
 
     def fresh() -> cx.Journey:  # a new value each time: no chart-spec cache hit

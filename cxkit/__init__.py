@@ -56,7 +56,7 @@ from cxkit.io import (
 
 __version__ = "0.1.0.dev0"
 
-_NAMESPACES = ("sim", "roi", "analytics", "viz", "export", "widgets", "data", "io", "core")
+_NAMESPACES = ("sim", "roi", "analytics", "viz", "export", "widgets", "data", "io", "core", "voc")
 
 __all__ = [
     "BUILTIN_CHANNELS",

@@ -42,7 +42,13 @@ from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.model import OutcomeKind
 from cxkit.core.rng import as_generator
 
-__all__ = ["ChurnModelResult", "auc_score", "churn_model", "fit_logistic"]
+__all__ = [
+    "ChurnModelResult",
+    "auc_score",
+    "churn_model",
+    "churned_customers",
+    "fit_logistic",
+]
 
 _WINDOW_US = 7 * 86400e6
 _EPS = 1e-15
@@ -612,13 +618,20 @@ def _customer_sums(
             pl.exclude("customer", "contacts", "journeys", "touchpoints"),
         )
     )
-    churned = collect(
+    churned = collect(churned_customers(log, churn_ids))
+    return per.join(
+        churned.with_columns(pl.col("churned").cast(pl.Int64)), on="customer", how="left"
+    ).with_columns(pl.col("churned").fill_null(0))
+
+
+def churned_customers(log: EventLog, churn_ids: Sequence[str]) -> nw.LazyFrame[Any]:
+    """Every customer of the log with ``churned`` (1 when any of their events records
+    one of ``churn_ids``, else 0), lazily on the log's backend: the one definition of a
+    churned customer (the churn model and :mod:`cxkit.voc` read it)."""
+    return (
         log.prepared.frame.with_columns(
             _churn=nw.col("outcome").is_in(list(churn_ids)).fill_null(False).cast(nw.Int64)
         )
         .group_by("customer")
         .agg(nw.col("_churn").max().alias("churned"))
     )
-    return per.join(
-        churned.with_columns(pl.col("churned").cast(pl.Int64)), on="customer", how="left"
-    ).with_columns(pl.col("churned").fill_null(0))

@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "compare",
     "workshop",
     "loyalty",
+    "voc",
 )
 
 

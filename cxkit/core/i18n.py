@@ -995,6 +995,11 @@ _LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# the voice-of-the-customer labels live in their own table (cxkit/core/_i18n_voc.py)
+from cxkit.core._i18n_voc import VOC_LABELS  # noqa: E402
+
+_LABELS.update(VOC_LABELS)
+
 # hiragana, katakana (with the half-width forms) and the CJK ideographs Japanese uses
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 

@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +67,16 @@ def _yaml_str(text: str) -> str:
     return _YAML_NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
-def mkdocs_yml(title: str, lang: str, pages: list[str], section: str | None = None) -> str:
+def mkdocs_yml(
+    title: str,
+    lang: str,
+    pages: list[str],
+    section: str | None = None,
+    extra: Sequence[str] = (),
+) -> str:
     """The ``mkdocs.yml`` of a journey site (``pages``: paths under ``docs/``;
-    ``section``: the navigation's heading over them, default "Journeys" in ``lang``)."""
+    ``section``: the navigation's heading over them, default "Journeys" in ``lang``;
+    ``extra``: pages listed after the journeys, at the top level of the navigation)."""
     # MkDocs templates insert site_name unescaped: write it HTML-escaped, as JSON
     # (a JSON string is a valid YAML double-quoted scalar).
     nav_pages = "\n".join(f"      - {_yaml_str(p)}" for p in pages)
@@ -111,7 +118,7 @@ nav:
   - index.md
   - {_yaml_str(section or label("export_journeys", lang))}:
 {nav_pages}
-"""
+""" + "".join(f"  - {_yaml_str(p)}\n" for p in extra)
 
 
 def _slug(text: str) -> str:
@@ -182,6 +189,7 @@ def site(
     *,
     title: str | None = None,
     lang: str | None = None,
+    pages: dict[str, str] | None = None,
 ) -> Path:
     """Write a MkDocs (Material) project with one page per journey.
 
@@ -207,6 +215,10 @@ def site(
         journey's language (headings, emotion words), and the home page and the
         navigation in every language of the site (``Journeys / ジャーニー一覧``) with
         the theme in English when the languages differ.
+    pages
+        Extra Markdown pages, file name under ``docs/`` → text (e.g.
+        ``{"moments.md": cxkit.voc.moments_page(...)}``), added to the navigation
+        after the journeys. Names are plain ``.md`` file names.
 
     Returns
     -------
@@ -258,10 +270,29 @@ def site(
 
     schema = map_pages(items[0], page_langs[0])[0].schema
     _write_assets(assets, vl_version_of({"$schema": schema}))
+    extra = _extra_pages(pages)
+    for name, text in extra.items():
+        atomic_write_text(docs / name, text)
     atomic_write_text(docs / "index.md", index_md(title, entries, langs))
     section = _both("export_journeys", langs)
-    config = mkdocs_yml(title, site_lang, [p for p, _, _ in entries], section)
+    config = mkdocs_yml(title, site_lang, [p for p, _, _ in entries], section, list(extra))
     atomic_write_text(out / "mkdocs.yml", config)
+    return out
+
+
+def _extra_pages(pages: dict[str, str] | None) -> dict[str, str]:
+    """``site(pages=…)`` checked: plain ``.md`` names (no folder, not ``index.md``)."""
+    out: dict[str, str] = {}
+    for name, text in (pages or {}).items():
+        ok = isinstance(name, str) and re.fullmatch(r"[\w.-]+\.md", name) and name != "index.md"
+        if not ok or ".." in name:
+            raise CxkitError(
+                f"`pages`: {name!r} is not a page name; expected a file name such as "
+                "'moments.md' (letters, digits, '_', '-', '.'; not index.md)"
+            )
+        if not isinstance(text, str):
+            raise CxkitError(f"`pages[{name!r}]` must be Markdown text")
+        out[name] = text
     return out
 
 

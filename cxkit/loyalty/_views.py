@@ -238,5 +238,3 @@ def _clv_row(
             a, b = fit.alpha, fit.beta
             row.update(alpha=a, beta=b, clv_sbg=sbg_clv(a, b, m, d))
     return row
-
-

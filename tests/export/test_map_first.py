@@ -120,9 +120,7 @@ def test_blueprint_tables_in_markdown_and_html() -> None:
 def test_blueprint_lanes_are_escaped() -> None:
     j = cx.load_journey("billing_inquiry")
     evil = "<img src=x onerror=alert(1)> | [x](javascript:1)"
-    step = dataclasses.replace(
-        j.steps[0], frontstage=(evil,), backstage=("=cmd",), support=("ok",)
-    )
+    step = dataclasses.replace(j.steps[0], frontstage=(evil,), backstage=("=cmd",), support=("ok",))
     j = j.replace(steps=(step, *j.steps[1:]))
     page = export.html(j)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page

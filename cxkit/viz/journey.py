@@ -963,12 +963,14 @@ def _map_chart(ctx: _MapContext, frame: pl.DataFrame, title: alt.TitleParams) ->
     ]
     if ctx.footnotes:
         panels.append(_footnote_panel(ctx))
-    chart = (
-        alt.vconcat(*panels, spacing=6)
-        .resolve_scale(
-            color="independent", shape="independent", fill="independent", stroke="independent"
-        )
-        .properties(title=title)
+    # One constructor call: each of vconcat(), resolve_scale() and properties() would
+    # deep-copy every panel again (altair copies on every chained call), which was
+    # half the time of a map.
+    independent = alt.ScaleResolveMap(
+        color="independent", shape="independent", fill="independent", stroke="independent"
+    )
+    chart = alt.VConcatChart(
+        vconcat=panels, spacing=6, resolve=alt.Resolve(scale=independent), title=title
     )
     return apply_theme(chart)
 

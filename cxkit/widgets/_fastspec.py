@@ -18,7 +18,8 @@ function of :mod:`cxkit.viz` in two ways:
 * **patched sizes**: ``.properties(width=…, height=…)`` calls whose plain arguments
   changed (a journey map's width grows with its steps, a panel's height with its
   wrapped text) are patched where the full build wrote them. Where that is comes from
-  the recorded chart tree (``alt.vconcat`` / ``alt.layer`` children, method chains,
+  the recorded chart tree (``alt.vconcat`` / ``alt.layer`` children, or those of
+  ``alt.VConcatChart(vconcat=[…])`` and its kin, method chains,
   ``apply_theme``) and is checked against the full build when it is cached: a
   property found anywhere else is not patchable. Each chart's dataset reference is
   located the same way, so two frames that were equal may differ later.
@@ -264,6 +265,28 @@ def _at(spec: Any, path: Path) -> Any:
 
 #: ``alt.<name>(*charts)`` puts its chart arguments in the spec's list ``<name>``
 _COMPOUNDS = {"layer": "layer", "vconcat": "vconcat", "hconcat": "hconcat", "concat": "concat"}
+#: ``alt.<Class>(<key>=[charts…])`` does the same with a keyword list
+_COMPOUND_CLASSES = {
+    "LayerChart": "layer",
+    "VConcatChart": "vconcat",
+    "HConcatChart": "hconcat",
+    "ConcatChart": "concat",
+}
+
+
+def _compound_children(op: tuple[Any, ...], name: str) -> list[tuple[str, int, _Ref]]:
+    """The chart arguments of ``alt.<name>(…)`` with their spec list and position."""
+    if name in _COMPOUNDS:
+        return [
+            (_COMPOUNDS[name], k, arg) for k, arg in enumerate(op[2][1]) if isinstance(arg, _Ref)
+        ]
+    key = _COMPOUND_CLASSES.get(name)
+    if key is None or len(op) < 4:
+        return []
+    for kw, value in op[3][1]:
+        if kw == key and isinstance(value, tuple) and value[0] == "list":
+            return [(key, k, arg) for k, arg in enumerate(value[1]) if isinstance(arg, _Ref)]
+    return []
 
 
 def _chart_paths(ops: list[tuple[Any, ...]], result: int | None) -> dict[int, list[Path]]:
@@ -288,10 +311,8 @@ def _chart_paths(ops: list[tuple[Any, ...]], result: int | None) -> dict[int, li
             continue
         target, name = callee[1], callee[2]
         if ops[target][0] == "root":  # alt.<name>(…)
-            if name in _COMPOUNDS:
-                for k, arg in enumerate(op[2][1]):
-                    if isinstance(arg, _Ref):
-                        todo.append((arg.op, (*path, _COMPOUNDS[name], k)))
+            for key, k, arg in _compound_children(op, name):
+                todo.append((arg.op, (*path, key, k)))
             continue
         todo.append((target, path))  # a method of a chart returns the same chart, changed
     return paths

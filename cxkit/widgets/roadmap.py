@@ -466,10 +466,12 @@ class RoadmapPlanner(WorkshopWidget):
             self._reasons.value = self._reasons_html()
 
     def _effect_options(self) -> list[tuple[str, tuple[str, int]]]:
+        from cxkit.roi._effect_text import describe_effect
+
         out = []
         for ini in self.initiatives:
             for k, e in enumerate(ini.effects):
-                what = f"{e.target} {e.field or ''}".strip()
+                what = describe_effect(e, self.journey, self.lang)
                 out.append((f"{ini.label or ini.id} · {what}", (ini.id, k)))
         return out
 

@@ -169,7 +169,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "ja": "1ジャーニーあたりの期待遷移回数",
     },
     "sim_visits": {"en": "Expected visits per journey", "ja": "1ジャーニーあたりの期待訪問回数"},
-    "sim_what_if": {"en": "What-if comparison", "ja": "What-if 比較"},
+    "sim_what_if": {"en": "What-if comparison", "ja": "シナリオ比較"},
     "sim_baseline": {"en": "baseline", "ja": "現状"},
     "sim_scenario": {"en": "scenario", "ja": "シナリオ"},
     "sim_metric": {"en": "Metric", "ja": "指標"},

@@ -84,6 +84,10 @@ def test_the_handoff_explorer_is_all_japanese(journey):
     explorer = cx.widgets.HandoffExplorer(journey, n_customers=2000, seed=1, lang="ja")
     explorer.set_handoff("store", "cc_phone", context_carryover=0.9)
     assert _english(_texts(explorer.ui, []), _journey_words(journey)) == []
+    # the what-if chart: title, legend and axes (it said "What-if 比較")
+    chart = _chart_texts(explorer.chart.spec, [])
+    assert "シナリオ比較" in chart
+    assert _english(chart, _journey_words(journey)) == []
 
 
 def test_the_event_explorer_is_all_japanese():
@@ -97,9 +101,30 @@ def test_the_event_explorer_is_all_japanese():
     assert found == [], found
 
 
-def _chart_texts(spec: Any, out: list[str]) -> list[str]:
-    """Titles, subtitles, axis and legend titles and the text data of a Vega-Lite spec
-    (not ``config``: fonts and colours)."""
+_SHOWN = ("x", "y", "color", "text", "row", "column", "facet")
+
+
+def _shown_fields(spec: Any, out: set[str]) -> set[str]:
+    """The data fields a chart draws as text: axes, legends, text marks."""
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "encoding" and isinstance(value, dict):
+                for channel in _SHOWN:
+                    enc = value.get(channel)
+                    if isinstance(enc, dict) and isinstance(enc.get("field"), str):
+                        out.add(enc["field"])
+            _shown_fields(value, out)
+    elif isinstance(spec, list):
+        for value in spec:
+            _shown_fields(value, out)
+    return out
+
+
+def _chart_texts(spec: Any, out: list[str], fields: set[str] | None = None) -> list[str]:
+    """Titles, subtitles, axis and legend titles and the data shown as text (axis
+    labels, legends, text marks) of a Vega-Lite spec — not ``config`` (fonts, colours)
+    nor the data's internal keys."""
+    fields = _shown_fields(spec, set()) if fields is None else fields
     if isinstance(spec, dict):
         for key, value in spec.items():
             if key == "config":
@@ -108,12 +133,12 @@ def _chart_texts(spec: Any, out: list[str]) -> list[str]:
                 out.append(value)
             elif key == "datasets":
                 for rows in value.values():
-                    out.extend(v for row in rows for v in row.values() if isinstance(v, str))
+                    out.extend(str(v) for row in rows for f, v in row.items() if f in fields and v)
             else:
-                _chart_texts(value, out)
+                _chart_texts(value, out, fields)
     elif isinstance(spec, list):
         for value in spec:
-            _chart_texts(value, out)
+            _chart_texts(value, out, fields)
     return out
 
 

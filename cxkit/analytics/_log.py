@@ -29,6 +29,7 @@ Every table is computed here, once, for every backend: there is no second path.
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,7 @@ from cxkit.core.channels import BUILTIN_CHANNELS
 from cxkit.core.errors import format_value
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from cxkit.core.journey import Journey
 
@@ -133,6 +134,56 @@ class EventLog:
         self.prepared: PreparedLog = events
         self.schema = events.schema
         self.missing = self.schema.missing_outcome
+
+    def subset(
+        self,
+        *,
+        customers: Iterable[Any] | None = None,
+        touchpoints: Iterable[str] | None = None,
+    ) -> EventLog:
+        """The log restricted to some customers and touchpoints, without checking again.
+
+        The rows were checked (and repaired) when this log was built; a subset of
+        them needs no second check, so this filters the checked rows and builds a
+        new log on them: only the journeys, transitions and tables are computed
+        again. ``customers`` keeps every event of these customers (ids compared as
+        text, as the checks store them); ``touchpoints`` drops the events at other
+        touchpoints, so the journeys go straight from one kept touchpoint to the
+        next (rows that only record an outcome stay). ``None`` keeps everything.
+        :attr:`warnings` and :attr:`n_tied` stay those of the whole log's check.
+
+        Examples
+        --------
+        >>> import polars as pl, datetime as dt
+        >>> log = EventLog(
+        ...     pl.DataFrame(
+        ...         {
+        ...             "customer_id": ["a", "a", "a", "b"],
+        ...             "timestamp": [dt.datetime(2026, 1, 1, h) for h in (9, 10, 11, 9)],
+        ...             "touchpoint": ["web", "chat", "phone", "web"],
+        ...         }
+        ...     )
+        ... )
+        >>> log.subset(customers=["a"], touchpoints=["web", "phone"])
+        <EventLog: 2 events, 1 customers, 1 journeys, 2 touchpoints (polars)>
+        """
+        kept = {
+            "customers": None if customers is None else [str(c) for c in customers],
+            "touchpoints": None if touchpoints is None else list(touchpoints),
+        }
+        keep: nw.Expr = nw.lit(True)
+        if kept["customers"] is not None:
+            keep = keep & nw.col("customer").is_in(kept["customers"])
+        if kept["touchpoints"] is not None:
+            keep = keep & (nw.col("tp").is_null() | nw.col("tp").is_in(kept["touchpoints"]))
+        frame = self.prepared.frame.filter(keep)
+        if frame.implementation.is_polars():  # checked rows are sorted: filtering keeps that
+            frame = nw.from_native(frame.to_native().collect().lazy())
+        n_rows = int(collect(frame.select(nw.len().alias("n")))["n"][0])
+        if n_rows == 0:
+            chosen = " and ".join(f"{len(v)} {k}" for k, v in kept.items() if v is not None)
+            raise EventLogError(f"no event of the log is left after keeping {chosen}")
+        return EventLog(replace(self.prepared, frame=frame, n_rows=n_rows))
 
     def __repr__(self) -> str:
         s = self.summary

@@ -155,9 +155,9 @@ def _pct(x: float) -> str:
     return "–" if x is None or not math.isfinite(x) else f"{100 * x:.1f} %"
 
 
-def _periods(x: float, unit: str = "") -> str:
+def _periods(x: float, unit: str = "", lang: str = "en") -> str:
     if math.isinf(x):
-        return "never"
+        return _label("roi_never", lang)
     return "–" if not math.isfinite(x) else f"{x:.2f}{unit}"
 
 
@@ -203,23 +203,34 @@ def _roi_heading(ev: Any, lang: str) -> list[str]:
     e = ev.economics
     word = ev.period
     lines = [f"{t('roi_report')} — {ev.journey_id}"]
-    model = (
-        "V-A (resolution outcomes, SQM 5/9/25 %)"
-        if ev.churn_model == "outcomes"
-        else "V-B (customer effort, Gartner 9/96 %)"
-    )
+    model = t("roi_model_va" if ev.churn_model == "outcomes" else "roi_model_vb")
     phi = e.phi if ev.churn_model == "outcomes" else e.phi_effort
     phi_text = (
         f"{phi.mode:g}"
         if phi.is_fixed
-        else f"{phi.distribution.value}({phi.low:g}, {phi.mode:g}, {phi.high:g})"
+        else f"{t('roi_dist_' + phi.distribution.value)}({phi.low:g}, {phi.mode:g}, {phi.high:g})"
     )
+    convention = ev.convention if lang == "en" else t("roi_convention_text")
     lines += [
-        f"  {e.currency}; cash flows per {word}, {ev.horizon_periods} {word}s; discount "
-        f"{100 * ev.rate:.3g} % per {word}; TEI risk ρ_B {e.risk_benefit:g}, ρ_C {e.risk_cost:g}",
-        f"  churn model {model}, φ = {phi_text}; value basis: {e.value_basis}; "
-        f"{ev.n_sims:,} draws, seed {ev.seed}",
-        f"  {t('roi_convention')}: {ev.convention}",
+        "  "
+        + t("roi_settings").format(
+            currency=e.currency,
+            period=t(f"w_{word}"),
+            n=ev.horizon_periods,
+            periods=t(f"roi_{word}s"),
+            rate=f"{100 * ev.rate:.3g}",
+            rb=f"{e.risk_benefit:g}",
+            rc=f"{e.risk_cost:g}",
+        ),
+        "  "
+        + t("roi_model_line").format(
+            model=model,
+            phi=phi_text,
+            basis=t(f"roi_basis_{e.value_basis}"),
+            n=f"{ev.n_sims:,}",
+            seed=ev.seed,
+        ),
+        f"  {t('roi_convention')}: {convention}",
         "",
     ]
     return lines
@@ -235,8 +246,8 @@ def _roi_baseline(ev: Any, lang: str) -> list[str]:
     # first-contact resolution, and the report says so instead of printing them
     classes = " / ".join(_pct(x) for x in b.fcr_shares) if fcr_na is None else fcr_na.message(lang)
     return [
-        f"{t('roi_baseline')}: {t('roi_churn')} ({e.period}) {_pct(b.churn)}, "
-        f"FCR/multi/unresolved{' ' if fcr_na is None else ': '}{classes}, "
+        f"{t('roi_baseline')}: {t('roi_churn')} ({t('w_' + e.period)}) {_pct(b.churn)}, "
+        f"{t('roi_fcr_classes')}{' ' if fcr_na is None else ': '}{classes}, "
         f"{t('roi_cost_per_journey')} {_money(b.cost_per_journey)}, CES {b.ces:.2f}, "
         f"CLV {_money(b.clv)}",
         "",
@@ -279,8 +290,8 @@ def _roi_value_table(ev: Any, lang: str) -> list[str]:
                     _money(mc.p90),
                     _pct(mc.prob_negative),
                     _pct(cf.roi),
-                    _periods(cf.payback, _own_period_unit(r, ev)),
-                    _periods(cf.discounted_payback, _own_period_unit(r, ev)),
+                    _periods(cf.payback, _own_period_unit(r, ev), lang),
+                    _periods(cf.discounted_payback, _own_period_unit(r, ev), lang),
                 ]
             )
     lines += _table(rows, "llrrrrrrrr")
@@ -302,11 +313,11 @@ def _roi_scenario_table(ev: Any, lang: str) -> list[str]:
     rows = [
         [
             t("roi_initiative"),
-            "churn",
-            *(["FCR/multi/unres."] if fcr_column else []),
-            "cost/journey",
+            t("roi_col_churn"),
+            *([t("roi_col_fcr")] if fcr_column else []),
+            t("roi_col_cost"),
             "CES",
-            f"benefit/{e.period}",
+            t("roi_col_benefit").format(period=t(f"w_{e.period}")),
         ]
     ]
     for r in ev.initiatives:
@@ -324,7 +335,7 @@ def _roi_scenario_table(ev: Any, lang: str) -> list[str]:
     lines += _table(rows, "lrrrrr" if fcr_column else "lrrrr")
     lines.append("  " + t("roi_note_effects"))
     if fcr_na is not None:
-        lines.append(f"  FCR/multi/unres.: {fcr_na.message(lang)}")
+        lines.append(f"  {t('roi_col_fcr')}: {fcr_na.message(lang)}")
     return lines
 
 
@@ -336,13 +347,15 @@ def _roi_roadmap(ev: Any, plan: Any, lang: str) -> list[str]:
     word = ev.period
     lines = [""]
     budgets = ", ".join(_money(x) for x in p.budget_per_quarter)
-    carry = "carry-over" if p.carry_over else "no carry-over"
-    lines.append(f"{t('roi_chosen_roadmap')} ({t('roi_budget')} per {word}: {budgets}; {carry})")
+    carry = t("roi_carry_over" if p.carry_over else "roi_no_carry_over")
+    per = t("roi_budget_per").format(budget=t("roi_budget"), period=t(f"w_{word}"))
+    lines.append(f"{t('roi_chosen_roadmap')} ({per}: {budgets}; {carry})")
     by = p.by_quarter()
     for q in range(1, len(p.budget_per_quarter) + 1):
         ids = by.get(q, ())
         spend = p.spend_per_quarter[q - 1]
-        tag = " (binding)" if any(name.endswith(f"Q{q}") for name in p.binding) else ""
+        binding = any(name.endswith(f"Q{q}") for name in p.binding)
+        tag = f" ({t('roi_binding_tag')})" if binding else ""
         lines.append(
             f"  {ev.period_label(q)}  {', '.join(ids) or '–'}  "
             f"[{t('roi_spend')} {_money(spend)} / {_money(p.budget_per_quarter[q - 1])}{tag}]"
@@ -358,14 +371,17 @@ def _roi_roadmap(ev: Any, plan: Any, lang: str) -> list[str]:
         j = plan.joint
         rel = plan.relative_gap
         lines.append(
-            f"  {t('roi_joint')}: mean {_money(j.mean)} (P10 {_money(j.p10)}, "
+            f"  {t('roi_joint')}: {t('roi_mean')} {_money(j.mean)} (P10 {_money(j.p10)}, "
             f"P50 {_money(j.p50)}, P90 {_money(j.p90)}); {t('roi_gap')} "
             f"{_money(plan.interaction_gap)}"
             + ("" if not math.isfinite(rel) else f" ({100 * rel:+.1f} %)")
         )
     if plan.start_discount is not None:
         lines.append(
-            f"  a start one {word} later keeps {100 * plan.start_discount:g} % of the value"
+            "  "
+            + t("roi_start_later").format(
+                period=t(f"w_{word}"), pct=f"{100 * plan.start_discount:g}"
+            )
         )
     return lines
 

@@ -169,7 +169,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "ja": "1ジャーニーあたりの期待遷移回数",
     },
     "sim_visits": {"en": "Expected visits per journey", "ja": "1ジャーニーあたりの期待訪問回数"},
-    "sim_what_if": {"en": "What-if comparison", "ja": "What-if 比較"},
+    "sim_what_if": {"en": "What-if comparison", "ja": "シナリオ比較"},
     "sim_baseline": {"en": "baseline", "ja": "現状"},
     "sim_scenario": {"en": "scenario", "ja": "シナリオ"},
     "sim_metric": {"en": "Metric", "ja": "指標"},
@@ -992,6 +992,79 @@ _LABELS: dict[str, dict[str, str]] = {
         "ja": (
             "マップはステージごとに{total}ページあります。ページボタンか ← → キーで切り替えます。"
         ),
+    },
+    "roi_period_axis": {"en": "Period ({period})", "ja": "{period}"},
+    # `cxkit roi`'s report (cxkit/cli/roi.py)
+    "roi_settings": {
+        "en": "{currency}; cash flows per {period}, {n} {periods}; discount {rate} % per "
+        "{period}; TEI risk ρ_B {rb}, ρ_C {rc}",
+        "ja": "{currency}; キャッシュフローは{period}ごと、{n} {periods}; 割引率 {period}あたり "
+        "{rate} %; TEI リスク調整 ρ_B {rb}, ρ_C {rc}",
+    },
+    "roi_model_line": {
+        "en": "churn model {model}, φ = {phi}; value basis: {basis}; {n} draws, seed {seed}",
+        "ja": "解約モデル {model}、φ = {phi}; 価値の基準: {basis}; 試行 {n} 回、乱数シード {seed}",
+    },
+    "roi_model_va": {
+        "en": "V-A (resolution outcomes, SQM 5/9/25 %)",
+        "ja": "V-A（解決の結果にもとづく、SQM 5/9/25 %）",
+    },
+    "roi_model_vb": {
+        "en": "V-B (customer effort, Gartner 9/96 %)",
+        "ja": "V-B（顧客の努力度にもとづく、ガートナー 9/96 %）",
+    },
+    "roi_dist_triangular": {"en": "triangular", "ja": "三角分布"},
+    "roi_dist_pert": {"en": "pert", "ja": "PERT分布"},
+    "roi_dist_uniform": {"en": "uniform", "ja": "一様分布"},
+    "roi_dist_fixed": {"en": "fixed", "ja": "固定"},
+    "roi_basis_clv": {"en": "clv", "ja": "顧客生涯価値 (CLV)"},
+    "roi_basis_margin": {"en": "margin", "ja": "粗利"},
+    "roi_convention_text": {
+        "en": "P10/P50/P90 = 10th/50th/90th percentile (Hyndman–Fan type 7); P10 is the "
+        "pessimistic NPV",
+        "ja": "P10/P50/P90 = 10/50/90 パーセンタイル（Hyndman–Fan 第7法）; P10 は悲観側の NPV",
+    },
+    "roi_fcr_classes": {"en": "FCR/multi/unresolved", "ja": "FCR/複数回/未解決"},
+    "roi_col_churn": {"en": "churn", "ja": "解約率"},
+    "roi_col_fcr": {"en": "FCR/multi/unres.", "ja": "FCR/複数回/未解決"},
+    "roi_col_cost": {"en": "cost/journey", "ja": "ジャーニーあたりコスト"},
+    "roi_col_benefit": {"en": "benefit/{period}", "ja": "{period}あたり便益"},
+    "roi_budget_per": {"en": "{budget} per {period}", "ja": "{period}あたりの{budget}"},
+    "roi_carry_over": {"en": "carry-over", "ja": "繰り越しあり"},
+    "roi_no_carry_over": {"en": "no carry-over", "ja": "繰り越しなし"},
+    "roi_binding_tag": {"en": "binding", "ja": "上限に到達"},
+    "roi_mean": {"en": "mean", "ja": "平均"},
+    "roi_start_later": {
+        "en": "a start one {period} later keeps {pct} % of the value",
+        "ja": "開始が1{period}遅れると価値の {pct} % が残る",
+    },
+    "roi_never": {"en": "never", "ja": "回収なし"},
+    # an initiative's effect in words (cxkit.roi._effect_text.describe_effect)
+    "effect_of": {"en": "{where}: {field}", "ja": "{where} の{field}"},
+    "effect_any": {"en": "any touchpoint", "ja": "すべての接点"},
+    "effect_channel": {"en": "any {channel} touchpoint", "ja": "{channel}のすべての接点"},
+    "effect_outcome_kind": {"en": "any {kind} outcome", "ja": "{kind}のすべての結果"},
+    "effect_reroute": {"en": "{where} (rerouted)", "ja": "{where} への振り替え"},
+    "effect_field_probability": {"en": "probability", "ja": "確率"},
+    "effect_field_context_carryover": {"en": "context carried over", "ja": "文脈の引き継ぎ率"},
+    "effect_field_wait_s": {"en": "wait (s)", "ja": "待ち時間 (秒)"},
+    "effect_field_reexplain_effort": {"en": "effort to explain again", "ja": "再説明の努力"},
+    "effect_field_reexplain_time_s": {"en": "time to explain again (s)", "ja": "再説明の時間 (秒)"},
+    "effect_field_share": {"en": "share", "ja": "割合"},
+    "effect_field_cost_per_contact": {"en": "cost per contact", "ja": "接触あたりコスト"},
+    "effect_field_handle_time_s": {"en": "handle time (s)", "ja": "処理時間 (秒)"},
+    "effect_field_capacity": {"en": "capacity", "ja": "処理能力"},
+    "effect_field_expectation": {"en": "expectation", "ja": "事前期待"},
+    "effect_field_experience": {"en": "experience", "ja": "体験"},
+    "effect_field_effort": {"en": "effort", "ja": "努力度"},
+    "effect_field_arrival": {"en": "contacts arriving", "ja": "問い合わせの発生"},
+    "effect_parameter_w_wait_per_minute": {
+        "en": "effort per minute of waiting",
+        "ja": "待ち時間1分あたりの努力度",
+    },
+    "effect_parameter_expected_wait_s": {
+        "en": "expected wait (s)",
+        "ja": "想定される待ち時間 (秒)",
     },
 }
 

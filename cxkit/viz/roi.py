@@ -336,7 +336,7 @@ def roadmap_gantt(roadmap: Roadmap, *, lang: str = "en") -> alt.Chart:
         .encode(
             x=alt.X(
                 "start:Q",
-                title=f"{_label('roi_period', lang)} ({ev.period})",
+                title=_label("roi_period_axis", lang).format(period=_label(f"w_{ev.period}", lang)),
                 scale=alt.Scale(domain=[0, roadmap.n_periods]),
                 axis=alt.Axis(tickMinStep=1),
             ),

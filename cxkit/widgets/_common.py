@@ -226,6 +226,8 @@ STYLE = """
 .cxkit-widget .cxkit-box { border: 1px solid #E3E3E3; border-radius: 6px; padding: 6px 8px; }
 .cxkit-widget .widget-label { color: #2B2B2B; }
 .cxkit-widget .cxkit-chart { overflow-x: auto; max-width: 100%; }
+.cxkit-widget .widget-checkbox { height: auto; }
+.cxkit-widget .widget-checkbox .widget-label-basic span { white-space: normal; }
 </style>
 """
 

@@ -94,8 +94,10 @@ class EventExplorer(WorkshopWidget):
     touchpoints and the segments you want — call reasons, journeys that start in a
     date range — and see :func:`cxkit.analytics.discover`'s graph drawn by
     :func:`cxkit.viz.touchpoint_graph` and :func:`cxkit.analytics.touchpoint_metrics`'s
-    table, recomputed on every change: the filtered log is checked once
-    (:class:`cxkit.analytics.EventLog`) for both, and the results of the last
+    table, recomputed on every change: the whole log is checked once
+    (:class:`cxkit.analytics.EventLog`), each filter setting keeps a
+    :meth:`~cxkit.analytics.EventLog.subset` of its checked rows for both analyses
+    (no second check), and the results of the last
     :data:`RESULTS_KEPT` filter settings are kept, so going back to a setting is
     instant.
 
@@ -161,6 +163,7 @@ class EventExplorer(WorkshopWidget):
         # filter setting → (filtered, discovery, metrics, log warnings); reset by load()
         self._results: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = OrderedDict()
         self._syncing = False
+        self._log: Any = None  # the whole log, checked (see _checked_log)
         self._build()
         if events is not None or example is not None:
             self.load(events, example=example)
@@ -193,6 +196,7 @@ class EventExplorer(WorkshopWidget):
                 pl.col(TIMESTAMP).str.to_datetime(time_zone="UTC", strict=False)
             )
         self.events = frame
+        self._log = None
         self._results.clear()
         self._all_touchpoints = tuple(
             frame.group_by(TOUCHPOINT)
@@ -289,6 +293,17 @@ class EventExplorer(WorkshopWidget):
                 pass
         raise CxkitError(f"`{name}` must be a date (YYYY-MM-DD), got {format_value(value)}")
 
+    def _checked_log(self) -> Any:
+        """The whole log, checked once (:class:`cxkit.analytics.EventLog`); every filter
+        setting is a :meth:`~cxkit.analytics.EventLog.subset` of its rows."""
+        if self._log is None:
+            from cxkit.analytics import EventLog
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # kept in the log's warnings
+                self._log = EventLog(self.events)
+        return self._log
+
     def _apply_filters(self) -> pl.DataFrame:
         assert self.events is not None
         keep = self._reason_of.filter(
@@ -301,7 +316,7 @@ class EventExplorer(WorkshopWidget):
         )
 
     def _recompute(self, message: str | None) -> None:
-        from cxkit.analytics import EventLog, discover, touchpoint_metrics
+        from cxkit.analytics import discover, touchpoint_metrics
 
         kind = "info"
         with self.timer:
@@ -329,11 +344,16 @@ class EventExplorer(WorkshopWidget):
                         # the log's repairs (duplicates dropped…) go to the status line
                         with warnings.catch_warnings(record=True) as caught:
                             warnings.simplefilter("always")
-                            # checked and windowed once, for both analyses
-                            log = EventLog(self.filtered)
+                            # the whole log's checked rows, filtered: one log for both
+                            log = self._checked_log().subset(
+                                customers=self.filtered[CUSTOMER].unique().to_list(),
+                                touchpoints=self.touchpoints,
+                            )
                             self.discovery = discover(log, min_count=self.min_count)
                             self.metrics = touchpoint_metrics(log)
-                        self.log_warnings = tuple(dict.fromkeys(str(c.message) for c in caught))
+                        self.log_warnings = tuple(
+                            dict.fromkeys([*log.warnings, *(str(c.message) for c in caught)])
+                        )
                         self._results[key] = (
                             self.filtered,
                             self.discovery,

@@ -362,6 +362,7 @@ class HandoffExplorer(WorkshopWidget):
             layout=w.Layout(width="190px"),
         )
         self._reset = button(t("w_reset", lang), "refresh")
+        self._reset.layout.min_width = "max-content"  # the whole label, in Japanese too
         self._remainder = w.HTML()
         self._numbers = w.HTML()
         self._note = w.HTML()
@@ -372,14 +373,22 @@ class HandoffExplorer(WorkshopWidget):
                 self._probability,
                 self._remainder,
                 self._carryover,
-                w.HBox([self._customers, self._seed, self._reset]),
-            ]
+                w.HBox(
+                    [self._customers, self._seed, self._reset],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+            ],
+            layout=w.Layout(min_width="580px"),  # the table takes the rest, not the controls
+        )
+        numbers = w.VBox(
+            [self._numbers, self._note],
+            layout=w.Layout(flex="1 1 auto", min_width="0", overflow="auto"),
         )
         self.ui = w.VBox(
             [
                 self._title,
                 self._status,
-                w.HBox([controls, w.VBox([self._numbers, self._note])]),
+                w.HBox([controls, numbers]),
                 self.chart.widget,
             ]
         )

@@ -466,10 +466,12 @@ class RoadmapPlanner(WorkshopWidget):
             self._reasons.value = self._reasons_html()
 
     def _effect_options(self) -> list[tuple[str, tuple[str, int]]]:
+        from cxkit.roi._effect_text import describe_effect
+
         out = []
         for ini in self.initiatives:
             for k, e in enumerate(ini.effects):
-                what = f"{e.target} {e.field or ''}".strip()
+                what = describe_effect(e, self.journey, self.lang)
                 out.append((f"{ini.label or ini.id} · {what}", (ini.id, k)))
         return out
 
@@ -540,12 +542,19 @@ class RoadmapPlanner(WorkshopWidget):
         self._charts = _charts_module()
         self.fan = LiveChart("npv_fan", self._charts)
         self.gantt = LiveChart("roadmap_gantt", self._charts)
-        left = w.VBox([checks, budget, effect_box], layout=w.Layout(width="540px"))
+        # the controls keep their width; the tables take the rest and scroll if need be
+        left = w.VBox(
+            [checks, budget, effect_box], layout=w.Layout(width="540px", min_width="540px")
+        )
+        right = w.VBox(
+            [self._summary, self._table, self._reasons],
+            layout=w.Layout(flex="1 1 auto", min_width="0", overflow="auto"),
+        )
         self.ui = w.VBox(
             [
                 self._title,
                 self._status,
-                w.HBox([left, w.VBox([self._summary, self._table, self._reasons])]),
+                w.HBox([left, right]),
                 w.HBox([self._proposal, self._use_proposal]),
                 w.HBox([self.fan.widget, self.gantt.widget]),
             ]

@@ -11,6 +11,7 @@ import pytest
 
 import cxkit as cx
 from cxkit.cli import main
+from cxkit.core.i18n import label
 from cxkit.roi import evaluate
 
 NA = {
@@ -30,14 +31,17 @@ def run(capsys, *args: str) -> str:
 def test_a_purchase_journey_says_fcr_does_not_apply_in_text(capsys, lang: str) -> None:
     out = run(capsys, "retail_omnichannel", "--sims", "200", "--lang", lang)
     lines = out.splitlines()
-    baseline = next(line for line in lines if "FCR/multi/unresolved" in line)
-    assert f"FCR/multi/unresolved: {NA[lang]}, " in baseline
+    classes, column = label("roi_fcr_classes", lang), label("roi_col_fcr", lang)
+    churn, cost = label("roi_col_churn", lang), label("roi_col_cost", lang)
+    baseline = next(line for line in lines if classes in line)
+    assert f"{classes}: {NA[lang]}, " in baseline
     assert baseline.count("%") == 1  # the churn only: no resolution shares
     # the scenario table has no FCR column; one note says why
-    assert f"  FCR/multi/unres.: {NA[lang]}" in lines
-    assert not any("FCR/multi/unres." in line and "CES" in line for line in lines)
-    header = next(line.split() for line in lines if "cost/journey" in line)
-    assert header[header.index("churn") :][:3] == ["churn", "cost/journey", "CES"]
+    assert f"  {column}: {NA[lang]}" in lines
+    header_line = next(line for line in lines if cost in line and classes not in line)
+    assert column not in header_line
+    header = header_line.split()
+    assert header[header.index(churn) :][:3] == [churn, cost, "CES"]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])

@@ -161,7 +161,7 @@ def test_what_if_from_a_comparison_has_monte_carlo_intervals(make_example_b):
     ]
     assert (fcr["ci_low"] < fcr["value"]).all()
     spec = what_if(cmp, lang="ja").to_dict()
-    assert spec["title"]["text"] == "What-if 比較"
+    assert spec["title"]["text"] == "シナリオ比較"
     with pytest.raises(CxkitError, match="pass either a Comparison alone or two results"):
         what_if(cmp, cmp.b)
     with pytest.raises(CxkitError, match=r"`metrics`: unknown metric 'csat'"):

@@ -32,6 +32,8 @@ EXPECTED = [
     "03_roi_roadmap.ipynb",
     "04_learn_from_events.ipynb",
     "05_workshop_ja.ipynb",
+    "06_loyalty_and_voc.ipynb",
+    "06_loyalty_and_voc_ja.ipynb",
 ]
 
 
@@ -47,6 +49,7 @@ def _outputs_text(nb) -> str:
             elif out.output_type in ("execute_result", "display_data"):
                 parts.append(str(out.data.get("text/plain", "")))
                 parts.append(str(out.data.get("text/html", "")))
+                parts.append(str(out.data.get("text/markdown", "")))
     return "\n".join(parts)
 
 
@@ -307,3 +310,129 @@ def test_japanese_workshop(executed):
         if m["model_name"] == "ButtonModel"
     ]
     assert "元に戻す" in labels and "適用" in labels
+
+
+def _loyalty_and_voc():
+    """The figures of notebook 06, computed here as the notebook computes them."""
+    import cxkit.loyalty as loy
+
+    sales = cx.data.load_transactions("subscription_support")
+    events = cx.data.load_example("subscription_support")
+    schema = cx.analytics.EventSchema(outcomes=("saved",))
+    journey = cx.load_journey("subscription_support")
+    r = loy.rfm(sales)
+    impact = cx.voc.call_reason_impact(events, schema=schema, journey=journey)
+    fix = cx.voc.fix_list(impact, top=1)[0].to_initiative(
+        journey, cost_one_off=5_000_000, reduction=(0.05, 0.10, 0.20)
+    )
+    return {
+        "rfm": r,
+        "pareto": loy.pareto(r),
+        "matrix": loy.loyalty_matrix(r, events, kind="nps"),
+        "views": loy.segment_views(r, events, schema=schema),
+        "impact": impact,
+        "npv": cx.roi.evaluate(journey, [fix], n_sims=2000, seed=1)[fix.id].npv,
+    }
+
+
+@pytest.fixture(scope="module")
+def loyalty_and_voc():
+    return _loyalty_and_voc()
+
+
+def _svg_texts(nb) -> list[str]:
+    """The text elements of the notebook's static (SVG) charts."""
+    import re
+
+    return [
+        t
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        for t in re.findall(
+            r"<text[^>]*>([^<]*)</text>", out.get("data", {}).get("image/svg+xml", "")
+        )
+    ]
+
+
+def test_loyalty_and_voc_notebook(executed, loyalty_and_voc):
+    from cxkit.core.i18n import label
+
+    nb = executed(ROOT / "notebooks" / "06_loyalty_and_voc.ipynb")
+    text = _outputs_text(nb)
+    f = loyalty_and_voc
+    assert "6,993 purchases and refunds, 3,985 contacts, 2,000 customers" in text
+    # segments: one line per segment with its count and shares
+    summary = f["rfm"].summary()
+    assert summary.height == 11 and summary["customers"].sum() == 2000
+    for row in summary.iter_rows(named=True):
+        assert (
+            f"{row['label']:<20} {row['customers']:>4} customers  {row['share']:6.1%} of customers"
+            f"  {row['revenue_share']:6.1%} of revenue"
+        ) in text
+    p = f["pareto"]
+    assert (
+        f"Top 20 % of customers bring {p.share:.1%} of revenue "
+        f"(Gini coefficient {p.gini:.3f}; top 10 %: {p.share_of(0.1):.1%})"
+    ) in text
+    assert f"{p.share:.1%}" == "52.9%"
+    for row in f["matrix"].counts.iter_rows(named=True):
+        assert (
+            f"{label('loyalty_q_' + row['quadrant'], 'en')}: {row['customers']:,} customers "
+            f"({row['share']:.1%}), {row['revenue_share']:.1%} of revenue"
+        ) in text
+    worst = f["views"].sort("churn_rate", descending=True).row(0, named=True)
+    assert f"highest churn: {cx.loyalty.segment_label(worst['segment'])} " in text
+    top = f["impact"].row(0, named=True)
+    assert (
+        f"top reason: {top['reason']} — churn lift {top['churn_lift']:.2f}× "
+        f"(95 % CI {top['churn_lift_low']:.2f}–{top['churn_lift_high']:.2f})"
+    ) in text
+    assert top["reason"] == "cancellation" and top["churn_lift_low"] > 1
+    assert "written: fix_list.md" in text and "| cancellation |" in text  # the file, shown
+    npv = f["npv"]
+    assert (
+        f"NPV P10 {npv.p10 / 1e6:.1f} M JPY | P50 {npv.p50 / 1e6:.1f} M JPY | "
+        f"P90 {npv.p90 / 1e6:.1f} M JPY"
+    ) in text
+    assert "# Moments library" in text and "The FAQ has only one answer" in text
+    assert _displayed(nb, "image/svg+xml") == 4  # RFM grid, Pareto, matrix, call reasons
+    texts = _svg_texts(nb)
+    assert "RFM grid: recency × frequency" in texts and "cancellation" in texts
+
+
+def test_loyalty_and_voc_notebook_in_japanese(executed, loyalty_and_voc):
+    from cxkit.core.i18n import label
+
+    nb = executed(ROOT / "notebooks" / "06_loyalty_and_voc_ja.ipynb")
+    text = _outputs_text(nb)
+    f = loyalty_and_voc
+    for row in f["rfm"].summary("ja").iter_rows(named=True):
+        assert (
+            f"{row['label']}: {row['customers']} 人（顧客の {row['share']:.1%}）、"
+            f"売上の {row['revenue_share']:.1%}"
+        ) in text
+    p = f["pareto"]
+    assert f"上位20%の顧客が売上の {p.share:.1%} を占める（ジニ係数 {p.gini:.3f}" in text
+    for row in f["matrix"].counts.iter_rows(named=True):
+        assert f"{label('loyalty_q_' + row['quadrant'], 'ja')}: {row['customers']:,} 人" in text
+    worst = f["views"].sort("churn_rate", descending=True).row(0, named=True)
+    assert f"解約率が最も高いセグメント: {cx.loyalty.segment_label(worst['segment'], 'ja')}" in text
+    top = f["impact"].row(0, named=True)
+    assert (
+        f"最も影響の大きい理由: 解約 — 解約リフト {top['churn_lift']:.2f} 倍"
+        f"（95%信頼区間 {top['churn_lift_low']:.2f}〜{top['churn_lift_high']:.2f}）"
+    ) in text
+    assert "書き出しました: 改善リスト.md" in text and "| 1 | 解約 | プロダクトオーナー |" in text
+    npv = f["npv"]
+    assert f"P10 {npv.p10 / 1e6:.1f} 百万円 ／ P50 {npv.p50 / 1e6:.1f} 百万円" in text
+    assert "# モーメント集" in text and "昼休みに12分の保留" in text
+    assert "電話オペレーター（一次）" in text  # touchpoints shown by their Japanese names
+    # the charts speak Japanese: no English word on them (the acronym RFM aside)
+    assert _displayed(nb, "image/svg+xml") == 4
+    texts = _svg_texts(nb)
+    assert "RFMグリッド：直近性 × 頻度" in texts and "解約" in texts
+    import re
+
+    english = [t for t in texts if re.search("[A-Za-z]{2,}", t.replace("RFM", ""))]
+    assert english == []

@@ -223,3 +223,32 @@ def test_cli_export_pdf_errors(tmp_path, capsys, monkeypatch, argv, message) -> 
     assert main(["export", "billing_inquiry", *argv]) != 0
     assert message in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+# -- printed type size ---------------------------------------------------------------------
+def printed_body_pt(name: str, paper: str = "a4") -> list[float]:
+    """The body text size each PDF page prints at: the map's font (px) times the scale
+    at which the page is fitted inside the sheet's margins (pt per px)."""
+    from cxkit.export._pdf import MARGIN_MM
+    from cxkit.viz.journey import _print_font_px
+
+    sheet_w, sheet_h = (mm * PT_PER_MM - 2 * MARGIN_MM * PT_PER_MM for mm in PAPERS[paper])
+    sizes = []
+    for svg in page_svgs(journey_of(name), paper=paper):
+        width, height = svg_size(svg)
+        sizes.append(_print_font_px(paper) * min(sheet_w / width, sheet_h / height))
+    return sizes
+
+
+@pytest.mark.parametrize("name", ["billing_inquiry", "web_phone_faq", "roi_example_c"])
+def test_pages_that_fit_the_sheet_print_at_7_pt_or_more(name) -> None:
+    assert min(printed_body_pt(name)) >= 7.0
+
+
+def test_tall_pages_print_at_the_sizes_the_guide_states() -> None:
+    # docs/guide/publishing.md, "Legible in print": a page with many lanes and a service
+    # blueprint is fitted to the sheet's height, so its text prints below 7 pt
+    assert printed_body_pt("complaint_recovery_ja")[0] == pytest.approx(5.0, abs=0.1)
+    assert printed_body_pt("retail_omnichannel")[0] == pytest.approx(5.5, abs=0.1)
+    assert min(printed_body_pt("long_journey_40_ja")) == pytest.approx(4.9, abs=0.1)
+    assert printed_body_pt("complaint_recovery_ja", "a3")[0] == pytest.approx(6.6, abs=0.1)

@@ -1063,7 +1063,7 @@ def steps_per_page(paper: str = "a4") -> int:
     Examples
     --------
     >>> steps_per_page("a4"), steps_per_page("a3")
-    (8, 14)
+    (9, 14)
     """
     _check_paper(paper)
     return (PAPERS[paper][1] - _RESERVED_PX) // _MIN_STEP_PX

@@ -1,7 +1,7 @@
 """The intervals of the call-reason impact table: Wilson for rates, Katz for risk ratios.
 
-Both are the textbook intervals (Agresti, *Categorical Data Analysis*, 3rd ed., §1.4
-and §3.1.4): the Wilson score interval of a proportion (the one
+Both are the textbook intervals (Agresti, *Categorical Data Analysis*, 3rd ed., sections 1.4
+and 3.1.4): the Wilson score interval of a proportion (the one
 :func:`cxkit.core.stats.wilson_interval` computes, reused here) and the Katz
 log interval of a risk ratio (Katz, Baptista, Azen & Pike, *Biometrics* 34, 1978),
 

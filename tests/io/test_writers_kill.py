@@ -58,10 +58,10 @@ JOURNEYS = {"A": A, "B": B}
 SITE = {"A": A.replace(id="journey"), "B": B.replace(id="journey")}  # the same page names
 
 _render, _memo = _files.render, {}
-def render(journey, to, *, lang=None):
-    key = (id(journey), to, lang)
+def render(journey, to, *, lang=None, **paged):
+    key = (id(journey), to, lang, tuple(sorted(paged.items())))
     if key not in _memo:
-        _memo[key] = _render(journey, to, lang=lang)
+        _memo[key] = _render(journey, to, lang=lang, **paged)
     return _memo[key]
 _files.render = render
 

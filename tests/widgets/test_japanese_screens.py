@@ -111,7 +111,12 @@ def _shown_fields(spec: Any, out: set[str]) -> set[str]:
             if key == "encoding" and isinstance(value, dict):
                 for channel in _SHOWN:
                     enc = value.get(channel)
-                    if isinstance(enc, dict) and isinstance(enc.get("field"), str):
+                    hidden = (
+                        channel == "color"
+                        and isinstance(enc, dict)
+                        and ("legend" in enc and enc["legend"] is None)
+                    )  # a colour without a legend shows no text
+                    if isinstance(enc, dict) and isinstance(enc.get("field"), str) and not hidden:
                         out.add(enc["field"])
             _shown_fields(value, out)
     elif isinstance(spec, list):

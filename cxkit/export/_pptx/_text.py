@@ -120,7 +120,7 @@ def fit_lines(
     >>> fit_lines(["請求内容についてFAQを検索する"], 100, 10)
     ([['請求内容について', 'FAQを検索する']], False)
     >>> fit_lines(["a long text that needs lines"], 60, 10, max_lines=2)
-    ([['a long', 'text…']], True)
+    ([['a long', 'text that…']], True)
     """
     paragraphs = [list(_wrap_cached(bullet + t, width, size)) for t in texts]
     if max_lines is None or sum(map(len, paragraphs)) <= max_lines:

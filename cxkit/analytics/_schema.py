@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Literal
 
-from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.errors import CxkitError, ProblemsError, format_value
 
 __all__ = [
     "OPTIONAL_FIELDS",
@@ -48,7 +48,7 @@ OPTIONAL_FIELDS: tuple[str, ...] = (
 )
 
 
-class EventLogError(CxkitError, ValueError):
+class EventLogError(ProblemsError):
     """An event log cannot be analysed as given.
 
     The message names the column, how many rows are affected, an example row or
@@ -56,17 +56,7 @@ class EventLogError(CxkitError, ValueError):
     each), so that a log with several faults is reported in one go.
     """
 
-    def __init__(self, problems: str | list[str]) -> None:
-        self.problems: tuple[str, ...] = (
-            (problems,) if isinstance(problems, str) else tuple(problems)
-        )
-        if len(self.problems) == 1:
-            text = self.problems[0]
-        else:
-            text = f"the event log has {len(self.problems)} problems:\n" + "\n".join(
-                f"  - {p}" for p in self.problems
-            )
-        super().__init__(text)
+    subject = "the event log"
 
 
 def user_stacklevel() -> int:

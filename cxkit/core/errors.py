@@ -20,6 +20,7 @@ __all__ = [
     "CxkitError",
     "JourneyValidationError",
     "Problem",
+    "ProblemsError",
     "SimulationError",
     "TemplateNotFoundError",
     "UnknownReferenceError",
@@ -167,6 +168,37 @@ class CxkitError(Exception):
 
     Catch this to handle any bad input; the message is written for people.
     """
+
+
+class ProblemsError(CxkitError, ValueError):
+    """Bad input with one or more problems, each one line, reported together.
+
+    ``problems`` lists them; the message is the one problem, or ``"the <subject> has
+    N problems:"`` and a line per problem. Subclasses name their ``subject``.
+
+    Examples
+    --------
+    >>> class TableError(ProblemsError):
+    ...     subject = "the table"
+    >>> print(TableError(["column 'a' is missing", "column 'b' is missing"]))
+    the table has 2 problems:
+      - column 'a' is missing
+      - column 'b' is missing
+    """
+
+    subject = "the input"
+
+    def __init__(self, problems: str | Sequence[str]) -> None:
+        self.problems: tuple[str, ...] = (
+            (problems,) if isinstance(problems, str) else tuple(problems)
+        )
+        if len(self.problems) == 1:
+            text = self.problems[0]
+        else:
+            text = f"{self.subject} has {len(self.problems)} problems:\n" + "\n".join(
+                f"  - {p}" for p in self.problems
+            )
+        super().__init__(text)
 
 
 class JourneyValidationError(CxkitError, ValueError):

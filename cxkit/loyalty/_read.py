@@ -14,7 +14,7 @@ import os
 import polars as pl
 
 from cxkit.analytics._readers import read_events
-from cxkit.analytics._schema import EventSchema
+from cxkit.analytics._schema import OPTIONAL_FIELDS, EventSchema
 from cxkit.core.errors import format_value
 from cxkit.loyalty._schema import TransactionError, TransactionSchema
 
@@ -63,20 +63,6 @@ def read_transactions(
         customer=schema.customer,
         timestamp=schema.date,
         touchpoint=_NO_COLUMN,
-        **{f: None for f in _OPTIONAL},  # type: ignore[arg-type]
+        **{f: None for f in OPTIONAL_FIELDS},  # type: ignore[arg-type]
     )
     return read_events(path, schema=events, encoding=encoding, sheet=sheet)
-
-
-_OPTIONAL = (
-    "channel",
-    "call_reason",
-    "emotion",
-    "effort",
-    "outcome",
-    "csat",
-    "nps",
-    "context_lost",
-    "wait_s",
-    "transfer",
-)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cxkit.core.errors import CxkitError, format_value
+from cxkit.core.errors import ProblemsError, format_value
 
 __all__ = ["FIELDS", "TransactionError", "TransactionSchema"]
 
@@ -18,7 +18,7 @@ __all__ = ["FIELDS", "TransactionError", "TransactionSchema"]
 FIELDS: tuple[str, ...] = ("customer", "date", "amount")
 
 
-class TransactionError(CxkitError, ValueError):
+class TransactionError(ProblemsError):
     """A transactions table cannot be scored as given.
 
     The message names the file (when read from one), the line or row, the column,
@@ -26,17 +26,7 @@ class TransactionError(CxkitError, ValueError):
     found (one line each), so that a table with several faults is reported in one go.
     """
 
-    def __init__(self, problems: str | list[str]) -> None:
-        self.problems: tuple[str, ...] = (
-            (problems,) if isinstance(problems, str) else tuple(problems)
-        )
-        if len(self.problems) == 1:
-            text = self.problems[0]
-        else:
-            text = f"the transactions have {len(self.problems)} problems:\n" + "\n".join(
-                f"  - {p}" for p in self.problems
-            )
-        super().__init__(text)
+    subject = "the transactions"
 
 
 @dataclass(frozen=True)

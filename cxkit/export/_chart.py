@@ -134,13 +134,14 @@ def _check_page(page: Any, count: int, paper: str) -> int | None:
     return page
 
 
-def _map_pages(journey: Journey, lang: str, paper: str) -> list[Any]:
-    """The map's pages as altair charts (:func:`cxkit.viz.journey.journey_map_pages`)."""
+def _map_specs(journey: Journey, lang: str, paper: str) -> list[dict[str, Any]]:
+    """The specs of the map's pages (:func:`cxkit.export._map_nav.map_page_specs`)."""
     try:
-        from cxkit.viz import journey as viz_journey
+        from cxkit.export._map_nav import map_page_specs
+
+        return map_page_specs(journey, lang, paper)
     except ImportError as exc:
         raise _missing(exc.name or "altair", exc) from None
-    return list(viz_journey.journey_map_pages(journey, lang=lang, paper=paper))
 
 
 @functools.lru_cache(maxsize=8)
@@ -150,8 +151,8 @@ def _page_svgs(journey: Journey, lang: str, paper: str) -> tuple[str, ...]:
     vlc = _vl_convert()
     _register_fonts()
     out = []
-    for chart in _map_pages(journey, lang, paper):
-        spec = svg_spec(chart.to_dict())  # no label can make vl-convert abort
+    for page_spec in _map_specs(journey, lang, paper):
+        spec = svg_spec(page_spec)  # no label can make vl-convert abort
         out.append(str(vlc.vegalite_to_svg(spec, vl_version=vl_version_of(spec))))
     return tuple(out)
 

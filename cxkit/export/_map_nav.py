@@ -19,7 +19,7 @@ from cxkit.core.i18n import label
 from cxkit.core.journey import Journey
 from cxkit.export.escape import html_attr, html_text, json_for_script
 
-__all__ = ["MapPage", "map_block", "map_pages"]
+__all__ = ["MapPage", "map_block", "map_page_specs", "map_pages"]
 
 
 @dataclass(frozen=True)
@@ -33,17 +33,35 @@ class MapPage:
     schema: str
 
 
-def _chart_dict(chart: Any) -> dict[str, Any]:
-    # The charts come from cxkit.viz, whose tests validate them against the
-    # Vega-Lite schema; validating again here would cost ~0.2 s per page.
-    return chart.to_dict(validate=False)
+@functools.cache
+def _page_cache() -> Any:
+    """One spec cache of a map page per process (:class:`cxkit.viz._fastspec.SpecCache`):
+    a page of the same shape as one drawn before (same lanes and panels, other texts
+    and numbers) is re-rendered from its recorded altair calls in a few ms instead of
+    ~0.3 s, and its spec equals altair's."""
+    from cxkit.viz._fastspec import SpecCache
+
+    return SpecCache("journey_map_page")
 
 
-def _map_specs(journey: Journey, lang: str) -> list[dict[str, Any]]:
-    """The specs of the map's pages (:func:`~cxkit.viz.journey.journey_map_pages`, A4)."""
-    from cxkit.viz.journey import journey_map_pages
+def map_page_specs(journey: Journey, lang: str, paper: str = "a4") -> list[dict[str, Any]]:
+    """The Vega-Lite specs of the map's pages
+    (:func:`~cxkit.viz.journey.journey_map_pages` on ``paper``), through the page cache.
 
-    return [_chart_dict(chart) for chart in journey_map_pages(journey, lang=lang)]
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> from cxkit.viz.journey import journey_map_pages
+    >>> j = cx.load_journey("retail_omnichannel")
+    >>> map_page_specs(j, "en") == [p.to_dict(validate=False) for p in journey_map_pages(j)]
+    True
+    """
+    from cxkit.viz.journey import steps_per_page
+    from cxkit.viz.paging import stage_pages
+
+    count = max(len(stage_pages(journey, steps_per_page(paper))), 1)
+    cache = _page_cache()
+    return [cache.spec(journey, number=n, lang=lang, paper=paper).spec for n in range(1, count + 1)]
 
 
 def _captions(journey: Journey, lang: str, n_pages: int) -> list[tuple[str, str]]:
@@ -80,7 +98,7 @@ def map_pages(journey: Journey, lang: str) -> tuple[MapPage, ...]:
     >>> len(pages), pages[0].button
     (1, 'Page 1')
     """
-    specs = _map_specs(journey, lang)
+    specs = map_page_specs(journey, lang)
     captions = _captions(journey, lang, len(specs))
     return tuple(
         MapPage(button, caption, json_for_script(spec), str(spec.get("$schema", "")))

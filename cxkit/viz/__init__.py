@@ -40,6 +40,7 @@ _LAZY: dict[str, str] = {
     # journey charts
     "journey_map": "cxkit.viz.journey",
     "journey_map_pages": "cxkit.viz.journey",
+    "journey_map_page": "cxkit.viz.journey",
     "steps_per_page": "cxkit.viz.journey",
     "emotion_curve": "cxkit.viz.journey",
     "touchpoint_graph": "cxkit.viz.journey",

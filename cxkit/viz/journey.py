@@ -53,6 +53,7 @@ __all__ = [
     "emotion_curve",
     "expectation_gap_heatmap",
     "journey_map",
+    "journey_map_page",
     "journey_map_pages",
     "step_frame",
     "steps_per_page",
@@ -367,11 +368,10 @@ def _subtitle(journey: Journey, lang: str) -> list[str]:
     return parts
 
 
-def _title(journey: Journey, lang: str, key: str) -> alt.TitleParams:
+def _title(journey: Journey, lang: str, key: str, **more: Any) -> alt.TitleParams:
     name = journey.title or journey.id
-    return alt.TitleParams(
-        text=f"{name} — {_label(key, lang)}", subtitle=_subtitle(journey, lang), anchor="start"
-    )
+    text = f"{name} — {_label(key, lang)}" + more.pop("suffix", "")
+    return alt.TitleParams(text=text, subtitle=_subtitle(journey, lang), anchor="start", **more)
 
 
 def _empty_chart(journey: Journey, lang: str, key: str, message_key: str) -> alt.LayerChart:
@@ -455,7 +455,7 @@ def _px_scale(height: float) -> alt.Scale:
 
     Positions are computed in pixels and written as fractions (:func:`_frac`), so the
     scale itself never changes (widgets patch data, not scales; see
-    :mod:`cxkit.widgets._fastspec`).
+    :mod:`cxkit.viz._fastspec`).
     """
     return alt.Scale(domain=[1, 0], nice=False, zero=False)
 
@@ -859,7 +859,7 @@ def _emotion_panel(ctx: _MapContext, frame: pl.DataFrame) -> alt.LayerChart:
         .encode(x=x, y=y, text="valence_label:N", color=_text_color()),
         # always present, empty when every step has a valence: the chart's structure then
         # depends on the step count only through values (widgets patch those, see
-        # cxkit.widgets._fastspec) and an empty layer draws nothing
+        # cxkit.viz._fastspec) and an empty layer draws nothing
         alt.Chart(missing)
         .mark_point(filled=False, size=120, strokeWidth=2.5, opacity=1)
         .encode(
@@ -1122,39 +1122,61 @@ def journey_map_pages(
     from cxkit.viz.paging import stage_pages
 
     journey = _check_journey(journey)
+    paper = _check_paper(paper)
+    count = max(len(stage_pages(journey, steps_per_page(paper))), 1)
+    return [
+        journey_map_page(journey, number, lang=lang, paper=paper) for number in range(1, count + 1)
+    ]
+
+
+def journey_map_page(
+    journey: Journey, number: int, *, lang: str | None = None, paper: str = "a4"
+) -> alt.VConcatChart | alt.LayerChart:
+    """Page ``number`` (from 1) of :func:`journey_map_pages`: one chart, drawn alone.
+
+    Exports draw the pages one at a time through the widgets' spec cache (a page
+    of the same shape as one drawn before is re-rendered from new data in a few ms).
+
+    Examples
+    --------
+    >>> import cxkit as cx
+    >>> j = cx.load_journey("retail_omnichannel")
+    >>> journey_map_page(j, 2).to_dict() == journey_map_pages(j)[1].to_dict()
+    True
+    """
+    from cxkit.viz.paging import stage_pages
+
+    journey = _check_journey(journey)
     lang = resolve_lang(lang, journey)
     paper = _check_paper(paper)
     full = step_frame(journey, lang=lang)
     if full.height == 0:
-        return [_empty_chart(journey, lang, "viz_journey_map", "viz_no_steps")]
+        return _empty_chart(journey, lang, "viz_journey_map", "viz_no_steps")
     pages = stage_pages(journey, steps_per_page(paper))
-    font = _print_font_px(paper)
-    charts = []
-    for page in pages:
-        rank = {index: pos for pos, index in enumerate(page.steps)}
-        frame = (
-            full.filter(pl.col("index").is_in(list(page.steps)))
-            .with_columns(pl.col("index").replace_strict(rank, return_dtype=pl.Int64).alias("pos"))
-            .sort("pos")
-        )
-        ctx = _MapContext(
-            lang=lang,
-            font=font,
-            plot_w=PAPERS[paper][1] - _RESERVED_PX,
-            n=max(frame.height, 1),
-            tooltip=_step_tooltip(lang),
-            score_domain=_score_domain(full),
-            valence_bound=_valence_bound(full),
-            footnotes=[],
-            page=page,
-        )
-        title = _title(journey, lang, "viz_journey_map")
-        if len(pages) > 1:
-            of = _label("viz_page_of", lang).format(k=page.number, n=len(pages))
-            title.text = f"{title.text} — {of}"
-        title.subtitleFontSize = font + 1
-        charts.append(_map_chart(ctx, frame, title))
-    return charts
+    if not (isinstance(number, int) and 1 <= number <= len(pages)):
+        raise CxkitError(f"`number` must be a page number from 1 to {len(pages)}, got {number!r}")
+    page = pages[number - 1]
+    rank = {index: pos for pos, index in enumerate(page.steps)}
+    frame = (
+        full.filter(pl.col("index").is_in(list(page.steps)))
+        .with_columns(pl.col("index").replace_strict(rank, return_dtype=pl.Int64).alias("pos"))
+        .sort("pos")
+    )
+    ctx = _MapContext(
+        lang=lang,
+        font=_print_font_px(paper),
+        plot_w=PAPERS[paper][1] - _RESERVED_PX,
+        n=max(frame.height, 1),
+        tooltip=_step_tooltip(lang),
+        score_domain=_score_domain(full),
+        valence_bound=_valence_bound(full),
+        footnotes=[],
+        page=page,
+    )
+    of = _label("viz_page_of", lang).format(k=page.number, n=len(pages))
+    suffix = f" — {of}" if len(pages) > 1 else ""
+    title = _title(journey, lang, "viz_journey_map", suffix=suffix, subtitleFontSize=ctx.font + 1)
+    return _map_chart(ctx, frame, title)
 
 
 # -- emotion curve --------------------------------------------------------------------

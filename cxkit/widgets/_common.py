@@ -13,7 +13,7 @@ from cxkit.core.errors import CxkitError, format_value
 from cxkit.core.i18n import label as _label
 from cxkit.core.i18n import resolve_lang
 from cxkit.core.journey import Journey
-from cxkit.widgets._fastspec import SpecCache, SpecUpdate
+from cxkit.viz._fastspec import SpecCache, SpecUpdate
 
 __all__ = [
     "LiveChart",

@@ -12,7 +12,7 @@ import cxkit.viz
 import cxkit.viz.journey as viz_journey
 from cxkit.data import random_journey
 from cxkit.sim import exact
-from cxkit.widgets._fastspec import SpecCache
+from cxkit.viz._fastspec import SpecCache
 
 
 def full(journey, **kwargs):
@@ -212,7 +212,7 @@ def test_plain_frames_are_written_as_altair_writes_them():
     import polars as pl
     from altair.vegalite.v6.api import _prepare_data
 
-    from cxkit.widgets._fastspec import _plain_values
+    from cxkit.viz._fastspec import _plain_values
 
     plain = pl.DataFrame(
         {"s": ["a", None, "感動"], "f": [0.1, None, 2.0], "i": [1, 2, 3], "b": [True, False, None]}

@@ -85,8 +85,8 @@ def export_command(
     the journey map chart; yaml/json: the journey file itself; xlsx: the Excel
     journey grid (stages as columns, lanes as rows; reads back with `cxkit show`);
     pptx: a PowerPoint deck (overview, a slide per stage page, KPI summary) of
-    native, editable shapes; pdf: the map for print, one page per sheet (A4 or A3
-    landscape, --paper).
+    native, editable shapes; pdf: the map for print, one page per sheet (a tall
+    page on two; A4 or A3 landscape, --paper).
     """
     from cxkit.export import render
     from cxkit.export._files import format_for, write_data

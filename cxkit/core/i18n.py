@@ -967,6 +967,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "viz_continued": {"en": "continued", "ja": "続き"},
     "viz_page_of": {"en": "page {k} of {n}", "ja": "{k} / {n} ページ"},
     "viz_footnotes": {"en": "Notes", "ja": "注"},
+    "viz_rows_lanes": {"en": "channels and blueprint", "ja": "チャネルとサービスブループリント"},
+    "viz_rows_scores": {"en": "scores and emotion", "ja": "評価と感情"},
     "line_of_visibility": {"en": "Line of visibility", "ja": "可視境界線"},
     "line_of_interaction": {"en": "Line of interaction", "ja": "インタラクション境界線"},
     # HTML / site exports: the service blueprint section and the map's page navigation

@@ -27,6 +27,7 @@ __all__ = [
     "PAPERS",
     "chart_spec",
     "check_paper",
+    "half_page_svg",
     "page_svgs",
     "png",
     "spec_png",
@@ -134,27 +135,33 @@ def _check_page(page: Any, count: int, paper: str) -> int | None:
     return page
 
 
-def _map_specs(journey: Journey, lang: str, paper: str) -> list[dict[str, Any]]:
-    """The specs of the map's pages (:func:`cxkit.export._map_nav.map_page_specs`)."""
+def _map_nav() -> Any:
     try:
-        from cxkit.export._map_nav import map_page_specs
-
-        return map_page_specs(journey, lang, paper)
+        from cxkit.export import _map_nav
     except ImportError as exc:
         raise _missing(exc.name or "altair", exc) from None
+    return _map_nav
+
+
+def _spec_svg(page_spec: dict[str, Any]) -> str:
+    """One page's spec drawn as SVG by vl-convert, with cxkit's fonts."""
+    vlc = _vl_convert()
+    _register_fonts()
+    spec = svg_spec(page_spec)  # no label can make vl-convert abort
+    return str(vlc.vegalite_to_svg(spec, vl_version=vl_version_of(spec)))
 
 
 @functools.lru_cache(maxsize=8)
 def _page_svgs(journey: Journey, lang: str, paper: str) -> tuple[str, ...]:
     # Rendering is the cost of every image export: each page is drawn once per
     # (journey, lang, paper), and SVG, PNG and PDF are all made from these SVGs.
-    vlc = _vl_convert()
-    _register_fonts()
-    out = []
-    for page_spec in _map_specs(journey, lang, paper):
-        spec = svg_spec(page_spec)  # no label can make vl-convert abort
-        out.append(str(vlc.vegalite_to_svg(spec, vl_version=vl_version_of(spec))))
-    return tuple(out)
+    return tuple(_spec_svg(spec) for spec in _map_nav().map_page_specs(journey, lang, paper))
+
+
+def half_page_svg(journey: Journey, lang: str, paper: str, number: int, rows: str) -> str:
+    """Page ``number`` of the map with only its ``rows`` (``"lanes"`` or ``"scores"``,
+    under the stage and step headers), as SVG: the two sheets of a tall page in print."""
+    return _spec_svg(_map_nav().map_page_spec(journey, lang, paper, number, rows))
 
 
 def page_svgs(journey: Journey, lang: str | None = None, paper: str = "a4") -> tuple[str, ...]:

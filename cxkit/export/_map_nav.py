@@ -19,7 +19,7 @@ from cxkit.core.i18n import label
 from cxkit.core.journey import Journey
 from cxkit.export.escape import html_attr, html_text, json_for_script
 
-__all__ = ["MapPage", "map_block", "map_page_specs", "map_pages"]
+__all__ = ["MapPage", "map_block", "map_page_spec", "map_page_specs", "map_pages"]
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,18 @@ def map_page_specs(journey: Journey, lang: str, paper: str = "a4") -> list[dict[
     from cxkit.viz.paging import stage_pages
 
     count = max(len(stage_pages(journey, steps_per_page(paper))), 1)
-    cache = _page_cache()
-    return [cache.spec(journey, number=n, lang=lang, paper=paper).spec for n in range(1, count + 1)]
+    return [map_page_spec(journey, lang, paper, n) for n in range(1, count + 1)]
+
+
+def map_page_spec(
+    journey: Journey, lang: str, paper: str, number: int, rows: str = "all"
+) -> dict[str, Any]:
+    """The spec of one page (or half page, ``rows``) of the map, through the page cache
+    (:func:`~cxkit.viz.journey.journey_map_page`)."""
+    kwargs: dict[str, Any] = {"number": number, "lang": lang, "paper": paper}
+    if rows != "all":
+        kwargs["rows"] = rows
+    return _page_cache().spec(journey, **kwargs).spec
 
 
 def _captions(journey: Journey, lang: str, n_pages: int) -> list[tuple[str, str]]:

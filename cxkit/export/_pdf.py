@@ -2,10 +2,13 @@
 
 Each page of the paged map (:func:`cxkit.export._chart.page_svgs`, whole stages per
 page) is converted to a vector PDF by vl-convert (fonts subset and embedded, text
-kept as text), then scaled to fit the sheet inside its margins and centred with
-pypdf. The document carries the journey's title, its language (``/Lang``) and
-cxkit as producer, and no dates or random identifiers: the same journey gives the
-same bytes.
+kept as text), scaled to fit the sheet inside its margins and centred. A page too
+tall for its sheet — its body text would print below
+:data:`~cxkit.viz.journey.MIN_PRINT_PT` — is printed as two sheets under the same
+stage and step headers: the channel lanes and blueprint, then the scores, emotion
+curve and notes (:func:`cxkit.viz.journey.journey_map_page` ``rows=``). The
+document carries the journey's title, its language (``/Lang``) and cxkit as
+producer, and no dates or random identifiers: the same journey gives the same bytes.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from typing import Any
 
 from cxkit.core.errors import CxkitError
 from cxkit.core.journey import Journey
-from cxkit.export._chart import PAPERS, _vl_convert, page_svgs, svg_size
+from cxkit.export._chart import PAPERS, _vl_convert, half_page_svg, page_svgs, svg_size
 
-__all__ = ["MARGIN_MM", "pdf"]
+__all__ = ["MARGIN_MM", "pdf", "print_sheets", "printed_body_pt"]
 
 #: White margin around the map on every side of the sheet, in millimetres.
 MARGIN_MM = 10.0
@@ -84,6 +87,37 @@ def _on_sheet(page: str, sheet: tuple[float, float]) -> str:
     )
 
 
+def printed_body_pt(page: str, paper: str) -> float:
+    """The size in points at which a map page's body text prints on ``paper``: the
+    map's font (px) times the scale that fits the page inside the sheet's margins.
+
+    Examples
+    --------
+    >>> svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="600"/>'
+    >>> round(printed_body_pt(svg, "a4"), 2)  # fitted to the width: 11.5 px → 7.06 pt
+    7.06
+    """
+    from cxkit.viz.journey import _print_font_px
+
+    width, height = svg_size(page)
+    sheet_w, sheet_h = (side - 2 * MARGIN_MM * _PT_PER_MM for side in _sheet_pt(paper))
+    return _print_font_px(paper) * min(sheet_w / width, sheet_h / height)
+
+
+def print_sheets(journey: Journey, lang: str, paper: str) -> tuple[str, ...]:
+    """The SVG of every sheet of the PDF: each map page, or — when its body text would
+    print below :data:`~cxkit.viz.journey.MIN_PRINT_PT` — its two halves."""
+    from cxkit.viz.journey import MIN_PRINT_PT
+
+    sheets: list[str] = []
+    for number, page in enumerate(page_svgs(journey, lang, paper), 1):
+        if printed_body_pt(page, paper) >= MIN_PRINT_PT or len(journey.steps) == 0:
+            sheets.append(page)
+        else:
+            sheets += [half_page_svg(journey, lang, paper, number, r) for r in ("lanes", "scores")]
+    return tuple(sheets)
+
+
 def _sorted_keys(obj: Any, seen: set[int] | None = None) -> None:
     """Put every dictionary reachable from ``obj`` in key order, in place.
 
@@ -143,7 +177,8 @@ def _describe(writer: Any, journey: Journey, lang: str, pages: tuple[str, ...]) 
 
 
 def pdf(journey: Journey, *, lang: str | None = None, paper: str = "a4") -> bytes:
-    """The journey map as a vector PDF, one map page per sheet of A4 or A3 landscape.
+    """The journey map as a vector PDF, one map page per sheet of A4 or A3 landscape
+    (a page too tall for its sheet on two sheets, so that no text prints below 7 pt).
 
     Parameters
     ----------
@@ -172,9 +207,12 @@ def pdf(journey: Journey, *, lang: str | None = None, paper: str = "a4") -> byte
     >>> data[:5]
     b'%PDF-'
     """
+    from cxkit.export._common import check_journey, resolve_lang
+
     pypdf = _pypdf()
-    pages = page_svgs(journey, lang, paper)  # checks journey, lang and paper
-    from cxkit.export._common import resolve_lang
+    page_svgs(journey, lang, paper)  # checks journey, lang and paper
+    journey = check_journey(journey)
+    pages = print_sheets(journey, resolve_lang(lang, journey), paper)
 
     sheet = _sheet_pt(paper)
     vlc = _vl_convert()

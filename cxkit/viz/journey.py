@@ -50,6 +50,7 @@ from cxkit.viz.theme import (
 
 __all__ = [
     "GRAPH_LAYOUTS",
+    "MAP_ROWS",
     "emotion_curve",
     "expectation_gap_heatmap",
     "journey_map",
@@ -946,21 +947,28 @@ def _footnote_panel(ctx: _MapContext) -> alt.LayerChart:
     ).properties(width=ctx.plot_w, height=h)
 
 
-def _map_chart(ctx: _MapContext, frame: pl.DataFrame, title: alt.TitleParams) -> alt.VConcatChart:
-    """The panels of one map (or page), top to bottom, under ``title``."""
-    panels = [
-        _stage_panel(ctx, frame),
-        _step_panel(ctx, frame),
-        _lane_panel(ctx, frame),
-    ]
-    if _has_blueprint(frame):
-        panels.append(_blueprint_panel(ctx, frame))
-    panels += [
-        _score_panel(ctx, frame),
-        _emotion_panel(ctx, frame),
-        _notes_panel(ctx, frame, "pain_points", "pain_points", EMOTION_COLORS["dissatisfied"]),
-        _notes_panel(ctx, frame, "opportunities", "opportunities", OPPORTUNITY_COLOR),
-    ]
+#: The row groups of a page (``rows=``): every row, or the page's two halves for print.
+MAP_ROWS = ("all", "lanes", "scores")
+
+
+def _map_chart(
+    ctx: _MapContext, frame: pl.DataFrame, title: alt.TitleParams, rows: str = "all"
+) -> alt.VConcatChart:
+    """The panels of one map (or page), top to bottom, under ``title``: all of them, or
+    under the stage and step headers only the channel lanes and the blueprint
+    (``"lanes"``) or only the scores, the emotion curve and the notes (``"scores"``)."""
+    panels = [_stage_panel(ctx, frame), _step_panel(ctx, frame)]
+    if rows in ("all", "lanes"):
+        panels.append(_lane_panel(ctx, frame))
+        if _has_blueprint(frame):
+            panels.append(_blueprint_panel(ctx, frame))
+    if rows in ("all", "scores"):
+        panels += [
+            _score_panel(ctx, frame),
+            _emotion_panel(ctx, frame),
+            _notes_panel(ctx, frame, "pain_points", "pain_points", EMOTION_COLORS["dissatisfied"]),
+            _notes_panel(ctx, frame, "opportunities", "opportunities", OPPORTUNITY_COLOR),
+        ]
     if ctx.footnotes:
         panels.append(_footnote_panel(ctx))
     # One constructor call: each of vconcat(), resolve_scale() and properties() would
@@ -1130,12 +1138,22 @@ def journey_map_pages(
 
 
 def journey_map_page(
-    journey: Journey, number: int, *, lang: str | None = None, paper: str = "a4"
+    journey: Journey,
+    number: int,
+    *,
+    lang: str | None = None,
+    paper: str = "a4",
+    rows: str = "all",
 ) -> alt.VConcatChart | alt.LayerChart:
     """Page ``number`` (from 1) of :func:`journey_map_pages`: one chart, drawn alone.
 
     Exports draw the pages one at a time through the widgets' spec cache (a page
     of the same shape as one drawn before is re-rendered from new data in a few ms).
+    ``rows`` (:data:`MAP_ROWS`) draws the whole page, or one of its two halves under
+    the stage and step headers: ``"lanes"`` (channel lanes and service blueprint) or
+    ``"scores"`` (scores, emotion curve, pain points, opportunities) — the PDF prints a
+    page taller than its sheet as these two sheets, so that no text shrinks below
+    :data:`MIN_PRINT_PT`.
 
     Examples
     --------
@@ -1152,6 +1170,8 @@ def journey_map_page(
     full = step_frame(journey, lang=lang)
     if full.height == 0:
         return _empty_chart(journey, lang, "viz_journey_map", "viz_no_steps")
+    if rows not in MAP_ROWS:
+        raise CxkitError(f"`rows` must be one of {', '.join(map(repr, MAP_ROWS))}, got {rows!r}")
     pages = stage_pages(journey, steps_per_page(paper))
     if not (isinstance(number, int) and 1 <= number <= len(pages)):
         raise CxkitError(f"`number` must be a page number from 1 to {len(pages)}, got {number!r}")
@@ -1175,8 +1195,10 @@ def journey_map_page(
     )
     of = _label("viz_page_of", lang).format(k=page.number, n=len(pages))
     suffix = f" — {of}" if len(pages) > 1 else ""
+    if rows != "all":
+        suffix += f" — {_label(f'viz_rows_{rows}', lang)}"
     title = _title(journey, lang, "viz_journey_map", suffix=suffix, subtitleFontSize=ctx.font + 1)
-    return _map_chart(ctx, frame, title)
+    return _map_chart(ctx, frame, title, rows)
 
 
 # -- emotion curve --------------------------------------------------------------------

@@ -573,7 +573,7 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "na_no_resolved_outcome": {
         "en": "not applicable: no outcome of kind resolved",
-        "ja": "該当なし: 種類が resolved の結果がありません",
+        "ja": "該当なし: 「解決」の種類の結果がありません",
     },
     "na_no_designed_outcome": {
         "en": "not applicable: steps name no outcome",

@@ -844,7 +844,7 @@ class NotApplicable:
     Examples
     --------
     >>> FCR_NOT_APPLICABLE.message("ja")
-    '該当なし: 種類が resolved の結果がありません'
+    '該当なし: 「解決」の種類の結果がありません'
     """
 
     reason: str

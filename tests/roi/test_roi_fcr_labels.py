@@ -16,7 +16,7 @@ from cxkit.roi import evaluate
 
 NA = {
     "en": "not applicable: no outcome of kind resolved",
-    "ja": "該当なし: 種類が resolved の結果がありません",
+    "ja": "該当なし: 「解決」の種類の結果がありません",
 }
 
 

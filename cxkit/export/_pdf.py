@@ -20,7 +20,7 @@ from typing import Any
 
 from cxkit.core.errors import CxkitError
 from cxkit.core.journey import Journey
-from cxkit.export._chart import PAPERS, _vl_convert, half_page_svg, page_svgs, svg_size
+from cxkit.export._chart import PAPERS, _vl_convert, half_page_svg, svg_size
 
 __all__ = ["MARGIN_MM", "pdf", "print_sheets", "printed_body_pt"]
 
@@ -94,8 +94,8 @@ def printed_body_pt(page: str, paper: str) -> float:
     Examples
     --------
     >>> svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="600"/>'
-    >>> round(printed_body_pt(svg, "a4"), 2)  # fitted to the width: 11.5 px → 7.06 pt
-    7.06
+    >>> round(printed_body_pt(svg, "a4"), 2)  # fitted to the width: 11.5 px → 7.05 pt
+    7.05
     """
     from cxkit.viz.journey import _print_font_px
 
@@ -104,17 +104,38 @@ def printed_body_pt(page: str, paper: str) -> float:
     return _print_font_px(paper) * min(sheet_w / width, sheet_h / height)
 
 
+def _surely_too_tall(spec: dict[str, Any], paper: str) -> bool:
+    """Whether a page's panels alone — their heights and the gaps between them, less
+    than the drawn page, which adds the title, legends and padding — are already too
+    tall for its body text to print at :data:`~cxkit.viz.journey.MIN_PRINT_PT`.
+    Such a page is split without being drawn whole first."""
+    from cxkit.viz.journey import MIN_PRINT_PT, _print_font_px
+
+    heights = [panel.get("height") for panel in spec.get("vconcat") or []]
+    if not heights or not all(isinstance(h, (int, float)) for h in heights):
+        return False
+    panels = sum(heights) + spec.get("spacing", 0) * (len(heights) - 1)
+    sheet_h = _sheet_pt(paper)[1] - 2 * MARGIN_MM * _PT_PER_MM
+    return _print_font_px(paper) * sheet_h / panels < MIN_PRINT_PT
+
+
 def print_sheets(journey: Journey, lang: str, paper: str) -> tuple[str, ...]:
     """The SVG of every sheet of the PDF: each map page, or — when its body text would
     print below :data:`~cxkit.viz.journey.MIN_PRINT_PT` — its two halves."""
+    from cxkit.export._chart import _spec_svg
+    from cxkit.export._map_nav import map_page_specs
     from cxkit.viz.journey import MIN_PRINT_PT
 
     sheets: list[str] = []
-    for number, page in enumerate(page_svgs(journey, lang, paper), 1):
-        if printed_body_pt(page, paper) >= MIN_PRINT_PT or len(journey.steps) == 0:
-            sheets.append(page)
-        else:
-            sheets += [half_page_svg(journey, lang, paper, number, r) for r in ("lanes", "scores")]
+    for number, spec in enumerate(map_page_specs(journey, lang, paper), 1):
+        tall = bool(journey.steps) and _surely_too_tall(spec, paper)
+        whole = None if tall else _spec_svg(spec)
+        if whole is not None and (
+            not journey.steps or printed_body_pt(whole, paper) >= MIN_PRINT_PT
+        ):
+            sheets.append(whole)
+            continue
+        sheets += [half_page_svg(journey, lang, paper, number, r) for r in ("lanes", "scores")]
     return tuple(sheets)
 
 
@@ -207,12 +228,12 @@ def pdf(journey: Journey, *, lang: str | None = None, paper: str = "a4") -> byte
     >>> data[:5]
     b'%PDF-'
     """
+    from cxkit.export._chart import check_paper
     from cxkit.export._common import check_journey, resolve_lang
 
     pypdf = _pypdf()
-    page_svgs(journey, lang, paper)  # checks journey, lang and paper
     journey = check_journey(journey)
-    pages = print_sheets(journey, resolve_lang(lang, journey), paper)
+    pages = print_sheets(journey, resolve_lang(lang, journey), check_paper(paper))
 
     sheet = _sheet_pt(paper)
     vlc = _vl_convert()

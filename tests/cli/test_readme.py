@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import cxkit as cx
 from cxkit.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +78,7 @@ def test_cli_snippet_runs(tmp_path, monkeypatch, capsys, documented_equal):
         for line in block.splitlines()
         if line.startswith("$ cxkit ")
     ]
-    assert len(commands) == 5
+    assert len(commands) == 9
     for command in commands:
         code = main(shlex.split(command)[1:])
         out, err = capsys.readouterr()
@@ -87,6 +88,9 @@ def test_cli_snippet_runs(tmp_path, monkeypatch, capsys, documented_equal):
         if "--lang ja" in command:
             assert "不満" in out and "ピーク・エンド" in out
     assert (tmp_path / "my_journey.yaml").is_file()
+    assert (tmp_path / "map.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (tmp_path / "deck.pptx").read_bytes()[:2] == b"PK"
+    assert cx.load_journey(tmp_path / "grid.xlsx").id == "billing_inquiry"
 
 
 def test_quick_start_has_two_setup_commands_that_are_make_targets():

@@ -7,9 +7,10 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from cxkit.core.errors import CxkitError
 from cxkit.core.i18n import label
@@ -156,6 +157,94 @@ def _blueprint_table(items: list[StepRow], lang: str) -> str:
     return "".join(out)
 
 
+def _persona_section(journey: Journey, t: Callable[[str], str]) -> str:
+    persona = journey.persona
+    if persona is None or not (
+        persona.name or persona.description or persona.goals or persona.frustrations
+    ):
+        return ""
+    part = [f"<h2>{t('persona')}</h2>"]
+    if persona.name:
+        part.append(f"<p><strong>{html_text(persona.name)}</strong></p>")
+    if persona.description:
+        part.append(_paragraphs(persona.description))
+    for key, items in (("goals", persona.goals), ("frustrations", persona.frustrations)):
+        if items:
+            part.append(f"<h3>{t(key)}</h3>" + _list([html_text(x) for x in items]))
+    return '<section class="persona">' + "".join(part) + "</section>"
+
+
+def _aggregates_section(journey: Journey, lang: str, t: Callable[[str], str]) -> str:
+    agg = [f"<h2>{t('aggregates')}</h2>"]
+    if journey.evaluate().aggregate is None:
+        agg.append(f"<p>{t('no_valence')}</p>")
+    agg.append(
+        f"<table><thead><tr><th>{t('export_measure')}</th><th>{t('export_value')}</th></tr>"
+        "</thead><tbody>"
+    )
+    agg += [
+        f'<tr><th scope="row">{html_cell(r.label)}</th><td class="num">{html_text(r.value)}</td>'
+        "</tr>"
+        for r in aggregate_rows(journey, lang)
+    ]
+    agg.append("</tbody></table>")
+    return '<section class="aggregates">' + "".join(agg) + "</section>"
+
+
+def _design_flow_section(journey: Journey, lang: str, t: Callable[[str], str]) -> str:
+    dv = design_flow_table(journey, lang)
+    part = [f"<h2>{t('dv_heading')}</h2><table><thead><tr>"]
+    part += [f"<th>{html_text(h)}</th>" for h in dv.header]
+    part.append("</tr></thead><tbody>")
+    part += [
+        f'<tr><th scope="row">{html_cell(name)}</th><td class="num">{html_text(design)}</td>'
+        f'<td class="num">{html_text(flow)}</td></tr>'
+        for _, name, design, flow in dv.rows
+    ]
+    part.append("</tbody></table>")
+    part += [f"<p>{html_text(n)}</p>" for n in dv.notes]
+    if dv.reasons:
+        part.append(f"<p><strong>{html_text(dv.why)}</strong></p>")
+        part.append(_list([html_text(r) for r in dv.reasons]))
+    return '<section class="design-flow">' + "".join(part) + "</section>"
+
+
+def _step_tr(r: StepRow, emotion: Any) -> str:
+    emo_class = f"emo-{emotion.value}" if emotion is not None else ""
+    return (
+        "<tr>"
+        f'<td class="num">{r.number}</td>'
+        f"<td>{html_cell(r.touchpoint)}</td>"
+        f"<td>{html_cell(r.action)}</td>"
+        f'<td class="num">{html_text(r.expectation)}</td>'
+        f'<td class="num">{html_text(r.experience)}</td>'
+        f'<td class="num">{html_text(r.gap)}</td>'
+        f'<td class="{emo_class}">{html_cell(r.emotion)}</td>'
+        f'<td class="num">{html_text(r.effort)}</td>'
+        f"<td>{html_cell(r.evidence)}</td>"
+        "</tr>"
+    )
+
+
+def _stages_section(
+    journey: Journey, rows: list[StepRow], lang: str, t: Callable[[str], str]
+) -> str:
+    thead = "<thead><tr>" + "".join(f"<th>{t(k)}</th>" for k in STEP_COLUMNS) + "</tr></thead>"
+    stages = [f"<h2>{t('stages')}</h2>"]
+    emotions = {ev.index + 1: ev.emotion for ev in journey.evaluate().steps}
+    for stage_name, description, items in stage_groups(journey, rows):
+        stages.append(f"<h3>{html_text(stage_name)}</h3>")
+        if description:
+            stages.append(_paragraphs(description))
+        if not items:
+            stages.append("<p>—</p>")
+            continue
+        trs = "".join(_step_tr(r, emotions.get(r.number)) for r in items)
+        stages.append(f"<table>{thead}<tbody>{trs}</tbody></table>")
+        stages.append(_blueprint_table(items, lang))
+    return '<section class="stages">' + "".join(stages) + "</section>"
+
+
 def html(journey: Journey, *, lang: str | None = None) -> str:
     """The journey as a self-contained HTML page that needs no network at all.
 
@@ -197,84 +286,14 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
     body: list[str] = []
     if journey.description:
         body.append(f'<section class="description">{_paragraphs(journey.description)}</section>')
-
-    persona = journey.persona
-    if persona is not None and (
-        persona.name or persona.description or persona.goals or persona.frustrations
-    ):
-        part = [f"<h2>{t('persona')}</h2>"]
-        if persona.name:
-            part.append(f"<p><strong>{html_text(persona.name)}</strong></p>")
-        if persona.description:
-            part.append(_paragraphs(persona.description))
-        for key, items in (("goals", persona.goals), ("frustrations", persona.frustrations)):
-            if items:
-                part.append(f"<h3>{t(key)}</h3>" + _list([html_text(x) for x in items]))
-        body.append('<section class="persona">' + "".join(part) + "</section>")
-
-    agg = [f"<h2>{t('aggregates')}</h2>"]
-    if journey.evaluate().aggregate is None:
-        agg.append(f"<p>{t('no_valence')}</p>")
-    agg.append(
-        f"<table><thead><tr><th>{t('export_measure')}</th><th>{t('export_value')}</th></tr>"
-        "</thead><tbody>"
+    sections = (
+        _persona_section(journey, t),
+        _aggregates_section(journey, lang, t),
+        _design_flow_section(journey, lang, t),
     )
-    agg += [
-        f'<tr><th scope="row">{html_cell(r.label)}</th><td class="num">{html_text(r.value)}</td>'
-        "</tr>"
-        for r in aggregate_rows(journey, lang)
-    ]
-    agg.append("</tbody></table>")
-    body.append('<section class="aggregates">' + "".join(agg) + "</section>")
-
-    dv = design_flow_table(journey, lang)
-    part = [f"<h2>{t('dv_heading')}</h2><table><thead><tr>"]
-    part += [f"<th>{html_text(h)}</th>" for h in dv.header]
-    part.append("</tr></thead><tbody>")
-    part += [
-        f'<tr><th scope="row">{html_cell(name)}</th><td class="num">{html_text(design)}</td>'
-        f'<td class="num">{html_text(flow)}</td></tr>'
-        for _, name, design, flow in dv.rows
-    ]
-    part.append("</tbody></table>")
-    part += [f"<p>{html_text(n)}</p>" for n in dv.notes]
-    if dv.reasons:
-        part.append(f"<p><strong>{html_text(dv.why)}</strong></p>")
-        part.append(_list([html_text(r) for r in dv.reasons]))
-    body.append('<section class="design-flow">' + "".join(part) + "</section>")
-
+    body += [section for section in sections if section]
     rows = step_rows(journey, lang)
-    thead = "<thead><tr>" + "".join(f"<th>{t(k)}</th>" for k in STEP_COLUMNS) + "</tr></thead>"
-    stages = [f"<h2>{t('stages')}</h2>"]
-    emotions = {ev.index + 1: ev.emotion for ev in journey.evaluate().steps}
-    for stage_name, description, items in stage_groups(journey, rows):
-        stages.append(f"<h3>{html_text(stage_name)}</h3>")
-        if description:
-            stages.append(_paragraphs(description))
-        if not items:
-            stages.append("<p>—</p>")
-            continue
-        trs = []
-        for r in items:
-            emotion = emotions.get(r.number)
-            emo_class = f"emo-{emotion.value}" if emotion is not None else ""
-            trs.append(
-                "<tr>"
-                f'<td class="num">{r.number}</td>'
-                f"<td>{html_cell(r.touchpoint)}</td>"
-                f"<td>{html_cell(r.action)}</td>"
-                f'<td class="num">{html_text(r.expectation)}</td>'
-                f'<td class="num">{html_text(r.experience)}</td>'
-                f'<td class="num">{html_text(r.gap)}</td>'
-                f'<td class="{emo_class}">{html_cell(r.emotion)}</td>'
-                f'<td class="num">{html_text(r.effort)}</td>'
-                f"<td>{html_cell(r.evidence)}</td>"
-                "</tr>"
-            )
-        stages.append(f"<table>{thead}<tbody>{''.join(trs)}</tbody></table>")
-        stages.append(_blueprint_table(items, lang))
-    body.append('<section class="stages">' + "".join(stages) + "</section>")
-
+    body.append(_stages_section(journey, rows, lang, t))
     for key in ("pain_points", "opportunities"):
         items = [
             f"<strong>{r.number} · {html_text(r.touchpoint)}</strong> — {html_text(text)}"
@@ -282,7 +301,6 @@ def html(journey: Journey, *, lang: str | None = None) -> str:
             for text in getattr(r, key)
         ]
         body.append(f'<section class="{key}"><h2>{t(key)}</h2>{_list(items)}</section>')
-
     for key, text in (
         ("export_journey_diagram", mermaid_journey(journey, lang)),
         ("viz_touchpoint_graph", mermaid_flowchart(journey, lang)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from cxkit.core.errors import CxkitError
@@ -74,6 +75,75 @@ def _blueprint_table(items: list[StepRow], lang: str) -> list[str]:
     return [*out, ""]
 
 
+def _persona_lines(journey: Journey, t: Callable[[str], str]) -> list[str]:
+    persona = journey.persona
+    if persona is None or not (
+        persona.name or persona.description or persona.goals or persona.frustrations
+    ):
+        return []
+    out = [f"## {t('persona')}", ""]
+    if persona.name:
+        out += [f"**{markdown_inline(persona.name)}**", ""]
+    if persona.description:
+        out += [markdown_block(persona.description), ""]
+    for key, items in (("goals", persona.goals), ("frustrations", persona.frustrations)):
+        if items:
+            out += [f"**{t(key)}**", "", *_bullets([markdown_inline(x) for x in items]), ""]
+    return out
+
+
+def _aggregate_lines(journey: Journey, lang: str, t: Callable[[str], str]) -> list[str]:
+    out = [f"## {t('aggregates')}", ""]
+    if journey.evaluate().aggregate is None:
+        out += [t("no_valence"), ""]
+    out += [f"| {t('export_measure')} | {t('export_value')} |", "|---|---:|"]
+    out += [f"| {markdown_cell(r.label)} | {r.value} |" for r in aggregate_rows(journey, lang)]
+    return [*out, ""]
+
+
+def _design_flow_lines(journey: Journey, lang: str, t: Callable[[str], str]) -> list[str]:
+    dv = design_flow_table(journey, lang)
+    out = [f"## {t('dv_heading')}", ""]
+    out += ["| " + " | ".join(dv.header) + " |", "|---|---:|---:|"]
+    out += [f"| {markdown_cell(name)} | {design} | {flow} |" for _, name, design, flow in dv.rows]
+    out += ["", *[markdown_inline(n) for n in dv.notes], ""]
+    if dv.reasons:
+        out += [f"**{dv.why}**", "", *_bullets([markdown_inline(r) for r in dv.reasons]), ""]
+    return out
+
+
+def _stage_lines(
+    journey: Journey, rows: list[StepRow], lang: str, t: Callable[[str], str]
+) -> list[str]:
+    header = [t(key) for key in STEP_COLUMNS]
+    out = [f"## {t('stages')}", ""]
+    for stage_name, description, items in stage_groups(journey, rows):
+        out += [f"### {markdown_inline(stage_name)}", ""]
+        if description:
+            out += [markdown_block(description), ""]
+        if not items:
+            out += ["—", ""]
+            continue
+        out.append("| " + " | ".join(header) + " |")
+        out.append("|---:|---|---|---:|---:|---:|---|---:|---|")
+        for r in items:
+            cells = [
+                str(r.number),
+                markdown_cell(r.touchpoint),
+                markdown_cell(r.action),
+                r.expectation,
+                r.experience,
+                r.gap,
+                markdown_cell(r.emotion),
+                r.effort,
+                markdown_cell(r.evidence),
+            ]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+        out += _blueprint_table(items, lang)
+    return out
+
+
 def markdown(journey: Journey, *, lang: str | None = None, chart: ChartMode = "svg") -> str:
     """The journey as a Markdown page.
 
@@ -121,61 +191,11 @@ def markdown(journey: Journey, *, lang: str | None = None, chart: ChartMode = "s
     if journey.description:
         out += [markdown_block(journey.description), ""]
 
-    persona = journey.persona
-    if persona is not None and (
-        persona.name or persona.description or persona.goals or persona.frustrations
-    ):
-        out += [f"## {t('persona')}", ""]
-        if persona.name:
-            out += [f"**{markdown_inline(persona.name)}**", ""]
-        if persona.description:
-            out += [markdown_block(persona.description), ""]
-        for key, items in (("goals", persona.goals), ("frustrations", persona.frustrations)):
-            if items:
-                out += [f"**{t(key)}**", "", *_bullets([markdown_inline(x) for x in items]), ""]
-
-    out += [f"## {t('aggregates')}", ""]
-    if journey.evaluate().aggregate is None:
-        out += [t("no_valence"), ""]
-    out += [f"| {t('export_measure')} | {t('export_value')} |", "|---|---:|"]
-    out += [f"| {markdown_cell(r.label)} | {r.value} |" for r in aggregate_rows(journey, lang)]
-    out.append("")
-
-    dv = design_flow_table(journey, lang)
-    out += [f"## {t('dv_heading')}", ""]
-    out += ["| " + " | ".join(dv.header) + " |", "|---|---:|---:|"]
-    out += [f"| {markdown_cell(name)} | {design} | {flow} |" for _, name, design, flow in dv.rows]
-    out += ["", *[markdown_inline(n) for n in dv.notes], ""]
-    if dv.reasons:
-        out += [f"**{dv.why}**", "", *_bullets([markdown_inline(r) for r in dv.reasons]), ""]
-
+    out += _persona_lines(journey, t)
+    out += _aggregate_lines(journey, lang, t)
+    out += _design_flow_lines(journey, lang, t)
     rows = step_rows(journey, lang)
-    header = [t(key) for key in STEP_COLUMNS]
-    out += [f"## {t('stages')}", ""]
-    for stage_name, description, items in stage_groups(journey, rows):
-        out += [f"### {markdown_inline(stage_name)}", ""]
-        if description:
-            out += [markdown_block(description), ""]
-        if not items:
-            out += ["—", ""]
-            continue
-        out.append("| " + " | ".join(header) + " |")
-        out.append("|---:|---|---|---:|---:|---:|---|---:|---|")
-        for r in items:
-            cells = [
-                str(r.number),
-                markdown_cell(r.touchpoint),
-                markdown_cell(r.action),
-                r.expectation,
-                r.experience,
-                r.gap,
-                markdown_cell(r.emotion),
-                r.effort,
-                markdown_cell(r.evidence),
-            ]
-            out.append("| " + " | ".join(cells) + " |")
-        out.append("")
-        out += _blueprint_table(items, lang)
+    out += _stage_lines(journey, rows, lang, t)
 
     for key in ("pain_points", "opportunities"):
         items = [
